@@ -1,0 +1,37 @@
+# Everything installs itself into .venv on first use; a fresh machine needs only
+# python3 (3.11+), pip, make and git.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo run test lint bench format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)  ## chat with the bot in this terminal; no token, no network
+	$(BIN)/hamdeli demo $(ARGS)
+
+run: $(STAMP)  ## run against Telegram or Bale: BOT_TOKEN=... make run
+	$(BIN)/hamdeli run
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format bot tests bench
+	$(BIN)/ruff check --fix bot tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

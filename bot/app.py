@@ -1,0 +1,84 @@
+"""The composition root: settings + store + PTB Application, wired in one visible place."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.config import Settings
+from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
+from bot.handlers import common
+from bot.i18n import available_languages, translator
+from bot.persistence import StorePersistence
+from bot.platform import PlatformRequest
+from bot.processing import PerChatUpdateProcessor
+from bot.ratelimit import HamdeliRateLimiter
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+# Commands shown in clients' command menus, in this order; descriptions come from locales.
+COMMANDS = ("start", "menu", "help", "language", "cancel")
+MAX_CONCURRENT_UPDATES = 256
+# Tokens only matter to a real Bot API; the emulator accepts anything of this shape.
+OFFLINE_TOKEN = "123456:hamdeli-offline-demo-token"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    store: Store | None = None,
+    clock: Clock = time.time,
+    flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
+) -> HamdeliApplication:
+    """Build the bot. Tests and the demo pass the emulator as `request`.
+
+    `flows` are the audiences' conversations, registered after the shared menus and before
+    the catch-alls (tests pass their own to exercise the machinery).
+    """
+    store = store or Store(settings.database_path)
+    services = Services(settings=settings, store=store, clock=clock)
+    token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
+    application = (
+        ApplicationBuilder()
+        .application_class(HamdeliApplication, kwargs={"services": services})
+        .token(token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .request(PlatformRequest(request or HTTPXRequest(connection_pool_size=64)))
+        .get_updates_request(PlatformRequest(updates_request or request or HTTPXRequest()))
+        .rate_limiter(HamdeliRateLimiter.from_settings(settings))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .persistence(StorePersistence(store, settings.platform, clock))
+        .context_types(ContextTypes(context=HamdeliContext))
+        .arbitrary_callback_data(False)
+        .post_init(register_commands)
+        .build()
+    )
+    common.register(application, flows)
+    return application  # type: ignore[return-value]
+
+
+async def register_commands(application: HamdeliApplication) -> None:
+    """Publish the command list per language, best effort.
+
+    Bale answers setMyCommands with 404 (PTB: InvalidToken); a real token problem would
+    already have failed at getMe, so any error here is logged and the bot goes on.
+    """
+    default = application.services.settings.default_language
+    for language in (None, *available_languages()):
+        t = translator(language or default)
+        commands = [BotCommand(name, t(f"command-{name}")) for name in COMMANDS]
+        try:
+            await application.bot.set_my_commands(commands, language_code=language)
+        except TelegramError as exc:
+            log.info("command list not registered (%s): %s", language or "default", exc)
+            return

@@ -1,0 +1,100 @@
+"""The `hamdeli` command (also `python -m bot`): run, demo, migrate.
+
+Configuration problems end with one readable line per setting and exit code 2, never a
+traceback: the people deploying this bot are volunteers, not Python developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, SettingsProblem, load_settings
+
+EXIT_USAGE = 2
+
+NO_TOKEN_HELP = """\
+BOT_TOKEN is not set; the bot needs one to talk to Telegram or Bale.
+  Telegram: talk to @BotFather, send /newbot, copy the token it gives you.
+  Bale:     talk to @botfather in Bale, create a bot, copy its token, and set PLATFORM=bale.
+Then run:  BOT_TOKEN=123456:ABC... make run   (or put BOT_TOKEN in a .env file)
+To try the bot without any token, run:  make demo"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hamdeli",
+        description="Hamdeli: a Telegram and Bale bot that connects donors with people in need.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        help="run the bot against Telegram or Bale (needs BOT_TOKEN)",
+        description="Run the bot with long polling. Settings come from the environment or .env "
+        "(see README.md). Needs BOT_TOKEN.",
+    )
+    demo = commands.add_parser(
+        "demo",
+        help="chat with the bot in this terminal, no token or network needed",
+        description="Run the real bot against the built-in Bot API emulator, with a seeded demo "
+        "database, as a chat in this terminal. Type text, or a button's number. /as donor, "
+        "/as beneficiary, /as staff and /as new switch persona; Ctrl-D exits.",
+    )
+    demo.add_argument("--lang", choices=["fa", "en"], default="fa", help="your client language")
+    demo.add_argument(
+        "--database", default=None, help="SQLite file for the demo (default: a temporary file)"
+    )
+    commands.add_parser(
+        "migrate",
+        help="create or upgrade the database schema, then exit",
+        description="Apply pending database migrations to DATABASE_URL and exit.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsProblem as problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "run":
+        return _run(settings)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    from bot.demo import run_demo
+
+    return run_demo(settings, language=args.lang, database=args.database)
+
+
+def _run(settings: Settings) -> int:
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return EXIT_USAGE
+    from bot.app import build_application
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    logging.getLogger(__name__).info(
+        "starting on %s with %s", settings.platform, settings.database_path
+    )
+    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from bot.storage import Store
+
+    async with Store(settings.database_path) as store:
+        print(
+            f"database {settings.database_path} is at schema version {await store.schema_version()}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Settings: the only place that reads the environment (and `.env`).
+
+Every setting has a default that works for `make demo`, except the token, which only
+`hamdeli run` needs. Invalid values are turned into one readable line per setting by
+`describe_settings_error`, so a volunteer deploying the bot never has to read a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+
+Platform = Literal["telegram", "bale"]
+
+PLATFORM_URLS: dict[str, tuple[str, str]] = {
+    "telegram": ("https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+    "bale": ("https://tapi.bale.ai/bot", "https://tapi.bale.ai/file/bot"),
+}
+
+# What to tell the operator for each setting that fails to validate.
+FIXES: dict[str, str] = {
+    "BOT_TOKEN": "set it to the token BotFather (Telegram) or @BotFather on Bale gave you",
+    "PLATFORM": "use 'telegram' or 'bale'",
+    "BOT_API_BASE_URL": "use a URL such as http://127.0.0.1:8081/bot (the token is appended)",
+    "BOT_API_FILE_URL": "use a URL such as http://127.0.0.1:8081/file/bot",
+    "DATABASE_URL": "use sqlite:///relative/path.db or sqlite:////absolute/path.db",
+    "ADMIN_IDS": "use numeric user ids separated by commas, e.g. 12345,67890 (or leave empty)",
+    "DEFAULT_LANGUAGE": "use 'fa' or 'en'",
+    "TIMEZONE": "use an IANA time zone name such as Asia/Tehran",
+    "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+}
+GENERIC_FIX = "see the configuration table in README.md"
+
+
+class Settings(BaseSettings):
+    """Hamdeli's configuration, from environment variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    platform: Platform = "telegram"
+    bot_api_base_url: str | None = None
+    bot_api_file_url: str | None = None
+    database_url: str = "sqlite:///data/hamdeli.db"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: Literal["fa", "en"] = "fa"
+    timezone: str = "Asia/Tehran"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Interactive replies: Telegram allows ~30 messages/s overall and ~1/s per chat in bulk.
+    rate_limit_per_second: float = Field(default=30, gt=0)
+    rate_limit_group_per_minute: float = Field(default=20, gt=0)
+    rate_limit_max_retries: int = Field(default=3, ge=0, le=10)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        """Accept `1,2`, `[1,2]` and empty: operators write all three."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError("not a JSON list of numbers") from exc
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_url(cls, value: str) -> str:
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            raise ValueError("only sqlite:/// URLs are supported for now")
+        return value
+
+    @field_validator("bot_api_base_url", "bot_api_file_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+    @property
+    def base_url(self) -> str:
+        """PTB's `base_url`: an explicit override, else the platform's own endpoint."""
+        return self.bot_api_base_url or PLATFORM_URLS[self.platform][0]
+
+    @property
+    def base_file_url(self) -> str:
+        return self.bot_api_file_url or PLATFORM_URLS[self.platform][1]
+
+    @property
+    def database_path(self) -> Path:
+        """`sqlite:///data/x.db` is relative to the working directory; `sqlite:////x.db` not."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class SettingsProblem(Exception):
+    """A configuration error already phrased for the operator (one line per setting)."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning pydantic's errors into a `SettingsProblem` with readable lines."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsProblem(describe_validation_error(exc)) from None
+    except SettingsError as exc:
+        raise SettingsProblem(f"configuration error: {exc}; {GENERIC_FIX}") from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line per invalid setting: its name, what is wrong, and how to fix it."""
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
+        reason = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {reason}; {FIXES.get(name, GENERIC_FIX)}")
+    return "\n".join(dict.fromkeys(lines))

@@ -1,0 +1,108 @@
+"""The typed application and callback context every handler receives.
+
+Following PTB's `contexttypesbot.py`: handlers read `context.store`, `context.settings`,
+`context.account` and `context.t` instead of digging through untyped dictionaries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, BaseHandler, CallbackContext, ConversationHandler, ExtBot
+
+from bot.config import Settings
+from bot.i18n import Translator, translator
+from bot.models import Account
+from bot.storage import Store
+
+Clock = Callable[[], float]
+
+
+@dataclass
+class Services:
+    """What the handlers need besides Telegram: settings, the store and a clock."""
+
+    settings: Settings
+    store: Store
+    clock: Clock = field(default=time.time)
+
+    @property
+    def platform(self) -> str:
+        return self.settings.platform
+
+
+class HamdeliApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application with Hamdeli's services and write-through persistence."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        self._has_persistent_conversations = False
+
+    def add_handler(self, handler: BaseHandler, group: int = 0) -> None:  # type: ignore[type-arg]
+        """Note persistent conversations: only they need a write after each update.
+
+        (PTB persists nested conversations through their top-level handler, which must then
+        be persistent too, so looking at top-level handlers is enough.)
+        """
+        if isinstance(handler, ConversationHandler) and handler.persistent:
+            self._has_persistent_conversations = True
+        super().add_handler(handler, group)
+
+    async def initialize(self) -> None:
+        """Open the store first: PTB loads persisted conversations while initializing."""
+        await self.services.store.open()
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        try:
+            await super().shutdown()
+        finally:
+            await self.services.store.close()
+
+    async def process_update(self, update: object) -> None:
+        """Handle the update, then write its conversation changes to the store at once.
+
+        PTB only flushes persistence every `update_interval` seconds; a crash in between
+        would lose the steps people took. Writing after each update loses none (the
+        persistence skips writes when nothing changed, so this is cheap when idle).
+        """
+        await super().process_update(update)
+        if self.persistence is not None and self._has_persistent_conversations:
+            await self.update_persistence()
+
+
+class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[type-arg]
+    """CallbackContext with typed access to Hamdeli's services and the current account."""
+
+    account: Account | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.services  # type: ignore[attr-defined]
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def now(self) -> int:
+        return int(self.services.clock())
+
+    @property
+    def me(self) -> Account:
+        """The account of the person this update comes from (loaded in group -2)."""
+        if self.account is None:
+            raise RuntimeError("no account loaded for this update")
+        return self.account
+
+    @property
+    def t(self) -> Translator:
+        language = self.account.language if self.account else self.settings.default_language
+        return translator(language)

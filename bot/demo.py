@@ -1,0 +1,156 @@
+"""`hamdeli demo`: the real bot in this terminal, on the emulator, with no token or network.
+
+Every message the bot sends is printed with its buttons numbered; type a number to press a
+button, or type text. Demo commands (handled here, never sent to the bot):
+  /as donor | /as beneficiary | /as staff | /as new   switch persona
+  /sticker, /photo, /voice                            send that kind of message
+  /forge DATA                                         press a button with made-up data
+Ctrl-D (or /quit) exits. The terminal texts here are for the developer trying the bot; what
+the bot itself says comes from locales/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import HamdeliApplication
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.logs import configure_logging
+from bot.models import Persona
+
+DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003
+FIRST_NEW_ID = 5_100_000
+
+BANNER = """\
+Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
+Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
+/sticker /photo /voice send media; /forge DATA presses a made-up button; Ctrl-D exits.
+"""
+
+
+async def seed_demo(application: HamdeliApplication, language: str) -> None:
+    """Demo personas who already chose their role (staff is an admin via ADMIN_IDS)."""
+    store, now = application.services.store, int(application.services.clock())
+    for user_id, persona in ((DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)):
+        account = await store.seen_account(
+            application.services.platform, user_id, user_id, language, now
+        )
+        await store.set_persona(account, persona)
+
+
+class TerminalChat:
+    """Prints what the bot says and turns typed lines into updates."""
+
+    def __init__(
+        self, emulator: BotApiEmulator, application: HamdeliApplication, language: str
+    ) -> None:
+        self.emulator = emulator
+        self.application = application
+        self.language = language
+        self._new_ids = itertools.count(FIRST_NEW_ID)
+        self.personas = {
+            "donor": self._user(DONOR_ID, "Donya"),
+            "beneficiary": self._user(BENEFICIARY_ID, "Maryam"),
+            "staff": self._user(STAFF_ID, "Reza"),
+        }
+        self.current = self._new_user()
+        self.buttons: list[str] = []
+
+    def _user(self, user_id: int, name: str) -> EmulatedUser:
+        return EmulatedUser(
+            self.emulator, self.application, user_id, first_name=name, language_code=self.language
+        )
+
+    def _new_user(self) -> EmulatedUser:
+        return self._user(next(self._new_ids), "New")
+
+    async def handle(self, line: str) -> None:
+        line = line.strip()
+        answers_before = len(self.emulator.callback_answers)
+        if not line:
+            return
+        if line.startswith("/as"):
+            await self._switch(line.removeprefix("/as").strip())
+            return
+        if line in ("/sticker", "/photo", "/voice"):
+            messages = await getattr(self.current, f"send_{line[1:]}")()
+        elif line.startswith("/forge"):
+            messages = await self.current.click_data(line.removeprefix("/forge").strip())
+        elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            messages = await self.current.click(self.buttons[int(line) - 1])
+        else:
+            messages = await self.current.send(line)
+        self._print(messages)
+        answer = self.current.last_answer
+        if len(self.emulator.callback_answers) > answers_before and answer:
+            print(f"  (popup: {answer})\n")
+
+    async def _switch(self, name: str) -> None:
+        if name == "new":
+            self.current = self._new_user()
+        elif name in self.personas:
+            self.current = self.personas[name]
+        else:
+            print("  (personas: donor, beneficiary, staff, new)")
+            return
+        print(f"  -- you are now {name} (user {self.current.id}) --")
+        self._print(await self.current.send("/start"))
+
+    def _print(self, messages: list[SentMessage]) -> None:
+        for message in messages:
+            marker = " (edited)" if message.edited else ""
+            print(f"\n[bot{marker}]\n{message.text}")
+            labels = [label for row in message.buttons for label in row]
+            if labels:
+                self.buttons = labels
+                for row in message.buttons:
+                    print(
+                        "  " + "   ".join(f"[{self.buttons.index(lbl) + 1}] {lbl}" for lbl in row)
+                    )
+        print()
+
+
+async def _chat(settings: Settings, language: str) -> None:
+    emulator = BotApiEmulator(platform=settings.platform)
+    application = build_application(settings, request=emulator)
+    await application.initialize()
+    try:
+        await seed_demo(application, language)
+        terminal = TerminalChat(emulator, application, language)
+        print(BANNER)
+        terminal._print(await terminal.current.send("/start"))
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                print()
+                break
+            if line.strip() == "/quit":
+                break
+            await terminal.handle(line)
+    finally:
+        await application.shutdown()
+
+
+def run_demo(settings: Settings, *, language: str = "fa", database: str | None = None) -> int:
+    """Entry point of `hamdeli demo`; a fresh temporary database unless one is given."""
+    path = (
+        Path(database) if database else Path(tempfile.mkdtemp(prefix="hamdeli-demo-")) / "demo.db"
+    )
+    demo_settings = settings.model_copy(
+        update={"database_url": f"sqlite:///{path}", "admin_ids": [STAFF_ID], "bot_token": None}
+    )
+    configure_logging("WARNING")
+    logging.getLogger("bot").setLevel(logging.WARNING)
+    try:
+        asyncio.run(_chat(demo_settings, language))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+    return 0

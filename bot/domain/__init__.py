@@ -1,0 +1,1 @@
+"""Domain rules as plain async functions: no Telegram types, testable with a bare store."""

@@ -1,0 +1,71 @@
+"""Who is talking to the bot: accounts, personas, languages and staff roles."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.i18n import available_languages, pick_language
+from bot.models import Account, Persona, StaffRole
+from bot.storage import Store
+
+
+async def account_for_update(
+    store: Store,
+    *,
+    platform: str,
+    user_id: int,
+    chat_id: int,
+    client_language: str | None,
+    default_language: str,
+    admin_ids: Collection[int],
+    now: int,
+) -> Account:
+    """The account behind an incoming update, created on first contact.
+
+    A newcomer gets their client's language when we speak it, else the default. ADMIN_IDS
+    is authoritative for the admin role: listed ids become admins, and an admin whose id
+    was removed from the setting loses the role at their next message.
+    """
+    account = await store.seen_account(
+        platform, user_id, chat_id, pick_language(client_language, default_language), now
+    )
+    is_listed = user_id in admin_ids
+    if is_listed and account.staff_role is not StaffRole.ADMIN:
+        account = await store.set_staff_role(account, StaffRole.ADMIN)
+        await store.record_audit(
+            at=now,
+            action="admin_granted_by_settings",
+            platform=platform,
+            actor_id=user_id,
+            subject_type="user",
+            subject_id=str(user_id),
+        )
+    elif not is_listed and account.staff_role is StaffRole.ADMIN:
+        account = await store.set_staff_role(account, StaffRole.NONE)
+        await store.record_audit(
+            at=now,
+            action="admin_revoked_by_settings",
+            platform=platform,
+            actor_id=user_id,
+            subject_type="user",
+            subject_id=str(user_id),
+        )
+    return account
+
+
+async def choose_persona(store: Store, account: Account, persona: Persona) -> Account:
+    """Remember whether this person came to help or to check their status."""
+    return await store.set_persona(account, persona)
+
+
+async def choose_language(store: Store, account: Account, language: str) -> Account:
+    """Switch the bot's language for this person; unknown codes are refused."""
+    if language not in available_languages():
+        raise ValueError(f"unsupported language {language!r}")
+    return await store.set_language(account, language)
+
+
+async def current_staff_role(store: Store, account: Account) -> StaffRole:
+    """The staff role right now, read through the cache: roles change from other processes."""
+    fresh = await store.account(account.platform, account.user_id)
+    return fresh.staff_role if fresh else StaffRole.NONE

@@ -1,0 +1,234 @@
+"""Handlers every audience shares: /start, /menu, /help, /language, /cancel, roles,
+unknown input, stale buttons and the error handler.
+
+Menus are stateless: every button carries what it needs (`menu:donor`), so it works from
+any message, in any state, and after a restart. Conversation states (PTB
+ConversationHandlers, persisted write-through by `bot.persistence`) are for flows where the
+bot waits for typed input — an amount, a national code — which each audience's module adds.
+Handlers only translate between chat and domain: they read the update, call one domain
+function, and send the screen `bot.views` builds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.context import HamdeliContext
+from bot.domain import accounts
+from bot.models import Persona, StaffRole
+from bot.views import common as views
+from bot.views.screen import Screen
+
+log = logging.getLogger(__name__)
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+async def show(update: Update, screen: Screen) -> None:
+    """Show a screen: edit the clicked message in place, or send a new message.
+
+    Editing keeps the chat short on cheap phones. An edit that fails because the message is
+    too old, gone or unchanged falls back to a new message (or to nothing when unchanged).
+    """
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(screen.text, reply_markup=screen.markup)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("edit failed (%s); sending a new message instead", exc)
+    await reply(update, screen)
+
+
+async def reply(update: Update, screen: Screen) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_message(screen.text, reply_markup=screen.markup)
+
+
+async def answer_button(update: Update, text: str | None = None) -> None:
+    """Stop the button's spinner; a stale query (answered too late) is not an error."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer(text)
+    except BadRequest as exc:
+        log.debug("callback answer failed: %s", exc)
+
+
+# -- group -2: who is this? ------------------------------------------------------------------
+
+
+async def load_account(update: Update, context: HamdeliContext) -> None:
+    """Attach the sender's account (cached) to the context before any other handler runs."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or user.is_bot:
+        return
+    context.account = await accounts.account_for_update(
+        context.store,
+        platform=context.services.platform,
+        user_id=user.id,
+        chat_id=chat.id if chat else user.id,
+        client_language=user.language_code,
+        default_language=context.settings.default_language,
+        admin_ids=context.settings.admin_ids,
+        now=context.now(),
+    )
+
+
+# -- menus: stateless, so every button works from any message, even after a restart ------
+
+
+async def start(update: Update, context: HamdeliContext) -> None:
+    """/start: greet, say what the bot does, offer the two ways in."""
+    await reply(update, views.role_chooser(context.t, context.me))
+
+
+async def main_menu(update: Update, context: HamdeliContext) -> None:
+    """/menu or the menu button: the chosen role's menu, or the role chooser."""
+    await answer_button(update)
+    await show(update, views.main_menu(context.t, context.me))
+
+
+async def role_chooser(update: Update, context: HamdeliContext) -> None:
+    """The "main menu" button: back to the choice between helping and checking status."""
+    await answer_button(update)
+    await show(update, views.role_chooser(context.t, context.me))
+
+
+async def choose_role(update: Update, context: HamdeliContext) -> None:
+    """A role button: remember the choice and open that role's menu."""
+    await answer_button(update)
+    persona = Persona(callbacks.parse(update.callback_query.data).arg)
+    context.account = await accounts.choose_persona(context.store, context.me, persona)
+    await show(update, views.role_home(context.t, persona))
+
+
+async def open_staff_console(update: Update, context: HamdeliContext) -> None:
+    """The staff button. The role is checked now, not when the button was drawn."""
+    role = await accounts.current_staff_role(context.store, context.me)
+    if role is StaffRole.NONE:
+        await answer_button(update, context.t("staff-only"))
+        await show(update, views.main_menu(context.t, context.me))
+        return
+    await answer_button(update)
+    await show(update, views.staff_home(context.t, role))
+
+
+async def cancel(update: Update, context: HamdeliContext) -> None:
+    """/cancel: drop whatever a flow collected and go back to the menu."""
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, None, context.now()
+    )
+    screen = views.main_menu(context.t, context.me).with_prefix(context.t("cancelled"))
+    await reply(update, screen)
+
+
+# -- available everywhere, outside the conversation graph -------------------------------------
+
+
+async def help_command(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    await show(update, views.help_screen(context.t))
+
+
+async def language_picker(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    await show(update, views.language_picker(context.t))
+
+
+async def set_language(update: Update, context: HamdeliContext) -> None:
+    """A language button: switch, confirm in the new language, show the menu."""
+    language = callbacks.parse(update.callback_query.data).arg
+    context.account = await accounts.choose_language(context.store, context.me, language)
+    await answer_button(update, context.t("language-changed"))
+    await show(
+        update, views.main_menu(context.t, context.me).with_prefix(context.t("language-changed"))
+    )
+
+
+async def expired_button(update: Update, context: HamdeliContext) -> None:
+    """A button no handler takes here (old, or forged): say so, show the menu."""
+    await answer_button(update, context.t("button-expired"))
+    screen = views.main_menu(context.t, context.me).with_prefix(context.t("button-expired"))
+    await reply(update, screen)
+
+
+async def refuse_unknown_button(update: Update, context: HamdeliContext) -> None:
+    """Gatekeeper: data `callbacks.parse` does not recognise never reaches a handler."""
+    await expired_button(update, context)
+    raise ApplicationHandlerStop
+
+
+def _is_unknown_button(data: object) -> bool:
+    return not isinstance(data, str) or callbacks.parse(data) is None
+
+
+async def unknown_message(update: Update, context: HamdeliContext) -> None:
+    """Stickers, photos, voice, unknown commands, stray text: a hint and the menu."""
+    message = update.effective_message
+    is_text = message is not None and message.text is not None
+    hint = context.t("unknown-text" if is_text else "unknown-media")
+    await reply(update, views.main_menu(context.t, context.me).with_prefix(hint))
+
+
+async def on_error(update: object, context: HamdeliContext) -> None:
+    """Log what failed (update id and error, never its content) and tell the person."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):
+        return  # they blocked the bot: nobody to tell
+    try:
+        await update.effective_chat.send_message(context.t("error-generic"))
+    except Exception:  # the network may be what failed; the log above is what we can do
+        log.warning("could not tell update %s about the error", update_id)
+
+
+def register(application: Application, flows: Sequence[BaseHandler] = ()) -> None:  # type: ignore[type-arg]
+    """Add every handler in its one visible order.
+
+    group -2 loads the account, group -1 turns away unknown buttons, then group 0: the
+    shared menus, each audience's `flows`, and last the catch-alls for what nothing took.
+    """
+    application.add_handler(TypeHandler(Update, load_account), group=-2)
+    application.add_handler(
+        CallbackQueryHandler(refuse_unknown_button, pattern=_is_unknown_button), group=-1
+    )
+    application.add_handlers(
+        [
+            CommandHandler("start", start),
+            CommandHandler("menu", main_menu),
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(role_chooser, pattern=f"^{callbacks.MENU_HOME}$"),
+            CallbackQueryHandler(choose_role, pattern=callbacks.ROLE_PATTERN),
+            CallbackQueryHandler(open_staff_console, pattern=f"^{callbacks.MENU_STAFF}$"),
+            CommandHandler("help", help_command),
+            CommandHandler("language", language_picker),
+            CallbackQueryHandler(help_command, pattern=f"^{callbacks.HELP}$"),
+            CallbackQueryHandler(language_picker, pattern=f"^{callbacks.LANGUAGE_PICKER}$"),
+            CallbackQueryHandler(set_language, pattern=callbacks.LANGUAGE_PATTERN),
+            *flows,
+            CallbackQueryHandler(expired_button),
+            MessageHandler(filters.ALL, unknown_message),
+        ]
+    )
+    application.add_error_handler(on_error)

@@ -1,0 +1,413 @@
+"""The async store: every SQL statement of Hamdeli lives in this module.
+
+Why it looks the way it does:
+- One aiosqlite connection per process, in autocommit mode, so a single-statement write is
+  one thread round trip (aiosqlite's thread hops, not SQLite, dominate the cost).
+- One asyncio lock around every use of the connection: coroutines share it, and a statement
+  from one coroutine must never land inside another coroutine's open transaction.
+- WAL, `busy_timeout` and short write transactions, because `hamdeli import` and later
+  several bot processes (Telegram and Bale) write the same file concurrently.
+- Reference data (provinces, cities) is read once and kept in memory. Accounts are cached
+  per process: a user's row is only written by the process serving that user's platform,
+  so the cache cannot go stale; anything another process may change is read through.
+- The interface speaks in intentions and plain records (`bot.models`) so a PostgreSQL
+  backend can implement the same methods later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+import sqlite3
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.models import Account, City, Persona, Province, StaffRole
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+WAL_SWITCH_ATTEMPTS = 100
+ACCOUNT_CACHE_SIZE = 100_000
+# last_seen is only rewritten when it is older than this: "active in the last 30 days"
+# needs day precision, not a write on every message.
+LAST_SEEN_RESOLUTION_S = 3600
+
+
+def _resource_text(*parts: str) -> str:
+    return resources.files("bot").joinpath(*parts).read_text(encoding="utf-8")
+
+
+async def _load_places_csv(db: aiosqlite.Connection) -> None:
+    """Fill provinces and cities from the shipped data file (bot/data/places.csv)."""
+    rows = list(csv.DictReader(io.StringIO(_resource_text("data", "places.csv"))))
+    provinces: dict[str, int] = {}
+    for row in rows:
+        if row["province_en"] not in provinces:
+            provinces[row["province_en"]] = len(provinces) + 1
+            await db.execute(
+                "INSERT INTO provinces (id, name_fa, name_en) VALUES (?, ?, ?)",
+                (provinces[row["province_en"]], row["province_fa"], row["province_en"]),
+            )
+    await db.executemany(
+        "INSERT INTO cities (province_id, name_fa, name_en, is_capital) VALUES (?, ?, ?, ?)",
+        [
+            (provinces[r["province_en"]], r["city_fa"], r["city_en"], int(r["is_capital"]))
+            for r in rows
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A numbered schema step: an SQL file, then optionally a data-loading step."""
+
+    version: int
+    sql_file: str
+    load_data: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "0001_places.sql", _load_places_csv),
+    Migration(2, "0002_users.sql"),
+)
+
+
+def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
+    (platform, user_id, chat_id, persona, staff_role, language, home_city_id,
+     first_seen, last_seen, blocked, opt_out) = row  # fmt: skip
+    return Account(
+        platform=platform,
+        user_id=user_id,
+        chat_id=chat_id,
+        language=language,
+        persona=Persona(persona) if persona else None,
+        staff_role=StaffRole(staff_role),
+        home_city_id=home_city_id,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        blocked=bool(blocked),
+        announcements_opt_out=bool(opt_out),
+    )
+
+
+_ACCOUNT_COLUMNS = (
+    "platform, user_id, chat_id, persona, staff_role, language, home_city_id, "
+    "first_seen, last_seen, blocked, announcements_opt_out"
+)
+
+
+class Store:
+    """Hamdeli's persistent state, behind intention-named async methods."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
+        self._provinces: tuple[Province, ...] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Connect, configure and migrate. The folder is created if missing; idempotent."""
+        if self._db is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._enable_wal()
+        await self._db.execute("PRAGMA synchronous = NORMAL")
+        await self._db.execute("PRAGMA foreign_keys = ON")
+        await self.migrate()
+
+    async def _enable_wal(self) -> None:
+        """Switch to WAL, retrying while another process does the same.
+
+        WAL is a property of the file, so this only races when two processes create the
+        database together; SQLite then answers "locked" at once, without the busy timeout.
+        """
+        for attempt in range(WAL_SWITCH_ATTEMPTS):
+            try:
+                await self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def __aenter__(self) -> Store:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("Store is not open")
+        return self._db
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; holds the connection lock."""
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        async with self._lock:
+            return list(await self.db.execute_fetchall(sql, params))
+
+    async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """One statement, one round trip, committed on its own (autocommit)."""
+        async with self._lock:
+            await self.db.execute(sql, params)
+
+    # -- migrations ------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        rows = await self._fetchall("PRAGMA user_version")
+        return int(rows[0][0])
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; returns the versions applied.
+
+        The version is re-read inside the write transaction, so two processes starting at
+        once (the bot and an import) never apply the same step twice.
+        """
+        applied = []
+        for migration in MIGRATIONS:
+            async with self._transaction() as db:
+                current = (await db.execute_fetchall("PRAGMA user_version"))[0][0]
+                if migration.version <= current:
+                    continue
+                for statement in _split_sql(_resource_text("migrations", migration.sql_file)):
+                    await db.execute(statement)
+                if migration.load_data is not None:
+                    await migration.load_data(db)
+                await db.execute(f"PRAGMA user_version = {migration.version:d}")
+                applied.append(migration.version)
+        if applied:
+            log.info("applied migrations %s", applied)
+        return applied
+
+    # -- reference data --------------------------------------------------------------------
+
+    async def provinces(self) -> tuple[Province, ...]:
+        """All provinces with their cities, read once per process (reference data)."""
+        if self._provinces is None:
+            cities = [
+                City(id=r[0], province_id=r[1], name_fa=r[2], name_en=r[3], is_capital=bool(r[4]))
+                for r in await self._fetchall(
+                    "SELECT id, province_id, name_fa, name_en, is_capital FROM cities "
+                    "ORDER BY is_capital DESC, name_fa"
+                )
+            ]
+            self._provinces = tuple(
+                Province(
+                    id=pid,
+                    name_fa=name_fa,
+                    name_en=name_en,
+                    cities=tuple(c for c in cities if c.province_id == pid),
+                )
+                for pid, name_fa, name_en in await self._fetchall(
+                    "SELECT id, name_fa, name_en FROM provinces ORDER BY name_fa"
+                )
+            )
+        return self._provinces
+
+    # -- accounts --------------------------------------------------------------------------
+
+    async def seen_account(
+        self, platform: str, user_id: int, chat_id: int, language: str, now: int
+    ) -> Account:
+        """The account of someone who just wrote to the bot, created on first contact.
+
+        Costs no query when the account is cached and was seen recently. `language` only
+        applies to a new account: a returning user keeps the language they chose.
+        """
+        key = (platform, user_id)
+        cached = self._accounts.get(key)
+        if cached and cached.chat_id == chat_id and now - cached.last_seen < LAST_SEEN_RESOLUTION_S:
+            self._accounts.move_to_end(key)
+            return cached
+        async with self._lock:
+            rows = await self.db.execute_fetchall(
+                "INSERT INTO users (platform, user_id, chat_id, language, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (platform, user_id) DO UPDATE SET "
+                "chat_id = excluded.chat_id, last_seen = excluded.last_seen, blocked = 0 "
+                f"RETURNING {_ACCOUNT_COLUMNS}",
+                (platform, user_id, chat_id, language, now, now),
+            )
+        return self._remember(_account_from_row(next(iter(rows))))
+
+    async def account(self, platform: str, user_id: int) -> Account | None:
+        """Read through (no cache): for checks that must see other processes' writes."""
+        rows = await self._fetchall(
+            f"SELECT {_ACCOUNT_COLUMNS} FROM users WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return _account_from_row(rows[0]) if rows else None
+
+    async def set_persona(self, account: Account, persona: Persona) -> Account:
+        if account.persona == persona:
+            return account
+        await self._write(
+            "UPDATE users SET persona = ? WHERE platform = ? AND user_id = ?",
+            (persona.value, account.platform, account.user_id),
+        )
+        return self._remember(replace(account, persona=persona))
+
+    async def set_language(self, account: Account, language: str) -> Account:
+        if account.language == language:
+            return account
+        await self._write(
+            "UPDATE users SET language = ? WHERE platform = ? AND user_id = ?",
+            (language, account.platform, account.user_id),
+        )
+        return self._remember(replace(account, language=language))
+
+    async def set_staff_role(self, account: Account, role: StaffRole) -> Account:
+        if account.staff_role == role:
+            return account
+        await self._write(
+            "UPDATE users SET staff_role = ? WHERE platform = ? AND user_id = ?",
+            (role.value, account.platform, account.user_id),
+        )
+        return self._remember(replace(account, staff_role=role))
+
+    async def count_accounts(self, platform: str | None = None) -> int:
+        sql, params = "SELECT count(*) FROM users", ()
+        if platform:
+            sql, params = sql + " WHERE platform = ?", (platform,)
+        return int((await self._fetchall(sql, params))[0][0])
+
+    def _remember(self, account: Account) -> Account:
+        key = (account.platform, account.user_id)
+        self._accounts[key] = account
+        self._accounts.move_to_end(key)
+        if len(self._accounts) > ACCOUNT_CACHE_SIZE:
+            self._accounts.popitem(last=False)
+        return account
+
+    # -- conversation state and flow data (PTB persistence) --------------------------------
+
+    async def conversation_states(self, platform: str, name: str) -> dict[str, Any]:
+        rows = await self._fetchall(
+            "SELECT key, state FROM conversation_states WHERE platform = ? AND name = ?",
+            (platform, name),
+        )
+        return {key: json.loads(state) for key, state in rows}
+
+    async def save_conversation_state(
+        self, platform: str, name: str, key: str, state: Any, now: int
+    ) -> None:
+        """Write one conversation's state; `None` means the conversation ended."""
+        if state is None:
+            await self._write(
+                "DELETE FROM conversation_states WHERE platform = ? AND name = ? AND key = ?",
+                (platform, name, key),
+            )
+            return
+        await self._write(
+            "INSERT INTO conversation_states (platform, name, key, state, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, name, key) DO UPDATE SET "
+            "state = excluded.state, updated_at = excluded.updated_at",
+            (platform, name, key, json.dumps(state), now),
+        )
+
+    async def flow_data(self, platform: str, user_id: int) -> dict[str, Any] | None:
+        rows = await self._fetchall(
+            "SELECT data FROM flow_data WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+        return json.loads(rows[0][0]) if rows else None
+
+    async def save_flow_data(
+        self, platform: str, user_id: int, data: dict[str, Any] | None, now: int
+    ) -> None:
+        """Store what a flow has collected; empty or `None` removes the row."""
+        if not data:
+            await self._write(
+                "DELETE FROM flow_data WHERE platform = ? AND user_id = ?", (platform, user_id)
+            )
+            return
+        await self._write(
+            "INSERT INTO flow_data (platform, user_id, data, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, user_id) DO UPDATE SET "
+            "data = excluded.data, updated_at = excluded.updated_at",
+            (platform, user_id, json.dumps(data, ensure_ascii=False), now),
+        )
+
+    # -- audit -----------------------------------------------------------------------------
+
+    async def record_audit(
+        self,
+        *,
+        at: int,
+        action: str,
+        platform: str | None = None,
+        actor_id: int | None = None,
+        subject_type: str | None = None,
+        subject_id: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await self._write(
+            "INSERT INTO audit_log (at, platform, actor_id, action, subject_type, subject_id, "
+            "details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                at,
+                platform,
+                actor_id,
+                action,
+                subject_type,
+                subject_id,
+                json.dumps(details, ensure_ascii=False) if details else None,
+            ),
+        )
+
+    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = await self._fetchall(
+            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
+            "FROM audit_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration file into statements (sqlite3 executes one at a time)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

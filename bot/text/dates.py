@@ -1,0 +1,99 @@
+"""Dates typed by users (Jalali or Gregorian) and dates shown to them (always Jalali).
+
+Iranians write Jalali dates year first (1404/09/30); some, and every computer, use Gregorian
+ISO dates (2025-12-21). The two calendars' year numbers never overlap in practice, so the
+year decides: below 1700 is Jalali, 1900-2199 is Gregorian, anything else is rejected. The year
+must come first and have four digits: "30/09/1404" and "12/11/2025" are refused rather than
+guessed, because day-month order differs between countries.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import jdatetime
+
+from bot.text.errors import InputError
+from bot.text.normalize import matching_key, normalize_text, to_persian_digits
+from bot.text.numbers import uses_persian_digits
+
+_LAST_JALALI_YEAR = 1699
+_GREGORIAN_YEARS = range(1900, 2200)
+# Date separators to "/": dot, dash variants, backslash, division and fraction slashes and the
+# Persian decimal separator, which some keyboards offer where "/" would be.
+_SEPARATORS = str.maketrans("٫.-\u2010\u2011\u2012\u2013\u2014\u2212\\\u2215\u2044", "////////////")
+_NUMERIC = re.compile(r"([1-9][0-9]{3}) ?/ ?([0-9]{1,2}) ?/ ?([0-9]{1,2})")
+_SPELLED = re.compile(r"([0-9]{1,2}) (\S+(?: \S+)?) ([1-9][0-9]{3})")
+
+
+def parse_date(s: str) -> date:
+    """Read ``1404/09/30`` (any digits; "/", "-" or "." between parts), ``2025-12-21`` or the
+    form :func:`format_date` shows (``30 Azar 1404``, also with the Persian month name).
+
+    Codes: ``input-date-format`` (not a year-first date), ``input-date-year`` (a year that is
+    neither Jalali nor Gregorian), ``input-date-invalid`` (no such day, e.g. month 13 or
+    Esfand 30 in a common year).
+    """
+    text = normalize_text(s)
+    numeric = _NUMERIC.fullmatch(text.translate(_SEPARATORS))
+    if numeric:
+        year, month, day = (int(part) for part in numeric.groups())
+        return _to_date(year, month, day)
+    spelled = _SPELLED.fullmatch(text)
+    if spelled:
+        day_text, month_name, year_text = spelled.groups()
+        month = _jalali_month_number(month_name)
+        if int(year_text) <= _LAST_JALALI_YEAR and month is not None:
+            return _jalali(int(year_text), month, int(day_text))
+    raise InputError("input-date-format")
+
+
+def format_date(d: date, lang: str) -> str:
+    """The Jalali date as people say it: day, month name, year (``30 Azar 1404``).
+
+    Persian gets Persian digits and the Persian month name; month names come from jdatetime
+    so they are spelled the same everywhere in the bot.
+    """
+    jalali = jdatetime.date.fromgregorian(date=d)
+    if uses_persian_digits(lang):
+        month_name = jdatetime.date.j_months_fa[jalali.month - 1]
+        return to_persian_digits(f"{jalali.day} {month_name} {jalali.year}")
+    return f"{jalali.day} {jdatetime.date.j_months_en[jalali.month - 1]} {jalali.year}"
+
+
+def days_until(d: date, today: date) -> int:
+    """Whole days from ``today`` to ``d``: negative once ``d`` has passed, 0 on the day.
+
+    ``today`` is a parameter, not ``date.today()``, so callers choose the time zone (Tehran)
+    and tests stay deterministic.
+    """
+    return (d - today).days
+
+
+def _to_date(year: int, month: int, day: int) -> date:
+    if year <= _LAST_JALALI_YEAR:
+        return _jalali(year, month, day)
+    if year in _GREGORIAN_YEARS:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise InputError("input-date-invalid") from None
+    raise InputError("input-date-year")
+
+
+def _jalali(year: int, month: int, day: int) -> date:
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        raise InputError("input-date-invalid") from None
+
+
+def _jalali_month_number(name: str) -> int | None:
+    """Month number for a Persian or transliterated Jalali month name, spaces and case aside."""
+    key = matching_key(name)
+    for names in (jdatetime.date.j_months_fa, jdatetime.date.j_months_en):
+        keys = [matching_key(month) for month in names]
+        if key in keys:
+            return keys.index(key) + 1
+    return None

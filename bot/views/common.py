@@ -1,0 +1,76 @@
+"""Screens shared by every audience: welcome, role menus, language, help, hints.
+
+Screens that depend only on the language (and a flag or two) are built once and reused:
+formatting messages and building keyboards for every update is measurable work, and a
+Screen is immutable. Translators are shared per language, so they serve as cache keys.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot import callbacks
+from bot.i18n import Translator, available_languages, translator
+from bot.models import Account, Persona, StaffRole
+from bot.views.screen import Screen, button, keyboard
+
+
+def _footer(t: Translator) -> list:
+    return [
+        button(t("button-language"), callbacks.LANGUAGE_PICKER),
+        button(t("button-help"), callbacks.HELP),
+    ]
+
+
+def role_chooser(t: Translator, account: Account) -> Screen:
+    """The first screen: what the bot does and the two ways in (plus staff, for staff)."""
+    return _role_chooser(t, account.staff_role is not StaffRole.NONE)
+
+
+@cache
+def _role_chooser(t: Translator, show_staff: bool) -> Screen:
+    rows = [
+        [button(t("role-donor-button"), callbacks.menu_for(Persona.DONOR))],
+        [button(t("role-beneficiary-button"), callbacks.menu_for(Persona.BENEFICIARY))],
+    ]
+    if show_staff:
+        rows.append([button(t("role-staff-button"), callbacks.MENU_STAFF)])
+    return Screen(f"{t('welcome')}\n\n{t('welcome-choose')}", keyboard(*rows, _footer(t)))
+
+
+@cache
+def role_home(t: Translator, persona: Persona) -> Screen:
+    """The main menu of a donor or a beneficiary."""
+    text = t("donor-home") if persona is Persona.DONOR else t("beneficiary-home")
+    return Screen(text, keyboard(_footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]))
+
+
+@cache
+def staff_home(t: Translator, role: StaffRole) -> Screen:
+    role_name = t("staff-role-admin") if role is StaffRole.ADMIN else t("staff-role-staff")
+    return Screen(
+        t("staff-home", role=role_name),
+        keyboard(_footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
+    )
+
+
+def main_menu(t: Translator, account: Account) -> Screen:
+    """Where /menu leads: the chosen role's menu, or the role chooser for newcomers."""
+    if account.persona is None:
+        return role_chooser(t, account)
+    return role_home(t, account.persona)
+
+
+@cache
+def language_picker(t: Translator) -> Screen:
+    """Every available language, each named in itself so anyone can find their own."""
+    rows = [
+        [button(translator(code)("language-self-name"), callbacks.language(code))]
+        for code in available_languages()
+    ]
+    return Screen(t("language-choose"), keyboard(*rows))
+
+
+@cache
+def help_screen(t: Translator) -> Screen:
+    return Screen(t("help"), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))

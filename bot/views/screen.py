@@ -1,0 +1,73 @@
+"""The shape of one screen, and the platform-aware text helpers every screen uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+
+RLM = "\u200f"  # right-to-left mark: starts a Persian line that begins with digits or glyphs
+LRM = "\u200e"
+
+# Bale renders Markdown markers in every message (it has no parse_mode to turn them off),
+# so text typed by users or staff is escaped there before it is shown.
+_BALE_MARKDOWN = re.compile(r"([\\*_`\[\]~|>])")
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What to send: text and an optional keyboard."""
+
+    text: str
+    markup: Markup = None
+
+    def with_prefix(self, line: str) -> Screen:
+        """The same screen with a line above it (a hint, a confirmation)."""
+        return Screen(f"{line}\n\n{self.text}", self.markup)
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that PTB serialises once instead of on every send.
+
+    Screens are built once per language and sent thousands of times; PTB's recursive
+    `to_dict` of a five-button menu cost more than the rest of our handler. PTB objects are
+    immutable after construction, so the first result stays valid (and PTB only reads it).
+    """
+
+    __slots__ = ("_as_dict",)
+
+    def to_dict(self, recursive: bool = True) -> dict:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        try:
+            return self._as_dict
+        except AttributeError:
+            serialised = super().to_dict()
+            object.__setattr__(self, "_as_dict", serialised)  # PTB freezes normal setattr
+            return serialised
+
+
+def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return Keyboard([row for row in rows if row])
+
+
+def direction_mark(language: str) -> str:
+    """The mark that makes every client lay a mixed line out in the reader's direction."""
+    return RLM if language == "fa" else LRM
+
+
+def user_text(text: str, platform: str, limit: int = 1000) -> str:
+    """Text that came from a user or staff, made safe to show: escaped and bounded."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if platform == "bale":
+        text = _BALE_MARKDOWN.sub(r"\\\1", text)
+    return text

@@ -1,0 +1,61 @@
+## Hamdeli — English.
+## Placeholders ({ $name }) must match locales/fa/main.ftl; tests/test_locales.py checks it.
+
+language-self-name = English
+
+## Entry: /start
+welcome =
+    Hello, and welcome to Hamdeli 🌱
+    Donors see real needs of families, city by city, and help them without anyone's name being revealed.
+    Beneficiaries check their kalabarg voucher and the status of their aid requests.
+welcome-choose = How can we help?
+role-donor-button = 🤝 I want to help
+role-beneficiary-button = 📋 Check my status
+role-staff-button = 🛠 Staff console
+choose-role-hint = Please choose one of the options below.
+
+## Role menus
+donor-home =
+    🤝 Donor menu
+    Soon you will be able to browse each city's needs and pledge help.
+beneficiary-home =
+    📋 Beneficiary menu
+    Soon you will be able to verify with your phone number and the household head's national code, then see your kalabarg and aid requests.
+staff-home =
+    🛠 Staff console
+    Your role: { $role }
+staff-role-admin = administrator
+staff-role-staff = staff member
+staff-only = This section is only for welfare-office staff.
+
+## Buttons shared by every menu
+button-language = 🌐 زبان / Language
+button-help = ❓ Help
+button-main-menu = 🏠 Main menu
+
+## /language
+language-choose = Choose your language:
+language-changed = Bot language: English ✅
+
+## /help
+help =
+    ❓ Hamdeli help
+    • /start or /menu — main menu
+    • /language — change language
+    • /cancel — stop what you are doing and go back to the menu
+    • /help — this help
+    Whenever you are stuck, send /menu.
+
+## Things the bot did not understand
+unknown-text = Sorry, I didn't understand 🙏 Please use the menu buttons.
+unknown-media = For now I only understand buttons and text messages. Continue from the menu below.
+button-expired = ⌛ This button has expired. Please use the fresh menu.
+cancelled = Cancelled. You are back at the main menu.
+error-generic = Sorry, something went wrong and your request was not completed 🙏 Please try again or send /menu.
+
+## Commands shown in the client's command list
+command-start = Start and main menu
+command-menu = Main menu
+command-help = Help
+command-language = Change language
+command-cancel = Cancel the current action

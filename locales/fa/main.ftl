@@ -1,0 +1,62 @@
+## Hamdeli — Persian (the default language).
+## Placeholders ({ $name }) must match locales/en/main.ftl; tests/test_locales.py checks it.
+
+language-self-name = فارسی
+
+## Entry: /start
+welcome =
+    سلام! به «همدلی» خوش آمدید 🌱
+    اینجا خیّران نیازهای واقعی خانواده‌ها را شهر به شهر می‌بینند و کمک می‌کنند، بی‌آنکه نام کسی فاش شود.
+    مددجویان هم وضعیت کالابرگ و درخواست کمک خود را می‌بینند.
+welcome-choose = چه کاری از ما برمی‌آید؟
+role-donor-button = 🤝 می‌خواهم کمک کنم
+role-beneficiary-button = 📋 بررسی وضعیت من
+role-staff-button = 🛠 پنل کارکنان
+choose-role-hint = لطفاً یکی از گزینه‌های زیر را انتخاب کنید.
+
+## Role menus
+donor-home =
+    🤝 منوی خیّر
+    به‌زودی می‌توانید نیازهای هر شهر را ببینید و برای آن‌ها تعهد کمک بدهید.
+beneficiary-home =
+    📋 منوی مددجو
+    به‌زودی می‌توانید با شماره تلفن و کد ملی سرپرست خانوار، وضعیت کالابرگ و درخواست‌های کمک خود را ببینید.
+staff-home =
+    🛠 پنل کارکنان
+    نقش شما: { $role }
+staff-role-admin = مدیر
+staff-role-staff = کارمند
+staff-only = این بخش فقط برای کارکنان بهزیستی است.
+
+## Buttons shared by every menu
+button-language = 🌐 زبان / Language
+button-help = ❓ راهنما
+button-main-menu = 🏠 منوی اصلی
+
+## /language
+language-choose = زبان را انتخاب کنید:
+language-changed = زبان ربات: فارسی ✅
+
+## /help
+help =
+    ❓ راهنمای همدلی
+    • /start یا /menu — منوی اصلی
+    • /language — تغییر زبان
+    • /cancel — لغو کار فعلی و بازگشت به منو
+    • /help — همین راهنما
+    هر جا گیر کردید، /menu را بفرستید.
+
+## Things the bot did not understand
+unknown-text = متوجه نشدم 🙏 لطفاً از دکمه‌های منو استفاده کنید.
+unknown-media = فعلاً فقط دکمه‌ها و پیام متنی را می‌فهمم. از منوی زیر ادامه دهید.
+button-expired = ⌛ این دکمه دیگر معتبر نیست. از منوی تازه استفاده کنید.
+cancelled = لغو شد. به منوی اصلی برگشتید.
+error-generic = متأسفیم، مشکلی پیش آمد و کار شما انجام نشد 🙏 لطفاً دوباره تلاش کنید یا /menu را بفرستید.
+
+## Commands shown in the client's command list
+command-start = شروع و منوی اصلی
+command-menu = منوی اصلی
+command-help = راهنما
+command-language = تغییر زبان
+command-cancel = لغو کار فعلی
+

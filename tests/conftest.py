@@ -1,0 +1,121 @@
+"""Shared fixtures: a fresh store, and the real Application driven through the emulator."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+from telegram.ext import BaseHandler
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import HamdeliApplication
+from bot.emulator import BotApiEmulator, EmulatedUser
+from bot.i18n import use_strict_translations
+from bot.storage import Store
+
+# Shared CI machines are noisy: a property test must fail on a wrong answer, not a slow one.
+hypothesis_settings.register_profile("hamdeli", deadline=None)
+hypothesis_settings.load_profile("hamdeli")
+
+# A missing translation is a test failure, never a silent fallback.
+use_strict_translations()
+
+ADMIN_ID = 900_001
+
+
+class FakeClock:
+    """Time that tests move by hand."""
+
+    def __init__(self, start: float = 1_764_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    async with Store(tmp_path / "hamdeli.db") as opened:
+        yield opened
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": f"sqlite:///{tmp_path / 'hamdeli.db'}",
+        "admin_ids": [ADMIN_ID],
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+class Chat:
+    """A running bot on the emulator, and a way to add people who talk to it."""
+
+    def __init__(self, emulator: BotApiEmulator, application: HamdeliApplication) -> None:
+        self.emulator = emulator
+        self.application = application
+        self._ids = itertools.count(1001)
+
+    @property
+    def store(self) -> Store:
+        return self.application.services.store
+
+    def user(
+        self, lang: str = "fa", user_id: int | None = None, name: str = "Sara"
+    ) -> EmulatedUser:
+        return EmulatedUser(
+            self.emulator,
+            self.application,
+            user_id or next(self._ids),
+            first_name=name,
+            language_code=lang,
+        )
+
+
+@pytest.fixture
+async def start_app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Callable]:
+    """Start (and later stop) applications on one database, as restarts would."""
+    running: list[HamdeliApplication] = []
+
+    async def start(
+        platform: str = "telegram",
+        *,
+        emulator: BotApiEmulator | None = None,
+        flows: Sequence[BaseHandler] = (),
+        **overrides: object,
+    ) -> Chat:
+        """A bot process on the shared database; pass the old emulator to keep the chats."""
+        emulator = emulator or BotApiEmulator(platform=platform)
+        settings = make_settings(tmp_path, platform=platform, **overrides)
+        application = build_application(settings, request=emulator, clock=clock, flows=flows)
+        await application.initialize()
+        running.append(application)
+        return Chat(emulator, application)
+
+    yield start
+    for application in running:
+        if application._initialized:
+            await application.shutdown()
+
+
+@pytest.fixture
+async def chat(start_app: Callable) -> Chat:
+    return await start_app()

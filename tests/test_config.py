@@ -1,0 +1,112 @@
+"""Settings: what an operator types in the environment, and the one-line errors they get."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings, SettingsProblem, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """No developer .env or exported variable may leak into these tests."""
+    for name in (
+        "BOT_TOKEN",
+        "PLATFORM",
+        "BOT_API_BASE_URL",
+        "BOT_API_FILE_URL",
+        "DATABASE_URL",
+        "ADMIN_IDS",
+        "DEFAULT_LANGUAGE",
+        "TIMEZONE",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1,2", [1, 2]), ("[1,2]", [1, 2]), ("", []), (" 7 , 8 ", [7, 8]), ("42", [42])],
+)
+def test_admin_ids_accept_commas_json_and_empty(monkeypatch, raw, expected) -> None:
+    monkeypatch.setenv("ADMIN_IDS", raw)
+    assert load_settings().admin_ids == expected
+
+
+def test_invalid_admin_ids_name_the_setting_and_the_fix(monkeypatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "abc")
+    with pytest.raises(SettingsProblem) as problem:
+        load_settings()
+    message = str(problem.value)
+    assert message.count("\n") == 0
+    assert message.startswith("ADMIN_IDS:")
+    assert "12345,67890" in message
+
+
+def test_bale_platform_selects_bale_endpoints(monkeypatch) -> None:
+    monkeypatch.setenv("PLATFORM", "bale")
+    settings = load_settings()
+    assert settings.base_url == "https://tapi.bale.ai/bot"
+    assert settings.base_file_url == "https://tapi.bale.ai/file/bot"
+
+
+def test_explicit_base_urls_override_the_platform_unchanged(monkeypatch) -> None:
+    monkeypatch.setenv("PLATFORM", "bale")
+    monkeypatch.setenv("BOT_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("BOT_API_FILE_URL", "http://127.0.0.1:8081/file/bot")
+    settings = load_settings()
+    assert settings.base_url == "http://127.0.0.1:8081/bot"
+    assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_telegram_is_the_default_platform() -> None:
+    settings = load_settings()
+    assert settings.platform == "telegram"
+    assert settings.base_url == "https://api.telegram.org/bot"
+    assert settings.default_language == "fa"
+    assert settings.timezone == "Asia/Tehran"
+
+
+def test_database_url_relative_and_absolute(monkeypatch, tmp_path) -> None:
+    assert str(load_settings().database_path) == "data/hamdeli.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    assert load_settings().database_path == tmp_path / "x.db"
+
+
+def test_token_is_secret_in_repr(monkeypatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123456:SECRET-TOKEN-VALUE-abcdefghij")
+    settings = load_settings()
+    assert "SECRET" not in repr(settings)
+    assert "SECRET" not in str(settings.model_dump())
+
+
+def test_dotenv_file_is_read(tmp_path) -> None:
+    (tmp_path / ".env").write_text("PLATFORM=bale\nADMIN_IDS=5,6\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.platform == "bale"
+    assert settings.admin_ids == [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PLATFORM", "whatsapp"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("LOG_LEVEL", "LOUD"),
+        ("DATABASE_URL", "postgres://x"),
+        ("DEFAULT_LANGUAGE", "de"),
+        ("BOT_API_BASE_URL", "ftp://x"),
+    ],
+)
+def test_every_invalid_setting_gets_one_line_naming_it(monkeypatch, name, value) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsProblem) as problem:
+        load_settings()
+    assert str(problem.value).startswith(f"{name}:")
+    assert "\n" not in str(problem.value)
+
+
+def test_settings_class_is_usable_directly_for_tests() -> None:
+    settings = Settings(admin_ids=[1], _env_file=None)
+    assert settings.admin_ids == [1]

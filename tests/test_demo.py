@@ -1,0 +1,59 @@
+"""`hamdeli demo`: a newcomer's first try, with no token and no network."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bot.i18n import translator
+
+fa, en = translator("fa"), translator("en")
+
+
+def run_demo(lines: list[str], *args: str, cwd) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "demo", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_demo_answers_start_roles_language_help_sticker_and_forged_button(tmp_path) -> None:
+    result = run_demo(
+        [
+            "1",
+            "/sticker",
+            "/forge menu:bogus",
+            "/language",
+            "2",
+            "/help",
+            "/as beneficiary",
+            "/as staff",
+            "3",
+        ],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert fa("welcome") in out
+    assert fa("donor-home") in out
+    assert fa("unknown-media") in out
+    assert fa("button-expired") in out
+    assert en("language-changed") in out
+    assert en("help") in out
+    assert fa("staff-home", role=fa("staff-role-admin")) in out
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_in_english_and_ctrl_d_exits_cleanly(tmp_path) -> None:
+    result = run_demo([], "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0
+    assert en("welcome") in result.stdout
+    assert not list(tmp_path.iterdir())  # the demo leaves nothing in the working directory
