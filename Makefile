@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo run test lint bench format clean
 
+# Debian's python3 may come without the venv module; install it (as root) when missing.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)

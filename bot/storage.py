@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,7 @@ def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
     )
 
 
+_UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
 _ACCOUNT_COLUMNS = (
     "platform, user_id, chat_id, persona, staff_role, language, home_city_id, "
     "first_seen, last_seen, blocked, announcements_opt_out"
@@ -273,31 +275,26 @@ class Store:
         return _account_from_row(rows[0]) if rows else None
 
     async def set_persona(self, account: Account, persona: Persona) -> Account:
-        if account.persona == persona:
-            return account
-        await self._write(
-            "UPDATE users SET persona = ? WHERE platform = ? AND user_id = ?",
-            (persona.value, account.platform, account.user_id),
-        )
-        return self._remember(replace(account, persona=persona))
+        return await self._update_account(account, "persona", persona)
 
     async def set_language(self, account: Account, language: str) -> Account:
-        if account.language == language:
-            return account
-        await self._write(
-            "UPDATE users SET language = ? WHERE platform = ? AND user_id = ?",
-            (language, account.platform, account.user_id),
-        )
-        return self._remember(replace(account, language=language))
+        return await self._update_account(account, "language", language)
 
     async def set_staff_role(self, account: Account, role: StaffRole) -> Account:
-        if account.staff_role == role:
+        return await self._update_account(account, "staff_role", role)
+
+    async def _update_account(self, account: Account, field: str, value: object) -> Account:
+        """Change one column of a person's row (none when unchanged) and the cached copy."""
+        if getattr(account, field) == value:
             return account
+        if field not in _UPDATABLE_ACCOUNT_FIELDS:
+            raise ValueError(f"not an updatable account field: {field}")
+        stored = value.value if isinstance(value, Enum) else value
         await self._write(
-            "UPDATE users SET staff_role = ? WHERE platform = ? AND user_id = ?",
-            (role.value, account.platform, account.user_id),
+            f"UPDATE users SET {field} = ? WHERE platform = ? AND user_id = ?",
+            (stored, account.platform, account.user_id),
         )
-        return self._remember(replace(account, staff_role=role))
+        return self._remember(replace(account, **{field: value}))
 
     async def count_accounts(self, platform: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM users", ()
