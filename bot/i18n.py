@@ -8,7 +8,7 @@ Numbers and dates are formatted here, not by Fluent's Babel defaults: in Persian
 Persian digits with the Persian thousands separator and Jalali dates with Persian month
 names; in English, Latin digits and Jalali dates with English month names. Placeables are
 not wrapped in Unicode isolation marks (`use_isolating=False`): some older phones draw them
-as boxes; views add direction marks where a line mixes scripts.
+as boxes; a view that mixes scripts on one line starts it with a direction mark instead.
 """
 
 from __future__ import annotations

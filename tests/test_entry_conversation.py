@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from telegram import Update
 
+from bot.emulator import EmulatedUserInfo
 from bot.i18n import translator
 from bot.models import Persona, StaffRole
+from bot.views import common as views
 from tests.conftest import ADMIN_ID
 
 fa, en = translator("fa"), translator("en")
+
+
+def broken_view(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom")
 
 
 async def test_start_greets_in_persian_and_offers_both_ways_in(chat) -> None:
@@ -157,13 +164,26 @@ async def test_stale_or_forged_buttons_say_expired_and_show_the_menu(chat, data)
 async def test_an_error_in_a_handler_is_logged_without_content_and_the_user_told(
     chat, monkeypatch, caplog
 ) -> None:
-    from bot.views import common as views
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(views, "help_screen", broken)
+    monkeypatch.setattr(views, "help_screen", broken_view)
     sara = chat.user()
     await sara.send("/help")
     assert sara.last_reply.text == fa("error-generic")
     assert any("failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_messages_in_groups_are_ignored_so_nothing_personal_is_said_there(chat) -> None:
+    sara = EmulatedUserInfo(id=77, first_name="Sara", language_code="fa")
+    data = chat.emulator.make_message_update(sara, "/start")
+    data["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "family"}
+    await chat.application.process_update(Update.de_json(data, chat.application.bot))
+    assert chat.emulator.calls_to("sendMessage") == []
+    assert await chat.store.account("telegram", 77) is None
+
+
+async def test_a_failing_button_stops_its_spinner_with_the_error(chat, monkeypatch) -> None:
+    sara = chat.user()
+    await sara.send("/start")
+    monkeypatch.setattr(views, "help_screen", broken_view)
+    await sara.click(fa("button-help"))
+    assert sara.last_answer == fa("error-generic")
+    assert sara.last_reply.text == fa("error-generic")

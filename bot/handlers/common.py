@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
@@ -77,15 +78,19 @@ async def answer_button(update: Update, text: str | None = None) -> None:
 
 
 async def load_account(update: Update, context: HamdeliContext) -> None:
-    """Attach the sender's account (cached) to the context before any other handler runs."""
+    """Attach the sender's account (cached) to the context before any other handler runs.
+
+    Hamdeli talks to people one to one: anything from a group, a channel or another bot is
+    ignored, so nothing personal is ever said where others can read it.
+    """
     user, chat = update.effective_user, update.effective_chat
-    if user is None or user.is_bot:
-        return
+    if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
+        raise ApplicationHandlerStop
     context.account = await accounts.account_for_update(
         context.store,
         platform=context.services.platform,
         user_id=user.id,
-        chat_id=chat.id if chat else user.id,
+        chat_id=chat.id,
         client_language=user.language_code,
         default_language=context.settings.default_language,
         admin_ids=context.settings.admin_ids,
@@ -198,6 +203,8 @@ async def on_error(update: object, context: HamdeliContext) -> None:
     if isinstance(context.error, Forbidden):
         return  # they blocked the bot: nobody to tell
     try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(context.t("error-generic"))
         await update.effective_chat.send_message(context.t("error-generic"))
     except Exception:  # the network may be what failed; the log above is what we can do
         log.warning("could not tell update %s about the error", update_id)

@@ -9,13 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
-RLM = "\u200f"  # right-to-left mark: starts a Persian line that begins with digits or glyphs
-LRM = "\u200e"
-
 # Bale renders Markdown markers in every message (it has no parse_mode to turn them off),
 # so text typed by users or staff is escaped there before it is shown.
 _BALE_MARKDOWN = re.compile(r"([\\*_`\[\]~|>])")
-TELEGRAM_TEXT_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -57,11 +53,6 @@ class Keyboard(InlineKeyboardMarkup):
 
 def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return Keyboard([row for row in rows if row])
-
-
-def direction_mark(language: str) -> str:
-    """The mark that makes every client lay a mixed line out in the reader's direction."""
-    return RLM if language == "fa" else LRM
 
 
 def user_text(text: str, platform: str, limit: int = 1000) -> str:
