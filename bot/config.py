@@ -34,6 +34,10 @@ FIXES: dict[str, str] = {
     "DEFAULT_LANGUAGE": "use 'fa' or 'en'",
     "TIMEZONE": "use an IANA time zone name such as Asia/Tehran",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+    "K_ANONYMITY": "use a whole number from 1 to 100 (default 3)",
+    "PLEDGE_MIN_TOMAN": "use a whole number of toman, e.g. 100000",
+    "PLEDGE_PRESETS_TOMAN": "use toman amounts separated by commas, e.g. 500000,1000000",
+    "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
 }
 GENERIC_FIX = "see the configuration table in README.md"
 
@@ -60,9 +64,17 @@ class Settings(BaseSettings):
     rate_limit_group_per_minute: float = Field(default=20, gt=0)
     rate_limit_max_retries: int = Field(default=3, ge=0, le=10)
 
-    @field_validator("admin_ids", mode="before")
+    # Donors: a city with fewer open needs than this is never named (k-anonymity).
+    k_anonymity: int = Field(default=3, ge=1, le=100)
+    pledge_min_toman: int = Field(default=100_000, ge=1)
+    pledge_presets_toman: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [500_000, 1_000_000, 5_000_000]
+    )
+    pledge_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+
+    @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod
-    def _parse_admin_ids(cls, value: object) -> object:
+    def _parse_int_list(cls, value: object) -> object:
         """Accept `1,2`, `[1,2]` and empty: operators write all three."""
         if not isinstance(value, str):
             return value

@@ -5,6 +5,7 @@ Frozen dataclasses, no Telegram types and no SQL, so every layer can share them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,3 +63,106 @@ class Province:
 
     def name(self, language: str) -> str:
         return self.name_fa if language == "fa" else self.name_en
+
+
+class NeedCategory(StrEnum):
+    """What kind of help a need asks for; each has a localized name and an icon."""
+
+    LIVELIHOOD = "livelihood"
+    HOUSING = "housing"
+    DOWRY = "dowry"
+    ORPHANS = "orphans"
+    MEDICAL = "medical"
+    EDUCATION = "education"
+    WORK_TOOLS = "work_tools"
+    OTHER = "other"
+
+
+class NeedKind(StrEnum):
+    """Money (target in rials) or items (target is a quantity of one named item)."""
+
+    MONEY = "money"
+    ITEMS = "items"
+
+
+class NeedStatus(StrEnum):
+    DRAFT = "draft"  # not shown to donors until staff publish it
+    OPEN = "open"
+    FULLY_PLEDGED = "fully_pledged"  # reserved + paid reached the target
+    FUNDED = "funded"  # paid reached the target
+    DELIVERED = "delivered"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+
+class PledgeStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAYMENT_REPORTED = "payment_reported"  # the donor said "I've paid"; expiry stops
+    PAID = "paid"
+    REJECTED = "rejected"
+    DELIVERED = "delivered"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class NeedDraft:
+    """A validated need as staff or an import describe it, before the store gives it a code.
+
+    `target` is rials for money needs and a quantity for item needs. The beneficiary's
+    national code is private: it links the need to a household and is never shown to donors.
+    """
+
+    city_id: int
+    province_id: int
+    category: NeedCategory
+    kind: NeedKind
+    target: int
+    description_fa: str
+    external_id: str | None = None
+    item_name: str | None = None
+    description_en: str | None = None
+    deadline: dt.date | None = None
+    urgent: bool = False
+    beneficiary_national_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A stored need. Donor-facing screens read only its public fields (never the code of the
+    beneficiary it is linked to)."""
+
+    id: int
+    code: str
+    province_id: int
+    city_id: int
+    category: NeedCategory
+    kind: NeedKind
+    target: int
+    reserved: int
+    paid: int
+    description_fa: str
+    description_en: str | None
+    status: NeedStatus
+    item_name: str | None = None
+    deadline: dt.date | None = None
+    urgent: bool = False
+
+    @property
+    def remaining(self) -> int:
+        return self.target - self.reserved - self.paid
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    id: int
+    reference: str
+    need_id: int
+    platform: str
+    donor_id: int
+    amount: int
+    status: PledgeStatus
+    created_at: int
+    expires_at: int | None = None
+    paid_at: int | None = None
+    bank_reference: str | None = None

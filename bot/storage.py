@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 import json
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -33,7 +34,21 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import Account, City, Persona, Province, StaffRole
+from bot.codes import new_need_code
+from bot.models import (
+    Account,
+    City,
+    Need,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    NeedStatus,
+    Persona,
+    Pledge,
+    PledgeStatus,
+    Province,
+    StaffRole,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +96,10 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "0001_places.sql", _load_places_csv),
     Migration(2, "0002_users.sql"),
+    Migration(3, "0003_needs_pledges.sql"),
 )
+IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
+CODE_ATTEMPTS = 5
 
 
 def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
@@ -101,6 +119,60 @@ def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
         announcements_opt_out=bool(opt_out),
     )
 
+
+_NEED_COLUMNS = (
+    "id, code, province_id, city_id, category, kind, target, reserved, paid, description_fa, "
+    "description_en, status, item_name, deadline, urgent"
+)
+_PLEDGE_COLUMNS = (
+    "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
+    "paid_at, bank_reference"
+)
+
+
+def _need_from_row(row: tuple[Any, ...]) -> Need:
+    (id_, code, province_id, city_id, category, kind, target, reserved, paid, description_fa,
+     description_en, status, item_name, deadline, urgent) = row  # fmt: skip
+    return Need(
+        id=id_, code=code, province_id=province_id, city_id=city_id,
+        category=NeedCategory(category), kind=NeedKind(kind), target=target, reserved=reserved,
+        paid=paid, description_fa=description_fa, description_en=description_en,
+        status=NeedStatus(status), item_name=item_name,
+        deadline=dt.date.fromisoformat(deadline) if deadline else None, urgent=bool(urgent),
+    )  # fmt: skip
+
+
+def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
+    (id_, reference, need_id, platform, donor_id, amount, status, created_at, expires_at,
+     paid_at, bank_reference) = row  # fmt: skip
+    return Pledge(
+        id=id_, reference=reference, need_id=need_id, platform=platform, donor_id=donor_id,
+        amount=amount, status=PledgeStatus(status), created_at=created_at,
+        expires_at=expires_at, paid_at=paid_at, bank_reference=bank_reference,
+    )  # fmt: skip
+
+
+def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
+    return (
+        code, draft.external_id, draft.province_id, draft.city_id, draft.category.value,
+        draft.kind.value, draft.item_name, draft.target, draft.description_fa,
+        draft.description_en, draft.deadline.isoformat() if draft.deadline else None,
+        int(draft.urgent), draft.beneficiary_national_code, now, now,
+    )  # fmt: skip
+
+
+_UPSERT_NEED = (
+    "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, item_name, "
+    "target, description_fa, description_en, deadline, urgent, beneficiary_national_code, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (external_id) DO UPDATE SET province_id = excluded.province_id, "
+    "city_id = excluded.city_id, category = excluded.category, kind = excluded.kind, "
+    "item_name = excluded.item_name, target = excluded.target, "
+    "description_fa = excluded.description_fa, description_en = excluded.description_en, "
+    "deadline = excluded.deadline, urgent = excluded.urgent, "
+    "beneficiary_national_code = excluded.beneficiary_national_code, "
+    "updated_at = excluded.updated_at"
+)
 
 _UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
 _ACCOUNT_COLUMNS = (
@@ -357,6 +429,221 @@ class Store:
             "data = excluded.data, updated_at = excluded.updated_at",
             (platform, user_id, json.dumps(data, ensure_ascii=False), now),
         )
+
+    # -- needs -----------------------------------------------------------------------------
+
+    async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:
+        """Add needs, or update those whose external_id exists; returns (added, updated).
+
+        Batches of IMPORT_BATCH_ROWS rows, one short transaction each, so a bot process
+        sharing the file waits milliseconds, not the whole import. New needs get a fresh
+        public code; an update keeps the code donors may already have shared.
+        """
+        added = updated = 0
+        for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
+            batch = drafts[start : start + IMPORT_BATCH_ROWS]
+            new, existing = await self._upsert_need_batch(batch, now)
+            added, updated = added + new, updated + existing
+        return added, updated
+
+    async def _upsert_need_batch(self, batch: Sequence[NeedDraft], now: int) -> tuple[int, int]:
+        ids = [d.external_id for d in batch if d.external_id]
+        for attempt in range(CODE_ATTEMPTS):
+            try:
+                async with self._transaction() as db:
+                    known = set()
+                    if ids:
+                        marks = ",".join("?" * len(ids))
+                        known = {
+                            row[0]
+                            for row in await db.execute_fetchall(
+                                f"SELECT external_id FROM needs WHERE external_id IN ({marks})",
+                                ids,
+                            )
+                        }
+                    await db.executemany(
+                        _UPSERT_NEED, [_need_params(d, new_need_code(), now) for d in batch]
+                    )
+                    return len(batch) - len(known), len(known)
+            except sqlite3.IntegrityError as exc:
+                if "needs.code" not in str(exc) or attempt == CODE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def count_needs(self, status: NeedStatus | None = None) -> int:
+        sql, params = "SELECT count(*) FROM needs", ()
+        if status is not None:
+            sql, params = sql + " WHERE status = ?", (status.value,)
+        return int((await self._fetchall(sql, params))[0][0])
+
+    async def need(self, need_id: int) -> Need | None:
+        rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = ?", (need_id,))
+        return _need_from_row(rows[0]) if rows else None
+
+    async def need_by_code(self, code: str) -> Need | None:
+        rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE code = ?", (code,))
+        return _need_from_row(rows[0]) if rows else None
+
+    async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
+        await self._write(
+            "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",
+            (status.value, now, need_id),
+        )
+
+    # -- pledges ---------------------------------------------------------------------------
+
+    async def reserve_pledge(
+        self,
+        *,
+        need_id: int,
+        platform: str,
+        donor_id: int,
+        amount: int,
+        token: str,
+        reference: str,
+        now: int,
+        expires_at: int,
+    ) -> tuple[Pledge | None, int]:
+        """Reserve `amount` of a need for a donor, atomically; returns (pledge, remaining).
+
+        The conditional UPDATE re-checks what remains in the same statement that takes it,
+        and the transaction holds SQLite's write lock, so no interleaving of donors or
+        processes can over-pledge. A token seen before returns that pledge unchanged (a
+        redelivered confirmation). A lost race returns (None, what remains now).
+        """
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
+            )
+            if rows:
+                pledge = _pledge_from_row(next(iter(rows)))
+                return pledge, await self._remaining(db, pledge.need_id)
+            taken = await db.execute_fetchall(
+                "UPDATE needs SET reserved = reserved + :amount, updated_at = :now, "
+                "status = CASE WHEN reserved + paid + :amount >= target "
+                "THEN 'fully_pledged' ELSE status END "
+                "WHERE id = :need AND status = 'open' AND reserved + paid + :amount <= target "
+                "RETURNING target - reserved - paid",
+                {"amount": amount, "now": now, "need": need_id},
+            )
+            if not taken:
+                return None, await self._remaining(db, need_id)
+            rows = await db.execute_fetchall(
+                "INSERT INTO pledges (reference, need_id, platform, donor_id, amount, status, "
+                "confirm_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"RETURNING {_PLEDGE_COLUMNS}",
+                (reference, need_id, platform, donor_id, amount,
+                 PledgeStatus.AWAITING_PAYMENT.value, token, now, expires_at),
+            )  # fmt: skip
+            return _pledge_from_row(next(iter(rows))), next(iter(taken))[0]
+
+    @staticmethod
+    async def _remaining(db: aiosqlite.Connection, need_id: int) -> int:
+        rows = await db.execute_fetchall(
+            "SELECT CASE WHEN status = 'open' THEN target - reserved - paid ELSE 0 END "
+            "FROM needs WHERE id = ?",
+            (need_id,),
+        )
+        return next(iter(rows))[0] if rows else 0
+
+    async def release_pledge(
+        self, reference: str, to_status: PledgeStatus, now: int
+    ) -> Pledge | None:
+        """Cancel or expire an awaiting pledge and give its share back to the need."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ? WHERE reference = ? AND status = ? "
+                f"RETURNING {_PLEDGE_COLUMNS}",
+                (to_status.value, reference, PledgeStatus.AWAITING_PAYMENT.value),
+            )
+            if not rows:
+                return None
+            pledge = _pledge_from_row(next(iter(rows)))
+            await db.execute(
+                "UPDATE needs SET reserved = reserved - ?, updated_at = ?, "
+                "status = CASE WHEN status = 'fully_pledged' THEN 'open' ELSE status END "
+                "WHERE id = ?",
+                (pledge.amount, now, pledge.need_id),
+            )
+            return pledge
+
+    async def report_pledge_paid(
+        self, reference: str, receipt_file_id: str | None, now: int
+    ) -> Pledge | None:
+        """The donor says they paid: expiry stops until staff confirm or reject."""
+        rows = await self._fetchall(
+            "UPDATE pledges SET status = ?, expires_at = NULL, receipt_file_id = ? "
+            f"WHERE reference = ? AND status = ? RETURNING {_PLEDGE_COLUMNS}",
+            (PledgeStatus.PAYMENT_REPORTED.value, receipt_file_id, reference,
+             PledgeStatus.AWAITING_PAYMENT.value),
+        )  # fmt: skip
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def confirm_pledge_payment(
+        self, reference: str, bank_reference: str, now: int
+    ) -> tuple[Pledge, Need] | None:
+        """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
+                f"WHERE reference = ? AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.PAID.value, now, bank_reference, reference,
+                 PledgeStatus.AWAITING_PAYMENT.value, PledgeStatus.PAYMENT_REPORTED.value),
+            )  # fmt: skip
+            if not rows:
+                return None
+            pledge = _pledge_from_row(next(iter(rows)))
+            needs = await db.execute_fetchall(
+                "UPDATE needs SET reserved = reserved - :amount, paid = paid + :amount, "
+                "updated_at = :now, status = CASE WHEN paid + :amount >= target THEN 'funded' "
+                f"ELSE status END WHERE id = :need RETURNING {_NEED_COLUMNS}",
+                {"amount": pledge.amount, "now": now, "need": pledge.need_id},
+            )
+            return pledge, _need_from_row(next(iter(needs)))
+
+    async def mark_need_delivered(self, need_id: int, now: int) -> list[Pledge]:
+        """The help reached the family: the need and its paid pledges become delivered."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ?",
+                (now, need_id),
+            )
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
+                f"RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value),
+            )
+            return [_pledge_from_row(row) for row in rows]
+
+    async def pledge_by_token(self, token: str) -> Pledge | None:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
+        )
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def pledge(self, reference: str) -> Pledge | None:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = ?", (reference,)
+        )
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def expired_pledges(self, now: int) -> list[Pledge]:
+        """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer)."""
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = ? AND expires_at <= ?",
+            (PledgeStatus.AWAITING_PAYMENT.value, now),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def pledges_of_donor(
+        self, platform: str, donor_id: int, limit: int, offset: int = 0
+    ) -> list[Pledge]:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = ? AND donor_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (platform, donor_id, limit, offset),
+        )
+        return [_pledge_from_row(row) for row in rows]
 
     # -- audit -----------------------------------------------------------------------------
 

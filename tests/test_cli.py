@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import MIGRATIONS
+
 REPO = Path(__file__).resolve().parent.parent
+LATEST = MIGRATIONS[-1].version
 
 
 def hamdeli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -63,7 +66,7 @@ def test_migrate_creates_the_database_folder_from_any_directory(tmp_path) -> Non
     result = hamdeli("migrate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "hamdeli.db").exists()
-    assert "schema version 2" in result.stdout
+    assert f"schema version {LATEST}" in result.stdout
     again = hamdeli("migrate", cwd=tmp_path)
     assert again.returncode == 0
-    assert "schema version 2" in again.stdout
+    assert f"schema version {LATEST}" in again.stdout

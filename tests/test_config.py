@@ -10,18 +10,8 @@ from bot.config import Settings, SettingsProblem, load_settings
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """No developer .env or exported variable may leak into these tests."""
-    for name in (
-        "BOT_TOKEN",
-        "PLATFORM",
-        "BOT_API_BASE_URL",
-        "BOT_API_FILE_URL",
-        "DATABASE_URL",
-        "ADMIN_IDS",
-        "DEFAULT_LANGUAGE",
-        "TIMEZONE",
-        "LOG_LEVEL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)
 
 
@@ -110,3 +100,18 @@ def test_every_invalid_setting_gets_one_line_naming_it(monkeypatch, name, value)
 def test_settings_class_is_usable_directly_for_tests() -> None:
     settings = Settings(admin_ids=[1], _env_file=None)
     assert settings.admin_ids == [1]
+
+
+def test_pledge_settings_have_defaults_and_accept_comma_lists(monkeypatch) -> None:
+    settings = load_settings()
+    assert (settings.k_anonymity, settings.pledge_min_toman, settings.pledge_ttl_hours) == (
+        3,
+        100_000,
+        48,
+    )
+    assert settings.pledge_presets_toman == [500_000, 1_000_000, 5_000_000]
+    monkeypatch.setenv("PLEDGE_PRESETS_TOMAN", "200000, 300000")
+    assert load_settings().pledge_presets_toman == [200_000, 300_000]
+    monkeypatch.setenv("K_ANONYMITY", "0")
+    with pytest.raises(SettingsProblem, match=r"^K_ANONYMITY:"):
+        load_settings()

@@ -1,0 +1,163 @@
+"""Pledging: the rules donors meet, each a plain async function over one store transaction.
+
+Amounts are integers: rials for money needs, a count for item needs. The store does the
+atomic part (re-checking what remains in the statement that takes it); this module decides
+what is allowed and phrases refusals as `PledgeRefused` with a locale message id, so every
+handler shows the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.codes import new_pledge_reference
+from bot.config import Settings
+from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
+from bot.storage import Store
+from bot.text import RIALS_PER_TOMAN
+
+SECONDS_PER_HOUR = 3600
+
+
+class PledgeRefused(Exception):
+    """Why a pledge step cannot happen, as a locale message id and its arguments."""
+
+    def __init__(self, message_id: str, **args: object) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.args_ = args
+
+
+@dataclass(frozen=True)
+class PledgeRules:
+    """The settings pledging depends on, in the units the rules use."""
+
+    min_rials: int
+    ttl_seconds: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PledgeRules:
+        return cls(
+            min_rials=settings.pledge_min_toman * RIALS_PER_TOMAN,
+            ttl_seconds=settings.pledge_ttl_hours * SECONDS_PER_HOUR,
+        )
+
+
+def check_amount(need: Need, amount: int, rules: PledgeRules) -> None:
+    """Refuse amounts a need cannot take. The minimum never blocks finishing a need."""
+    if need.status is not NeedStatus.OPEN or need.remaining <= 0:
+        raise PledgeRefused("pledge-need-unavailable")
+    if amount <= 0:
+        raise PledgeRefused("pledge-amount-not-positive")
+    if amount > need.remaining:
+        raise PledgeRefused("pledge-above-remaining", remaining=need.remaining)
+    minimum = min(rules.min_rials, need.remaining)
+    if need.kind is NeedKind.MONEY and amount < minimum:
+        raise PledgeRefused("pledge-below-minimum", minimum=minimum)
+
+
+async def pledge_help(
+    store: Store,
+    *,
+    need_code: str,
+    platform: str,
+    donor_id: int,
+    amount: int,
+    token: str,
+    now: int,
+    rules: PledgeRules,
+) -> Pledge:
+    """Reserve part of a need for a donor until they pay (or the pledge expires).
+
+    Idempotent on `token`: the confirm button's token makes a redelivered confirmation
+    return the pledge it already created. Losing a race to another donor is a refusal
+    that says what remains, never an error.
+    """
+    need = await store.need_by_code(need_code)
+    if need is None:
+        raise PledgeRefused("pledge-need-unavailable")
+    if await store.pledge_by_token(token) is None:
+        check_amount(need, amount, rules)
+    pledge, remaining = await store.reserve_pledge(
+        need_id=need.id,
+        platform=platform,
+        donor_id=donor_id,
+        amount=amount,
+        token=token,
+        reference=new_pledge_reference(),
+        now=now,
+        expires_at=now + rules.ttl_seconds,
+    )
+    if pledge is None:
+        if remaining <= 0:
+            raise PledgeRefused("pledge-need-unavailable")
+        raise PledgeRefused("pledge-lost-race", remaining=remaining)
+    return pledge
+
+
+async def cancel_pledge(
+    store: Store, *, reference: str, platform: str, donor_id: int, now: int
+) -> Pledge:
+    """The donor changed their mind: the share returns to the need."""
+    await _own_pledge(store, reference, platform, donor_id)
+    released = await store.release_pledge(reference, PledgeStatus.CANCELLED, now)
+    if released is None:
+        raise PledgeRefused("pledge-not-cancellable")
+    return released
+
+
+async def report_paid(
+    store: Store,
+    *,
+    reference: str,
+    platform: str,
+    donor_id: int,
+    receipt_file_id: str | None,
+    now: int,
+) -> Pledge:
+    """The donor says they paid (optionally with a receipt photo); expiry stops."""
+    await _own_pledge(store, reference, platform, donor_id)
+    reported = await store.report_pledge_paid(reference, receipt_file_id, now)
+    if reported is None:
+        raise PledgeRefused("pledge-not-awaiting-payment")
+    return reported
+
+
+async def expire_due_pledges(store: Store, now: int) -> list[Pledge]:
+    """Expire every awaiting pledge whose time is up; returns them, for the notices.
+
+    Runs at start and then periodically: due times live in the store, so a restart
+    neither loses nor repeats an expiry (a pledge already released is skipped).
+    """
+    expired = []
+    for pledge in await store.expired_pledges(now):
+        released = await store.release_pledge(pledge.reference, PledgeStatus.EXPIRED, now)
+        if released is not None:
+            expired.append(released)
+    return expired
+
+
+async def confirm_payment(
+    store: Store, *, reference: str, bank_reference: str, now: int
+) -> tuple[Pledge, Need]:
+    """Staff confirm the money arrived (#5 calls this); the donor is then told."""
+    confirmed = await store.confirm_pledge_payment(reference, bank_reference.strip(), now)
+    if confirmed is None:
+        raise PledgeRefused("pledge-not-awaiting-payment")
+    return confirmed
+
+
+async def mark_delivered(store: Store, *, need_code: str, now: int) -> list[Pledge]:
+    """The help reached the family; returns the paid pledges, whose donors are told."""
+    need = await store.need_by_code(need_code)
+    if need is None:
+        raise PledgeRefused("pledge-need-unavailable")
+    return await store.mark_need_delivered(need.id, now)
+
+
+async def _own_pledge(store: Store, reference: str, platform: str, donor_id: int) -> Pledge:
+    """Only the donor who made a pledge may act on it; others learn nothing about it."""
+    pledge = await store.pledge(reference)
+    if pledge is None or (pledge.platform, pledge.donor_id) != (platform, donor_id):
+        raise PledgeRefused("pledge-not-found")
+    return pledge
