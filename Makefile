@@ -33,6 +33,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/browse_query.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

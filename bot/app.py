@@ -13,7 +13,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
-from bot.handlers import common
+from bot.handlers import common, donor
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -37,12 +37,12 @@ def build_application(
     updates_request: BaseRequest | None = None,
     store: Store | None = None,
     clock: Clock = time.time,
-    flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
+    flows: Sequence[BaseHandler] | None = None,  # type: ignore[type-arg]
 ) -> HamdeliApplication:
     """Build the bot. Tests and the demo pass the emulator as `request`.
 
-    `flows` are the audiences' conversations, registered after the shared menus and before
-    the catch-alls (tests pass their own to exercise the machinery).
+    `flows` are the audiences' handlers (default: Hamdeli's own), registered before the
+    shared menus and the catch-alls; tests may pass extra ones to exercise the machinery.
     """
     store = store or Store(settings.database_path)
     services = Services(settings=settings, store=store, clock=clock)
@@ -63,7 +63,7 @@ def build_application(
         .post_init(register_commands)
         .build()
     )
-    common.register(application, flows)
+    common.register(application, donor.handlers() if flows is None else flows)
     return application  # type: ignore[return-value]
 
 

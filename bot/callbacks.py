@@ -1,10 +1,10 @@
 """Callback data: short, language-independent, prefixed strings, parsed in one place.
 
 Buttons must keep working after a restart and must not trust what a client sends back, so
-callback data carries plain identifiers (`menu:donor`, `lang:en`), never pickled objects
-(PTB's arbitrary callback data lives only in memory). Anything `parse` does not recognise
-is a stale or forged button: the handler answers "this button has expired" and shows the
-menu, changing nothing.
+callback data carries plain identifiers (`menu:donor`, `d:c:12:all:0`), never pickled
+objects (PTB's arbitrary callback data lives only in memory). Anything `parse` does not
+recognise is a stale or forged button: the gatekeeper answers "this button has expired"
+and shows the menu, changing nothing. Handlers still check that what a button names exists.
 """
 
 from __future__ import annotations
@@ -13,19 +13,74 @@ import re
 from dataclasses import dataclass
 
 from bot.i18n import available_languages
-from bot.models import Persona
+from bot.models import NeedCategory, Persona
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 
-# Patterns for PTB's CallbackQueryHandler(pattern=...): each screen's buttons in one place.
 MENU_HOME = "menu:home"
 MENU_STAFF = "menu:staff"
 HELP = "help"
 LANGUAGE_PICKER = "lang:pick"
-ROLE_PATTERN = re.compile(r"^menu:(donor|beneficiary)$")
-LANGUAGE_PATTERN = re.compile(r"^lang:([a-z]{2,3})$")
+PRIVACY = "privacy"
+
+_CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
+_CODE = r"[2-9A-HJ-NP-Z]{6}"
+
+# kind -> pattern; groups are the button's arguments. The donor's buttons start with "d:".
+PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "simple": rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY})$",
+        "role": r"^menu:(donor|beneficiary)$",
+        "language": r"^lang:([a-z]{2,3})$",
+        "provinces": r"^d:p$",
+        "cities": r"^d:pv:(\d{1,6})$",
+        "city_page": rf"^d:c:(\d{{1,6}}):({_CATEGORY}):(\d{{1,4}})$",
+        "other_page": rf"^d:o:(\d{{1,6}}):({_CATEGORY}):(\d{{1,4}})$",
+        "city_filter": r"^d:f:c:(\d{1,6})$",
+        "other_filter": r"^d:f:o:(\d{1,6})$",
+        "need": rf"^d:n:({_CODE})$",
+        "help_need": rf"^d:h:({_CODE})$",
+        "amount": rf"^d:a:({_CODE}):(\d{{1,16}})$",
+        "confirm": rf"^d:y:({_CODE}):(\d{{1,16}}):([A-Za-z0-9_-]{{8,16}})$",
+        "my_pledges": r"^d:m:(\d{1,4})$",
+        "cancel_ask": rf"^d:x:(P-{_CODE})$",
+        "cancel_do": rf"^d:X:(P-{_CODE})$",
+        "paid": rf"^d:r:(P-{_CODE})$",
+    }.items()
+}
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A recognised button: its kind and its arguments."""
+
+    kind: str
+    args: tuple[str, ...] = ()
+
+    @property
+    def arg(self) -> str:
+        return self.args[0] if self.args else ""
+
+
+def parse(data: str | None) -> Parsed | None:
+    """Recognise callback data this version of the bot produces, or return None."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    for kind, pattern in PATTERNS.items():
+        if match := pattern.match(data):
+            if kind == "language" and match.group(1) not in available_languages():
+                return None
+            return Parsed(kind, match.groups())
+    return None
+
+
+def matches(kind: str) -> re.Pattern[str]:
+    """The pattern for PTB's CallbackQueryHandler(pattern=...)."""
+    return PATTERNS[kind]
+
+
+# Builders: the only place that writes callback data, so it always parses back.
 def menu_for(persona: Persona) -> str:
     return f"menu:{persona.value}"
 
@@ -34,22 +89,56 @@ def language(code: str) -> str:
     return f"lang:{code}"
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A recognised button: its kind and argument."""
-
-    kind: str
-    arg: str = ""
+PROVINCES = "d:p"
 
 
-def parse(data: str | None) -> Parsed | None:
-    """Recognise callback data this version of the bot produces, or return None."""
-    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
-        return None
-    if data in (MENU_HOME, MENU_STAFF, HELP, LANGUAGE_PICKER):
-        return Parsed(data)
-    if match := ROLE_PATTERN.match(data):
-        return Parsed("role", match.group(1))
-    if (match := LANGUAGE_PATTERN.match(data)) and match.group(1) in available_languages():
-        return Parsed("language", match.group(1))
-    return None
+def cities(province_id: int) -> str:
+    return f"d:pv:{province_id}"
+
+
+def city_page(city_id: int, category: str = "all", page: int = 0) -> str:
+    return f"d:c:{city_id}:{category}:{page}"
+
+
+def other_page(province_id: int, category: str = "all", page: int = 0) -> str:
+    return f"d:o:{province_id}:{category}:{page}"
+
+
+def city_filter(city_id: int) -> str:
+    return f"d:f:c:{city_id}"
+
+
+def other_filter(province_id: int) -> str:
+    return f"d:f:o:{province_id}"
+
+
+def need(code: str) -> str:
+    return f"d:n:{code}"
+
+
+def help_need(code: str) -> str:
+    return f"d:h:{code}"
+
+
+def amount(code: str, value: int) -> str:
+    return f"d:a:{code}:{value}"
+
+
+def confirm(code: str, value: int, token: str) -> str:
+    return f"d:y:{code}:{value}:{token}"
+
+
+def my_pledges(page: int = 0) -> str:
+    return f"d:m:{page}"
+
+
+def cancel_ask(reference: str) -> str:
+    return f"d:x:{reference}"
+
+
+def cancel_do(reference: str) -> str:
+    return f"d:X:{reference}"
+
+
+def paid(reference: str) -> str:
+    return f"d:r:{reference}"

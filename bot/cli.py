@@ -1,4 +1,4 @@
-"""The `hamdeli` command (also `python -m bot`): run, demo, migrate.
+"""The `hamdeli` command (also `python -m bot`): run, demo, migrate, import.
 
 Configuration problems end with one readable line per setting and exit code 2, never a
 traceback: the people deploying this bot are volunteers, not Python developers.
@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, SettingsProblem, load_settings
 
@@ -52,7 +53,42 @@ def _parser() -> argparse.ArgumentParser:
         help="create or upgrade the database schema, then exit",
         description="Apply pending database migrations to DATABASE_URL and exit.",
     )
+    _add_import_parser(commands)
     return parser
+
+
+NEEDS_CSV_HELP = (
+    'FILE.csv is UTF-8 CSV (in Excel: Save As "CSV UTF-8"). Its first line is exactly:\n'
+    "  external_id,province,city,category,description_fa,description_en,amount_toman,item,"
+    "quantity,deadline,urgent,beneficiary_national_code\n"
+    """
+Each row gives amount_toman (toman, e.g. 2500000 or "2.5 million") or item and quantity,
+never both. province and city are Persian or English names; category is livelihood, housing,
+dowry, orphans, medical, education, work_tools or other (or its name in Persian); deadline is
+optional, like 1404/09/30; urgent is yes or no. Descriptions must not contain national codes
+or phone numbers. A row whose external_id is already in the database updates that need.
+
+The whole file is checked first: if any row has a problem, every problem is listed as
+"line N: column: problem" and nothing is imported (exit code 1). Safe while the bot runs."""
+)
+
+
+def _add_import_parser(commands: argparse._SubParsersAction) -> None:
+    """`hamdeli import KIND FILE`: one sub-command per kind of file staff bring."""
+    importing = commands.add_parser(
+        "import",
+        help="load a file prepared by staff into the database",
+        description="Check a file prepared by staff and load it into DATABASE_URL.",
+    )
+    kinds = importing.add_subparsers(dest="kind", required=True, metavar="KIND")
+    needs = kinds.add_parser(
+        "needs",
+        help="anonymized needs (a dowry set, rent, medicine...) from a CSV file",
+        description="Import anonymized needs from a CSV file into DATABASE_URL.",
+        epilog=NEEDS_CSV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    needs.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to import")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(settings)
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
+    if args.command == "import":
+        return asyncio.run(_import(args, settings))
     from bot.demo import run_demo
 
     return run_demo(settings, language=args.lang, database=args.database)
@@ -94,6 +132,14 @@ async def _migrate(settings: Settings) -> int:
             f"database {settings.database_path} is at schema version {await store.schema_version()}"
         )
     return 0
+
+
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    """One importer per KIND (beneficiaries and vouchers come next); a bar only on a TTY."""
+    from bot.importing import import_needs
+
+    importers = {"needs": import_needs}
+    return await importers[args.kind](args.file, settings, progress=sys.stderr.isatty())
 
 
 if __name__ == "__main__":

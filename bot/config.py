@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         default_factory=lambda: [500_000, 1_000_000, 5_000_000]
     )
     pledge_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # Where donors pay or bring items; shown after a pledge. Empty ones are left out.
+    payment_card: str = ""
+    payment_sheba: str = ""
+    payment_portal_url: str = ""
+    item_dropoff_address: str = ""
 
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod

@@ -12,15 +12,18 @@ the bot itself says comes from locales/.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import logging
 import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import HamdeliApplication
+from bot.domain.need_import import parse_needs_csv
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.logs import configure_logging
 from bot.models import Persona
@@ -36,8 +39,17 @@ Type text, or a button's number. /as donor | beneficiary | staff | new switches 
 
 
 async def seed_demo(application: HamdeliApplication, language: str) -> None:
-    """Demo personas who already chose their role (staff is an admin via ADMIN_IDS)."""
+    """Demo personas who already chose their role (staff is an admin via ADMIN_IDS), and
+    sample needs in five provinces, read by the same importer staff use: money and items,
+    some urgent, and one town small enough to show k-anonymity (Varamin, shown only as
+    "other cities of Tehran")."""
     store, now = application.services.store, int(application.services.clock())
+    text = resources.files("bot").joinpath("data", "demo_needs.csv").read_text("utf-8")
+    today = dt.datetime.fromtimestamp(now, application.services.settings.tz).date()
+    parsed = parse_needs_csv(text, await store.provinces(), today)
+    if parsed.problems:
+        raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
+    await store.upsert_needs([draft for _, draft in parsed.drafts], now)
     for user_id, persona in ((DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)):
         account = await store.seen_account(
             application.services.platform, user_id, user_id, language, now

@@ -152,6 +152,21 @@ class Need:
     def remaining(self) -> int:
         return self.target - self.reserved - self.paid
 
+    @property
+    def open(self) -> bool:
+        return self.status is NeedStatus.OPEN
+
+    @property
+    def visible_to_donors(self) -> bool:
+        """Drafts and closed needs are staff business; the rest can be looked up by code."""
+        return self.status not in (NeedStatus.DRAFT, NeedStatus.CLOSED)
+
+    def description(self, language: str) -> str:
+        """English when staff wrote one and the reader reads English; else Persian."""
+        return (
+            self.description_en if language == "en" and self.description_en else self.description_fa
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Pledge:

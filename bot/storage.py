@@ -97,6 +97,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "0001_places.sql", _load_places_csv),
     Migration(2, "0002_users.sql"),
     Migration(3, "0003_needs_pledges.sql"),
+    Migration(4, "0004_open_need_counts.sql"),
 )
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
@@ -489,6 +490,83 @@ class Store:
             "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, now, need_id),
         )
+
+    # -- browsing --------------------------------------------------------------------------
+    # Counts come from open_need_counts (kept exact by triggers, see 0004), never from
+    # counting needs. Every method is one round trip.
+
+    async def open_counts_by_province(self) -> dict[int, int]:
+        """Open needs per province (only provinces that have some): the donor's first screen."""
+        rows = await self._fetchall(
+            "SELECT c.province_id, sum(o.n) FROM open_need_counts o "
+            "JOIN cities c ON c.id = o.city_id WHERE o.n > 0 GROUP BY c.province_id"
+        )
+        return dict(rows)
+
+    async def open_counts_by_city(self, province_id: int) -> dict[int, int]:
+        """Open needs per city of a province (only cities that have some)."""
+        rows = await self._fetchall(
+            "SELECT o.city_id, sum(o.n) FROM cities c "
+            "JOIN open_need_counts o ON o.city_id = c.id "
+            "WHERE c.province_id = ? AND o.n > 0 GROUP BY o.city_id",
+            (province_id,),
+        )
+        return dict(rows)
+
+    async def open_counts_by_category(self, city_ids: Sequence[int]) -> dict[NeedCategory, int]:
+        """Open needs per category in these cities (only categories that have some)."""
+        where, params = self._browse_filter(city_ids, None)
+        rows = await self._fetchall(
+            f"SELECT category, sum(n) FROM open_need_counts WHERE {where} AND n > 0 "
+            "GROUP BY category",
+            params,
+        )
+        return {NeedCategory(category): n for category, n in rows}
+
+    async def open_need_count(self, city_ids: Sequence[int], category: NeedCategory | None) -> int:
+        """How many needs `open_needs_page` pages through: for "page X of Y"."""
+        where, params = self._browse_filter(city_ids, category)
+        rows = await self._fetchall(
+            f"SELECT coalesce(sum(n), 0) FROM open_need_counts WHERE {where}", params
+        )
+        return int(rows[0][0])
+
+    async def open_needs_page(
+        self, city_ids: Sequence[int], category: NeedCategory | None, limit: int, offset: int
+    ) -> list[Need]:
+        """Open needs in browse order: urgent first, then nearest deadline (none last), then id.
+
+        `urgent IN (1, 0)` changes nothing (urgent is 0 or 1) but lets SQLite walk the index
+        once per urgency and take `deadline NULLS LAST` straight from it, so one city's page
+        reads a handful of index entries and sorts nothing, however big the city. Several
+        cities are merged by a small sort: SQLite takes at most offset + limit entries per
+        city and urgency from the index, so the cost grows with cities x pages, not needs.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        if not city_ids:  # `IN ()` is valid SQLite, but planned as a scan of every need
+            return []
+        where, params = self._browse_filter(city_ids, category)
+        rows = await self._fetchall(
+            f"SELECT {_NEED_COLUMNS} FROM needs WHERE status = 'open' AND {where} "
+            "AND urgent IN (1, 0) ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_need_from_row(row) for row in rows]
+
+    @staticmethod
+    def _browse_filter(
+        city_ids: Sequence[int], category: NeedCategory | None
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The WHERE terms shared by the counts and the page, so both count the same needs.
+
+        One city becomes `city_id IN (?)`, which SQLite treats as `city_id = ?`.
+        """
+        where = f"city_id IN ({','.join('?' * len(city_ids))})"
+        params: tuple[Any, ...] = tuple(city_ids)
+        if category is not None:
+            where, params = where + " AND category = ?", (*params, category.value)
+        return where, params
 
     # -- pledges ---------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ async def start_app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Callable]
         platform: str = "telegram",
         *,
         emulator: BotApiEmulator | None = None,
-        flows: Sequence[BaseHandler] = (),
+        flows: Sequence[BaseHandler] | None = None,
         **overrides: object,
     ) -> Chat:
         """A bot process on the shared database; pass the old emulator to keep the chats."""

@@ -12,7 +12,9 @@ function, and send the screen `bot.views` builds.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -23,10 +25,12 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import HamdeliContext
@@ -210,11 +214,46 @@ async def on_error(update: object, context: HamdeliContext) -> None:
         log.warning("could not tell update %s about the error", update_id)
 
 
+def flow(**kwargs: Any) -> ConversationHandler:  # type: ignore[type-arg]
+    """A persistent ConversationHandler for a flow that waits for typed input.
+
+    PTB warns that with per_message=False a CallbackQueryHandler is tracked per chat, not
+    per message. That is what flows want (a button continues the person's conversation,
+    whatever message it sits on), and per_message=True would forbid their text handlers,
+    so that one warning is silenced here, for flows only.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'",
+                                category=PTBUserWarning)  # fmt: skip
+        return ConversationHandler(persistent=True, **kwargs)
+
+
+async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int:
+    """A flow's fallback: end it, and let the button or command do what it does anywhere.
+
+    A person waiting in a flow (say, asked for an amount) who presses an old menu button or
+    sends /menu means to leave: the flow forgets what it collected and the update goes to
+    the first ordinary handler that takes it, exactly as if no flow had been running.
+    """
+    await context.store.save_flow_data(context.services.platform, context.me.user_id, None,
+                                       context.now())  # fmt: skip
+    application = context.application
+    for handler in application.handlers.get(0, []):
+        if isinstance(handler, ConversationHandler):
+            continue
+        check = handler.check_update(update)
+        if check is not None and check is not False:
+            await handler.handle_update(update, application, check, context)
+            break
+    return ConversationHandler.END
+
+
 def register(application: Application, flows: Sequence[BaseHandler] = ()) -> None:  # type: ignore[type-arg]
     """Add every handler in its one visible order.
 
-    group -2 loads the account, group -1 turns away unknown buttons, then group 0: the
-    shared menus, each audience's `flows`, and last the catch-alls for what nothing took.
+    group -2 loads the account, group -1 turns away unknown buttons, then group 0: each
+    audience's `flows` (conversations first, so they see typed answers), the shared menus,
+    and last the catch-alls for what nothing took.
     """
     application.add_handler(TypeHandler(Update, load_account), group=-2)
     application.add_handler(
@@ -222,18 +261,18 @@ def register(application: Application, flows: Sequence[BaseHandler] = ()) -> Non
     )
     application.add_handlers(
         [
+            *flows,
             CommandHandler("start", start),
             CommandHandler("menu", main_menu),
             CommandHandler("cancel", cancel),
             CallbackQueryHandler(role_chooser, pattern=f"^{callbacks.MENU_HOME}$"),
-            CallbackQueryHandler(choose_role, pattern=callbacks.ROLE_PATTERN),
+            CallbackQueryHandler(choose_role, pattern=callbacks.matches("role")),
             CallbackQueryHandler(open_staff_console, pattern=f"^{callbacks.MENU_STAFF}$"),
             CommandHandler("help", help_command),
             CommandHandler("language", language_picker),
             CallbackQueryHandler(help_command, pattern=f"^{callbacks.HELP}$"),
             CallbackQueryHandler(language_picker, pattern=f"^{callbacks.LANGUAGE_PICKER}$"),
-            CallbackQueryHandler(set_language, pattern=callbacks.LANGUAGE_PATTERN),
-            *flows,
+            CallbackQueryHandler(set_language, pattern=callbacks.matches("language")),
             CallbackQueryHandler(expired_button),
             MessageHandler(filters.ALL, unknown_message),
         ]

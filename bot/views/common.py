@@ -12,14 +12,8 @@ from functools import cache
 from bot import callbacks
 from bot.i18n import Translator, available_languages, translator
 from bot.models import Account, Persona, StaffRole
-from bot.views.screen import Screen, button, keyboard
-
-
-def _footer(t: Translator) -> list:
-    return [
-        button(t("button-language"), callbacks.LANGUAGE_PICKER),
-        button(t("button-help"), callbacks.HELP),
-    ]
+from bot.views.donor import donor_home
+from bot.views.screen import Screen, button, footer, keyboard
 
 
 def role_chooser(t: Translator, account: Account) -> Screen:
@@ -35,14 +29,18 @@ def _role_chooser(t: Translator, show_staff: bool) -> Screen:
     ]
     if show_staff:
         rows.append([button(t("role-staff-button"), callbacks.MENU_STAFF)])
-    return Screen(f"{t('welcome')}\n\n{t('welcome-choose')}", keyboard(*rows, _footer(t)))
+    return Screen(f"{t('welcome')}\n\n{t('welcome-choose')}", keyboard(*rows, footer(t)))
 
 
 @cache
 def role_home(t: Translator, persona: Persona) -> Screen:
     """The main menu of a donor or a beneficiary."""
-    text = t("donor-home") if persona is Persona.DONOR else t("beneficiary-home")
-    return Screen(text, keyboard(_footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]))
+    if persona is Persona.DONOR:
+        return donor_home(t)
+    return Screen(
+        t("beneficiary-home"),
+        keyboard(footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
+    )
 
 
 @cache
@@ -50,7 +48,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
     role_name = t("staff-role-admin") if role is StaffRole.ADMIN else t("staff-role-staff")
     return Screen(
         t("staff-home", role=role_name),
-        keyboard(_footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
+        keyboard(footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
     )
 
 

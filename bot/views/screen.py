@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from bot import callbacks
+from bot.i18n import Translator
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 # Bale renders Markdown markers in every message (it has no parse_mode to turn them off),
@@ -62,3 +65,11 @@ def user_text(text: str, platform: str, limit: int = 1000) -> str:
     if platform == "bale":
         text = _BALE_MARKDOWN.sub(r"\\\1", text)
     return text
+
+
+def footer(t: Translator) -> list[InlineKeyboardButton]:
+    """Language and help: on every menu, so nobody is ever stuck."""
+    return [
+        button(t("button-language"), callbacks.LANGUAGE_PICKER),
+        button(t("button-help"), callbacks.HELP),
+    ]

@@ -15,9 +15,6 @@ role-staff-button = 🛠 Staff console
 choose-role-hint = Please choose one of the options below.
 
 ## Role menus
-donor-home =
-    🤝 Donor menu
-    Soon you will be able to browse each city's needs and pledge help.
 beneficiary-home =
     📋 Beneficiary menu
     Soon you will be able to verify with your phone number and the household head's national code, then see your kalabarg and aid requests.

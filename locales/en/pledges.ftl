@@ -8,3 +8,64 @@ pledge-lost-race = Another donor has just pledged to this need. Remaining: { $re
 pledge-not-found = This pledge was not found.
 pledge-not-cancellable = This pledge can no longer be cancelled.
 pledge-not-awaiting-payment = This pledge is not awaiting payment.
+
+## The pledge flow
+pledge-ask-amount =
+    🤝 Helping need { $code }
+    Remaining: { $remaining }
+    Choose an amount, or type any amount in toman (for example 250000 or 2 million).
+pledge-ask-quantity =
+    🤝 Helping need { $code }
+    How many { $item } will you provide? Remaining: { $remaining }
+pledge-whole-remaining = All that remains ({ $amount })
+pledge-not-understood = I couldn't read that as an amount. Please type it with digits, like 250000 or 2 million, or press one of the buttons.
+pledge-quantity-not-understood = Please type the quantity with digits (from 1 to { $remaining }).
+pledge-confirm =
+    Please confirm:
+    Need: { $code }
+    Your pledge: { $amount }
+    After confirming you have { $hours } hours to pay, and this share is kept for you.
+pledge-confirm-button = ✅ Confirm pledge
+pledge-cancel-button = ✖️ Never mind
+pledge-done =
+    🙏 Thank you! Your pledge is recorded.
+    Reference: { $reference }
+    Amount: { $amount }
+pledge-pay-money =
+    Please transfer within { $hours } hours and write the reference { $reference } in the transfer description.
+    { $instructions }
+pledge-pay-card = Card: { $card }
+pledge-pay-sheba = IBAN (Sheba): { $sheba }
+pledge-pay-portal = Payment portal: { $url }
+pledge-pay-items =
+    Please deliver the items within { $hours } hours and bring the reference { $reference }.
+    { $instructions }
+pledge-dropoff = Drop-off address: { $address }
+pledge-no-instructions = The welfare office staff will tell you how to pay.
+pledge-paid-button = 💳 I've paid
+pledge-reported = Thank you 🙏 Staff will check and confirm the payment, and we will let you know.
+
+## My pledges
+my-pledges-empty = You have no pledges yet. Start with "Help a family".
+my-pledges-header = 📜 Your pledges — page { $page } of { $pages }
+my-pledge-line = { $reference } · need { $code } · { $amount } · { $status } · { $date }
+pledge-status-awaiting_payment = awaiting payment
+pledge-status-payment_reported = payment reported
+pledge-status-paid = paid
+pledge-status-rejected = rejected
+pledge-status-delivered = delivered to the family
+pledge-status-expired = expired
+pledge-status-cancelled = cancelled
+my-pledge-cancel-button = ✖️ Cancel { $reference }
+my-pledge-paid-button = 💳 I've paid { $reference }
+pledge-cancel-ask = Cancel pledge { $reference } ({ $amount })? Its share goes back to the need.
+pledge-cancel-yes = Yes, cancel it
+pledge-cancelled = Pledge { $reference } is cancelled.
+
+## Privacy
+privacy =
+    🔒 Privacy in Hamdeli
+    • About donors we keep only the messenger account id, the language and the pledges; we do not store your name or phone number.
+    • About beneficiaries, welfare staff keep only what is needed to deliver help. Families' names, national codes, phones and addresses are never shown to donors, and small towns are never named.
+    • Only authorised welfare staff see families' data, and every view is logged.
+    • To have your data removed, ask the welfare office; you can cancel unpaid pledges yourself under "My pledges".

@@ -1,0 +1,458 @@
+"""Donors: browse needs by province and city, open a need, pledge, see and manage pledges.
+
+Browsing is stateless: every button names the place, filter and page it shows, so old
+messages keep working after restarts. The only conversation is the pledge amount, where
+the bot waits for a typed number; the need it is for is written to the store when the flow
+starts, so a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token
+from bot.context import HamdeliContext
+from bot.domain import browse, pledges
+from bot.domain.pledges import PledgeRefused, PledgeRules
+from bot.handlers.common import answer_button, flow, leave_flow_then_handle, reply, show
+from bot.models import Need, NeedKind
+from bot.text import InputError, normalize_text, parse_money, to_ascii_digits
+from bot.views import donor as views
+from bot.views.screen import Screen
+
+AMOUNT = "amount"  # conversation state: waiting for a typed amount or quantity
+NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
+DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
+MAX_QUANTITY_BUTTONS = 10
+
+
+def today(context: HamdeliContext) -> dt.date:
+    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
+
+
+def _args(update: Update) -> tuple[str, ...]:
+    parsed = callbacks.parse(update.callback_query.data)
+    return parsed.args if parsed else ()
+
+
+async def _refuse(update: Update, context: HamdeliContext, message_id: str, **args: object) -> None:
+    """A stale or impossible button: a polite word, the donor menu, and no change."""
+    await answer_button(update, context.t(message_id, **args))
+    await show(update, views.donor_home(context.t).with_prefix(context.t(message_id, **args)))
+
+
+# -- browsing ----------------------------------------------------------------------------
+
+
+async def provinces(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    geo = await browse.geography(context.store)
+    counts = await context.store.open_counts_by_province()
+    await show(update, views.provinces_screen(context.t, geo.provinces, counts))
+
+
+async def cities(update: Update, context: HamdeliContext) -> None:
+    province = (await browse.geography(context.store)).province_by_id.get(int(_args(update)[0]))
+    if province is None:
+        await _refuse(update, context, "button-expired")
+        return
+    await answer_button(update)
+    found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
+    if not found.named and not found.small_count:
+        await show(
+            update,
+            views.provinces_screen(
+                context.t,
+                (await browse.geography(context.store)).provinces,
+                await context.store.open_counts_by_province(),
+            ),
+        )
+        return
+    choice = views.CityChoice(found.named, found.small_count)
+    await show(update, views.cities_screen(context.t, province, choice))
+
+
+async def city_page(update: Update, context: HamdeliContext) -> None:
+    city_id, category, page = _args(update)
+    geo = await browse.geography(context.store)
+    city = geo.city_by_id.get(int(city_id))
+    if city is None:
+        await _refuse(update, context, "button-expired")
+        return
+    province = geo.province_by_id[city.province_id]
+    found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
+    if city.id not in {c.id for c, _ in found.named}:
+        # Too few open needs to be named (or none left): show the rest of the province.
+        prefix = context.t(
+            "browse-city-empty",
+            place=city.name(context.t.language),
+            province=province.name(context.t.language),
+        )
+        await _show_province_rest(update, context, province, found, prefix)
+        return
+    await _show_page(
+        update,
+        context,
+        views.PlaceRef.city(city, province, context.t.language),
+        [city.id],
+        category,
+        int(page),
+    )
+
+
+async def other_page(update: Update, context: HamdeliContext) -> None:
+    province_id, category, page = _args(update)
+    province = (await browse.geography(context.store)).province_by_id.get(int(province_id))
+    if province is None:
+        await _refuse(update, context, "button-expired")
+        return
+    found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
+    place = views.PlaceRef.other(province, context.t)
+    await _show_page(update, context, place, found.small_ids, category, int(page))
+
+
+async def _show_province_rest(update, context, province, found, prefix: str) -> None:
+    await answer_button(update)
+    if found.small_count:
+        place = views.PlaceRef.other(province, context.t)
+        await _show_page(update, context, place, found.small_ids, "all", 0, prefix)
+        return
+    choice = views.CityChoice(found.named, 0)
+    await show(update, views.cities_screen(context.t, province, choice).with_prefix(prefix))
+
+
+async def _show_page(update, context, place, city_ids, category, page, prefix="") -> None:
+    chosen = browse.category_or_none(category)
+    total = await context.store.open_need_count(city_ids, chosen)
+    pages = views.page_count(total)
+    if page >= pages:
+        await answer_button(update, context.t("button-expired"))
+        page = 0
+    else:
+        await answer_button(update)
+    needs = await context.store.open_needs_page(
+        city_ids, chosen, views.PAGE_SIZE, page * views.PAGE_SIZE
+    )
+    screen = views.needs_page_screen(
+        context.t,
+        views.Page(
+            place=place,
+            platform=context.services.platform,
+            needs=needs,
+            page=page,
+            pages=pages,
+            category=category,
+        ),
+        today(context),
+        prefix,
+    )
+    await show(update, screen)
+
+
+async def categories(update: Update, context: HamdeliContext) -> None:
+    parsed = callbacks.parse(update.callback_query.data)
+    geo = await browse.geography(context.store)
+    if parsed.kind == "city_filter":
+        city = geo.city_by_id.get(int(parsed.arg))
+        if city is None:
+            await _refuse(update, context, "button-expired")
+            return
+        place = views.PlaceRef.city(city, geo.province_by_id[city.province_id], context.t.language)
+        city_ids = [city.id]
+    else:
+        province = geo.province_by_id.get(int(parsed.arg))
+        if province is None:
+            await _refuse(update, context, "button-expired")
+            return
+        place = views.PlaceRef.other(province, context.t)
+        found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
+        city_ids = found.small_ids
+    await answer_button(update)
+    counts = await context.store.open_counts_by_category(city_ids)
+    await show(update, views.categories_screen(context.t, place, counts))
+
+
+# -- one need: a card button, a typed code, or a shared link ----------------------------
+
+
+async def need_button(update: Update, context: HamdeliContext) -> None:
+    need = await context.store.need_by_code(_args(update)[0])
+    if need is None or not need.visible_to_donors:
+        await _refuse(update, context, "need-not-found")
+        return
+    await answer_button(update)
+    await _show_need(update, context, need.code)
+
+
+async def typed_code(update: Update, context: HamdeliContext) -> None:
+    match = NEED_CODE.match(normalize_text(update.effective_message.text))
+    await _show_need(update, context, match.group(1).upper())
+
+
+async def shared_link(update: Update, context: HamdeliContext) -> None:
+    match = DEEP_LINK.match(update.effective_message.text.strip())
+    await _show_need(update, context, match.group(1).upper())
+
+
+async def _show_need(update: Update, context: HamdeliContext, code: str) -> None:
+    need = await context.store.need_by_code(code)
+    if need is None or not need.visible_to_donors:
+        await reply(update, views.donor_home(context.t).with_prefix(context.t("need-not-found")))
+        return
+    place = await browse.place_of(
+        context.store, need, context.settings.k_anonymity, context.t.language
+    )
+    link = share_link(context, need.code)
+    await show(
+        update,
+        views.need_screen(context.t, need, place, today(context), context.services.platform, link),
+    )
+
+
+def share_link(context: HamdeliContext, code: str) -> str:
+    host = "ble.ir" if context.services.platform == "bale" else "t.me"
+    return f"https://{host}/{context.bot.username}?start=need_{code}"
+
+
+# -- pledging -----------------------------------------------------------------------------
+
+
+async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
+    """ "Help" on a need: offer amounts (or quantities) and wait for a typed one."""
+    need = await context.store.need_by_code(_args(update)[0])
+    if need is None or need.remaining <= 0 or not need.open:
+        await _refuse(update, context, "pledge-need-unavailable")
+        return ConversationHandler.END
+    await answer_button(update)
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, {"need": need.code}, context.now()
+    )
+    rules = PledgeRules.from_settings(context.settings)
+    await show(update, views.amount_screen(context.t, need, _presets(context, need, rules)))
+    return AMOUNT
+
+
+def _presets(context: HamdeliContext, need: Need, rules: PledgeRules) -> list[int]:
+    """Amount buttons: the presets below what remains (and not below the minimum)."""
+    if need.kind is NeedKind.ITEMS:
+        return list(range(1, min(need.remaining, MAX_QUANTITY_BUTTONS) + 1))
+    wanted = [toman * 10 for toman in context.settings.pledge_presets_toman]
+    return [value for value in wanted if rules.min_rials <= value < need.remaining]
+
+
+async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
+    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    need = await context.store.need_by_code(str(flow.get("need", "")))
+    if need is None:
+        await reply(
+            update, views.donor_home(context.t).with_prefix(context.t("pledge-need-unavailable"))
+        )
+        return ConversationHandler.END
+    try:
+        value = _read_amount(need, update.effective_message.text or "")
+    except InputError as error:
+        await reply(update, Screen(context.t(error.code, **error.args_)))
+        return AMOUNT
+    return await _confirm_or_explain(update, context, need, value)
+
+
+def _read_amount(need: Need, text: str) -> int:
+    if need.kind is NeedKind.MONEY:
+        return parse_money(text)
+    digits = to_ascii_digits(normalize_text(text))
+    if not digits.isdigit():
+        raise InputError("pledge-quantity-not-understood", remaining=need.remaining)
+    return int(digits)
+
+
+async def chosen_amount(update: Update, context: HamdeliContext) -> int:
+    code, value = _args(update)
+    need = await context.store.need_by_code(code)
+    if need is None:
+        await _refuse(update, context, "pledge-need-unavailable")
+        return ConversationHandler.END
+    await answer_button(update)
+    return await _confirm_or_explain(update, context, need, int(value))
+
+
+async def _confirm_or_explain(update, context, need: Need, value: int) -> str | int:
+    """Check the amount now (the store re-checks atomically on confirm) and ask to confirm."""
+    rules = PledgeRules.from_settings(context.settings)
+    try:
+        pledges.check_amount(need, value, rules)
+    except PledgeRefused as refused:
+        await reply(update, Screen(views.refusal_text(context.t, need, refused)))
+        return AMOUNT
+    screen = views.confirm_screen(
+        context.t, need, value, new_confirm_token(), context.settings.pledge_ttl_hours
+    )
+    await show(update, screen)
+    return ConversationHandler.END
+
+
+async def amount_hint(update: Update, context: HamdeliContext) -> str:
+    """Anything but text while we wait for an amount: say what we expect."""
+    await reply(update, Screen(context.t("pledge-not-understood")))
+    return AMOUNT
+
+
+async def confirm(update: Update, context: HamdeliContext) -> None:
+    code, value, token = _args(update)
+    try:
+        pledge = await pledges.pledge_help(
+            context.store,
+            need_code=code,
+            platform=context.services.platform,
+            donor_id=context.me.user_id,
+            amount=int(value),
+            token=token,
+            now=context.now(),
+            rules=PledgeRules.from_settings(context.settings),
+        )
+    except PledgeRefused as refused:
+        need = await context.store.need_by_code(code)
+        text = (
+            views.refusal_text(context.t, need, refused) if need else context.t(refused.message_id)
+        )
+        await answer_button(update, text)
+        await show(update, views.donor_home(context.t).with_prefix(text))
+        return
+    await answer_button(update)
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, None, context.now()
+    )
+    need = await context.store.need(pledge.need_id)
+    await show(update, views.pledge_done_screen(context.t, need, pledge, context.settings))
+
+
+# -- my pledges -----------------------------------------------------------------------------
+
+
+async def my_pledges(update: Update, context: HamdeliContext) -> None:
+    page = int(_args(update)[0]) if update.callback_query else 0
+    await answer_button(update)
+    await _show_my_pledges(update, context, page)
+
+
+async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None:
+    store, platform = context.store, context.services.platform
+    rows = await store.pledges_of_donor(
+        platform, context.me.user_id, views.PAGE_SIZE + 1, page * views.PAGE_SIZE
+    )
+    needs = {p.need_id: await store.need(p.need_id) for p in rows}
+    screen = views.my_pledges_screen(
+        context.t,
+        rows[: views.PAGE_SIZE],
+        needs,
+        page,
+        has_more=len(rows) > views.PAGE_SIZE,
+        tz=context.settings.tz,
+    )
+    await show(update, screen.with_prefix(prefix) if prefix else screen)
+
+
+async def cancel_ask(update: Update, context: HamdeliContext) -> None:
+    pledge = await context.store.pledge(_args(update)[0])
+    if pledge is None or (pledge.platform, pledge.donor_id) != (
+        context.services.platform,
+        context.me.user_id,
+    ):
+        await _refuse(update, context, "pledge-not-found")
+        return
+    await answer_button(update)
+    need = await context.store.need(pledge.need_id)
+    await show(update, views.cancel_ask_screen(context.t, need, pledge))
+
+
+async def cancel_do(update: Update, context: HamdeliContext) -> None:
+    reference = _args(update)[0]
+    try:
+        await pledges.cancel_pledge(
+            context.store,
+            reference=reference,
+            platform=context.services.platform,
+            donor_id=context.me.user_id,
+            now=context.now(),
+        )
+    except PledgeRefused as refused:
+        await _refuse(update, context, refused.message_id)
+        return
+    await answer_button(update, context.t("pledge-cancelled", reference=reference))
+    await _show_my_pledges(update, context, 0, context.t("pledge-cancelled", reference=reference))
+
+
+async def report_paid(update: Update, context: HamdeliContext) -> None:
+    reference = _args(update)[0]
+    try:
+        await pledges.report_paid(
+            context.store,
+            reference=reference,
+            platform=context.services.platform,
+            donor_id=context.me.user_id,
+            receipt_file_id=None,
+            now=context.now(),
+        )
+    except PledgeRefused as refused:
+        await _refuse(update, context, refused.message_id)
+        return
+    await answer_button(update, context.t("pledge-reported"))
+    await _show_my_pledges(update, context, 0, context.t("pledge-reported"))
+
+
+async def privacy(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    await show(update, views.privacy_screen(context.t))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The donor's handlers, in order: the amount conversation first, then buttons."""
+    pattern = callbacks.matches
+    amount_flow = flow(
+        entry_points=[CallbackQueryHandler(ask_amount, pattern=pattern("help_need"))],
+        states={
+            AMOUNT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
+                CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
+            ]
+        },
+        fallbacks=[
+            CallbackQueryHandler(leave_flow_then_handle),
+            MessageHandler(filters.COMMAND, leave_flow_then_handle),
+            MessageHandler(filters.ALL, amount_hint),
+        ],
+        name="pledge_amount",
+        allow_reentry=True,
+    )
+    return [
+        amount_flow,
+        MessageHandler(filters.Regex(DEEP_LINK), shared_link),
+        CommandHandler("privacy", privacy),
+        CallbackQueryHandler(privacy, pattern=f"^{callbacks.PRIVACY}$"),
+        CallbackQueryHandler(provinces, pattern=pattern("provinces")),
+        CallbackQueryHandler(cities, pattern=pattern("cities")),
+        CallbackQueryHandler(city_page, pattern=pattern("city_page")),
+        CallbackQueryHandler(other_page, pattern=pattern("other_page")),
+        CallbackQueryHandler(categories, pattern=pattern("city_filter")),
+        CallbackQueryHandler(categories, pattern=pattern("other_filter")),
+        CallbackQueryHandler(need_button, pattern=pattern("need")),
+        CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
+        CallbackQueryHandler(confirm, pattern=pattern("confirm")),
+        CallbackQueryHandler(my_pledges, pattern=pattern("my_pledges")),
+        CommandHandler("mypledges", my_pledges),
+        CallbackQueryHandler(cancel_ask, pattern=pattern("cancel_ask")),
+        CallbackQueryHandler(cancel_do, pattern=pattern("cancel_do")),
+        CallbackQueryHandler(report_paid, pattern=pattern("paid")),
+        MessageHandler(filters.TEXT & filters.Regex(NEED_CODE), typed_code),
+    ]

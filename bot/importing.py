@@ -1,0 +1,154 @@
+"""`hamdeli import ...`: files that staff prepare, checked in full, then loaded into the store.
+
+All or nothing at the level that matters to staff: a file with any problem imports nothing
+and lists every problem, so they fix the spreadsheet once and run the command again. A good
+file is written in the store's short batches (a bot running on the same database keeps
+answering), and re-running it updates the needs it added, by external_id.
+
+Messages here are for staff at a terminal, in English; problems go to stderr and the
+summary to stdout, so scripts can capture one without the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings
+from bot.domain.need_import import parse_needs_csv
+from bot.models import NeedDraft
+from bot.storage import IMPORT_BATCH_ROWS, Store
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+DATABASE_ERROR_HINT = (
+    "needs written before the error stay; run the same file again to finish "
+    "(rows with an external_id are then updated, not added twice)"
+)
+
+
+async def import_needs(path: Path, settings: Settings, *, progress: bool) -> int:
+    """Import a needs CSV; returns the exit code (0 imported, 1 problems, 2 unreadable)."""
+    text = read_utf8(path)
+    if text is None:
+        return EXIT_USAGE
+    try:
+        async with Store(settings.database_path) as store:
+            today = dt.datetime.now(settings.tz).date()
+            parsed = parse_needs_csv(text, await store.provinces(), today)
+            if parsed.problems:
+                _report_problems(path, [str(problem) for problem in parsed.problems])
+                return EXIT_PROBLEMS
+            drafts = [draft for _, draft in parsed.drafts]
+            bar = ProgressBar(len(drafts), sys.stderr) if progress else None
+            added, updated = await _upsert_needs(store, drafts, bar)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
+        print(DATABASE_ERROR_HINT, file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"imported {_count(added + updated, 'need')}: {added} added, {updated} updated")
+    return EXIT_OK
+
+
+def _report_problems(path: Path, problems: list[str]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{_count(len(problems), 'problem')} in {path}; nothing imported", file=sys.stderr)
+
+
+async def _upsert_needs(
+    store: Store, drafts: list[NeedDraft], bar: ProgressBar | None
+) -> tuple[int, int]:
+    """store.upsert_needs, one store batch at a time so the bar can move between batches."""
+    added = updated = 0
+    if bar is not None:
+        bar.update(0)
+    for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
+        batch = drafts[start : start + IMPORT_BATCH_ROWS]
+        new, existing = await store.upsert_needs(batch, now=int(time.time()))
+        added, updated = added + new, updated + existing
+        if bar is not None:
+            bar.update(added + updated)
+    if bar is not None:
+        bar.finish()
+    return added, updated
+
+
+def read_utf8(path: Path) -> str | None:
+    """The file's text, or None after telling staff on stderr why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        print(f"{path}: no such file", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"{path}: cannot read it ({exc.strerror or exc})", file=sys.stderr)
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        print(
+            f"{path}: not UTF-8 text (byte {exc.start + 1}); in Excel use Save As, "
+            '"CSV UTF-8 (Comma delimited)"',
+            file=sys.stderr,
+        )
+        return None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+class ProgressBar:
+    """A one-line bar redrawn with a carriage return, at most `per_second` times a second.
+
+    Only for a terminal: the CLI passes `progress=True` when stderr is a TTY, so logs and
+    pipes never fill with redraws.
+    """
+
+    WIDTH = 30
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO,
+        *,
+        per_second: float = 10,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.total = total
+        self.stream = stream
+        self.interval = 1 / per_second
+        self.clock = clock
+        self._last_drawn: float | None = None
+        self._done = 0
+        self._shown: int | None = None
+
+    def update(self, done: int) -> None:
+        """Note progress; redraw only if the last redraw is old enough."""
+        self._done = done
+        now = self.clock()
+        if self._last_drawn is None or now - self._last_drawn >= self.interval:
+            self._draw()
+            self._last_drawn = now
+
+    def finish(self) -> None:
+        """Draw the final state and end the line, so the summary starts on its own line."""
+        if self._shown != self._done:
+            self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def _draw(self) -> None:
+        share = self._done / self.total if self.total else 1.0
+        filled = round(share * self.WIDTH)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rimporting [{bar}] {share:4.0%} {self._done}/{self.total}")
+        self.stream.flush()
+        self._shown = self._done

@@ -1,0 +1,431 @@
+"""What donors see: the donor menu, provinces, cities, pages of need cards.
+
+Privacy is built in here: a card is made only from a need's public fields (code, category,
+description, amounts, deadline) and a place name the caller chose — the city when it is
+named, the province when the city is too small to name (k-anonymity). Nothing here can see
+a beneficiary's national code, name or phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from bot import callbacks
+from bot.config import Settings
+from bot.domain.pledges import PledgeRefused
+from bot.i18n import Translator
+from bot.models import (
+    City,
+    Need,
+    NeedCategory,
+    NeedKind,
+    Persona,
+    Pledge,
+    PledgeStatus,
+    Province,
+)
+from bot.text import days_until, format_number, format_percent, format_toman
+from bot.views.screen import Screen, button, footer, keyboard, user_text
+
+BAR_SEGMENTS = 10
+PAGE_SIZE = 5
+RLM, LRM = "\u200f", "\u200e"
+
+
+def direction_mark(language: str) -> str:
+    """Starts a line that mixes words, digits and glyphs, so every client lays it out
+    in the reader's direction (right-to-left for Persian)."""
+    return RLM if language == "fa" else LRM
+
+
+def amount_text(t: Translator, need: Need, value: int) -> str:
+    """A money amount in toman, or a count of the need's item."""
+    if need.kind is NeedKind.MONEY:
+        return t("amount-toman", amount=format_toman(value, t.language))
+    return t("amount-items", count=value, item=need.item_name or "")
+
+
+def progress_bar(done: int, target: int) -> tuple[str, int]:
+    """`▰▰▰▱▱▱▱▱▱▱` and the whole percent, never over 100."""
+    percent = min(100, done * 100 // target) if target > 0 else 0
+    filled = min(BAR_SEGMENTS, round(percent * BAR_SEGMENTS / 100))
+    return "▰" * filled + "▱" * (BAR_SEGMENTS - filled), percent
+
+
+@cache
+def donor_home(t: Translator) -> Screen:
+    return Screen(
+        t("donor-home"),
+        keyboard(
+            [button(t("button-browse"), callbacks.PROVINCES)],
+            [button(t("button-my-pledges"), callbacks.my_pledges())],
+            [button(t("button-privacy"), callbacks.PRIVACY)],
+            footer(t),
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )
+
+
+def need_card(t: Translator, need: Need, place: str, today: dt.date, platform: str) -> str:
+    """One need as donors read it: what, how far along, until when, and where (roughly).
+
+    The description was written by staff, so it is escaped for the platform (Bale renders
+    Markdown markers in every message).
+    """
+    mark = direction_mark(t.language)
+    category = NeedCategory(need.category).value
+    title = t(
+        "need-card-title",
+        icon=t(f"category-icon-{category}"),
+        category=t(f"category-{category}"),
+        code=need.code,
+    )
+    description = user_text(need.description(t.language), platform)
+    lines = [t("need-urgent") + " " + title if need.urgent else title, description]
+    bar, percent = progress_bar(need.paid + need.reserved, need.target)
+    lines.append(mark + t("need-progress", bar=bar, percent=format_percent(percent, t.language)))
+    lines.append(mark + _amounts_line(t, need))
+    if need.deadline is not None:
+        lines.append(mark + _deadline_line(t, need.deadline, today))
+    lines.append(t("need-place", place=place))
+    return "\n".join(lines)
+
+
+def _amounts_line(t: Translator, need: Need) -> str:
+    if need.kind is NeedKind.MONEY:
+        return t(
+            "need-money-line",
+            paid=amount_text(t, need, need.paid),
+            reserved=amount_text(t, need, need.reserved),
+            remaining=amount_text(t, need, need.remaining),
+        )
+    return t(
+        "need-items-line",
+        item=need.item_name or "",
+        pledged=need.paid + need.reserved,
+        target=need.target,
+        remaining=need.remaining,
+    )
+
+
+def _deadline_line(t: Translator, deadline: dt.date, today: dt.date) -> str:
+    days = days_until(deadline, today)
+    if days <= 0:
+        return t("need-deadline-today", date=deadline)
+    return t("need-deadline", date=deadline, days=days)
+
+
+def provinces_screen(
+    t: Translator, provinces: Sequence[Province], counts: dict[int, int]
+) -> Screen:
+    """Provinces that have open needs, with how many, two to a row."""
+    back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
+    if not counts:
+        return Screen(t("browse-nothing-open"), keyboard(back))
+    buttons = [
+        button(
+            t("browse-place-count", place=p.name(t.language), count=counts[p.id]),
+            callbacks.cities(p.id),
+        )
+        for p in provinces
+        if counts.get(p.id)
+    ]
+    return Screen(t("browse-provinces"), keyboard(*_pairs(buttons), back))
+
+
+@dataclass(frozen=True)
+class CityChoice:
+    """The cities of a province as donors may see them: named ones and the rest, merged."""
+
+    named: list[tuple[City, int]]
+    other_count: int
+
+
+def cities_screen(t: Translator, province: Province, choice: CityChoice) -> Screen:
+    name = province.name(t.language)
+    buttons = [
+        button(
+            t("browse-place-count", place=city.name(t.language), count=count),
+            callbacks.city_page(city.id),
+        )
+        for city, count in choice.named
+    ]
+    rows = _pairs(buttons)
+    if choice.other_count:
+        rows.append(
+            [
+                button(
+                    t("browse-other-cities", province=name, count=choice.other_count),
+                    callbacks.other_page(province.id),
+                )
+            ]
+        )
+    rows.append([button(t("button-back"), callbacks.PROVINCES)])
+    return Screen(t("browse-cities", province=name), keyboard(*rows))
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place donors browse: a named city, or the unnamed small cities of a province."""
+
+    name: str
+    province_id: int
+    nav: Callable[[str, int], str]  # (category, page) -> callback data
+    filter_data: str
+
+    @classmethod
+    def city(cls, city: City, province: Province, language: str) -> PlaceRef:
+        return cls(
+            name=city.name(language),
+            province_id=province.id,
+            nav=lambda category, page: callbacks.city_page(city.id, category, page),
+            filter_data=callbacks.city_filter(city.id),
+        )
+
+    @classmethod
+    def other(cls, province: Province, t: Translator) -> PlaceRef:
+        return cls(
+            name=t("other-cities-of", province=province.name(t.language)),
+            province_id=province.id,
+            nav=lambda category, page: callbacks.other_page(province.id, category, page),
+            filter_data=callbacks.other_filter(province.id),
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of needs in a place."""
+
+    place: PlaceRef
+    platform: str
+    needs: list[Need]
+    page: int
+    pages: int
+    category: str
+
+
+def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "") -> Screen:
+    header = direction_mark(t.language) + t(
+        "browse-page-header", place=page.place.name, page=page.page + 1, pages=page.pages
+    )
+    cards = [need_card(t, need, page.place.name, today, page.platform) for need in page.needs]
+    text = "\n\n".join([line for line in (prefix, header) if line] + cards)
+    rows = [
+        [button(t("button-help-need", code=n.code), callbacks.help_need(n.code))]
+        for n in page.needs
+    ]
+    nav = []
+    if page.page > 0:
+        nav.append(button(t("button-previous"), page.place.nav(page.category, page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(button(t("button-next"), page.place.nav(page.category, page.page + 1)))
+    rows.append(nav)
+    rows.append(
+        [
+            button(t("button-filter"), page.place.filter_data),
+            button(t("button-change-city"), callbacks.cities(page.place.province_id)),
+        ]
+    )
+    rows.append([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
+    return Screen(text, keyboard(*rows))
+
+
+def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory, int]) -> Screen:
+    """Category chips with counts, and "all"."""
+    chips = [button(t("category-all", count=sum(counts.values())), place.nav("all", 0))]
+    chips += [
+        button(
+            t(
+                "category-chip",
+                icon=t(f"category-icon-{c.value}"),
+                name=t(f"category-{c.value}"),
+                count=n,
+            ),
+            place.nav(c.value, 0),
+        )
+        for c, n in counts.items()
+    ]
+    return Screen(t("browse-categories", place=place.name), keyboard(*_pairs(chips)))
+
+
+def need_screen(
+    t: Translator, need: Need, place: str, today: dt.date, platform: str, link: str
+) -> Screen:
+    """A single need (from a typed code, a shared link or a card)."""
+    text = need_card(t, need, place, today, platform) + "\n\n" + t("need-share", link=link)
+    return Screen(
+        text,
+        keyboard(
+            [button(t("button-help-need", code=need.code), callbacks.help_need(need.code))],
+            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+        ),
+    )
+
+
+def _pairs(buttons: list) -> list[list]:
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+# -- pledging --------------------------------------------------------------------------------
+
+
+def amount_screen(t: Translator, need: Need, presets: list[int]) -> Screen:
+    """How much: the whole remaining amount, presets below it, or type any amount."""
+    remaining = amount_text(t, need, need.remaining)
+    if need.kind is NeedKind.ITEMS:
+        text = t(
+            "pledge-ask-quantity",
+            code=need.code,
+            item=need.item_name or "",
+            remaining=need.remaining,
+        )
+        buttons = [
+            button(format_number(n, t.language), callbacks.amount(need.code, n)) for n in presets
+        ]
+        rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    else:
+        text = t("pledge-ask-amount", code=need.code, remaining=remaining)
+        rows = [
+            [
+                button(
+                    t("pledge-whole-remaining", amount=remaining),
+                    callbacks.amount(need.code, need.remaining),
+                )
+            ]
+        ]
+        rows += _pairs(
+            [button(amount_text(t, need, v), callbacks.amount(need.code, v)) for v in presets]
+        )
+    rows.append([button(t("button-back"), callbacks.need(need.code))])
+    return Screen(text, keyboard(*rows))
+
+
+def refusal_text(t: Translator, need: Need, refused: PledgeRefused) -> str:
+    """A pledge refusal in words, with amounts formatted for this need."""
+    args = {
+        name: amount_text(t, need, value) if isinstance(value, int) else value
+        for name, value in refused.args_.items()
+    }
+    return t(refused.message_id, **args)
+
+
+def confirm_screen(t: Translator, need: Need, value: int, token: str, hours: int) -> Screen:
+    text = t("pledge-confirm", code=need.code, amount=amount_text(t, need, value), hours=hours)
+    return Screen(
+        text,
+        keyboard(
+            [button(t("pledge-confirm-button"), callbacks.confirm(need.code, value, token))],
+            [button(t("pledge-cancel-button"), callbacks.need(need.code))],
+        ),
+    )
+
+
+def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Settings) -> Screen:
+    """The reference and how to pay (or where to bring the items)."""
+    amount = amount_text(t, need, pledge.amount)
+    hours = settings.pledge_ttl_hours
+    if need.kind is NeedKind.MONEY:
+        ways = [
+            t("pledge-pay-card", card=settings.payment_card) if settings.payment_card else "",
+            t("pledge-pay-sheba", sheba=settings.payment_sheba) if settings.payment_sheba else "",
+            t("pledge-pay-portal", url=settings.payment_portal_url)
+            if settings.payment_portal_url
+            else "",
+        ]
+        how = "\n".join(w for w in ways if w) or t("pledge-no-instructions")
+        pay = t("pledge-pay-money", hours=hours, reference=pledge.reference, instructions=how)
+    else:
+        how = (
+            t("pledge-dropoff", address=settings.item_dropoff_address)
+            if settings.item_dropoff_address
+            else t("pledge-no-instructions")
+        )
+        pay = t("pledge-pay-items", hours=hours, reference=pledge.reference, instructions=how)
+    text = t("pledge-done", reference=pledge.reference, amount=amount) + "\n\n" + pay
+    return Screen(
+        text,
+        keyboard(
+            [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))],
+            [button(t("button-my-pledges"), callbacks.my_pledges())],
+            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+        ),
+    )
+
+
+def my_pledges_screen(
+    t: Translator,
+    pledges: list[Pledge],
+    needs: dict[int, Need],
+    page: int,
+    *,
+    has_more: bool,
+    tz: dt.tzinfo,
+) -> Screen:
+    back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
+    if not pledges and page == 0:
+        return Screen(
+            t("my-pledges-empty"), keyboard([button(t("button-browse"), callbacks.PROVINCES)], back)
+        )
+    mark = direction_mark(t.language)
+    lines = [t("my-pledges-header", page=page + 1, pages=page + 1 + int(has_more))]
+    rows = []
+    for pledge in pledges:
+        need = needs[pledge.need_id]
+        created = dt.datetime.fromtimestamp(pledge.created_at, tz).date()
+        lines.append(
+            mark
+            + t(
+                "my-pledge-line",
+                reference=pledge.reference,
+                code=need.code,
+                amount=amount_text(t, need, pledge.amount),
+                status=t(f"pledge-status-{pledge.status.value}"),
+                date=created,
+            )
+        )
+        if pledge.status is PledgeStatus.AWAITING_PAYMENT:
+            rows.append(
+                [
+                    button(
+                        t("my-pledge-paid-button", reference=pledge.reference),
+                        callbacks.paid(pledge.reference),
+                    ),
+                    button(
+                        t("my-pledge-cancel-button", reference=pledge.reference),
+                        callbacks.cancel_ask(pledge.reference),
+                    ),
+                ]
+            )
+    nav = []
+    if page > 0:
+        nav.append(button(t("button-previous"), callbacks.my_pledges(page - 1)))
+    if has_more:
+        nav.append(button(t("button-next"), callbacks.my_pledges(page + 1)))
+    return Screen("\n".join(lines), keyboard(*rows, nav, back))
+
+
+def cancel_ask_screen(t: Translator, need: Need, pledge: Pledge) -> Screen:
+    text = t(
+        "pledge-cancel-ask", reference=pledge.reference, amount=amount_text(t, need, pledge.amount)
+    )
+    return Screen(
+        text,
+        keyboard(
+            [button(t("pledge-cancel-yes"), callbacks.cancel_do(pledge.reference))],
+            [button(t("button-back"), callbacks.my_pledges())],
+        ),
+    )
+
+
+@cache
+def privacy_screen(t: Translator) -> Screen:
+    return Screen(
+        t("privacy"), keyboard([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
+    )

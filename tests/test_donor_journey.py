@@ -1,0 +1,287 @@
+"""A donor's journey through the real Application: browse, open a need, pledge, manage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from bot.i18n import translator
+from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.text import national_code_check_digit
+
+fa, en = translator("fa"), translator("en")
+TOMAN = 10
+PRIVATE_CODES = [
+    nine + str(national_code_check_digit(nine)) for nine in ("001234567", "002345678", "003456789")
+]
+
+
+def draft(city, province, **fields) -> NeedDraft:
+    values = {
+        "city_id": city.id,
+        "province_id": province.id,
+        "category": NeedCategory.DOWRY,
+        "kind": NeedKind.MONEY,
+        "target": 10_000_000 * TOMAN,
+        "description_fa": "یک سرویس جهیزیه برای یک زوج جوان",
+        "description_en": "A dowry set for a young couple",
+        "beneficiary_national_code": PRIVATE_CODES[0],
+    }
+    values.update(fields)
+    return NeedDraft(**values)
+
+
+@pytest.fixture
+async def needs(chat):
+    """Tehran city has 4 open needs (named); a small Tehran town has 1 (never named)."""
+    provinces = await chat.store.provinces()
+    tehran = next(p for p in provinces if p.name_en == "Tehran")
+    capital, town = tehran.cities[0], tehran.cities[1]
+    deadline = dt.date(2031, 1, 1)
+    drafts = [
+        draft(capital, tehran, external_id="t1", urgent=True, deadline=deadline),
+        draft(
+            capital,
+            tehran,
+            external_id="t2",
+            category=NeedCategory.MEDICAL,
+            beneficiary_national_code=PRIVATE_CODES[1],
+        ),
+        draft(
+            capital,
+            tehran,
+            external_id="t3",
+            kind=NeedKind.ITEMS,
+            target=3,
+            item_name="چرخ خیاطی",
+            category=NeedCategory.WORK_TOOLS,
+        ),
+        draft(capital, tehran, external_id="t4", target=1_000_000 * TOMAN),
+        draft(town, tehran, external_id="s1", beneficiary_national_code=PRIVATE_CODES[2]),
+    ]
+    await chat.store.upsert_needs(drafts, now=int(chat.application.services.clock()))
+    codes = {
+        row[0]: row[1] for row in await chat.store._fetchall("SELECT external_id, code FROM needs")
+    }
+    return {"tehran": tehran, "capital": capital, "town": town, "codes": codes}
+
+
+def assert_no_private_data(chat, town_names=()) -> None:
+    """No outgoing text or button ever carries a national code or an unnamed town."""
+    sent = json.dumps([call.params for call in chat.emulator.calls], ensure_ascii=False)
+    for code in PRIVATE_CODES:
+        assert code not in sent
+    for name in town_names:
+        assert name not in sent
+
+
+async def donor(chat, lang="fa"):
+    person = chat.user(lang=lang)
+    await person.send("/start")
+    await person.click((fa if lang == "fa" else en)("role-donor-button"))
+    return person
+
+
+async def test_browsing_names_big_cities_and_hides_small_ones(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click(fa("button-browse"))
+    assert fa("browse-place-count", place="تهران", count=5) in sara.last_reply.buttons[0]
+    await sara.click("تهران (۵)")
+    labels = [label for row in sara.last_reply.buttons for label in row]
+    assert fa("browse-place-count", place="تهران", count=4) in labels
+    assert fa("browse-other-cities", province="تهران", count=1) in labels
+    assert_no_private_data(chat, [needs["town"].name_fa, needs["town"].name_en])
+
+
+async def test_a_city_page_shows_cards_urgent_first_with_help_buttons(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click(fa("button-browse"))
+    await sara.click("تهران (۵)")
+    await sara.click(fa("browse-place-count", place="تهران", count=4))
+    page = sara.last_reply
+    urgent = needs["codes"]["t1"]
+    assert page.text.index(urgent) < page.text.index(needs["codes"]["t2"])
+    assert page.buttons[0] == [fa("button-help-need", code=urgent)]
+    assert "\u200f▱▱▱▱▱▱▱▱▱▱ ۰٪" in page.text
+    assert (
+        "\u200f"
+        + fa("need-money-line", paid="۰ تومان", reserved="۰ تومان", remaining="۱۰٬۰۰۰٬۰۰۰ تومان")
+        in page.text
+    )
+    assert_no_private_data(chat)
+
+
+async def test_the_unnamed_town_is_shown_under_its_province_only(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click(fa("button-browse"))
+    await sara.click("تهران (۵)")
+    await sara.click(fa("browse-other-cities", province="تهران", count=1))
+    assert needs["codes"]["s1"] in sara.last_reply.text
+    assert_no_private_data(chat, [needs["town"].name_fa, needs["town"].name_en])
+
+
+async def test_typing_a_code_or_opening_a_shared_link_shows_the_need(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code.lower())
+    assert code in sara.last_reply.text
+    assert f"?start=need_{code}" in sara.last_reply.text
+    await sara.send(f"/start need_{needs['codes']['s1']}")
+    assert fa("need-place", place="تهران") in sara.last_reply.text
+    await sara.send("/start need_ZZZZZZ")
+    assert sara.last_reply.text.startswith(fa("need-not-found"))
+
+
+async def test_pledging_by_typing_persian_digits_then_seeing_and_cancelling_it(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    assert fa("pledge-whole-remaining", amount="۱۰٬۰۰۰٬۰۰۰ تومان") in sara.last_reply.buttons[0]
+    await sara.send("۲ میلیون")
+    assert fa("pledge-confirm", code=code, amount="۲٬۰۰۰٬۰۰۰ تومان", hours=48) == (
+        sara.last_reply.text
+    )
+    await sara.click(fa("pledge-confirm-button"))
+    done = sara.last_reply.text
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", done).group(0)
+    assert done.startswith(fa("pledge-done", reference=reference, amount="۲٬۰۰۰٬۰۰۰ تومان"))
+    need = await chat.store.need_by_code(code)
+    assert need.reserved == 2_000_000 * TOMAN
+    await sara.click(fa("button-my-pledges"))
+    assert code in sara.last_reply.text
+    assert fa("pledge-status-awaiting_payment") in sara.last_reply.text
+    assert reference in sara.last_reply.text
+    await sara.click(fa("my-pledge-cancel-button", reference=reference))
+    await sara.click(fa("pledge-cancel-yes"))
+    assert (await chat.store.need_by_code(code)).reserved == 0
+    assert fa("pledge-status-cancelled") in sara.last_reply.text
+    assert_no_private_data(chat)
+
+
+async def test_a_confirmation_delivered_twice_creates_one_pledge(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("۱ میلیون")
+    confirm = sara.last_reply
+    data = confirm.button_data(fa("pledge-confirm-button"))
+    await sara.click(fa("pledge-confirm-button"))
+    await sara.click_data(data, message_id=confirm.message_id)  # redelivered after a crash
+    assert (await chat.store._fetchall("SELECT count(*) FROM pledges"))[0][0] == 1
+    assert (await chat.store.need_by_code(code)).reserved == 1_000_000 * TOMAN
+
+
+async def test_a_second_donor_cannot_exceed_the_target(chat, needs) -> None:
+    code = needs["codes"]["t4"]
+    first, second = await donor(chat), await donor(chat)
+    for person in (first, second):
+        await person.send(code)
+        await person.click(fa("button-help-need", code=code))
+    await first.send("1000000")
+    await second.send("۱۰۰۰۰۰۰")
+    await first.click(fa("pledge-confirm-button"))
+    await second.click(fa("pledge-confirm-button"))
+    assert second.last_answer == fa("pledge-need-unavailable")
+    need = await chat.store.need_by_code(code)
+    assert need.reserved == need.target
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("دو میلیون", "input-money-words"),
+        ("-5", None),
+        ("0", "input-money-not-positive"),
+        ("1" + "0" * 30, "input-money-too-large"),
+        ("🎁", "input-money-no-digits"),
+        ("50000", "pledge-below-minimum"),
+        ("20 میلیون", "pledge-above-remaining"),
+    ],
+)
+async def test_bad_amounts_get_an_explanation_and_a_second_chance(chat, needs, typed, message):
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send(typed)
+    assert fa("pledge-confirm-button") not in str(sara.last_reply.buttons)
+    if message == "pledge-below-minimum":
+        assert sara.last_reply.text == fa(message, minimum="۱۰۰٬۰۰۰ تومان")
+    elif message == "pledge-above-remaining":
+        assert sara.last_reply.text == fa(message, remaining="۱۰٬۰۰۰٬۰۰۰ تومان")
+    await sara.send("۳۰۰ هزار")
+    assert fa("pledge-confirm-button") in str(sara.last_reply.buttons)
+
+
+async def test_a_photo_while_asked_for_an_amount_gets_a_hint(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send_photo()
+    assert sara.last_reply.text == fa("pledge-not-understood")
+
+
+async def test_a_menu_button_while_asked_for_an_amount_leaves_the_flow(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("/menu")
+    assert sara.last_reply.text == fa("donor-home")
+    await sara.send("2000000")  # no longer an amount
+    assert sara.last_reply.text.startswith(fa("unknown-text"))
+
+
+async def test_the_amount_flow_survives_a_crash(start_app, needs, chat) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    # No shutdown: the process just dies. A new one starts on the same database.
+    second = await start_app(emulator=chat.emulator)
+    again = second.user(user_id=sara.id)
+    await again.send("۵۰۰ هزار")
+    assert fa("pledge-confirm", code=code, amount="۵۰۰٬۰۰۰ تومان", hours=48) == (
+        again.last_reply.text
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "d:c:999999:all:0",
+        "d:pv:999",
+        "d:n:ZZZZZZ",
+        "d:h:ZZZZZZ",
+        "d:x:P-ZZZZZZ",
+        "d:X:P-ZZZZZZ",
+        "d:r:P-ZZZZZZ",
+    ],
+)
+async def test_stale_or_forged_donor_buttons_change_nothing(chat, needs, data) -> None:
+    sara = await donor(chat)
+    before = await chat.store._fetchall("SELECT reserved, status FROM needs ORDER BY id")
+    await sara.click_data(data)
+    assert sara.last_answer is not None
+    assert await chat.store._fetchall("SELECT reserved, status FROM needs ORDER BY id") == before
+
+
+async def test_a_page_out_of_range_shows_the_first_page(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click_data(f"d:c:{needs['capital'].id}:all:7")
+    assert sara.last_answer == fa("button-expired")
+    assert fa("browse-page-header", place="تهران", page=1, pages=1) in sara.last_reply.text
+
+
+async def test_privacy_note_is_one_tap_away(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click(fa("button-privacy"))
+    assert sara.last_reply.text == fa("privacy")
+    await sara.send("/privacy")
+    assert sara.last_reply.text == fa("privacy")
