@@ -206,7 +206,9 @@ def workloads(
     }
 
 
-def province_pages(store: Store, cities: list[Place], rng: random.Random) -> list[Query]:
+def province_pages(
+    store: Store, cities: list[Place], rng: random.Random, categories: list[NeedCategory | None]
+) -> list[Query]:
     """First pages of whole provinces (all their cities in one list): each city gives only
     its first index entries to a small sort, so a big province costs little more."""
     members: dict[int, list[int]] = {}
@@ -214,7 +216,8 @@ def province_pages(store: Store, cities: list[Place], rng: random.Random) -> lis
         members.setdefault(city.province_id, []).append(city.city_id)
     picked = rng.choices(cities, weights=[c.open_needs for c in cities], k=PROVINCE_PAGE_QUERIES)
     return [
-        partial(store.open_needs_page, members[c.province_id], None, PAGE_SIZE, 0) for c in picked
+        partial(store.open_needs_page, members[c.province_id], rng.choice(categories), PAGE_SIZE, 0)
+        for c in picked
     ]
 
 
@@ -226,8 +229,9 @@ async def run(path: Path, queries: int, rng: random.Random) -> None:
             for name, workload in workloads(store, cities, rng, queries).items():
                 goal = f"   goal p99 <= {GOAL_P99_MS:g} ms" if name.startswith("browse") else ""
                 print(f"{name:<24} {await measure(store, plain, workload)}{goal}")
-            pages = province_pages(store, cities, rng)
-            print(f"{'province page 1':<24} {await measure(store, plain, pages)}")
+            for name, categories in [("", [None]), (", category", list(NeedCategory))]:
+                pages = province_pages(store, cities, rng, categories)
+                print(f"{'province page 1' + name:<24} {await measure(store, plain, pages)}")
     finally:
         plain.close()
 

@@ -60,11 +60,17 @@ def build_application(
         .persistence(StorePersistence(store, settings.platform, clock))
         .context_types(ContextTypes(context=HamdeliContext))
         .arbitrary_callback_data(False)
-        .post_init(register_commands)
+        .post_init(on_start)
         .build()
     )
     common.register(application, donor.handlers() if flows is None else flows)
     return application  # type: ignore[return-value]
+
+
+async def on_start(application: HamdeliApplication) -> None:
+    """After initialize, before polling: publish commands and start the pledge clock."""
+    await register_commands(application)
+    donor.schedule_pledge_clock(application)
 
 
 async def register_commands(application: HamdeliApplication) -> None:

@@ -541,14 +541,18 @@ class Store:
         reads a handful of index entries and sorts nothing, however big the city. Several
         cities are merged by a small sort: SQLite takes at most offset + limit entries per
         city and urgency from the index, so the cost grows with cities x pages, not needs.
+        The index is named: for several cities and a category SQLite would otherwise pick
+        needs_browse and, for a category a big city lacks, read the whole city (~100 ms).
         """
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
         if not city_ids:  # `IN ()` is valid SQLite, but planned as a scan of every need
             return []
+        index = "needs_browse" if category is None else "needs_browse_category"
         where, params = self._browse_filter(city_ids, category)
         rows = await self._fetchall(
-            f"SELECT {_NEED_COLUMNS} FROM needs WHERE status = 'open' AND {where} "
+            f"SELECT {_NEED_COLUMNS} FROM needs INDEXED BY {index} "
+            f"WHERE status = 'open' AND {where} "
             "AND urgent IN (1, 0) ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
@@ -705,11 +709,26 @@ class Store:
         )
         return _pledge_from_row(rows[0]) if rows else None
 
-    async def expired_pledges(self, now: int) -> list[Pledge]:
-        """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer)."""
+    async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
+        """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer).
+
+        Per platform: each bot process expires the pledges of the donors it can tell.
+        """
         rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = ? AND expires_at <= ?",
-            (PledgeStatus.AWAITING_PAYMENT.value, now),
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = ? AND expires_at <= ? "
+            "AND platform = ?",
+            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def pledges_to_remind(self, now: int, platform: str) -> list[Pledge]:
+        """Awaiting pledges past half their time and not reminded yet; marked as reminded in
+        the same statement, so a reminder is sent at most once even across restarts."""
+        rows = await self._fetchall(
+            "UPDATE pledges SET reminded = 1 WHERE status = ? AND reminded = 0 "
+            "AND expires_at IS NOT NULL AND created_at + (expires_at - created_at) / 2 <= ? "
+            f"AND platform = ? RETURNING {_PLEDGE_COLUMNS}",
+            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
         )
         return [_pledge_from_row(row) for row in rows]
 

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from bot.context import HamdeliContext
+from bot.handlers import donor as donor_handlers
 from bot.i18n import translator
 from bot.models import NeedCategory, NeedDraft, NeedKind
 from bot.text import national_code_check_digit
@@ -285,3 +287,32 @@ async def test_privacy_note_is_one_tap_away(chat, needs) -> None:
     assert sara.last_reply.text == fa("privacy")
     await sara.send("/privacy")
     assert sara.last_reply.text == fa("privacy")
+
+
+async def test_the_pledge_clock_reminds_at_half_time_then_expires_once(chat, needs, clock):
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("۱ میلیون")
+    await sara.click(fa("pledge-confirm-button"))
+    tick = HamdeliContext(chat.application)
+
+    clock.advance(23 * 3600)
+    await donor_handlers.pledge_clock(tick)
+    assert not sara.last_reply.text.startswith("⏰")
+    clock.advance(2 * 3600)  # past half of 48 hours
+    await donor_handlers.pledge_clock(tick)
+    assert sara.last_reply.text.startswith("⏰")
+    await donor_handlers.pledge_clock(tick)  # nothing new: reminded once
+    assert len([m for m in sara.replies if m.text.startswith("⏰")]) == 1
+
+    clock.advance(24 * 3600)
+    await donor_handlers.pledge_clock(tick)
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", sara.last_reply.text).group(0)
+    assert sara.last_reply.text == fa(
+        "pledge-expired-notice", reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان", code=code
+    )
+    assert (await chat.store.need_by_code(code)).reserved == 0
+    await donor_handlers.pledge_clock(tick)
+    assert len([m for m in sara.replies if reference in m.text]) == 3  # done, reminder, expiry

@@ -199,10 +199,10 @@ async def test_nobody_else_can_cancel_or_even_see_a_pledge(store) -> None:
 async def test_expired_pledges_give_their_share_back_exactly_once(store) -> None:
     code = await add_need(store, target=1_000_000 * TOMAN)
     made = await pledge(store, code, 1_000_000 * TOMAN)
-    assert await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds - 1) == []
-    expired = await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds)
+    assert await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds - 1, "telegram") == []
+    expired = await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds, "telegram")
     assert [p.reference for p in expired] == [made.reference]
-    assert await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds + 60) == []
+    assert await pledges.expire_due_pledges(store, NOW + RULES.ttl_seconds + 60, "telegram") == []
     need = await store.need_by_code(code)
     assert (need.status, need.reserved) == (NeedStatus.OPEN, 0)
 
@@ -220,7 +220,7 @@ async def test_reported_payment_stops_the_expiry(store) -> None:
         now=NOW + 10,
     )
     assert reported.status is PledgeStatus.PAYMENT_REPORTED
-    assert await pledges.expire_due_pledges(store, NOW + 10 * RULES.ttl_seconds) == []
+    assert await pledges.expire_due_pledges(store, NOW + 10 * RULES.ttl_seconds, "telegram") == []
 
 
 async def test_confirmed_payments_fund_the_need_and_delivery_tells_every_payer(store) -> None:

@@ -123,18 +123,30 @@ async def report_paid(
     return reported
 
 
-async def expire_due_pledges(store: Store, now: int) -> list[Pledge]:
+async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pledge]:
     """Expire every awaiting pledge whose time is up; returns them, for the notices.
 
     Runs at start and then periodically: due times live in the store, so a restart
     neither loses nor repeats an expiry (a pledge already released is skipped).
     """
     expired = []
-    for pledge in await store.expired_pledges(now):
+    for pledge in await store.expired_pledges(now, platform):
         released = await store.release_pledge(pledge.reference, PledgeStatus.EXPIRED, now)
         if released is not None:
             expired.append(released)
     return expired
+
+
+async def pledge_clock_tick(
+    store: Store, now: int, platform: str
+) -> tuple[list[Pledge], list[Pledge]]:
+    """What the pledge clock owes donors now: (expired pledges, halfway reminders).
+
+    Both are decided in the store (due times are rows, not timers), so whatever came due
+    while the bot was down is handled at the first tick after a start, exactly once.
+    """
+    expired = await expire_due_pledges(store, now, platform)
+    return expired, await store.pledges_to_remind(now, platform)
 
 
 async def confirm_payment(

@@ -9,10 +9,13 @@ starts, so a crash loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,10 +30,13 @@ from bot.context import HamdeliContext
 from bot.domain import browse, pledges
 from bot.domain.pledges import PledgeRefused, PledgeRules
 from bot.handlers.common import answer_button, flow, leave_flow_then_handle, reply, show
-from bot.models import Need, NeedKind
+from bot.i18n import translator
+from bot.models import Need, NeedKind, Pledge
 from bot.text import InputError, normalize_text, parse_money, to_ascii_digits
 from bot.views import donor as views
 from bot.views.screen import Screen
+
+log = logging.getLogger(__name__)
 
 AMOUNT = "amount"  # conversation state: waiting for a typed amount or quantity
 NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
@@ -414,6 +420,45 @@ async def report_paid(update: Update, context: HamdeliContext) -> None:
 async def privacy(update: Update, context: HamdeliContext) -> None:
     await answer_button(update)
     await show(update, views.privacy_screen(context.t))
+
+
+# -- the pledge clock: expiries and reminders -------------------------------------------------
+
+PLEDGE_CLOCK_SECONDS = 60
+
+
+async def pledge_clock(context: HamdeliContext) -> None:
+    """Every minute (and at start): expire what is due, remind at half time, tell donors."""
+    store, now = context.store, context.now()
+    expired, reminders = await pledges.pledge_clock_tick(store, now, context.services.platform)
+    for pledge, message_id in [(p, "pledge-expired-notice") for p in expired] + [
+        (p, "pledge-reminder") for p in reminders
+    ]:
+        await _tell_donor(context, pledge, message_id)
+
+
+async def _tell_donor(context: HamdeliContext, pledge: Pledge, message_id: str) -> None:
+    account = await context.store.account(pledge.platform, pledge.donor_id)
+    need = await context.store.need(pledge.need_id)
+    if account is None or need is None:
+        return
+    t = translator(account.language)
+    hours_left = max(0, ((pledge.expires_at or 0) - context.now()) // 3600)
+    text = t(
+        message_id,
+        reference=pledge.reference,
+        code=need.code,
+        amount=views.amount_text(t, need, pledge.amount),
+        hours=hours_left,
+    )
+    try:
+        await context.bot.send_message(account.chat_id, text)
+    except TelegramError as error:  # blocked, deactivated, network: the next issue's outbox
+        log.warning("could not tell donor about %s: %s", pledge.reference, error)
+
+
+def schedule_pledge_clock(application: Application) -> None:  # type: ignore[type-arg]
+    application.job_queue.run_repeating(pledge_clock, interval=PLEDGE_CLOCK_SECONDS, first=1)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -69,3 +69,7 @@ privacy =
     • About beneficiaries, welfare staff keep only what is needed to deliver help. Families' names, national codes, phones and addresses are never shown to donors, and small towns are never named.
     • Only authorised welfare staff see families' data, and every view is logged.
     • To have your data removed, ask the welfare office; you can cancel unpaid pledges yourself under "My pledges".
+
+## The pledge clock
+pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. About { $hours } hours are left. If you have paid, press "I've paid" under "My pledges".
+pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
