@@ -228,10 +228,10 @@ async def run(path: Path, queries: int, rng: random.Random) -> None:
             cities = await places(store)
             for name, workload in workloads(store, cities, rng, queries).items():
                 goal = f"   goal p99 <= {GOAL_P99_MS:g} ms" if name.startswith("browse") else ""
-                print(f"{name:<24} {await measure(store, plain, workload)}{goal}")
+                print(f"{name:<26} {await measure(store, plain, workload)}{goal}")
             for name, categories in [("", [None]), (", category", list(NeedCategory))]:
                 pages = province_pages(store, cities, rng, categories)
-                print(f"{'province page 1' + name:<24} {await measure(store, plain, pages)}")
+                print(f"{'province page 1' + name:<26} {await measure(store, plain, pages)}")
     finally:
         plain.close()
 

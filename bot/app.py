@@ -63,7 +63,7 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    common.register(application, donor.handlers() if flows is None else flows)
+    common.register(application, donor.handlers() if flows is None else flows, donor.routes())
     return application  # type: ignore[return-value]
 
 

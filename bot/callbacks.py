@@ -71,6 +71,8 @@ def parse(data: str | None) -> Parsed | None:
         if match := pattern.match(data):
             if kind == "language" and match.group(1) not in available_languages():
                 return None
+            if kind == "simple":  # a fixed button is its own kind: "help", "menu:home"…
+                return Parsed(match.group(1))
             return Parsed(kind, match.groups())
     return None
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import Application, BaseHandler, CallbackContext, ConversationHandler, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.callbacks import Parsed
 from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.models import Account
@@ -40,17 +41,7 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
-        self._has_persistent_conversations = False
-
-    def add_handler(self, handler: BaseHandler, group: int = 0) -> None:  # type: ignore[type-arg]
-        """Note persistent conversations: only they need a write after each update.
-
-        (PTB persists nested conversations through their top-level handler, which must then
-        be persistent too, so looking at top-level handlers is enough.)
-        """
-        if isinstance(handler, ConversationHandler) and handler.persistent:
-            self._has_persistent_conversations = True
-        super().add_handler(handler, group)
+        self.flows_touched = False
 
     async def initialize(self) -> None:
         """Open the store first: PTB loads persisted conversations while initializing."""
@@ -67,11 +58,12 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         """Handle the update, then write its conversation changes to the store at once.
 
         PTB only flushes persistence every `update_interval` seconds; a crash in between
-        would lose the steps people took. Writing after each update loses none (the
-        persistence skips writes when nothing changed, so this is cheap when idle).
+        would lose the steps people took. Writing after each update that a flow handled
+        loses none; updates no flow touched (most clicks) skip the flush entirely.
         """
         await super().process_update(update)
-        if self.persistence is not None and self._has_persistent_conversations:
+        if self.persistence is not None and self.flows_touched:
+            self.flows_touched = False
             await self.update_persistence()
 
 
@@ -79,6 +71,7 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore
     """CallbackContext with typed access to Hamdeli's services and the current account."""
 
     account: Account | None = None
+    button: Parsed | None = None  # the pressed button, parsed once by the gatekeeper
 
     @property
     def services(self) -> Services:

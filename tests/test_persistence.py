@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import HamdeliContext
+from bot.handlers.common import flow
 
 ASKING_AMOUNT = "asking_amount"
 
@@ -24,12 +25,11 @@ async def got_amount(update: Update, context: HamdeliContext) -> int:
 def amount_flow() -> list[ConversationHandler]:
     """A two-step flow standing in for the donor and beneficiary flows of later issues."""
     return [
-        ConversationHandler(
+        flow(
             entry_points=[CommandHandler("give", ask_amount)],
             states={ASKING_AMOUNT: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_amount)]},
             fallbacks=[],
             name="amount",
-            persistent=True,
         )
     ]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -125,7 +125,7 @@ async def role_chooser(update: Update, context: HamdeliContext) -> None:
 async def choose_role(update: Update, context: HamdeliContext) -> None:
     """A role button: remember the choice and open that role's menu."""
     await answer_button(update)
-    persona = Persona(callbacks.parse(update.callback_query.data).arg)
+    persona = Persona(context.button.arg)
     context.account = await accounts.choose_persona(context.store, context.me, persona)
     await show(update, views.role_home(context.t, persona))
 
@@ -165,7 +165,7 @@ async def language_picker(update: Update, context: HamdeliContext) -> None:
 
 async def set_language(update: Update, context: HamdeliContext) -> None:
     """A language button: switch, confirm in the new language, show the menu."""
-    language = callbacks.parse(update.callback_query.data).arg
+    language = context.button.arg
     context.account = await accounts.choose_language(context.store, context.me, language)
     await answer_button(update, context.t("language-changed"))
     await show(
@@ -180,14 +180,43 @@ async def expired_button(update: Update, context: HamdeliContext) -> None:
     await reply(update, screen)
 
 
-async def refuse_unknown_button(update: Update, context: HamdeliContext) -> None:
-    """Gatekeeper: data `callbacks.parse` does not recognise never reaches a handler."""
-    await expired_button(update, context)
-    raise ApplicationHandlerStop
+async def check_button(update: Update, context: HamdeliContext) -> None:
+    """Gatekeeper: parse the button once; data it does not recognise reaches no handler."""
+    data = update.callback_query.data
+    context.button = callbacks.parse(data) if isinstance(data, str) else None
+    if context.button is None:
+        await expired_button(update, context)
+        raise ApplicationHandlerStop
 
 
-def _is_unknown_button(data: object) -> bool:
-    return not isinstance(data, str) or callbacks.parse(data) is None
+Route = Callable[[Update, HamdeliContext], Awaitable[object]]
+
+
+def button_router(routes: dict[str, Route]) -> Route:
+    """One handler for every button: a table from button kind to handler.
+
+    A single lookup instead of PTB trying a pattern per button kind keeps every click
+    cheap however many screens the bot grows (the gatekeeper already parsed the data).
+    """
+
+    async def route_button(update: Update, context: HamdeliContext) -> None:
+        handler = routes.get(context.button.kind) if context.button else None
+        if handler is None:
+            await expired_button(update, context)
+            return
+        await handler(update, context)
+
+    return route_button
+
+
+COMMON_ROUTES: dict[str, Route] = {
+    callbacks.MENU_HOME: role_chooser,
+    callbacks.MENU_STAFF: open_staff_console,
+    callbacks.HELP: help_command,
+    callbacks.LANGUAGE_PICKER: language_picker,
+    "role": choose_role,
+    "language": set_language,
+}
 
 
 async def unknown_message(update: Update, context: HamdeliContext) -> None:
@@ -214,8 +243,23 @@ async def on_error(update: object, context: HamdeliContext) -> None:
         log.warning("could not tell update %s about the error", update_id)
 
 
+class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
+    """A persistent conversation that tells the application when it handled an update, so
+    the state it may have changed is written to the store right after (write-through)."""
+
+    async def handle_update(self, update: Any, application: Any, check_result: Any,
+                            context: Any) -> object:  # fmt: skip
+        try:
+            return await super().handle_update(update, application, check_result, context)
+        finally:
+            application.flows_touched = True
+
+
 def flow(**kwargs: Any) -> ConversationHandler:  # type: ignore[type-arg]
     """A persistent ConversationHandler for a flow that waits for typed input.
+
+    Every audience builds its flows with this (never a bare ConversationHandler): it is
+    what makes their states survive a crash.
 
     PTB warns that with per_message=False a CallbackQueryHandler is tracked per chat, not
     per message. That is what flows want (a button continues the person's conversation,
@@ -225,7 +269,7 @@ def flow(**kwargs: Any) -> ConversationHandler:  # type: ignore[type-arg]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'",
                                 category=PTBUserWarning)  # fmt: skip
-        return ConversationHandler(persistent=True, **kwargs)
+        return FlowHandler(persistent=True, **kwargs)
 
 
 async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int:
@@ -248,32 +292,29 @@ async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int
     return ConversationHandler.END
 
 
-def register(application: Application, flows: Sequence[BaseHandler] = ()) -> None:  # type: ignore[type-arg]
+def register(
+    application: Application,  # type: ignore[type-arg]
+    flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
+    routes: dict[str, Route] | None = None,
+) -> None:
     """Add every handler in its one visible order.
 
-    group -2 loads the account, group -1 turns away unknown buttons, then group 0: each
-    audience's `flows` (conversations first, so they see typed answers), the shared menus,
-    and last the catch-alls for what nothing took.
+    group -2 loads the account, group -1 parses buttons (and turns away unknown ones), then
+    group 0: each audience's `flows` (conversations first, so they see typed answers), the
+    shared commands, one router for every button (`routes` add the audiences' buttons to
+    the shared ones), and last the catch-all for messages nothing took.
     """
     application.add_handler(TypeHandler(Update, load_account), group=-2)
-    application.add_handler(
-        CallbackQueryHandler(refuse_unknown_button, pattern=_is_unknown_button), group=-1
-    )
+    application.add_handler(CallbackQueryHandler(check_button), group=-1)
     application.add_handlers(
         [
             *flows,
             CommandHandler("start", start),
             CommandHandler("menu", main_menu),
             CommandHandler("cancel", cancel),
-            CallbackQueryHandler(role_chooser, pattern=f"^{callbacks.MENU_HOME}$"),
-            CallbackQueryHandler(choose_role, pattern=callbacks.matches("role")),
-            CallbackQueryHandler(open_staff_console, pattern=f"^{callbacks.MENU_STAFF}$"),
             CommandHandler("help", help_command),
             CommandHandler("language", language_picker),
-            CallbackQueryHandler(help_command, pattern=f"^{callbacks.HELP}$"),
-            CallbackQueryHandler(language_picker, pattern=f"^{callbacks.LANGUAGE_PICKER}$"),
-            CallbackQueryHandler(set_language, pattern=callbacks.matches("language")),
-            CallbackQueryHandler(expired_button),
+            CallbackQueryHandler(button_router({**COMMON_ROUTES, **(routes or {})})),
             MessageHandler(filters.ALL, unknown_message),
         ]
     )

@@ -29,7 +29,14 @@ from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token
 from bot.context import HamdeliContext
 from bot.domain import browse, pledges
 from bot.domain.pledges import PledgeRefused, PledgeRules
-from bot.handlers.common import answer_button, flow, leave_flow_then_handle, reply, show
+from bot.handlers.common import (
+    Route,
+    answer_button,
+    flow,
+    leave_flow_then_handle,
+    reply,
+    show,
+)
 from bot.i18n import translator
 from bot.models import Need, NeedKind, Pledge
 from bot.text import InputError, normalize_text, parse_money, to_ascii_digits
@@ -46,11 +53,6 @@ MAX_QUANTITY_BUTTONS = 10
 
 def today(context: HamdeliContext) -> dt.date:
     return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
-
-
-def _args(update: Update) -> tuple[str, ...]:
-    parsed = callbacks.parse(update.callback_query.data)
-    return parsed.args if parsed else ()
 
 
 async def _refuse(update: Update, context: HamdeliContext, message_id: str, **args: object) -> None:
@@ -70,7 +72,9 @@ async def provinces(update: Update, context: HamdeliContext) -> None:
 
 
 async def cities(update: Update, context: HamdeliContext) -> None:
-    province = (await browse.geography(context.store)).province_by_id.get(int(_args(update)[0]))
+    province = (await browse.geography(context.store)).province_by_id.get(
+        int(context.button.args[0])
+    )
     if province is None:
         await _refuse(update, context, "button-expired")
         return
@@ -91,7 +95,7 @@ async def cities(update: Update, context: HamdeliContext) -> None:
 
 
 async def city_page(update: Update, context: HamdeliContext) -> None:
-    city_id, category, page = _args(update)
+    city_id, category, page = context.button.args
     geo = await browse.geography(context.store)
     city = geo.city_by_id.get(int(city_id))
     if city is None:
@@ -119,7 +123,7 @@ async def city_page(update: Update, context: HamdeliContext) -> None:
 
 
 async def other_page(update: Update, context: HamdeliContext) -> None:
-    province_id, category, page = _args(update)
+    province_id, category, page = context.button.args
     province = (await browse.geography(context.store)).province_by_id.get(int(province_id))
     if province is None:
         await _refuse(update, context, "button-expired")
@@ -168,7 +172,7 @@ async def _show_page(update, context, place, city_ids, category, page, prefix=""
 
 
 async def categories(update: Update, context: HamdeliContext) -> None:
-    parsed = callbacks.parse(update.callback_query.data)
+    parsed = context.button
     geo = await browse.geography(context.store)
     if parsed.kind == "city_filter":
         city = geo.city_by_id.get(int(parsed.arg))
@@ -194,7 +198,7 @@ async def categories(update: Update, context: HamdeliContext) -> None:
 
 
 async def need_button(update: Update, context: HamdeliContext) -> None:
-    need = await context.store.need_by_code(_args(update)[0])
+    need = await context.store.need_by_code(context.button.args[0])
     if need is None or not need.visible_to_donors:
         await _refuse(update, context, "need-not-found")
         return
@@ -237,7 +241,7 @@ def share_link(context: HamdeliContext, code: str) -> str:
 
 async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     """ "Help" on a need: offer amounts (or quantities) and wait for a typed one."""
-    need = await context.store.need_by_code(_args(update)[0])
+    need = await context.store.need_by_code(context.button.args[0])
     if need is None or need.remaining <= 0 or not need.open:
         await _refuse(update, context, "pledge-need-unavailable")
         return ConversationHandler.END
@@ -284,7 +288,7 @@ def _read_amount(need: Need, text: str) -> int:
 
 
 async def chosen_amount(update: Update, context: HamdeliContext) -> int:
-    code, value = _args(update)
+    code, value = context.button.args
     need = await context.store.need_by_code(code)
     if need is None:
         await _refuse(update, context, "pledge-need-unavailable")
@@ -315,7 +319,7 @@ async def amount_hint(update: Update, context: HamdeliContext) -> str:
 
 
 async def confirm(update: Update, context: HamdeliContext) -> None:
-    code, value, token = _args(update)
+    code, value, token = context.button.args
     try:
         pledge = await pledges.pledge_help(
             context.store,
@@ -347,7 +351,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
 
 
 async def my_pledges(update: Update, context: HamdeliContext) -> None:
-    page = int(_args(update)[0]) if update.callback_query else 0
+    page = int(context.button.args[0]) if update.callback_query else 0
     await answer_button(update)
     await _show_my_pledges(update, context, page)
 
@@ -370,7 +374,7 @@ async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None
 
 
 async def cancel_ask(update: Update, context: HamdeliContext) -> None:
-    pledge = await context.store.pledge(_args(update)[0])
+    pledge = await context.store.pledge(context.button.args[0])
     if pledge is None or (pledge.platform, pledge.donor_id) != (
         context.services.platform,
         context.me.user_id,
@@ -383,7 +387,7 @@ async def cancel_ask(update: Update, context: HamdeliContext) -> None:
 
 
 async def cancel_do(update: Update, context: HamdeliContext) -> None:
-    reference = _args(update)[0]
+    reference = context.button.args[0]
     try:
         await pledges.cancel_pledge(
             context.store,
@@ -400,7 +404,7 @@ async def cancel_do(update: Update, context: HamdeliContext) -> None:
 
 
 async def report_paid(update: Update, context: HamdeliContext) -> None:
-    reference = _args(update)[0]
+    reference = context.button.args[0]
     try:
         await pledges.report_paid(
             context.store,
@@ -462,7 +466,8 @@ def schedule_pledge_clock(application: Application) -> None:  # type: ignore[typ
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The donor's handlers, in order: the amount conversation first, then buttons."""
+    """The donor's handlers that are not buttons: the amount conversation first, then the
+    shared links, commands and typed codes."""
     pattern = callbacks.matches
     amount_flow = flow(
         entry_points=[CallbackQueryHandler(ask_amount, pattern=pattern("help_need"))],
@@ -484,20 +489,26 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         amount_flow,
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),
         CommandHandler("privacy", privacy),
-        CallbackQueryHandler(privacy, pattern=f"^{callbacks.PRIVACY}$"),
-        CallbackQueryHandler(provinces, pattern=pattern("provinces")),
-        CallbackQueryHandler(cities, pattern=pattern("cities")),
-        CallbackQueryHandler(city_page, pattern=pattern("city_page")),
-        CallbackQueryHandler(other_page, pattern=pattern("other_page")),
-        CallbackQueryHandler(categories, pattern=pattern("city_filter")),
-        CallbackQueryHandler(categories, pattern=pattern("other_filter")),
-        CallbackQueryHandler(need_button, pattern=pattern("need")),
-        CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
-        CallbackQueryHandler(confirm, pattern=pattern("confirm")),
-        CallbackQueryHandler(my_pledges, pattern=pattern("my_pledges")),
         CommandHandler("mypledges", my_pledges),
-        CallbackQueryHandler(cancel_ask, pattern=pattern("cancel_ask")),
-        CallbackQueryHandler(cancel_do, pattern=pattern("cancel_do")),
-        CallbackQueryHandler(report_paid, pattern=pattern("paid")),
         MessageHandler(filters.TEXT & filters.Regex(NEED_CODE), typed_code),
     ]
+
+
+def routes() -> dict[str, Route]:
+    """The donor's buttons, by kind (see bot.callbacks)."""
+    return {
+        callbacks.PRIVACY: privacy,
+        "provinces": provinces,
+        "cities": cities,
+        "city_page": city_page,
+        "other_page": other_page,
+        "city_filter": categories,
+        "other_filter": categories,
+        "need": need_button,
+        "amount": chosen_amount,
+        "confirm": confirm,
+        "my_pledges": my_pledges,
+        "cancel_ask": cancel_ask,
+        "cancel_do": cancel_do,
+        "paid": report_paid,
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot import callbacks
 from bot.config import Settings
@@ -69,11 +69,14 @@ def donor_home(t: Translator) -> Screen:
     )
 
 
+@lru_cache(maxsize=4096)
 def need_card(t: Translator, need: Need, place: str, today: dt.date, platform: str) -> str:
     """One need as donors read it: what, how far along, until when, and where (roughly).
 
     The description was written by staff, so it is escaped for the platform (Bale renders
-    Markdown markers in every message).
+    Markdown markers in every message). Cards are cached by their inputs: a Need is an
+    immutable snapshot, so any change in it (a pledge, an edit) makes a new key, and
+    formatting five cards is most of a page's cost.
     """
     mark = direction_mark(t.language)
     category = NeedCategory(need.category).value
