@@ -66,7 +66,7 @@ async def _drive_hamdeli(
         if i % 2 == 0:
             data = emulator.make_message_update(user, "/start")
         else:
-            welcome = emulator.last_message_in(user.id)
+            welcome = emulator.last_message_in(user.id, snapshot=False)
             data = emulator.make_callback_update(user, welcome, DONOR_BUTTON)
         await application.process_update(Update.de_json(data, application.bot))
 
@@ -111,7 +111,9 @@ async def _drive_browse(
     for i in range(updates):
         user = users[i % len(users)]
         step = steps[(i // len(users)) % len(steps)]
-        data = emulator.make_callback_update(user, emulator.last_message_in(user.id), step)
+        data = emulator.make_callback_update(
+            user, emulator.last_message_in(user.id, snapshot=False), step
+        )
         await application.process_update(Update.de_json(data, application.bot))
 
 

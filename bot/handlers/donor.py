@@ -119,6 +119,7 @@ async def city_page(update: Update, context: HamdeliContext) -> None:
         [city.id],
         category,
         int(page),
+        total=dict(found.named)[city] if category == "all" else None,
     )
 
 
@@ -143,9 +144,13 @@ async def _show_province_rest(update, context, province, found, prefix: str) -> 
     await show(update, views.cities_screen(context.t, province, choice).with_prefix(prefix))
 
 
-async def _show_page(update, context, place, city_ids, category, page, prefix="") -> None:
+async def _show_page(
+    update, context, place, city_ids, category, page, prefix="", total: int | None = None
+) -> None:
+    """A page of a place's needs; `total` when the caller already counted (saves a query)."""
     chosen = browse.category_or_none(category)
-    total = await context.store.open_need_count(city_ids, chosen)
+    if total is None:
+        total = await context.store.open_need_count(city_ids, chosen)
     pages = views.page_count(total)
     if page >= pages:
         await answer_button(update, context.t("button-expired"))
@@ -160,7 +165,7 @@ async def _show_page(update, context, place, city_ids, category, page, prefix=""
         views.Page(
             place=place,
             platform=context.services.platform,
-            needs=needs,
+            needs=tuple(needs),
             page=page,
             pages=pages,
             category=category,

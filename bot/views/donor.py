@@ -9,7 +9,7 @@ a beneficiary's national code, name or phone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -172,30 +172,37 @@ def cities_screen(t: Translator, province: Province, choice: CityChoice) -> Scre
 
 @dataclass(frozen=True)
 class PlaceRef:
-    """A place donors browse: a named city, or the unnamed small cities of a province."""
+    """A place donors browse: a named city, or the unnamed small cities of a province.
+
+    Plain values only, so pages built for it can be cached by value.
+    """
 
     name: str
     province_id: int
-    nav: Callable[[str, int], str]  # (category, page) -> callback data
-    filter_data: str
+    city_id: int | None = None  # None: the province's unnamed cities
 
     @classmethod
     def city(cls, city: City, province: Province, language: str) -> PlaceRef:
-        return cls(
-            name=city.name(language),
-            province_id=province.id,
-            nav=lambda category, page: callbacks.city_page(city.id, category, page),
-            filter_data=callbacks.city_filter(city.id),
-        )
+        return cls(name=city.name(language), province_id=province.id, city_id=city.id)
 
     @classmethod
     def other(cls, province: Province, t: Translator) -> PlaceRef:
         return cls(
             name=t("other-cities-of", province=province.name(t.language)),
             province_id=province.id,
-            nav=lambda category, page: callbacks.other_page(province.id, category, page),
-            filter_data=callbacks.other_filter(province.id),
         )
+
+    def nav(self, category: str, page: int) -> str:
+        """Callback data for a page of this place."""
+        if self.city_id is None:
+            return callbacks.other_page(self.province_id, category, page)
+        return callbacks.city_page(self.city_id, category, page)
+
+    @property
+    def filter_data(self) -> str:
+        if self.city_id is None:
+            return callbacks.other_filter(self.province_id)
+        return callbacks.city_filter(self.city_id)
 
 
 @dataclass(frozen=True)
@@ -204,13 +211,16 @@ class Page:
 
     place: PlaceRef
     platform: str
-    needs: list[Need]
+    needs: tuple[Need, ...]
     page: int
     pages: int
     category: str
 
 
+@lru_cache(maxsize=1024)
 def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "") -> Screen:
+    """A page of cards. Cached by value (needs are immutable snapshots): popular pages are
+    built, and their keyboards serialised, once until something on them changes."""
     header = direction_mark(t.language) + t(
         "browse-page-header", place=page.place.name, page=page.page + 1, pages=page.pages
     )
