@@ -1,0 +1,125 @@
+"""The acceptance path of the donor journey, as deployed: `hamdeli import needs`, then
+`hamdeli run` over real HTTP with polling, two donors, Persian digits, no personal data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+
+from bot.domain.need_import import COLUMNS
+from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
+from bot.i18n import translator
+from bot.text import national_code_check_digit
+
+fa = translator("fa")
+TOKEN = "123456:donor-over-http-token-abcdefghijkl"
+PRIVATE = "001234567" + str(national_code_check_digit("001234567"))
+CSV = (
+    ",".join(COLUMNS)
+    + f"""
+h1,تهران,تهران,dowry,جهیزیه برای زوج جوان,Dowry,3000000,,,,yes,{PRIVATE}
+h2,تهران,تهران,medical,داروی ماهانه,Medicine,4000000,,,,no,
+h3,تهران,تهران,housing,ودیعهٔ مسکن,Rent deposit,9000000,,,,no,
+"""
+)
+
+
+class Person:
+    """A donor clicking and typing through the emulator while the bot runs elsewhere."""
+
+    def __init__(self, emulator: BotApiEmulator, user_id: int) -> None:
+        self.emulator = emulator
+        self.info = EmulatedUserInfo(id=user_id, first_name="Donya", language_code="fa")
+
+    async def _wait_for_change(self, push) -> str:
+        mark = self.emulator.change_mark()
+        push()
+        deadline = time.monotonic() + 20
+        while not self.emulator.changed_since(self.info.id, mark):
+            assert time.monotonic() < deadline, "the bot did not answer"
+            await asyncio.sleep(0.02)
+        return self.emulator.changed_since(self.info.id, mark)[-1].text
+
+    async def send(self, text: str) -> str:
+        update = self.emulator.make_message_update(self.info, text)
+        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+
+    async def click(self, label: str) -> str:
+        message = next(
+            m
+            for m in reversed(self.emulator.messages_in(self.info.id))
+            if any(label in row for row in m.buttons)
+        )
+        update = self.emulator.make_callback_update(self.info, message, message.button_data(label))
+        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+
+
+async def test_import_then_two_donors_over_http(tmp_path) -> None:
+    csv_file = tmp_path / "needs.csv"
+    csv_file.write_text(CSV, encoding="utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"ADMIN_IDS", "PLATFORM"}},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    importer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "import",
+        "needs",
+        str(csv_file),
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _, errors = await importer.communicate()
+    assert importer.returncode == 0, errors.decode()
+
+    emulator = BotApiEmulator()
+    server = await serve_http(emulator)
+    env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=f"http://127.0.0.1:{emulator.http_port}/bot")
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        first, second = Person(emulator, 501), Person(emulator, 502)
+        await first.send("/start")
+        await first.click(fa("role-donor-button"))
+        await first.click(fa("button-browse"))
+        await first.click("تهران (۳)")
+        page = await first.click("تهران (۳)")
+        assert "‏▱▱▱▱▱▱▱▱▱▱ ۰٪" in page
+        code = page.split("کد ")[1].split("\n")[0]  # the urgent dowry need comes first
+        await first.click(fa("button-help-need", code=code))
+        confirm = await first.send("۳ میلیون")
+        assert "۳٬۰۰۰٬۰۰۰ تومان" in confirm
+        await second.send(f"/start need_{code}")
+        await second.click(fa("button-help-need", code=code))
+        await second.send("۲ میلیون")
+        done = await first.click(fa("pledge-confirm-button"))
+        assert "P-" in done
+        refused = await second.click(fa("pledge-confirm-button"))
+        assert fa("pledge-need-unavailable") in refused
+        mine = await first.click(fa("button-my-pledges"))
+        assert code in mine
+        assert fa("pledge-status-awaiting_payment") in mine
+    finally:
+        bot.terminate()
+        await asyncio.wait_for(bot.wait(), timeout=30)
+        server.close()
+        await server.wait_closed()
+    everything = json.dumps([call.params for call in emulator.calls], ensure_ascii=False)
+    assert PRIVATE not in everything
