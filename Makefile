@@ -34,6 +34,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/browse_query.py
+	$(BIN)/python bench/pledges.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
