@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -99,6 +100,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "0003_needs_pledges.sql"),
     Migration(4, "0004_open_need_counts.sql"),
 )
+READ_CACHE_CHECK_S = 0.25  # how stale another process's change may look to browsing
+READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
 
@@ -185,12 +188,16 @@ _ACCOUNT_COLUMNS = (
 class Store:
     """Hamdeli's persistent state, behind intention-named async methods."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_cache: bool = True) -> None:
         self.path = Path(path)
+        self.read_cache = read_cache  # off only to time the queries themselves (bench)
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
         self._provinces: tuple[Province, ...] | None = None
+        self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        self._reads_checked_at = float("-inf")
+        self._data_version: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -254,6 +261,37 @@ class Store:
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         async with self._lock:
             return list(await self.db.execute_fetchall(sql, params))
+
+    async def _cached_fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
+
+        Browsing is most of the traffic and each aiosqlite round trip costs ~100 µs of
+        thread hops. The cache is dropped whenever this process changes needs (every such
+        write calls `_needs_changed`) and when `PRAGMA data_version` shows that another
+        process committed (an import, the other platform's bot) — checked at most every
+        READ_CACHE_CHECK_S, so another process's change shows within a quarter second.
+        """
+        if not self.read_cache:
+            return await self._fetchall(sql, params)
+        now = time.monotonic()
+        if now - self._reads_checked_at >= READ_CACHE_CHECK_S:
+            self._reads_checked_at = now
+            version = (await self._fetchall("PRAGMA data_version"))[0][0]
+            if version != self._data_version:
+                self._data_version = version
+                self._reads.clear()
+        key = (sql, params)
+        rows = self._reads.get(key)
+        if rows is None:
+            rows = await self._fetchall(sql, params)
+            if len(self._reads) >= READ_CACHE_ENTRIES:
+                self._reads.clear()
+            self._reads[key] = rows
+        return list(rows)
+
+    def _needs_changed(self) -> None:
+        """Forget cached browsing answers: this process just changed needs."""
+        self._reads.clear()
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         """One statement, one round trip, committed on its own (autocommit)."""
@@ -448,6 +486,7 @@ class Store:
         return added, updated
 
     async def _upsert_need_batch(self, batch: Sequence[NeedDraft], now: int) -> tuple[int, int]:
+        self._needs_changed()
         ids = [d.external_id for d in batch if d.external_id]
         for attempt in range(CODE_ATTEMPTS):
             try:
@@ -486,6 +525,7 @@ class Store:
         return _need_from_row(rows[0]) if rows else None
 
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
+        self._needs_changed()
         await self._write(
             "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, now, need_id),
@@ -493,11 +533,12 @@ class Store:
 
     # -- browsing --------------------------------------------------------------------------
     # Counts come from open_need_counts (kept exact by triggers, see 0004), never from
-    # counting needs. Every method is one round trip.
+    # counting needs. Every method is one round trip, and none when its answer is cached
+    # (see _cached_fetchall: the cache is dropped on every change to needs).
 
     async def open_counts_by_province(self) -> dict[int, int]:
         """Open needs per province (only provinces that have some): the donor's first screen."""
-        rows = await self._fetchall(
+        rows = await self._cached_fetchall(
             "SELECT c.province_id, sum(o.n) FROM open_need_counts o "
             "JOIN cities c ON c.id = o.city_id WHERE o.n > 0 GROUP BY c.province_id"
         )
@@ -505,7 +546,7 @@ class Store:
 
     async def open_counts_by_city(self, province_id: int) -> dict[int, int]:
         """Open needs per city of a province (only cities that have some)."""
-        rows = await self._fetchall(
+        rows = await self._cached_fetchall(
             "SELECT o.city_id, sum(o.n) FROM cities c "
             "JOIN open_need_counts o ON o.city_id = c.id "
             "WHERE c.province_id = ? AND o.n > 0 GROUP BY o.city_id",
@@ -516,7 +557,7 @@ class Store:
     async def open_counts_by_category(self, city_ids: Sequence[int]) -> dict[NeedCategory, int]:
         """Open needs per category in these cities (only categories that have some)."""
         where, params = self._browse_filter(city_ids, None)
-        rows = await self._fetchall(
+        rows = await self._cached_fetchall(
             f"SELECT category, sum(n) FROM open_need_counts WHERE {where} AND n > 0 "
             "GROUP BY category",
             params,
@@ -526,7 +567,7 @@ class Store:
     async def open_need_count(self, city_ids: Sequence[int], category: NeedCategory | None) -> int:
         """How many needs `open_needs_page` pages through: for "page X of Y"."""
         where, params = self._browse_filter(city_ids, category)
-        rows = await self._fetchall(
+        rows = await self._cached_fetchall(
             f"SELECT coalesce(sum(n), 0) FROM open_need_counts WHERE {where}", params
         )
         return int(rows[0][0])
@@ -550,7 +591,7 @@ class Store:
             return []
         index = "needs_browse" if category is None else "needs_browse_category"
         where, params = self._browse_filter(city_ids, category)
-        rows = await self._fetchall(
+        rows = await self._cached_fetchall(
             f"SELECT {_NEED_COLUMNS} FROM needs INDEXED BY {index} "
             f"WHERE status = 'open' AND {where} "
             "AND urgent IN (1, 0) ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT ? OFFSET ?",
@@ -593,6 +634,7 @@ class Store:
         processes can over-pledge. A token seen before returns that pledge unchanged (a
         redelivered confirmation). A lost race returns (None, what remains now).
         """
+        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
@@ -632,6 +674,7 @@ class Store:
         self, reference: str, to_status: PledgeStatus, now: int
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
+        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ? WHERE reference = ? AND status = ? "
@@ -665,6 +708,7 @@ class Store:
         self, reference: str, bank_reference: str, now: int
     ) -> tuple[Pledge, Need] | None:
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
+        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
@@ -685,6 +729,7 @@ class Store:
 
     async def mark_need_delivered(self, need_id: int, now: int) -> list[Pledge]:
         """The help reached the family: the need and its paid pledges become delivered."""
+        self._needs_changed()
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ?",

@@ -1,0 +1,62 @@
+"""Browsing answers come from memory, yet never hide a change for long."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import storage
+from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
+from bot.storage import Store
+
+
+async def add_needs(store: Store, *ids: str) -> None:
+    province = (await store.provinces())[0]
+    await store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.OTHER, kind=NeedKind.MONEY, target=1000,
+                   description_fa="x", external_id=i) for i in ids],
+        now=1,
+    )  # fmt: skip
+
+
+async def test_a_repeated_browse_costs_no_round_trip(store, monkeypatch) -> None:
+    await add_needs(store, "a")
+    first = await store.open_counts_by_province()
+    calls = []
+    original = store._fetchall
+
+    async def counting(*args):
+        calls.append(args[0])
+        return await original(*args)
+
+    monkeypatch.setattr(store, "_fetchall", counting)
+    assert await store.open_counts_by_province() == first
+    assert [sql for sql in calls if not sql.startswith("PRAGMA")] == []
+
+
+async def test_this_process_sees_its_own_changes_at_once(store) -> None:
+    await add_needs(store, "a", "b")
+    province_id = (await store.provinces())[0].id
+    assert (await store.open_counts_by_province())[province_id] == 2
+    need = (await store.open_needs_page([(await store.provinces())[0].cities[0].id], None, 5, 0))[0]
+    await store.set_need_status(need.id, NeedStatus.CLOSED, 2)
+    assert (await store.open_counts_by_province())[province_id] == 1
+
+
+async def test_another_process_changes_show_after_the_check_interval(store, monkeypatch):
+    await add_needs(store, "a")
+    province_id = (await store.provinces())[0].id
+    assert (await store.open_counts_by_province())[province_id] == 1
+    async with Store(store.path) as importer:
+        await add_needs(importer, "b", "c")
+    monkeypatch.setattr(storage, "READ_CACHE_CHECK_S", 0.0)
+    assert (await store.open_counts_by_province())[province_id] == 3
+
+
+@pytest.mark.parametrize("read_cache", [True, False])
+async def test_cached_and_uncached_answers_agree(tmp_path, read_cache) -> None:
+    async with Store(tmp_path / "h.db", read_cache=read_cache) as store:
+        await add_needs(store, "a", "b")
+        city = (await store.provinces())[0].cities[0].id
+        assert await store.open_need_count([city], None) == 2
+        assert len(await store.open_needs_page([city], None, 5, 0)) == 2
