@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.storage import MIGRATIONS
+from tests.commands import hamdeli
 
 REPO = Path(__file__).resolve().parent.parent
 LATEST = MIGRATIONS[-1].version
-
-
-def hamdeli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL"}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["migrate"]])

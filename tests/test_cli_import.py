@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from bot.domain.need_import import COLUMNS
 from bot.importing import ProgressBar, import_needs
 from bot.models import NeedKind
 from bot.storage import Store
+from tests.commands import hamdeli
 from tests.conftest import make_settings
 
 HEADER = ",".join(COLUMNS)
@@ -28,23 +27,6 @@ def write_csv(folder: Path, *rows: str, name: str = "needs.csv", newline: str = 
     path = folder / name
     path.write_text(newline.join([HEADER, *rows]) + newline, encoding="utf-8", newline="")
     return path
-
-
-def hamdeli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL"}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**clean, "PYTHONIOENCODING": "utf-8", **env},
-        capture_output=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from bot.i18n import translator
+from tests.commands import hamdeli
 
 fa, en = translator("fa"), translator("en")
 
 
 def run_demo(lines: list[str], *args: str, cwd) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS"}}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "demo", *args],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
+    return hamdeli("demo", *args, cwd=cwd, stdin="\n".join(lines) + "\n")
 
 
 def test_demo_answers_start_roles_language_help_sticker_and_forged_button(tmp_path) -> None:

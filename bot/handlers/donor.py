@@ -393,37 +393,31 @@ async def cancel_ask(update: Update, context: HamdeliContext) -> None:
 
 async def cancel_do(update: Update, context: HamdeliContext) -> None:
     reference = context.button.args[0]
-    try:
-        await pledges.cancel_pledge(
-            context.store,
-            reference=reference,
-            platform=context.services.platform,
-            donor_id=context.me.user_id,
-            now=context.now(),
-        )
-    except PledgeRefused as refused:
-        await _refuse(update, context, refused.message_id)
-        return
-    await answer_button(update, context.t("pledge-cancelled", reference=reference))
-    await _show_my_pledges(update, context, 0, context.t("pledge-cancelled", reference=reference))
+    done = context.t("pledge-cancelled", reference=reference)
+    await _act_on_pledge(update, context, pledges.cancel_pledge, done)
 
 
 async def report_paid(update: Update, context: HamdeliContext) -> None:
-    reference = context.button.args[0]
+    done = context.t("pledge-reported")
+    await _act_on_pledge(update, context, pledges.report_paid, done, receipt_file_id=None)
+
+
+async def _act_on_pledge(update, context, action, done: str, **extra: object) -> None:
+    """Run a donor's action on their own pledge; say how it went above their pledges."""
     try:
-        await pledges.report_paid(
+        await action(
             context.store,
-            reference=reference,
+            reference=context.button.args[0],
             platform=context.services.platform,
             donor_id=context.me.user_id,
-            receipt_file_id=None,
             now=context.now(),
+            **extra,
         )
     except PledgeRefused as refused:
         await _refuse(update, context, refused.message_id)
         return
-    await answer_button(update, context.t("pledge-reported"))
-    await _show_my_pledges(update, context, 0, context.t("pledge-reported"))
+    await answer_button(update, done)
+    await _show_my_pledges(update, context, 0, done)
 
 
 async def privacy(update: Update, context: HamdeliContext) -> None:
