@@ -55,6 +55,8 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'hamdeli.db'}",
         "admin_ids": [ADMIN_ID],
+        # Tests send far more than 30 messages a second; pacing has tests of its own.
+        "rate_limit_per_second": 100_000,
         "_env_file": None,
     }
     values.update(overrides)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
 
 import pytest
+from telegram import Update
 
 from bot.context import HamdeliContext
 from bot.handlers import donor as donor_handlers
 from bot.i18n import translator
-from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
 from bot.text import national_code_check_digit
 
 fa, en = translator("fa"), translator("en")
@@ -316,3 +318,43 @@ async def test_the_pledge_clock_reminds_at_half_time_then_expires_once(chat, nee
     assert (await chat.store.need_by_code(code)).reserved == 0
     await donor_handlers.pledge_clock(tick)
     assert len([m for m in sara.replies if reference in m.text]) == 3  # done, reminder, expiry
+
+
+async def test_200_donors_confirming_at_once_never_over_pledge(chat, needs) -> None:
+    code = needs["codes"]["t4"]  # 1,000,000 toman: room for 10 pledges of 100,000
+    people = [chat.user() for _ in range(200)]
+    confirms = []
+    for person in people:
+        await person.send(code)
+        await person.click(fa("button-help-need", code=code))
+        await person.send("۱۰۰ هزار")
+        confirms.append(person.last_reply)
+    application, emulator = chat.application, chat.emulator
+
+    async def press(person, message) -> None:
+        data = emulator.make_callback_update(
+            person.info, message, message.button_data(fa("pledge-confirm-button"))
+        )
+        await application.process_update(Update.de_json(data, application.bot))
+
+    await asyncio.gather(*(press(p, m) for p, m in zip(people, confirms, strict=True)))
+    need = await chat.store.need_by_code(code)
+    assert need.reserved == need.target
+    pledged = await chat.store._fetchall("SELECT count(*) FROM pledges")
+    assert pledged[0][0] == 10
+    answers = [p.last_answer for p in people]
+    assert answers.count(fa("error-generic")) == 0
+    assert sum(a == fa("pledge-need-unavailable") for a in answers) == 190
+
+
+async def test_a_need_closed_while_confirming_gets_a_polite_answer(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("۱ میلیون")
+    need = await chat.store.need_by_code(code)
+    await chat.store.set_need_status(need.id, NeedStatus.CLOSED, 0)
+    await sara.click(fa("pledge-confirm-button"))
+    assert sara.last_answer == fa("pledge-need-unavailable")
+    assert (await chat.store.need_by_code(code)).reserved == 0
