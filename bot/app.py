@@ -13,6 +13,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
+from bot.delivery import recover_outbox
 from bot.handlers import common, donor
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
@@ -68,9 +69,10 @@ def build_application(
 
 
 async def on_start(application: HamdeliApplication) -> None:
-    """After initialize, before polling: publish commands and start the pledge clock."""
+    """After initialize, before polling: publish commands, start the clocks and the outbox."""
     await register_commands(application)
     donor.schedule_pledge_clock(application)
+    await recover_outbox(application)
 
 
 async def register_commands(application: HamdeliApplication) -> None:

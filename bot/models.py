@@ -181,3 +181,26 @@ class Pledge:
     expires_at: int | None = None
     paid_at: int | None = None
     bank_reference: str | None = None
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # committed before the send: left here by a crash means "unknown"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot or was deactivated
+    FAILED = "failed"  # gave up after repeated network errors
+    UNKNOWN = "unknown"  # a crash during the send: not sent again (at most once)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A message the bot starts itself, claimed for sending, with what it needs to render it."""
+
+    id: int
+    platform: str
+    user_id: int
+    chat_id: int
+    language: str
+    message_id: str
+    args: dict[str, object]
+    attempts: int

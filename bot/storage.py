@@ -44,6 +44,8 @@ from bot.models import (
     NeedDraft,
     NeedKind,
     NeedStatus,
+    OutboxItem,
+    OutboxStatus,
     Persona,
     Pledge,
     PledgeStatus,
@@ -99,6 +101,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "0002_users.sql"),
     Migration(3, "0003_needs_pledges.sql"),
     Migration(4, "0004_open_need_counts.sql"),
+    Migration(5, "0005_outbox.sql"),
 )
 READ_CACHE_CHECK_S = 0.25  # how stale another process's change may look to browsing
 READ_CACHE_ENTRIES = 10_000
@@ -671,7 +674,7 @@ class Store:
         return next(iter(rows))[0] if rows else 0
 
     async def release_pledge(
-        self, reference: str, to_status: PledgeStatus, now: int
+        self, reference: str, to_status: PledgeStatus, now: int, notice: str | None = None
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
         self._needs_changed()
@@ -690,6 +693,8 @@ class Store:
                 "WHERE id = ?",
                 (pledge.amount, now, pledge.need_id),
             )
+            if notice:
+                await self._queue_pledge_notices(db, [pledge], notice, now)
             return pledge
 
     async def report_pledge_paid(
@@ -705,7 +710,7 @@ class Store:
         return _pledge_from_row(rows[0]) if rows else None
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str, now: int
+        self, reference: str, bank_reference: str, now: int, notice: str | None = None
     ) -> tuple[Pledge, Need] | None:
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
         self._needs_changed()
@@ -725,9 +730,13 @@ class Store:
                 f"ELSE status END WHERE id = :need RETURNING {_NEED_COLUMNS}",
                 {"amount": pledge.amount, "now": now, "need": pledge.need_id},
             )
+            if notice:
+                await self._queue_pledge_notices(db, [pledge], notice, now)
             return pledge, _need_from_row(next(iter(needs)))
 
-    async def mark_need_delivered(self, need_id: int, now: int) -> list[Pledge]:
+    async def mark_need_delivered(
+        self, need_id: int, now: int, notice: str | None = None
+    ) -> list[Pledge]:
         """The help reached the family: the need and its paid pledges become delivered."""
         self._needs_changed()
         async with self._transaction() as db:
@@ -740,7 +749,10 @@ class Store:
                 f"RETURNING {_PLEDGE_COLUMNS}",
                 (PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value),
             )
-            return [_pledge_from_row(row) for row in rows]
+            delivered = [_pledge_from_row(row) for row in rows]
+            if notice:
+                await self._queue_pledge_notices(db, delivered, notice, now)
+            return delivered
 
     async def pledge_by_token(self, token: str) -> Pledge | None:
         rows = await self._fetchall(
@@ -766,16 +778,19 @@ class Store:
         )
         return [_pledge_from_row(row) for row in rows]
 
-    async def pledges_to_remind(self, now: int, platform: str) -> list[Pledge]:
-        """Awaiting pledges past half their time and not reminded yet; marked as reminded in
-        the same statement, so a reminder is sent at most once even across restarts."""
-        rows = await self._fetchall(
-            "UPDATE pledges SET reminded = 1 WHERE status = ? AND reminded = 0 "
-            "AND expires_at IS NOT NULL AND created_at + (expires_at - created_at) / 2 <= ? "
-            f"AND platform = ? RETURNING {_PLEDGE_COLUMNS}",
-            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
-        )
-        return [_pledge_from_row(row) for row in rows]
+    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
+        """Queue a reminder for awaiting pledges past half their time, once: the pledge is
+        marked and the message queued in one transaction, so no restart repeats or loses it."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET reminded = 1 WHERE status = ? AND reminded = 0 "
+                "AND expires_at IS NOT NULL AND created_at + (expires_at - created_at) / 2 <= ? "
+                f"AND platform = ? RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
+            )
+            reminded = [_pledge_from_row(row) for row in rows]
+            await self._queue_pledge_notices(db, reminded, notice, now)
+            return reminded
 
     async def pledges_of_donor(
         self, platform: str, donor_id: int, limit: int, offset: int = 0
@@ -786,6 +801,104 @@ class Store:
             (platform, donor_id, limit, offset),
         )
         return [_pledge_from_row(row) for row in rows]
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    async def _queue_pledge_notices(
+        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], message_id: str, now: int
+    ) -> None:
+        """Queue a message to each pledge's donor, inside the caller's transaction.
+
+        The arguments carry raw values (amount and unit); the sender renders them in the
+        donor's language at send time. The dedupe key makes the same event queue once.
+        """
+        if not pledges:
+            return
+        needs = {
+            row[0]: row
+            for row in await db.execute_fetchall(
+                f"SELECT id, code, kind, item_name FROM needs WHERE id IN "
+                f"({','.join('?' * len(pledges))})",
+                [p.need_id for p in pledges],
+            )
+        }
+        await db.executemany(
+            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (p.platform, p.donor_id, message_id,
+                 json.dumps({"reference": p.reference, "code": needs[p.need_id][1],
+                             "amount": p.amount, "kind": needs[p.need_id][2],
+                             "item": needs[p.need_id][3], "expires_at": p.expires_at},
+                            ensure_ascii=False),
+                 now, now, f"{message_id}:{p.reference}")
+                for p in pledges
+            ],
+        )  # fmt: skip
+
+    async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
+        """Mark due messages 'sending' (committed before any is sent) and return them with
+        the recipient's chat and language."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN "
+                "(SELECT id FROM outbox WHERE platform = ? AND status = 'pending' "
+                "AND due_at <= ? ORDER BY id LIMIT ?) RETURNING id",
+                (platform, now, limit),
+            )
+            ids = [row[0] for row in rows]
+            if not ids:
+                return []
+            rows = await db.execute_fetchall(
+                "SELECT o.id, o.platform, o.user_id, u.chat_id, u.language, o.message_id, "
+                "o.args, o.attempts FROM outbox o JOIN users u "
+                "ON u.platform = o.platform AND u.user_id = o.user_id "
+                f"WHERE o.id IN ({','.join('?' * len(ids))}) ORDER BY o.id",
+                ids,
+            )
+        return [
+            OutboxItem(id=r[0], platform=r[1], user_id=r[2], chat_id=r[3], language=r[4],
+                       message_id=r[5], args=json.loads(r[6]), attempts=r[7])
+            for r in rows
+        ]  # fmt: skip
+
+    async def finish_outbox(
+        self, item_id: int, status: OutboxStatus, now: int, retry_at: int | None = None
+    ) -> None:
+        """Record how a send ended; `retry_at` puts it back as pending for later."""
+        if retry_at is not None:
+            await self._write(
+                "UPDATE outbox SET status = 'pending', due_at = ? WHERE id = ?",
+                (retry_at, item_id),
+            )
+            return
+        await self._write(
+            "UPDATE outbox SET status = ?, sent_at = ? WHERE id = ?",
+            (status.value, now if status is OutboxStatus.SENT else None, item_id),
+        )
+
+    async def abandon_unfinished_sends(self, platform: str) -> int:
+        """At start: sends a crash interrupted may or may not have arrived. They become
+        'unknown' and are not repeated: a person must never get the same message twice."""
+        rows = await self._fetchall(
+            "UPDATE outbox SET status = 'unknown' WHERE platform = ? AND status = 'sending' "
+            "RETURNING id",
+            (platform,),
+        )
+        return len(rows)
+
+    async def mark_blocked(self, platform: str, user_id: int) -> None:
+        """They blocked the bot: later messages skip them until they write again."""
+        await self._write(
+            "UPDATE users SET blocked = 1 WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+        self._accounts.pop((platform, user_id), None)
+
+    async def outbox_statuses(self, platform: str) -> dict[str, int]:
+        rows = await self._fetchall(
+            "SELECT status, count(*) FROM outbox WHERE platform = ? GROUP BY status", (platform,)
+        )
+        return dict(rows)
 
     # -- audit -----------------------------------------------------------------------------
 

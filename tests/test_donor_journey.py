@@ -11,6 +11,7 @@ import pytest
 from telegram import Update
 
 from bot.context import HamdeliContext
+from bot.delivery import deliver_outbox
 from bot.handlers import donor as donor_handlers
 from bot.i18n import translator
 from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
@@ -71,6 +72,12 @@ async def needs(chat):
         row[0]: row[1] for row in await chat.store._fetchall("SELECT external_id, code FROM needs")
     }
     return {"tehran": tehran, "capital": capital, "town": town, "codes": codes}
+
+
+async def run_clocks(context: HamdeliContext) -> None:
+    """One tick of the pledge clock, then the outbox delivers what it queued."""
+    await donor_handlers.pledge_clock(context)
+    await deliver_outbox(context)
 
 
 def assert_no_private_data(chat, town_names=()) -> None:
@@ -301,22 +308,22 @@ async def test_the_pledge_clock_reminds_at_half_time_then_expires_once(chat, nee
     tick = HamdeliContext(chat.application)
 
     clock.advance(23 * 3600)
-    await donor_handlers.pledge_clock(tick)
+    await run_clocks(tick)
     assert not sara.last_reply.text.startswith("⏰")
     clock.advance(2 * 3600)  # past half of 48 hours
-    await donor_handlers.pledge_clock(tick)
+    await run_clocks(tick)
     assert sara.last_reply.text.startswith("⏰")
-    await donor_handlers.pledge_clock(tick)  # nothing new: reminded once
+    await run_clocks(tick)  # nothing new: reminded once
     assert len([m for m in sara.replies if m.text.startswith("⏰")]) == 1
 
     clock.advance(24 * 3600)
-    await donor_handlers.pledge_clock(tick)
+    await run_clocks(tick)
     reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", sara.last_reply.text).group(0)
     assert sara.last_reply.text == fa(
         "pledge-expired-notice", reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان", code=code
     )
     assert (await chat.store.need_by_code(code)).reserved == 0
-    await donor_handlers.pledge_clock(tick)
+    await run_clocks(tick)
     assert len([m for m in sara.replies if reference in m.text]) == 3  # done, reminder, expiry
 
 

@@ -131,7 +131,9 @@ async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pled
     """
     expired = []
     for pledge in await store.expired_pledges(now, platform):
-        released = await store.release_pledge(pledge.reference, PledgeStatus.EXPIRED, now)
+        released = await store.release_pledge(
+            pledge.reference, PledgeStatus.EXPIRED, now, notice="pledge-expired-notice"
+        )
         if released is not None:
             expired.append(released)
     return expired
@@ -140,31 +142,34 @@ async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pled
 async def pledge_clock_tick(
     store: Store, now: int, platform: str
 ) -> tuple[list[Pledge], list[Pledge]]:
-    """What the pledge clock owes donors now: (expired pledges, halfway reminders).
+    """Expire what is due and remind at half time: (expired pledges, reminded pledges).
 
-    Both are decided in the store (due times are rows, not timers), so whatever came due
-    while the bot was down is handled at the first tick after a start, exactly once.
+    Both are decided in the store (due times are rows, not timers) and each queues its
+    message to the donor in the same transaction, so whatever came due while the bot was
+    down is handled at the first tick after a start, exactly once.
     """
     expired = await expire_due_pledges(store, now, platform)
-    return expired, await store.pledges_to_remind(now, platform)
+    return expired, await store.remind_pledges(now, platform, notice="pledge-reminder")
 
 
 async def confirm_payment(
     store: Store, *, reference: str, bank_reference: str, now: int
 ) -> tuple[Pledge, Need]:
-    """Staff confirm the money arrived (#5 calls this); the donor is then told."""
-    confirmed = await store.confirm_pledge_payment(reference, bank_reference.strip(), now)
+    """Staff confirm the money arrived (#5 calls this); the donor's thanks are queued with it."""
+    confirmed = await store.confirm_pledge_payment(
+        reference, bank_reference.strip(), now, notice="pledge-paid-notice"
+    )
     if confirmed is None:
         raise PledgeRefused("pledge-not-awaiting-payment")
     return confirmed
 
 
 async def mark_delivered(store: Store, *, need_code: str, now: int) -> list[Pledge]:
-    """The help reached the family; returns the paid pledges, whose donors are told."""
+    """The help reached the family: every donor who paid hears it (queued with the change)."""
     need = await store.need_by_code(need_code)
     if need is None:
         raise PledgeRefused("pledge-need-unavailable")
-    return await store.mark_need_delivered(need.id, now)
+    return await store.mark_need_delivered(need.id, now, notice="need-delivered-notice")
 
 
 async def _own_pledge(store: Store, reference: str, platform: str, donor_id: int) -> Pledge:

@@ -13,7 +13,6 @@ import logging
 import re
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -37,8 +36,7 @@ from bot.handlers.common import (
     reply,
     show,
 )
-from bot.i18n import translator
-from bot.models import Need, NeedKind, Pledge
+from bot.models import Need, NeedKind
 from bot.text import InputError, normalize_text, parse_money, to_ascii_digits
 from bot.views import donor as views
 from bot.views.screen import Screen
@@ -431,33 +429,9 @@ PLEDGE_CLOCK_SECONDS = 60
 
 
 async def pledge_clock(context: HamdeliContext) -> None:
-    """Every minute (and at start): expire what is due, remind at half time, tell donors."""
-    store, now = context.store, context.now()
-    expired, reminders = await pledges.pledge_clock_tick(store, now, context.services.platform)
-    for pledge, message_id in [(p, "pledge-expired-notice") for p in expired] + [
-        (p, "pledge-reminder") for p in reminders
-    ]:
-        await _tell_donor(context, pledge, message_id)
-
-
-async def _tell_donor(context: HamdeliContext, pledge: Pledge, message_id: str) -> None:
-    account = await context.store.account(pledge.platform, pledge.donor_id)
-    need = await context.store.need(pledge.need_id)
-    if account is None or need is None:
-        return
-    t = translator(account.language)
-    hours_left = max(0, ((pledge.expires_at or 0) - context.now()) // 3600)
-    text = t(
-        message_id,
-        reference=pledge.reference,
-        code=need.code,
-        amount=views.amount_text(t, need, pledge.amount),
-        hours=hours_left,
-    )
-    try:
-        await context.bot.send_message(account.chat_id, text)
-    except TelegramError as error:  # blocked, deactivated, network: the next issue's outbox
-        log.warning("could not tell donor about %s: %s", pledge.reference, error)
+    """Every minute (and at start): expire what is due and remind at half time. The
+    messages to donors are queued in the outbox with each change (bot.delivery sends them)."""
+    await pledges.pledge_clock_tick(context.store, context.now(), context.services.platform)
 
 
 def schedule_pledge_clock(application: Application) -> None:  # type: ignore[type-arg]

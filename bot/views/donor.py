@@ -442,3 +442,16 @@ def privacy_screen(t: Translator) -> Screen:
     return Screen(
         t("privacy"), keyboard([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
     )
+
+
+def notice_text(t: Translator, message_id: str, args: dict[str, object], now: int) -> str:
+    """A queued message to a donor, rendered in their language at send time."""
+    value = int(args.get("amount", 0))  # type: ignore[call-overload]
+    if args.get("kind") == NeedKind.ITEMS.value:
+        amount = t("amount-items", count=value, item=str(args.get("item") or ""))
+    else:
+        amount = t("amount-toman", amount=format_toman(value, t.language))
+    expires_at = args.get("expires_at")
+    hours = max(0, (int(expires_at) - now) // 3600) if isinstance(expires_at, int) else 0
+    return t(message_id, reference=str(args["reference"]), code=str(args["code"]),
+             amount=amount, hours=hours)  # fmt: skip

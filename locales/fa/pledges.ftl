@@ -73,3 +73,5 @@ privacy =
 ## The pledge clock
 pledge-reminder = ⏰ یادآوری: تعهد { $reference } ({ $amount }) برای نیاز { $code } هنوز پرداخت نشده است. حدود { $hours } ساعت فرصت باقی است. اگر پرداخت کرده‌اید، در «تعهدهای من» دکمهٔ «پرداخت کردم» را بزنید.
 pledge-expired-notice = تعهد { $reference } ({ $amount }) برای نیاز { $code } چون پرداخت نشد منقضی شد و سهم آن به نیاز برگشت. هر وقت خواستید می‌توانید دوباره کمک کنید 🌱
+pledge-paid-notice = 💚 پرداخت شما برای تعهد { $reference } ({ $amount }، نیاز { $code }) تأیید شد. سپاس از همدلی شما!
+need-delivered-notice = 🎉 کمکی که برای نیاز { $code } دادید ({ $amount }، تعهد { $reference }) به دست خانواده رسید. از طرف آن‌ها سپاسگزاریم.

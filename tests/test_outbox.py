@@ -1,0 +1,101 @@
+"""Hearing back, through the outbox: queued with the change, sent once, never lost."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.context import HamdeliContext
+from bot.delivery import deliver_outbox, recover_outbox
+from bot.domain import pledges
+from bot.i18n import translator
+from bot.models import NeedCategory, NeedDraft, NeedKind
+
+fa, en = translator("fa"), translator("en")
+TOMAN = 10
+
+
+@pytest.fixture
+async def need_code(chat) -> str:
+    province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY,
+                   target=2_000_000 * TOMAN, description_fa="دارو", external_id="o1")],
+        now=0,
+    )  # fmt: skip
+    return (await chat.store._fetchall("SELECT code FROM needs"))[0][0]
+
+
+async def pledge_by(chat, person, code: str, typed: str, t=fa) -> str:
+    await person.send("/start")
+    await person.send(code)
+    await person.click(t("button-help-need", code=code))
+    await person.send(typed)
+    await person.click(t("pledge-confirm-button"))
+    return re.search(r"P-[2-9A-HJ-NP-Z]{6}", person.last_reply.text).group(0)
+
+
+async def test_a_confirmed_payment_thanks_the_donor_in_their_language(chat, need_code) -> None:
+    john = chat.user(lang="en")
+    reference = await pledge_by(chat, john, need_code, "1000000", en)
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference="998877",
+                                  now=int(chat.application.services.clock()))  # fmt: skip
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert john.last_reply.text == en(
+        "pledge-paid-notice", reference=reference, amount="1,000,000 toman", code=need_code
+    )
+
+
+async def test_delivery_is_told_to_every_donor_who_paid_once(chat, need_code) -> None:
+    sara, reza = chat.user(), chat.user()
+    first = await pledge_by(chat, sara, need_code, "۱ میلیون")
+    second = await pledge_by(chat, reza, need_code, "۱ میلیون")
+    now = int(chat.application.services.clock())
+    for reference in (first, second):
+        await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=now)
+    await pledges.mark_delivered(chat.store, need_code=need_code, now=now)
+    context = HamdeliContext(chat.application)
+    await deliver_outbox(context)
+    await deliver_outbox(context)  # nothing twice
+    for person, reference in ((sara, first), (reza, second)):
+        delivered = fa("need-delivered-notice", reference=reference, code=need_code,
+                       amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+        assert [m.text for m in person.replies].count(delivered) == 1
+
+
+async def test_a_blocked_donor_is_marked_and_not_retried(chat, need_code) -> None:
+    sara = chat.user()
+    reference = await pledge_by(chat, sara, need_code, "۱ میلیون")
+    chat.emulator.block_chat(sara.id)
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=0)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert await chat.store.outbox_statuses("telegram") == {"blocked": 1}
+    assert (await chat.store.account("telegram", sara.id)).blocked
+
+
+async def test_network_errors_are_retried_later_not_lost(chat, need_code, clock) -> None:
+    sara = chat.user()
+    reference = await pledge_by(chat, sara, need_code, "۱ میلیون")
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=0)
+    chat.emulator.fail_next("sendMessage", kind="5xx")
+    context = HamdeliContext(chat.application)
+    assert await deliver_outbox(context) == 0
+    assert await chat.store.outbox_statuses("telegram") == {"pending": 1}
+    clock.advance(10)
+    assert await deliver_outbox(context) == 1
+    assert await chat.store.outbox_statuses("telegram") == {"sent": 1}
+
+
+async def test_a_send_interrupted_by_a_crash_is_not_repeated(start_app, chat, need_code):
+    sara = chat.user()
+    reference = await pledge_by(chat, sara, need_code, "۱ میلیون")
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=0)
+    await chat.store.claim_outbox("telegram", int(chat.application.services.clock()), 10)
+    # The process dies here, between claiming and sending. A new one starts.
+    second = await start_app(emulator=chat.emulator)
+    await recover_outbox(second.application)
+    await deliver_outbox(HamdeliContext(second.application))
+    assert await second.store.outbox_statuses("telegram") == {"unknown": 1}
+    assert not any(m.text.startswith("💚") for m in sara.replies)
