@@ -709,6 +709,17 @@ class Store:
         )  # fmt: skip
         return _pledge_from_row(rows[0]) if rows else None
 
+    async def attach_receipt(
+        self, reference: str, platform: str, donor_id: int, file_id: str
+    ) -> bool:
+        """Keep the photo of a reported payment's receipt for staff (only the donor's own)."""
+        rows = await self._fetchall(
+            "UPDATE pledges SET receipt_file_id = ? WHERE reference = ? AND platform = ? "
+            "AND donor_id = ? AND status = ? RETURNING id",
+            (file_id, reference, platform, donor_id, PledgeStatus.PAYMENT_REPORTED.value),
+        )
+        return bool(rows)
+
     async def confirm_pledge_payment(
         self, reference: str, bank_reference: str, now: int, notice: str | None = None
     ) -> tuple[Pledge, Need] | None:

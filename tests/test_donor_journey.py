@@ -365,3 +365,42 @@ async def test_a_need_closed_while_confirming_gets_a_polite_answer(chat, needs) 
     await sara.click(fa("pledge-confirm-button"))
     assert sara.last_answer == fa("pledge-need-unavailable")
     assert (await chat.store.need_by_code(code)).reserved == 0
+
+
+async def test_ive_paid_stops_expiry_and_takes_an_optional_receipt_photo(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("۱ میلیون")
+    await sara.click(fa("pledge-confirm-button"))
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", sara.last_reply.text).group(0)
+    await sara.click(fa("pledge-paid-button"))
+    assert sara.last_reply.text.startswith(fa("pledge-reported"))
+    await sara.send("here it is")
+    assert sara.last_reply.text == fa("pledge-receipt-expected")
+    await sara.send_photo()
+    assert sara.last_reply.text.startswith(fa("pledge-receipt-saved"))
+    assert fa("pledge-status-payment_reported") in sara.last_reply.text
+    rows = await chat.store._fetchall(
+        "SELECT status, receipt_file_id, expires_at FROM pledges WHERE reference = ?",
+        (reference,),
+    )
+    status, receipt, expires_at = rows[0]
+    assert status == "payment_reported"
+    assert receipt
+    assert expires_at is None
+
+
+async def test_the_receipt_is_optional(chat, needs) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t4"]
+    await sara.send(code)
+    await sara.click(fa("button-help-need", code=code))
+    await sara.send("۱۰۰ هزار")
+    await sara.click(fa("pledge-confirm-button"))
+    await sara.click(fa("pledge-paid-button"))
+    await sara.click(fa("pledge-receipt-skip"))
+    assert fa("pledge-status-payment_reported") in sara.last_reply.text
+    await sara.send("hello")  # the flow is over: ordinary text again
+    assert sara.last_reply.text.startswith(fa("unknown-text"))

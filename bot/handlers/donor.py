@@ -44,6 +44,7 @@ from bot.views.screen import Screen
 log = logging.getLogger(__name__)
 
 AMOUNT = "amount"  # conversation state: waiting for a typed amount or quantity
+RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo may follow
 NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
@@ -395,9 +396,44 @@ async def cancel_do(update: Update, context: HamdeliContext) -> None:
     await _act_on_pledge(update, context, pledges.cancel_pledge, done)
 
 
-async def report_paid(update: Update, context: HamdeliContext) -> None:
-    done = context.t("pledge-reported")
-    await _act_on_pledge(update, context, pledges.report_paid, done, receipt_file_id=None)
+async def report_paid(update: Update, context: HamdeliContext) -> str | int:
+    """ "I've paid": expiry stops; the donor may now send a photo of the receipt."""
+    reference = context.button.args[0]
+    try:
+        await pledges.report_paid(
+            context.store,
+            reference=reference,
+            platform=context.services.platform,
+            donor_id=context.me.user_id,
+            receipt_file_id=None,
+            now=context.now(),
+        )
+    except PledgeRefused as refused:
+        await _refuse(update, context, refused.message_id)
+        return ConversationHandler.END
+    await answer_button(update, context.t("pledge-reported"))
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, {"receipt": reference}, context.now()
+    )
+    await show(update, views.receipt_screen(context.t, reference))
+    return RECEIPT
+
+
+async def receipt_photo(update: Update, context: HamdeliContext) -> int:
+    """The receipt photo: kept for staff (#5 shows it to them), then back to my pledges."""
+    platform, user_id = context.services.platform, context.me.user_id
+    flow_data = await context.store.flow_data(platform, user_id) or {}
+    photo = update.effective_message.photo[-1]
+    await context.store.attach_receipt(str(flow_data.get("receipt")), platform, user_id,
+                                       photo.file_id)  # fmt: skip
+    await context.store.save_flow_data(platform, user_id, None, context.now())
+    await _show_my_pledges(update, context, 0, context.t("pledge-receipt-saved"))
+    return ConversationHandler.END
+
+
+async def receipt_hint(update: Update, context: HamdeliContext) -> str:
+    await reply(update, Screen(context.t("pledge-receipt-expected")))
+    return RECEIPT
 
 
 async def _act_on_pledge(update, context, action, done: str, **extra: object) -> None:
@@ -458,8 +494,24 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         name="pledge_amount",
         allow_reentry=True,
     )
+    receipt_flow = flow(
+        entry_points=[CallbackQueryHandler(report_paid, pattern=pattern("paid"))],
+        states={
+            RECEIPT: [
+                MessageHandler(filters.PHOTO, receipt_photo),
+                MessageHandler(~filters.COMMAND, receipt_hint),
+            ]
+        },
+        fallbacks=[
+            CallbackQueryHandler(leave_flow_then_handle),
+            MessageHandler(filters.COMMAND, leave_flow_then_handle),
+        ],
+        name="pledge_receipt",
+        allow_reentry=True,
+    )
     return [
         amount_flow,
+        receipt_flow,
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),
         CommandHandler("privacy", privacy),
         CommandHandler("mypledges", my_pledges),
@@ -483,5 +535,4 @@ def routes() -> dict[str, Route]:
         "my_pledges": my_pledges,
         "cancel_ask": cancel_ask,
         "cancel_do": cancel_do,
-        "paid": report_paid,
     }

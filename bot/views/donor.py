@@ -424,6 +424,14 @@ def my_pledges_screen(
     return Screen("\n".join(lines), keyboard(*rows, nav, back))
 
 
+def receipt_screen(t: Translator, reference: str) -> Screen:
+    """After "I've paid": thanks, and an optional receipt photo."""
+    return Screen(
+        t("pledge-reported") + "\n\n" + t("pledge-receipt-ask", reference=reference),
+        keyboard([button(t("pledge-receipt-skip"), callbacks.my_pledges())]),
+    )
+
+
 def cancel_ask_screen(t: Translator, need: Need, pledge: Pledge) -> Screen:
     text = t(
         "pledge-cancel-ask", reference=pledge.reference, amount=amount_text(t, need, pledge.amount)

@@ -75,3 +75,7 @@ pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $c
 pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
 pledge-paid-notice = 💚 Your payment for pledge { $reference } ({ $amount }, need { $code }) is confirmed. Thank you for your kindness!
 need-delivered-notice = 🎉 The help you gave to need { $code } ({ $amount }, pledge { $reference }) has reached the family. They thank you.
+pledge-receipt-ask = If you like, send a photo of the receipt for pledge { $reference } here, so it is checked sooner (optional).
+pledge-receipt-skip = No receipt / later
+pledge-receipt-saved = Your receipt arrived 🙏 Staff will check it.
+pledge-receipt-expected = Please send a photo of the receipt, or press "No receipt".

@@ -75,3 +75,7 @@ pledge-reminder = ⏰ یادآوری: تعهد { $reference } ({ $amount }) بر
 pledge-expired-notice = تعهد { $reference } ({ $amount }) برای نیاز { $code } چون پرداخت نشد منقضی شد و سهم آن به نیاز برگشت. هر وقت خواستید می‌توانید دوباره کمک کنید 🌱
 pledge-paid-notice = 💚 پرداخت شما برای تعهد { $reference } ({ $amount }، نیاز { $code }) تأیید شد. سپاس از همدلی شما!
 need-delivered-notice = 🎉 کمکی که برای نیاز { $code } دادید ({ $amount }، تعهد { $reference }) به دست خانواده رسید. از طرف آن‌ها سپاسگزاریم.
+pledge-receipt-ask = اگر مایلید، عکس رسید واریز تعهد { $reference } را همین‌جا بفرستید تا بررسی سریع‌تر شود (اختیاری).
+pledge-receipt-skip = رسید ندارم / بعداً
+pledge-receipt-saved = رسید شما دریافت شد 🙏 کارکنان آن را بررسی می‌کنند.
+pledge-receipt-expected = لطفاً عکس رسید را بفرستید، یا دکمهٔ «رسید ندارم» را بزنید.
