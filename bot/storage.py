@@ -23,7 +23,6 @@ import io
 import json
 import logging
 import sqlite3
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -103,7 +102,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "0004_open_need_counts.sql"),
     Migration(5, "0005_outbox.sql"),
 )
-READ_CACHE_CHECK_S = 0.25  # how stale another process's change may look to browsing
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
@@ -199,8 +197,8 @@ class Store:
         self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
         self._provinces: tuple[Province, ...] | None = None
         self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
-        self._reads_checked_at = float("-inf")
         self._data_version: int | None = None
+        self._version_probe: sqlite3.Connection | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -215,6 +213,10 @@ class Store:
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
         await self.migrate()
+        # Read-only, used only from the event loop's thread to ask whether anything changed.
+        self._version_probe = sqlite3.connect(
+            f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+        )
 
     async def _enable_wal(self) -> None:
         """Switch to WAL, retrying while another process does the same.
@@ -232,6 +234,9 @@ class Store:
                 await asyncio.sleep(0.05)
 
     async def close(self) -> None:
+        if self._version_probe is not None:
+            self._version_probe.close()
+            self._version_probe = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -268,21 +273,18 @@ class Store:
     async def _cached_fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
 
-        Browsing is most of the traffic and each aiosqlite round trip costs ~100 µs of
-        thread hops. The cache is dropped whenever this process changes needs (every such
-        write calls `_needs_changed`) and when `PRAGMA data_version` shows that another
-        process committed (an import, the other platform's bot) — checked at most every
-        READ_CACHE_CHECK_S, so another process's change shows within a quarter second.
+        Browsing is most of the traffic, and each aiosqlite round trip costs ~100 µs of
+        thread hops. Every read first asks SQLite whether anything was committed since the
+        answer was cached (`PRAGMA data_version` on a small read-only connection, in this
+        thread: microseconds, and it takes no lock), so an import or the other platform's
+        bot is seen at once; this process's own changes to needs also drop the cache.
         """
         if not self.read_cache:
             return await self._fetchall(sql, params)
-        now = time.monotonic()
-        if now - self._reads_checked_at >= READ_CACHE_CHECK_S:
-            self._reads_checked_at = now
-            version = (await self._fetchall("PRAGMA data_version"))[0][0]
-            if version != self._data_version:
-                self._data_version = version
-                self._reads.clear()
+        version = self._version_probe.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._data_version = version
+            self._reads.clear()
         key = (sql, params)
         rows = self._reads.get(key)
         if rows is None:
