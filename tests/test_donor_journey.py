@@ -89,6 +89,20 @@ def assert_no_private_data(chat, town_names=()) -> None:
         assert name not in sent
 
 
+async def open_help(person, code: str) -> None:
+    """Type a need's code and press its Help button: the amount question follows."""
+    await person.send(code)
+    await person.click(fa("button-help-need", code=code))
+
+
+async def pledge_on(person, code: str, typed: str) -> str:
+    """Pledge by typing an amount and confirming; returns the pledge reference."""
+    await open_help(person, code)
+    await person.send(typed)
+    await person.click(fa("pledge-confirm-button"))
+    return re.search(r"P-[2-9A-HJ-NP-Z]{6}", person.last_reply.text).group(0)
+
+
 async def donor(chat, lang="fa"):
     person = chat.user(lang=lang)
     await person.send("/start")
@@ -149,8 +163,7 @@ async def test_typing_a_code_or_opening_a_shared_link_shows_the_need(chat, needs
 async def test_pledging_by_typing_persian_digits_then_seeing_and_cancelling_it(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     assert fa("pledge-whole-remaining", amount="۱۰٬۰۰۰٬۰۰۰ تومان") in sara.last_reply.buttons[0]
     await sara.send("۲ میلیون")
     assert fa("pledge-confirm", code=code, amount="۲٬۰۰۰٬۰۰۰ تومان", hours=48) == (
@@ -176,8 +189,7 @@ async def test_pledging_by_typing_persian_digits_then_seeing_and_cancelling_it(c
 async def test_a_confirmation_delivered_twice_creates_one_pledge(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     await sara.send("۱ میلیون")
     confirm = sara.last_reply
     data = confirm.button_data(fa("pledge-confirm-button"))
@@ -217,8 +229,7 @@ async def test_a_second_donor_cannot_exceed_the_target(chat, needs) -> None:
 async def test_bad_amounts_get_an_explanation_and_a_second_chance(chat, needs, typed, message):
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     await sara.send(typed)
     assert fa("pledge-confirm-button") not in str(sara.last_reply.buttons)
     if message == "pledge-below-minimum":
@@ -232,8 +243,7 @@ async def test_bad_amounts_get_an_explanation_and_a_second_chance(chat, needs, t
 async def test_a_photo_while_asked_for_an_amount_gets_a_hint(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     await sara.send_photo()
     assert sara.last_reply.text == fa("pledge-not-understood")
 
@@ -241,8 +251,7 @@ async def test_a_photo_while_asked_for_an_amount_gets_a_hint(chat, needs) -> Non
 async def test_a_menu_button_while_asked_for_an_amount_leaves_the_flow(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     await sara.send("/menu")
     assert sara.last_reply.text == fa("donor-home")
     await sara.send("2000000")  # no longer an amount
@@ -252,8 +261,7 @@ async def test_a_menu_button_while_asked_for_an_amount_leaves_the_flow(chat, nee
 async def test_the_amount_flow_survives_a_crash(start_app, needs, chat) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     # No shutdown: the process just dies. A new one starts on the same database.
     second = await start_app(emulator=chat.emulator)
     again = second.user(user_id=sara.id)
@@ -301,10 +309,7 @@ async def test_privacy_note_is_one_tap_away(chat, needs) -> None:
 async def test_the_pledge_clock_reminds_at_half_time_then_expires_once(chat, needs, clock):
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
-    await sara.send("۱ میلیون")
-    await sara.click(fa("pledge-confirm-button"))
+    await pledge_on(sara, code, "۱ میلیون")
     tick = HamdeliContext(chat.application)
 
     clock.advance(23 * 3600)
@@ -357,8 +362,7 @@ async def test_200_donors_confirming_at_once_never_over_pledge(chat, needs) -> N
 async def test_a_need_closed_while_confirming_gets_a_polite_answer(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
+    await open_help(sara, code)
     await sara.send("۱ میلیون")
     need = await chat.store.need_by_code(code)
     await chat.store.set_need_status(need.id, NeedStatus.CLOSED, 0)
@@ -370,11 +374,7 @@ async def test_a_need_closed_while_confirming_gets_a_polite_answer(chat, needs) 
 async def test_ive_paid_stops_expiry_and_takes_an_optional_receipt_photo(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t2"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
-    await sara.send("۱ میلیون")
-    await sara.click(fa("pledge-confirm-button"))
-    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", sara.last_reply.text).group(0)
+    reference = await pledge_on(sara, code, "۱ میلیون")
     await sara.click(fa("pledge-paid-button"))
     assert sara.last_reply.text.startswith(fa("pledge-reported"))
     await sara.send("here it is")
@@ -395,10 +395,7 @@ async def test_ive_paid_stops_expiry_and_takes_an_optional_receipt_photo(chat, n
 async def test_the_receipt_is_optional(chat, needs) -> None:
     sara = await donor(chat)
     code = needs["codes"]["t4"]
-    await sara.send(code)
-    await sara.click(fa("button-help-need", code=code))
-    await sara.send("۱۰۰ هزار")
-    await sara.click(fa("pledge-confirm-button"))
+    await pledge_on(sara, code, "۱۰۰ هزار")
     await sara.click(fa("pledge-paid-button"))
     await sara.click(fa("pledge-receipt-skip"))
     assert fa("pledge-status-payment_reported") in sara.last_reply.text

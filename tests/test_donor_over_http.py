@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
 
 from bot.domain.need_import import COLUMNS
-from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
+from bot.emulator import BotApiEmulator, EmulatedUserInfo
 from bot.i18n import translator
 from bot.text import national_code_check_digit
+from tests.commands import bot_over_http, clean_env
 
 fa = translator("fa")
 TOKEN = "123456:donor-over-http-token-abcdefghijkl"
@@ -61,47 +61,22 @@ class Person:
 async def test_import_then_two_donors_over_http(tmp_path) -> None:
     csv_file = tmp_path / "needs.csv"
     csv_file.write_text(CSV, encoding="utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"ADMIN_IDS", "PLATFORM"}},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}",
-        "LOG_LEVEL": "WARNING",
-    }
+    database = f"sqlite:///{tmp_path / 'h.db'}"
     importer = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "import",
-        "needs",
-        str(csv_file),
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+        sys.executable, "-m", "bot", "import", "needs", str(csv_file), cwd=tmp_path,
+        env=clean_env(DATABASE_URL=database), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
     _, errors = await importer.communicate()
     assert importer.returncode == 0, errors.decode()
 
-    emulator = BotApiEmulator()
-    server = await serve_http(emulator)
-    env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=f"http://127.0.0.1:{emulator.http_port}/bot")
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        first, second = Person(emulator, 501), Person(emulator, 502)
+    async with bot_over_http(tmp_path, TOKEN, DATABASE_URL=database) as bot:
+        first, second = Person(bot.emulator, 501), Person(bot.emulator, 502)
         await first.send("/start")
         await first.click(fa("role-donor-button"))
         await first.click(fa("button-browse"))
         await first.click("تهران (۳)")
         page = await first.click("تهران (۳)")
-        assert "‏▱▱▱▱▱▱▱▱▱▱ ۰٪" in page
+        assert "\u200f▱▱▱▱▱▱▱▱▱▱ ۰٪" in page
         code = page.split("کد ")[1].split("\n")[0]  # the urgent dowry need comes first
         await first.click(fa("button-help-need", code=code))
         confirm = await first.send("۳ میلیون")
@@ -116,10 +91,5 @@ async def test_import_then_two_donors_over_http(tmp_path) -> None:
         mine = await first.click(fa("button-my-pledges"))
         assert code in mine
         assert fa("pledge-status-awaiting_payment") in mine
-    finally:
-        bot.terminate()
-        await asyncio.wait_for(bot.wait(), timeout=30)
-        server.close()
-        await server.wait_closed()
-    everything = json.dumps([call.params for call in emulator.calls], ensure_ascii=False)
+    everything = json.dumps([call.params for call in bot.emulator.calls], ensure_ascii=False)
     assert PRIVATE not in everything
