@@ -401,3 +401,20 @@ async def test_the_receipt_is_optional(chat, needs) -> None:
     assert fa("pledge-status-payment_reported") in sara.last_reply.text
     await sara.send("hello")  # the flow is over: ordinary text again
     assert sara.last_reply.text.startswith(fa("unknown-text"))
+
+
+async def test_an_old_button_for_a_small_town_never_names_it(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click_data(f"d:c:{needs['town'].id}:all:0")
+    assert needs["codes"]["s1"] in sara.last_reply.text
+    assert_no_private_data(chat, [needs["town"].name_fa, needs["town"].name_en])
+
+
+async def test_a_city_with_nothing_left_says_so_and_offers_its_province(chat, needs) -> None:
+    sara = await donor(chat)
+    empty_city = needs["tehran"].cities[2]
+    await sara.click_data(f"d:c:{empty_city.id}:all:0")
+    assert sara.last_reply.text.startswith(
+        fa("browse-city-empty", place=empty_city.name_fa, province="تهران")
+    )
+    assert needs["codes"]["s1"] in sara.last_reply.text

@@ -103,12 +103,16 @@ async def city_page(update: Update, context: HamdeliContext) -> None:
     province = geo.province_by_id[city.province_id]
     found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
     if city.id not in {c.id for c, _ in found.named}:
-        # Too few open needs to be named (or none left): show the rest of the province.
-        prefix = context.t(
-            "browse-city-empty",
-            place=city.name(context.t.language),
-            province=province.name(context.t.language),
-        )
+        # Too few open needs to be named (k-anonymity), or none left: show the rest of the
+        # province. A city is named in the explanation only when nothing is open there, so
+        # an old button can never reveal that a small town has a need.
+        prefix = ""
+        if city.id not in found.small_ids:
+            prefix = context.t(
+                "browse-city-empty",
+                place=city.name(context.t.language),
+                province=province.name(context.t.language),
+            )
         await _show_province_rest(update, context, province, found, prefix)
         return
     await _show_page(
