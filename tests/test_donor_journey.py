@@ -418,3 +418,22 @@ async def test_a_city_with_nothing_left_says_so_and_offers_its_province(chat, ne
         fa("browse-city-empty", place=empty_city.name_fa, province="تهران")
     )
     assert needs["codes"]["s1"] in sara.last_reply.text
+
+
+@pytest.mark.parametrize("typed", ["۲", "2", "٢"])
+async def test_item_quantities_can_be_typed_in_any_digits(chat, needs, typed) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t3"]  # 3 sewing machines
+    await open_help(sara, code)
+    await sara.send(typed)
+    assert fa("pledge-confirm-button") in str(sara.last_reply.buttons)
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "²", "many", "-1", "0"])
+async def test_bad_quantities_get_an_explanation(chat, needs, typed) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t3"]
+    await open_help(sara, code)
+    await sara.send(typed)
+    assert fa("pledge-confirm-button") not in str(sara.last_reply.buttons)
+    assert sara.last_reply.text != fa("error-generic")

@@ -37,7 +37,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.models import Need, NeedKind
-from bot.text import InputError, normalize_text, parse_money, to_ascii_digits
+from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, parse_money, to_ascii_digits
 from bot.views import donor as views
 from bot.views.screen import Screen
 
@@ -48,6 +48,7 @@ RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo 
 NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
+QUANTITY = re.compile(r"[0-9]{1,9}")  # ASCII only: int() must never see a 5,000-digit string
 
 
 def today(context: HamdeliContext) -> dt.date:
@@ -266,7 +267,7 @@ def _presets(context: HamdeliContext, need: Need, rules: PledgeRules) -> list[in
     """Amount buttons: the presets below what remains (and not below the minimum)."""
     if need.kind is NeedKind.ITEMS:
         return list(range(1, min(need.remaining, MAX_QUANTITY_BUTTONS) + 1))
-    wanted = [toman * 10 for toman in context.settings.pledge_presets_toman]
+    wanted = [toman * RIALS_PER_TOMAN for toman in context.settings.pledge_presets_toman]
     return [value for value in wanted if rules.min_rials <= value < need.remaining]
 
 
@@ -290,7 +291,7 @@ def _read_amount(need: Need, text: str) -> int:
     if need.kind is NeedKind.MONEY:
         return parse_money(text)
     digits = to_ascii_digits(normalize_text(text))
-    if not digits.isdigit():
+    if not QUANTITY.fullmatch(digits):
         raise InputError("pledge-quantity-not-understood", remaining=need.remaining)
     return int(digits)
 
