@@ -25,7 +25,7 @@ from bot.storage import Store
 log = logging.getLogger(__name__)
 
 # Commands shown in clients' command menus, in this order; descriptions come from locales.
-COMMANDS = ("start", "menu", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "mypledges", "privacy", "help", "language", "cancel")
 MAX_CONCURRENT_UPDATES = 256
 # Tokens only matter to a real Bot API; the emulator accepts anything of this shape.
 OFFLINE_TOKEN = "123456:hamdeli-offline-demo-token"

@@ -38,6 +38,8 @@ language-changed = Bot language: English ✅
 help =
     ❓ Hamdeli help
     • /start or /menu — main menu
+    • /mypledges — my pledges
+    • /privacy — privacy: what we keep and who sees it
     • /language — change language
     • /cancel — stop what you are doing and go back to the menu
     • /help — this help
@@ -54,5 +56,7 @@ error-generic = Sorry, something went wrong and your request was not completed �
 command-start = Start and main menu
 command-menu = Main menu
 command-help = Help
+command-mypledges = My pledges
+command-privacy = Privacy: what we keep and who sees it
 command-language = Change language
 command-cancel = Cancel the current action

@@ -38,6 +38,8 @@ language-changed = زبان ربات: فارسی ✅
 help =
     ❓ راهنمای همدلی
     • /start یا /menu — منوی اصلی
+    • /mypledges — تعهدهای من
+    • /privacy — حریم خصوصی: چه چیزی نگه می‌داریم و چه کسی می‌بیند
     • /language — تغییر زبان
     • /cancel — لغو کار فعلی و بازگشت به منو
     • /help — همین راهنما
@@ -54,6 +56,8 @@ error-generic = متأسفیم، مشکلی پیش آمد و کار شما ان�
 command-start = شروع و منوی اصلی
 command-menu = منوی اصلی
 command-help = راهنما
+command-mypledges = تعهدهای من
+command-privacy = حریم خصوصی
 command-language = تغییر زبان
 command-cancel = لغو کار فعلی
 
