@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/browse_query.py
 	$(BIN)/python bench/pledges.py
+	$(BIN)/python bench/import_beneficiaries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

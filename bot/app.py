@@ -14,7 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import recover_outbox
-from bot.handlers import common, donor
+from bot.handlers import beneficiary, common, donor
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -64,7 +64,9 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    common.register(application, donor.handlers() if flows is None else flows, donor.routes())
+    audiences = [*donor.handlers(), *beneficiary.handlers()]
+    routes = {**donor.routes(), **beneficiary.routes()}
+    common.register(application, audiences if flows is None else flows, routes)
     return application  # type: ignore[return-value]
 
 

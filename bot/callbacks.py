@@ -22,6 +22,10 @@ MENU_STAFF = "menu:staff"
 HELP = "help"
 LANGUAGE_PICKER = "lang:pick"
 PRIVACY = "privacy"
+STATUS = "b:status"
+HISTORY = "b:history"
+FORGET_ASK = "b:forget"
+FORGET_DO = "b:forget!"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -30,7 +34,10 @@ _CODE = r"[2-9A-HJ-NP-Z]{6}"
 PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
-        "simple": rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY})$",
+        "simple": (
+            rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO})$"
+        ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",
         "provinces": r"^d:p$",

@@ -72,6 +72,33 @@ The whole file is checked first: if any row has a problem, every problem is list
 "line N: column: problem" and nothing is imported (exit code 1). Safe while the bot runs."""
 )
 
+ALL_OR_NOTHING_HELP = """\
+The whole file is checked first: if any row has a problem, every problem is listed as
+"line N: column: problem" and nothing is imported (exit code 1). Running the same file
+again changes nothing. Safe while the bot runs."""
+BENEFICIARIES_CSV_HELP = f"""\
+FILE.csv is UTF-8 CSV (in Excel: Save As "CSV UTF-8"). Its first line is exactly:
+  national_code,full_name,mobile,province,city,household_size,decile
+
+national_code is the household head's (10 digits); mobile like 09121234567; province and
+city are Persian or English names; household_size is 1 to 30 people; decile is the income
+decile, 1 to 10. A household already in the database (same national code) is updated.
+
+{ALL_OR_NOTHING_HELP}"""
+VOUCHERS_CSV_HELP = f"""\
+FILE.csv is UTF-8 CSV (in Excel: Save As "CSV UTF-8"). Its first line is exactly:
+  national_code,tranche,amount_per_person_toman,charged_on,expires_on,status
+or the same followed by ,total_toman
+
+Import the households first (hamdeli import beneficiaries): every national_code must be one.
+tranche is 1, 2, 3...; amounts are toman (e.g. 500000 or "500 thousand"); dates are Jalali
+like 1404/09/30 or ISO like 2025-12-21 (charged_on is required when the status is charged or
+expired); status is charged, pending, not_eligible or expired. Without total_toman the total
+is the amount per person times the household's size. The same national code and tranche
+again updates that tranche.
+
+{ALL_OR_NOTHING_HELP}"""
+
 
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     """`hamdeli import KIND FILE`: one sub-command per kind of file staff bring."""
@@ -89,6 +116,23 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     needs.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to import")
+    beneficiaries = kinds.add_parser(
+        "beneficiaries",
+        help="households that receive help (personal data, for staff) from a CSV file",
+        description="Import households, keyed by the head's national code, into DATABASE_URL.",
+        epilog=BENEFICIARIES_CSV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    beneficiaries.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to import")
+    vouchers = kinds.add_parser(
+        "vouchers",
+        help="kalabarg (electronic coupon) tranches of imported households from a CSV file",
+        description="Import kalabarg tranches, keyed by national code and tranche, into "
+        "DATABASE_URL.",
+        epilog=VOUCHERS_CSV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    vouchers.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to import")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,10 +179,14 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
-    """One importer per KIND (beneficiaries and vouchers come next); a bar only on a TTY."""
-    from bot.importing import import_needs
+    """One importer per KIND; a bar only on a TTY."""
+    from bot.importing import import_beneficiaries, import_needs, import_vouchers
 
-    importers = {"needs": import_needs}
+    importers = {
+        "needs": import_needs,
+        "beneficiaries": import_beneficiaries,
+        "vouchers": import_vouchers,
+    }
     return await importers[args.kind](args.file, settings, progress=sys.stderr.isatty())
 
 

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     payment_sheba: str = ""
     payment_portal_url: str = ""
     item_dropoff_address: str = ""
+    # Beneficiaries: where the authoritative kalabarg balance is (shown, never replaced).
+    kalabarg_official_channels: str = "@kalabarg_bot (Bale), 021-89322"
 
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod

@@ -15,11 +15,13 @@ import datetime as dt
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from operator import attrgetter
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from bot.config import Settings
+from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
 from bot.models import NeedDraft
 from bot.storage import IMPORT_BATCH_ROWS, Store
@@ -78,6 +80,86 @@ async def _upsert_needs(
     if bar is not None:
         bar.finish()
     return added, updated
+
+
+# Households and tranches are written in bigger batches than needs: files run to a million
+# rows, and each batch is still one short transaction (tens of milliseconds).
+HOUSEHOLD_BATCH_ROWS = 5000
+HOUSEHOLD_DATABASE_ERROR_HINT = (
+    "rows written before the error stay; run the same file again to finish "
+    "(rows are matched by national code, so nothing is added twice)"
+)
+_Row = TypeVar("_Row")
+
+
+async def import_beneficiaries(path: Path, settings: Settings, *, progress: bool) -> int:
+    """Import a households CSV; returns the exit code (0 imported, 1 problems, 2 unreadable)."""
+    text = read_utf8(path)
+    if text is None:
+        return EXIT_USAGE
+    try:
+        async with Store(settings.database_path) as store:
+            parsed = parse_beneficiaries_csv(text, await store.provinces())
+            if parsed.problems:
+                _report_problems(path, [str(problem) for problem in parsed.problems])
+                return EXIT_PROBLEMS
+            # In key order, each batch writes neighbouring pages of the table.
+            rows = sorted((row for _, row in parsed.beneficiaries), key=attrgetter("national_code"))
+            added, updated = await _write_in_batches(store.upsert_beneficiaries, rows, progress)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
+        print(HOUSEHOLD_DATABASE_ERROR_HINT, file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(_summary(len(rows), "beneficiary", "beneficiaries", added, updated))
+    return EXIT_OK
+
+
+async def import_vouchers(path: Path, settings: Settings, *, progress: bool) -> int:
+    """Import a kalabarg CSV; its households must be imported already (exit codes as above)."""
+    text = read_utf8(path)
+    if text is None:
+        return EXIT_USAGE
+    try:
+        async with Store(settings.database_path) as store:
+            checked = parse_vouchers_csv(text)
+            sizes = await store.household_sizes(checked.national_codes())
+            parsed = checked.with_households(sizes)
+            if parsed.problems:
+                _report_problems(path, [str(problem) for problem in parsed.problems])
+                return EXIT_PROBLEMS
+            rows = sorted((row for _, row in parsed.vouchers), key=attrgetter("national_code"))
+            added, updated = await _write_in_batches(store.upsert_vouchers, rows, progress)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
+        print(HOUSEHOLD_DATABASE_ERROR_HINT, file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(_summary(len(rows), "voucher", "vouchers", added, updated))
+    return EXIT_OK
+
+
+async def _write_in_batches(
+    write: Callable[..., Awaitable[tuple[int, int]]], rows: Sequence[_Row], progress: bool
+) -> tuple[int, int]:
+    """Call the store's upsert one batch at a time, so the bar can move between batches."""
+    bar = ProgressBar(len(rows), sys.stderr) if progress else None
+    added = updated = 0
+    if bar is not None:
+        bar.update(0)
+    for start in range(0, len(rows), HOUSEHOLD_BATCH_ROWS):
+        batch = rows[start : start + HOUSEHOLD_BATCH_ROWS]
+        new, changed = await write(batch, int(time.time()), batch_rows=HOUSEHOLD_BATCH_ROWS)
+        added, updated = added + new, updated + changed
+        if bar is not None:
+            bar.update(start + len(batch))
+    if bar is not None:
+        bar.finish()
+    return added, updated
+
+
+def _summary(total: int, one: str, many: str, added: int, updated: int) -> str:
+    noun = one if total == 1 else many
+    unchanged = total - added - updated
+    return f"imported {total} {noun}: {added} added, {updated} updated, {unchanged} unchanged"
 
 
 def read_utf8(path: Path) -> str | None:

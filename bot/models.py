@@ -204,3 +204,42 @@ class OutboxItem:
     message_id: str
     args: dict[str, object]
     attempts: int
+
+
+class VoucherStatus(StrEnum):
+    """Where a household's electronic coupon (kalabarg) tranche stands."""
+
+    CHARGED = "charged"  # the credit is on the household's card
+    PENDING = "pending"  # eligible, not charged yet
+    NOT_ELIGIBLE = "not_eligible"
+    EXPIRED = "expired"  # charged, but the time to spend it is over
+
+
+@dataclass(frozen=True, slots=True)
+class Beneficiary:
+    """A household that receives help, keyed by its head's national code.
+
+    Personal data: for staff and the household itself, never shown to donors. The mobile is
+    canonical (+989XXXXXXXXX), so the bot can match the number a person shares.
+    """
+
+    national_code: str
+    full_name: str
+    mobile: str
+    province_id: int
+    city_id: int
+    household_size: int
+    decile: int  # income decile, 1 (poorest) to 10
+
+
+@dataclass(frozen=True, slots=True)
+class Voucher:
+    """One kalabarg tranche of a household. Amounts are rials; `total` is for the household."""
+
+    national_code: str
+    tranche: int
+    amount_per_person: int
+    total: int
+    status: VoucherStatus
+    charged_on: dt.date | None = None
+    expires_on: dt.date | None = None

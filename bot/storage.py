@@ -37,6 +37,7 @@ import aiosqlite
 from bot.codes import new_need_code
 from bot.models import (
     Account,
+    Beneficiary,
     City,
     Need,
     NeedCategory,
@@ -50,6 +51,8 @@ from bot.models import (
     PledgeStatus,
     Province,
     StaffRole,
+    Voucher,
+    VoucherStatus,
 )
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "0003_needs_pledges.sql"),
     Migration(4, "0004_open_need_counts.sql"),
     Migration(5, "0005_outbox.sql"),
+    Migration(6, "0006_beneficiaries.sql"),
+    Migration(7, "0007_verification.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
@@ -814,6 +819,188 @@ class Store:
             (platform, donor_id, limit, offset),
         )
         return [_pledge_from_row(row) for row in rows]
+
+    # -- beneficiaries ---------------------------------------------------------------------
+    # Households and their kalabarg tranches, written by `hamdeli import`. Each batch is one
+    # short transaction that reads the stored rows with the batch's keys (one query) and
+    # writes only new or changed rows (one executemany), so re-running a file writes nothing
+    # and the counts can say so.
+
+    _BENEFICIARY_COLUMNS = (
+        "national_code, full_name, mobile, province_id, city_id, household_size, decile"
+    )
+    _VOUCHER_COLUMNS = (
+        "national_code, tranche, amount_per_person, total, status, charged_on, expires_on"
+    )
+    _UPSERT_BENEFICIARY = (
+        f"INSERT INTO beneficiaries ({_BENEFICIARY_COLUMNS}, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (national_code) DO UPDATE SET "
+        "full_name = excluded.full_name, mobile = excluded.mobile, "
+        "province_id = excluded.province_id, city_id = excluded.city_id, "
+        "household_size = excluded.household_size, decile = excluded.decile, "
+        "updated_at = excluded.updated_at"
+    )
+    _UPSERT_VOUCHER = (
+        f"INSERT INTO vouchers ({_VOUCHER_COLUMNS}, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (national_code, tranche) DO UPDATE SET "
+        "amount_per_person = excluded.amount_per_person, total = excluded.total, "
+        "status = excluded.status, charged_on = excluded.charged_on, "
+        "expires_on = excluded.expires_on, updated_at = excluded.updated_at"
+    )
+
+    async def upsert_beneficiaries(
+        self, rows: Sequence[Beneficiary], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
+    ) -> tuple[int, int]:
+        """Add households or update them by national code; returns (added, updated).
+
+        Rows equal to the stored ones are neither: len(rows) - added - updated were
+        unchanged. Rows in national-code order (the importer sorts them) make each batch
+        touch neighbouring pages of the table instead of pages all over it.
+        """
+        values = [
+            (r.national_code, r.full_name, r.mobile, r.province_id, r.city_id,
+             r.household_size, r.decile)
+            for r in rows
+        ]  # fmt: skip
+        select = (
+            f"SELECT {self._BENEFICIARY_COLUMNS} FROM beneficiaries "
+            "WHERE national_code IN (SELECT value FROM json_each(?))"
+        )
+        return await self._upsert_changed(
+            values, 1, select, self._UPSERT_BENEFICIARY, now, batch_rows
+        )
+
+    async def upsert_vouchers(
+        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
+    ) -> tuple[int, int]:
+        """Add or update tranches by (national code, tranche); returns (added, updated).
+
+        Like upsert_beneficiaries. Every household must exist: the foreign key refuses the
+        batch otherwise, so importers check with household_sizes first.
+        """
+        values = [
+            (r.national_code, r.tranche, r.amount_per_person, r.total, r.status.value,
+             r.charged_on.isoformat() if r.charged_on else None,
+             r.expires_on.isoformat() if r.expires_on else None)
+            for r in rows
+        ]  # fmt: skip
+        select = (
+            f"SELECT {self._VOUCHER_COLUMNS} FROM vouchers "
+            "WHERE national_code IN (SELECT value FROM json_each(?))"
+        )
+        return await self._upsert_changed(values, 2, select, self._UPSERT_VOUCHER, now, batch_rows)
+
+    async def _upsert_changed(
+        self,
+        values: list[tuple[Any, ...]],
+        key_width: int,
+        select: str,
+        upsert: str,
+        now: int,
+        batch_rows: int,
+    ) -> tuple[int, int]:
+        """Write the rows (key columns first) that are new or differ from the stored ones.
+
+        `select` takes a JSON list of the batch's first key column and returns stored rows
+        in the same column order as `values`.
+        """
+        added = updated = 0
+        for start in range(0, len(values), batch_rows):
+            batch = values[start : start + batch_rows]
+            async with self._transaction() as db:
+                stored = {
+                    row[:key_width]: row
+                    for row in await db.execute_fetchall(
+                        select, (json.dumps([v[0] for v in batch]),)
+                    )
+                }
+                new = [v for v in batch if v[:key_width] not in stored]
+                changed = [v for v in batch if stored.get(v[:key_width], v) != v]
+                if new or changed:
+                    await db.executemany(upsert, [(*v, now, now) for v in new + changed])
+            added, updated = added + len(new), updated + len(changed)
+        return added, updated
+
+    async def household_sizes(self, national_codes: Sequence[str]) -> dict[str, int]:
+        """Household size by national code, for those of the codes that have a household.
+
+        One query however many codes (they travel as one JSON list), so a vouchers file
+        is checked against the households in a single round trip.
+        """
+        rows = await self._fetchall(
+            "SELECT national_code, household_size FROM beneficiaries "
+            "WHERE national_code IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(national_codes)),),
+        )
+        return dict(rows)
+
+    async def beneficiary(self, national_code: str) -> Beneficiary | None:
+        rows = await self._fetchall(
+            f"SELECT {self._BENEFICIARY_COLUMNS} FROM beneficiaries WHERE national_code = ?",
+            (national_code,),
+        )
+        return Beneficiary(*rows[0]) if rows else None
+
+    async def vouchers_of(self, national_code: str) -> list[Voucher]:
+        """A household's tranches, first tranche first."""
+        rows = await self._fetchall(
+            f"SELECT {self._VOUCHER_COLUMNS} FROM vouchers WHERE national_code = ? "
+            "ORDER BY tranche",
+            (national_code,),
+        )
+        return [
+            Voucher(code, tranche, per_person, total, VoucherStatus(status),
+                    dt.date.fromisoformat(charged) if charged else None,
+                    dt.date.fromisoformat(expires) if expires else None)
+            for code, tranche, per_person, total, status, charged, expires in rows
+        ]  # fmt: skip
+
+    async def count_beneficiaries(self) -> int:
+        return int((await self._fetchall("SELECT count(*) FROM beneficiaries"))[0][0])
+
+    async def count_vouchers(self) -> int:
+        return int((await self._fetchall("SELECT count(*) FROM vouchers"))[0][0])
+
+    # -- verification ------------------------------------------------------------------------
+
+    async def verification_failures(self, platform: str, user_id: int, since: int) -> list[int]:
+        """Times of this person's failed verifications since `since`, oldest first."""
+        rows = await self._fetchall(
+            "SELECT at FROM verification_failures WHERE platform = ? AND user_id = ? "
+            "AND at >= ? ORDER BY at",
+            (platform, user_id, since),
+        )
+        return [row[0] for row in rows]
+
+    async def record_verification_failure(self, platform: str, user_id: int, now: int) -> None:
+        await self._write(
+            "INSERT INTO verification_failures (platform, user_id, at) VALUES (?, ?, ?)",
+            (platform, user_id, now),
+        )
+
+    async def link_beneficiary(
+        self, platform: str, user_id: int, national_code: str, weak_ownership: bool, now: int
+    ) -> None:
+        await self._write(
+            "INSERT INTO beneficiary_links (platform, user_id, national_code, weak_ownership, "
+            "linked_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET "
+            "national_code = excluded.national_code, weak_ownership = excluded.weak_ownership, "
+            "linked_at = excluded.linked_at",
+            (platform, user_id, national_code, int(weak_ownership), now),
+        )
+
+    async def beneficiary_link(self, platform: str, user_id: int) -> str | None:
+        """The national code this person proved they belong to, or None."""
+        rows = await self._fetchall(
+            "SELECT national_code FROM beneficiary_links WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return rows[0][0] if rows else None
+
+    async def unlink_beneficiary(self, platform: str, user_id: int) -> None:
+        await self._write(
+            "DELETE FROM beneficiary_links WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
 
     # -- outbox ------------------------------------------------------------------------------
 

@@ -51,11 +51,14 @@ async def test_choosing_to_help_opens_the_donor_menu_in_place_and_is_remembered(
     assert sara.last_reply.text == fa("donor-home")
 
 
-async def test_choosing_check_my_status_opens_the_beneficiary_menu(chat) -> None:
+async def test_choosing_check_my_status_starts_verification(chat) -> None:
     sara = chat.user()
     await sara.send("/start")
     await sara.click(fa("role-beneficiary-button"))
-    assert sara.last_reply.text == fa("beneficiary-home")
+    assert sara.last_reply.text == fa("verify-why")
+    assert sara.last_reply.buttons == [[fa("verify-share-contact-button")],
+                                       [fa("verify-cancel-button")]]  # fmt: skip
+    assert (await chat.store.account("telegram", sara.id)).persona is Persona.BENEFICIARY
 
 
 async def test_admins_see_the_staff_entry_and_others_do_not(chat) -> None:

@@ -39,7 +39,11 @@ def role_home(t: Translator, persona: Persona) -> Screen:
         return donor_home(t)
     return Screen(
         t("beneficiary-home"),
-        keyboard(footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
+        keyboard(
+            [button(t("button-my-status"), callbacks.STATUS)],
+            footer(t),
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
     )
 
 

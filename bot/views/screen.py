@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot import callbacks
 from bot.i18n import Translator
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 # Bale renders Markdown markers in every message (it has no parse_mode to turn them off),
 # so text typed by users or staff is escaped there before it is shown.

@@ -17,7 +17,10 @@ choose-role-hint = Please choose one of the options below.
 ## Role menus
 beneficiary-home =
     📋 Beneficiary menu
-    Soon you will be able to verify with your phone number and the household head's national code, then see your kalabarg and aid requests.
+    See your household's kalabarg and aid requests. The first time, we verify you with your own phone number and the household head's national code.
+
+button-my-status = 📋 My status
+
 staff-home =
     🛠 Staff console
     Your role: { $role }

@@ -1,0 +1,105 @@
+"""Proving who you are, once: your own phone contact plus the household head's national code.
+
+Rules, in the order a person meets them:
+- Only the sender's own contact counts. Telegram fills `contact.user_id`; a contact whose
+  user id is someone else's is refused, and so is a forwarded one. Bale may leave the id
+  empty: such a contact is accepted only when not forwarded, both the phone on record and
+  the national code must still match, and the link records that ownership was weaker.
+- The failure answer is the same whether or not the national code exists, so the bot
+  cannot be used to test which codes are registered.
+- Five failures within 24 hours lock verification for 24 hours (counted from the failures
+  in the store, so a restart changes nothing). A malformed code is explained, not counted.
+- A link stores only what it needs: platform, user, national code, how ownership was shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage import Store
+from bot.text import InputError, parse_mobile, parse_national_code
+
+MAX_FAILURES = 5
+WINDOW_S = 24 * 3600
+LOCK_S = 24 * 3600
+
+
+class VerificationRefused(Exception):
+    """A refusal the person sees: a locale message id and its arguments."""
+
+    def __init__(self, message_id: str, **args: object) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.args_ = args
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    """A contact that passed the ownership rules: the canonical mobile and how sure we are."""
+
+    mobile: str
+    weak_ownership: bool
+
+
+def check_contact(
+    *, sender_id: int, contact_user_id: int | None, forwarded: bool, phone_number: str
+) -> SharedContact:
+    """Accept only the sender's own, unforwarded contact with an Iranian mobile number."""
+    if forwarded:
+        raise VerificationRefused("verify-contact-forwarded")
+    if contact_user_id is not None and contact_user_id != sender_id:
+        raise VerificationRefused("verify-contact-not-yours")
+    try:
+        mobile = parse_mobile(phone_number)
+    except InputError:
+        raise VerificationRefused("verify-contact-not-iranian") from None
+    return SharedContact(mobile=mobile, weak_ownership=contact_user_id is None)
+
+
+async def lock_seconds_left(store: Store, platform: str, user_id: int, now: int) -> int:
+    """Seconds until verification opens again; 0 when it is open."""
+    failures = await store.verification_failures(platform, user_id, since=now - WINDOW_S - LOCK_S)
+    for index in range(len(failures) - MAX_FAILURES + 1):
+        window = failures[index : index + MAX_FAILURES]
+        if window[-1] - window[0] <= WINDOW_S and now < window[-1] + LOCK_S:
+            return window[-1] + LOCK_S - now
+    return 0
+
+
+async def verify(
+    store: Store,
+    *,
+    platform: str,
+    user_id: int,
+    contact: SharedContact,
+    typed_code: str,
+    now: int,
+) -> str:
+    """Link this person to their household; returns the national code on success.
+
+    Raises InputError for a code that is not a national code at all (explained, not
+    counted) and VerificationRefused for a mismatch or a lock.
+    """
+    if left := await lock_seconds_left(store, platform, user_id, now):
+        raise VerificationRefused("verify-locked", seconds=left)
+    national_code = parse_national_code(typed_code)
+    household = await store.beneficiary(national_code)
+    if household is None or household.mobile != contact.mobile:
+        await store.record_verification_failure(platform, user_id, now)
+        if left := await lock_seconds_left(store, platform, user_id, now):
+            raise VerificationRefused("verify-locked", seconds=left)
+        recent = await store.verification_failures(platform, user_id, since=now - WINDOW_S)
+        raise VerificationRefused("verify-failed", left=MAX_FAILURES - len(recent))
+    await store.link_beneficiary(platform, user_id, national_code, contact.weak_ownership, now)
+    return national_code
+
+
+async def linked_household(store: Store, platform: str, user_id: int) -> str | None:
+    """The national code this person is linked to, or None."""
+    return await store.beneficiary_link(platform, user_id)
+
+
+async def forget(store: Store, platform: str, user_id: int, now: int) -> None:
+    """Remove the link and anything a verification flow kept (the shared phone)."""
+    await store.unlink_beneficiary(platform, user_id)
+    await store.save_flow_data(platform, user_id, None, now)

@@ -1,0 +1,227 @@
+"""Beneficiaries: verify once (own contact + household head's national code), then status.
+
+The verification flow is the one place a beneficiary types: it waits for a contact, then a
+national code. The shared phone lives in the store's flow data only until the code is
+checked (then it is dropped); the link keeps no phone. Status buttons carry no ids: the
+household shown is always the caller's own link, so no button can show another family.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.context import HamdeliContext
+from bot.domain import accounts, verification
+from bot.domain.verification import SharedContact, VerificationRefused
+from bot.handlers.common import (
+    Route,
+    answer_button,
+    flow,
+    leave_flow_then_handle,
+    reply,
+    show,
+)
+from bot.models import Persona
+from bot.text import InputError
+from bot.views import beneficiary as views
+from bot.views import common as common_views
+from bot.views.screen import Screen
+
+CONTACT = "contact"  # waiting for the person's own contact
+NATIONAL_CODE = "national_code"  # waiting for the household head's national code
+END = ConversationHandler.END
+
+
+def _today(context: HamdeliContext) -> dt.date:
+    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
+
+
+async def open_status(update: Update, context: HamdeliContext) -> str | int:
+    """ "Check my status": straight to the status once linked, else verification."""
+    if context.button is not None and context.button.kind == "role":
+        context.account = await accounts.choose_persona(
+            context.store, context.me, Persona.BENEFICIARY
+        )
+    await answer_button(update)
+    platform, user_id = context.services.platform, context.me.user_id
+    if await verification.linked_household(context.store, platform, user_id):
+        await _show_status(update, context)
+        return END
+    left = await verification.lock_seconds_left(context.store, platform, user_id, context.now())
+    if left:
+        await reply(update, Screen(views.locked_text(context.t, left)))
+        return END
+    await reply(update, views.verify_intro(context.t))
+    return CONTACT
+
+
+async def got_contact(update: Update, context: HamdeliContext) -> str:
+    message = update.effective_message
+    try:
+        shared = verification.check_contact(
+            sender_id=context.me.user_id,
+            contact_user_id=message.contact.user_id,
+            forwarded=message.forward_origin is not None,
+            phone_number=message.contact.phone_number,
+        )
+    except VerificationRefused as refused:
+        intro = views.verify_intro(context.t)
+        await reply(update, Screen(context.t(refused.message_id), intro.markup))
+        return CONTACT
+    await context.store.save_flow_data(
+        context.services.platform,
+        context.me.user_id,
+        {"mobile": shared.mobile, "weak": shared.weak_ownership},
+        context.now(),
+    )
+    await reply(update, views.ask_national_code(context.t))
+    return NATIONAL_CODE
+
+
+async def contact_expected(update: Update, context: HamdeliContext) -> str | int:
+    """Text (or anything) where a contact was expected: cancel, or explain the button."""
+    if (update.effective_message.text or "").strip() == context.t("verify-cancel-button"):
+        await _leave(update, context, context.t("verify-cancelled"))
+        return END
+    intro = views.verify_intro(context.t)
+    await reply(update, Screen(context.t("verify-contact-expected"), intro.markup))
+    return CONTACT
+
+
+async def got_national_code(update: Update, context: HamdeliContext) -> str | int:
+    platform, user_id = context.services.platform, context.me.user_id
+    shared = await context.store.flow_data(platform, user_id) or {}
+    if "mobile" not in shared:  # the flow data is gone (e.g. forgotten): start again
+        await reply(update, views.verify_intro(context.t))
+        return CONTACT
+    contact = SharedContact(mobile=str(shared["mobile"]), weak_ownership=bool(shared["weak"]))
+    try:
+        await verification.verify(
+            context.store,
+            platform=platform,
+            user_id=user_id,
+            contact=contact,
+            typed_code=update.effective_message.text,
+            now=context.now(),
+        )
+    except InputError as error:
+        await reply(update, Screen(context.t(error.code, **error.args_)))
+        return NATIONAL_CODE
+    except VerificationRefused as refused:
+        if refused.message_id == "verify-locked":
+            await _leave(update, context, views.locked_text(context.t, refused.args_["seconds"]))
+            return END
+        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
+        return NATIONAL_CODE
+    await context.store.save_flow_data(platform, user_id, None, context.now())
+    await reply(update, Screen(context.t("verify-linked"), ReplyKeyboardRemove()))
+    await _show_status(update, context)
+    return END
+
+
+async def _leave(update: Update, context: HamdeliContext, text: str) -> None:
+    """End verification: drop the shared phone, remove the reply keyboard, show the menu."""
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, None, context.now()
+    )
+    await reply(update, Screen(text, ReplyKeyboardRemove()))
+    await reply(update, common_views.main_menu(context.t, context.me))
+
+
+async def _show_status(update: Update, context: HamdeliContext) -> None:
+    code = await verification.linked_household(
+        context.store, context.services.platform, context.me.user_id
+    )
+    household = await context.store.beneficiary(code) if code else None
+    if household is None:  # the record was removed by staff: the link is void
+        await reply(update, views.verify_intro(context.t))
+        return
+    vouchers = await context.store.vouchers_of(household.national_code)
+    await show(
+        update,
+        views.status_screen(
+            context.t,
+            household,
+            vouchers,
+            _today(context),
+            context.settings.kalabarg_official_channels,
+        ),
+    )
+
+
+async def history(update: Update, context: HamdeliContext) -> None:
+    code = await verification.linked_household(
+        context.store, context.services.platform, context.me.user_id
+    )
+    if code is None:
+        await answer_button(update, context.t("button-expired"))
+        await show(update, common_views.main_menu(context.t, context.me))
+        return
+    await answer_button(update)
+    await show(update, views.history_screen(context.t, await context.store.vouchers_of(code)))
+
+
+async def forget_ask(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    await show(update, views.forget_ask(context.t))
+
+
+async def forget_do(update: Update, context: HamdeliContext) -> None:
+    await verification.forget(
+        context.store, context.services.platform, context.me.user_id, context.now()
+    )
+    await answer_button(update, context.t("forget-done"))
+    await show(
+        update, common_views.main_menu(context.t, context.me).with_prefix(context.t("forget-done"))
+    )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The verification flow: entered from "Check my status", /status or a status button."""
+    entry = [
+        CallbackQueryHandler(open_status, pattern=r"^menu:beneficiary$"),
+        CallbackQueryHandler(open_status, pattern=f"^{callbacks.STATUS}$"),
+        CommandHandler("status", open_status),
+    ]
+    return [
+        flow(
+            entry_points=entry,
+            states={
+                CONTACT: [
+                    MessageHandler(filters.CONTACT, got_contact),
+                    MessageHandler(~filters.COMMAND, contact_expected),
+                ],
+                NATIONAL_CODE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, got_national_code),
+                    MessageHandler(filters.CONTACT, got_contact),
+                ],
+            },
+            fallbacks=[
+                CallbackQueryHandler(leave_flow_then_handle),
+                MessageHandler(filters.COMMAND, leave_flow_then_handle),
+                MessageHandler(filters.ALL, contact_expected),
+            ],
+            name="verification",
+            allow_reentry=True,
+        ),
+        CommandHandler("forget", forget_ask),
+    ]
+
+
+def routes() -> dict[str, Route]:
+    return {
+        callbacks.HISTORY: history,
+        callbacks.FORGET_ASK: forget_ask,
+        callbacks.FORGET_DO: forget_do,
+    }

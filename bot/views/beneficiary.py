@@ -1,0 +1,131 @@
+"""What a beneficiary sees: why we ask, the contact button, and their household's status.
+
+Only the household's own record is ever passed in; the national code is shown masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+from bot import callbacks
+from bot.i18n import Translator
+from bot.models import Beneficiary, Voucher, VoucherStatus
+from bot.text import days_until, format_toman
+from bot.views.screen import Screen, button, keyboard
+
+
+@cache
+def verify_intro(t: Translator) -> Screen:
+    """One line on why, then a reply keyboard: share my own contact, or cancel."""
+    markup = ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(t("verify-share-contact-button"), request_contact=True)],
+            [KeyboardButton(t("verify-cancel-button"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    return Screen(t("verify-why"), markup)
+
+
+def ask_national_code(t: Translator) -> Screen:
+    return Screen(t("verify-ask-national-code"), ReplyKeyboardRemove())
+
+
+def locked_text(t: Translator, seconds: int) -> str:
+    hours, rest = divmod(max(seconds, 60), 3600)
+    return t("verify-locked", hours=hours, minutes=rest // 60)
+
+
+def _toman(t: Translator, rials: int) -> str:
+    return t("amount-toman", amount=format_toman(rials, t.language))
+
+
+def status_screen(
+    t: Translator,
+    household: Beneficiary,
+    vouchers: list[Voucher],
+    today: dt.date,
+    official_channels: str,
+) -> Screen:
+    """The household's kalabarg as recorded: tranche, credit, dates; never a balance."""
+    lines = [
+        t("status-title"),
+        t(
+            "status-household",
+            last3=household.national_code[-3:],
+            size=household.household_size,
+            decile=household.decile,
+        ),
+    ]
+    current = vouchers[-1] if vouchers else None  # vouchers come first tranche first
+    if current is None:
+        lines.append(t("status-no-voucher"))
+    else:
+        lines += _voucher_lines(t, current, today)
+    lines.append(t("status-official", channels=official_channels))
+    return Screen(
+        "\n".join(lines),
+        keyboard(
+            [
+                button(t("button-refresh"), callbacks.STATUS),
+                button(t("button-history"), callbacks.HISTORY),
+            ],
+            [button(t("button-forget"), callbacks.FORGET_ASK)],
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )
+
+
+def _voucher_lines(t: Translator, voucher: Voucher, today: dt.date) -> list[str]:
+    lines = [
+        t(
+            "status-voucher",
+            tranche=voucher.tranche,
+            status=t(f"voucher-status-{VoucherStatus(voucher.status).value}"),
+        ),
+        t(
+            "status-credit",
+            per_person=_toman(t, voucher.amount_per_person),
+            total=_toman(t, voucher.total),
+        ),
+    ]
+    if voucher.charged_on:
+        lines.append(t("status-charged-on", date=voucher.charged_on))
+    if voucher.expires_on:
+        days = days_until(voucher.expires_on, today)
+        if days >= 0:
+            lines.append(t("status-expires-on", date=voucher.expires_on, days=days))
+        else:
+            lines.append(t("status-expired-on", date=voucher.expires_on))
+    return lines
+
+
+def history_screen(t: Translator, vouchers: list[Voucher]) -> Screen:
+    earlier = list(reversed(vouchers[:-1]))  # most recent first
+    lines = [t("history-title")] if earlier else [t("history-empty")]
+    lines += [
+        t(
+            "history-line",
+            tranche=v.tranche,
+            total=_toman(t, v.total),
+            status=t(f"voucher-status-{VoucherStatus(v.status).value}"),
+            date=v.charged_on or v.expires_on or "—",
+        )
+        for v in earlier
+    ]
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.STATUS)]))
+
+
+@cache
+def forget_ask(t: Translator) -> Screen:
+    return Screen(
+        t("forget-ask"),
+        keyboard(
+            [button(t("forget-yes"), callbacks.FORGET_DO)],
+            [button(t("button-back"), callbacks.STATUS)],
+        ),
+    )

@@ -1,0 +1,45 @@
+## Beneficiaries: verification and the status screen.
+
+verify-why = So that only you can see your household's status, we check your phone number and the household head's national code once.
+verify-share-contact-button = 📱 Share my phone number
+verify-cancel-button = Cancel
+verify-contact-expected = Please share your own number with the "Share my phone number" button, or press "Cancel".
+verify-contact-not-yours = That is not your phone number. Please share only your own number with the "Share my phone number" button.
+verify-contact-forwarded = A forwarded contact is not accepted. Please share your own number with the "Share my phone number" button.
+verify-contact-not-iranian = That is not an Iranian mobile number. Please use the mobile number registered with the welfare office.
+verify-ask-national-code = Thank you. Now type the household head's 10-digit national code (any digits are fine).
+verify-failed = These details do not match a record. Please check the household head's national code and the registered phone number. You can try { $left } more times.
+verify-locked = After failed attempts, verification is closed for { $hours } hours and { $minutes } minutes. If something is wrong, please contact the welfare office.
+verify-linked = ✅ You are verified.
+verify-cancelled = Verification cancelled.
+
+status-title = 📋 Household status
+status-household = National code: ***{ $last3 } · Household: { $size } people · Decile: { $decile }
+status-no-voucher = No kalabarg information has been recorded for you yet.
+status-voucher = Kalabarg tranche { $tranche }: { $status }
+status-credit = Credit per person: { $per_person } · Household total: { $total }
+status-charged-on = Charged on: { $date }
+status-expires-on = Shop until: { $date } ({ $days } days left)
+status-expired-on = Shop until: { $date } (passed)
+voucher-status-charged = charged
+voucher-status-pending = waiting to be charged
+voucher-status-not_eligible = not eligible for this tranche
+voucher-status-expired = expired
+status-official = See the exact balance only through the official channels: { $channels }
+status-schedule = Your shopping days (national code ending in { $digit }): { $days }
+status-aid-title = Aid requests:
+status-aid-line = { $icon } { $category }: { $status }
+aid-status-review = under review
+aid-status-published = published
+aid-status-pledged = { $percent } pledged
+aid-status-funded = funded
+aid-status-delivered = delivered
+button-refresh = 🔄 Refresh
+button-history = 🗂 Earlier tranches
+button-forget = 🗑 Forget me
+history-title = Earlier kalabarg tranches:
+history-line = Tranche { $tranche }: { $total } · { $status } · { $date }
+history-empty = No earlier tranche is recorded.
+forget-ask = Remove the link between your account and your household's record? You will need to verify again to see your status.
+forget-yes = Yes, remove it
+forget-done = The link to your account has been removed.

@@ -1,0 +1,45 @@
+## Beneficiaries: verification and the status screen.
+
+verify-why = برای اینکه فقط خودتان وضعیت خانواده‌تان را ببینید، یک‌بار شمارهٔ تلفن و کد ملی سرپرست خانوار را بررسی می‌کنیم.
+verify-share-contact-button = 📱 ارسال شمارهٔ تلفن من
+verify-cancel-button = انصراف
+verify-contact-expected = لطفاً با دکمهٔ «ارسال شمارهٔ تلفن من» شمارهٔ خودتان را بفرستید، یا «انصراف» را بزنید.
+verify-contact-not-yours = این شمارهٔ تلفن شما نیست. لطفاً فقط با دکمهٔ «ارسال شمارهٔ تلفن من» شمارهٔ خودتان را بفرستید.
+verify-contact-forwarded = شمارهٔ بازارسال‌شده پذیرفته نمی‌شود. لطفاً با دکمهٔ «ارسال شمارهٔ تلفن من» شمارهٔ خودتان را بفرستید.
+verify-contact-not-iranian = این شماره یک تلفن همراه ایرانی نیست. لطفاً با شمارهٔ همراهی که در بهزیستی ثبت کرده‌اید وارد شوید.
+verify-ask-national-code = ممنون. حالا کد ملی ده‌رقمی سرپرست خانوار را بنویسید (با هر نوع رقمی).
+verify-failed = اطلاعات واردشده با پرونده‌ای مطابقت ندارد. لطفاً کد ملی سرپرست خانوار و شمارهٔ تلفن ثبت‌شده را بررسی کنید. { $left } بار دیگر می‌توانید تلاش کنید.
+verify-locked = به دلیل تلاش‌های ناموفق، بررسی هویت تا { $hours } ساعت و { $minutes } دقیقهٔ دیگر بسته است. اگر مشکلی هست، با دفتر بهزیستی تماس بگیرید.
+verify-linked = ✅ هویت شما تأیید شد.
+verify-cancelled = بررسی هویت لغو شد.
+
+status-title = 📋 وضعیت خانوار
+status-household = کد ملی: ***{ $last3 } · اعضای خانوار: { $size } نفر · دهک: { $decile }
+status-no-voucher = هنوز اطلاعاتی از کالابرگ شما ثبت نشده است.
+status-voucher = کالابرگ مرحلهٔ { $tranche }: { $status }
+status-credit = اعتبار هر نفر: { $per_person } · جمع خانوار: { $total }
+status-charged-on = تاریخ شارژ: { $date }
+status-expires-on = مهلت خرید: { $date } ({ $days } روز مانده)
+status-expired-on = مهلت خرید: { $date } (گذشته)
+voucher-status-charged = شارژ شده
+voucher-status-pending = در انتظار شارژ
+voucher-status-not_eligible = مشمول این مرحله نیست
+voucher-status-expired = منقضی شده
+status-official = موجودی دقیق را فقط از راه‌های رسمی ببینید: { $channels }
+status-schedule = نوبت خرید شما (رقم آخر کد ملی { $digit }): { $days }
+status-aid-title = درخواست‌های کمک:
+status-aid-line = { $icon } { $category }: { $status }
+aid-status-review = در حال بررسی
+aid-status-published = منتشر شده
+aid-status-pledged = { $percent } تعهد شده
+aid-status-funded = تأمین شد
+aid-status-delivered = تحویل شد
+button-refresh = 🔄 به‌روزرسانی
+button-history = 🗂 مراحل قبلی
+button-forget = 🗑 فراموشم کن
+history-title = مراحل قبلی کالابرگ:
+history-line = مرحلهٔ { $tranche }: { $total } · { $status } · { $date }
+history-empty = مرحلهٔ قبلی ثبت نشده است.
+forget-ask = پیوند حساب شما با پروندهٔ خانوار حذف شود؟ برای دیدن وضعیت باید دوباره هویت خود را تأیید کنید.
+forget-yes = بله، حذف شود
+forget-done = پیوند حساب شما حذف شد.

@@ -1,0 +1,154 @@
+"""A beneficiary proves who they are once, then sees their household's kalabarg."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.i18n import translator
+from bot.models import Beneficiary, Voucher, VoucherStatus
+from bot.text import national_code_check_digit
+
+fa, en = translator("fa"), translator("en")
+CODE = "001234567" + str(national_code_check_digit("001234567"))
+OTHER_CODE = "002345678" + str(national_code_check_digit("002345678"))
+PHONE = "+989121234567"
+PERSIAN_CODE = CODE.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+@pytest.fixture
+async def household(chat):
+    province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    city = province.cities[0]
+    homes = [
+        Beneficiary(CODE, "Maryam Ahmadi-Test", PHONE, province.id, city.id, 4, 2),
+        Beneficiary(OTHER_CODE, "Other Family-Test", "+989351112233", province.id, city.id, 3, 1),
+    ]
+    await chat.store.upsert_beneficiaries(homes, now=0)
+    await chat.store.upsert_vouchers(
+        [
+            Voucher(CODE, 1, 5_000_000, 20_000_000, VoucherStatus.EXPIRED,
+                    dt.date(2025, 9, 1), dt.date(2025, 10, 1)),
+            Voucher(CODE, 2, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
+                    dt.date(2025, 11, 20), dt.date(2031, 1, 1)),
+            Voucher(OTHER_CODE, 2, 5_000_000, 15_000_000, VoucherStatus.CHARGED,
+                    dt.date(2025, 11, 20), dt.date(2031, 1, 1)),  # amounts in rials
+        ],
+        now=0,
+    )  # fmt: skip
+
+
+async def beneficiary(chat, **kwargs):
+    person = chat.user(**kwargs)
+    await person.send("/start")
+    await person.click(fa("role-beneficiary-button"))
+    return person
+
+
+async def test_the_right_person_verifies_and_sees_the_tranche_in_jalali(chat, household):
+    maryam = await beneficiary(chat)
+    assert maryam.last_reply.text == fa("verify-why")
+    await maryam.click(fa("verify-share-contact-button"))  # shares her own contact
+    assert maryam.last_reply.text == fa("verify-ask-national-code")
+    await maryam.send(PERSIAN_CODE)
+    status = maryam.last_reply.text
+    assert fa("status-household", last3=CODE[-3:], size=4, decile=2) in status
+    assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in status
+    assert fa("status-credit", per_person="۵۰۰٬۰۰۰ تومان", total="۲٬۰۰۰٬۰۰۰ تومان") in status
+    assert "\u200f" not in CODE
+    assert CODE not in status
+    assert "Maryam" not in status
+    assert await chat.store.beneficiary_link("telegram", maryam.id) == CODE
+    assert await chat.store.flow_data("telegram", maryam.id) is None  # the phone is not kept
+    await maryam.click(fa("button-history"))
+    assert fa("history-title") in maryam.last_reply.text
+
+
+async def test_once_linked_my_status_goes_straight_to_the_status(chat, household) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    await maryam.send("/start")
+    await maryam.click(fa("role-beneficiary-button"))
+    assert maryam.last_reply.text.startswith(fa("status-title"))
+
+
+async def test_someone_elses_contact_is_refused_with_the_reason(chat, household) -> None:
+    sara = await beneficiary(chat)
+    await sara.share_contact(PHONE, user_id=99)
+    assert sara.last_reply.text == fa("verify-contact-not-yours")
+    await sara.share_contact(PHONE, forwarded=True)
+    assert sara.last_reply.text == fa("verify-contact-forwarded")
+
+
+async def test_text_where_a_contact_was_expected_explains_the_button(chat, household) -> None:
+    sara = await beneficiary(chat)
+    await sara.send("09121234567")
+    assert sara.last_reply.text == fa("verify-contact-expected")
+    await sara.send_sticker()
+    assert sara.last_reply.text == fa("verify-contact-expected")
+    await sara.click(fa("verify-cancel-button"))
+    assert fa("verify-cancelled") in [m.text for m in sara.replies]
+
+
+WRONG_CHECK_DIGIT = CODE[:-1] + str((int(CODE[-1]) + 1) % 10)
+
+
+@pytest.mark.parametrize(
+    "typed", ["123456780", "12345678901", "abcdefghij", "۱۲۳", WRONG_CHECK_DIGIT]
+)
+async def test_malformed_codes_are_explained_and_not_counted(chat, household, typed) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(typed)
+    assert maryam.last_reply.text != fa("error-generic")
+    assert await chat.store.verification_failures("telegram", maryam.id, since=0) == []
+
+
+async def test_the_same_answer_whether_or_not_the_code_exists(chat, household) -> None:
+    stranger = await beneficiary(chat)
+    await stranger.click(fa("verify-share-contact-button"))  # +989121234567, not theirs on file
+    await stranger.send(OTHER_CODE)  # exists, other phone
+    exists = stranger.last_reply.text
+    unknown = "003456789" + str(national_code_check_digit("003456789"))
+    await stranger.send(unknown)  # does not exist
+    assert stranger.last_reply.text.split(".")[0] == exists.split(".")[0]
+    assert "Other Family" not in json.dumps([c.params for c in chat.emulator.calls])
+
+
+async def test_five_failures_lock_for_a_day_and_the_lock_ends(chat, household, clock) -> None:
+    other = await beneficiary(chat)
+    await other.click(fa("verify-share-contact-button"))
+    for _ in range(5):
+        await other.send(OTHER_CODE)  # the code exists, but this is not its phone
+    assert fa("verify-locked", hours=24, minutes=0) in [m.text for m in other.replies]
+    await other.send("/start")
+    await other.click(fa("role-beneficiary-button"))
+    assert fa("verify-share-contact-button") not in str(other.last_reply.buttons)
+    clock.advance(24 * 3600 + 1)
+    await other.send("/start")
+    await other.click(fa("role-beneficiary-button"))
+    assert other.last_reply.text == fa("verify-why")
+
+
+async def test_forget_removes_the_link_after_a_confirmation(chat, household) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    await maryam.click(fa("button-forget"))
+    assert maryam.last_reply.text == fa("forget-ask")
+    await maryam.click(fa("forget-yes"))
+    assert await chat.store.beneficiary_link("telegram", maryam.id) is None
+
+
+@pytest.mark.parametrize("data", [f"b:status:{OTHER_CODE}", f"b:history:{OTHER_CODE}", "b:x"])
+async def test_forged_buttons_never_show_another_household(chat, household, data) -> None:
+    sara = await beneficiary(chat)
+    await sara.click_data(data)
+    assert sara.last_answer == fa("button-expired")
+    await sara.click_data("b:history")  # a real button, but she is not linked
+    sent = json.dumps([c.params for c in chat.emulator.calls], ensure_ascii=False)
+    assert "۱٬۵۰۰٬۰۰۰" not in sent  # the other household's total
+    assert OTHER_CODE[-3:] not in sent.replace(str(sara.id), "")
