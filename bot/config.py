@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     payment_portal_url: str = ""
     item_dropoff_address: str = ""
     # Beneficiaries: where the authoritative kalabarg balance is (shown, never replaced).
-    kalabarg_official_channels: str = "@kalabarg_bot (Bale), 021-89322"
+    # Empty: a general pointer to the official channels (we invent no address or number).
+    kalabarg_official_channels: str = ""
 
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod

@@ -23,10 +23,12 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import HamdeliApplication
+from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
 from bot.logs import configure_logging
 from bot.models import Persona
+from bot.storage import Store
 
 DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003
 FIRST_NEW_ID = 5_100_000
@@ -35,6 +37,8 @@ BANNER = """\
 Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
 Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
 /sticker /photo /voice send media; /forge DATA presses a made-up button; Ctrl-D exits.
+The beneficiary persona's household: national code 0041234561 (its phone is the one the
+"share my phone number" button sends).
 """
 
 
@@ -44,17 +48,35 @@ async def seed_demo(application: HamdeliApplication, language: str) -> None:
     some urgent, and one town small enough to show k-anonymity (Varamin, shown only as
     "other cities of Tehran")."""
     store, now = application.services.store, int(application.services.clock())
-    text = resources.files("bot").joinpath("data", "demo_needs.csv").read_text("utf-8")
+    text = _demo_file("demo_needs.csv")
     today = dt.datetime.fromtimestamp(now, application.services.settings.tz).date()
     parsed = parse_needs_csv(text, await store.provinces(), today)
     if parsed.problems:
         raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
     await store.upsert_needs([draft for _, draft in parsed.drafts], now)
+    await _seed_household(store, now)
     for user_id, persona in ((DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)):
         account = await store.seen_account(
             application.services.platform, user_id, user_id, language, now
         )
         await store.set_persona(account, persona)
+
+
+async def _seed_household(store: Store, now: int) -> None:
+    """A household the beneficiary persona can verify: its phone is the one the demo's
+    contact button shares, its national code is printed in the banner."""
+    provinces = await store.provinces()
+    households = parse_beneficiaries_csv(_demo_file("demo_households.csv"), provinces)
+    rows = parse_vouchers_csv(_demo_file("demo_vouchers.csv"))
+    await store.upsert_beneficiaries([b for _, b in households.beneficiaries], now)
+    vouchers = rows.with_households(await store.household_sizes(rows.national_codes()))
+    if households.problems or vouchers.problems:
+        raise RuntimeError("demo households are invalid")
+    await store.upsert_vouchers([v for _, v in vouchers.vouchers], now)
+
+
+def _demo_file(name: str) -> str:
+    return resources.files("bot").joinpath("data", name).read_text("utf-8")
 
 
 class TerminalChat:

@@ -46,3 +46,10 @@ def test_demo_in_english_and_ctrl_d_exits_cleanly(tmp_path) -> None:
     assert result.returncode == 0
     assert en("welcome") in result.stdout
     assert not list(tmp_path.iterdir())  # the demo leaves nothing in the working directory
+
+
+def test_demo_beneficiary_verifies_and_sees_the_kalabarg(tmp_path) -> None:
+    result = run_demo(["/as beneficiary", "2", "1", "۰۰۴۱۲۳۴۵۶۱"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert fa("verify-linked") in result.stdout
+    assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in result.stdout

@@ -66,7 +66,10 @@ def status_screen(
         lines.append(t("status-no-voucher"))
     else:
         lines += _voucher_lines(t, current, today)
-    lines.append(t("status-official", channels=official_channels))
+    if official_channels:
+        lines.append(t("status-official", channels=official_channels))
+    else:
+        lines.append(t("status-official-generic"))
     return Screen(
         "\n".join(lines),
         keyboard(
