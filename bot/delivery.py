@@ -20,7 +20,7 @@ from telegram.ext import Application
 from bot.context import HamdeliContext
 from bot.i18n import translator
 from bot.models import OutboxItem, OutboxStatus
-from bot.views.donor import notice_text
+from bot.views.notices import render_notice
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def deliver_outbox(context: HamdeliContext) -> int:
 
 async def _send(context: HamdeliContext, item: OutboxItem) -> tuple[OutboxStatus, int | None]:
     """One send and what became of it: (status, when to retry or None)."""
-    text = notice_text(translator(item.language), item.message_id, item.args, context.now())
+    text = render_notice(translator(item.language), item.message_id, item.args, context.now())
     try:
         await context.bot.send_message(item.chat_id, text)
     except Forbidden:

@@ -888,7 +888,46 @@ class Store:
             f"SELECT {self._VOUCHER_COLUMNS} FROM vouchers "
             "WHERE national_code IN (SELECT value FROM json_each(?))"
         )
-        return await self._upsert_changed(values, 2, select, self._UPSERT_VOUCHER, now, batch_rows)
+
+        async def tell_linked_households(db: aiosqlite.Connection, written: list) -> None:
+            await self._queue_voucher_notices(db, written, now)
+
+        return await self._upsert_changed(
+            values, 2, select, self._UPSERT_VOUCHER, now, batch_rows, tell_linked_households
+        )
+
+    async def _queue_voucher_notices(
+        self, db: aiosqlite.Connection, written: list[tuple[Any, ...]], now: int
+    ) -> None:
+        """A new or changed tranche: one message to each person linked to that household.
+
+        Queued by the import itself (another process); the running bot delivers it. Only
+        rows that changed get here, and the dedupe key names the values, so importing the
+        same file again sends nothing.
+        """
+        codes = list({row[0] for row in written})
+        links = await db.execute_fetchall(
+            "SELECT national_code, platform, user_id FROM beneficiary_links "
+            "WHERE national_code IN (SELECT value FROM json_each(?))",
+            (json.dumps(codes),),
+        )
+        linked: dict[str, list[tuple[str, int]]] = {}
+        for code, platform, user_id in links:
+            linked.setdefault(code, []).append((platform, user_id))
+        notices = [
+            (platform, user_id, "voucher-notice",
+             json.dumps({"tranche": tranche, "per_person": per_person, "total": total,
+                         "status": status, "expires_on": expires_on}),
+             now, now, f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}")
+            for code, tranche, per_person, total, status, _charged, expires_on in written
+            for platform, user_id in linked.get(code, [])
+        ]  # fmt: skip
+        if notices:
+            await db.executemany(
+                "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+                "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                notices,
+            )
 
     async def _upsert_changed(
         self,
@@ -898,11 +937,14 @@ class Store:
         upsert: str,
         now: int,
         batch_rows: int,
+        after_write: Callable[[aiosqlite.Connection, list[tuple[Any, ...]]], Awaitable[None]]
+        | None = None,
     ) -> tuple[int, int]:
         """Write the rows (key columns first) that are new or differ from the stored ones.
 
         `select` takes a JSON list of the batch's first key column and returns stored rows
-        in the same column order as `values`.
+        in the same column order as `values`. `after_write` runs in the same transaction
+        with the rows written (for messages that must go out exactly when data changed).
         """
         added = updated = 0
         for start in range(0, len(values), batch_rows):
@@ -918,6 +960,8 @@ class Store:
                 changed = [v for v in batch if stored.get(v[:key_width], v) != v]
                 if new or changed:
                     await db.executemany(upsert, [(*v, now, now) for v in new + changed])
+                    if after_write is not None:
+                        await after_write(db, new + changed)
             added, updated = added + len(new), updated + len(changed)
         return added, updated
 

@@ -7,8 +7,11 @@ import json
 
 import pytest
 
+from bot.context import HamdeliContext
+from bot.delivery import deliver_outbox
 from bot.i18n import translator
 from bot.models import Beneficiary, Voucher, VoucherStatus
+from bot.storage import Store
 from bot.text import national_code_check_digit
 
 fa, en = translator("fa"), translator("en")
@@ -152,3 +155,29 @@ async def test_forged_buttons_never_show_another_household(chat, household, data
     sent = json.dumps([c.params for c in chat.emulator.calls], ensure_ascii=False)
     assert "۱٬۵۰۰٬۰۰۰" not in sent  # the other household's total
     assert OTHER_CODE[-3:] not in sent.replace(str(sara.id), "")
+
+
+async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, household) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    context = HamdeliContext(chat.application)
+    tranche_3 = Voucher(CODE, 3, 6_000_000, 24_000_000, VoucherStatus.CHARGED,
+                        dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
+    async with Store(chat.store.path) as importer:  # the import runs in its own process
+        await importer.upsert_vouchers([tranche_3], now=5)
+        await importer.upsert_vouchers([tranche_3], now=6)  # the same file again
+    await deliver_outbox(context)
+    notice = fa("voucher-notice", tranche=3, status=fa("voucher-status-charged"),
+                per_person="۶۰۰٬۰۰۰ تومان", total="۲٬۴۰۰٬۰۰۰ تومان",
+                date=dt.date(2031, 2, 1))  # fmt: skip
+    assert [m.text for m in maryam.replies].count(notice) == 1
+    async with Store(chat.store.path) as importer:
+        changed = Voucher(CODE, 3, 7_000_000, 28_000_000, VoucherStatus.CHARGED,
+                          dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
+        await importer.upsert_vouchers([changed], now=7)
+    await deliver_outbox(context)
+    assert maryam.last_reply.text.startswith("🛒")
+    assert "۷۰۰٬۰۰۰" in maryam.last_reply.text
+    # Other households' people hear nothing.
+    assert await chat.store.outbox_statuses("telegram") == {"sent": 2}

@@ -36,3 +36,6 @@ history-empty = No earlier tranche is recorded.
 forget-ask = Remove the link between your account and your household's record? You will need to verify again to see your status.
 forget-yes = Yes, remove it
 forget-done = The link to your account has been removed.
+
+voucher-notice = 🛒 Kalabarg tranche { $tranche }: { $status }. Credit { $per_person } per person, { $total } for the household. Shop until { $date }.
+voucher-notice-undated = 🛒 Kalabarg tranche { $tranche }: { $status }. Credit { $per_person } per person, { $total } for the household.

@@ -36,3 +36,6 @@ history-empty = مرحلهٔ قبلی ثبت نشده است.
 forget-ask = پیوند حساب شما با پروندهٔ خانوار حذف شود؟ برای دیدن وضعیت باید دوباره هویت خود را تأیید کنید.
 forget-yes = بله، حذف شود
 forget-done = پیوند حساب شما حذف شد.
+
+voucher-notice = 🛒 کالابرگ مرحلهٔ { $tranche }: { $status }. اعتبار هر نفر { $per_person } و جمع خانوار { $total }. مهلت خرید تا { $date }.
+voucher-notice-undated = 🛒 کالابرگ مرحلهٔ { $tranche }: { $status }. اعتبار هر نفر { $per_person } و جمع خانوار { $total }.
