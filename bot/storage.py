@@ -999,6 +999,15 @@ class Store:
             for code, tranche, per_person, total, status, charged, expires in rows
         ]  # fmt: skip
 
+    async def needs_of_household(self, national_code: str) -> list[Need]:
+        """The aid requests linked to a household (for its own status screen only)."""
+        rows = await self._fetchall(
+            f"SELECT {_NEED_COLUMNS} FROM needs WHERE beneficiary_national_code = ? "
+            "AND status != 'closed' ORDER BY created_at DESC, id DESC LIMIT 10",
+            (national_code,),
+        )
+        return [_need_from_row(row) for row in rows]
+
     async def count_beneficiaries(self) -> int:
         return int((await self._fetchall("SELECT count(*) FROM beneficiaries"))[0][0])
 

@@ -10,7 +10,14 @@ import pytest
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.i18n import translator
-from bot.models import Beneficiary, Voucher, VoucherStatus
+from bot.models import (
+    Beneficiary,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    Voucher,
+    VoucherStatus,
+)
 from bot.storage import Store
 from bot.text import national_code_check_digit
 
@@ -181,3 +188,27 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
     assert "۷۰۰٬۰۰۰" in maryam.last_reply.text
     # Other households' people hear nothing.
     assert await chat.store.outbox_statuses("telegram") == {"sent": 2}
+
+
+async def test_the_status_shows_the_households_aid_requests_without_donors(chat, household):
+    province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=10_000_000,
+                   description_fa="دارو", external_id="aid-1", beneficiary_national_code=CODE)],
+        now=0,
+    )  # fmt: skip
+    need = (await chat.store.needs_of_household(CODE))[0]
+    await chat.store.seen_account("telegram", 1, 1, "fa", 0)  # a donor
+    await chat.store.reserve_pledge(
+        need_id=need.id, platform="telegram", donor_id=1, amount=3_000_000, token="t" * 12,
+        reference="P-ABCDEF", now=0, expires_at=10**10,
+    )  # fmt: skip
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    line = fa("status-aid-line", icon=fa("category-icon-medical"),
+              category=fa("category-medical"),
+              status=fa("aid-status-pledged", percent="۳۰٪"))  # fmt: skip
+    assert line in maryam.last_reply.text
+    assert "P-ABCDEF" not in maryam.last_reply.text

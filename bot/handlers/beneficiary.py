@@ -148,6 +148,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> None:
         await reply(update, views.verify_intro(context.t))
         return
     vouchers = await context.store.vouchers_of(household.national_code)
+    needs = await context.store.needs_of_household(household.national_code)
     await show(
         update,
         views.status_screen(
@@ -156,6 +157,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> None:
             vouchers,
             _today(context),
             context.settings.kalabarg_official_channels,
+            needs,
         ),
     )
 

@@ -6,14 +6,15 @@ Only the household's own record is ever passed in; the national code is shown ma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import callbacks
 from bot.i18n import Translator
-from bot.models import Beneficiary, Voucher, VoucherStatus
-from bot.text import days_until, format_toman
+from bot.models import Beneficiary, Need, NeedStatus, Voucher, VoucherStatus
+from bot.text import days_until, format_percent, format_toman
 from bot.views.screen import Screen, button, keyboard
 
 
@@ -50,6 +51,7 @@ def status_screen(
     vouchers: list[Voucher],
     today: dt.date,
     official_channels: str,
+    needs: Sequence[Need] = (),
 ) -> Screen:
     """The household's kalabarg as recorded: tranche, credit, dates; never a balance."""
     lines = [
@@ -66,6 +68,9 @@ def status_screen(
         lines.append(t("status-no-voucher"))
     else:
         lines += _voucher_lines(t, current, today)
+    if needs:
+        lines.append(t("status-aid-title"))
+        lines += [_aid_line(t, need) for need in needs]
     if official_channels:
         lines.append(t("status-official", channels=official_channels))
     else:
@@ -105,6 +110,24 @@ def _voucher_lines(t: Translator, voucher: Voucher, today: dt.date) -> list[str]
         else:
             lines.append(t("status-expired-on", date=voucher.expires_on))
     return lines
+
+
+def _aid_line(t: Translator, need: Need) -> str:
+    """A request's progress as the family needs it: never who pledged."""
+    if need.status is NeedStatus.DRAFT:
+        progress = t("aid-status-review")
+    elif need.status is NeedStatus.DELIVERED:
+        progress = t("aid-status-delivered")
+    elif need.status is NeedStatus.FUNDED:
+        progress = t("aid-status-funded")
+    elif need.paid + need.reserved > 0:
+        percent = min(100, (need.paid + need.reserved) * 100 // need.target)
+        progress = t("aid-status-pledged", percent=format_percent(percent, t.language))
+    else:
+        progress = t("aid-status-published")
+    category = need.category.value
+    return t("status-aid-line", icon=t(f"category-icon-{category}"),
+             category=t(f"category-{category}"), status=progress)  # fmt: skip
 
 
 def history_screen(t: Translator, vouchers: list[Voucher]) -> Screen:
