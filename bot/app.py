@@ -67,6 +67,7 @@ def build_application(
     audiences = [*donor.handlers(), *beneficiary.handlers()]
     routes = {**donor.routes(), **beneficiary.routes()}
     common.register(application, audiences if flows is None else flows, routes)
+    application.add_handler(beneficiary.emergency_watch(), group=1)
     return application  # type: ignore[return-value]
 
 

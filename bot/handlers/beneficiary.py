@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import HamdeliContext
-from bot.domain import accounts, verification
+from bot.domain import accounts, safety, verification
 from bot.domain.verification import SharedContact, VerificationRefused
 from bot.handlers.common import (
     Route,
@@ -189,6 +189,34 @@ async def forget_do(update: Update, context: HamdeliContext) -> None:
     )
 
 
+# -- is this SMS real? ---------------------------------------------------------------------
+
+PASTED_SMS = "pasted_sms"
+
+
+async def ask_for_sms(update: Update, context: HamdeliContext) -> str:
+    await answer_button(update)
+    await reply(update, Screen(context.t("sms-ask")))
+    return PASTED_SMS
+
+
+async def check_sms(update: Update, context: HamdeliContext) -> int:
+    signs = safety.phishing_signs(update.effective_message.text or "")
+    await reply(update, views.sms_verdict(context.t, signs))
+    return END
+
+
+async def sms_text_expected(update: Update, context: HamdeliContext) -> str:
+    await reply(update, Screen(context.t("sms-text-expected")))
+    return PASTED_SMS
+
+
+async def offer_emergency_line(update: Update, context: HamdeliContext) -> None:
+    """Words of violence, abuse or self-harm: 123, in addition to the usual answer."""
+    if safety.calls_for_help(update.effective_message.text or ""):
+        await reply(update, Screen(context.t("emergency-123")))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """The verification flow: entered from "Check my status", /status or a status button."""
     entry = [
@@ -218,7 +246,30 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             allow_reentry=True,
         ),
         CommandHandler("forget", forget_ask),
+        flow(
+            entry_points=[
+                CallbackQueryHandler(ask_for_sms, pattern=f"^{callbacks.CHECK_SMS}$"),
+                CommandHandler("sms", ask_for_sms),
+            ],
+            states={
+                PASTED_SMS: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, check_sms),
+                    MessageHandler(~filters.COMMAND, sms_text_expected),
+                ]
+            },
+            fallbacks=[
+                CallbackQueryHandler(leave_flow_then_handle),
+                MessageHandler(filters.COMMAND, leave_flow_then_handle),
+            ],
+            name="sms_check",
+            allow_reentry=True,
+        ),
     ]
+
+
+def emergency_watch() -> BaseHandler:  # type: ignore[type-arg]
+    """Runs after everything else (its own group), on every text a person types."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND, offer_emergency_line)
 
 
 def routes() -> dict[str, Route]:

@@ -82,6 +82,7 @@ def status_screen(
                 button(t("button-refresh"), callbacks.STATUS),
                 button(t("button-history"), callbacks.HISTORY),
             ],
+            [button(t("button-check-sms"), callbacks.CHECK_SMS)],
             [button(t("button-forget"), callbacks.FORGET_ASK)],
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
         ),
@@ -155,3 +156,12 @@ def forget_ask(t: Translator) -> Screen:
             [button(t("button-back"), callbacks.STATUS)],
         ),
     )
+
+
+def sms_verdict(t: Translator, signs: list[str]) -> Screen:
+    """What a pasted SMS looks like, always with the rule that tells a real one."""
+    if signs:
+        lines = [t("sms-warning"), *(t(sign) for sign in signs), "", t("sms-rule")]
+    else:
+        lines = [t("sms-looks-fine"), t("sms-rule")]
+    return Screen("\n".join(lines), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))

@@ -41,6 +41,7 @@ def role_home(t: Translator, persona: Persona) -> Screen:
         t("beneficiary-home"),
         keyboard(
             [button(t("button-my-status"), callbacks.STATUS)],
+            [button(t("button-check-sms"), callbacks.CHECK_SMS)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
         ),

@@ -46,3 +46,17 @@ forget-done = The link to your account has been removed.
 
 voucher-notice = 🛒 Kalabarg tranche { $tranche }: { $status }. Credit { $per_person } per person, { $total } for the household. Shop until { $date }.
 voucher-notice-undated = 🛒 Kalabarg tranche { $tranche }: { $status }. Credit { $per_person } per person, { $total } for the household.
+
+## Is this SMS real?
+button-check-sms = 🔍 Is this SMS real?
+sms-ask = Paste the text of the SMS you received here (if you know the sender, write "From: …" on the first line).
+sms-rule = Official kalabarg SMS come only from the sender v.refah; they never contain links and never ask for a password or card details.
+sms-looks-fine = We found no sign of fraud in this text.
+sms-warning = ⚠️ Be careful! This SMS shows signs of fraud:
+sms-sign-link = • It has a link; official kalabarg SMS have none.
+sms-sign-credentials = • It asks for a password, a code or card details; never give these to anyone.
+sms-sign-sender = • The sender is not v.refah.
+sms-text-expected = Please send the SMS as text.
+
+## Social emergency
+emergency-123 = 🆘 If you or someone else is in danger, call the social emergency line 123 now (free, day and night). We are with you.
