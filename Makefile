@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/browse_query.py
 	$(BIN)/python bench/pledges.py
 	$(BIN)/python bench/import_beneficiaries.py
+	$(BIN)/python bench/status_lookup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
