@@ -6,12 +6,13 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator, serve_http
+from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
 
 # Settings a developer may have exported that must not leak into a test's process.
 PRIVATE_SETTINGS = {"BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL"}
@@ -65,3 +66,44 @@ async def bot_over_http(cwd: Path, token: str, **env: str) -> AsyncIterator[Runn
         running.log.append(stderr.decode())
         server.close()
         await server.wait_closed()
+
+
+class Person:
+    """Someone clicking and typing through the emulator while the bot runs elsewhere."""
+
+    def __init__(self, emulator: BotApiEmulator, user_id: int, name: str = "Donya") -> None:
+        self.emulator = emulator
+        self.info = EmulatedUserInfo(id=user_id, first_name=name, language_code="fa")
+
+    async def _wait_for_change(self, push) -> str:
+        mark = self.emulator.change_mark()
+        push()
+        return await self.wait_for_message(mark)
+
+    async def wait_for_message(self, mark: int, seconds: float = 20) -> str:
+        """The text of the latest message the bot sent or edited in this chat after `mark`."""
+        deadline = time.monotonic() + seconds
+        while not self.emulator.changed_since(self.info.id, mark):
+            assert time.monotonic() < deadline, "the bot did not answer"
+            await asyncio.sleep(0.02)
+        return self.emulator.changed_since(self.info.id, mark)[-1].text
+
+    async def send(self, text: str) -> str:
+        update = self.emulator.make_message_update(self.info, text)
+        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+
+    async def share_contact(self, phone: str, user_id: int | None) -> str:
+        contact = {"phone_number": phone, "first_name": self.info.first_name}
+        if user_id is not None:
+            contact["user_id"] = user_id
+        update = self.emulator.make_message_update(self.info, contact=contact)
+        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+
+    async def click(self, label: str) -> str:
+        message = next(
+            m
+            for m in reversed(self.emulator.messages_in(self.info.id))
+            if any(label in row for row in m.buttons)
+        )
+        update = self.emulator.make_callback_update(self.info, message, message.button_data(label))
+        return await self._wait_for_change(lambda: self.emulator.push_update(update))

@@ -7,13 +7,11 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
 
 from bot.domain.need_import import COLUMNS
-from bot.emulator import BotApiEmulator, EmulatedUserInfo
 from bot.i18n import translator
 from bot.text import national_code_check_digit
-from tests.commands import bot_over_http, clean_env
+from tests.commands import Person, bot_over_http, clean_env
 
 fa = translator("fa")
 TOKEN = "123456:donor-over-http-token-abcdefghijkl"
@@ -26,36 +24,6 @@ h2,تهران,تهران,medical,داروی ماهانه,Medicine,4000000,,,,no,
 h3,تهران,تهران,housing,ودیعهٔ مسکن,Rent deposit,9000000,,,,no,
 """
 )
-
-
-class Person:
-    """A donor clicking and typing through the emulator while the bot runs elsewhere."""
-
-    def __init__(self, emulator: BotApiEmulator, user_id: int) -> None:
-        self.emulator = emulator
-        self.info = EmulatedUserInfo(id=user_id, first_name="Donya", language_code="fa")
-
-    async def _wait_for_change(self, push) -> str:
-        mark = self.emulator.change_mark()
-        push()
-        deadline = time.monotonic() + 20
-        while not self.emulator.changed_since(self.info.id, mark):
-            assert time.monotonic() < deadline, "the bot did not answer"
-            await asyncio.sleep(0.02)
-        return self.emulator.changed_since(self.info.id, mark)[-1].text
-
-    async def send(self, text: str) -> str:
-        update = self.emulator.make_message_update(self.info, text)
-        return await self._wait_for_change(lambda: self.emulator.push_update(update))
-
-    async def click(self, label: str) -> str:
-        message = next(
-            m
-            for m in reversed(self.emulator.messages_in(self.info.id))
-            if any(label in row for row in m.buttons)
-        )
-        update = self.emulator.make_callback_update(self.info, message, message.button_data(label))
-        return await self._wait_for_change(lambda: self.emulator.push_update(update))
 
 
 async def test_import_then_two_donors_over_http(tmp_path) -> None:
