@@ -75,6 +75,7 @@ async def on_start(application: HamdeliApplication) -> None:
     """After initialize, before polling: publish commands, start the clocks and the outbox."""
     await register_commands(application)
     donor.schedule_pledge_clock(application)
+    beneficiary.schedule_voucher_clock(application)
     await recover_outbox(application)
 
 

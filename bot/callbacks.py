@@ -27,6 +27,7 @@ HISTORY = "b:history"
 FORGET_ASK = "b:forget"
 FORGET_DO = "b:forget!"
 CHECK_SMS = "b:sms"
+REMINDERS = "b:remind"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -37,7 +38,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS})$"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",

@@ -38,6 +38,7 @@ FIXES: dict[str, str] = {
     "PLEDGE_MIN_TOMAN": "use a whole number of toman, e.g. 100000",
     "PLEDGE_PRESETS_TOMAN": "use toman amounts separated by commas, e.g. 500000,1000000",
     "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
+    "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
 }
 GENERIC_FIX = "see the configuration table in README.md"
 
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
     # Beneficiaries: where the authoritative kalabarg balance is (shown, never replaced).
     # Empty: a general pointer to the official channels (we invent no address or number).
     kalabarg_official_channels: str = ""
+    voucher_reminder_days: int = Field(default=7, ge=1, le=60)
 
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod

@@ -46,7 +46,8 @@ async def deliver_outbox(context: HamdeliContext) -> int:
 
 async def _send(context: HamdeliContext, item: OutboxItem) -> tuple[OutboxStatus, int | None]:
     """One send and what became of it: (status, when to retry or None)."""
-    text = render_notice(translator(item.language), item.message_id, item.args, context.now())
+    t = translator(item.language)
+    text = render_notice(t, item.message_id, item.args, context.now(), context.settings.tz)
     try:
         await context.bot.send_message(item.chat_id, text)
     except Forbidden:

@@ -106,6 +106,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "0005_outbox.sql"),
     Migration(6, "0006_beneficiaries.sql"),
     Migration(7, "0007_verification.sql"),
+    Migration(8, "0008_reminder_opt_out.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
@@ -918,7 +919,9 @@ class Store:
             (platform, user_id, "voucher-notice",
              json.dumps({"tranche": tranche, "per_person": per_person, "total": total,
                          "status": status, "expires_on": expires_on}),
-             now, now, f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}")
+             now, now,
+             f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
+             f"{platform}:{user_id}")
             for code, tranche, per_person, total, status, _charged, expires_on in written
             for platform, user_id in linked.get(code, [])
         ]  # fmt: skip
@@ -1053,6 +1056,40 @@ class Store:
     async def unlink_beneficiary(self, platform: str, user_id: int) -> None:
         await self._write(
             "DELETE FROM beneficiary_links WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+
+    async def queue_voucher_reminders(
+        self, platform: str, today: dt.date, days_ahead: int, now: int
+    ) -> int:
+        """Queue one reminder per linked person for charged tranches expiring within
+        `days_ahead` days, once (dedupe key), skipping people who turned reminders off."""
+        rows = await self._fetchall(
+            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+            "created_at, dedupe_key) "
+            "SELECT l.platform, l.user_id, 'voucher-reminder', json_object('tranche', "
+            "v.tranche, 'per_person', v.amount_per_person, 'total', v.total, 'status', "
+            "v.status, 'expires_on', v.expires_on), ?, ?, 'voucher-reminder:' || "
+            "v.national_code || ':' || v.tranche || ':' || l.platform || ':' || l.user_id "
+            "FROM vouchers v JOIN beneficiary_links l ON l.national_code = v.national_code "
+            "JOIN users u ON u.platform = l.platform AND u.user_id = l.user_id "
+            "WHERE l.platform = ? AND v.status = 'charged' AND v.expires_on > ? "
+            "AND v.expires_on <= ? AND u.reminders_off = 0 RETURNING id",
+            (now, now, platform, today.isoformat(),
+             (today + dt.timedelta(days=days_ahead)).isoformat()),
+        )  # fmt: skip
+        return len(rows)
+
+    async def reminders_off(self, platform: str, user_id: int) -> bool:
+        rows = await self._fetchall(
+            "SELECT reminders_off FROM users WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return bool(rows and rows[0][0])
+
+    async def set_reminders_off(self, platform: str, user_id: int, off: bool) -> None:
+        await self._write(
+            "UPDATE users SET reminders_off = ? WHERE platform = ? AND user_id = ?",
+            (int(off), platform, user_id),
         )
 
     # -- outbox ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
+from bot.handlers import beneficiary as beneficiary_handlers
 from bot.i18n import translator
 from bot.models import (
     Beneficiary,
@@ -212,3 +213,34 @@ async def test_the_status_shows_the_households_aid_requests_without_donors(chat,
               status=fa("aid-status-pledged", percent="۳۰٪"))  # fmt: skip
     assert line in maryam.last_reply.text
     assert "P-ABCDEF" not in maryam.last_reply.text
+
+
+async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household, clock) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    context = HamdeliContext(chat.application)
+    async with Store(chat.store.path) as importer:
+        soon = Voucher(CODE, 3, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
+                       dt.date(2025, 11, 1), dt.date(2025, 11, 28))  # fmt: skip
+        await importer.upsert_vouchers([soon], now=0)
+    await deliver_outbox(context)  # the news of the new tranche
+    clock.now = dt.datetime(2025, 11, 22, 12, tzinfo=dt.UTC).timestamp()  # 6 days before
+    await beneficiary_handlers.voucher_clock(context)
+    await beneficiary_handlers.voucher_clock(context)  # still once
+    await deliver_outbox(context)
+    reminders = [m.text for m in maryam.replies if m.text.startswith("⏰")]
+    assert len(reminders) == 1
+    assert "۶ روز" in reminders[0]
+
+    await maryam.click(fa("button-refresh"))
+    await maryam.click(fa("button-reminders-off"))
+    assert maryam.last_answer == fa("reminders-now-off")
+    async with Store(chat.store.path) as importer:
+        later = Voucher(CODE, 4, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
+                        dt.date(2025, 11, 1), dt.date(2025, 11, 25))  # fmt: skip
+        await importer.upsert_vouchers([later], now=0)
+    await beneficiary_handlers.voucher_clock(context)
+    await deliver_outbox(context)
+    assert len([m for m in maryam.replies if m.text.startswith("⏰")]) == 1
+    assert maryam.last_reply.text.startswith("🛒")  # the news still came

@@ -12,6 +12,7 @@ import datetime as dt
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -149,6 +150,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> None:
         return
     vouchers = await context.store.vouchers_of(household.national_code)
     needs = await context.store.needs_of_household(household.national_code)
+    reminders_off = await context.store.reminders_off(context.services.platform, context.me.user_id)
     await show(
         update,
         views.status_screen(
@@ -158,6 +160,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> None:
             _today(context),
             context.settings.kalabarg_official_channels,
             needs,
+            reminders_off=reminders_off,
         ),
     )
 
@@ -267,6 +270,30 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
+VOUCHER_CLOCK_SECONDS = 3600
+
+
+async def voucher_clock(context: HamdeliContext) -> None:
+    """Hourly (and at start): queue expiry reminders that came due; the outbox sends them."""
+    await context.store.queue_voucher_reminders(
+        context.services.platform, _today(context), context.settings.voucher_reminder_days,
+        context.now(),
+    )  # fmt: skip
+
+
+def schedule_voucher_clock(application: Application) -> None:  # type: ignore[type-arg]
+    application.job_queue.run_repeating(voucher_clock, interval=VOUCHER_CLOCK_SECONDS, first=1)
+
+
+async def toggle_reminders(update: Update, context: HamdeliContext) -> None:
+    """Expiry reminders on or off; news of changed tranches always comes."""
+    platform, user_id = context.services.platform, context.me.user_id
+    off = not await context.store.reminders_off(platform, user_id)
+    await context.store.set_reminders_off(platform, user_id, off)
+    await answer_button(update, context.t("reminders-now-off" if off else "reminders-now-on"))
+    await _show_status(update, context)
+
+
 def emergency_watch() -> BaseHandler:  # type: ignore[type-arg]
     """Runs after everything else (its own group), on every text a person types."""
     return MessageHandler(filters.TEXT & ~filters.COMMAND, offer_emergency_line)
@@ -277,4 +304,5 @@ def routes() -> dict[str, Route]:
         callbacks.HISTORY: history,
         callbacks.FORGET_ASK: forget_ask,
         callbacks.FORGET_DO: forget_do,
+        callbacks.REMINDERS: toggle_reminders,
     }

@@ -52,6 +52,8 @@ def status_screen(
     today: dt.date,
     official_channels: str,
     needs: Sequence[Need] = (),
+    *,
+    reminders_off: bool = False,
 ) -> Screen:
     """The household's kalabarg as recorded: tranche, credit, dates; never a balance."""
     lines = [
@@ -81,6 +83,12 @@ def status_screen(
             [
                 button(t("button-refresh"), callbacks.STATUS),
                 button(t("button-history"), callbacks.HISTORY),
+            ],
+            [
+                button(
+                    t("button-reminders-on" if reminders_off else "button-reminders-off"),
+                    callbacks.REMINDERS,
+                )
             ],
             [button(t("button-check-sms"), callbacks.CHECK_SMS)],
             [button(t("button-forget"), callbacks.FORGET_ASK)],

@@ -10,14 +10,16 @@ from bot.text import format_toman
 from bot.views.donor import notice_text as pledge_notice_text
 
 
-def render_notice(t: Translator, message_id: str, args: dict[str, object], now: int) -> str:
+def render_notice(
+    t: Translator, message_id: str, args: dict[str, object], now: int, tz: dt.tzinfo
+) -> str:
     """The text of a queued message: kalabarg news, or news about a donor's pledge."""
-    if message_id == "voucher-notice":
-        return _voucher_notice(t, args)
+    if message_id in ("voucher-notice", "voucher-reminder"):
+        return _voucher_notice(t, message_id, args, dt.datetime.fromtimestamp(now, tz).date())
     return pledge_notice_text(t, message_id, args, now)
 
 
-def _voucher_notice(t: Translator, args: dict[str, object]) -> str:
+def _voucher_notice(t: Translator, message_id: str, args: dict[str, object], today: dt.date) -> str:
     def toman(key: str) -> str:
         return t("amount-toman", amount=format_toman(int(args[key]), t.language))  # type: ignore[call-overload]
 
@@ -28,6 +30,9 @@ def _voucher_notice(t: Translator, args: dict[str, object]) -> str:
         "total": toman("total"),
     }
     expires = args.get("expires_on")
-    if expires:
-        return t("voucher-notice", date=dt.date.fromisoformat(str(expires)), **fields)
-    return t("voucher-notice-undated", **fields)
+    if not expires:
+        return t("voucher-notice-undated", **fields)
+    date = dt.date.fromisoformat(str(expires))
+    if message_id == "voucher-reminder":
+        return t("voucher-reminder", date=date, days=max(0, (date - today).days), **fields)
+    return t("voucher-notice", date=date, **fields)

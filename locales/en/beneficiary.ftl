@@ -60,3 +60,9 @@ sms-text-expected = Please send the SMS as text.
 
 ## Social emergency
 emergency-123 = 🆘 If you or someone else is in danger, call the social emergency line 123 now (free, day and night). We are with you.
+
+voucher-reminder = ⏰ Reminder: kalabarg tranche { $tranche } ({ $total } for the household) can be used until { $date }; { $days } days left.
+button-reminders-off = 🔕 Turn reminders off
+button-reminders-on = 🔔 Turn reminders on
+reminders-now-off = Kalabarg expiry reminders are off. News of changed tranches still comes.
+reminders-now-on = Kalabarg expiry reminders are on.
