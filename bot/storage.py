@@ -515,6 +515,7 @@ class Store:
                     await db.executemany(
                         _UPSERT_NEED, [_need_params(d, new_need_code(), now) for d in batch]
                     )
+                    await self._queue_published_news(db, now)
                     return len(batch) - len(known), len(known)
             except sqlite3.IntegrityError as exc:
                 if "needs.code" not in str(exc) or attempt == CODE_ATTEMPTS - 1:
@@ -751,7 +752,10 @@ class Store:
             )
             if notice:
                 await self._queue_pledge_notices(db, [pledge], notice, now)
-            return pledge, _need_from_row(next(iter(needs)))
+            need = _need_from_row(next(iter(needs)))
+            if need.status is NeedStatus.FUNDED:
+                await self._queue_household_news(db, [need.id], "aid-news-funded", now)
+            return pledge, need
 
     async def mark_need_delivered(
         self, need_id: int, now: int, notice: str | None = None
@@ -771,6 +775,7 @@ class Store:
             delivered = [_pledge_from_row(row) for row in rows]
             if notice:
                 await self._queue_pledge_notices(db, delivered, notice, now)
+            await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
             return delivered
 
     async def pledge_by_token(self, token: str) -> Pledge | None:
@@ -1125,6 +1130,33 @@ class Store:
                 for p in pledges
             ],
         )  # fmt: skip
+
+    async def _queue_household_news(
+        self, db: aiosqlite.Connection, need_ids: Sequence[int], message_id: str, now: int
+    ) -> None:
+        """Tell the household a need is about (everyone linked to it) how it stands, once."""
+        await db.execute(
+            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+            "created_at, dedupe_key) "
+            "SELECT l.platform, l.user_id, ?, json_object('category', n.category), ?, ?, "
+            "? || ':' || n.id || ':' || l.platform || ':' || l.user_id "
+            "FROM needs n JOIN beneficiary_links l "
+            "ON l.national_code = n.beneficiary_national_code "
+            "WHERE n.id IN (SELECT value FROM json_each(?))",
+            (message_id, now, now, message_id, json.dumps(list(need_ids))),
+        )
+
+    async def _queue_published_news(self, db: aiosqlite.Connection, now: int) -> None:
+        """Needs just added (created in this transaction) for a linked household: published."""
+        rows = await db.execute_fetchall(
+            "SELECT id FROM needs WHERE created_at = ? AND status = 'open' "
+            "AND beneficiary_national_code IS NOT NULL",
+            (now,),
+        )
+        if rows:
+            await self._queue_household_news(
+                db, [row[0] for row in rows], "aid-news-published", now
+            )
 
     async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
         """Mark due messages 'sending' (committed before any is sent) and return them with

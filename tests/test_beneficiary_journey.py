@@ -9,6 +9,7 @@ import pytest
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
+from bot.domain import pledges
 from bot.handlers import beneficiary as beneficiary_handlers
 from bot.i18n import translator
 from bot.models import (
@@ -244,3 +245,38 @@ async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household,
     await deliver_outbox(context)
     assert len([m for m in maryam.replies if m.text.startswith("⏰")]) == 1
     assert maryam.last_reply.text.startswith("🛒")  # the news still came
+
+
+async def test_the_household_hears_when_its_need_is_published_funded_and_delivered(
+    chat, household
+) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    context = HamdeliContext(chat.application)
+    province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    async with Store(chat.store.path) as importer:
+        await importer.upsert_needs(
+            [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                       category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=1_000_000,
+                       description_fa="دارو", external_id="news-1",
+                       beneficiary_national_code=CODE)],
+            now=100,
+        )  # fmt: skip
+    await deliver_outbox(context)
+    medical = fa("category-medical")
+    assert maryam.last_reply.text == fa("aid-news-published", category=medical)
+
+    need = (await chat.store.needs_of_household(CODE))[0]
+    await chat.store.seen_account("telegram", 1, 1, "fa", 0)
+    pledge, _ = await chat.store.reserve_pledge(
+        need_id=need.id, platform="telegram", donor_id=1, amount=1_000_000, token="u" * 12,
+        reference="P-ABCDEF", now=0, expires_at=10**10,
+    )  # fmt: skip
+    await pledges.confirm_payment(chat.store, reference=pledge.reference, bank_reference="1",
+                                  now=200)  # fmt: skip
+    await pledges.mark_delivered(chat.store, need_code=need.code, now=300)
+    await deliver_outbox(context)
+    texts = [m.text for m in maryam.replies]
+    assert fa("aid-news-funded", category=medical) in texts
+    assert texts[-1] == fa("aid-news-delivered", category=medical)

@@ -16,6 +16,9 @@ def render_notice(
     """The text of a queued message: kalabarg news, or news about a donor's pledge."""
     if message_id in ("voucher-notice", "voucher-reminder"):
         return _voucher_notice(t, message_id, args, dt.datetime.fromtimestamp(now, tz).date())
+    if message_id.startswith("aid-news-"):
+        category = str(args["category"])
+        return t(message_id, category=t(f"category-{category}"))
     return pledge_notice_text(t, message_id, args, now)
 
 

@@ -66,3 +66,7 @@ button-reminders-off = 🔕 Turn reminders off
 button-reminders-on = 🔔 Turn reminders on
 reminders-now-off = Kalabarg expiry reminders are off. News of changed tranches still comes.
 reminders-now-on = Kalabarg expiry reminders are on.
+
+aid-news-published = 📢 Your aid request ({ $category }) is published and donors can see it; your name is never shown to anyone.
+aid-news-funded = 💚 Your aid request ({ $category }) is fully funded. Welfare staff will arrange the delivery with you.
+aid-news-delivered = 🎉 The help for your request ({ $category }) has been delivered.
