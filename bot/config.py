@@ -39,6 +39,7 @@ FIXES: dict[str, str] = {
     "PLEDGE_PRESETS_TOMAN": "use toman amounts separated by commas, e.g. 500000,1000000",
     "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
+    "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
 }
 GENERIC_FIX = "see the configuration table in README.md"
 
@@ -81,6 +82,8 @@ class Settings(BaseSettings):
     # Empty: a general pointer to the official channels (we invent no address or number).
     kalabarg_official_channels: str = ""
     voucher_reminder_days: int = Field(default=7, ge=1, le=60)
+    # Which days each last digit of the national code may shop: "01=Sat;23=Sun;…".
+    kalabarg_shopping_schedule: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod
@@ -97,6 +100,20 @@ class Settings(BaseSettings):
             except json.JSONDecodeError as exc:
                 raise ValueError("not a JSON list of numbers") from exc
         return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("kalabarg_shopping_schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: object) -> object:
+        """`01=Saturday;23=Sunday`: the digits a group's national codes end with, and days."""
+        if not isinstance(value, str):
+            return value
+        schedule: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in value.split(";"))):
+            digits, _, days = part.partition("=")
+            if not digits.strip().isdigit() or not days.strip():
+                raise ValueError(f"cannot read {part!r}")
+            schedule.update({digit: days.strip() for digit in digits.strip()})
+        return schedule
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -280,3 +280,11 @@ async def test_the_household_hears_when_its_need_is_published_funded_and_deliver
     texts = [m.text for m in maryam.replies]
     assert fa("aid-news-funded", category=medical) in texts
     assert texts[-1] == fa("aid-news-delivered", category=medical)
+
+
+async def test_the_status_shows_the_shopping_days_of_the_households_digit(start_app, household):
+    chat = await start_app(kalabarg_shopping_schedule={CODE[-1]: "شنبه"})
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    assert fa("status-schedule", digit=CODE[-1], days="شنبه") in maryam.last_reply.text

@@ -115,3 +115,12 @@ def test_pledge_settings_have_defaults_and_accept_comma_lists(monkeypatch) -> No
     monkeypatch.setenv("K_ANONYMITY", "0")
     with pytest.raises(SettingsProblem, match=r"^K_ANONYMITY:"):
         load_settings()
+
+
+def test_the_shopping_schedule_is_read_by_last_digit(monkeypatch) -> None:
+    monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", "01=Saturday; 23 = Sunday")
+    schedule = load_settings().kalabarg_shopping_schedule
+    assert schedule == {"0": "Saturday", "1": "Saturday", "2": "Sunday", "3": "Sunday"}
+    monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", "x=Monday")
+    with pytest.raises(SettingsProblem, match=r"^KALABARG_SHOPPING_SCHEDULE:"):
+        load_settings()

@@ -161,6 +161,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> None:
             context.settings.kalabarg_official_channels,
             needs,
             reminders_off=reminders_off,
+            schedule=context.settings.kalabarg_shopping_schedule,
         ),
     )
 

@@ -54,6 +54,7 @@ def status_screen(
     needs: Sequence[Need] = (),
     *,
     reminders_off: bool = False,
+    schedule: dict[str, str] | None = None,
 ) -> Screen:
     """The household's kalabarg as recorded: tranche, credit, dates; never a balance."""
     lines = [
@@ -70,6 +71,9 @@ def status_screen(
         lines.append(t("status-no-voucher"))
     else:
         lines += _voucher_lines(t, current, today)
+    last_digit = household.national_code[-1]
+    if schedule and last_digit in schedule:
+        lines.append(t("status-schedule", digit=last_digit, days=schedule[last_digit]))
     if needs:
         lines.append(t("status-aid-title"))
         lines += [_aid_line(t, need) for need in needs]

@@ -27,6 +27,7 @@ voucher-status-not_eligible = not eligible for this tranche
 voucher-status-expired = expired
 status-official = See the exact balance only through the official channels: { $channels }
 status-official-generic = See the exact balance only through the government's official channels; official kalabarg SMS come only from the sender v.refah.
+status-schedule = Your shopping days (national code ending in { $digit }): { $days }
 status-aid-title = Aid requests:
 status-aid-line = { $icon } { $category }: { $status }
 aid-status-review = under review

@@ -27,6 +27,7 @@ voucher-status-not_eligible = مشمول این مرحله نیست
 voucher-status-expired = منقضی شده
 status-official = موجودی دقیق را فقط از راه‌های رسمی ببینید: { $channels }
 status-official-generic = موجودی دقیق را فقط از راه‌های رسمی دولت ببینید؛ پیامک رسمی کالابرگ فقط از فرستندهٔ v.refah می‌آید.
+status-schedule = نوبت خرید شما (کد ملی با رقم { $digit } تمام می‌شود): { $days }
 status-aid-title = درخواست‌های کمک:
 status-aid-line = { $icon } { $category }: { $status }
 aid-status-review = در حال بررسی
