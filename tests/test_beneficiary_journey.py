@@ -288,3 +288,21 @@ async def test_the_status_shows_the_shopping_days_of_the_households_digit(start_
     await maryam.click(fa("verify-share-contact-button"))
     await maryam.send(CODE)
     assert fa("status-schedule", digit=CODE[-1], days="شنبه") in maryam.last_reply.text
+
+
+async def test_on_bale_a_contact_without_user_id_links_with_weaker_ownership(start_app):
+    chat = await start_app("bale")
+    province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    await chat.store.upsert_beneficiaries(
+        [Beneficiary(CODE, "X", PHONE, province.id, province.cities[0].id, 4, 2)], now=0
+    )
+    maryam = await beneficiary(chat)
+    await maryam.share_contact(PHONE, user_id=None, forwarded=True)
+    assert maryam.last_reply.text == fa("verify-contact-forwarded")
+    await maryam.share_contact(PHONE, user_id=None)
+    assert maryam.last_reply.text == fa("verify-ask-national-code")
+    await maryam.send(CODE)
+    rows = await chat.store._fetchall(
+        "SELECT weak_ownership FROM beneficiary_links WHERE user_id = ?", (maryam.id,)
+    )
+    assert rows == [(1,)]
