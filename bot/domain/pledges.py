@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.codes import new_pledge_reference
 from bot.config import Settings
+from bot.domain.refusal import Refused
 from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import Store
 from bot.text import RIALS_PER_TOMAN
@@ -19,13 +20,8 @@ from bot.text import RIALS_PER_TOMAN
 SECONDS_PER_HOUR = 3600
 
 
-class PledgeRefused(Exception):
+class PledgeRefused(Refused):
     """Why a pledge step cannot happen, as a locale message id and its arguments."""
-
-    def __init__(self, message_id: str, **args: object) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.args_ = args
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.refusal import Refused
 from bot.storage import Store
 from bot.text import InputError, parse_mobile, parse_national_code
 
@@ -24,13 +25,8 @@ WINDOW_S = 24 * 3600
 LOCK_S = 24 * 3600
 
 
-class VerificationRefused(Exception):
+class VerificationRefused(Refused):
     """A refusal the person sees: a locale message id and its arguments."""
-
-    def __init__(self, message_id: str, **args: object) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.args_ = args
 
 
 @dataclass(frozen=True)
