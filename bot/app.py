@@ -14,7 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import recover_outbox
-from bot.handlers import beneficiary, common, donor
+from bot.handlers import beneficiary, common, donor, staff
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -64,8 +64,8 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    audiences = [*donor.handlers(), *beneficiary.handlers()]
-    routes = {**donor.routes(), **beneficiary.routes()}
+    audiences = [*staff.handlers(), *donor.handlers(), *beneficiary.handlers()]
+    routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
     common.register(application, audiences if flows is None else flows, routes)
     application.add_handler(beneficiary.emergency_watch(), group=1)
     return application  # type: ignore[return-value]

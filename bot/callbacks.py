@@ -28,6 +28,8 @@ FORGET_ASK = "b:forget"
 FORGET_DO = "b:forget!"
 CHECK_SMS = "b:sms"
 REMINDERS = "b:remind"
+STAFF_FIND = "s:find"
+STAFF_AUDIT = "s:audit"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -38,7 +40,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS})$"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",
@@ -56,6 +58,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "cancel_ask": rf"^d:x:(P-{_CODE})$",
         "cancel_do": rf"^d:X:(P-{_CODE})$",
         "paid": rf"^d:r:(P-{_CODE})$",
+        "staff_pay": rf"^s:pay:(P-{_CODE})$",
+        "staff_reject": rf"^s:rej:(P-{_CODE})$",
     }.items()
 }
 
@@ -153,3 +157,11 @@ def cancel_do(reference: str) -> str:
 
 def paid(reference: str) -> str:
     return f"d:r:{reference}"
+
+
+def staff_pay(reference: str) -> str:
+    return f"s:pay:{reference}"
+
+
+def staff_reject(reference: str) -> str:
+    return f"s:rej:{reference}"

@@ -706,6 +706,31 @@ class Store:
                 await self._queue_pledge_notices(db, [pledge], notice, now)
             return pledge
 
+    async def reject_pledge(
+        self, reference: str, reason: str, now: int, notice: str
+    ) -> Pledge | None:
+        """Staff found no payment: the pledge is rejected, its share returns to the need,
+        and the donor's message (with the reason) is queued in the same transaction."""
+        self._needs_changed()
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ?, expires_at = NULL WHERE reference = ? "
+                f"AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.REJECTED.value, reference, PledgeStatus.AWAITING_PAYMENT.value,
+                 PledgeStatus.PAYMENT_REPORTED.value),
+            )  # fmt: skip
+            if not rows:
+                return None
+            pledge = _pledge_from_row(next(iter(rows)))
+            await db.execute(
+                "UPDATE needs SET reserved = reserved - ?, updated_at = ?, "
+                "status = CASE WHEN status = 'fully_pledged' THEN 'open' ELSE status END "
+                "WHERE id = ?",
+                (pledge.amount, now, pledge.need_id),
+            )
+            await self._queue_pledge_notices(db, [pledge], notice, now, {"reason": reason})
+            return pledge
+
     async def report_pledge_paid(
         self, reference: str, receipt_file_id: str | None, now: int
     ) -> Pledge | None:
@@ -1100,7 +1125,12 @@ class Store:
     # -- outbox ------------------------------------------------------------------------------
 
     async def _queue_pledge_notices(
-        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], message_id: str, now: int
+        self,
+        db: aiosqlite.Connection,
+        pledges: Sequence[Pledge],
+        message_id: str,
+        now: int,
+        extra: dict[str, object] | None = None,
     ) -> None:
         """Queue a message to each pledge's donor, inside the caller's transaction.
 
@@ -1124,7 +1154,8 @@ class Store:
                 (p.platform, p.donor_id, message_id,
                  json.dumps({"reference": p.reference, "code": needs[p.need_id][1],
                              "amount": p.amount, "kind": needs[p.need_id][2],
-                             "item": needs[p.need_id][3], "expires_at": p.expires_at},
+                             "item": needs[p.need_id][3], "expires_at": p.expires_at,
+                             **(extra or {})},
                             ensure_ascii=False),
                  now, now, f"{message_id}:{p.reference}")
                 for p in pledges

@@ -37,6 +37,7 @@ from bot.context import HamdeliContext
 from bot.domain import accounts
 from bot.models import Persona, StaffRole
 from bot.views import common as views
+from bot.views import staff as staff_views
 from bot.views.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ async def open_staff_console(update: Update, context: HamdeliContext) -> None:
         await show(update, views.main_menu(context.t, context.me))
         return
     await answer_button(update)
-    await show(update, views.staff_home(context.t, role))
+    await show(update, staff_views.staff_home(context.t, role))
 
 
 async def cancel(update: Update, context: HamdeliContext) -> None:

@@ -48,15 +48,6 @@ def role_home(t: Translator, persona: Persona) -> Screen:
     )
 
 
-@cache
-def staff_home(t: Translator, role: StaffRole) -> Screen:
-    role_name = t("staff-role-admin") if role is StaffRole.ADMIN else t("staff-role-staff")
-    return Screen(
-        t("staff-home", role=role_name),
-        keyboard(footer(t), [button(t("button-main-menu"), callbacks.MENU_HOME)]),
-    )
-
-
 def main_menu(t: Translator, account: Account) -> Screen:
     """Where /menu leads: the chosen role's menu, or the role chooser for newcomers."""
     if account.persona is None:

@@ -462,4 +462,4 @@ def notice_text(t: Translator, message_id: str, args: dict[str, object], now: in
     expires_at = args.get("expires_at")
     hours = max(0, (int(expires_at) - now) // 3600) if isinstance(expires_at, int) else 0
     return t(message_id, reference=str(args["reference"]), code=str(args["code"]),
-             amount=amount, hours=hours)  # fmt: skip
+             amount=amount, hours=hours, reason=str(args.get("reason", "")))  # fmt: skip

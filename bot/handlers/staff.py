@@ -1,0 +1,167 @@
+"""Staff: find a pledge by its reference, confirm or reject the payment, read the audit log.
+
+Every handler here checks the role at the moment of the action (`staff.require_staff`), not
+when the button was drawn: a forged or old button from someone who is not staff (any more)
+gets "staff only" and changes nothing.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.context import HamdeliContext
+from bot.domain import pledges, staff
+from bot.domain.refusal import Refused
+from bot.handlers.common import Route, answer_button, flow, leave_flow_then_handle, reply, show
+from bot.text import normalize_text
+from bot.views import staff as views
+from bot.views.screen import Screen
+
+REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
+END = ConversationHandler.END
+AUDIT_ENTRIES = 15
+
+
+async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
+    text = context.t(refused.message_id, **refused.args_)
+    await answer_button(update, text)
+    await reply(update, Screen(text))
+    return END
+
+
+async def ask_reference(update: Update, context: HamdeliContext) -> str | int:
+    try:
+        await staff.require_staff(context.store, context.me)
+    except Refused as refused:
+        return await _refuse(update, context, refused)
+    await answer_button(update)
+    await reply(update, Screen(context.t("staff-ask-reference")))
+    return REFERENCE
+
+
+async def got_reference(update: Update, context: HamdeliContext) -> str | int:
+    reference = normalize_text(update.effective_message.text or "").upper().replace(" ", "")
+    if not reference.startswith("P-"):
+        reference = f"P-{reference}"
+    try:
+        pledge = await staff.find_pledge(context.store, context.me, reference, context.now())
+    except Refused as refused:
+        if refused.message_id == "staff-only":
+            return await _refuse(update, context, refused)
+        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
+        return REFERENCE
+    need = await context.store.need(pledge.need_id)
+    await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
+    return END
+
+
+async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
+    return await _ask_for(update, context, "staff-ask-bank-reference", BANK_REFERENCE)
+
+
+async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
+    return await _ask_for(update, context, "staff-ask-reason", REASON)
+
+
+async def _ask_for(update, context, message_id: str, state: str) -> str | int:
+    """Remember which pledge the next typed answer is for (in the store), then ask."""
+    try:
+        await staff.require_staff(context.store, context.me)
+    except Refused as refused:
+        return await _refuse(update, context, refused)
+    await answer_button(update)
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, {"pledge": context.button.arg}, context.now()
+    )
+    await show(update, Screen(context.t(message_id, reference=context.button.arg)))
+    return state
+
+
+async def got_bank_reference(update: Update, context: HamdeliContext) -> int:
+    async def confirm(reference: str, answer: str) -> None:
+        await staff.require_staff(context.store, context.me)
+        await pledges.confirm_payment(
+            context.store, reference=reference, bank_reference=answer, now=context.now()
+        )
+        await staff.audit(
+            context.store,
+            context.me,
+            "confirm_payment",
+            "pledge",
+            reference,
+            context.now(),
+            bank_reference=answer,
+        )
+
+    return await _finish(update, context, confirm, "staff-confirmed")
+
+
+async def got_reason(update: Update, context: HamdeliContext) -> int:
+    async def reject(reference: str, answer: str) -> None:
+        await staff.reject_payment(context.store, context.me, reference, answer, context.now())
+
+    return await _finish(update, context, reject, "staff-rejected")
+
+
+async def _finish(update, context, action, done_id: str) -> int:
+    platform, user_id = context.services.platform, context.me.user_id
+    reference = str((await context.store.flow_data(platform, user_id) or {}).get("pledge", ""))
+    answer = (update.effective_message.text or "").strip()[:200]
+    await context.store.save_flow_data(platform, user_id, None, context.now())
+    try:
+        await action(reference, answer)
+    except Refused as refused:
+        return await _refuse(update, context, refused)
+    await reply(update, Screen(context.t(done_id, reference=reference)))
+    return END
+
+
+async def show_audit(update: Update, context: HamdeliContext) -> None:
+    try:
+        await staff.require_staff(context.store, context.me)
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await answer_button(update)
+    entries = await context.store.latest_audit(AUDIT_ENTRIES)
+    await show(update, views.audit_screen(context.t, entries, context.settings.tz))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    pattern = callbacks.matches
+    text = filters.TEXT & ~filters.COMMAND
+    return [
+        flow(
+            entry_points=[
+                CallbackQueryHandler(ask_reference, pattern=f"^{callbacks.STAFF_FIND}$"),
+                CommandHandler("pledge", ask_reference),
+                CallbackQueryHandler(ask_bank_reference, pattern=pattern("staff_pay")),
+                CallbackQueryHandler(ask_reason, pattern=pattern("staff_reject")),
+            ],
+            states={
+                REFERENCE: [MessageHandler(text, got_reference)],
+                BANK_REFERENCE: [MessageHandler(text, got_bank_reference)],
+                REASON: [MessageHandler(text, got_reason)],
+            },
+            fallbacks=[
+                CallbackQueryHandler(leave_flow_then_handle),
+                MessageHandler(filters.COMMAND, leave_flow_then_handle),
+            ],
+            name="staff_pledge",
+            allow_reentry=True,
+        ),
+        CommandHandler("audit", show_audit),
+    ]
+
+
+def routes() -> dict[str, Route]:
+    return {callbacks.STAFF_AUDIT: show_audit}

@@ -1,0 +1,68 @@
+"""What staff see: the console, a pledge found by reference, the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from bot import callbacks
+from bot.i18n import Translator
+from bot.models import Need, Pledge, PledgeStatus, StaffRole
+from bot.views.donor import amount_text
+from bot.views.screen import Screen, button, footer, keyboard
+
+ACTIONABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
+
+
+@cache
+def staff_home(t: Translator, role: StaffRole) -> Screen:
+    role_name = t("staff-role-admin") if role is StaffRole.ADMIN else t("staff-role-staff")
+    return Screen(
+        t("staff-home", role=role_name),
+        keyboard(
+            [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
+            [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
+            footer(t),
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )
+
+
+def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> Screen:
+    """Everything staff need to match a transfer; no donor identity beyond the reference."""
+    created = dt.datetime.fromtimestamp(pledge.created_at, tz).date()
+    text = t(
+        "staff-pledge",
+        reference=pledge.reference,
+        code=need.code,
+        amount=amount_text(t, need, pledge.amount),
+        status=t(f"pledge-status-{pledge.status.value}"),
+        date=created,
+    )
+    rows = []
+    if pledge.status in ACTIONABLE:
+        rows.append(
+            [
+                button(t("staff-confirm-button"), callbacks.staff_pay(pledge.reference)),
+                button(t("staff-reject-button"), callbacks.staff_reject(pledge.reference)),
+            ]
+        )
+    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    return Screen(text, keyboard(*rows))
+
+
+def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo) -> Screen:
+    lines = [t("staff-audit-title")]
+    for entry in entries:
+        when = dt.datetime.fromtimestamp(int(entry["at"]), tz)  # type: ignore[call-overload]
+        lines.append(
+            t(
+                "staff-audit-line",
+                date=when.date(),
+                time=when.strftime("%H:%M"),
+                actor=str(entry["actor_id"]),
+                action=str(entry["action"]),
+                subject=str(entry["subject_id"] or ""),
+            )
+        )
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))

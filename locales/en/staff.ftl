@@ -1,0 +1,21 @@
+## Staff console.
+
+staff-find-pledge-button = 🔎 Find a pledge by reference
+staff-audit-button = 🧾 Audit log
+staff-ask-reference = Type the pledge reference (like P-8F3K2Q).
+staff-pledge-not-found = No pledge has the reference { $reference }. Type it again or send /menu.
+staff-pledge =
+    Pledge { $reference }
+    Need: { $code }
+    Amount: { $amount }
+    Status: { $status }
+    Date: { $date }
+staff-confirm-button = ✅ Confirm payment
+staff-reject-button = ❌ Reject
+staff-ask-bank-reference = Type the bank tracking number of the transfer for pledge { $reference }.
+staff-ask-reason = Type why pledge { $reference } is rejected (the donor will read it).
+staff-confirmed = Payment for pledge { $reference } is confirmed; the donor will be told.
+staff-rejected = Pledge { $reference } is rejected; the donor will be told.
+staff-audit-title = 🧾 Latest activity:
+staff-audit-line = { $date } { $time } · user { $actor } · { $action } · { $subject }
+pledge-rejected-notice = The payment for pledge { $reference } ({ $amount }, need { $code }) was not confirmed: { $reason }. If you did transfer it, please contact the welfare office.

@@ -1,0 +1,21 @@
+## Staff console.
+
+staff-find-pledge-button = 🔎 یافتن تعهد با شمارهٔ پیگیری
+staff-audit-button = 🧾 گزارش فعالیت‌ها
+staff-ask-reference = شمارهٔ پیگیری تعهد را بنویسید (مثل P-8F3K2Q).
+staff-pledge-not-found = تعهدی با شمارهٔ { $reference } پیدا نشد. دوباره بنویسید یا /menu را بفرستید.
+staff-pledge =
+    تعهد { $reference }
+    نیاز: { $code }
+    مبلغ: { $amount }
+    وضعیت: { $status }
+    تاریخ: { $date }
+staff-confirm-button = ✅ پرداخت تأیید شود
+staff-reject-button = ❌ رد شود
+staff-ask-bank-reference = شمارهٔ پیگیری بانکی واریز تعهد { $reference } را بنویسید.
+staff-ask-reason = دلیل رد تعهد { $reference } را بنویسید (برای خیّر فرستاده می‌شود).
+staff-confirmed = پرداخت تعهد { $reference } تأیید شد و به خیّر خبر داده می‌شود.
+staff-rejected = تعهد { $reference } رد شد و به خیّر خبر داده می‌شود.
+staff-audit-title = 🧾 آخرین فعالیت‌ها:
+staff-audit-line = { $date } { $time } · کاربر { $actor } · { $action } · { $subject }
+pledge-rejected-notice = پرداخت تعهد { $reference } ({ $amount }، نیاز { $code }) تأیید نشد: { $reason }. اگر واریز کرده‌اید، با دفتر بهزیستی تماس بگیرید.

@@ -1,0 +1,89 @@
+"""Staff close the loop for donors: find a pledge by reference, confirm or reject it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.context import HamdeliContext
+from bot.delivery import deliver_outbox
+from bot.i18n import translator
+from bot.models import NeedCategory, NeedDraft, NeedKind, PledgeStatus
+from tests.conftest import ADMIN_ID
+
+fa = translator("fa")
+
+
+@pytest.fixture
+async def pledged(chat):
+    """A donor's awaiting pledge of 1,000,000 toman; returns (donor, reference)."""
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=50_000_000,
+                   description_fa="دارو", external_id="s1")],
+        now=0,
+    )  # fmt: skip
+    code = (await chat.store._fetchall("SELECT code FROM needs"))[0][0]
+    donor = chat.user()
+    await donor.send("/start")
+    await donor.send(code)
+    await donor.click(fa("button-help-need", code=code))
+    await donor.send("۱ میلیون")
+    await donor.click(fa("pledge-confirm-button"))
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", donor.last_reply.text).group(0)
+    return donor, reference
+
+
+async def test_confirming_a_payment_by_reference_tells_the_donor(chat, pledged) -> None:
+    donor, reference = pledged
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    await admin.click(fa("role-staff-button"))
+    await admin.click(fa("staff-find-pledge-button"))
+    await admin.send(reference.lower().replace("p-", ""))  # typed loosely
+    assert reference in admin.last_reply.text
+    await admin.click(fa("staff-confirm-button"))
+    await admin.send("123456789")
+    assert admin.last_reply.text == fa("staff-confirmed", reference=reference)
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert donor.last_reply.text.startswith("💚")
+    actions = [entry["action"] for entry in await chat.store.latest_audit()]
+    assert actions[:2] == ["confirm_payment", "view_pledge"]
+
+
+async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged) -> None:
+    donor, reference = pledged
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/pledge")
+    await admin.send(reference)
+    await admin.click(fa("staff-reject-button"))
+    await admin.send("واریزی پیدا نشد")
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.REJECTED
+    need = await chat.store.need((await chat.store.pledge(reference)).need_id)
+    assert need.reserved == 0
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert "واریزی پیدا نشد" in donor.last_reply.text
+    await admin.send("/audit")
+    assert "reject_payment" in admin.last_reply.text
+
+
+@pytest.mark.parametrize(
+    "act",
+    ["/pledge", "/audit", "s:find", "s:audit", "menu:staff", "s:pay:{ref}", "s:rej:{ref}"],
+)
+async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledged, act) -> None:
+    donor, reference = pledged
+    before = await chat.store._fetchall("SELECT status FROM pledges")
+    audit_before = await chat.store.latest_audit()
+    if act.startswith("/"):
+        await donor.send(act)
+    else:
+        await donor.click_data(act.format(ref=reference))
+    texts = [donor.last_reply.text, donor.last_answer]
+    assert fa("staff-only") in texts
+    await donor.send("987654321")  # a bank reference typed anyway
+    assert await chat.store._fetchall("SELECT status FROM pledges") == before
+    assert await chat.store.latest_audit() == audit_before
