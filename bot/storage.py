@@ -107,6 +107,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "0006_beneficiaries.sql"),
     Migration(7, "0007_verification.sql"),
     Migration(8, "0008_reminder_opt_out.sql"),
+    Migration(9, "0009_staff_invites.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
@@ -417,6 +418,40 @@ class Store:
             (stored, account.platform, account.user_id),
         )
         return self._remember(replace(account, **{field: value}))
+
+    async def set_staff_role_by_id(self, platform: str, user_id: int, role: StaffRole) -> bool:
+        """Change someone's staff role by id (an admin's command); False if unknown to us."""
+        rows = await self._fetchall(
+            "UPDATE users SET staff_role = ? WHERE platform = ? AND user_id = ? RETURNING user_id",
+            (role.value, platform, user_id),
+        )
+        self._accounts.pop((platform, user_id), None)
+        return bool(rows)
+
+    async def create_invite(self, code: str, platform: str, created_by: int, now: int) -> None:
+        await self._write(
+            "INSERT INTO staff_invites (code, platform, created_by, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (code, platform, created_by, now),
+        )
+
+    async def redeem_invite(self, code: str, platform: str, user_id: int, now: int) -> bool:
+        """Use a one-time code: the person becomes staff, atomically, at most once."""
+        async with self._transaction() as db:
+            used = await db.execute_fetchall(
+                "UPDATE staff_invites SET used_by = ?, used_at = ? WHERE code = ? "
+                "AND platform = ? AND used_by IS NULL RETURNING code",
+                (user_id, now, code, platform),
+            )
+            if not used:
+                return False
+            await db.execute(
+                "UPDATE users SET staff_role = 'staff' WHERE platform = ? AND user_id = ? "
+                "AND staff_role = 'none'",
+                (platform, user_id),
+            )
+        self._accounts.pop((platform, user_id), None)
+        return True
 
     async def count_accounts(self, platform: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM users", ()

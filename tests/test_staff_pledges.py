@@ -9,7 +9,7 @@ import pytest
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.i18n import translator
-from bot.models import NeedCategory, NeedDraft, NeedKind, PledgeStatus
+from bot.models import NeedCategory, NeedDraft, NeedKind, PledgeStatus, StaffRole
 from tests.conftest import ADMIN_ID
 
 fa = translator("fa")
@@ -72,7 +72,18 @@ async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged
 
 @pytest.mark.parametrize(
     "act",
-    ["/pledge", "/audit", "s:find", "s:audit", "menu:staff", "s:pay:{ref}", "s:rej:{ref}"],
+    [
+        "/pledge",
+        "/audit",
+        "/invite",
+        "/addstaff 1",
+        "/removestaff 1",
+        "s:find",
+        "s:audit",
+        "menu:staff",
+        "s:pay:{ref}",
+        "s:rej:{ref}",
+    ],
 )
 async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledged, act) -> None:
     donor, reference = pledged
@@ -87,3 +98,40 @@ async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledg
     await donor.send("987654321")  # a bank reference typed anyway
     assert await chat.store._fetchall("SELECT status FROM pledges") == before
     assert await chat.store.latest_audit() == audit_before
+
+
+async def test_an_admin_adds_and_removes_staff_and_staff_can_then_act(chat) -> None:
+    admin, reza = chat.user(user_id=ADMIN_ID), chat.user()
+    await reza.send("/start")
+    await admin.send(f"/addstaff {reza.id}")
+    assert admin.last_reply.text == fa("staff-added", user_id=str(reza.id))
+    await reza.send("/pledge")
+    assert reza.last_reply.text == fa("staff-ask-reference")
+    await admin.send(f"/removestaff {reza.id}")
+    await reza.send("/menu")
+    await reza.send("/pledge")
+    assert reza.last_reply.text == fa("staff-only")
+    actions = [entry["action"] for entry in await chat.store.latest_audit()]
+    assert "add_staff" in actions
+    assert "remove_staff" in actions
+
+
+async def test_an_invite_code_works_once(chat) -> None:
+    admin, reza, sara = chat.user(user_id=ADMIN_ID), chat.user(), chat.user()
+    await admin.send("/invite")
+    code = re.search(r"S-[2-9A-HJ-NP-Z]{8}", admin.last_reply.text).group(0)
+    await reza.send(f"/join {code.lower()}")
+    assert reza.last_reply.text == fa("staff-joined")
+    await sara.send(f"/join {code}")
+    assert sara.last_reply.text == fa("staff-invite-invalid")
+    await reza.send("/audit")
+    assert fa("staff-audit-title") in reza.last_reply.text
+
+
+@pytest.mark.parametrize("command", ["/addstaff 5", "/removestaff 5", "/invite"])
+async def test_only_admins_manage_staff(chat, command) -> None:
+    staff_member = chat.user()
+    await staff_member.send("/start")
+    await chat.store.set_staff_role_by_id("telegram", staff_member.id, StaffRole.STAFF)
+    await staff_member.send(command)
+    assert staff_member.last_reply.text == fa("admin-only")

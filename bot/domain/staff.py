@@ -7,6 +7,7 @@ write or view of personal data leaves an audit row: who, what, which record, whe
 
 from __future__ import annotations
 
+from bot.codes import random_code
 from bot.domain.refusal import Refused
 from bot.models import Account, Pledge, StaffRole
 from bot.storage import Store
@@ -21,12 +22,23 @@ async def require_staff(store: Store, account: Account) -> StaffRole:
 
 
 async def audit(
-    store: Store, actor: Account, action: str, subject_type: str, subject_id: str, now: int,
+    store: Store,
+    actor: Account,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    now: int,
     **details: object,
-) -> None:  # fmt: skip
-    await store.record_audit(at=now, action=action, platform=actor.platform,
-                             actor_id=actor.user_id, subject_type=subject_type,
-                             subject_id=subject_id, details=details or None)  # fmt: skip
+) -> None:
+    await store.record_audit(
+        at=now,
+        action=action,
+        platform=actor.platform,
+        actor_id=actor.user_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details or None,
+    )
 
 
 async def find_pledge(store: Store, actor: Account, reference: str, now: int) -> Pledge:
@@ -44,9 +56,46 @@ async def reject_payment(
 ) -> Pledge:
     """No money arrived: reject, give the share back, tell the donor why (staff only)."""
     await require_staff(store, actor)
-    rejected = await store.reject_pledge(reference, reason.strip(), now,
-                                         notice="pledge-rejected-notice")  # fmt: skip
+    rejected = await store.reject_pledge(
+        reference, reason.strip(), now, notice="pledge-rejected-notice"
+    )
     if rejected is None:
         raise Refused("pledge-not-awaiting-payment")
     await audit(store, actor, "reject_payment", "pledge", reference, now, reason=reason.strip())
     return rejected
+
+
+async def require_admin(store: Store, account: Account) -> None:
+    if await require_staff(store, account) is not StaffRole.ADMIN:
+        raise Refused("admin-only")
+
+
+async def set_staff(store: Store, admin: Account, user_id: int, is_staff: bool, now: int) -> None:
+    """An admin adds or removes a staff member by user id (admins come from ADMIN_IDS)."""
+    await require_admin(store, admin)
+    target = await store.account(admin.platform, user_id)
+    if target is None:
+        raise Refused("staff-user-unknown", user_id=str(user_id))
+    if target.staff_role is StaffRole.ADMIN:
+        raise Refused("staff-user-is-admin", user_id=str(user_id))
+    role = StaffRole.STAFF if is_staff else StaffRole.NONE
+    await store.set_staff_role_by_id(admin.platform, user_id, role)
+    await audit(
+        store, admin, "add_staff" if is_staff else "remove_staff", "user", str(user_id), now
+    )
+
+
+async def create_invite(store: Store, admin: Account, now: int) -> str:
+    """A one-time code a new staff member redeems with /join CODE."""
+    await require_admin(store, admin)
+    code = "S-" + random_code(8)
+    await store.create_invite(code, admin.platform, admin.user_id, now)
+    await audit(store, admin, "create_invite", "invite", code, now)
+    return code
+
+
+async def join(store: Store, account: Account, code: str, now: int) -> None:
+    """Redeem a staff invite; a used or unknown code gives the same answer."""
+    if not await store.redeem_invite(code.strip().upper(), account.platform, account.user_id, now):
+        raise Refused("staff-invite-invalid")
+    await audit(store, account, "join_staff", "invite", code.strip().upper(), now)

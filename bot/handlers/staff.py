@@ -22,7 +22,7 @@ from bot.context import HamdeliContext
 from bot.domain import pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Route, answer_button, flow, leave_flow_then_handle, reply, show
-from bot.text import normalize_text
+from bot.text import normalize_text, to_ascii_digits
 from bot.views import staff as views
 from bot.views.screen import Screen
 
@@ -136,6 +136,39 @@ async def show_audit(update: Update, context: HamdeliContext) -> None:
     await show(update, views.audit_screen(context.t, entries, context.settings.tz))
 
 
+async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
+    """/addstaff USER_ID and /removestaff USER_ID (admins)."""
+    is_staff = update.effective_message.text.startswith("/addstaff")
+    digits = to_ascii_digits(" ".join(context.args or []))
+    try:
+        if not digits.strip().isdigit():
+            raise Refused("staff-usage-user-id")
+        await staff.set_staff(context.store, context.me, int(digits), is_staff, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    done = "staff-added" if is_staff else "staff-removed"
+    await reply(update, Screen(context.t(done, user_id=digits.strip())))
+
+
+async def invite(update: Update, context: HamdeliContext) -> None:
+    try:
+        code = await staff.create_invite(context.store, context.me, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await reply(update, Screen(context.t("staff-invite-created", code=code)))
+
+
+async def join(update: Update, context: HamdeliContext) -> None:
+    try:
+        await staff.join(context.store, context.me, " ".join(context.args or []), context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await reply(update, Screen(context.t("staff-joined")))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     pattern = callbacks.matches
     text = filters.TEXT & ~filters.COMMAND
@@ -160,6 +193,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
             allow_reentry=True,
         ),
         CommandHandler("audit", show_audit),
+        CommandHandler(["addstaff", "removestaff"], add_or_remove_staff),
+        CommandHandler("invite", invite),
+        CommandHandler("join", join),
     ]
 
 
