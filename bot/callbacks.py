@@ -30,6 +30,7 @@ CHECK_SMS = "b:sms"
 REMINDERS = "b:remind"
 STAFF_FIND = "s:find"
 STAFF_AUDIT = "s:audit"
+STAFF_QUEUE = "s:queue"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -40,7 +41,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT})$"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",
@@ -59,6 +60,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "cancel_do": rf"^d:X:(P-{_CODE})$",
         "paid": rf"^d:r:(P-{_CODE})$",
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
+        "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
     }.items()
 }
@@ -165,3 +167,7 @@ def staff_pay(reference: str) -> str:
 
 def staff_reject(reference: str) -> str:
     return f"s:rej:{reference}"
+
+
+def staff_open(reference: str) -> str:
+    return f"s:open:{reference}"

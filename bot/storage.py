@@ -838,6 +838,38 @@ class Store:
             await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
             return delivered
 
+    async def pledges_awaiting_confirmation(self, limit: int, offset: int = 0) -> list[Pledge]:
+        """Pledges staff must check: reported payments (receipts first), then awaiting ones."""
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status IN (?, ?) ORDER BY "
+            "status = ? DESC, receipt_file_id IS NOT NULL DESC, created_at, id LIMIT ? OFFSET ?",
+            (PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.AWAITING_PAYMENT.value,
+             PledgeStatus.PAYMENT_REPORTED.value, limit, offset),
+        )  # fmt: skip
+        return [_pledge_from_row(row) for row in rows]
+
+    async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
+        """A wrong confirmation: paid becomes payment-reported again, the amount moves back
+        from paid to reserved (a funded need reopens as fully pledged), the donor is told."""
+        self._needs_changed()
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ?, paid_at = NULL, bank_reference = NULL "
+                f"WHERE reference = ? AND status = ? RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.PAYMENT_REPORTED.value, reference, PledgeStatus.PAID.value),
+            )
+            if not rows:
+                return None
+            pledge = _pledge_from_row(next(iter(rows)))
+            await db.execute(
+                "UPDATE needs SET paid = paid - :amount, reserved = reserved + :amount, "
+                "updated_at = :now, status = CASE WHEN status = 'funded' THEN 'fully_pledged' "
+                "ELSE status END WHERE id = :need",
+                {"amount": pledge.amount, "now": now, "need": pledge.need_id},
+            )
+            await self._queue_pledge_notices(db, [pledge], notice, now)
+            return pledge
+
     async def pledge_by_token(self, token: str) -> Pledge | None:
         rows = await self._fetchall(
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)

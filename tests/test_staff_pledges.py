@@ -8,8 +8,17 @@ import pytest
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
+from bot.domain import pledges as pledges_domain
 from bot.i18n import translator
-from bot.models import NeedCategory, NeedDraft, NeedKind, PledgeStatus, StaffRole
+from bot.models import (
+    Beneficiary,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    PledgeStatus,
+    StaffRole,
+)
+from bot.text import national_code_check_digit
 from tests.conftest import ADMIN_ID
 
 fa = translator("fa")
@@ -90,7 +99,7 @@ async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledg
     before = await chat.store._fetchall("SELECT status FROM pledges")
     audit_before = await chat.store.latest_audit()
     if act.startswith("/"):
-        await donor.send(act)
+        await donor.send(act.format(ref=reference))
     else:
         await donor.click_data(act.format(ref=reference))
     texts = [donor.last_reply.text, donor.last_answer]
@@ -135,3 +144,53 @@ async def test_only_admins_manage_staff(chat, command) -> None:
     await chat.store.set_staff_role_by_id("telegram", staff_member.id, StaffRole.STAFF)
     await staff_member.send(command)
     assert staff_member.last_reply.text == fa("admin-only")
+
+
+async def test_the_queue_lists_reported_payments_first_and_opens_them(chat, pledged) -> None:
+    donor, reference = pledged
+    await donor.click(fa("pledge-paid-button"))  # reported
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/queue")
+    assert admin.last_reply.buttons[0][0].startswith(reference)
+    await admin.click(reference)
+    assert fa("staff-confirm-button") in admin.last_reply.buttons[0]
+
+
+async def test_an_admin_can_undo_a_wrong_confirmation_and_the_donor_is_told(chat, pledged):
+    donor, reference = pledged
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/undo {reference.lower()}")
+    assert admin.last_reply.text == fa("staff-undone", reference=reference)
+    pledge = await chat.store.pledge(reference)
+    assert pledge.status is PledgeStatus.PAYMENT_REPORTED
+    need = await chat.store.need(pledge.need_id)
+    assert (need.paid, need.reserved) == (0, pledge.amount)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert donor.last_reply.text.startswith(
+        fa(
+            "pledge-unconfirmed-notice",
+            reference=reference,
+            amount="۱٬۰۰۰٬۰۰۰ تومان",
+            code=need.code,
+        )[:30]
+    )
+    assert "undo_confirmation" in [e["action"] for e in await chat.store.latest_audit()]
+
+
+async def test_a_household_lookup_shows_the_record_and_is_audited(chat) -> None:
+    code = "004123456" + str(national_code_check_digit("004123456"))
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_beneficiaries(
+        [Beneficiary(code, "Test Head", "+989121234567", province.id, province.cities[0].id, 3, 2)],
+        now=0,
+    )
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/household {code}")
+    assert "Test Head" in admin.last_reply.text
+    [entry] = [e for e in await chat.store.latest_audit() if e["action"] == "view_beneficiary"]
+    assert entry["subject_id"] == code
+    stranger = chat.user()
+    await stranger.send(f"/household {code}")
+    assert stranger.last_reply.text == fa("staff-only")

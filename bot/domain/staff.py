@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.codes import random_code
 from bot.domain.refusal import Refused
-from bot.models import Account, Pledge, StaffRole
+from bot.models import Account, Beneficiary, Pledge, StaffRole
 from bot.storage import Store
 
 
@@ -99,3 +99,36 @@ async def join(store: Store, account: Account, code: str, now: int) -> None:
     if not await store.redeem_invite(code.strip().upper(), account.platform, account.user_id, now):
         raise Refused("staff-invite-invalid")
     await audit(store, account, "join_staff", "invite", code.strip().upper(), now)
+
+
+async def undo_confirmation(store: Store, admin: Account, reference: str, now: int) -> Pledge:
+    """An admin takes back a wrong confirmation (audited; the donor is told)."""
+    await require_admin(store, admin)
+    undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
+    if undone is None:
+        raise Refused("staff-not-confirmed", reference=reference)
+    await audit(store, admin, "undo_confirmation", "pledge", reference, now)
+    return undone
+
+
+async def awaiting_confirmation(store: Store, actor: Account, now: int) -> list[Pledge]:
+    await require_staff(store, actor)
+    return await store.pledges_awaiting_confirmation(limit=10)
+
+
+async def look_up_household(
+    store: Store, actor: Account, national_code: str, now: int
+) -> Beneficiary | None:
+    """A household by national code, for staff; every look is audited (personal data)."""
+    await require_staff(store, actor)
+    household = await store.beneficiary(national_code)
+    await audit(
+        store,
+        actor,
+        "view_beneficiary",
+        "beneficiary",
+        national_code,
+        now,
+        found=household is not None,
+    )
+    return household

@@ -22,7 +22,7 @@ from bot.context import HamdeliContext
 from bot.domain import pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Route, answer_button, flow, leave_flow_then_handle, reply, show
-from bot.text import normalize_text, to_ascii_digits
+from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
 from bot.views import staff as views
 from bot.views.screen import Screen
 
@@ -169,6 +169,59 @@ async def join(update: Update, context: HamdeliContext) -> None:
     await reply(update, Screen(context.t("staff-joined")))
 
 
+async def show_queue(update: Update, context: HamdeliContext) -> None:
+    try:
+        waiting = await staff.awaiting_confirmation(context.store, context.me, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await answer_button(update)
+    needs = {p.need_id: await context.store.need(p.need_id) for p in waiting}
+    await show(update, views.queue_screen(context.t, waiting, needs))
+
+
+async def open_pledge(update: Update, context: HamdeliContext) -> None:
+    try:
+        pledge = await staff.find_pledge(
+            context.store, context.me, context.button.arg, context.now()
+        )
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await answer_button(update)
+    need = await context.store.need(pledge.need_id)
+    await show(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
+
+
+async def undo(update: Update, context: HamdeliContext) -> None:
+    """/undo P-XXXXXX: an admin takes back a wrong confirmation."""
+    reference = normalize_text(" ".join(context.args or [])).upper()
+    try:
+        await staff.undo_confirmation(context.store, context.me, reference, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await reply(update, Screen(context.t("staff-undone", reference=reference)))
+
+
+async def household(update: Update, context: HamdeliContext) -> None:
+    """/household NATIONAL_CODE: the record, for staff (audit-logged)."""
+    try:
+        code = parse_national_code(" ".join(context.args or []))
+        found = await staff.look_up_household(context.store, context.me, code, context.now())
+    except InputError as error:
+        await reply(update, Screen(context.t(error.code, **error.args_)))
+        return
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    if found is None:
+        await reply(update, Screen(context.t("staff-household-not-found")))
+        return
+    vouchers = len(await context.store.vouchers_of(code))
+    await reply(update, views.household_screen(context.t, found, vouchers))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     pattern = callbacks.matches
     text = filters.TEXT & ~filters.COMMAND
@@ -196,8 +249,15 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler(["addstaff", "removestaff"], add_or_remove_staff),
         CommandHandler("invite", invite),
         CommandHandler("join", join),
+        CommandHandler("queue", show_queue),
+        CommandHandler("undo", undo),
+        CommandHandler("household", household),
     ]
 
 
 def routes() -> dict[str, Route]:
-    return {callbacks.STAFF_AUDIT: show_audit}
+    return {
+        callbacks.STAFF_AUDIT: show_audit,
+        callbacks.STAFF_QUEUE: show_queue,
+        "staff_open": open_pledge,
+    }

@@ -7,7 +7,7 @@ from functools import cache
 
 from bot import callbacks
 from bot.i18n import Translator
-from bot.models import Need, Pledge, PledgeStatus, StaffRole
+from bot.models import Beneficiary, Need, Pledge, PledgeStatus, StaffRole
 from bot.views.donor import amount_text
 from bot.views.screen import Screen, button, footer, keyboard
 
@@ -21,6 +21,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
         t("staff-home", role=role_name),
         keyboard(
             [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
+            [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
             [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
@@ -66,3 +67,44 @@ def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo)
             )
         )
     return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+
+
+def queue_screen(t: Translator, pledges: list[Pledge], needs: dict[int, Need]) -> Screen:
+    """Pledges to check, reported payments (with receipts) first; one button each."""
+    if not pledges:
+        return Screen(
+            t("staff-queue-empty"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
+        )
+    rows = [
+        [
+            button(
+                t(
+                    "staff-queue-line",
+                    reference=p.reference,
+                    code=needs[p.need_id].code,
+                    amount=amount_text(t, needs[p.need_id], p.amount),
+                    status=t(f"pledge-status-{p.status.value}"),
+                ),
+                callbacks.staff_open(p.reference),
+            )
+        ]
+        for p in pledges
+    ]
+    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    return Screen(t("staff-queue-title"), keyboard(*rows))
+
+
+def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Screen:
+    """Staff see the record itself (this view is audit-logged)."""
+    return Screen(
+        t(
+            "staff-household",
+            code=household.national_code,
+            name=household.full_name,
+            mobile=household.mobile,
+            size=household.household_size,
+            decile=household.decile,
+            vouchers=vouchers,
+        ),
+        keyboard([button(t("button-back"), callbacks.MENU_STAFF)]),
+    )

@@ -28,3 +28,16 @@ staff-removed = User { $user_id } is no longer staff.
 staff-invite-created = One-time invite code: { $code } — the invited person sends /join { $code } to the bot.
 staff-invite-invalid = This invite code is not valid or was already used.
 staff-joined = Welcome! You are now staff; send /menu.
+staff-queue-button = 📋 Pledges awaiting confirmation
+staff-queue-title = Pledges awaiting confirmation (reported ones and receipts first):
+staff-queue-empty = No pledge is awaiting confirmation.
+staff-queue-line = { $reference } · { $code } · { $amount } · { $status }
+staff-not-confirmed = Pledge { $reference } is not confirmed.
+staff-undone = The confirmation of pledge { $reference } was taken back; the donor will be told.
+staff-household-not-found = No household has this national code.
+staff-household =
+    Household { $code }
+    Head: { $name }
+    Phone: { $mobile }
+    Members: { $size } · Decile: { $decile } · Kalabarg tranches: { $vouchers }
+pledge-unconfirmed-notice = The confirmation of the payment for pledge { $reference } ({ $amount }, need { $code }) was a mistake and has been taken back; staff will check again.

@@ -28,3 +28,16 @@ staff-removed = کاربر { $user_id } دیگر جزو کارکنان نیست.
 staff-invite-created = کد دعوت یک‌بارمصرف: { $code } — فرد دعوت‌شده آن را با /join { $code } به ربات بفرستد.
 staff-invite-invalid = این کد دعوت معتبر نیست یا قبلاً استفاده شده است.
 staff-joined = خوش آمدید! شما اکنون جزو کارکنان هستید؛ /menu را بفرستید.
+staff-queue-button = 📋 تعهدهای در انتظار تأیید
+staff-queue-title = تعهدهای در انتظار تأیید (اعلام‌شده‌ها و رسیددارها اول):
+staff-queue-empty = تعهدی در انتظار تأیید نیست.
+staff-queue-line = { $reference } · { $code } · { $amount } · { $status }
+staff-not-confirmed = تعهد { $reference } تأییدشده نیست.
+staff-undone = تأیید پرداخت تعهد { $reference } برگردانده شد و به خیّر خبر داده می‌شود.
+staff-household-not-found = خانواری با این کد ملی ثبت نشده است.
+staff-household =
+    خانوار { $code }
+    سرپرست: { $name }
+    تلفن: { $mobile }
+    اعضا: { $size } · دهک: { $decile } · مراحل کالابرگ: { $vouchers }
+pledge-unconfirmed-notice = تأیید پرداخت تعهد { $reference } ({ $amount }، نیاز { $code }) به دلیل اشتباه برگردانده شد؛ کارکنان دوباره بررسی می‌کنند.
