@@ -194,3 +194,27 @@ async def test_a_household_lookup_shows_the_record_and_is_audited(chat) -> None:
     stranger = chat.user()
     await stranger.send(f"/household {code}")
     assert stranger.last_reply.text == fa("staff-only")
+
+
+async def test_staff_mark_a_need_delivered_and_paying_donors_are_told(chat, pledged) -> None:
+    donor, reference = pledged
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    code = (await chat.store.need((await chat.store.pledge(reference)).need_id)).code
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/delivered {code}")
+    assert admin.last_reply.text == fa("staff-delivered", code=code, donors=1)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert donor.last_reply.text.startswith("🎉")
+
+
+async def test_staff_close_a_need_with_a_reason_and_donors_no_longer_see_it(chat, pledged):
+    donor, reference = pledged
+    code = (await chat.store.need((await chat.store.pledge(reference)).need_id)).code
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/close {code}")
+    assert admin.last_reply.text == fa("staff-close-usage")
+    await admin.send(f"/close {code} the family moved")
+    assert admin.last_reply.text == fa("staff-closed", code=code)
+    await donor.send(code)
+    assert donor.last_reply.text.startswith(fa("need-not-found"))

@@ -8,8 +8,9 @@ write or view of personal data leaves an audit row: who, what, which record, whe
 from __future__ import annotations
 
 from bot.codes import random_code
+from bot.domain import pledges
 from bot.domain.refusal import Refused
-from bot.models import Account, Beneficiary, Pledge, StaffRole
+from bot.models import Account, Beneficiary, NeedStatus, Pledge, StaffRole
 from bot.storage import Store
 
 
@@ -132,3 +133,24 @@ async def look_up_household(
         found=household is not None,
     )
     return household
+
+
+async def deliver_need(store: Store, actor: Account, need_code: str, now: int) -> int:
+    """Staff mark a need delivered; every donor who paid is told. Returns how many."""
+    await require_staff(store, actor)
+    try:
+        told = await pledges.mark_delivered(store, need_code=need_code, now=now)
+    except pledges.PledgeRefused:
+        raise Refused("need-not-found") from None
+    await audit(store, actor, "deliver_need", "need", need_code, now, donors=len(told))
+    return len(told)
+
+
+async def close_need(store: Store, actor: Account, need_code: str, reason: str, now: int) -> None:
+    """Staff close a need with a reason (it leaves browsing; pledges keep their status)."""
+    await require_staff(store, actor)
+    need = await store.need_by_code(need_code)
+    if need is None:
+        raise Refused("need-not-found")
+    await store.set_need_status(need.id, NeedStatus.CLOSED, now)
+    await audit(store, actor, "close_need", "need", need_code, now, reason=reason)

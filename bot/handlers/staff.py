@@ -207,6 +207,7 @@ async def undo(update: Update, context: HamdeliContext) -> None:
 async def household(update: Update, context: HamdeliContext) -> None:
     """/household NATIONAL_CODE: the record, for staff (audit-logged)."""
     try:
+        await staff.require_staff(context.store, context.me)  # before reading any input
         code = parse_national_code(" ".join(context.args or []))
         found = await staff.look_up_household(context.store, context.me, code, context.now())
     except InputError as error:
@@ -220,6 +221,32 @@ async def household(update: Update, context: HamdeliContext) -> None:
         return
     vouchers = len(await context.store.vouchers_of(code))
     await reply(update, views.household_screen(context.t, found, vouchers))
+
+
+async def delivered(update: Update, context: HamdeliContext) -> None:
+    """/delivered CODE: the help reached the family; the donors who paid are told."""
+    code = normalize_text(" ".join(context.args or [])).upper()
+    try:
+        told = await staff.deliver_need(context.store, context.me, code, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await reply(update, Screen(context.t("staff-delivered", code=code, donors=told)))
+
+
+async def close(update: Update, context: HamdeliContext) -> None:
+    """/close CODE REASON: the need leaves browsing, with the reason in the audit log."""
+    code, _, reason = normalize_text(" ".join(context.args or [])).partition(" ")
+    try:
+        if not reason.strip():
+            raise Refused("staff-close-usage")
+        await staff.close_need(
+            context.store, context.me, code.upper(), reason.strip(), context.now()
+        )
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await reply(update, Screen(context.t("staff-closed", code=code.upper())))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -252,6 +279,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("queue", show_queue),
         CommandHandler("undo", undo),
         CommandHandler("household", household),
+        CommandHandler("delivered", delivered),
+        CommandHandler("close", close),
     ]
 
 

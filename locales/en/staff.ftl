@@ -41,3 +41,6 @@ staff-household =
     Phone: { $mobile }
     Members: { $size } · Decile: { $decile } · Kalabarg tranches: { $vouchers }
 pledge-unconfirmed-notice = The confirmation of the payment for pledge { $reference } ({ $amount }, need { $code }) was a mistake and has been taken back; staff will check again.
+staff-delivered = Need { $code } is marked delivered; { $donors } donors will be told.
+staff-close-usage = Write the need code and a reason, like /close H7K2QD the family moved.
+staff-closed = Need { $code } is closed and no longer shown to donors.

@@ -41,3 +41,6 @@ staff-household =
     تلفن: { $mobile }
     اعضا: { $size } · دهک: { $decile } · مراحل کالابرگ: { $vouchers }
 pledge-unconfirmed-notice = تأیید پرداخت تعهد { $reference } ({ $amount }، نیاز { $code }) به دلیل اشتباه برگردانده شد؛ کارکنان دوباره بررسی می‌کنند.
+staff-delivered = نیاز { $code } تحویل‌شده ثبت شد و به { $donors } خیّر خبر داده می‌شود.
+staff-close-usage = کد نیاز و دلیل را بنویسید، مثل /close H7K2QD خانواده جابه‌جا شد.
+staff-closed = نیاز { $code } بسته شد و دیگر به خیّران نشان داده نمی‌شود.
