@@ -115,8 +115,19 @@ CODE_ATTEMPTS = 5
 
 
 def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
-    (platform, user_id, chat_id, persona, staff_role, language, home_city_id,
-     first_seen, last_seen, blocked, opt_out) = row  # fmt: skip
+    (
+        platform,
+        user_id,
+        chat_id,
+        persona,
+        staff_role,
+        language,
+        home_city_id,
+        first_seen,
+        last_seen,
+        blocked,
+        opt_out,
+    ) = row
     return Account(
         platform=platform,
         user_id=user_id,
@@ -143,34 +154,89 @@ _PLEDGE_COLUMNS = (
 
 
 def _need_from_row(row: tuple[Any, ...]) -> Need:
-    (id_, code, province_id, city_id, category, kind, target, reserved, paid, description_fa,
-     description_en, status, item_name, deadline, urgent) = row  # fmt: skip
+    (
+        id_,
+        code,
+        province_id,
+        city_id,
+        category,
+        kind,
+        target,
+        reserved,
+        paid,
+        description_fa,
+        description_en,
+        status,
+        item_name,
+        deadline,
+        urgent,
+    ) = row
     return Need(
-        id=id_, code=code, province_id=province_id, city_id=city_id,
-        category=NeedCategory(category), kind=NeedKind(kind), target=target, reserved=reserved,
-        paid=paid, description_fa=description_fa, description_en=description_en,
-        status=NeedStatus(status), item_name=item_name,
-        deadline=dt.date.fromisoformat(deadline) if deadline else None, urgent=bool(urgent),
-    )  # fmt: skip
+        id=id_,
+        code=code,
+        province_id=province_id,
+        city_id=city_id,
+        category=NeedCategory(category),
+        kind=NeedKind(kind),
+        target=target,
+        reserved=reserved,
+        paid=paid,
+        description_fa=description_fa,
+        description_en=description_en,
+        status=NeedStatus(status),
+        item_name=item_name,
+        deadline=dt.date.fromisoformat(deadline) if deadline else None,
+        urgent=bool(urgent),
+    )
 
 
 def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
-    (id_, reference, need_id, platform, donor_id, amount, status, created_at, expires_at,
-     paid_at, bank_reference) = row  # fmt: skip
+    (
+        id_,
+        reference,
+        need_id,
+        platform,
+        donor_id,
+        amount,
+        status,
+        created_at,
+        expires_at,
+        paid_at,
+        bank_reference,
+    ) = row
     return Pledge(
-        id=id_, reference=reference, need_id=need_id, platform=platform, donor_id=donor_id,
-        amount=amount, status=PledgeStatus(status), created_at=created_at,
-        expires_at=expires_at, paid_at=paid_at, bank_reference=bank_reference,
-    )  # fmt: skip
+        id=id_,
+        reference=reference,
+        need_id=need_id,
+        platform=platform,
+        donor_id=donor_id,
+        amount=amount,
+        status=PledgeStatus(status),
+        created_at=created_at,
+        expires_at=expires_at,
+        paid_at=paid_at,
+        bank_reference=bank_reference,
+    )
 
 
 def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
     return (
-        code, draft.external_id, draft.province_id, draft.city_id, draft.category.value,
-        draft.kind.value, draft.item_name, draft.target, draft.description_fa,
-        draft.description_en, draft.deadline.isoformat() if draft.deadline else None,
-        int(draft.urgent), draft.beneficiary_national_code, now, now,
-    )  # fmt: skip
+        code,
+        draft.external_id,
+        draft.province_id,
+        draft.city_id,
+        draft.category.value,
+        draft.kind.value,
+        draft.item_name,
+        draft.target,
+        draft.description_fa,
+        draft.description_en,
+        draft.deadline.isoformat() if draft.deadline else None,
+        int(draft.urgent),
+        draft.beneficiary_national_code,
+        now,
+        now,
+    )
 
 
 _UPSERT_NEED = (
@@ -453,6 +519,38 @@ class Store:
         self._accounts.pop((platform, user_id), None)
         return True
 
+    async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
+        """The numbers of /stats, in one transaction so they agree with each other."""
+        async with self._transaction() as db:
+            personas = await db.execute_fetchall(
+                "SELECT coalesce(persona, 'new'), count(*) FROM users WHERE platform = ? "
+                "GROUP BY 1",
+                (platform,),
+            )
+            staff = await db.execute_fetchall(
+                "SELECT count(*) FROM users WHERE platform = ? AND staff_role != 'none'",
+                (platform,),
+            )
+            active = await db.execute_fetchall(
+                "SELECT count(*) FROM users WHERE platform = ? AND last_seen >= ?",
+                (platform, active_since),
+            )
+            needs = await db.execute_fetchall("SELECT status, count(*) FROM needs GROUP BY 1")
+            pledges = await db.execute_fetchall("SELECT status, count(*) FROM pledges GROUP BY 1")
+            money = await db.execute_fetchall(
+                "SELECT p.name_fa, p.name_en, sum(n.paid), sum(n.target) FROM needs n "
+                "JOIN provinces p ON p.id = n.province_id WHERE n.kind = 'money' "
+                "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id ORDER BY 3 DESC"
+            )
+        return {
+            "personas": dict(personas),
+            "staff": staff[0][0],
+            "active": active[0][0],
+            "needs": dict(needs),
+            "pledges": dict(pledges),
+            "money_by_province": list(money),
+        }
+
     async def count_accounts(self, platform: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM users", ()
         if platform:
@@ -703,9 +801,18 @@ class Store:
                 "INSERT INTO pledges (reference, need_id, platform, donor_id, amount, status, "
                 "confirm_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 f"RETURNING {_PLEDGE_COLUMNS}",
-                (reference, need_id, platform, donor_id, amount,
-                 PledgeStatus.AWAITING_PAYMENT.value, token, now, expires_at),
-            )  # fmt: skip
+                (
+                    reference,
+                    need_id,
+                    platform,
+                    donor_id,
+                    amount,
+                    PledgeStatus.AWAITING_PAYMENT.value,
+                    token,
+                    now,
+                    expires_at,
+                ),
+            )
             return _pledge_from_row(next(iter(rows))), next(iter(taken))[0]
 
     @staticmethod
@@ -751,9 +858,13 @@ class Store:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, expires_at = NULL WHERE reference = ? "
                 f"AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
-                (PledgeStatus.REJECTED.value, reference, PledgeStatus.AWAITING_PAYMENT.value,
-                 PledgeStatus.PAYMENT_REPORTED.value),
-            )  # fmt: skip
+                (
+                    PledgeStatus.REJECTED.value,
+                    reference,
+                    PledgeStatus.AWAITING_PAYMENT.value,
+                    PledgeStatus.PAYMENT_REPORTED.value,
+                ),
+            )
             if not rows:
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
@@ -773,9 +884,13 @@ class Store:
         rows = await self._fetchall(
             "UPDATE pledges SET status = ?, expires_at = NULL, receipt_file_id = ? "
             f"WHERE reference = ? AND status = ? RETURNING {_PLEDGE_COLUMNS}",
-            (PledgeStatus.PAYMENT_REPORTED.value, receipt_file_id, reference,
-             PledgeStatus.AWAITING_PAYMENT.value),
-        )  # fmt: skip
+            (
+                PledgeStatus.PAYMENT_REPORTED.value,
+                receipt_file_id,
+                reference,
+                PledgeStatus.AWAITING_PAYMENT.value,
+            ),
+        )
         return _pledge_from_row(rows[0]) if rows else None
 
     async def attach_receipt(
@@ -798,9 +913,15 @@ class Store:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
                 f"WHERE reference = ? AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
-                (PledgeStatus.PAID.value, now, bank_reference, reference,
-                 PledgeStatus.AWAITING_PAYMENT.value, PledgeStatus.PAYMENT_REPORTED.value),
-            )  # fmt: skip
+                (
+                    PledgeStatus.PAID.value,
+                    now,
+                    bank_reference,
+                    reference,
+                    PledgeStatus.AWAITING_PAYMENT.value,
+                    PledgeStatus.PAYMENT_REPORTED.value,
+                ),
+            )
             if not rows:
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
@@ -843,9 +964,14 @@ class Store:
         rows = await self._fetchall(
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status IN (?, ?) ORDER BY "
             "status = ? DESC, receipt_file_id IS NOT NULL DESC, created_at, id LIMIT ? OFFSET ?",
-            (PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.AWAITING_PAYMENT.value,
-             PledgeStatus.PAYMENT_REPORTED.value, limit, offset),
-        )  # fmt: skip
+            (
+                PledgeStatus.PAYMENT_REPORTED.value,
+                PledgeStatus.AWAITING_PAYMENT.value,
+                PledgeStatus.PAYMENT_REPORTED.value,
+                limit,
+                offset,
+            ),
+        )
         return [_pledge_from_row(row) for row in rows]
 
     async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
@@ -956,10 +1082,17 @@ class Store:
         touch neighbouring pages of the table instead of pages all over it.
         """
         values = [
-            (r.national_code, r.full_name, r.mobile, r.province_id, r.city_id,
-             r.household_size, r.decile)
+            (
+                r.national_code,
+                r.full_name,
+                r.mobile,
+                r.province_id,
+                r.city_id,
+                r.household_size,
+                r.decile,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         select = (
             f"SELECT {self._BENEFICIARY_COLUMNS} FROM beneficiaries "
             "WHERE national_code IN (SELECT value FROM json_each(?))"
@@ -977,11 +1110,17 @@ class Store:
         batch otherwise, so importers check with household_sizes first.
         """
         values = [
-            (r.national_code, r.tranche, r.amount_per_person, r.total, r.status.value,
-             r.charged_on.isoformat() if r.charged_on else None,
-             r.expires_on.isoformat() if r.expires_on else None)
+            (
+                r.national_code,
+                r.tranche,
+                r.amount_per_person,
+                r.total,
+                r.status.value,
+                r.charged_on.isoformat() if r.charged_on else None,
+                r.expires_on.isoformat() if r.expires_on else None,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         select = (
             f"SELECT {self._VOUCHER_COLUMNS} FROM vouchers "
             "WHERE national_code IN (SELECT value FROM json_each(?))"
@@ -1013,15 +1152,27 @@ class Store:
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
         notices = [
-            (platform, user_id, "voucher-notice",
-             json.dumps({"tranche": tranche, "per_person": per_person, "total": total,
-                         "status": status, "expires_on": expires_on}),
-             now, now,
-             f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
-             f"{platform}:{user_id}")
+            (
+                platform,
+                user_id,
+                "voucher-notice",
+                json.dumps(
+                    {
+                        "tranche": tranche,
+                        "per_person": per_person,
+                        "total": total,
+                        "status": status,
+                        "expires_on": expires_on,
+                    }
+                ),
+                now,
+                now,
+                f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
+                f"{platform}:{user_id}",
+            )
             for code, tranche, per_person, total, status, _charged, expires_on in written
             for platform, user_id in linked.get(code, [])
-        ]  # fmt: skip
+        ]
         if notices:
             await db.executemany(
                 "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
@@ -1093,11 +1244,17 @@ class Store:
             (national_code,),
         )
         return [
-            Voucher(code, tranche, per_person, total, VoucherStatus(status),
-                    dt.date.fromisoformat(charged) if charged else None,
-                    dt.date.fromisoformat(expires) if expires else None)
+            Voucher(
+                code,
+                tranche,
+                per_person,
+                total,
+                VoucherStatus(status),
+                dt.date.fromisoformat(charged) if charged else None,
+                dt.date.fromisoformat(expires) if expires else None,
+            )
             for code, tranche, per_person, total, status, charged, expires in rows
-        ]  # fmt: skip
+        ]
 
     async def needs_of_household(self, national_code: str) -> list[Need]:
         """The aid requests linked to a household (for its own status screen only)."""
@@ -1171,9 +1328,14 @@ class Store:
             "JOIN users u ON u.platform = l.platform AND u.user_id = l.user_id "
             "WHERE l.platform = ? AND v.status = 'charged' AND v.expires_on > ? "
             "AND v.expires_on <= ? AND u.reminders_off = 0 RETURNING id",
-            (now, now, platform, today.isoformat(),
-             (today + dt.timedelta(days=days_ahead)).isoformat()),
-        )  # fmt: skip
+            (
+                now,
+                now,
+                platform,
+                today.isoformat(),
+                (today + dt.timedelta(days=days_ahead)).isoformat(),
+            ),
+        )
         return len(rows)
 
     async def reminders_off(self, platform: str, user_id: int) -> bool:
@@ -1218,16 +1380,29 @@ class Store:
             "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
             "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (p.platform, p.donor_id, message_id,
-                 json.dumps({"reference": p.reference, "code": needs[p.need_id][1],
-                             "amount": p.amount, "kind": needs[p.need_id][2],
-                             "item": needs[p.need_id][3], "expires_at": p.expires_at,
-                             **(extra or {})},
-                            ensure_ascii=False),
-                 now, now, f"{message_id}:{p.reference}")
+                (
+                    p.platform,
+                    p.donor_id,
+                    message_id,
+                    json.dumps(
+                        {
+                            "reference": p.reference,
+                            "code": needs[p.need_id][1],
+                            "amount": p.amount,
+                            "kind": needs[p.need_id][2],
+                            "item": needs[p.need_id][3],
+                            "expires_at": p.expires_at,
+                            **(extra or {}),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    now,
+                    now,
+                    f"{message_id}:{p.reference}",
+                )
                 for p in pledges
             ],
-        )  # fmt: skip
+        )
 
     async def _queue_household_news(
         self, db: aiosqlite.Connection, need_ids: Sequence[int], message_id: str, now: int
@@ -1277,10 +1452,18 @@ class Store:
                 ids,
             )
         return [
-            OutboxItem(id=r[0], platform=r[1], user_id=r[2], chat_id=r[3], language=r[4],
-                       message_id=r[5], args=json.loads(r[6]), attempts=r[7])
+            OutboxItem(
+                id=r[0],
+                platform=r[1],
+                user_id=r[2],
+                chat_id=r[3],
+                language=r[4],
+                message_id=r[5],
+                args=json.loads(r[6]),
+                attempts=r[7],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def finish_outbox(
         self, item_id: int, status: OutboxStatus, now: int, retry_at: int | None = None

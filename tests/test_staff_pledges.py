@@ -218,3 +218,17 @@ async def test_staff_close_a_need_with_a_reason_and_donors_no_longer_see_it(chat
     assert admin.last_reply.text == fa("staff-closed", code=code)
     await donor.send(code)
     assert donor.last_reply.text.startswith(fa("need-not-found"))
+
+
+async def test_stats_show_users_needs_pledges_and_money(chat, pledged) -> None:
+    donor, reference = pledged
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/stats")
+    text = admin.last_reply.text
+    assert text.startswith(fa("stats-title"))
+    assert fa("stats-count-line", label=fa("pledge-status-paid"), count=1) in text
+    assert fa("stats-money", raised="۱٬۰۰۰٬۰۰۰ تومان", target="۵٬۰۰۰٬۰۰۰ تومان") in text
+    await donor.send("/stats")
+    assert donor.last_reply.text == fa("staff-only")

@@ -154,3 +154,12 @@ async def close_need(store: Store, actor: Account, need_code: str, reason: str, 
         raise Refused("need-not-found")
     await store.set_need_status(need.id, NeedStatus.CLOSED, now)
     await audit(store, actor, "close_need", "need", need_code, now, reason=reason)
+
+
+ACTIVE_DAYS = 30
+
+
+async def statistics(store: Store, actor: Account, now: int) -> dict[str, object]:
+    """How the bot is doing at a glance (staff only; aggregates, no personal data)."""
+    await require_staff(store, actor)
+    return await store.statistics(actor.platform, now - ACTIVE_DAYS * 86_400)

@@ -249,6 +249,16 @@ async def close(update: Update, context: HamdeliContext) -> None:
     await reply(update, Screen(context.t("staff-closed", code=code.upper())))
 
 
+async def stats(update: Update, context: HamdeliContext) -> None:
+    try:
+        numbers = await staff.statistics(context.store, context.me, context.now())
+    except Refused as refused:
+        await _refuse(update, context, refused)
+        return
+    await answer_button(update)
+    await show(update, views.stats_screen(context.t, numbers))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     pattern = callbacks.matches
     text = filters.TEXT & ~filters.COMMAND
@@ -281,6 +291,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("household", household),
         CommandHandler("delivered", delivered),
         CommandHandler("close", close),
+        CommandHandler("stats", stats),
     ]
 
 
@@ -288,5 +299,6 @@ def routes() -> dict[str, Route]:
     return {
         callbacks.STAFF_AUDIT: show_audit,
         callbacks.STAFF_QUEUE: show_queue,
+        callbacks.STAFF_STATS: stats,
         "staff_open": open_pledge,
     }

@@ -8,6 +8,7 @@ from functools import cache
 from bot import callbacks
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, Pledge, PledgeStatus, StaffRole
+from bot.text import format_toman
 from bot.views.donor import amount_text
 from bot.views.screen import Screen, button, footer, keyboard
 
@@ -22,6 +23,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
         keyboard(
             [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
             [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
+            [button(t("staff-stats-button"), callbacks.STAFF_STATS)],
             [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
@@ -108,3 +110,49 @@ def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Sc
         ),
         keyboard([button(t("button-back"), callbacks.MENU_STAFF)]),
     )
+
+
+def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
+    """Users by role, activity, needs and pledges by status, toman raised against target."""
+    personas: dict[str, int] = stats["personas"]  # type: ignore[assignment]
+    lines = [
+        t("stats-title"),
+        t(
+            "stats-users",
+            donors=personas.get("donor", 0),
+            beneficiaries=personas.get("beneficiary", 0),
+            new=personas.get("new", 0),
+            staff=stats["staff"],
+            active=stats["active"],
+        ),
+        t("stats-needs-title"),
+    ]
+    needs: dict[str, int] = stats["needs"]  # type: ignore[assignment]
+    lines += [
+        t("stats-count-line", label=t(f"need-status-{status}"), count=count)
+        for status, count in sorted(needs.items())
+    ]
+    lines.append(t("stats-pledges-title"))
+    pledges: dict[str, int] = stats["pledges"]  # type: ignore[assignment]
+    lines += [
+        t("stats-count-line", label=t(f"pledge-status-{status}"), count=count)
+        for status, count in sorted(pledges.items())
+    ]
+    money = stats["money_by_province"]
+    raised = sum(row[2] for row in money)  # type: ignore[union-attr]
+    target = sum(row[3] for row in money)  # type: ignore[union-attr]
+    lines.append(t("stats-money", raised=_toman(t, raised), target=_toman(t, target)))
+    lines += [
+        t(
+            "stats-province-line",
+            province=row[0] if t.language == "fa" else row[1],
+            raised=_toman(t, row[2]),
+            target=_toman(t, row[3]),
+        )
+        for row in money[:10]  # type: ignore[index]
+    ]
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+
+
+def _toman(t: Translator, rials: int) -> str:
+    return t("amount-toman", amount=format_toman(rials, t.language))
