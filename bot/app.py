@@ -64,7 +64,12 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    audiences = [*staff.handlers(), *donor.handlers(), *beneficiary.handlers()]
+    audiences = [
+        common.flows_handler([*staff.flows(), *donor.flows(), *beneficiary.flows()]),
+        *staff.handlers(),
+        *donor.handlers(),
+        *beneficiary.handlers(),
+    ]
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
     common.register(application, audiences if flows is None else flows, routes)
     application.add_handler(beneficiary.emergency_watch(), group=1)

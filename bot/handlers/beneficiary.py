@@ -26,10 +26,9 @@ from bot.context import HamdeliContext
 from bot.domain import accounts, safety, verification
 from bot.domain.verification import SharedContact, VerificationRefused
 from bot.handlers.common import (
+    Flow,
     Route,
     answer_button,
-    flow,
-    leave_flow_then_handle,
     reply,
     show,
 )
@@ -131,6 +130,12 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
     return END
 
 
+async def national_code_expected(update: Update, context: HamdeliContext) -> str:
+    """A sticker or photo where the national code was expected: ask for it again."""
+    await reply(update, views.ask_national_code(context.t))
+    return NATIONAL_CODE
+
+
 async def _leave(update: Update, context: HamdeliContext, text: str) -> None:
     """End verification: drop the shared phone, remove the reply keyboard, show the menu."""
     await context.store.save_flow_data(
@@ -221,16 +226,16 @@ async def offer_emergency_line(update: Update, context: HamdeliContext) -> None:
         await reply(update, Screen(context.t("emergency-123")))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The verification flow: entered from "Check my status", /status or a status button."""
-    entry = [
-        CallbackQueryHandler(open_status, pattern=r"^menu:beneficiary$"),
-        CallbackQueryHandler(open_status, pattern=f"^{callbacks.STATUS}$"),
-        CommandHandler("status", open_status),
-    ]
+def flows() -> list[Flow]:
+    """Verification (entered from "Check my status", /status or a status button) and the
+    SMS check."""
     return [
-        flow(
-            entry_points=entry,
+        Flow(
+            entry_points=[
+                CallbackQueryHandler(open_status, pattern=r"^menu:beneficiary$"),
+                CallbackQueryHandler(open_status, pattern=f"^{callbacks.STATUS}$"),
+                CommandHandler("status", open_status),
+            ],
             states={
                 CONTACT: [
                     MessageHandler(filters.CONTACT, got_contact),
@@ -239,18 +244,11 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
                 NATIONAL_CODE: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, got_national_code),
                     MessageHandler(filters.CONTACT, got_contact),
+                    MessageHandler(~filters.COMMAND, national_code_expected),
                 ],
             },
-            fallbacks=[
-                CallbackQueryHandler(leave_flow_then_handle),
-                MessageHandler(filters.COMMAND, leave_flow_then_handle),
-                MessageHandler(filters.ALL, contact_expected),
-            ],
-            name="verification",
-            allow_reentry=True,
         ),
-        CommandHandler("forget", forget_ask),
-        flow(
+        Flow(
             entry_points=[
                 CallbackQueryHandler(ask_for_sms, pattern=f"^{callbacks.CHECK_SMS}$"),
                 CommandHandler("sms", ask_for_sms),
@@ -261,14 +259,12 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
                     MessageHandler(~filters.COMMAND, sms_text_expected),
                 ]
             },
-            fallbacks=[
-                CallbackQueryHandler(leave_flow_then_handle),
-                MessageHandler(filters.COMMAND, leave_flow_then_handle),
-            ],
-            name="sms_check",
-            allow_reentry=True,
         ),
     ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("forget", forget_ask)]
 
 
 VOUCHER_CLOCK_SECONDS = 3600

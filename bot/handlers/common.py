@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -271,6 +272,39 @@ def flow(**kwargs: Any) -> ConversationHandler:  # type: ignore[type-arg]
         warnings.filterwarnings("ignore", message="If 'per_message=False'",
                                 category=PTBUserWarning)  # fmt: skip
         return FlowHandler(persistent=True, **kwargs)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One audience's part of the single flows conversation: how it starts, its states."""
+
+    entry_points: list[BaseHandler]  # type: ignore[type-arg]
+    states: dict[str, list[BaseHandler]]  # type: ignore[type-arg]
+
+
+def flows_handler(parts: Sequence[Flow]) -> ConversationHandler:  # type: ignore[type-arg]
+    """Every flow of every audience in one persistent conversation.
+
+    A person is in at most one flow at a time, and one ConversationHandler is checked once
+    per update, where one per flow would each be checked on every update. A menu button or
+    a command leaves any flow (`leave_flow_then_handle`); anything else a state does not
+    expect goes on to the ordinary handlers.
+    """
+    states: dict[str, list[BaseHandler]] = {}  # type: ignore[type-arg]
+    for part in parts:
+        if overlap := states.keys() & part.states.keys():
+            raise ValueError(f"flow states defined twice: {sorted(overlap)}")
+        states.update(part.states)
+    return flow(
+        entry_points=[handler for part in parts for handler in part.entry_points],
+        states=states,
+        fallbacks=[
+            CallbackQueryHandler(leave_flow_then_handle),
+            MessageHandler(filters.COMMAND, leave_flow_then_handle),
+        ],
+        name="flows",
+        allow_reentry=True,
+    )
 
 
 async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int:

@@ -29,10 +29,9 @@ from bot.context import HamdeliContext
 from bot.domain import browse, pledges
 from bot.domain.pledges import PledgeRefused, PledgeRules
 from bot.handlers.common import (
+    Flow,
     Route,
     answer_button,
-    flow,
-    leave_flow_then_handle,
     reply,
     show,
 )
@@ -479,44 +478,35 @@ def schedule_pledge_clock(application: Application) -> None:  # type: ignore[typ
     application.job_queue.run_repeating(pledge_clock, interval=PLEDGE_CLOCK_SECONDS, first=1)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The donor's handlers that are not buttons: the amount conversation first, then the
-    shared links, commands and typed codes."""
+def flows() -> list[Flow]:
+    """Typing an amount (or quantity) for a pledge; a receipt photo after "I've paid"."""
     pattern = callbacks.matches
-    amount_flow = flow(
-        entry_points=[CallbackQueryHandler(ask_amount, pattern=pattern("help_need"))],
-        states={
-            AMOUNT: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
-                CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
-            ]
-        },
-        fallbacks=[
-            CallbackQueryHandler(leave_flow_then_handle),
-            MessageHandler(filters.COMMAND, leave_flow_then_handle),
-            MessageHandler(filters.ALL, amount_hint),
-        ],
-        name="pledge_amount",
-        allow_reentry=True,
-    )
-    receipt_flow = flow(
-        entry_points=[CallbackQueryHandler(report_paid, pattern=pattern("paid"))],
-        states={
-            RECEIPT: [
-                MessageHandler(filters.PHOTO, receipt_photo),
-                MessageHandler(~filters.COMMAND, receipt_hint),
-            ]
-        },
-        fallbacks=[
-            CallbackQueryHandler(leave_flow_then_handle),
-            MessageHandler(filters.COMMAND, leave_flow_then_handle),
-        ],
-        name="pledge_receipt",
-        allow_reentry=True,
-    )
     return [
-        amount_flow,
-        receipt_flow,
+        Flow(
+            entry_points=[CallbackQueryHandler(ask_amount, pattern=pattern("help_need"))],
+            states={
+                AMOUNT: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
+                    CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
+                    MessageHandler(~filters.COMMAND, amount_hint),
+                ]
+            },
+        ),
+        Flow(
+            entry_points=[CallbackQueryHandler(report_paid, pattern=pattern("paid"))],
+            states={
+                RECEIPT: [
+                    MessageHandler(filters.PHOTO, receipt_photo),
+                    MessageHandler(~filters.COMMAND, receipt_hint),
+                ]
+            },
+        ),
+    ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The donor's other handlers: shared links, commands and typed codes."""
+    return [
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),
         CommandHandler("privacy", privacy),
         CommandHandler("mypledges", my_pledges),

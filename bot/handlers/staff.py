@@ -21,7 +21,7 @@ from bot import callbacks
 from bot.context import HamdeliContext
 from bot.domain import pledges, staff
 from bot.domain.refusal import Refused
-from bot.handlers.common import Route, answer_button, flow, leave_flow_then_handle, reply, show
+from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
 from bot.views import staff as views
 from bot.views.screen import Screen
@@ -259,11 +259,12 @@ async def stats(update: Update, context: HamdeliContext) -> None:
     await show(update, views.stats_screen(context.t, numbers))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def flows() -> list[Flow]:
+    """Find a pledge by reference; type the bank tracking number or a rejection reason."""
     pattern = callbacks.matches
     text = filters.TEXT & ~filters.COMMAND
     return [
-        flow(
+        Flow(
             entry_points=[
                 CallbackQueryHandler(ask_reference, pattern=f"^{callbacks.STAFF_FIND}$"),
                 CommandHandler("pledge", ask_reference),
@@ -275,13 +276,12 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
                 BANK_REFERENCE: [MessageHandler(text, got_bank_reference)],
                 REASON: [MessageHandler(text, got_reason)],
             },
-            fallbacks=[
-                CallbackQueryHandler(leave_flow_then_handle),
-                MessageHandler(filters.COMMAND, leave_flow_then_handle),
-            ],
-            name="staff_pledge",
-            allow_reentry=True,
-        ),
+        )
+    ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
         CommandHandler("audit", show_audit),
         CommandHandler(["addstaff", "removestaff"], add_or_remove_staff),
         CommandHandler("invite", invite),
