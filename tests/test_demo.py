@@ -53,3 +53,4 @@ def test_demo_beneficiary_verifies_and_sees_the_kalabarg(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert fa("verify-linked") in result.stdout
     assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in result.stdout
+    assert fa("status-aid-title") in result.stdout  # the demo household's linked need

@@ -14,11 +14,15 @@ from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.handlers import donor as donor_handlers
 from bot.i18n import translator
-from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
+from bot.models import Beneficiary, NeedCategory, NeedDraft, NeedKind, NeedStatus
 from bot.text import national_code_check_digit
 
 fa, en = translator("fa"), translator("en")
 TOMAN = 10
+# The households behind the needs, with distinctive names and phones: no outgoing text or
+# button in any donor test may ever carry them (checked after every test, see `needs`).
+PRIVATE_NAMES = ["Zarrindokht Privatename", "Khorshid Secretfamily", "Golbahar Hiddenhome"]
+PRIVATE_PHONES = ["+989121110001", "+989121110002", "+989121110003"]
 PRIVATE_CODES = [
     nine + str(national_code_check_digit(nine)) for nine in ("001234567", "002345678", "003456789")
 ]
@@ -67,11 +71,17 @@ async def needs(chat):
         draft(capital, tehran, external_id="t4", target=1_000_000 * TOMAN),
         draft(town, tehran, external_id="s1", beneficiary_national_code=PRIVATE_CODES[2]),
     ]
+    await chat.store.upsert_beneficiaries(
+        [Beneficiary(code, name, phone, tehran.id, town.id, 5, 1)
+         for code, name, phone in zip(PRIVATE_CODES, PRIVATE_NAMES, PRIVATE_PHONES, strict=True)],
+        now=0,
+    )  # fmt: skip
     await chat.store.upsert_needs(drafts, now=int(chat.application.services.clock()))
     codes = {
         row[0]: row[1] for row in await chat.store._fetchall("SELECT external_id, code FROM needs")
     }
-    return {"tehran": tehran, "capital": capital, "town": town, "codes": codes}
+    yield {"tehran": tehran, "capital": capital, "town": town, "codes": codes}
+    assert_no_private_data(chat)
 
 
 async def run_clocks(context: HamdeliContext) -> None:
@@ -83,8 +93,13 @@ async def run_clocks(context: HamdeliContext) -> None:
 def assert_no_private_data(chat, town_names=()) -> None:
     """No outgoing text or button ever carries a national code or an unnamed town."""
     sent = json.dumps([call.params for call in chat.emulator.calls], ensure_ascii=False)
-    for code in PRIVATE_CODES:
-        assert code not in sent
+    for secret in (
+        *PRIVATE_CODES,
+        *PRIVATE_NAMES,
+        *PRIVATE_PHONES,
+        *(p[3:] for p in PRIVATE_PHONES),
+    ):
+        assert secret not in sent
     for name in town_names:
         assert name not in sent
 
