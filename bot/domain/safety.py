@@ -18,13 +18,19 @@ LINK = re.compile(
     r"(https?://|www\.|\b[\w-]+\.(ir|com|net|org|info|xyz|top|site|link|me|ly)\b|t\.me/)",
     re.IGNORECASE,
 )
-SENDER_LINE = re.compile(r"^\s*(from|sender|فرستنده|از)\s*[:：]\s*(?P<sender>\S+)", re.IGNORECASE)
 
 
 @cache
 def _words() -> dict[str, object]:
     text = resources.files("bot").joinpath("data", "safety_words.json").read_text("utf-8")
     return json.loads(text)
+
+
+@cache
+def _sender_line() -> re.Pattern[str]:
+    """A pasted line like "From: v.refah" (the labels, fa and en, are in the data file)."""
+    labels = "|".join(re.escape(label) for label in _words()["sender_labels"])  # type: ignore[attr-defined]
+    return re.compile(rf"^\s*({labels})\s*[:：]\s*(?P<sender>\S+)", re.IGNORECASE)
 
 
 def _normalized(text: str) -> str:
@@ -50,7 +56,7 @@ def phishing_signs(text: str) -> list[str]:
     if _contains_any(text, words["credential_requests"]):  # type: ignore[arg-type]
         signs.append("sms-sign-credentials")
     for line in text.splitlines():
-        match = SENDER_LINE.match(line)
+        match = _sender_line().match(line)
         if match and match.group("sender").casefold() != str(words["official_sender"]):
             signs.append("sms-sign-sender")
             break
