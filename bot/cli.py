@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Apply pending database migrations to DATABASE_URL and exit.",
     )
     _add_import_parser(commands)
+    _add_operator_parsers(commands)
     return parser
 
 
@@ -98,6 +99,40 @@ is the amount per person times the household's size. The same national code and 
 again updates that tranche.
 
 {ALL_OR_NOTHING_HELP}"""
+
+
+def _add_operator_parsers(commands: argparse._SubParsersAction) -> None:
+    """backup, export and emulator: what an operator runs next to the bot."""
+    backup = commands.add_parser(
+        "backup",
+        help="write a consistent copy of the live database",
+        description="Copy DATABASE_URL to FILE.db with SQLite's online backup; the bot may "
+        "keep running.",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE.db")
+    export = commands.add_parser(
+        "export", help="write records to a CSV file for staff", description="Export records."
+    )
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
+    pledges = kinds.add_parser(
+        "pledges",
+        help="pledges created in a period, as CSV (UTF-8 with BOM for spreadsheets)",
+        description="Columns: reference, need_code, amount (toman, or a count for item "
+        "needs), status, created, paid (Jalali), bank_reference. --with-pii adds the linked "
+        "household's national code, name and phone, and is recorded in the audit log.",
+    )
+    pledges.add_argument("--since", required=True, help="first day, Jalali or ISO")
+    pledges.add_argument("--until", help="last day, Jalali or ISO (default: today)")
+    pledges.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
+    pledges.add_argument("--with-pii", action="store_true", help="add household personal data")
+    emulator = commands.add_parser(
+        "emulator",
+        help="serve the built-in Bot API emulator over HTTP on 127.0.0.1",
+        description="Serve the in-process Bot API emulator at http://127.0.0.1:PORT/bot so "
+        "`hamdeli run` can be tried against it (BOT_API_BASE_URL=http://127.0.0.1:PORT/bot).",
+    )
+    emulator.add_argument("--port", type=int, default=8081)
+    emulator.add_argument("--platform", choices=["telegram", "bale"], default="telegram")
 
 
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:
@@ -148,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "import":
         return asyncio.run(_import(args, settings))
+    if args.command in ("backup", "export", "emulator"):
+        from bot import operations
+
+        return operations.run(args, settings)
     from bot.demo import run_demo
 
     return run_demo(settings, language=args.lang, database=args.database)

@@ -519,6 +519,22 @@ class Store:
         self._accounts.pop((platform, user_id), None)
         return True
 
+    async def pledges_for_export(
+        self, since: int, until: int, with_pii: bool
+    ) -> list[tuple[Any, ...]]:
+        """Pledges created in [since, until) with their need, oldest first. With `with_pii`,
+        the linked household's national code, name and phone are added (staff only)."""
+        pii = ", n.beneficiary_national_code, b.full_name, b.mobile" if with_pii else ""
+        rows = await self._fetchall(
+            "SELECT p.reference, n.code, n.kind, n.item_name, p.amount, p.status, "
+            f"p.created_at, p.paid_at, p.bank_reference{pii} FROM pledges p "
+            "JOIN needs n ON n.id = p.need_id "
+            "LEFT JOIN beneficiaries b ON b.national_code = n.beneficiary_national_code "
+            "WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.id",
+            (since, until),
+        )
+        return [tuple(row) for row in rows]
+
     async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
         """The numbers of /stats, in one transaction so they agree with each other."""
         async with self._transaction() as db:
@@ -1538,6 +1554,15 @@ class Store:
         )
         keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def backup_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (SQLite's online backup: other processes may go
+    on writing; the copy is one committed state)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    sqlite3.connect(target).close()
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,0 +1,109 @@
+"""`hamdeli backup`, `hamdeli export pledges` and `hamdeli emulator`: operator commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import sys
+import time
+
+import jdatetime
+
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, serve_http
+from bot.storage import Store, backup_database
+from bot.text import InputError, parse_date
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXPORT_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference")
+PII_COLUMNS = ("beneficiary_national_code", "beneficiary_name", "beneficiary_mobile")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "backup":
+        if not settings.database_path.exists():
+            print(f"no database at {settings.database_path}", file=sys.stderr)
+            return EXIT_USAGE
+        backup_database(settings.database_path, args.file)
+        print(f"backup of {settings.database_path} written to {args.file}")
+        return EXIT_OK
+    if args.command == "export":
+        return asyncio.run(export_pledges(args, settings))
+    try:
+        return asyncio.run(serve_emulator(args.port, args.platform))
+    except KeyboardInterrupt:  # Ctrl-C is how an operator stops it
+        return EXIT_OK
+
+
+def _day_start(text: str, tz: dt.tzinfo) -> int:
+    return int(dt.datetime.combine(parse_date(text), dt.time(), tz).timestamp())
+
+
+async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
+    """Pledges of a period as CSV with a BOM (spreadsheets then show Persian correctly)."""
+    tz = settings.tz
+    try:
+        since = _day_start(args.since, tz)
+        until = _day_start(args.until, tz) if args.until else int(time.time())
+    except InputError as error:
+        print(
+            f"--since/--until: not a date ({error.code}); use 1404/09/01 or 2025-11-22",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.until:
+        until += 86_400  # the last day is included
+    async with Store(settings.database_path) as store:
+        rows = await store.pledges_for_export(since, until, args.with_pii)
+        if args.with_pii:
+            await store.record_audit(
+                at=int(time.time()),
+                action="export_pledges_pii",
+                subject_type="pledges",
+                subject_id=args.out.name,
+                details={"rows": len(rows)},
+            )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_COLUMNS + (PII_COLUMNS if args.with_pii else ()))
+        for row in rows:
+            writer.writerow(_export_row(row, tz))
+    print(f"{len(rows)} pledges written to {args.out}")
+    return EXIT_OK
+
+
+def _export_row(row: tuple, tz: dt.tzinfo) -> list[object]:
+    reference, code, kind, _item, amount, status, created, paid, bank, *pii = row
+    return [
+        reference,
+        code,
+        amount // 10 if kind == "money" else amount,
+        status,
+        _jalali(created, tz),
+        _jalali(paid, tz) if paid else "",
+        bank or "",
+        *pii,
+    ]
+
+
+def _jalali(timestamp: int, tz: dt.tzinfo) -> str:
+    """Jalali with Latin digits (1404/09/09): spreadsheets sort and read it."""
+    day = jdatetime.date.fromgregorian(date=dt.datetime.fromtimestamp(timestamp, tz).date())
+    return day.strftime("%Y/%m/%d")
+
+
+async def serve_emulator(port: int, platform: str) -> int:
+    """Serve the emulator until interrupted; prints how to point the bot at it."""
+    emulator = BotApiEmulator(platform=platform)
+    server = await serve_http(emulator, port=port)
+    print(
+        f"Bot API emulator ({platform}) on http://127.0.0.1:{emulator.http_port}/bot — try: "
+        f"BOT_TOKEN=1:x BOT_API_BASE_URL=http://127.0.0.1:{emulator.http_port}/bot "
+        "hamdeli run"
+    )
+    async with server:
+        await server.serve_forever()
+    return EXIT_OK

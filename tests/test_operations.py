@@ -1,0 +1,113 @@
+"""Operator commands: backup, export pledges, and the emulator served over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from bot.codes import new_confirm_token
+from bot.domain import pledges
+from bot.domain.pledges import PledgeRules
+from bot.models import Beneficiary, NeedCategory, NeedDraft, NeedKind
+from bot.storage import Store
+from bot.text import national_code_check_digit
+from tests.commands import clean_env, hamdeli
+
+CODE = "004123456" + str(national_code_check_digit("004123456"))
+NOW = 1_764_000_000  # 2025-11-24
+
+
+@pytest.fixture
+async def database(tmp_path):
+    """A store with one household, one linked need and one paid pledge."""
+    path = tmp_path / "h.db"
+    async with Store(path) as store:
+        province = (await store.provinces())[0]
+        city = province.cities[0]
+        await store.upsert_beneficiaries(
+            [Beneficiary(CODE, "Zarrin Testname", "+989121234567", province.id, city.id, 3, 2)],
+            now=NOW,
+        )
+        await store.upsert_needs(
+            [NeedDraft(city_id=city.id, province_id=province.id, category=NeedCategory.MEDICAL,
+                       kind=NeedKind.MONEY, target=50_000_000, description_fa="دارو",
+                       external_id="x1", beneficiary_national_code=CODE)],
+            now=NOW,
+        )  # fmt: skip
+        code = (await store._fetchall("SELECT code FROM needs"))[0][0]
+        await store.seen_account("telegram", 1, 1, "fa", NOW)
+        made = await pledges.pledge_help(
+            store, need_code=code, platform="telegram", donor_id=1, amount=20_000_000,
+            token=new_confirm_token(), now=NOW, rules=PledgeRules(1_000_000, 3600),
+        )  # fmt: skip
+        await pledges.confirm_payment(store, reference=made.reference, bank_reference="777",
+                                      now=NOW + 60)  # fmt: skip
+    return path
+
+
+def test_backup_writes_a_consistent_copy(database, tmp_path) -> None:
+    result = hamdeli("backup", str(tmp_path / "copy.db"), cwd=tmp_path,
+                     DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("SELECT count(*) FROM pledges").fetchone()[0] == 1
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+
+
+def test_export_has_a_bom_the_columns_and_no_personal_data(database, tmp_path) -> None:
+    out = tmp_path / "pledges.csv"
+    result = hamdeli("export", "pledges", "--since", "1404/09/01", "--out", str(out),
+                     cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["reference", "need_code", "amount", "status", "created", "paid",
+                       "bank_reference"]  # fmt: skip
+    assert rows[1][2:4] == ["2000000", "paid"]
+    assert rows[1][4] == "1404/09/03"
+    assert rows[1][6] == "777"
+    assert CODE not in out.read_text(encoding="utf-8-sig")
+
+
+async def test_export_with_pii_adds_the_household_and_is_audited(database, tmp_path) -> None:
+    out = tmp_path / "pii.csv"
+    result = hamdeli("export", "pledges", "--since", "2025-11-01", "--until", "2025-11-30",
+                     "--out", str(out), "--with-pii", cwd=tmp_path,
+                     DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Zarrin Testname" in out.read_text(encoding="utf-8-sig")
+    async with Store(database) as store:
+        assert (await store.latest_audit())[0]["action"] == "export_pledges_pii"
+
+
+def test_a_bad_date_is_a_usage_error(database, tmp_path) -> None:
+    result = hamdeli("export", "pledges", "--since", "yesterday", "--out", "x.csv",
+                     cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+async def test_the_emulator_command_serves_the_bot_api_over_http(tmp_path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "emulator", "--port", "0", cwd=tmp_path, env=clean_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+        assert "http://127.0.0.1:" in line
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /bot1:x/getMe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(4096), timeout=10)
+        assert b'"ok": true' in answer or b'"ok":true' in answer
+        writer.close()
+    finally:
+        process.terminate()
+        await process.wait()
