@@ -14,7 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import recover_outbox
-from bot.handlers import beneficiary, common, donor, staff
+from bot.handlers import beneficiary, common, donor, staff, support
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -65,7 +65,9 @@ def build_application(
         .build()
     )
     audiences = [
-        common.flows_handler([*staff.flows(), *donor.flows(), *beneficiary.flows()]),
+        common.flows_handler(
+            [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows()]
+        ),
         *staff.handlers(),
         *donor.handlers(),
         *beneficiary.handlers(),
@@ -73,6 +75,8 @@ def build_application(
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
     common.register(application, audiences if flows is None else flows, routes)
     application.add_handler(beneficiary.emergency_watch(), group=1)
+    if settings.staff_chat_id is not None:
+        application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)
     return application  # type: ignore[return-value]
 
 

@@ -32,6 +32,7 @@ FIXES: dict[str, str] = {
     "DATABASE_URL": "use sqlite:///relative/path.db or sqlite:////absolute/path.db",
     "ADMIN_IDS": "use numeric user ids separated by commas, e.g. 12345,67890 (or leave empty)",
     "DEFAULT_LANGUAGE": "use 'fa' or 'en'",
+    "STAFF_CHAT_ID": "use the numeric id of the staff group, e.g. -1001234567890",
     "TIMEZONE": "use an IANA time zone name such as Asia/Tehran",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "K_ANONYMITY": "use a whole number from 1 to 100 (default 3)",
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/hamdeli.db"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: Literal["fa", "en"] = "fa"
+    # The staff group that receives support tickets (a negative chat id); none: no support.
+    staff_chat_id: int | None = None
     timezone: str = "Asia/Tehran"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

@@ -108,6 +108,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "0007_verification.sql"),
     Migration(8, "0008_reminder_opt_out.sql"),
     Migration(9, "0009_staff_invites.sql"),
+    Migration(10, "0010_support_tickets.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
@@ -566,6 +567,32 @@ class Store:
             "pledges": dict(pledges),
             "money_by_province": list(money),
         }
+
+    async def open_ticket(self, platform: str, user_id: int, now: int) -> int:
+        rows = await self._fetchall(
+            "INSERT INTO support_tickets (platform, user_id, created_at) VALUES (?, ?, ?) "
+            "RETURNING id",
+            (platform, user_id, now),
+        )
+        return int(rows[0][0])
+
+    async def attach_ticket_message(self, ticket_id: int, staff_message_id: int) -> None:
+        await self._write(
+            "UPDATE support_tickets SET staff_message_id = ? WHERE id = ?",
+            (staff_message_id, ticket_id),
+        )
+
+    async def ticket_for_staff_message(
+        self, platform: str, staff_message_id: int
+    ) -> tuple[int, Account] | None:
+        """The ticket (and its person) a staff reply answers."""
+        rows = await self._fetchall(
+            f"SELECT t.id, {', '.join('u.' + c.strip() for c in _ACCOUNT_COLUMNS.split(','))} "
+            "FROM support_tickets t JOIN users u ON u.platform = t.platform "
+            "AND u.user_id = t.user_id WHERE t.platform = ? AND t.staff_message_id = ?",
+            (platform, staff_message_id),
+        )
+        return (rows[0][0], _account_from_row(rows[0][1:])) if rows else None
 
     async def count_accounts(self, platform: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM users", ()

@@ -67,4 +67,10 @@ def language_picker(t: Translator) -> Screen:
 
 @cache
 def help_screen(t: Translator) -> Screen:
-    return Screen(t("help"), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))
+    return Screen(
+        t("help"),
+        keyboard(
+            [button(t("button-support"), callbacks.SUPPORT)],
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )

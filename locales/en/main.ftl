@@ -63,3 +63,18 @@ command-mypledges = My pledges
 command-privacy = Privacy: what we keep and who sees it
 command-language = Change language
 command-cancel = Cancel the current action
+
+## Contact support
+button-support = 📞 Contact support
+support-ask = Write your message for support. Your account is not shown to staff; only a ticket number.
+support-sent = Your message went to support as ticket { $ticket }. The answer will come here.
+support-unavailable = Support is not available in this bot right now; please contact the welfare office.
+support-text-expected = Please send your message as text.
+support-ticket = 🎫 Ticket { $ticket } ({ $persona }):
+    { $text }
+    — reply to this message to answer.
+support-persona-donor = donor
+support-persona-beneficiary = beneficiary
+support-persona-new = new user
+support-reply = 💬 Support's answer (ticket { $ticket }):
+    { $text }

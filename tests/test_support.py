@@ -1,0 +1,62 @@
+"""Talk to a person: tickets to the staff chat, replies back, no accounts shown."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from telegram import Update
+
+from bot.emulator import EmulatedUserInfo
+from bot.i18n import translator
+from tests.conftest import ADMIN_ID
+
+fa = translator("fa")
+STAFF_CHAT = -100555
+
+
+async def staff_reply(chat, replier_id: int, ticket_message_id: int, text: str) -> None:
+    """A reply in the staff group to the bot's ticket message."""
+    replier = EmulatedUserInfo(id=replier_id, first_name="Staffer", language_code="fa")
+    data = chat.emulator.make_message_update(replier, text)
+    data["message"]["chat"] = {"id": STAFF_CHAT, "type": "supergroup", "title": "staff"}
+    data["message"]["reply_to_message"] = {
+        "message_id": ticket_message_id, "date": 0,
+        "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "staff"},
+        "from": {"id": chat.emulator.bot_id, "is_bot": True, "first_name": "Hamdeli"},
+        "text": "ticket",
+    }  # fmt: skip
+    await chat.application.process_update(Update.de_json(data, chat.application.bot))
+
+
+async def test_a_message_to_support_and_the_answer_back(start_app) -> None:
+    chat = await start_app(staff_chat_id=STAFF_CHAT)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")  # staff must be known to the bot
+    sara = chat.user(name="Sara")
+    await sara.send("/start")
+    await sara.click(fa("button-help"))
+    await sara.click(fa("button-support"))
+    assert sara.last_reply.text == fa("support-ask")
+    await sara.send("کالابرگ من شارژ نشده")
+    ticket = int(re.search(r"\d+", sara.last_reply.text.translate(
+        str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))).group(0))  # fmt: skip
+    [posted] = chat.emulator.messages_in(STAFF_CHAT)
+    assert "کالابرگ من شارژ نشده" in posted.text
+    assert str(sara.id) not in posted.text
+    assert "Sara" not in posted.text
+
+    await staff_reply(chat, 424242, posted.message_id, "not staff")  # someone else in the group
+    assert not sara.last_reply.text.startswith("💬")
+    await staff_reply(chat, ADMIN_ID, posted.message_id, "فردا شارژ می‌شود")
+    assert sara.last_reply.text == fa("support-reply", ticket=ticket, text="فردا شارژ می‌شود")
+    sent = json.dumps([c.params for c in chat.emulator.calls if c.params.get("chat_id") == sara.id],
+                      ensure_ascii=False)  # fmt: skip
+    assert "Staffer" not in sent
+    assert str(ADMIN_ID) not in sent
+
+
+async def test_without_a_staff_chat_support_says_so(chat) -> None:
+    sara = chat.user()
+    await sara.send("/support")
+    assert sara.last_reply.text == fa("support-unavailable")
