@@ -19,6 +19,7 @@ from bot.models import (
     StaffRole,
 )
 from bot.text import national_code_check_digit
+from bot.views.charts import raised_vs_target_png
 from tests.conftest import ADMIN_ID
 
 fa = translator("fa")
@@ -226,9 +227,23 @@ async def test_stats_show_users_needs_pledges_and_money(chat, pledged) -> None:
                                          now=0)  # fmt: skip
     admin = chat.user(user_id=ADMIN_ID)
     await admin.send("/stats")
-    text = admin.last_reply.text
+    text = next(m.text for m in reversed(admin.replies) if m.text)  # the chart follows it
     assert text.startswith(fa("stats-title"))
     assert fa("stats-count-line", label=fa("pledge-status-paid"), count=1) in text
     assert fa("stats-money", raised="۱٬۰۰۰٬۰۰۰ تومان", target="۵٬۰۰۰٬۰۰۰ تومان") in text
     await donor.send("/stats")
     assert donor.last_reply.text == fa("staff-only")
+
+
+def test_the_stats_chart_is_a_valid_png_with_persian_labels() -> None:
+    png = raised_vs_target_png([("تهران", 10_000_000, 50_000_000), ("اصفهان", 0, 20_000_000)],
+                               "پرداخت‌شده در برابر هدف", ("پرداخت‌شده", "هدف"))  # fmt: skip
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 1000
+
+
+async def test_stats_also_send_the_chart_as_a_photo(chat, pledged) -> None:
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/stats")
+    assert admin.last_reply.has_photo
+    assert chat.emulator.calls_to("sendPhoto")[-1].status == 200

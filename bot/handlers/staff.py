@@ -7,6 +7,8 @@ gets "staff only" and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -24,6 +26,7 @@ from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
 from bot.views import staff as views
+from bot.views.charts import raised_vs_target_png
 from bot.views.screen import Screen
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
@@ -257,6 +260,18 @@ async def stats(update: Update, context: HamdeliContext) -> None:
         return
     await answer_button(update)
     await show(update, views.stats_screen(context.t, numbers))
+    rows = [
+        (fa if context.t.language == "fa" else en, paid, target)
+        for fa, en, paid, target in numbers["money_by_province"]
+    ]
+    if rows:
+        png = await asyncio.to_thread(
+            raised_vs_target_png,
+            rows,
+            context.t("stats-chart-title"),
+            (context.t("stats-chart-paid"), context.t("stats-chart-target")),
+        )
+        await update.effective_chat.send_photo(png)
 
 
 def flows() -> list[Flow]:

@@ -59,3 +59,6 @@ need-status-funded = funded
 need-status-delivered = delivered
 need-status-closed = closed
 need-status-expired = expired
+stats-chart-title = Paid against target (million toman)
+stats-chart-paid = Paid
+stats-chart-target = Target

@@ -59,3 +59,6 @@ need-status-funded = تأمین‌شده
 need-status-delivered = تحویل‌شده
 need-status-closed = بسته
 need-status-expired = منقضی
+stats-chart-title = پرداخت‌شده در برابر هدف (میلیون تومان)
+stats-chart-paid = پرداخت‌شده
+stats-chart-target = هدف
