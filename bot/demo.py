@@ -140,7 +140,8 @@ class TerminalChat:
     def _print(self, messages: list[SentMessage]) -> None:
         for message in messages:
             marker = " (edited)" if message.edited else ""
-            print(f"\n[bot{marker}]\n{message.text}")
+            shown = message.text if message.text is not None else "(a picture)"
+            print(f"\n[bot{marker}]\n{shown}")
             labels = [label for row in message.buttons for label in row]
             if labels:
                 self.buttons = labels
