@@ -881,15 +881,20 @@ class Store:
             if not rows:
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
-            await db.execute(
-                "UPDATE needs SET reserved = reserved - ?, updated_at = ?, "
-                "status = CASE WHEN status = 'fully_pledged' THEN 'open' ELSE status END "
-                "WHERE id = ?",
-                (pledge.amount, now, pledge.need_id),
-            )
+            await self._return_share(db, pledge, now)
             if notice:
                 await self._queue_pledge_notices(db, [pledge], notice, now)
             return pledge
+
+    @staticmethod
+    async def _return_share(db: aiosqlite.Connection, pledge: Pledge, now: int) -> None:
+        """A released pledge's reserved share goes back; a fully pledged need reopens."""
+        await db.execute(
+            "UPDATE needs SET reserved = reserved - ?, updated_at = ?, "
+            "status = CASE WHEN status = 'fully_pledged' THEN 'open' ELSE status END "
+            "WHERE id = ?",
+            (pledge.amount, now, pledge.need_id),
+        )
 
     async def reject_pledge(
         self, reference: str, reason: str, now: int, notice: str
@@ -911,12 +916,7 @@ class Store:
             if not rows:
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
-            await db.execute(
-                "UPDATE needs SET reserved = reserved - ?, updated_at = ?, "
-                "status = CASE WHEN status = 'fully_pledged' THEN 'open' ELSE status END "
-                "WHERE id = ?",
-                (pledge.amount, now, pledge.need_id),
-            )
+            await self._return_share(db, pledge, now)
             await self._queue_pledge_notices(db, [pledge], notice, now, {"reason": reason})
             return pledge
 

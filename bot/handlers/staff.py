@@ -8,6 +8,8 @@ gets "staff only" and changes nothing.
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import (
@@ -30,6 +32,7 @@ from bot.views.charts import raised_vs_target_png
 from bot.views.screen import Screen
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
+Handler = Callable[[Update, HamdeliContext], Awaitable[None]]
 END = ConversationHandler.END
 AUDIT_ENTRIES = 15
 
@@ -39,6 +42,20 @@ async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> 
     await answer_button(update, text)
     await reply(update, Screen(text))
     return END
+
+
+def refusals_answered(handler: Handler) -> Handler:
+    """Staff commands and buttons: a domain refusal (not staff, unknown record…) becomes
+    its localized answer, the same way for every action."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: HamdeliContext) -> None:
+        try:
+            await handler(update, context)
+        except Refused as refused:
+            await _refuse(update, context, refused)
+
+    return guarded
 
 
 async def ask_reference(update: Update, context: HamdeliContext) -> str | int:
@@ -128,82 +145,60 @@ async def _finish(update, context, action, done_id: str) -> int:
     return END
 
 
+@refusals_answered
 async def show_audit(update: Update, context: HamdeliContext) -> None:
-    try:
-        await staff.require_staff(context.store, context.me)
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    await staff.require_staff(context.store, context.me)
     await answer_button(update)
     entries = await context.store.latest_audit(AUDIT_ENTRIES)
     await show(update, views.audit_screen(context.t, entries, context.settings.tz))
 
 
+@refusals_answered
 async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
     """/addstaff USER_ID and /removestaff USER_ID (admins)."""
     is_staff = update.effective_message.text.startswith("/addstaff")
     digits = to_ascii_digits(" ".join(context.args or []))
-    try:
-        if not digits.strip().isdigit():
-            raise Refused("staff-usage-user-id")
-        await staff.set_staff(context.store, context.me, int(digits), is_staff, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    await staff.require_admin(context.store, context.me)
+    if not digits.strip().isdigit():
+        raise Refused("staff-usage-user-id")
+    await staff.set_staff(context.store, context.me, int(digits), is_staff, context.now())
     done = "staff-added" if is_staff else "staff-removed"
     await reply(update, Screen(context.t(done, user_id=digits.strip())))
 
 
+@refusals_answered
 async def invite(update: Update, context: HamdeliContext) -> None:
-    try:
-        code = await staff.create_invite(context.store, context.me, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    code = await staff.create_invite(context.store, context.me, context.now())
     await reply(update, Screen(context.t("staff-invite-created", code=code)))
 
 
+@refusals_answered
 async def join(update: Update, context: HamdeliContext) -> None:
-    try:
-        await staff.join(context.store, context.me, " ".join(context.args or []), context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    await staff.join(context.store, context.me, " ".join(context.args or []), context.now())
     await reply(update, Screen(context.t("staff-joined")))
 
 
+@refusals_answered
 async def show_queue(update: Update, context: HamdeliContext) -> None:
-    try:
-        waiting = await staff.awaiting_confirmation(context.store, context.me, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    waiting = await staff.awaiting_confirmation(context.store, context.me, context.now())
     await answer_button(update)
     needs = {p.need_id: await context.store.need(p.need_id) for p in waiting}
     await show(update, views.queue_screen(context.t, waiting, needs))
 
 
+@refusals_answered
 async def open_pledge(update: Update, context: HamdeliContext) -> None:
-    try:
-        pledge = await staff.find_pledge(
-            context.store, context.me, context.button.arg, context.now()
-        )
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    pledge = await staff.find_pledge(context.store, context.me, context.button.arg, context.now())
     await answer_button(update)
     need = await context.store.need(pledge.need_id)
     await show(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
 
 
+@refusals_answered
 async def undo(update: Update, context: HamdeliContext) -> None:
     """/undo P-XXXXXX: an admin takes back a wrong confirmation."""
     reference = normalize_text(" ".join(context.args or [])).upper()
-    try:
-        await staff.undo_confirmation(context.store, context.me, reference, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    await staff.undo_confirmation(context.store, context.me, reference, context.now())
     await reply(update, Screen(context.t("staff-undone", reference=reference)))
 
 
@@ -229,35 +224,24 @@ async def household(update: Update, context: HamdeliContext) -> None:
 async def delivered(update: Update, context: HamdeliContext) -> None:
     """/delivered CODE: the help reached the family; the donors who paid are told."""
     code = normalize_text(" ".join(context.args or [])).upper()
-    try:
-        told = await staff.deliver_need(context.store, context.me, code, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    told = await staff.deliver_need(context.store, context.me, code, context.now())
     await reply(update, Screen(context.t("staff-delivered", code=code, donors=told)))
 
 
+@refusals_answered
 async def close(update: Update, context: HamdeliContext) -> None:
     """/close CODE REASON: the need leaves browsing, with the reason in the audit log."""
     code, _, reason = normalize_text(" ".join(context.args or [])).partition(" ")
-    try:
-        if not reason.strip():
-            raise Refused("staff-close-usage")
-        await staff.close_need(
-            context.store, context.me, code.upper(), reason.strip(), context.now()
-        )
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    await staff.require_staff(context.store, context.me)
+    if not reason.strip():
+        raise Refused("staff-close-usage")
+    await staff.close_need(context.store, context.me, code.upper(), reason.strip(), context.now())
     await reply(update, Screen(context.t("staff-closed", code=code.upper())))
 
 
+@refusals_answered
 async def stats(update: Update, context: HamdeliContext) -> None:
-    try:
-        numbers = await staff.statistics(context.store, context.me, context.now())
-    except Refused as refused:
-        await _refuse(update, context, refused)
-        return
+    numbers = await staff.statistics(context.store, context.me, context.now())
     await answer_button(update)
     await show(update, views.stats_screen(context.t, numbers))
     rows = [
