@@ -181,6 +181,7 @@ class Pledge:
     expires_at: int | None = None
     paid_at: int | None = None
     bank_reference: str | None = None
+    receipt_file_id: str | None = None  # the photo a donor sent with "I've paid" (for staff)
 
 
 class OutboxStatus(StrEnum):

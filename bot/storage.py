@@ -150,7 +150,7 @@ _NEED_COLUMNS = (
 )
 _PLEDGE_COLUMNS = (
     "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
-    "paid_at, bank_reference"
+    "paid_at, bank_reference, receipt_file_id"
 )
 
 
@@ -204,6 +204,7 @@ def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
         expires_at,
         paid_at,
         bank_reference,
+        receipt_file_id,
     ) = row
     return Pledge(
         id=id_,
@@ -217,6 +218,7 @@ def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
         expires_at=expires_at,
         paid_at=paid_at,
         bank_reference=bank_reference,
+        receipt_file_id=receipt_file_id,
     )
 
 

@@ -247,3 +247,16 @@ async def test_stats_also_send_the_chart_as_a_photo(chat, pledged) -> None:
     await admin.send("/stats")
     assert admin.last_reply.has_photo
     assert chat.emulator.calls_to("sendPhoto")[-1].status == 200
+
+
+async def test_staff_see_the_receipt_photo_the_donor_sent(chat, pledged) -> None:
+    donor, reference = pledged
+    await donor.click(fa("pledge-paid-button"))
+    await donor.send_photo()
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/queue")
+    await admin.click(reference)
+    photos = [m for m in admin.replies if m.has_photo]
+    assert photos
+    assert photos[-1].text == fa("staff-receipt")
+    assert fa("staff-confirm-button") in admin.last_reply.buttons[0]

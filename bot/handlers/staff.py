@@ -26,6 +26,7 @@ from bot.context import HamdeliContext
 from bot.domain import pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.models import Pledge
 from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
@@ -79,9 +80,18 @@ async def got_reference(update: Update, context: HamdeliContext) -> str | int:
             return await _refuse(update, context, refused)
         await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
         return REFERENCE
-    need = await context.store.need(pledge.need_id)
-    await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
+    await _show_pledge(update, context, pledge)
     return END
+
+
+async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) -> None:
+    """The pledge for staff, and the donor's receipt photo when there is one."""
+    need = await context.store.need(pledge.need_id)
+    if pledge.receipt_file_id:
+        await update.effective_chat.send_photo(
+            pledge.receipt_file_id, caption=context.t("staff-receipt")
+        )
+    await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
 
 
 async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
@@ -190,8 +200,7 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
 async def open_pledge(update: Update, context: HamdeliContext) -> None:
     pledge = await staff.find_pledge(context.store, context.me, context.button.arg, context.now())
     await answer_button(update)
-    need = await context.store.need(pledge.need_id)
-    await show(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
+    await _show_pledge(update, context, pledge)
 
 
 @refusals_answered

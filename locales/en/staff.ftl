@@ -62,3 +62,4 @@ need-status-expired = expired
 stats-chart-title = Paid against target (million toman)
 stats-chart-paid = Paid
 stats-chart-target = Target
+staff-receipt = The receipt the donor sent.

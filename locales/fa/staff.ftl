@@ -62,3 +62,4 @@ need-status-expired = منقضی
 stats-chart-title = پرداخت‌شده در برابر هدف (میلیون تومان)
 stats-chart-paid = پرداخت‌شده
 stats-chart-target = هدف
+staff-receipt = رسیدی که خیّر فرستاده است.
