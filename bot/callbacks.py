@@ -33,6 +33,7 @@ STAFF_AUDIT = "s:audit"
 STAFF_QUEUE = "s:queue"
 STAFF_STATS = "s:stats"
 SUPPORT = "support"
+STAFF_EXPORT = "s:export"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -43,7 +44,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT})$"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import datetime as dt
 import sys
 import time
-
-import jdatetime
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, serve_http
 from bot.storage import Store, backup_database
 from bot.text import InputError, parse_date
+from bot.views.exports import pledges_csv
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-EXPORT_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference")
-PII_COLUMNS = ("beneficiary_national_code", "beneficiary_name", "beneficiary_mobile")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -66,33 +62,9 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
                 details={"rows": len(rows)},
             )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS + (PII_COLUMNS if args.with_pii else ()))
-        for row in rows:
-            writer.writerow(_export_row(row, tz))
+    args.out.write_bytes(pledges_csv(rows, tz, args.with_pii))
     print(f"{len(rows)} pledges written to {args.out}")
     return EXIT_OK
-
-
-def _export_row(row: tuple, tz: dt.tzinfo) -> list[object]:
-    reference, code, kind, _item, amount, status, created, paid, bank, *pii = row
-    return [
-        reference,
-        code,
-        amount // 10 if kind == "money" else amount,
-        status,
-        _jalali(created, tz),
-        _jalali(paid, tz) if paid else "",
-        bank or "",
-        *pii,
-    ]
-
-
-def _jalali(timestamp: int, tz: dt.tzinfo) -> str:
-    """Jalali with Latin digits (1404/09/09): spreadsheets sort and read it."""
-    day = jdatetime.date.fromgregorian(date=dt.datetime.fromtimestamp(timestamp, tz).date())
-    return day.strftime("%Y/%m/%d")
 
 
 async def serve_emulator(port: int, platform: str) -> int:

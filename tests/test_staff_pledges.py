@@ -260,3 +260,13 @@ async def test_staff_see_the_receipt_photo_the_donor_sent(chat, pledged) -> None
     assert photos
     assert photos[-1].text == fa("staff-receipt")
     assert fa("staff-confirm-button") in admin.last_reply.buttons[0]
+
+
+async def test_the_export_button_sends_a_csv_document_and_is_audited(chat, pledged) -> None:
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    await admin.click(fa("role-staff-button"))
+    await admin.click(fa("staff-export-button"))
+    assert admin.last_reply.has_document
+    assert admin.last_reply.text == fa("staff-export-caption", count=1)
+    assert "export_pledges" in [e["action"] for e in await chat.store.latest_audit()]

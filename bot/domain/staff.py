@@ -163,3 +163,16 @@ async def statistics(store: Store, actor: Account, now: int) -> dict[str, object
     """How the bot is doing at a glance (staff only; aggregates, no personal data)."""
     await require_staff(store, actor)
     return await store.statistics(actor.platform, now - ACTIVE_DAYS * 86_400)
+
+
+EXPORT_DAYS = 30
+
+
+async def recent_pledges_for_export(store: Store, actor: Account, now: int) -> list[tuple]:
+    """The last 30 days of pledges, without personal data (staff only, audited)."""
+    await require_staff(store, actor)
+    rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)
+    await audit(
+        store, actor, "export_pledges", "pledges", f"last {EXPORT_DAYS} days", now, rows=len(rows)
+    )
+    return rows

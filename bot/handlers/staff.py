@@ -30,6 +30,7 @@ from bot.models import Pledge
 from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
+from bot.views.exports import pledges_csv
 from bot.views.screen import Screen
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
@@ -249,6 +250,17 @@ async def close(update: Update, context: HamdeliContext) -> None:
 
 
 @refusals_answered
+async def export(update: Update, context: HamdeliContext) -> None:
+    """The console's export button: the last 30 days of pledges as a CSV document."""
+    rows = await staff.recent_pledges_for_export(context.store, context.me, context.now())
+    await answer_button(update)
+    document = pledges_csv(rows, context.settings.tz, with_pii=False)
+    await update.effective_chat.send_document(
+        document, filename="pledges.csv", caption=context.t("staff-export-caption", count=len(rows))
+    )
+
+
+@refusals_answered
 async def stats(update: Update, context: HamdeliContext) -> None:
     numbers = await staff.statistics(context.store, context.me, context.now())
     await answer_button(update)
@@ -308,5 +320,6 @@ def routes() -> dict[str, Route]:
         callbacks.STAFF_AUDIT: show_audit,
         callbacks.STAFF_QUEUE: show_queue,
         callbacks.STAFF_STATS: stats,
+        callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,
     }

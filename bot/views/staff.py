@@ -24,6 +24,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
             [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
             [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
             [button(t("staff-stats-button"), callbacks.STAFF_STATS)],
+            [button(t("staff-export-button"), callbacks.STAFF_EXPORT)],
             [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],

@@ -63,3 +63,5 @@ stats-chart-title = Paid against target (million toman)
 stats-chart-paid = Paid
 stats-chart-target = Target
 staff-receipt = The receipt the donor sent.
+staff-export-button = 📤 Export the last 30 days of pledges
+staff-export-caption = { $count } pledges in the last 30 days (no households' personal data).

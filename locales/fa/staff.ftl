@@ -63,3 +63,5 @@ stats-chart-title = پرداخت‌شده در برابر هدف (میلیون �
 stats-chart-paid = پرداخت‌شده
 stats-chart-target = هدف
 staff-receipt = رسیدی که خیّر فرستاده است.
+staff-export-button = 📤 خروجی تعهدهای ۳۰ روز اخیر
+staff-export-caption = { $count } تعهد در ۳۰ روز اخیر (بدون اطلاعات شخصی خانوارها).
