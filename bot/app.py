@@ -64,16 +64,15 @@ def build_application(
         .post_init(on_start)
         .build()
     )
-    audiences = [
-        common.flows_handler(
-            [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows()]
-        ),
-        *staff.handlers(),
-        *donor.handlers(),
-        *beneficiary.handlers(),
-    ]
+    conversation = common.flows_handler(
+        [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows()]
+    )
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
-    common.register(application, audiences if flows is None else flows, routes)
+    handlers = [*staff.handlers(), *donor.handlers(), *beneficiary.handlers()]
+    if flows is None:
+        common.register(application, [conversation], routes, handlers)
+    else:  # tests: their own conversations instead of the audiences'
+        common.register(application, flows, routes)
     application.add_handler(beneficiary.emergency_watch(), group=1)
     if settings.staff_chat_id is not None:
         application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)

@@ -346,7 +346,12 @@ class Store:
         async with self._lock:
             return list(await self.db.execute_fetchall(sql, params))
 
-    async def _cached_fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    async def _cached_fetchall(
+        self,
+        sql: str,
+        params: tuple[Any, ...] = (),
+        convert: Callable[[tuple[Any, ...]], Any] | None = None,
+    ) -> list[Any]:
         """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
 
         Browsing is most of the traffic, and each aiosqlite round trip costs ~100 µs of
@@ -365,6 +370,8 @@ class Store:
         rows = self._reads.get(key)
         if rows is None:
             rows = await self._fetchall(sql, params)
+            if convert is not None:  # cache the records, not just the rows
+                rows = [convert(row) for row in rows]
             if len(self._reads) >= READ_CACHE_ENTRIES:
                 self._reads.clear()
             self._reads[key] = rows
@@ -781,13 +788,13 @@ class Store:
             return []
         index = "needs_browse" if category is None else "needs_browse_category"
         where, params = self._browse_filter(city_ids, category)
-        rows = await self._cached_fetchall(
+        return await self._cached_fetchall(
             f"SELECT {_NEED_COLUMNS} FROM needs INDEXED BY {index} "
             f"WHERE status = 'open' AND {where} "
             "AND urgent IN (1, 0) ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT ? OFFSET ?",
             (*params, limit, offset),
+            convert=_need_from_row,
         )
-        return [_need_from_row(row) for row in rows]
 
     @staticmethod
     def _browse_filter(

@@ -331,25 +331,28 @@ def register(
     application: Application,  # type: ignore[type-arg]
     flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
     routes: dict[str, Route] | None = None,
+    handlers: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
 ) -> None:
     """Add every handler in its one visible order.
 
     group -2 loads the account, group -1 parses buttons (and turns away unknown ones), then
-    group 0: each audience's `flows` (conversations first, so they see typed answers), the
-    shared commands, one router for every button (`routes` add the audiences' buttons to
-    the shared ones), and last the catch-all for messages nothing took.
+    group 0: the `flows` conversation first (so it sees typed answers), one router for
+    every button (`routes` add the audiences' buttons to the shared ones; early, so a click
+    is not tried against every command), the audiences' other `handlers`, the shared
+    commands, and last the catch-all for messages nothing took.
     """
     application.add_handler(TypeHandler(Update, load_account), group=-2)
     application.add_handler(CallbackQueryHandler(check_button), group=-1)
     application.add_handlers(
         [
             *flows,
+            CallbackQueryHandler(button_router({**COMMON_ROUTES, **(routes or {})})),
+            *handlers,
             CommandHandler("start", start),
             CommandHandler("menu", main_menu),
             CommandHandler("cancel", cancel),
             CommandHandler("help", help_command),
             CommandHandler("language", language_picker),
-            CallbackQueryHandler(button_router({**COMMON_ROUTES, **(routes or {})})),
             MessageHandler(filters.ALL, unknown_message),
         ]
     )
