@@ -12,6 +12,7 @@ summary to stdout, so scripts can capture one without the other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 import sys
 import time
@@ -23,7 +24,7 @@ from typing import TextIO, TypeVar
 from bot.config import Settings
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
-from bot.models import NeedDraft
+from bot.models import Beneficiary, NeedDraft, Voucher
 from bot.storage import IMPORT_BATCH_ROWS, Store
 
 EXIT_OK = 0
@@ -94,46 +95,61 @@ _Row = TypeVar("_Row")
 
 async def import_beneficiaries(path: Path, settings: Settings, *, progress: bool) -> int:
     """Import a households CSV; returns the exit code (0 imported, 1 problems, 2 unreadable)."""
-    text = read_utf8(path)
-    if text is None:
-        return EXIT_USAGE
-    try:
-        async with Store(settings.database_path) as store:
-            parsed = parse_beneficiaries_csv(text, await store.provinces())
-            if parsed.problems:
-                _report_problems(path, [str(problem) for problem in parsed.problems])
-                return EXIT_PROBLEMS
-            # In key order, each batch writes neighbouring pages of the table.
-            rows = sorted((row for _, row in parsed.beneficiaries), key=attrgetter("national_code"))
-            added, updated = await _write_in_batches(store.upsert_beneficiaries, rows, progress)
-    except (sqlite3.Error, OSError) as exc:
-        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
-        print(HOUSEHOLD_DATABASE_ERROR_HINT, file=sys.stderr)
-        return EXIT_PROBLEMS
-    print(_summary(len(rows), "beneficiary", "beneficiaries", added, updated))
-    return EXIT_OK
+
+    async def check(store: Store, text: str) -> tuple[list, list[Beneficiary]]:
+        parsed = parse_beneficiaries_csv(text, await store.provinces())
+        return parsed.problems, [row for _, row in parsed.beneficiaries]
+
+    return await _import_household_rows(
+        path,
+        settings,
+        progress,
+        check,
+        Store.upsert_beneficiaries,
+        ("beneficiary", "beneficiaries"),
+    )
 
 
 async def import_vouchers(path: Path, settings: Settings, *, progress: bool) -> int:
     """Import a kalabarg CSV; its households must be imported already (exit codes as above)."""
+
+    async def check(store: Store, text: str) -> tuple[list, list[Voucher]]:
+        checked = parse_vouchers_csv(text)
+        parsed = checked.with_households(await store.household_sizes(checked.national_codes()))
+        return parsed.problems, [row for _, row in parsed.vouchers]
+
+    return await _import_household_rows(
+        path, settings, progress, check, Store.upsert_vouchers, ("voucher", "vouchers")
+    )
+
+
+async def _import_household_rows(
+    path: Path,
+    settings: Settings,
+    progress: bool,
+    check: Callable[[Store, str], Awaitable[tuple[list, list[_Row]]]],
+    upsert: Callable[..., Awaitable[tuple[int, int]]],
+    nouns: tuple[str, str],
+) -> int:
+    """Read, check every row, and write all or nothing: what both household imports share."""
     text = read_utf8(path)
     if text is None:
         return EXIT_USAGE
     try:
         async with Store(settings.database_path) as store:
-            checked = parse_vouchers_csv(text)
-            sizes = await store.household_sizes(checked.national_codes())
-            parsed = checked.with_households(sizes)
-            if parsed.problems:
-                _report_problems(path, [str(problem) for problem in parsed.problems])
+            problems, rows = await check(store, text)
+            if problems:
+                _report_problems(path, [str(problem) for problem in problems])
                 return EXIT_PROBLEMS
-            rows = sorted((row for _, row in parsed.vouchers), key=attrgetter("national_code"))
-            added, updated = await _write_in_batches(store.upsert_vouchers, rows, progress)
+            # In key order, each batch writes neighbouring pages of the table.
+            rows = sorted(rows, key=attrgetter("national_code"))
+            write = functools.partial(upsert, store)
+            added, updated = await _write_in_batches(write, rows, progress)
     except (sqlite3.Error, OSError) as exc:
         print(f"database {settings.database_path}: {exc}", file=sys.stderr)
         print(HOUSEHOLD_DATABASE_ERROR_HINT, file=sys.stderr)
         return EXIT_PROBLEMS
-    print(_summary(len(rows), "voucher", "vouchers", added, updated))
+    print(_summary(len(rows), *nouns, added, updated))
     return EXIT_OK
 
 

@@ -29,6 +29,7 @@ from bot.handlers.common import (
     Flow,
     Route,
     answer_button,
+    prompt_flow,
     reply,
     show,
 )
@@ -248,17 +249,8 @@ def flows() -> list[Flow]:
                 ],
             },
         ),
-        Flow(
-            entry_points=[
-                CallbackQueryHandler(ask_for_sms, pattern=f"^{callbacks.CHECK_SMS}$"),
-                CommandHandler("sms", ask_for_sms),
-            ],
-            states={
-                PASTED_SMS: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, check_sms),
-                    MessageHandler(~filters.COMMAND, sms_text_expected),
-                ]
-            },
+        prompt_flow(
+            PASTED_SMS, callbacks.CHECK_SMS, "sms", ask_for_sms, check_sms, sms_text_expected
         ),
     ]
 

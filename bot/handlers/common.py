@@ -12,6 +12,7 @@ function, and send the screen `bot.views` builds.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -280,6 +281,25 @@ class Flow:
 
     entry_points: list[BaseHandler]  # type: ignore[type-arg]
     states: dict[str, list[BaseHandler]]  # type: ignore[type-arg]
+
+
+def prompt_flow(
+    state: str, button: str, command: str, ask: Route, on_text: Route, on_other: Route
+) -> Flow:
+    """A one-question flow: a button or a command asks, typed text answers, and anything
+    else (a sticker, a photo) gets `on_other`'s hint while the question stays open."""
+    return Flow(
+        entry_points=[
+            CallbackQueryHandler(ask, pattern=f"^{re.escape(button)}$"),
+            CommandHandler(command, ask),
+        ],
+        states={
+            state: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                MessageHandler(~filters.COMMAND, on_other),
+            ]
+        },
+    )
 
 
 def flows_handler(parts: Sequence[Flow]) -> ConversationHandler:  # type: ignore[type-arg]

@@ -12,8 +12,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -21,7 +19,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import HamdeliContext
-from bot.handlers.common import Flow, answer_button, reply
+from bot.handlers.common import Flow, answer_button, prompt_flow, reply
 from bot.i18n import translator
 from bot.models import StaffRole
 from bot.views.screen import Screen, user_text
@@ -98,16 +96,7 @@ def staff_chat_handler(staff_chat_id: int) -> BaseHandler:  # type: ignore[type-
 
 def flows() -> list[Flow]:
     return [
-        Flow(
-            entry_points=[
-                CallbackQueryHandler(ask_for_message, pattern=f"^{callbacks.SUPPORT}$"),
-                CommandHandler("support", ask_for_message),
-            ],
-            states={
-                SUPPORT_TEXT: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, got_message),
-                    MessageHandler(~filters.COMMAND, text_expected),
-                ]
-            },
+        prompt_flow(
+            SUPPORT_TEXT, callbacks.SUPPORT, "support", ask_for_message, got_message, text_expected
         )
     ]
