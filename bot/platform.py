@@ -14,7 +14,12 @@ One more normalisation, for speed: Telegram echoes a message's keyboard back in 
 of every send. Hamdeli never reads it (it knows what it sent), and PTB's parsing of a
 five-button keyboard costs about a third of a whole echo update, so `parse_json_payload`
 drops it while decoding (one decode, no re-encoding). Everything else in the result
-(message_id, date, chat) stays.
+(message_id, date, chat) stays. For the same reason the keyboard of the message a button
+sits on is dropped from polled callback queries: every click carries the whole previous
+screen, and parsing its buttons into PTB objects was about a third of a browse click's
+parsing. Handlers read the pressed button's `data` and the message's chat and id (to
+edit it), never the keyboard; arbitrary callback data, the one PTB feature that reads it,
+is off (`bot.app`).
 
 Wrapping the request object, not the Bot, keeps this working for the real HTTP client and
 for the in-process emulator alike.
@@ -64,11 +69,17 @@ class PlatformRequest(BaseRequest):
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        """PTB's JSON parsing, minus the keyboard echoed in a returned message."""
+        """PTB's JSON parsing, minus the keyboards Hamdeli never reads: the one echoed in a
+        returned message, and the one on the message a polled callback query comes from."""
         answer = BaseRequest.parse_json_payload(payload)
         result = answer.get("result")
         if isinstance(result, dict):
             result.pop("reply_markup", None)
+        elif isinstance(result, list):  # getUpdates
+            for update in result:
+                query = update.get("callback_query") if isinstance(update, dict) else None
+                if query and isinstance(query.get("message"), dict):
+                    query["message"].pop("reply_markup", None)
         return answer
 
 

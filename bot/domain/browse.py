@@ -8,6 +8,7 @@ made from the store's live counts on every request (no cache an import could mak
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.models import City, Need, NeedCategory, Province
 from bot.storage import Store
@@ -46,17 +47,41 @@ async def geography(store: Store) -> Geography:
 class Cities:
     """A province's cities as donors may see them."""
 
-    named: list[tuple[City, int]]  # (city, open needs), most needs first
-    small_ids: list[int]  # cities with fewer than K open needs: never named
+    named: tuple[tuple[City, int], ...]  # (city, open needs), most needs first
+    small_ids: tuple[int, ...]  # cities with fewer than K open needs: never named
     small_count: int
+
+
+class Same:
+    """A cache key part compared by identity, for reference data (provinces): hashing a
+    province with all its cities on every lookup would cost more than what is cached."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value
 
 
 async def cities_of(store: Store, province: Province, k: int) -> Cities:
     counts = await store.open_counts_by_city(province.id)
+    return _split_cities(Same(province), k, tuple(counts.items()))
+
+
+@lru_cache(maxsize=1024)
+def _split_cities(same: Same, k: int, counts_items: tuple[tuple[int, int], ...]) -> Cities:
+    """Named and small cities, from live counts (cached by value: the counts are the key)."""
+    province: Province = same.value
+    counts = dict(counts_items)
     named = [(c, counts[c.id]) for c in province.cities if counts.get(c.id, 0) >= k]
     named.sort(key=lambda pair: -pair[1])
-    small = [c.id for c in province.cities if 0 < counts.get(c.id, 0) < k]
-    return Cities(named, small, sum(counts[i] for i in small))
+    small = tuple(c.id for c in province.cities if 0 < counts.get(c.id, 0) < k)
+    return Cities(tuple(named), small, sum(counts[i] for i in small))
 
 
 async def place_of(store: Store, need: Need, k: int, language: str) -> str:

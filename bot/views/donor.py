@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 from bot import callbacks
 from bot.config import Settings
+from bot.domain.browse import Same
 from bot.domain.pledges import PledgeRefused
 from bot.i18n import Translator
 from bot.models import (
@@ -124,7 +125,19 @@ def _deadline_line(t: Translator, deadline: dt.date, today: dt.date) -> str:
 def provinces_screen(
     t: Translator, provinces: Sequence[Province], counts: dict[int, int]
 ) -> Screen:
-    """Provinces that have open needs, with how many, two to a row."""
+    """Provinces that have open needs, with how many, two to a row.
+
+    Cached by value like pages: the counts change only when needs do, and every browse
+    starts here. Provinces are reference data, so they are keyed by identity (hashing
+    every province with its cities would cost more than the screen).
+    """
+    return _provinces_screen(t, Same(provinces), tuple(counts.items()))
+
+
+@lru_cache(maxsize=256)
+def _provinces_screen(t: Translator, same: Same, counts_items: tuple) -> Screen:
+    provinces: Sequence[Province] = same.value
+    counts = dict(counts_items)
     back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
     if not counts:
         return Screen(t("browse-nothing-open"), keyboard(back))
@@ -143,25 +156,34 @@ def provinces_screen(
 class CityChoice:
     """The cities of a province as donors may see them: named ones and the rest, merged."""
 
-    named: list[tuple[City, int]]
+    named: Sequence[tuple[City, int]]
     other_count: int
 
 
 def cities_screen(t: Translator, province: Province, choice: CityChoice) -> Screen:
+    """A province's cities that may be named, with counts; cached by value like pages."""
+    return _cities_screen(t, Same(province), tuple(choice.named), choice.other_count)
+
+
+@lru_cache(maxsize=1024)
+def _cities_screen(
+    t: Translator, same: Same, named: tuple[tuple[City, int], ...], other_count: int
+) -> Screen:
+    province: Province = same.value
     name = province.name(t.language)
     buttons = [
         button(
             t("browse-place-count", place=city.name(t.language), count=count),
             callbacks.city_page(city.id),
         )
-        for city, count in choice.named
+        for city, count in named
     ]
     rows = _pairs(buttons)
-    if choice.other_count:
+    if other_count:
         rows.append(
             [
                 button(
-                    t("browse-other-cities", province=name, count=choice.other_count),
+                    t("browse-other-cities", province=name, count=other_count),
                     callbacks.other_page(province.id),
                 )
             ]
