@@ -14,7 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import recover_outbox
-from bot.handlers import beneficiary, common, donor, staff, support
+from bot.handlers import beneficiary, common, donor, staff, staff_needs, support
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -65,10 +65,13 @@ def build_application(
         .build()
     )
     conversation = common.flows_handler(
-        [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows()]
-    )
+        [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows(),
+         *staff_needs.flows()]
+    )  # fmt: skip
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
+    routes |= staff_needs.routes()
     handlers = [*staff.handlers(), *donor.handlers(), *beneficiary.handlers()]
+    handlers += staff_needs.handlers()
     if flows is None:
         common.register(application, [conversation], routes, handlers)
     else:  # tests: their own conversations instead of the audiences'

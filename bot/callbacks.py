@@ -37,6 +37,7 @@ STAFF_EXPORT = "s:export"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
+_NEED_FIELD = "place|category|goal|description|description_en|deadline|national_code|urgent"
 
 # kind -> pattern; groups are the button's arguments. The donor's buttons start with "d:".
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -65,6 +66,23 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
+        # Staff adding and changing needs (bot.handlers.staff_needs): all start with "s:n".
+        "sn_new": r"^s:n:new$",
+        "sn_province_page": r"^s:n:pp:(\d{1,3})$",
+        "sn_province": r"^s:n:pv:(\d{1,6})$",
+        "sn_city_page": r"^s:n:cp:(\d{1,3})$",
+        "sn_city": r"^s:n:ct:(\d{1,6})$",
+        "sn_category": rf"^s:n:cat:({'|'.join(c.value for c in NeedCategory)})$",
+        "sn_kind": r"^s:n:k:(money|items)$",
+        "sn_none": r"^s:n:none$",
+        "sn_urgent": r"^s:n:u:([01])$",
+        "sn_field": rf"^s:n:f:({_NEED_FIELD})$",
+        "sn_publish": rf"^s:n:pub:({_CODE})$",
+        "sn_draft": rf"^s:n:drf:({_CODE})$",
+        "sn_save": rf"^s:n:sv:({_CODE})$",
+        "sn_cancel": r"^s:n:x$",
+        "sn_edit": rf"^s:n:e:({_CODE}):({_NEED_FIELD})$",
+        "sn_publish_draft": rf"^s:n:P:({_CODE})$",
     }.items()
 }
 
@@ -174,3 +192,63 @@ def staff_reject(reference: str) -> str:
 
 def staff_open(reference: str) -> str:
     return f"s:open:{reference}"
+
+
+# Staff adding and changing needs: "s:n…" (bot.handlers.staff_needs).
+STAFF_NEED_NEW = "s:n:new"
+STAFF_NEED_NONE = "s:n:none"
+STAFF_NEED_CANCEL = "s:n:x"
+
+
+def sn_province_page(page: int) -> str:
+    return f"s:n:pp:{page}"
+
+
+def sn_province(province_id: int) -> str:
+    return f"s:n:pv:{province_id}"
+
+
+def sn_city_page(page: int) -> str:
+    return f"s:n:cp:{page}"
+
+
+def sn_city(city_id: int) -> str:
+    return f"s:n:ct:{city_id}"
+
+
+def sn_category(category: str) -> str:
+    return f"s:n:cat:{category}"
+
+
+def sn_kind(kind: str) -> str:
+    return f"s:n:k:{kind}"
+
+
+def sn_urgent(urgent: bool) -> str:
+    return f"s:n:u:{int(urgent)}"
+
+
+def sn_field(field: str) -> str:
+    """Change one value from the preview (the flow goes on with the same collected values)."""
+    return f"s:n:f:{field}"
+
+
+def sn_publish(code: str) -> str:
+    """The code is the preview's: a redelivered press creates nothing twice."""
+    return f"s:n:pub:{code}"
+
+
+def sn_draft(code: str) -> str:
+    return f"s:n:drf:{code}"
+
+
+def sn_save(code: str) -> str:
+    return f"s:n:sv:{code}"
+
+
+def sn_edit(code: str, field: str) -> str:
+    return f"s:n:e:{code}:{field}"
+
+
+def sn_publish_draft(code: str) -> str:
+    return f"s:n:P:{code}"

@@ -1591,6 +1591,92 @@ class Store:
         keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
+    # -- staff need editing ---------------------------------------------------------------
+
+    async def add_need(
+        self, draft: NeedDraft, code: str, status: NeedStatus, now: int
+    ) -> Need | None:
+        """One need staff wrote, under the code its preview showed, open or as a draft.
+
+        None when another need has the code meanwhile (the caller picks another). A need
+        published for a linked household tells it, as an import does.
+        """
+        self._needs_changed()
+        try:
+            async with self._transaction() as db:
+                rows = await db.execute_fetchall(
+                    "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, "
+                    "item_name, target, description_fa, description_en, deadline, urgent, "
+                    "beneficiary_national_code, created_at, updated_at, status) "
+                    f"VALUES ({', '.join('?' * 16)}) RETURNING {_NEED_COLUMNS}",
+                    (*_need_params(draft, code, now), status.value),
+                )
+                need = _need_from_row(next(iter(rows)))
+                if need.open and draft.beneficiary_national_code:
+                    await self._queue_household_news(db, [need.id], "aid-news-published", now)
+                return need
+        except sqlite3.IntegrityError as exc:
+            if "needs.code" not in str(exc):
+                raise
+            return None
+
+    async def need_beneficiary_code(self, need_id: int) -> str | None:
+        """The private link of a need to its household (staff screens only)."""
+        rows = await self._fetchall(
+            "SELECT beneficiary_national_code FROM needs WHERE id = ?", (need_id,)
+        )
+        return rows[0][0] if rows else None
+
+    async def update_need(self, need_id: int, draft: NeedDraft, now: int) -> Need | None:
+        """Staff change a need's values (its code and external id stay).
+
+        One conditional UPDATE, so a pledge racing the edit cannot be stranded: the target
+        never falls below what is reserved and paid, and the kind only changes while nothing
+        is pledged (None: refused). A live need's status follows its new target.
+        """
+        self._needs_changed()
+        rows = await self._fetchall(
+            "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
+            "kind = :kind, item_name = :item, target = :target, description_fa = :fa, "
+            "description_en = :en, deadline = :deadline, urgent = :urgent, "
+            "beneficiary_national_code = :national_code, updated_at = :now, "
+            "status = CASE WHEN status NOT IN ('open', 'fully_pledged', 'funded') THEN status "
+            "WHEN paid >= :target THEN 'funded' "
+            "WHEN reserved + paid >= :target THEN 'fully_pledged' ELSE 'open' END "
+            "WHERE id = :id AND reserved + paid <= :target "
+            f"AND (kind = :kind OR reserved + paid = 0) RETURNING {_NEED_COLUMNS}",
+            {
+                "province": draft.province_id,
+                "city": draft.city_id,
+                "category": draft.category.value,
+                "kind": draft.kind.value,
+                "item": draft.item_name,
+                "target": draft.target,
+                "fa": draft.description_fa,
+                "en": draft.description_en,
+                "deadline": draft.deadline.isoformat() if draft.deadline else None,
+                "urgent": int(draft.urgent),
+                "national_code": draft.beneficiary_national_code,
+                "now": now,
+                "id": need_id,
+            },
+        )
+        return _need_from_row(rows[0]) if rows else None
+
+    async def publish_draft(self, need_id: int, now: int) -> Need | None:
+        """A draft becomes open (None: it is not a draft); a linked household is told."""
+        self._needs_changed()
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE needs SET status = 'open', updated_at = ? WHERE id = ? "
+                f"AND status = 'draft' RETURNING {_NEED_COLUMNS}",
+                (now, need_id),
+            )
+            if not rows:
+                return None
+            await self._queue_household_news(db, [need_id], "aid-news-published", now)
+            return _need_from_row(next(iter(rows)))
+
 
 def backup_database(source: Path, target: Path) -> None:
     """A consistent copy of a live database (SQLite's online backup: other processes may go

@@ -1,0 +1,590 @@
+"""Staff add a need step by step, and change any value of an existing one.
+
+Buttons over typing: the place, category, kind and urgency are picked from buttons; only
+amounts, goods, descriptions, dates and a national code are typed, and they are read by the
+same parsers and rules as everywhere else (bot.domain.need_editing). A typed answer that
+cannot be used gets the reason and the same question again.
+
+Adding (/newneed or the console's ➕): place → category → money or goods → description →
+deadline → national code → urgency → a preview showing the donor's card itself, with
+Publish, Save as draft, a button per value to change it, and Cancel.
+Changing (/editneed CODE): the need with a button per value → that value's questions → the
+same preview with Save. A draft is published from there. Closing and delivery stay
+/close and /delivered (bot.handlers.staff).
+
+Every step checks the staff role at that moment (`staff_step`): a forged button, or a role
+taken away midway, gets "staff only" and changes nothing. What the flow collected is in the
+store after every step (`flow_data`), so a restart continues where staff left off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.context import HamdeliContext
+from bot.domain import browse, need_editing, staff
+from bot.domain.refusal import Refused
+from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.staff import refusals_answered
+from bot.models import Need, NeedKind
+from bot.text import InputError, normalize_text
+from bot.views import staff as staff_views
+from bot.views import staff_needs as views
+from bot.views.screen import Screen
+
+END = ConversationHandler.END
+FORM = "need_form"  # the key of this flow's values in the store's flow data
+
+PROVINCE, CITY, CATEGORY, KIND = "need_province", "need_city", "need_category", "need_kind"
+AMOUNT, ITEM, QUANTITY = "need_amount", "need_item", "need_quantity"
+DESCRIPTION, DESCRIPTION_EN = "need_description", "need_description_en"
+DEADLINE, NATIONAL_CODE, URGENT = "need_deadline", "need_national_code", "need_urgent"
+PREVIEW = "need_preview"
+
+# The first question of each value (a value may take two: province then city, kind then …).
+FIRST_STATE = {
+    "place": PROVINCE,
+    "category": CATEGORY,
+    "goal": KIND,
+    "description": DESCRIPTION,
+    "description_en": DESCRIPTION_EN,
+    "deadline": DEADLINE,
+    "national_code": NATIONAL_CODE,
+    "urgent": URGENT,
+}
+VALUE_KEYS = {"description": "description_fa"}  # where a value is kept, if not under its name
+CHOICES = {CATEGORY: views.category_screen, KIND: views.kind_screen, URGENT: views.urgent_screen}
+# Buttons that only mean something inside the flow; pressed outside it they are stale.
+STEP_BUTTONS = (
+    "sn_province_page", "sn_province", "sn_city_page", "sn_city", "sn_category", "sn_kind",
+    "sn_none", "sn_urgent", "sn_field", "sn_publish", "sn_draft", "sn_save",
+)  # fmt: skip
+
+Form = dict[str, Any]
+Step = Callable[[Update, HamdeliContext, Form], Awaitable[str | int]]
+
+
+# -- the form in the store --------------------------------------------------------------------
+
+
+async def _form(context: HamdeliContext) -> Form | None:
+    data = await context.store.flow_data(context.services.platform, context.me.user_id)
+    form = (data or {}).get(FORM)
+    return form if isinstance(form, dict) else None
+
+
+async def _keep(context: HamdeliContext, form: Form) -> None:
+    """Written before the next question is asked, so a restart resumes with it."""
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, {FORM: form}, context.now()
+    )
+
+
+async def _forget(context: HamdeliContext) -> None:
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, None, context.now()
+    )
+
+
+def _today(context: HamdeliContext) -> dt.date:
+    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
+
+
+# -- refusals and leaving -----------------------------------------------------------------------
+
+
+async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
+    """Not staff (any more), or no such need: say so, forget the form, end the flow."""
+    await _forget(context)
+    text = context.t(refused.message_id, **refused.args_)
+    await answer_button(update, text)
+    await reply(update, Screen(text))
+    return END
+
+
+async def _to_console(update: Update, context: HamdeliContext, message_id: str) -> int:
+    """Back to the staff console with a word on why (cancelled, an old button)."""
+    role = await staff.require_staff(context.store, context.me)
+    text = context.t(message_id)
+    await answer_button(update, text)
+    await show(update, staff_views.staff_home(context.t, role).with_prefix(text))
+    return END
+
+
+def staff_step(step: Step) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+    """A step of the flow: for staff only (checked now), with the form from the store."""
+
+    @functools.wraps(step)
+    async def checked(update: Update, context: HamdeliContext) -> str | int:
+        try:
+            await staff.require_staff(context.store, context.me)
+            form = await _form(context)
+            if form is None:  # the form is gone (cancelled elsewhere): an old button
+                return await _to_console(update, context, "button-expired")
+            return await step(update, context, form)
+        except Refused as refused:
+            return await _refuse(update, context, refused)
+
+    return checked
+
+
+# -- asking -------------------------------------------------------------------------------------
+
+
+async def _ask(
+    update: Update, context: HamdeliContext, form: Form, state: str, prefix: str = "", page: int = 0
+) -> str:
+    """Show the question of `state` (with a reason above it when re-asking) and wait there."""
+    screen = await _question(context, form, state, page)
+    await show(update, screen.with_prefix(prefix) if prefix else screen)
+    return state
+
+
+async def _again(
+    update: Update, context: HamdeliContext, form: Form, state: str, error: InputError
+) -> str:
+    return await _ask(update, context, form, state, context.t(error.code, **error.args_))
+
+
+async def _question(context: HamdeliContext, form: Form, state: str, page: int) -> Screen:
+    t = context.t
+    geo = await browse.geography(context.store)
+    if state == PROVINCE:
+        return views.provinces_screen(t, geo.provinces, page)
+    if state == CITY:
+        return views.cities_screen(t, geo.province_by_id[form["province"]], page)
+    if state in CHOICES:
+        return CHOICES[state](t)
+    if state == QUANTITY:
+        return views.quantity_question(t, form["item"], context.services.platform)
+    if state == PREVIEW:
+        return await _preview(context, form)
+    return views.typed_question(t, state.removeprefix("need_"))
+
+
+async def _next(update: Update, context: HamdeliContext, form: Form, field: str) -> str:
+    """After a value: the next question while adding step by step, else the preview."""
+    steps = need_editing.ADD_STEPS
+    if not form.get("single") and field in steps[:-1]:
+        state = FIRST_STATE[steps[steps.index(field) + 1]]
+    else:
+        form["single"], state = True, PREVIEW  # from now on a changed value comes back here
+    await _keep(context, form)
+    return await _ask(update, context, form, state)
+
+
+async def _stored(context: HamdeliContext, form: Form) -> Need | None:
+    """The need being changed (None while adding): pledges limit what may change."""
+    if form["mode"] != "edit":
+        return None
+    return await context.store.need_by_code(form["code"])
+
+
+async def _shown(
+    context: HamdeliContext, need: Need, national_code: str | None, stored: Need | None
+) -> views.NeedShown:
+    geo = await browse.geography(context.store)
+    place = await need_editing.donor_place(
+        context.store, need, context.settings.k_anonymity, context.t.language, stored
+    )
+    return views.NeedShown(
+        need=need,
+        place=place,
+        city=geo.city_by_id[need.city_id],
+        province=geo.province_by_id[need.province_id],
+        national_code=national_code,
+        today=_today(context),
+        platform=context.services.platform,
+        saved=stored is not None,
+    )
+
+
+async def _preview(context: HamdeliContext, form: Form) -> Screen:
+    draft = need_editing.draft_from_values(form["values"])
+    stored = await _stored(context, form)
+    need = need_editing.preview_need(draft, form["code"], stored)
+    shown = await _shown(context, need, draft.beneficiary_national_code, stored)
+    return views.preview_screen(context.t, shown, editing=form["mode"] == "edit")
+
+
+# -- starting -----------------------------------------------------------------------------------
+
+
+async def start_new(update: Update, context: HamdeliContext) -> str | int:
+    """/newneed or ➕: an empty form under the code the need will have; the place first."""
+    try:
+        await staff.require_staff(context.store, context.me)
+    except Refused as refused:
+        return await _refuse(update, context, refused)
+    await answer_button(update)
+    code = await need_editing.new_code(context.store)
+    form = {"mode": "add", "code": code, "single": False, "values": {}}
+    await _keep(context, form)
+    return await _ask(update, context, form, PROVINCE)
+
+
+async def start_edit(update: Update, context: HamdeliContext) -> str | int:
+    """A value's button on a need's staff view: its question, then the preview."""
+    code, field = context.button.args
+    try:
+        need, national_code = await need_editing.need_for_editing(context.store, context.me, code)
+    except Refused as refused:
+        return await _refuse(update, context, refused)
+    await answer_button(update)
+    values = need_editing.values_from(need, national_code)
+    form = {"mode": "edit", "code": need.code, "single": True, "values": values}
+    await _keep(context, form)
+    return await _ask(update, context, form, FIRST_STATE[field])
+
+
+# -- buttons ------------------------------------------------------------------------------------
+
+
+@staff_step
+async def province_page(update: Update, context: HamdeliContext, form: Form) -> str:
+    await answer_button(update)
+    return await _ask(update, context, form, PROVINCE, page=int(context.button.arg))
+
+
+@staff_step
+async def chose_province(update: Update, context: HamdeliContext, form: Form) -> str:
+    """Kept aside until a city is chosen, so a half-changed place is never previewed."""
+    await answer_button(update)
+    province = (await browse.geography(context.store)).province_by_id.get(int(context.button.arg))
+    if province is None:
+        return await _ask(update, context, form, PROVINCE, context.t("need-form-use-buttons"))
+    form["province"] = province.id
+    await _keep(context, form)
+    return await _ask(update, context, form, CITY)
+
+
+@staff_step
+async def city_page(update: Update, context: HamdeliContext, form: Form) -> str:
+    await answer_button(update)
+    return await _ask(update, context, form, CITY, page=int(context.button.arg))
+
+
+@staff_step
+async def chose_city(update: Update, context: HamdeliContext, form: Form) -> str:
+    await answer_button(update)
+    city = (await browse.geography(context.store)).city_by_id.get(int(context.button.arg))
+    if city is None or city.province_id != form.get("province"):
+        return await _ask(update, context, form, CITY, context.t("need-form-use-buttons"))
+    form["values"].update(province_id=city.province_id, city_id=city.id)
+    return await _next(update, context, form, "place")
+
+
+@staff_step
+async def chose_category(update: Update, context: HamdeliContext, form: Form) -> str:
+    await answer_button(update)
+    form["values"]["category"] = context.button.arg
+    return await _next(update, context, form, "category")
+
+
+@staff_step
+async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str:
+    """Money asks for an amount, goods for a name and a quantity; kept aside until then."""
+    await answer_button(update)
+    kind = NeedKind(context.button.arg)
+    try:
+        need_editing.check_kind(await _stored(context, form), kind)
+    except InputError as error:
+        return await _again(update, context, form, KIND, error)
+    form["kind"] = kind.value
+    await _keep(context, form)
+    return await _ask(update, context, form, AMOUNT if kind is NeedKind.MONEY else ITEM)
+
+
+@staff_step
+async def chose_urgent(update: Update, context: HamdeliContext, form: Form) -> str:
+    await answer_button(update)
+    form["values"]["urgent"] = context.button.arg == "1"
+    return await _next(update, context, form, "urgent")
+
+
+def _leave_empty(state: str) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+    """The "skip" / "no deadline" / "no English description" button of an optional value."""
+    field = state.removeprefix("need_")
+
+    @staff_step
+    async def leave_empty(update: Update, context: HamdeliContext, form: Form) -> str:
+        await answer_button(update)
+        form["values"][VALUE_KEYS.get(field, field)] = None
+        return await _next(update, context, form, field)
+
+    return leave_empty
+
+
+@staff_step
+async def change_field(update: Update, context: HamdeliContext, form: Form) -> str:
+    """A value's button on the preview: ask it again, then back to the preview."""
+    await answer_button(update)
+    form["single"] = True
+    await _keep(context, form)
+    return await _ask(update, context, form, FIRST_STATE[context.button.arg])
+
+
+def _hint(state: str, message_id: str) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+    """Anything a question does not expect (text for buttons, a sticker for text, another
+    step's old button): say what is expected and ask the same question again, so nothing
+    collected so far is lost."""
+
+    @staff_step
+    async def hint(update: Update, context: HamdeliContext, form: Form) -> str:
+        await answer_button(update, context.t(message_id))
+        return await _ask(update, context, form, state, context.t(message_id))
+
+    return hint
+
+
+# -- typed answers ------------------------------------------------------------------------------
+
+
+def _text(update: Update) -> str:
+    return update.effective_message.text or ""
+
+
+@staff_step
+async def typed_amount(update: Update, context: HamdeliContext, form: Form) -> str:
+    try:
+        target = need_editing.read_amount(_text(update))
+        need_editing.check_goal(await _stored(context, form), NeedKind.MONEY, target)
+    except InputError as error:
+        return await _again(update, context, form, AMOUNT, error)
+    form["values"].update(kind=NeedKind.MONEY.value, target=target, item_name=None)
+    return await _next(update, context, form, "goal")
+
+
+@staff_step
+async def typed_item(update: Update, context: HamdeliContext, form: Form) -> str:
+    try:
+        form["item"] = need_editing.read_item_name(_text(update))
+    except InputError as error:
+        return await _again(update, context, form, ITEM, error)
+    await _keep(context, form)
+    return await _ask(update, context, form, QUANTITY)
+
+
+@staff_step
+async def typed_quantity(update: Update, context: HamdeliContext, form: Form) -> str:
+    try:
+        quantity = need_editing.read_quantity(_text(update))
+        need_editing.check_goal(await _stored(context, form), NeedKind.ITEMS, quantity)
+    except InputError as error:
+        return await _again(update, context, form, QUANTITY, error)
+    form["values"].update(kind=NeedKind.ITEMS.value, target=quantity, item_name=form["item"])
+    return await _next(update, context, form, "goal")
+
+
+def _typed(
+    state: str, read: Callable[[str, HamdeliContext], object]
+) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+    """A value typed in one message: read it (or explain and ask again), keep it, go on."""
+    field = state.removeprefix("need_")
+
+    @staff_step
+    async def typed(update: Update, context: HamdeliContext, form: Form) -> str:
+        try:
+            form["values"][VALUE_KEYS.get(field, field)] = read(_text(update), context)
+        except InputError as error:
+            return await _again(update, context, form, state, error)
+        return await _next(update, context, form, field)
+
+    return typed
+
+
+typed_description = _typed(DESCRIPTION, lambda text, _: need_editing.read_description(text))
+typed_description_en = _typed(DESCRIPTION_EN, lambda text, _: need_editing.read_description(text))
+typed_national_code = _typed(NATIONAL_CODE, lambda text, _: need_editing.read_national_code(text))
+typed_deadline = _typed(
+    DEADLINE, lambda text, context: need_editing.read_deadline(text, _today(context)).isoformat()
+)
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+async def _done(update: Update, context: HamdeliContext, need: Need, message_id: str) -> int:
+    """Say what happened (with the need's code) above the need's staff view."""
+    text = context.t(message_id, code=need.code)
+    await answer_button(update, text)
+    national_code = await context.store.need_beneficiary_code(need.id)
+    screen = views.need_staff_screen(context.t, await _shown(context, need, national_code, need))
+    await show(update, screen.with_prefix(text))
+    return END
+
+
+async def _create(update: Update, context: HamdeliContext, form: Form, publish: bool) -> str | int:
+    if form["mode"] != "add" or context.button.arg != form["code"]:  # another preview's
+        return await _hint(PREVIEW, "button-expired")(update, context)
+    try:
+        need = await need_editing.create_need(
+            context.store,
+            context.me,
+            need_editing.draft_from_values(form["values"]),
+            form["code"],
+            publish=publish,
+            today=_today(context),
+            now=context.now(),
+        )
+    except InputError as error:  # the values got old (a deadline passed): fix, then again
+        await answer_button(update)
+        return await _again(update, context, form, PREVIEW, error)
+    await _forget(context)
+    return await _done(
+        update, context, need, "need-form-published" if publish else "need-form-drafted"
+    )
+
+
+@staff_step
+async def publish(update: Update, context: HamdeliContext, form: Form) -> str | int:
+    return await _create(update, context, form, publish=True)
+
+
+@staff_step
+async def save_draft(update: Update, context: HamdeliContext, form: Form) -> str | int:
+    return await _create(update, context, form, publish=False)
+
+
+@staff_step
+async def save_changes(update: Update, context: HamdeliContext, form: Form) -> str | int:
+    if form["mode"] != "edit" or context.button.arg != form["code"]:
+        return await _hint(PREVIEW, "button-expired")(update, context)
+    try:
+        need = await need_editing.update_need(
+            context.store,
+            context.me,
+            form["code"],
+            need_editing.draft_from_values(form["values"]),
+            today=_today(context),
+            now=context.now(),
+        )
+    except InputError as error:
+        await answer_button(update)
+        return await _again(update, context, form, PREVIEW, error)
+    await _forget(context)
+    return await _done(update, context, need, "need-form-saved")
+
+
+# -- outside the flow ---------------------------------------------------------------------------
+
+
+@refusals_answered
+async def edit_need(update: Update, context: HamdeliContext) -> None:
+    """/editneed CODE: the need as donors see it, what only staff see, a button per value."""
+    await staff.require_staff(context.store, context.me)  # before reading any input
+    code = normalize_text(" ".join(context.args or [])).upper().lstrip("#")
+    if not code:
+        raise Refused("need-edit-usage")
+    need, national_code = await need_editing.view_need(
+        context.store, context.me, code, context.now()
+    )
+    shown = await _shown(context, need, national_code, need)
+    await reply(update, views.need_staff_screen(context.t, shown))
+
+
+@refusals_answered
+async def publish_draft(update: Update, context: HamdeliContext) -> None:
+    """The staff view's "publish this draft" button."""
+    need = await need_editing.publish_need(
+        context.store, context.me, context.button.arg, context.now()
+    )
+    await _done(update, context, need, "need-form-draft-published")
+
+
+@refusals_answered
+async def cancel(update: Update, context: HamdeliContext) -> None:
+    """The flow's cancel button (the flow itself already ended on the press)."""
+    await staff.require_staff(context.store, context.me)
+    await _forget(context)
+    await _to_console(update, context, "need-form-cancelled")
+
+
+@refusals_answered
+async def stale_step(update: Update, context: HamdeliContext) -> None:
+    """A step's button from a flow that is over: staff get the console, others a refusal."""
+    await _to_console(update, context, "button-expired")
+
+
+# -- wiring -------------------------------------------------------------------------------------
+
+
+def _is_step(data: object) -> bool:
+    parsed = callbacks.parse(data) if isinstance(data, str) else None
+    return parsed is not None and parsed.kind in STEP_BUTTONS
+
+
+def flows() -> list[Flow]:
+    """Adding a need and changing one value of a need: one flow, a state per question."""
+    pattern = callbacks.matches
+    text, other = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
+
+    def buttons(state: str, *pairs: tuple[str, Route]) -> list[BaseHandler]:  # type: ignore[type-arg]
+        choices = [CallbackQueryHandler(h, pattern=pattern(kind)) for kind, h in pairs]
+        return [*choices, MessageHandler(other, _hint(state, "need-form-use-buttons"))]
+
+    def typed(state: str, handler: Route, optional: bool = False) -> list[BaseHandler]:  # type: ignore[type-arg]
+        empty = [CallbackQueryHandler(_leave_empty(state), pattern=pattern("sn_none"))]
+        hint = MessageHandler(other, _hint(state, "need-form-type-text"))
+        return [MessageHandler(text, handler), *(empty if optional else []), hint]
+
+    provinces = ("sn_province_page", province_page)  # also the city list's "other provinces"
+    states = {
+        PROVINCE: buttons(PROVINCE, ("sn_province", chose_province), provinces),
+        CITY: buttons(CITY, ("sn_city", chose_city), ("sn_city_page", city_page), provinces),
+        CATEGORY: buttons(CATEGORY, ("sn_category", chose_category)),
+        KIND: buttons(KIND, ("sn_kind", chose_kind)),
+        AMOUNT: typed(AMOUNT, typed_amount),
+        ITEM: typed(ITEM, typed_item),
+        QUANTITY: typed(QUANTITY, typed_quantity),
+        DESCRIPTION: typed(DESCRIPTION, typed_description),
+        DESCRIPTION_EN: typed(DESCRIPTION_EN, typed_description_en, optional=True),
+        DEADLINE: typed(DEADLINE, typed_deadline, optional=True),
+        NATIONAL_CODE: typed(NATIONAL_CODE, typed_national_code, optional=True),
+        URGENT: buttons(URGENT, ("sn_urgent", chose_urgent)),
+        PREVIEW: buttons(
+            PREVIEW,
+            ("sn_publish", publish),
+            ("sn_draft", save_draft),
+            ("sn_save", save_changes),
+            ("sn_field", change_field),
+        ),
+    }
+    for state, expected in states.items():  # another step's old button keeps the flow
+        expected.append(CallbackQueryHandler(_hint(state, "button-expired"), pattern=_is_step))
+    return [
+        Flow(
+            entry_points=[
+                CommandHandler("newneed", start_new),
+                CallbackQueryHandler(start_new, pattern=pattern("sn_new")),
+                CallbackQueryHandler(start_edit, pattern=pattern("sn_edit")),
+            ],
+            states=states,
+        )
+    ]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [CommandHandler("editneed", edit_need)]
+
+
+def routes() -> dict[str, Route]:
+    return {
+        "sn_publish_draft": publish_draft,
+        "sn_cancel": cancel,
+        **dict.fromkeys(STEP_BUTTONS, stale_step),
+    }

@@ -1,0 +1,202 @@
+"""What staff see while adding or changing a need: one question per screen, the preview
+(the donor's card itself, from bot.views.donor, plus what only staff see) and a need's
+staff view with a button per value.
+
+Every question carries a cancel button; choices are buttons, so a value is picked from
+the reference data rather than typed and misspelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from telegram import InlineKeyboardButton
+
+from bot import callbacks
+from bot.domain.need_editing import FIELDS
+from bot.i18n import Translator
+from bot.models import City, Need, NeedCategory, NeedKind, NeedStatus, Province
+from bot.views.donor import need_card
+from bot.views.screen import Screen, button, keyboard, user_text
+
+PAGE_SIZE = 12  # places per page: six rows of two fit a phone screen
+
+# The question each typed step asks, and the button that leaves its value empty (if any).
+TYPED_QUESTIONS = {
+    "amount": ("need-form-ask-amount", None),
+    "item": ("need-form-ask-item", None),
+    "description": ("need-form-ask-description", None),
+    "description_en": ("need-form-ask-description-en", "need-form-no-english"),
+    "deadline": ("need-form-ask-deadline", "need-form-no-deadline"),
+    "national_code": ("need-form-ask-national-code", "need-form-skip"),
+}
+
+
+def _cancel(t: Translator) -> list[InlineKeyboardButton]:
+    return [button(t("need-form-cancel-button"), callbacks.STAFF_NEED_CANCEL)]
+
+
+def _paged(
+    t: Translator,
+    items: list[InlineKeyboardButton],
+    page: int,
+    nav: Callable[[int], str],
+    extra: list[InlineKeyboardButton] | None = None,
+) -> list[list[InlineKeyboardButton]]:
+    """Two buttons a row, PAGE_SIZE a page, ◀️ ▶️ when there is more."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows = [shown[i : i + 2] for i in range(0, len(shown), 2)]
+    arrows = []
+    if page > 0:
+        arrows.append(button(t("button-previous"), nav(page - 1)))
+    if page + 1 < pages:
+        arrows.append(button(t("button-next"), nav(page + 1)))
+    return [*rows, arrows, extra or [], _cancel(t)]
+
+
+def provinces_screen(t: Translator, provinces: Sequence[Province], page: int) -> Screen:
+    buttons = [button(p.name(t.language), callbacks.sn_province(p.id)) for p in provinces]
+    rows = _paged(t, buttons, page, callbacks.sn_province_page)
+    return Screen(t("need-form-ask-province"), keyboard(*rows))
+
+
+def cities_screen(t: Translator, province: Province, page: int) -> Screen:
+    buttons = [button(c.name(t.language), callbacks.sn_city(c.id)) for c in province.cities]
+    back = [button(t("need-form-back-to-provinces"), callbacks.sn_province_page(0))]
+    rows = _paged(t, buttons, page, callbacks.sn_city_page, back)
+    return Screen(t("need-form-ask-city", province=province.name(t.language)), keyboard(*rows))
+
+
+@cache
+def category_screen(t: Translator) -> Screen:
+    buttons = [
+        button(
+            t(
+                "need-form-category-button",
+                icon=t(f"category-icon-{c.value}"),
+                name=t(f"category-{c.value}"),
+            ),
+            callbacks.sn_category(c.value),
+        )
+        for c in NeedCategory
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return Screen(t("need-form-ask-category"), keyboard(*rows, _cancel(t)))
+
+
+@cache
+def kind_screen(t: Translator) -> Screen:
+    return Screen(
+        t("need-form-ask-kind"),
+        keyboard(
+            [
+                button(t("need-form-kind-money"), callbacks.sn_kind(NeedKind.MONEY.value)),
+                button(t("need-form-kind-items"), callbacks.sn_kind(NeedKind.ITEMS.value)),
+            ],
+            _cancel(t),
+        ),
+    )
+
+
+@cache
+def urgent_screen(t: Translator) -> Screen:
+    return Screen(
+        t("need-form-ask-urgent"),
+        keyboard(
+            [
+                button(t("need-form-urgent-yes"), callbacks.sn_urgent(True)),
+                button(t("need-form-urgent-no"), callbacks.sn_urgent(False)),
+            ],
+            _cancel(t),
+        ),
+    )
+
+
+@cache
+def typed_question(t: Translator, step: str) -> Screen:
+    """A question answered by typing; optional values also get a "leave it empty" button."""
+    message_id, empty = TYPED_QUESTIONS[step]
+    rows = [[button(t(empty), callbacks.STAFF_NEED_NONE)]] if empty else []
+    return Screen(t(message_id), keyboard(*rows, _cancel(t)))
+
+
+def quantity_question(t: Translator, item: str, platform: str) -> Screen:
+    text = t("need-form-ask-quantity", item=user_text(item, platform, limit=200))
+    return Screen(text, keyboard(_cancel(t)))
+
+
+@dataclass(frozen=True)
+class NeedShown:
+    """A need as staff see it: the donor's card and what only staff see."""
+
+    need: Need
+    place: str  # what the donor's card names (k-anonymity)
+    city: City
+    province: Province
+    national_code: str | None
+    today: dt.date
+    platform: str
+    saved: bool = True  # False while adding: there is no status yet
+
+
+def _staff_text(t: Translator, shown: NeedShown) -> str:
+    """The donor's card, then the private block."""
+    need = shown.need
+    lines = [
+        t("need-staff-private-title"),
+        t("need-staff-status", status=t(f"need-status-{need.status.value}"))
+        if shown.saved
+        else t("need-staff-not-saved"),
+        t(
+            "need-staff-place",
+            city=shown.city.name(t.language),
+            province=shown.province.name(t.language),
+        ),
+        t("need-staff-national-code", code=shown.national_code)
+        if shown.national_code
+        else t("need-staff-no-national-code"),
+    ]
+    if need.description_en:
+        lines.append(t("need-staff-english", text=user_text(need.description_en, shown.platform)))
+    card = need_card(t, need, shown.place, shown.today, shown.platform)
+    return card + "\n\n" + "\n".join(lines)
+
+
+def _field_rows(t: Translator, data: Callable[[str], str]) -> list[list[InlineKeyboardButton]]:
+    buttons = [button(t(f"need-field-{field}"), data(field)) for field in FIELDS]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def preview_screen(t: Translator, shown: NeedShown, *, editing: bool) -> Screen:
+    """Before anything is written: publish, keep as a draft, or save an edit; or change a value."""
+    code = shown.need.code
+    if editing:
+        title = t("need-form-edit-preview-title", code=code)
+        actions = [button(t("need-form-save-button"), callbacks.sn_save(code))]
+    else:
+        title = t("need-form-preview-title")
+        actions = [
+            button(t("need-form-publish-button"), callbacks.sn_publish(code)),
+            button(t("need-form-draft-button"), callbacks.sn_draft(code)),
+        ]
+    rows = [actions, *_field_rows(t, callbacks.sn_field), _cancel(t)]
+    return Screen(title + "\n\n" + _staff_text(t, shown), keyboard(*rows))
+
+
+def need_staff_screen(t: Translator, shown: NeedShown) -> Screen:
+    """/editneed CODE: the need, a button per value, publishing for a draft."""
+    code = shown.need.code
+    rows = _field_rows(t, lambda field: callbacks.sn_edit(code, field))
+    if shown.need.status is NeedStatus.DRAFT:
+        rows.insert(0, [button(t("need-staff-publish-button"), callbacks.sn_publish_draft(code))])
+    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    text = "\n\n".join(
+        [t("need-staff-view-title", code=code), _staff_text(t, shown),
+         t("need-staff-commands", code=code)]
+    )  # fmt: skip
+    return Screen(text, keyboard(*rows))
