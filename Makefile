@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pledges.py
 	$(BIN)/python bench/import_beneficiaries.py
 	$(BIN)/python bench/status_lookup.py
+	$(BIN)/python bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -13,8 +14,8 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
-from bot.delivery import recover_outbox
-from bot.handlers import beneficiary, common, donor, staff, staff_needs, support
+from bot.delivery import outbox_of, recover_outbox
+from bot.handlers import beneficiary, broadcasts, common, donor, staff, staff_needs, support
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -25,7 +26,7 @@ from bot.storage import Store
 log = logging.getLogger(__name__)
 
 # Commands shown in clients' command menus, in this order; descriptions come from locales.
-COMMANDS = ("start", "menu", "mypledges", "privacy", "help", "language", "cancel")
+COMMANDS = ("start", "menu", "mypledges", "settings", "privacy", "help", "language", "cancel")
 MAX_CONCURRENT_UPDATES = 256
 # Tokens only matter to a real Bot API; the emulator accepts anything of this shape.
 OFFLINE_TOKEN = "123456:hamdeli-offline-demo-token"
@@ -62,15 +63,18 @@ def build_application(
         .context_types(ContextTypes(context=HamdeliContext))
         .arbitrary_callback_data(False)
         .post_init(on_start)
+        .post_stop(on_stop)
         .build()
     )
     conversation = common.flows_handler(
-        [*staff.flows(), *donor.flows(), *beneficiary.flows(), *support.flows(),
-         *staff_needs.flows()]
+        [*staff.flows(), *broadcasts.flows(), *donor.flows(), *beneficiary.flows(),
+         *support.flows(), *staff_needs.flows()]
     )  # fmt: skip
-    routes = {**donor.routes(), **beneficiary.routes(), **staff.routes()}
+    routes = {**donor.routes(), **beneficiary.routes(), **staff.routes(), **broadcasts.routes()}
     routes |= staff_needs.routes()
-    handlers = [*staff.handlers(), *donor.handlers(), *beneficiary.handlers()]
+    handlers = [
+        *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
+    ]  # fmt: skip
     handlers += staff_needs.handlers()
     if flows is None:
         common.register(application, [conversation], routes, handlers)
@@ -83,11 +87,22 @@ def build_application(
 
 
 async def on_start(application: HamdeliApplication) -> None:
-    """After initialize, before polling: publish commands, start the clocks and the outbox."""
+    """After initialize, before polling: publish commands, start the clocks and the outbox
+    (which sends for as long as the bot runs)."""
     await register_commands(application)
     donor.schedule_pledge_clock(application)
     beneficiary.schedule_voucher_clock(application)
     await recover_outbox(application)
+    outbox = outbox_of(application)
+    application.outbox_task = asyncio.create_task(outbox.run(), name="outbox")
+
+
+async def on_stop(application: HamdeliApplication) -> None:
+    """Updates have stopped: let the sends in flight finish and be recorded."""
+    await outbox_of(application).stop()
+    task = getattr(application, "outbox_task", None)
+    if task is not None:
+        await task
 
 
 async def register_commands(application: HamdeliApplication) -> None:

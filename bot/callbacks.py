@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.i18n import available_languages
-from bot.models import NeedCategory, Persona
+from bot.models import Audience, NeedCategory, Persona
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 
@@ -34,9 +34,14 @@ STAFF_QUEUE = "s:queue"
 STAFF_STATS = "s:stats"
 SUPPORT = "support"
 STAFF_EXPORT = "s:export"
+BROADCAST_NEW = "s:bnew"
+ANNOUNCEMENTS_OFF = "ann:off"
+SETTINGS = "set"
+HOME_CITY = "set:home"
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
+_AUDIENCE = "|".join(a.value for a in Audience)
 _NEED_FIELD = "place|category|goal|description|description_en|deadline|national_code|urgent"
 
 # kind -> pattern; groups are the button's arguments. The donor's buttons start with "d:".
@@ -45,7 +50,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT})$"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}"
+            rf"|{BROADCAST_NEW}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",
@@ -66,6 +72,13 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
+        "broadcast_audience": rf"^s:ba:({_AUDIENCE})$",
+        "broadcast_place": r"^s:bp:(province|city|cities):(\d{1,6})$",
+        "broadcast_send": r"^s:bY:([A-Za-z0-9_-]{8,16})$",
+        "broadcast_control": r"^s:bk:(pause|resume|cancel):(\d{1,12})$",
+        "announcements": r"^set:ann:(on|off)$",
+        "home_province": r"^set:hp:(\d{1,6})$",
+        "home_city": r"^set:hc:(\d{1,6})$",
         # Staff adding and changing needs (bot.handlers.staff_needs): all start with "s:n".
         "sn_new": r"^s:n:new$",
         "sn_province_page": r"^s:n:pp:(\d{1,3})$",
@@ -252,3 +265,32 @@ def sn_edit(code: str, field: str) -> str:
 
 def sn_publish_draft(code: str) -> str:
     return f"s:n:P:{code}"
+
+
+def broadcast_audience(audience: Audience) -> str:
+    return f"s:ba:{audience.value}"
+
+
+def broadcast_place(kind: str, place_id: int) -> str:
+    """kind: "province" or "city" (the audience's place), or "cities" (pick a city there)."""
+    return f"s:bp:{kind}:{place_id}"
+
+
+def broadcast_send(token: str) -> str:
+    return f"s:bY:{token}"
+
+
+def broadcast_control(action: str, broadcast_id: int) -> str:
+    return f"s:bk:{action}:{broadcast_id}"
+
+
+def announcements(state: str) -> str:
+    return f"set:ann:{state}"
+
+
+def home_province(province_id: int) -> str:
+    return f"set:hp:{province_id}"
+
+
+def home_city(city_id: int) -> str:
+    return f"set:hc:{city_id}"

@@ -38,10 +38,13 @@ FIXES: dict[str, str] = {
     "K_ANONYMITY": "use a whole number from 1 to 100 (default 3)",
     "PLEDGE_MIN_TOMAN": "use a whole number of toman, e.g. 100000",
     "PLEDGE_PRESETS_TOMAN": "use toman amounts separated by commas, e.g. 500000,1000000",
+    "BROADCAST_RATE": "use messages per second above 0, e.g. 25 (empty: 25 Telegram, 10 Bale)",
+    "BROADCAST_MAX_CONSECUTIVE_FORBIDDEN": "use a whole number from 1, e.g. 50",
     "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
     "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
 }
+DEFAULT_BROADCAST_RATE = {"telegram": 25.0, "bale": 10.0}
 GENERIC_FIX = "see the configuration table in README.md"
 
 
@@ -68,6 +71,11 @@ class Settings(BaseSettings):
     rate_limit_per_second: float = Field(default=30, gt=0)
     rate_limit_group_per_minute: float = Field(default=20, gt=0)
     rate_limit_max_retries: int = Field(default=3, ge=0, le=10)
+    # Everything the bot starts itself (notices, broadcasts) is paced by the outbox instead:
+    # messages per second, default 25 on Telegram and a cautious 10 on Bale (undocumented).
+    broadcast_rate: float | None = Field(default=None, gt=0, le=100_000)
+    # A run pauses and staff are alerted after this many 403s in a row (a revoked token?).
+    broadcast_max_consecutive_forbidden: int = Field(default=50, ge=1, le=100_000)
 
     # Donors: a city with fewer open needs than this is never named (k-anonymity).
     k_anonymity: int = Field(default=3, ge=1, le=100)
@@ -118,6 +126,11 @@ class Settings(BaseSettings):
             schedule.update({digit: days.strip() for digit in digits.strip()})
         return schedule
 
+    @field_validator("broadcast_rate", mode="before")
+    @classmethod
+    def _empty_rate_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -154,6 +167,11 @@ class Settings(BaseSettings):
     @property
     def base_file_url(self) -> str:
         return self.bot_api_file_url or PLATFORM_URLS[self.platform][1]
+
+    @property
+    def outbox_rate(self) -> float:
+        """Messages per second for the outbox: the setting, else the platform's default."""
+        return self.broadcast_rate or DEFAULT_BROADCAST_RATE[self.platform]
 
     @property
     def database_path(self) -> Path:

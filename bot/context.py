@@ -42,6 +42,7 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         super().__init__(**kwargs)
         self.services = services
         self.flows_touched = False
+        self.outbox: Any = None  # bot.delivery.Outbox, created on first use
 
     async def initialize(self) -> None:
         """Open the store first: PTB loads persisted conversations while initializing."""

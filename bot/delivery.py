@@ -1,76 +1,387 @@
-"""Sending what the bot starts itself (notices now; broadcasts will use the same rows).
+"""The outbox: one engine sends everything the bot starts itself, notices and broadcasts.
 
-Each message is a row in the store's outbox: claimed as 'sending' (committed) before the
-send and finished (committed) after it, so a crash never loses a queued message and never
-sends one twice — a row a crash left in 'sending' becomes 'unknown' at the next start. The
-job runs every few seconds in every bot process, each for its own platform's people.
+Each message is a row in the store: claimed as 'sending' (committed) right before its send
+and finished (committed) right after, so a crash never loses a queued message and never
+sends one twice: a row a crash left in 'sending' becomes 'unknown' at the next start.
 
-Notices are few and go through the interactive rate limiter; broadcasts (a later issue)
-will pace themselves instead, so a long broadcast never delays a reply.
+The outbox paces itself (`BROADCAST_RATE` per platform, a token bucket) instead of sharing
+the interactive replies' limiter, and reads the platform's answers itself: a 429 pauses the
+whole run (the same person is retried), a "blocked" 403 marks the person, a run of 403s
+pauses the broadcast and alerts its sender (a revoked token looks like that on Bale), and
+network errors back off, a bounded number of times. Notices are claimed before broadcast
+rows, so a million-person announcement never holds up "your payment was confirmed".
+
+Everything that matters is in the store (rows, counts, statuses); what lives here is only
+pacing and the last progress edit, so any process can take over after a restart.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+import httpx
+from telegram import Message
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application
 
 from bot.context import HamdeliContext
+from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
 from bot.i18n import translator
-from bot.models import OutboxItem, OutboxStatus
+from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
+from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
+from bot.storage import Store
+from bot.views.broadcasts import announcement, progress_screen
 from bot.views.notices import render_notice
 
 log = logging.getLogger(__name__)
 
-DELIVERY_SECONDS = 2
-BATCH = 50
-MAX_ATTEMPTS = 5
-BACKOFF_S = (5, 30, 120, 600)
+MAX_ATTEMPTS = 5  # network errors per message before it is marked failed
+FORBIDDEN_RETRY_S = 300  # a 403 that is not "blocked" (revoked token?): try again later
+PROGRESS_EVERY_S = 3.0  # the sender's progress message is edited at most this often
+REPORT_EVERY_S = 0.5  # how often a running outbox looks at its broadcasts' counts
+IDLE_S = 1.0  # how often an idle outbox looks for new rows (other processes queue too)
+# Descriptions of a 403 that mean this one person cannot be reached (Telegram's wording).
+UNREACHABLE = ("blocked", "deactivated", "can't initiate", "not a member", "kicked")
+# A timeout after the request left may have been delivered: never repeated (at most once).
+MAYBE_DELIVERED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError,
+                   httpx.RemoteProtocolError)  # fmt: skip
 
 
-async def deliver_outbox(context: HamdeliContext) -> int:
-    """Send every due message of this platform; returns how many were sent."""
-    store, platform = context.store, context.services.platform
-    sent = 0
-    while items := await store.claim_outbox(platform, context.now(), BATCH):
-        for item in items:
-            status, retry_at = await _send(context, item)
-            await store.finish_outbox(item.id, status, context.now(), retry_at)
-            if status is OutboxStatus.BLOCKED:
-                await store.mark_blocked(item.platform, item.user_id)
-            sent += status is OutboxStatus.SENT
-    return sent
+class Pacer:
+    """A token bucket: at most `rate` sends a second, in bursts of at most 50 ms' worth;
+    `pause` stops every sender at once (a 429 is about the whole bot, not one person)."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, rate / 20)
+        # Hand out tokens ~10 ms' worth at a time: one store round trip claims them all.
+        self.least = max(1, min(int(self.capacity), int(rate / 100)))
+        self._clock = clock
+        self._tokens = 1.0
+        self._stamp = clock()
+        self._resume_at = 0.0
+
+    async def take(self, most: int) -> int:
+        """Wait for a few tokens (`least`); take up to `most` of those available."""
+        while True:
+            now = self._clock()
+            if now < self._resume_at:
+                await asyncio.sleep(self._resume_at - now)
+                continue
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+            least = min(self.least, most)
+            if self._tokens >= least:
+                granted = min(most, int(self._tokens))
+                self._tokens -= granted
+                return granted
+            await asyncio.sleep((least - self._tokens) / self.rate)
+
+    def give_back(self, tokens: int) -> None:
+        self._tokens = min(self.capacity, self._tokens + tokens)
+
+    def pause(self, seconds: float) -> None:
+        self._resume_at = max(self._resume_at, self._clock() + seconds)
+        self._tokens = 0.0
 
 
-async def _send(context: HamdeliContext, item: OutboxItem) -> tuple[OutboxStatus, int | None]:
-    """One send and what became of it: (status, when to retry or None)."""
-    t = translator(item.language)
-    text = render_notice(t, item.message_id, item.args, context.now(), context.settings.tz)
-    try:
-        await context.bot.send_message(item.chat_id, text)
-    except Forbidden:
-        return OutboxStatus.BLOCKED, None
-    except RetryAfter as flood:  # the limiter already waited and retried; try again later
-        return OutboxStatus.PENDING, context.now() + int(_seconds(flood.retry_after)) + 1
-    except (TimedOut, NetworkError) as error:
-        if item.attempts >= MAX_ATTEMPTS or isinstance(error, BadRequest):
+@dataclass(frozen=True)
+class Outcome:
+    status: OutboxStatus
+    retry_at: int | None = None  # put back as pending, due then
+
+
+class Outbox:
+    """The sender of one bot process (one platform). `run` forever, or `drain` once."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        *,
+        concurrency: int = 32,
+        backoff_base_s: float = 0.5,
+        backoff_max_s: float = 60.0,
+        progress_every_s: float = PROGRESS_EVERY_S,
+    ) -> None:
+        self.application = application
+        services = application.services  # type: ignore[attr-defined]
+        self.services = services
+        self.store: Store = services.store
+        self.platform: str = services.platform
+        self.pacer = Pacer(services.settings.outbox_rate)
+        self.max_forbidden = services.settings.broadcast_max_consecutive_forbidden
+        self.backoff_base_s, self.backoff_max_s = backoff_base_s, backoff_max_s
+        self.progress_every_s = progress_every_s
+        self.sent = 0
+        self._slots = asyncio.Semaphore(concurrency)
+        self._batch = concurrency
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._forbidden_in_a_row: dict[int, int] = {}
+        self._troubles_in_a_row = 0  # 429s and network errors: each one backs off longer
+        self._content: dict[int, Broadcast] = {}
+        self._progress_at: dict[int, float] = {}
+        self._shown: dict[int, tuple[int, ...]] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._next_report = 0.0
+
+    def now(self) -> int:
+        return int(self.services.clock())
+
+    # ---- running
+
+    async def run(self) -> None:
+        """Deliver until `stop`: drain, then wait for a wake-up or the idle interval."""
+        while not self._stopping:
+            try:
+                await self.drain()
+            except Exception:  # the store or a bug: log, wait, go on; never die silently
+                log.exception("outbox round failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_S)
+            self._wake.clear()
+
+    def wake(self) -> None:
+        """Something was queued (a notice, a new broadcast): look now, not at the next tick."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Let the sends in flight finish and record them, then stop."""
+        self._stopping = True
+        self._wake.set()
+        await self._wait_in_flight()
+
+    async def drain(self) -> int:
+        """Send everything due now, queueing broadcast rows as needed; returns how many
+        were sent. Ends when nothing is due and nothing is in flight."""
+        sent_before = self.sent
+        more_to_queue = True
+        while not self._stopping:
+            if more_to_queue:
+                more_to_queue = await self._queue_broadcast_rows()
+            tokens = await self.pacer.take(self._batch)
+            items = await self.store.claim_outbox(self.platform, self.now(), tokens)
+            self.pacer.give_back(tokens - len(items))
+            for item in items:
+                await self._slots.acquire()
+                task = asyncio.create_task(self._deliver(item))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+            if time.monotonic() >= self._next_report:  # and look for new broadcasts
+                await self._report_progress()
+                more_to_queue = True
+                continue
+            if not items and not more_to_queue:
+                if not self._in_flight:
+                    break
+                await self._wait_in_flight()
+        await self._report_progress(force=True)
+        return self.sent - sent_before
+
+    async def _wait_in_flight(self) -> None:
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _queue_broadcast_rows(self) -> bool:
+        """One short chunk for each broadcast still being queued; True if more remain."""
+        more = False
+        for broadcast_id in await self.store.broadcasts_to_queue(self.platform):
+            more |= await self.store.queue_broadcast_chunk(broadcast_id, QUEUE_CHUNK_USERS)
+        return more
+
+    # ---- one message
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        try:
+            outcome = await self._send(item)
+            await self.store.finish_outbox(item.id, outcome.status, self.now(), outcome.retry_at)
+            if outcome.status is OutboxStatus.BLOCKED:
+                await self.store.mark_blocked(item.platform, item.user_id)
+            self.sent += outcome.status is OutboxStatus.SENT
+        except Exception:  # recorded as 'sending': 'unknown' at the next start, never resent
+            log.exception("outbox message %s could not be recorded", item.id)
+        finally:
+            self._slots.release()
+
+    async def _send(self, item: OutboxItem) -> Outcome:
+        """One send and what became of it."""
+        try:
+            await self._call(item)
+        except RetryAfter as flood:
+            self._back_off(_seconds(flood.retry_after))
+            return Outcome(OutboxStatus.PENDING, self.now())
+        except (Forbidden, InvalidToken) as refused:
+            return await self._refused(item, refused)
+        except BadRequest as bad:  # this message can never go (chat gone, too long…)
+            log.warning("outbox message %s refused: %s", item.id, bad)
+            return Outcome(OutboxStatus.FAILED)
+        except NetworkError as error:
+            return self._network_trouble(item, error)
+        except TelegramError as error:
             log.warning("outbox message %s failed: %s", item.id, error)
-            return OutboxStatus.FAILED, None
-        return OutboxStatus.PENDING, context.now() + BACKOFF_S[min(item.attempts, 4) - 1]
-    return OutboxStatus.SENT, None
+            return Outcome(OutboxStatus.FAILED)
+        self._troubles_in_a_row = 0
+        if item.broadcast_id is not None:
+            self._forbidden_in_a_row.pop(item.broadcast_id, None)
+        return Outcome(OutboxStatus.SENT)
+
+    async def _call(self, item: OutboxItem) -> Message:
+        bot, paced = self.application.bot, {"rate_limit_args": OUTBOX_PACED}
+        t = translator(item.language)
+        if item.broadcast_id is None:
+            text = render_notice(
+                t, item.message_id or "", item.args, self.now(), self.services.settings.tz
+            )
+            return await bot.send_message(item.chat_id, text, **paced)
+        content = await self._broadcast(item.broadcast_id)
+        screen = announcement(t, content)
+        if content.photo_file_id:
+            return await bot.send_photo(
+                item.chat_id, content.photo_file_id, caption=screen.text,
+                reply_markup=screen.markup, **paced,
+            )  # fmt: skip
+        return await bot.send_message(
+            item.chat_id, screen.text, reply_markup=screen.markup, **paced
+        )
+
+    async def _broadcast(self, broadcast_id: int) -> Broadcast:
+        """The content is immutable: read once per process."""
+        content = self._content.get(broadcast_id)
+        if content is None:
+            content = await self.store.broadcast(broadcast_id)
+            if content is None:
+                raise LookupError(f"broadcast {broadcast_id} is gone")
+            self._content[broadcast_id] = content
+        return content
+
+    async def _refused(self, item: OutboxItem, refused: TelegramError) -> Outcome:
+        """A 403: this person blocked us, or nobody can be reached (a revoked token)."""
+        reachable_problem = any(word in refused.message.lower() for word in UNREACHABLE)
+        if item.broadcast_id is not None:
+            in_a_row = self._forbidden_in_a_row.get(item.broadcast_id, 0) + 1
+            self._forbidden_in_a_row[item.broadcast_id] = in_a_row
+            if in_a_row >= self.max_forbidden:
+                await self._pause_for_forbidden(item.broadcast_id, refused)
+        if isinstance(refused, Forbidden) and reachable_problem:
+            return Outcome(OutboxStatus.BLOCKED)
+        log.error("the platform refused a send (%s); will retry later", refused.message)
+        return Outcome(OutboxStatus.PENDING, self.now() + FORBIDDEN_RETRY_S)
+
+    async def _pause_for_forbidden(self, broadcast_id: int, refused: TelegramError) -> None:
+        self._forbidden_in_a_row.pop(broadcast_id, None)
+        paused = await self.store.change_broadcast_status(
+            broadcast_id,
+            BroadcastStatus.PAUSED,
+            allowed_from=(BroadcastStatus.RUNNING,),
+            now=self.now(),
+            reason="forbidden",
+        )
+        if paused is not None:
+            log.error(
+                "broadcast %s paused after %d refusals in a row (last: %s)",
+                broadcast_id, self.max_forbidden, refused.message,
+            )  # fmt: skip
+            await self.store.queue_notice(
+                self.platform, paused.creator_id, "broadcast-paused-forbidden",
+                {"id": broadcast_id, "refusals": self.max_forbidden}, self.now(),
+                dedupe_key=f"broadcast-paused:{broadcast_id}:{self.now()}",
+            )  # fmt: skip
+
+    def _network_trouble(self, item: OutboxItem, error: NetworkError) -> Outcome:
+        if is_bare_flood_error(error):  # a 429 without retry_after: back off ourselves
+            self._back_off()
+            return Outcome(OutboxStatus.PENDING, self.now())
+        if isinstance(error.__cause__, MAYBE_DELIVERED):
+            log.warning("outbox message %s may have arrived (%r); not repeated", item.id, error)
+            return Outcome(OutboxStatus.UNKNOWN)
+        self._back_off()
+        if item.attempts >= MAX_ATTEMPTS:
+            log.warning("outbox message %s failed after %d tries: %s", item.id, MAX_ATTEMPTS, error)
+            return Outcome(OutboxStatus.FAILED)
+        return Outcome(OutboxStatus.PENDING, self.now())
+
+    def _back_off(self, seconds: float | None = None) -> None:
+        """Pause every send: `seconds` if the platform said so, else doubling each time."""
+        if seconds is None:
+            seconds = min(self.backoff_max_s, self.backoff_base_s * 2**self._troubles_in_a_row)
+        self._troubles_in_a_row += 1
+        self.pacer.pause(seconds)
+
+    # ---- progress
+
+    async def _report_progress(self, *, force: bool = False) -> None:
+        """Edit each running broadcast's progress message (at most every few seconds), and
+        close the ones that ended with a final report."""
+        clock = time.monotonic()
+        self._next_report = clock + REPORT_EVERY_S
+        for broadcast in await self.store.unfinished_broadcasts(self.platform):
+            if broadcast.remaining == 0 and broadcast.status is BroadcastStatus.RUNNING:
+                finished = await self.store.finish_broadcast_if_complete(broadcast.id, self.now())
+                if finished is not None:
+                    await self._final_report(finished)
+                    continue
+            if force or clock - self._progress_at.get(broadcast.id, 0.0) >= self.progress_every_s:
+                self._progress_at[broadcast.id] = clock
+                await self.show_progress(broadcast)
+
+    async def show_progress(self, broadcast: Broadcast) -> None:
+        """Edit the sender's progress message if anything changed since the last edit."""
+        shown = (broadcast.status.value, broadcast.total, broadcast.done, broadcast.sent,
+                 broadcast.blocked, broadcast.failed)  # fmt: skip
+        if broadcast.progress_message_id is None or self._shown.get(broadcast.id) == shown:
+            return
+        self._shown[broadcast.id] = shown
+        creator = await self.store.account(broadcast.platform, broadcast.creator_id)
+        t = translator(creator.language if creator else self.services.settings.default_language)
+        screen = progress_screen(t, broadcast, self.now())
+        try:
+            await self.application.bot.edit_message_text(
+                screen.text, broadcast.chat_id, broadcast.progress_message_id,
+                reply_markup=screen.markup,
+            )  # fmt: skip
+        except TelegramError as error:  # progress is a courtesy; the report still comes
+            log.info("progress of broadcast %s not shown: %s", broadcast.id, error)
+
+    async def _final_report(self, broadcast: Broadcast) -> None:
+        self._content.pop(broadcast.id, None)
+        await self.show_progress(broadcast)
+        await queue_report(self.store, broadcast, self.now())
+        self.wake()
 
 
 def _seconds(value: int | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
+async def deliver_outbox(context: HamdeliContext) -> int:
+    """Send everything due now (the clocks' jobs and tests); returns how many were sent."""
+    return await outbox_of(context.application).drain()
+
+
+def outbox_of(application: Application) -> Outbox:  # type: ignore[type-arg]
+    """This process's one outbox (created on first use)."""
+    outbox = application.outbox  # type: ignore[attr-defined]
+    if outbox is None:
+        outbox = application.outbox = Outbox(application)  # type: ignore[attr-defined]
+    return outbox
+
+
 async def recover_outbox(application: Application) -> None:  # type: ignore[type-arg]
-    """At start: interrupted sends become 'unknown' (at most once), then deliver every few
-    seconds."""
+    """At start: interrupted sends become 'unknown' (at most once); then deliver for good."""
     services = application.services  # type: ignore[attr-defined]
     abandoned = await services.store.abandon_unfinished_sends(services.platform)
     if abandoned:
         log.warning("%d messages were being sent during a crash; not sent again", abandoned)
-    application.job_queue.run_repeating(deliver_outbox, interval=DELIVERY_SECONDS, first=0)

@@ -5,6 +5,7 @@ button, or type text. Demo commands (handled here, never sent to the bot):
   /as donor | /as beneficiary | /as staff | /as new   switch persona
   /sticker, /photo, /voice                            send that kind of message
   /forge DATA                                         press a button with made-up data
+  /wait                                               let the bot finish sending
 Ctrl-D (or /quit) exits. The terminal texts here are for the developer trying the bot; what
 the bot itself says comes from locales/.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import HamdeliApplication
+from bot.delivery import PROGRESS_EVERY_S, outbox_of
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
 from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
@@ -32,14 +34,21 @@ from bot.storage import Store
 
 DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003
 FIRST_NEW_ID = 5_100_000
+WATCH_S = 0.5
+WAIT_LIMIT_S = 60
 
 BANNER = """\
 Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
 Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
-/sticker /photo /voice send media; /forge DATA presses a made-up button; Ctrl-D exits.
+/sticker /photo /voice send media; /forge DATA presses a made-up button; /wait lets the
+bot finish sending (announcements); Ctrl-D exits.
 The beneficiary persona's household: national code 0041234561 (its phone is the one the
 "share my phone number" button sends).
+Try as staff: add a need from the staff panel, confirm a donor's pledge by its reference,
+/broadcast to everyone (%d demo neighbours too: watch the progress) and /stats for the chart.
 """
+NEIGHBOURS = 120  # demo donors who only receive announcements, so progress is visible
+NEIGHBOUR_IDS = range(5_200_000, 5_200_000 + NEIGHBOURS)
 
 
 async def seed_demo(application: HamdeliApplication, language: str) -> None:
@@ -55,7 +64,8 @@ async def seed_demo(application: HamdeliApplication, language: str) -> None:
         raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
     await store.upsert_needs([draft for _, draft in parsed.drafts], now)
     await _seed_household(store, now)
-    for user_id, persona in ((DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)):
+    people = [(DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)]
+    for user_id, persona in [*people, *((n, Persona.DONOR) for n in NEIGHBOUR_IDS)]:
         account = await store.seen_account(
             application.services.platform, user_id, user_id, language, now
         )
@@ -96,6 +106,8 @@ class TerminalChat:
         }
         self.current = self._new_user()
         self.buttons: list[str] = []
+        self._mark = emulator.change_mark()
+        self._busy = False
 
     def _user(self, user_id: int, name: str) -> EmulatedUser:
         return EmulatedUser(
@@ -106,12 +118,33 @@ class TerminalChat:
         return self._user(next(self._new_ids), "New")
 
     async def handle(self, line: str) -> None:
+        self._busy = True
+        try:
+            await self._handle(line)
+        finally:
+            self._mark = self.emulator.change_mark()
+            self._busy = False
+
+    def print_news(self) -> None:
+        """What the bot sent or edited on its own since the last look (announcements,
+        notices, a broadcast's progress), unless a typed line is being handled."""
+        if self._busy:
+            return
+        news = self.emulator.changed_since(self.current.id, self._mark)
+        self._mark = self.emulator.change_mark()
+        if news:
+            self._print(news)
+
+    async def _handle(self, line: str) -> None:
         line = line.strip()
         answers_before = len(self.emulator.callback_answers)
         if not line:
             return
         if line.startswith("/as"):
             await self._switch(line.removeprefix("/as").strip())
+            return
+        if line == "/wait":
+            await self._wait_for_outbox()
             return
         if line in ("/sticker", "/photo", "/voice"):
             messages = await getattr(self.current, f"send_{line[1:]}")()
@@ -125,6 +158,19 @@ class TerminalChat:
         answer = self.current.last_answer
         if len(self.emulator.callback_answers) > answers_before and answer:
             print(f"  (popup: {answer})\n")
+
+    async def _wait_for_outbox(self) -> None:
+        """Until nothing is waiting to be sent (or WAIT_LIMIT_S), then show what came."""
+        mark = self.emulator.change_mark()
+        store, platform = self.application.services.store, self.application.services.platform
+        deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_S
+        while asyncio.get_running_loop().time() < deadline:
+            statuses = await store.outbox_statuses(platform)
+            if not {"pending", "sending"} & statuses.keys():
+                break
+            await asyncio.sleep(WATCH_S)
+        await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit
+        self._print(self.emulator.changed_since(self.current.id, mark))
 
     async def _switch(self, name: str) -> None:
         if name == "new":
@@ -156,11 +202,14 @@ async def _chat(settings: Settings, language: str) -> None:
     emulator = BotApiEmulator(platform=settings.platform)
     application = build_application(settings, request=emulator)
     await application.initialize()
+    outbox = outbox_of(application)
+    sending = asyncio.create_task(outbox.run())
     try:
         await seed_demo(application, language)
         terminal = TerminalChat(emulator, application, language)
-        print(BANNER)
-        terminal._print(await terminal.current.send("/start"))
+        watching = asyncio.create_task(_watch(terminal))
+        print(BANNER % NEIGHBOURS)
+        await terminal.handle("/start")
         while True:
             try:
                 line = await asyncio.to_thread(input, "you> ")
@@ -170,8 +219,18 @@ async def _chat(settings: Settings, language: str) -> None:
             if line.strip() == "/quit":
                 break
             await terminal.handle(line)
+        watching.cancel()
     finally:
+        await outbox.stop()
+        await sending
         await application.shutdown()
+
+
+async def _watch(terminal: TerminalChat) -> None:
+    """Show what arrives between typed lines, as a phone would."""
+    while True:
+        await asyncio.sleep(WATCH_S)
+        terminal.print_news()
 
 
 def run_demo(settings: Settings, *, language: str = "fa", database: str | None = None) -> int:

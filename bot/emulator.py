@@ -38,6 +38,7 @@ from http import HTTPStatus
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import telegram
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
@@ -57,7 +58,7 @@ JSONDict = dict[str, Any]
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: Final = ("telegram", "bale")
-FAULT_KINDS: Final = ("429", "403", "5xx", "timeout", "network")
+FAULT_KINDS: Final = ("429", "403", "5xx", "timeout", "network", "lost-answer")
 
 NOT_FOUND: Final = "Not Found"
 BLOCKED: Final = "Forbidden: bot was blocked by the user"
@@ -268,6 +269,10 @@ class _Fault:
 
     def fire(self) -> _ApiError:
         """Raise transport faults directly; return the API error for the others."""
+        if self.kind == "lost-answer":  # the call was carried out; its answer never came
+            raise TimedOut("Timed out (emulated, after the call)") from httpx.ReadTimeout(
+                "emulated read timeout"
+            )
         if self.kind == "timeout":
             raise TimedOut("Timed out (emulated)")
         if self.kind == "network":
@@ -392,6 +397,7 @@ class BotApiEmulator(BaseRequest):
         self._closed_chats: dict[int, str] = {}
         self._commands: dict[str, list[JSONDict]] = {}
         self._callback_owner: dict[str, int] = {}
+        self._observers: list[Callable[[ApiCall], None]] = []
 
     # ---- BaseRequest interface
 
@@ -441,11 +447,13 @@ class BotApiEmulator(BaseRequest):
             record.status = error.code
             return error.code, _dumps(error.payload())
         record.status = 200
+        for observer in self._observers:
+            observer(record)
         return 200, _dumps({"ok": True, "result": result})
 
     async def _answer(self, method: str, params: JSONDict, files: dict[str, str]) -> Any:
         fault = self._take_fault(method)
-        if fault is not None:
+        if fault is not None and fault.kind != "lost-answer":
             raise fault.fire()
         if method == "getUpdates":
             return await self._get_updates(params)
@@ -454,13 +462,21 @@ class BotApiEmulator(BaseRequest):
             raise _ApiError(404, NOT_FOUND)
         if method in _CHAT_SCOPED:
             self._check_chat_open(params)
-        return getattr(self, handler)(params, files)
+        result = getattr(self, handler)(params, files)
+        if fault is not None:
+            raise fault.fire()
+        return result
 
     # ---- call log
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Calls of one Bot API method, in order."""
         return [call for call in self.calls if call.method == method]
+
+    def observe(self, observer: Callable[[ApiCall], None]) -> None:
+        """Call `observer` with each call answered successfully, as soon as it is counted
+        (tests act at an exact point, e.g. kill the bot after the K-th send)."""
+        self._observers.append(observer)
 
     def clear_calls(self) -> None:
         """Forget recorded calls (e.g. the getMe of initialize) before the part under test."""
@@ -481,7 +497,9 @@ class BotApiEmulator(BaseRequest):
 
         kind: "429" (`retry_after` seconds in `parameters`; None sends a bare 429 as Bale
         may), "403" (`description`), "5xx" (502 Bad Gateway), "timeout" (PTB's TimedOut),
-        "network" (PTB's NetworkError). Faults queue in order; the first matching one fires.
+        "network" (PTB's NetworkError), "lost-answer" (the call is carried out, then PTB's
+        TimedOut from a read timeout: did it arrive?). Faults queue in order; the first
+        matching one fires.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"kind must be one of {FAULT_KINDS}, not {kind!r}")
@@ -544,6 +562,7 @@ class BotApiEmulator(BaseRequest):
         voice: bool = False,
         contact: JSONDict | None = None,
         forward_from: EmulatedUserInfo | JSONDict | None = None,
+        caption: str | None = None,
     ) -> JSONDict:
         """A Bot API `message` update from `user` in their private chat."""
         self.register_user(user)
@@ -556,6 +575,8 @@ class BotApiEmulator(BaseRequest):
             "date": int(self._now()),
         }
         message.update(self._message_content(text, sticker, photo, voice, contact))
+        if caption is not None:
+            message["caption"] = caption
         if forward_from is not None:
             sender = (
                 forward_from.to_api()
@@ -1354,9 +1375,11 @@ class EmulatedUser:
         """Send a sticker, which a text-only flow must survive."""
         return await self._deliver(self.emu.make_message_update(self.info, sticker=True))
 
-    async def send_photo(self) -> list[SentMessage]:
-        """Send a photo without caption."""
-        return await self._deliver(self.emu.make_message_update(self.info, photo=True))
+    async def send_photo(self, caption: str | None = None) -> list[SentMessage]:
+        """Send a photo, with a caption or without."""
+        return await self._deliver(
+            self.emu.make_message_update(self.info, photo=True, caption=caption)
+        )
 
     async def send_voice(self) -> list[SentMessage]:
         """Send a voice note."""

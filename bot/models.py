@@ -202,9 +202,60 @@ class OutboxItem:
     user_id: int
     chat_id: int
     language: str
-    message_id: str
+    message_id: str | None  # None for a broadcast's row: the content is the broadcast's
     args: dict[str, object]
     attempts: int
+    broadcast_id: int | None = None
+
+
+class Audience(StrEnum):
+    """Who a broadcast goes to. A person's city: their household's, else their home city."""
+
+    EVERYONE = "everyone"
+    DONORS = "donors"
+    BENEFICIARIES = "beneficiaries"
+    STAFF = "staff"
+    PROVINCE = "province"
+    CITY = "city"
+
+
+class BroadcastStatus(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """An announcement and how far it has got; the counts are kept by the store."""
+
+    id: int
+    platform: str
+    creator_id: int
+    chat_id: int
+    progress_message_id: int | None
+    text: str
+    photo_file_id: str | None
+    audience: Audience
+    place_id: int | None
+    status: BroadcastStatus
+    pause_reason: str | None
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    unknown: int
+    created_at: int
+    finished_at: int | None
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.blocked + self.failed + self.unknown
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
 
 
 class VoucherStatus(StrEnum):

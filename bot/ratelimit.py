@@ -24,6 +24,9 @@ from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
+# `rate_limit_args` of the outbox's calls: they skip this limiter (the outbox paces itself).
+OUTBOX_PACED = "outbox"
+
 
 def is_bare_flood_error(exc: NetworkError) -> bool:
     """A 429 that came without `retry_after`: PTB reports it as a NetworkError."""
@@ -70,8 +73,10 @@ class HamdeliRateLimiter(AIORateLimiter):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: int | str | None,
     ) -> Any:
+        if rate_limit_args == OUTBOX_PACED:
+            return await callback(*args, **kwargs)
         attempts = 0
 
         async def call_with_backoff(*a: Any, **kw: Any) -> Any:

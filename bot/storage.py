@@ -37,7 +37,10 @@ import aiosqlite
 from bot.codes import new_need_code
 from bot.models import (
     Account,
+    Audience,
     Beneficiary,
+    Broadcast,
+    BroadcastStatus,
     City,
     Need,
     NeedCategory,
@@ -109,10 +112,46 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "0008_reminder_opt_out.sql"),
     Migration(9, "0009_staff_invites.sql"),
     Migration(10, "0010_support_tickets.sql"),
+    Migration(11, "0011_broadcasts.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
+
+
+_BROADCAST_COLUMNS = (
+    "id, platform, creator_id, chat_id, progress_message_id, text, photo_file_id, audience, "
+    "place_id, status, pause_reason, total, sent, blocked, failed, unknown, created_at, "
+    "finished_at"
+)
+
+# A person's city: their household's (once verified), else the home city they chose.
+_USER_CITY = (
+    "coalesce((SELECT b.city_id FROM beneficiary_links l JOIN beneficiaries b "
+    "ON b.national_code = l.national_code WHERE l.platform = u.platform "
+    "AND l.user_id = u.user_id), u.home_city_id)"
+)
+_AUDIENCES = {
+    Audience.EVERYONE: "1",
+    Audience.DONORS: "u.persona = 'donor'",
+    Audience.BENEFICIARIES: "u.persona = 'beneficiary'",
+    Audience.STAFF: "u.staff_role <> 'none'",
+    Audience.CITY: f"{_USER_CITY} = ?",
+    Audience.PROVINCE: f"(SELECT c.province_id FROM cities c WHERE c.id = {_USER_CITY}) = ?",
+}
+
+
+def _audience_filter(audience: Audience, place_id: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause (on users `u`) of an audience: never the blocked or opted out."""
+    where = f"u.blocked = 0 AND u.announcements_opt_out = 0 AND {_AUDIENCES[audience]}"
+    return where, ((place_id,) if audience in (Audience.CITY, Audience.PROVINCE) else ())
+
+
+def _broadcast_from_row(row: tuple[Any, ...]) -> Broadcast:
+    values = list(row)
+    values[7] = Audience(values[7])
+    values[9] = BroadcastStatus(values[9])
+    return Broadcast(*values)
 
 
 def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
@@ -1484,38 +1523,49 @@ class Store:
             )
 
     async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
-        """Mark due messages 'sending' (committed before any is sent) and return them with
-        the recipient's chat and language."""
-        async with self._transaction() as db:
-            rows = await db.execute_fetchall(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN "
-                "(SELECT id FROM outbox WHERE platform = ? AND status = 'pending' "
-                "AND due_at <= ? ORDER BY id LIMIT ?) RETURNING id",
-                (platform, now, limit),
+        """Mark the next due messages 'sending' (committed before any is sent) and return them
+        with the recipient's chat and language: notices first, then running broadcasts.
+
+        Two round trips per batch: SQLite cannot use an index for a subquery in RETURNING
+        (it would scan every user per row), so the recipients are read right after.
+        """
+        rows = await self._fetchall(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ("
+            " SELECT id FROM (SELECT id FROM outbox WHERE platform = ?1 AND status = 'pending'"
+            "  AND broadcast_id IS NULL AND due_at <= ?2 ORDER BY due_at LIMIT ?3)"
+            " UNION ALL"
+            " SELECT id FROM (SELECT o.id FROM broadcasts b JOIN outbox o"
+            "  ON o.broadcast_id = b.id AND o.status = 'pending' AND o.due_at <= ?2"
+            "  WHERE b.platform = ?1 AND b.status = 'running' ORDER BY b.id, o.id LIMIT ?3)"
+            " LIMIT ?3) "
+            "RETURNING id, user_id, message_id, args, attempts, broadcast_id",
+            (platform, now, limit),
+        )
+        if not rows:
+            return []
+        people = {
+            user_id: (chat_id, language)
+            for user_id, chat_id, language in await self._fetchall(
+                "SELECT user_id, chat_id, language FROM users WHERE platform = ? AND user_id IN "
+                "(SELECT value FROM json_each(?))",
+                (platform, json.dumps([row[1] for row in rows])),
             )
-            ids = [row[0] for row in rows]
-            if not ids:
-                return []
-            rows = await db.execute_fetchall(
-                "SELECT o.id, o.platform, o.user_id, u.chat_id, u.language, o.message_id, "
-                "o.args, o.attempts FROM outbox o JOIN users u "
-                "ON u.platform = o.platform AND u.user_id = o.user_id "
-                f"WHERE o.id IN ({','.join('?' * len(ids))}) ORDER BY o.id",
-                ids,
-            )
-        return [
+        }
+        items = [
             OutboxItem(
-                id=r[0],
-                platform=r[1],
-                user_id=r[2],
-                chat_id=r[3],
-                language=r[4],
-                message_id=r[5],
-                args=json.loads(r[6]),
-                attempts=r[7],
+                id=item_id,
+                platform=platform,
+                user_id=user_id,
+                chat_id=people[user_id][0],
+                language=people[user_id][1],
+                message_id=message_id,
+                args=json.loads(args) if args else {},
+                attempts=attempts,
+                broadcast_id=broadcast_id,
             )
-            for r in rows
+            for item_id, user_id, message_id, args, attempts, broadcast_id in rows
         ]
+        return sorted(items, key=lambda item: (item.broadcast_id is not None, item.id))
 
     async def finish_outbox(
         self, item_id: int, status: OutboxStatus, now: int, retry_at: int | None = None
@@ -1554,6 +1604,182 @@ class Store:
             "SELECT status, count(*) FROM outbox WHERE platform = ? GROUP BY status", (platform,)
         )
         return dict(rows)
+
+    # -- broadcasts ------------------------------------------------------------------------
+
+    async def audience_size(self, platform: str, audience: Audience, place_id: int | None) -> int:
+        """How many people a broadcast to this audience would reach now (for the preview)."""
+        where, params = _audience_filter(audience, place_id)
+        rows = await self._fetchall(
+            f"SELECT count(*) FROM users u WHERE u.platform = ? AND {where}", (platform, *params)
+        )
+        return int(rows[0][0])
+
+    async def create_broadcast(
+        self,
+        *,
+        platform: str,
+        creator_id: int,
+        chat_id: int,
+        text: str,
+        photo_file_id: str | None,
+        audience: Audience,
+        place_id: int | None,
+        token: str,
+        now: int,
+    ) -> tuple[Broadcast, bool]:
+        """The broadcast of this confirm token, created on first use: (broadcast, created).
+
+        The audience is fixed now as "users up to the newest one"; the outbox queues them
+        in short chunks (`queue_broadcast_chunk`), so even a million never hold the store.
+        """
+        rows = await self._fetchall(
+            "INSERT INTO broadcasts (platform, creator_id, chat_id, text, photo_file_id, "
+            "audience, place_id, token, status, users_upto, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', "
+            "(SELECT coalesce(max(rowid), 0) FROM users), ?) "
+            "ON CONFLICT (token) DO NOTHING RETURNING id",
+            (platform, creator_id, chat_id, text, photo_file_id, audience.value, place_id,
+             token, now),
+        )  # fmt: skip
+        if rows:
+            return await self.broadcast(rows[0][0]), True  # type: ignore[return-value]
+        return await self.broadcast_by_token(token), False  # type: ignore[return-value]
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        rows = await self._fetchall(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,)
+        )
+        return _broadcast_from_row(rows[0]) if rows else None
+
+    async def broadcast_by_token(self, token: str) -> Broadcast | None:
+        rows = await self._fetchall(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE token = ?", (token,)
+        )
+        return _broadcast_from_row(rows[0]) if rows else None
+
+    async def unfinished_broadcasts(self, platform: str) -> list[Broadcast]:
+        """Running and paused broadcasts of this platform: what the outbox looks after."""
+        rows = await self._fetchall(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE platform = ? "
+            "AND status IN ('running', 'paused') ORDER BY id",
+            (platform,),
+        )
+        return [_broadcast_from_row(row) for row in rows]
+
+    async def broadcasts_to_queue(self, platform: str) -> list[int]:
+        rows = await self._fetchall(
+            "SELECT id FROM broadcasts WHERE platform = ? AND status IN ('running', 'paused') "
+            "AND built_upto < users_upto ORDER BY id",
+            (platform,),
+        )
+        return [row[0] for row in rows]
+
+    async def queue_broadcast_chunk(self, broadcast_id: int, users: int) -> bool:
+        """Queue the next `users` users' rows (those in the audience) in one short
+        transaction; returns whether more remain.
+
+        Moving `built_upto` only from the value read makes two processes doing this at once
+        queue each chunk once.
+        """
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT platform, audience, place_id, built_upto, users_upto, created_at "
+                "FROM broadcasts WHERE id = ?",
+                (broadcast_id,),
+            )
+            platform, audience, place_id, built, upto, created = next(iter(rows))
+            if built >= upto:
+                return False
+            end = min(upto, built + users)
+            where, params = _audience_filter(Audience(audience), place_id)
+            cursor = await db.execute(
+                "INSERT INTO outbox (platform, user_id, broadcast_id, due_at, created_at) "
+                f"SELECT u.platform, u.user_id, ?, ?, ? FROM users u WHERE u.platform = ? "
+                f"AND u.rowid > ? AND u.rowid <= ? AND {where} ORDER BY u.rowid",
+                (broadcast_id, created, created, platform, built, end, *params),
+            )
+            await db.execute(
+                "UPDATE broadcasts SET built_upto = ?, total = total + ? WHERE id = ?",
+                (end, cursor.rowcount, broadcast_id),
+            )
+        return end < upto
+
+    async def set_broadcast_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        await self._write(
+            "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
+        )
+
+    async def change_broadcast_status(
+        self,
+        broadcast_id: int,
+        to: BroadcastStatus,
+        *,
+        allowed_from: Sequence[BroadcastStatus],
+        now: int,
+        reason: str | None = None,
+    ) -> Broadcast | None:
+        """Move a broadcast to `to` if it is in one of `allowed_from`; None if it was not."""
+        finished = now if to in (BroadcastStatus.CANCELLED, BroadcastStatus.DONE) else None
+        rows = await self._fetchall(
+            "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ? WHERE id = ? "
+            f"AND status IN ({','.join('?' * len(allowed_from))}) "
+            f"RETURNING {_BROADCAST_COLUMNS}",
+            (to.value, reason, finished, broadcast_id, *(s.value for s in allowed_from)),
+        )
+        return _broadcast_from_row(rows[0]) if rows else None
+
+    async def finish_broadcast_if_complete(self, broadcast_id: int, now: int) -> Broadcast | None:
+        """Mark a running broadcast done once every recipient's row has ended; else None."""
+        rows = await self._fetchall(
+            "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? "
+            "AND status = 'running' AND built_upto >= users_upto "
+            "AND sent + blocked + failed + unknown >= total "
+            f"RETURNING {_BROADCAST_COLUMNS}",
+            (now, broadcast_id),
+        )
+        return _broadcast_from_row(rows[0]) if rows else None
+
+    async def broadcast_statuses(self, broadcast_id: int) -> dict[str, int]:
+        """Recipients by outbox status, counted row by row (tests and reports check the
+        trigger-kept counts against this)."""
+        rows = await self._fetchall(
+            "SELECT status, count(*) FROM outbox WHERE broadcast_id = ? GROUP BY status",
+            (broadcast_id,),
+        )
+        return dict(rows)
+
+    async def queue_notice(
+        self,
+        platform: str,
+        user_id: int,
+        message_id: str,
+        args: dict[str, object],
+        now: int,
+        *,
+        dedupe_key: str,
+    ) -> None:
+        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
+        await self._write(
+            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (platform, user_id, message_id, json.dumps(args, ensure_ascii=False), now, now,
+             dedupe_key),
+        )  # fmt: skip
+
+    async def set_announcements_opt_out(self, platform: str, user_id: int, off: bool) -> None:
+        await self._write(
+            "UPDATE users SET announcements_opt_out = ? WHERE platform = ? AND user_id = ?",
+            (int(off), platform, user_id),
+        )
+        self._accounts.pop((platform, user_id), None)
+
+    async def set_home_city(self, platform: str, user_id: int, city_id: int | None) -> None:
+        await self._write(
+            "UPDATE users SET home_city_id = ? WHERE platform = ? AND user_id = ?",
+            (city_id, platform, user_id),
+        )
+        self._accounts.pop((platform, user_id), None)
 
     # -- audit -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
+from bot.emulator import BotApiEmulator, EmulatedUserInfo, SentMessage, serve_http
 
 # Settings a developer may have exported that must not leak into a test's process.
 PRIVATE_SETTINGS = {"BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL"}
@@ -46,24 +46,37 @@ class RunningBot:
     log: list[str] = field(default_factory=list)  # its stderr, once it has stopped
 
 
-@asynccontextmanager
-async def bot_over_http(cwd: Path, token: str, **env: str) -> AsyncIterator[RunningBot]:
-    """Start the emulator's HTTP server and a real bot process against it; stop both."""
-    emulator = BotApiEmulator()
-    server = await serve_http(emulator)
-    process = await asyncio.create_subprocess_exec(
+async def start_bot_process(
+    emulator: BotApiEmulator, cwd: Path, token: str, **env: str
+) -> asyncio.subprocess.Process:
+    """`hamdeli run` in its own process, pointed at the emulator's HTTP server."""
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=cwd,
         env=clean_env(BOT_TOKEN=token,
                       BOT_API_BASE_URL=f"http://127.0.0.1:{emulator.http_port}/bot", **env),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+
+
+async def stop_bot_process(process: asyncio.subprocess.Process) -> str:
+    """Stop it as an operator would (SIGTERM) and return what it logged."""
+    if process.returncode is None:
+        process.terminate()
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    return stderr.decode()
+
+
+@asynccontextmanager
+async def bot_over_http(cwd: Path, token: str, **env: str) -> AsyncIterator[RunningBot]:
+    """Start the emulator's HTTP server and a real bot process against it; stop both."""
+    emulator = BotApiEmulator()
+    server = await serve_http(emulator)
+    process = await start_bot_process(emulator, cwd, token, **env)
     running = RunningBot(emulator)
     try:
         yield running
     finally:
-        process.terminate()
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-        running.log.append(stderr.decode())
+        running.log.append(await stop_bot_process(process))
         server.close()
         await server.wait_closed()
 
@@ -99,11 +112,19 @@ class Person:
         update = self.emulator.make_message_update(self.info, contact=contact)
         return await self._wait_for_change(lambda: self.emulator.push_update(update))
 
-    async def click(self, label: str) -> str:
-        message = next(
-            m
-            for m in reversed(self.emulator.messages_in(self.info.id))
-            if any(label in row for row in m.buttons)
-        )
+    async def click(self, label: str, seconds: float = 20) -> str:
+        """Press the latest button labelled `label`, waiting for it to appear: a screen may
+        come in several messages, and the bot runs in another process."""
+        deadline = time.monotonic() + seconds
+        while (message := self._latest_with(label)) is None:
+            assert time.monotonic() < deadline, f"no button {label!r} appeared"
+            await asyncio.sleep(0.02)
         update = self.emulator.make_callback_update(self.info, message, message.button_data(label))
         return await self._wait_for_change(lambda: self.emulator.push_update(update))
+
+    def _latest_with(self, label: str) -> SentMessage | None:
+        return next(
+            (m for m in reversed(self.emulator.messages_in(self.info.id))
+             if any(label in row for row in m.buttons)),
+            None,
+        )  # fmt: skip

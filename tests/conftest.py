@@ -57,6 +57,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "admin_ids": [ADMIN_ID],
         # Tests send far more than 30 messages a second; pacing has tests of its own.
         "rate_limit_per_second": 100_000,
+        "broadcast_rate": 100_000,
         "_env_file": None,
     }
     values.update(overrides)

@@ -54,3 +54,17 @@ def test_demo_beneficiary_verifies_and_sees_the_kalabarg(tmp_path) -> None:
     assert fa("verify-linked") in result.stdout
     assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in result.stdout
     assert fa("status-aid-title") in result.stdout  # the demo household's linked need
+
+
+def test_demo_staff_broadcasts_to_the_demo_users_and_sees_the_progress_and_report(tmp_path):
+    result = run_demo(
+        ["/as staff", "/broadcast", "سلام به همهٔ همراهان", "1", "1", "/wait"], cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    people = 124  # the donor, the household, staff, the first newcomer, 120 neighbours
+    assert fa("broadcast-send-button", count=people) in result.stdout
+    assert "۱۲۴ از ۱۲۴" in result.stdout  # the progress message, finished
+    report = fa("broadcast-report", id=1, status=fa("broadcast-status-done"), total=people,
+                sent=people, blocked=0, failed=0, unknown=0, not_sent=0)  # fmt: skip
+    assert report in result.stdout
+    assert "Traceback" not in result.stderr

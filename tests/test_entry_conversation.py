@@ -26,7 +26,7 @@ async def test_start_greets_in_persian_and_offers_both_ways_in(chat) -> None:
     assert reply.buttons == [
         [fa("role-donor-button")],
         [fa("role-beneficiary-button")],
-        [fa("button-language"), fa("button-help")],
+        [fa("button-language"), fa("settings-button"), fa("button-help")],
     ]
 
 

@@ -231,6 +231,7 @@ async def household(update: Update, context: HamdeliContext) -> None:
     await reply(update, views.household_screen(context.t, found, vouchers))
 
 
+@refusals_answered
 async def delivered(update: Update, context: HamdeliContext) -> None:
     """/delivered CODE: the help reached the family; the donors who paid are told."""
     code = normalize_text(" ".join(context.args or [])).upper()

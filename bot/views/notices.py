@@ -7,6 +7,7 @@ import datetime as dt
 from bot.i18n import Translator
 from bot.models import VoucherStatus
 from bot.text import format_toman
+from bot.views.broadcasts import report_notice
 from bot.views.donor import notice_text as pledge_notice_text
 
 
@@ -16,6 +17,8 @@ def render_notice(
     """The text of a queued message: kalabarg news, or news about a donor's pledge."""
     if message_id in ("voucher-notice", "voucher-reminder"):
         return _voucher_notice(t, message_id, args, dt.datetime.fromtimestamp(now, tz).date())
+    if message_id.startswith("broadcast-"):
+        return report_notice(t, message_id, args)
     if message_id.startswith("aid-news-"):
         category = str(args["category"])
         return t(message_id, category=t(f"category-{category}"))

@@ -73,8 +73,9 @@ def user_text(text: str, platform: str, limit: int = 1000) -> str:
 
 
 def footer(t: Translator) -> list[InlineKeyboardButton]:
-    """Language and help: on every menu, so nobody is ever stuck."""
+    """Language, settings and help: on every menu, so nobody is ever stuck."""
     return [
         button(t("button-language"), callbacks.LANGUAGE_PICKER),
+        button(t("settings-button"), callbacks.SETTINGS),
         button(t("button-help"), callbacks.HELP),
     ]

@@ -22,6 +22,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
         t("staff-home", role=role_name),
         keyboard(
             [button(t("staff-new-need-button"), callbacks.STAFF_NEED_NEW)],
+            [button(t("staff-broadcast-button"), callbacks.BROADCAST_NEW)],
             [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
             [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
             [button(t("staff-stats-button"), callbacks.STAFF_STATS)],

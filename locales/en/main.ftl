@@ -60,6 +60,7 @@ command-start = Start and main menu
 command-menu = Main menu
 command-help = Help
 command-mypledges = My pledges
+command-settings = Settings: announcements, home city
 command-privacy = Privacy: what we keep and who sees it
 command-language = Change language
 command-cancel = Cancel the current action

@@ -60,6 +60,7 @@ command-start = شروع و منوی اصلی
 command-menu = منوی اصلی
 command-help = راهنما
 command-mypledges = تعهدهای من
+command-settings = تنظیمات: اطلاعیه‌ها، شهر
 command-privacy = حریم خصوصی
 command-language = تغییر زبان
 command-cancel = لغو کار فعلی

@@ -1,0 +1,150 @@
+"""Broadcast rules: who may announce, to whom, once, and how a run is paused or stopped.
+
+The sending itself is the outbox's (bot/delivery.py); here are the decisions staff make,
+each checked against their role at the moment they make it and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.refusal import Refused
+from bot.domain.staff import audit, require_staff
+from bot.models import Account, Audience, Broadcast, BroadcastStatus
+from bot.storage import Store
+
+# Telegram's limits (4096 and 1024), less room for the header line.
+MAX_TEXT = 3_800
+MAX_CAPTION = 900
+QUEUE_CHUNK_USERS = 20_000  # users looked at per queueing transaction: short, never blocking
+PLACED = (Audience.PROVINCE, Audience.CITY)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An announcement being composed, kept in the store between the sender's steps."""
+
+    text: str
+    photo_file_id: str | None = None
+    audience: Audience | None = None
+    place_id: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "photo": self.photo_file_id,
+            "audience": self.audience.value if self.audience else None,
+            "place": self.place_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Draft | None:
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            return None
+        audience = data.get("audience")
+        return cls(
+            text=data["text"],
+            photo_file_id=data.get("photo"),
+            audience=Audience(audience) if audience in set(Audience) else None,
+            place_id=data.get("place"),
+        )
+
+
+def check_text(text: str, has_photo: bool) -> str:
+    """The announcement's text, or a refusal saying how long it may be."""
+    text = text.strip()
+    if not text:
+        raise Refused("broadcast-text-needed")
+    limit = MAX_CAPTION if has_photo else MAX_TEXT
+    if len(text) > limit:
+        raise Refused("broadcast-too-long", length=len(text), limit=limit)
+    return text
+
+
+async def audience_size(store: Store, actor: Account, draft: Draft) -> int:
+    """How many people would get it now (staff only): the preview's count."""
+    await require_staff(store, actor)
+    if draft.audience is None:
+        raise Refused("broadcast-draft-gone")
+    return await store.audience_size(actor.platform, draft.audience, draft.place_id)
+
+
+async def start(
+    store: Store, actor: Account, draft: Draft, *, chat_id: int, token: str, now: int
+) -> tuple[Broadcast, bool]:
+    """Create the broadcast of this confirm token once: (broadcast, whether it is new).
+
+    A confirm button pressed twice, or redelivered after a crash, finds the broadcast its
+    token already made and starts nothing.
+    """
+    await require_staff(store, actor)
+    if draft.audience is None or (draft.audience in PLACED) != (draft.place_id is not None):
+        raise Refused("broadcast-draft-gone")
+    broadcast, created = await store.create_broadcast(
+        platform=actor.platform,
+        creator_id=actor.user_id,
+        chat_id=chat_id,
+        text=check_text(draft.text, draft.photo_file_id is not None),
+        photo_file_id=draft.photo_file_id,
+        audience=draft.audience,
+        place_id=draft.place_id,
+        token=token,
+        now=now,
+    )
+    if created:
+        await audit(
+            store, actor, "broadcast", "broadcast", str(broadcast.id), now,
+            audience=draft.audience.value, place=draft.place_id,
+        )  # fmt: skip
+        # The first chunk now, so the progress starts with the count; the outbox queues
+        # the rest of a large audience while it sends.
+        await store.queue_broadcast_chunk(broadcast.id, QUEUE_CHUNK_USERS)
+        broadcast = await store.broadcast(broadcast.id) or broadcast
+    return broadcast, created
+
+
+async def existing(store: Store, token: str) -> Broadcast | None:
+    return await store.broadcast_by_token(token)
+
+
+# action -> (new status, the statuses it may come from)
+_CONTROLS = {
+    "pause": (BroadcastStatus.PAUSED, (BroadcastStatus.RUNNING,)),
+    "resume": (BroadcastStatus.RUNNING, (BroadcastStatus.PAUSED,)),
+    "cancel": (BroadcastStatus.CANCELLED, (BroadcastStatus.RUNNING, BroadcastStatus.PAUSED)),
+}
+
+
+async def control(
+    store: Store, actor: Account, broadcast_id: int, action: str, now: int
+) -> Broadcast:
+    """Pause, resume or cancel a run (any staff member: whoever is on duty can stop it)."""
+    await require_staff(store, actor)
+    to, allowed = _CONTROLS[action]
+    changed = await store.change_broadcast_status(
+        broadcast_id,
+        to,
+        allowed_from=allowed,
+        now=now,
+        reason="staff" if action == "pause" else None,
+    )
+    if changed is None:
+        current = await store.broadcast(broadcast_id)
+        if current is None or current.platform != actor.platform:
+            raise Refused("broadcast-unknown")
+        raise Refused("broadcast-not-changeable", id=broadcast_id)
+    await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
+    if changed.status is BroadcastStatus.CANCELLED:
+        await queue_report(store, changed, now)
+    return changed
+
+
+async def queue_report(store: Store, broadcast: Broadcast, now: int) -> None:
+    """The final report to the sender, once, in their language (sent by the outbox)."""
+    await store.queue_notice(
+        broadcast.platform, broadcast.creator_id, "broadcast-report",
+        {"id": broadcast.id, "status": broadcast.status.value, "total": broadcast.total,
+         "sent": broadcast.sent, "blocked": broadcast.blocked, "failed": broadcast.failed,
+         "unknown": broadcast.unknown, "not_sent": broadcast.remaining},
+        now, dedupe_key=f"broadcast-report:{broadcast.id}",
+    )  # fmt: skip

@@ -1,0 +1,329 @@
+"""Announcements: staff compose and send them; everyone can turn them off or set a city.
+
+Composing is one typed step (the text, or a photo with a caption) and then buttons: the
+audience, a place for a province or city audience, a preview exactly as recipients will
+see it with the count, and one confirm button carrying a one-time token. The draft lives in
+the store (flow data), so a restart loses nothing; every step re-checks the staff role.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.codes import new_confirm_token
+from bot.context import HamdeliContext
+from bot.delivery import outbox_of
+from bot.domain import broadcasts
+from bot.domain.broadcasts import Draft
+from bot.domain.browse import geography
+from bot.domain.refusal import Refused
+from bot.domain.staff import require_staff
+from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.staff import refusals_answered
+from bot.models import Audience, Broadcast, BroadcastStatus
+from bot.views import broadcasts as views
+from bot.views.screen import Screen
+
+COMPOSE = "broadcast_text"
+END = -1  # ConversationHandler.END
+
+
+# -- composing -----------------------------------------------------------------------------
+
+
+async def ask_text(update: Update, context: HamdeliContext) -> str | int:
+    """/broadcast or the console button: start a fresh draft."""
+    try:
+        await require_staff(context.store, context.me)
+    except Refused as refused:
+        await _say(update, context, refused)
+        return END
+    await answer_button(update)
+    await _save_draft(context, None)
+    await reply(update, views.ask_text_screen(context.t))
+    return COMPOSE
+
+
+async def got_text(update: Update, context: HamdeliContext) -> str | int:
+    draft = await _draft(context)
+    photo = draft.photo_file_id if draft else None
+    return await _take_text(update, context, update.effective_message.text or "", photo)
+
+
+async def got_photo(update: Update, context: HamdeliContext) -> str | int:
+    """A photo: with its caption it is the whole announcement; without, the text follows."""
+    message = update.effective_message
+    photo = message.photo[-1].file_id
+    if not (message.caption or "").strip():
+        await _save_draft(context, Draft(text="", photo_file_id=photo))
+        await reply(
+            update,
+            Screen(
+                context.t("broadcast-photo-needs-caption", caption_limit=broadcasts.MAX_CAPTION)
+            ),
+        )
+        return COMPOSE
+    return await _take_text(update, context, message.caption, photo)
+
+
+async def _take_text(
+    update: Update, context: HamdeliContext, text: str, photo: str | None
+) -> str | int:
+    try:
+        await require_staff(context.store, context.me)
+        checked = broadcasts.check_text(text, photo is not None)
+    except Refused as refused:
+        await _say(update, context, refused)
+        return END if refused.message_id == "staff-only" else COMPOSE
+    await _save_draft(context, Draft(text=checked, photo_file_id=photo))
+    await reply(update, views.audience_screen(context.t))
+    return END
+
+
+async def text_needed(update: Update, context: HamdeliContext) -> str:
+    await reply(update, Screen(context.t("broadcast-text-needed")))
+    return COMPOSE
+
+
+@refusals_answered
+async def choose_audience(update: Update, context: HamdeliContext) -> None:
+    await require_staff(context.store, context.me)
+    draft = await _draft_or_refuse(context)
+    audience = Audience(context.button.arg)
+    await answer_button(update)
+    if audience in broadcasts.PLACED:
+        provinces = (await geography(context.store)).provinces
+        next_kind = "province" if audience is Audience.PROVINCE else "cities"
+        await show(update, views.provinces_picker(context.t, list(provinces), next_kind))
+        return
+    await _preview(update, context, Draft(draft.text, draft.photo_file_id, audience))
+
+
+@refusals_answered
+async def choose_place(update: Update, context: HamdeliContext) -> None:
+    await require_staff(context.store, context.me)
+    draft = await _draft_or_refuse(context)
+    kind, place_id = context.button.args[0], int(context.button.args[1])
+    places = await geography(context.store)
+    await answer_button(update)
+    if kind in ("province", "cities") and place_id in places.province_by_id:
+        province = places.province_by_id[place_id]
+        if kind == "cities":
+            await show(update, views.cities_picker(context.t, province))
+            return
+        audience = Audience.PROVINCE
+    elif kind == "city" and place_id in places.city_by_id:
+        audience = Audience.CITY
+    else:
+        raise Refused("broadcast-draft-gone")
+    await _preview(update, context, Draft(draft.text, draft.photo_file_id, audience, place_id))
+
+
+async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> None:
+    """The announcement exactly as recipients get it, then who and how many, and Send."""
+    count = await broadcasts.audience_size(context.store, context.me, draft)
+    token = new_confirm_token()
+    await _save_draft(context, draft, token)
+    await show(update, Screen(context.t("broadcast-preview-title")))
+    sample = views.announcement(context.t, _as_broadcast(context, draft))
+    chat = update.effective_chat
+    if draft.photo_file_id:
+        await chat.send_photo(draft.photo_file_id, caption=sample.text, reply_markup=sample.markup)
+    else:
+        await chat.send_message(sample.text, reply_markup=sample.markup)
+    place = await _place_name(context, draft)
+    audience = views.audience_name(context.t, draft.audience, place)  # type: ignore[arg-type]
+    await reply(update, views.confirm_screen(context.t, audience, count, token))
+
+
+@refusals_answered
+async def send(update: Update, context: HamdeliContext) -> None:
+    """The confirm button: starts the broadcast once, however often it is pressed."""
+    token = context.button.arg
+    await require_staff(context.store, context.me)
+    earlier = await broadcasts.existing(context.store, token)
+    if earlier is not None:
+        await answer_button(update, context.t("broadcast-already-started", id=earlier.id))
+        return
+    data = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    draft = Draft.from_json(data.get("broadcast"))
+    if draft is None or data.get("token") != token:
+        raise Refused("broadcast-draft-gone")
+    broadcast, created = await broadcasts.start(
+        context.store, context.me, draft, chat_id=update.effective_chat.id, token=token,
+        now=context.now(),
+    )  # fmt: skip
+    await answer_button(update)
+    if not created:
+        return
+    await _save_draft(context, None)
+    await show(update, Screen(context.t("broadcast-started", id=broadcast.id)))
+    progress = views.progress_screen(context.t, broadcast, context.now())
+    message = await update.effective_chat.send_message(progress.text, reply_markup=progress.markup)
+    await context.store.set_broadcast_progress_message(broadcast.id, message.message_id)
+    outbox_of(context.application).wake()
+
+
+@refusals_answered
+async def control(update: Update, context: HamdeliContext) -> None:
+    """Pause, resume or cancel from the progress message's buttons."""
+    action, broadcast_id = context.button.args[0], int(context.button.args[1])
+    changed = await broadcasts.control(
+        context.store, context.me, broadcast_id, action, context.now()
+    )
+    await answer_button(update, context.t(f"broadcast-{_DONE[action]}", id=broadcast_id))
+    await show(update, views.progress_screen(context.t, changed, context.now()))
+    outbox_of(context.application).wake()
+
+
+_DONE = {"pause": "paused", "resume": "resumed", "cancel": "cancelled"}
+
+
+# -- the draft, in the store -----------------------------------------------------------------
+
+
+async def _draft(context: HamdeliContext) -> Draft | None:
+    data = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    return Draft.from_json(data.get("broadcast"))
+
+
+async def _draft_or_refuse(context: HamdeliContext) -> Draft:
+    draft = await _draft(context)
+    if draft is None or not draft.text:
+        raise Refused("broadcast-draft-gone")
+    return draft
+
+
+async def _save_draft(context: HamdeliContext, draft: Draft | None, token: str = "") -> None:
+    data = {"broadcast": draft.to_json(), "token": token} if draft else None
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, data, context.now()
+    )
+
+
+def _as_broadcast(context: HamdeliContext, draft: Draft) -> Broadcast:
+    """The draft in the shape the announcement view renders (it never reaches the store)."""
+    return Broadcast(
+        id=0, platform=context.services.platform, creator_id=context.me.user_id,
+        chat_id=0, progress_message_id=None, text=draft.text,
+        photo_file_id=draft.photo_file_id, audience=draft.audience or Audience.EVERYONE,
+        place_id=draft.place_id, status=BroadcastStatus.RUNNING, pause_reason=None, total=0,
+        sent=0, blocked=0, failed=0, unknown=0, created_at=0, finished_at=None,
+    )  # fmt: skip
+
+
+async def _place_name(context: HamdeliContext, draft: Draft) -> str | None:
+    places = await geography(context.store)
+    if draft.audience is Audience.PROVINCE:
+        return places.province_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]
+    if draft.audience is Audience.CITY:
+        return places.city_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]
+    return None
+
+
+async def _say(update: Update, context: HamdeliContext, refused: Refused) -> None:
+    text = context.t(refused.message_id, **refused.args_)
+    await answer_button(update, text)
+    await reply(update, Screen(text))
+
+
+# -- everyone's settings -----------------------------------------------------------------------
+
+
+async def settings(update: Update, context: HamdeliContext, prefix: str = "") -> None:
+    """/settings and its button: announcements on or off, and the home city."""
+    await answer_button(update)
+    me = await context.store.account(context.services.platform, context.me.user_id)
+    places = await geography(context.store)
+    city = places.city_by_id.get(me.home_city_id) if me and me.home_city_id else None
+    screen = views.settings_screen(
+        context.t, me or context.me, city.name(context.t.language) if city else None
+    )
+    await show(update, screen.with_prefix(prefix) if prefix else screen)
+
+
+async def stop_announcements(update: Update, context: HamdeliContext) -> None:
+    """The button under every announcement: no more of them, said plainly."""
+    await context.store.set_announcements_opt_out(
+        context.services.platform, context.me.user_id, True
+    )
+    await answer_button(update, context.t("announcements-turned-off"))
+    await reply(update, Screen(context.t("announcements-turned-off")))
+
+
+async def toggle_announcements(update: Update, context: HamdeliContext) -> None:
+    off = context.button.arg == "off"
+    await context.store.set_announcements_opt_out(
+        context.services.platform, context.me.user_id, off
+    )
+    done = "announcements-turned-off" if off else "announcements-turned-on"
+    await settings(update, context, context.t(done))
+
+
+async def pick_home_province(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    provinces = (await geography(context.store)).provinces
+    await show(update, views.home_provinces_screen(context.t, list(provinces)))
+
+
+async def pick_home_city(update: Update, context: HamdeliContext) -> None:
+    province = (await geography(context.store)).province_by_id.get(int(context.button.arg))
+    if province is None:
+        await pick_home_province(update, context)
+        return
+    await answer_button(update)
+    await show(update, views.home_cities_screen(context.t, province))
+
+
+async def save_home_city(update: Update, context: HamdeliContext) -> None:
+    city = (await geography(context.store)).city_by_id.get(int(context.button.arg))
+    if city is None:
+        await pick_home_province(update, context)
+        return
+    await context.store.set_home_city(context.services.platform, context.me.user_id, city.id)
+    await settings(
+        update, context, context.t("home-city-saved", city=city.name(context.t.language))
+    )
+
+
+# -- wiring ----------------------------------------------------------------------------------
+
+
+def flows() -> list[Flow]:
+    """The one typed step of composing; the rest are buttons (routes)."""
+    return [
+        Flow(
+            entry_points=[
+                CommandHandler("broadcast", ask_text),
+                CallbackQueryHandler(ask_text, pattern=f"^{callbacks.BROADCAST_NEW}$"),
+            ],
+            states={
+                COMPOSE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, got_text),
+                    MessageHandler(filters.PHOTO, got_photo),
+                    MessageHandler(~filters.COMMAND, text_needed),
+                ]
+            },
+        )
+    ]
+
+
+def routes() -> dict[str, Route]:
+    return {
+        "broadcast_audience": choose_audience,
+        "broadcast_place": choose_place,
+        "broadcast_send": send,
+        "broadcast_control": control,
+        callbacks.ANNOUNCEMENTS_OFF: stop_announcements,
+        callbacks.SETTINGS: settings,
+        "announcements": toggle_announcements,
+        callbacks.HOME_CITY: pick_home_province,
+        "home_province": pick_home_city,
+        "home_city": save_home_city,
+    }
+
+
+def handlers() -> list:
+    return [CommandHandler("settings", settings)]

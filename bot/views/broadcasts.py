@@ -1,0 +1,152 @@
+"""What broadcasts look like: the announcement itself, composing it, its live progress, and
+everyone's announcement settings."""
+
+from __future__ import annotations
+
+from bot import callbacks
+from bot.domain.broadcasts import MAX_CAPTION, MAX_TEXT
+from bot.i18n import Translator
+from bot.models import Account, Audience, Broadcast, BroadcastStatus, Province
+from bot.text import format_percent
+from bot.views.donor import direction_mark, progress_bar
+from bot.views.screen import Screen, button, keyboard, user_text
+
+
+def announcement(t: Translator, broadcast: Broadcast) -> Screen:
+    """The message every recipient gets (and the sender's preview): the header, the text as
+    staff wrote it, and a way to stop announcements."""
+    limit = MAX_CAPTION if broadcast.photo_file_id else MAX_TEXT
+    text = user_text(broadcast.text, broadcast.platform, limit)
+    return Screen(
+        f"{t('broadcast-header')}\n\n{text}",
+        keyboard([button(t("broadcast-stop-button"), callbacks.ANNOUNCEMENTS_OFF)]),
+    )
+
+
+def ask_text_screen(t: Translator) -> Screen:
+    return Screen(t("broadcast-ask-text", text_limit=MAX_TEXT, caption_limit=MAX_CAPTION))
+
+
+def audience_screen(t: Translator) -> Screen:
+    rows = [
+        [button(t(f"broadcast-audience-{a.value}"), callbacks.broadcast_audience(a))]
+        for a in Audience
+    ]
+    return Screen(t("broadcast-ask-audience"), keyboard(*rows, _cancel_row(t)))
+
+
+def provinces_picker(t: Translator, provinces: list[Province], next_kind: str) -> Screen:
+    """Provinces, two to a row; `next_kind` is "province" (the audience) or "cities"."""
+    names = [
+        button(p.name(t.language), callbacks.broadcast_place(next_kind, p.id)) for p in provinces
+    ]
+    return Screen(t("broadcast-ask-province"), keyboard(*_rows(names, 2), _cancel_row(t)))
+
+
+def cities_picker(t: Translator, province: Province) -> Screen:
+    names = [
+        button(c.name(t.language), callbacks.broadcast_place("city", c.id)) for c in province.cities
+    ]
+    return Screen(t("broadcast-ask-city"), keyboard(*_rows(names, 3), _cancel_row(t)))
+
+
+def confirm_screen(t: Translator, audience: str, count: int, token: str) -> Screen:
+    """Below the preview: who gets it and how many, and one button that sends it once."""
+    return Screen(
+        t("broadcast-confirm", audience=audience, count=count),
+        keyboard(
+            [button(t("broadcast-send-button", count=count), callbacks.broadcast_send(token))]
+            if count
+            else [],
+            [button(t("broadcast-change-audience-button"), callbacks.BROADCAST_NEW)],
+            _cancel_row(t),
+        ),
+    )
+
+
+def audience_name(t: Translator, audience: Audience, place: str | None) -> str:
+    return t(f"broadcast-audience-{audience.value}-named", place=place or "")
+
+
+def progress_screen(t: Translator, broadcast: Broadcast, now: int) -> Screen:
+    """The sender's live view: a bar, the counts, the rate and when it should end."""
+    rate = broadcast.done / max(1, (broadcast.finished_at or now) - broadcast.created_at)
+    bar, percent = progress_bar(broadcast.done, broadcast.total)
+    eta_minutes = -(-broadcast.remaining // max(1, round(rate * 60))) if rate > 0 else None
+    text = t(
+        "broadcast-progress",
+        id=broadcast.id,
+        status=t(f"broadcast-status-{broadcast.status.value}"),
+        reason=t(f"broadcast-pause-{broadcast.pause_reason or 'staff'}"),
+        bar=f"{direction_mark(t.language)}{bar} {format_percent(percent, t.language)}",
+        total=broadcast.total,
+        sent=broadcast.sent,
+        blocked=broadcast.blocked,
+        failed=broadcast.failed + broadcast.unknown,
+        remaining=broadcast.remaining,
+        rate=round(rate),
+        eta=eta_minutes if eta_minutes is not None else -1,
+    )
+    return Screen(text, keyboard(_controls(t, broadcast)))
+
+
+def _controls(t: Translator, broadcast: Broadcast) -> list:
+    if broadcast.status is BroadcastStatus.RUNNING:
+        actions = ("pause", "cancel")
+    elif broadcast.status is BroadcastStatus.PAUSED:
+        actions = ("resume", "cancel")
+    else:
+        return []
+    return [
+        button(t(f"broadcast-{a}-button"), callbacks.broadcast_control(a, broadcast.id))
+        for a in actions
+    ]
+
+
+def report_notice(t: Translator, message_id: str, args: dict[str, object]) -> str:
+    """Broadcast notices for the sender: the final report or the alert of a paused run."""
+    if message_id == "broadcast-report":
+        return t(message_id, **{**args, "status": t(f"broadcast-status-{args['status']}")})
+    return t(message_id, **args)
+
+
+def settings_screen(t: Translator, account: Account, home_city: str | None) -> Screen:
+    """Announcements on or off, and the home city that city announcements use."""
+    on = not account.announcements_opt_out
+    toggle = button(
+        t("settings-announcements-off-button" if on else "settings-announcements-on-button"),
+        callbacks.announcements("off" if on else "on"),
+    )
+    return Screen(
+        t(
+            "settings-screen",
+            announcements=t("settings-on" if on else "settings-off"),
+            city=home_city or t("settings-no-home-city"),
+        ),
+        keyboard(
+            [toggle],
+            [button(t("settings-home-city-button"), callbacks.HOME_CITY)],
+            [button(t("button-back"), callbacks.MENU_HOME)],
+        ),
+    )
+
+
+def home_provinces_screen(t: Translator, provinces: list[Province]) -> Screen:
+    names = [button(p.name(t.language), callbacks.home_province(p.id)) for p in provinces]
+    back = [button(t("button-back"), callbacks.SETTINGS)]
+    return Screen(t("settings-ask-province"), keyboard(*_rows(names, 2), back))
+
+
+def home_cities_screen(t: Translator, province: Province) -> Screen:
+    names = [button(c.name(t.language), callbacks.home_city(c.id)) for c in province.cities]
+    back = [button(t("button-back"), callbacks.HOME_CITY)]
+    return Screen(t("settings-ask-city"), keyboard(*_rows(names, 3), back))
+
+
+def _rows(buttons: list, per_row: int) -> list[list]:
+    """Place names side by side: 31 provinces fit on a phone screen two to a row."""
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _cancel_row(t: Translator) -> list:
+    return [button(t("broadcast-cancel-compose-button"), callbacks.MENU_STAFF)]

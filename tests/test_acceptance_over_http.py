@@ -1,0 +1,88 @@
+"""What #5's acceptance checks, over a real Telegram-compatible Bot API server: `hamdeli run`
+in its own process, long polling the emulator served over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import time
+from importlib import resources
+
+from bot.i18n import translator
+from tests.commands import Person, bot_over_http, hamdeli
+
+fa = translator("fa")
+TOKEN = "123456:acceptance-token-abcdefghijklmnopq"
+ADMIN = 900_001
+
+
+async def wait_for(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def settings(tmp_path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "ADMIN_IDS": str(ADMIN)}
+
+
+async def test_over_http_no_staff_action_works_for_someone_who_is_not_staff(tmp_path) -> None:
+    async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
+        donor = Person(bot.emulator, 4242)
+        await donor.send("/start")
+        for command in ("/broadcast", "/stats", "/audit", "/pledge", "/queue", "/invite",
+                        "/addstaff 5", "/household 0041234561", "/undo P-AAAAAA"):  # fmt: skip
+            assert await donor.send(command) == fa("staff-only"), command
+    assert not bot.emulator.calls_to("sendPhoto")
+
+
+async def test_over_http_an_admin_broadcasts_to_all_and_each_gets_it_exactly_once(tmp_path):
+    async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
+        people = [Person(bot.emulator, 5000 + n) for n in range(20)]
+        for person in people:
+            await person.send("/start")
+        admin = Person(bot.emulator, ADMIN, "Reza")
+        await admin.send("/start")
+        await admin.send("/broadcast")
+        await admin.send("دیدار خیّران، پنجشنبه ساعت ۱۰")
+        await admin.click(fa("broadcast-audience-everyone"))
+        await admin.click(fa("broadcast-send-button", count=21))
+        expected = f"{fa('broadcast-header')}\n\nدیدار خیّران، پنجشنبه ساعت ۱۰"
+
+        def got(person: Person) -> int:
+            return [m.text for m in bot.emulator.messages_in(person.info.id)].count(expected)
+
+        await wait_for(lambda: all(got(p) == 1 for p in people))
+        await asyncio.sleep(1)  # a late duplicate would show up here
+        assert [got(p) for p in people] == [1] * 20
+        assert got(admin) == 2  # the preview, and the admin is one of "everyone"
+
+
+async def test_over_http_confirming_a_pledge_tells_its_donor_and_stats_sends_a_chart(tmp_path):
+    needs = resources.files("bot").joinpath("data", "demo_needs.csv")
+    imported = hamdeli("import", "needs", str(needs), cwd=tmp_path, **settings(tmp_path))
+    assert imported.returncode == 0, imported.stderr
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        (code,) = db.execute("SELECT code FROM needs WHERE external_id = 'demo-1'").fetchone()
+    async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
+        donor, admin = Person(bot.emulator, 4343), Person(bot.emulator, ADMIN, "Reza")
+        await donor.send("/start")
+        await donor.send(code)
+        await donor.click(fa("button-help-need", code=code))
+        await donor.send("۲ میلیون")
+        done = await donor.click(fa("pledge-confirm-button"))
+        reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", done).group(0)
+        await admin.send("/start")
+        await admin.send("/pledge")
+        await admin.send(reference)
+        await admin.click(fa("staff-confirm-button"))
+        assert await admin.send("778899") == fa("staff-confirmed", reference=reference)
+        paid = fa("pledge-paid-notice", reference=reference, amount="۲٬۰۰۰٬۰۰۰ تومان", code=code)
+        await wait_for(lambda: paid in [m.text for m in bot.emulator.messages_in(4343)])
+        await admin.send("/stats")
+        await wait_for(lambda: bot.emulator.calls_to("sendPhoto"))
+    chart = bot.emulator.messages_in(ADMIN)[-1]
+    assert chart.has_photo
+    assert chart.uploaded  # a PNG the bot drew, not a file id
