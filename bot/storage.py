@@ -1050,18 +1050,22 @@ class Store:
             await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
             return delivered
 
-    async def pledges_awaiting_confirmation(self, limit: int, offset: int = 0) -> list[Pledge]:
-        """Pledges staff must check: reported payments (receipts first), then awaiting ones."""
+    async def pledges_awaiting_confirmation(
+        self, limit: int, offset: int = 0, need_id: int | None = None
+    ) -> list[Pledge]:
+        """Pledges staff must check: reported payments (receipts first), then awaiting ones;
+        all of them, or one need's."""
         rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status IN (?, ?) ORDER BY "
-            "status = ? DESC, receipt_file_id IS NOT NULL DESC, created_at, id LIMIT ? OFFSET ?",
-            (
-                PledgeStatus.PAYMENT_REPORTED.value,
-                PledgeStatus.AWAITING_PAYMENT.value,
-                PledgeStatus.PAYMENT_REPORTED.value,
-                limit,
-                offset,
-            ),
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status IN (:reported, :awaiting) "
+            "AND (:need IS NULL OR need_id = :need) ORDER BY status = :reported DESC, "
+            "receipt_file_id IS NOT NULL DESC, created_at, id LIMIT :limit OFFSET :offset",
+            {  # type: ignore[arg-type]
+                "reported": PledgeStatus.PAYMENT_REPORTED.value,
+                "awaiting": PledgeStatus.AWAITING_PAYMENT.value,
+                "need": need_id,
+                "limit": limit,
+                "offset": offset,
+            },
         )
         return [_pledge_from_row(row) for row in rows]
 

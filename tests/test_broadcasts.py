@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.context import HamdeliContext
@@ -21,12 +23,14 @@ def received(person, text: str = TEXT, t=fa) -> int:
     return sum(m.text == expected for m in person.replies)
 
 
-async def people(chat, count: int, persona: Persona = Persona.DONOR, lang: str = "fa"):
+async def people(
+    chat, count: int, persona: Persona = Persona.DONOR, lang: str = "fa", platform="telegram"
+):
     """People who already use the bot in a role (set through the store: faster than clicks)."""
     made = []
     for _ in range(count):
         person = chat.user(lang=lang)
-        account = await chat.store.seen_account("telegram", person.id, person.id, lang, 0)
+        account = await chat.store.seen_account(platform, person.id, person.id, lang, 0)
         await chat.store.set_persona(account, persona)
         made.append(person)
     return made
@@ -314,3 +318,32 @@ async def test_a_restart_resumes_the_broadcast_and_never_repeats_an_interrupted_
         item.user_id for item in claimed
     }
     assert await second.store.broadcast_statuses(1) == {"sent": 3, "unknown": 2}
+
+
+async def test_on_bale_an_announcement_goes_out_and_its_progress_is_edited(start_app) -> None:
+    chat = await start_app("bale")
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    crowd = await people(chat, 3, platform="bale")
+    await compose(admin, "donors")
+    await admin.click("✅")
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert [received(p) for p in crowd] == [1, 1, 1]
+    assert any("۳ از ۳" in m.text for m in admin.replies)  # the edited progress message
+
+
+async def test_the_progress_message_is_edited_at_most_every_three_seconds(start_app) -> None:
+    chat = await start_app(broadcast_rate=25)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    await people(chat, 150)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    progress = admin.last_reply.message_id
+    chat.emulator.clear_calls()
+    await deliver_outbox(HamdeliContext(chat.application))
+    edits = [c.time for c in chat.emulator.calls_to("editMessageText")
+             if c.params["message_id"] == progress]  # fmt: skip
+    assert len(edits) >= 3
+    gaps = [later - earlier for earlier, later in itertools.pairwise(edits[:-1])]
+    assert min(gaps) >= 2.9  # the last edit is the final state, shown at once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from bot.i18n import translator
@@ -68,3 +69,13 @@ def test_demo_staff_broadcasts_to_the_demo_users_and_sees_the_progress_and_repor
                 sent=people, blocked=0, failed=0, unknown=0, not_sent=0)  # fmt: skip
     assert report in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_demo_staff_adds_a_need_that_donors_then_find_by_its_code(tmp_path) -> None:
+    steps = ["/as staff", "/newneed", "1", "1", "1", "1", "۵ میلیون تومان",
+             "خرید یخچال برای خانواده‌ای پنج نفره", "1406/01/15", "1", "1", "1"]  # fmt: skip
+    first = run_demo(steps, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    code = re.search(r"کد ([2-9A-HJ-NP-Z]{6})", first.stdout).group(1)
+    assert fa("need-form-published", code=code) in first.stdout
+    assert "Traceback" not in first.stderr

@@ -284,3 +284,14 @@ async def test_the_export_button_sends_a_csv_document_and_is_audited(chat, pledg
     assert admin.last_reply.has_document
     assert admin.last_reply.text == fa("staff-export-caption", count=1)
     assert "export_pledges" in [e["action"] for e in await chat.store.latest_audit()]
+
+
+async def test_staff_list_one_needs_pledges_by_its_code(chat, pledged) -> None:
+    _, reference = pledged
+    code = (await chat.store._fetchall("SELECT code FROM needs"))[0][0]
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    await admin.send(f"/queue {code.lower()}")
+    assert any(reference in label for row in admin.last_reply.buttons for label in row)
+    await admin.send("/queue H7K2QD")  # no such need
+    assert admin.last_reply.text == fa("need-not-found")

@@ -112,9 +112,17 @@ async def undo_confirmation(store: Store, admin: Account, reference: str, now: i
     return undone
 
 
-async def awaiting_confirmation(store: Store, actor: Account, now: int) -> list[Pledge]:
+async def awaiting_confirmation(
+    store: Store, actor: Account, now: int, need_code: str | None = None
+) -> list[Pledge]:
+    """What staff must check, newest reports first; all of it, or one need's (by code)."""
     await require_staff(store, actor)
-    return await store.pledges_awaiting_confirmation(limit=10)
+    if not need_code:
+        return await store.pledges_awaiting_confirmation(limit=10)
+    need = await store.need_by_code(need_code)
+    if need is None:
+        raise Refused("need-not-found")
+    return await store.pledges_awaiting_confirmation(limit=10, need_id=need.id)
 
 
 async def look_up_household(

@@ -191,7 +191,9 @@ async def join(update: Update, context: HamdeliContext) -> None:
 
 @refusals_answered
 async def show_queue(update: Update, context: HamdeliContext) -> None:
-    waiting = await staff.awaiting_confirmation(context.store, context.me, context.now())
+    """/queue, or /queue CODE for one need's pledges (the console button: all of them)."""
+    code = normalize_text(" ".join(context.args or [])).upper() or None
+    waiting = await staff.awaiting_confirmation(context.store, context.me, context.now(), code)
     await answer_button(update)
     needs = {p.need_id: await context.store.need(p.need_id) for p in waiting}
     await show(update, views.queue_screen(context.t, waiting, needs))
