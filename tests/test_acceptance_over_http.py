@@ -1,5 +1,5 @@
-"""What #5's acceptance checks, over a real Telegram-compatible Bot API server: `hamdeli run`
-in its own process, long polling the emulator served over HTTP on 127.0.0.1."""
+"""What #3's and #5's acceptance checks, over a real Telegram-compatible Bot API server:
+`hamdeli run` in its own process, long polling the emulator served over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -86,3 +86,51 @@ async def test_over_http_confirming_a_pledge_tells_its_donor_and_stats_sends_a_c
     chart = bot.emulator.messages_in(ADMIN)[-1]
     assert chart.has_photo
     assert chart.uploaded  # a PNG the bot drew, not a file id
+
+
+NEEDS_CSV = """\
+external_id,province,city,category,description_fa,description_en,amount_toman,item,quantity,deadline,urgent,beneficiary_national_code
+a1,تهران,تهران,medical,داروی ماهانهٔ پدر خانواده,Medicine,1000000,,,2031/01/01,yes,0041234561
+a2,تهران,تهران,housing,کمک به ودیعهٔ مسکن,Rent,5000000,,,2031/01/01,no,
+a3,تهران,تهران,education,شهریهٔ دو دانش‌آموز,Fees,3000000,,,2031/01/01,no,
+"""
+
+
+async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and_no_one_overpledges(
+    tmp_path,
+) -> None:
+    (tmp_path / "needs.csv").write_text(NEEDS_CSV, encoding="utf-8")
+    imported = hamdeli("import", "needs", "needs.csv", cwd=tmp_path, **settings(tmp_path))
+    assert imported.returncode == 0, imported.stderr
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        (code,) = db.execute("SELECT code FROM needs WHERE external_id = 'a1'").fetchone()
+    async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
+        sara, reza = Person(bot.emulator, 6001, "Sara"), Person(bot.emulator, 6002, "Reza")
+        await sara.send("/start")
+        await sara.click(fa("role-donor-button"))
+        await sara.click(fa("button-browse"))
+        await sara.click(fa("browse-place-count", place="تهران", count=3))
+        page = await sara.click(fa("browse-place-count", place="تهران", count=3))
+        assert f"کد {code}" in page
+        await sara.click(fa("button-help-need", code=code))
+        await sara.send("۶۰۰٬۰۰۰")
+        done = await sara.click(fa("pledge-confirm-button"))
+        reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", done).group(0)
+        mine = await sara.send("/mypledges")
+        shown = [
+            label for m in bot.emulator.messages_in(6001)[-1:] for r in m.buttons for label in r
+        ]
+        assert reference in mine or any(reference in label for label in shown)
+        await reza.send("/start")
+        await reza.send(code)
+        await reza.click(fa("button-help-need", code=code))
+        refused = await reza.send("۵۰۰ هزار")
+        assert fa("pledge-above-remaining", remaining="۴۰۰٬۰۰۰ تومان") in refused
+        everything = [m.text or "" for chat in (6001, 6002) for m in bot.emulator.messages_in(chat)]
+    for digits in ("0041234561", "۰۰۴۱۲۳۴۵۶۱"):
+        assert not any(digits in text for text in everything)  # the linked household stays hidden
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        reserved, target = db.execute(
+            "SELECT reserved + paid, target FROM needs WHERE code = ?", (code,)
+        ).fetchone()
+    assert (reserved, target) == (6_000_000, 10_000_000)  # rials: 600,000 of 1,000,000 toman
