@@ -9,7 +9,13 @@ the store (flow data), so a restart loses nothing; every step re-checks the staf
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import callbacks
 from bot.codes import new_confirm_token
@@ -21,25 +27,21 @@ from bot.domain.browse import geography
 from bot.domain.refusal import Refused
 from bot.domain.staff import require_staff
 from bot.handlers.common import Flow, Route, answer_button, reply, show
-from bot.handlers.staff import refusals_answered
+from bot.handlers.staff import refusals_answered, refuse, staff_entry
 from bot.models import Audience, Broadcast, BroadcastStatus
 from bot.views import broadcasts as views
 from bot.views.screen import Screen
 
 COMPOSE = "broadcast_text"
-END = -1  # ConversationHandler.END
+END = ConversationHandler.END
 
 
 # -- composing -----------------------------------------------------------------------------
 
 
+@staff_entry
 async def ask_text(update: Update, context: HamdeliContext) -> str | int:
     """/broadcast or the console button: start a fresh draft."""
-    try:
-        await require_staff(context.store, context.me)
-    except Refused as refused:
-        await _say(update, context, refused)
-        return END
     await answer_button(update)
     await _save_draft(context, None)
     await reply(update, views.ask_text_screen(context.t))
@@ -75,7 +77,7 @@ async def _take_text(
         await require_staff(context.store, context.me)
         checked = broadcasts.check_text(text, photo is not None)
     except Refused as refused:
-        await _say(update, context, refused)
+        await refuse(update, context, refused)
         return END if refused.message_id == "staff-only" else COMPOSE
     await _save_draft(context, Draft(text=checked, photo_file_id=photo))
     await reply(update, views.audience_screen(context.t))
@@ -221,12 +223,6 @@ async def _place_name(context: HamdeliContext, draft: Draft) -> str | None:
     if draft.audience is Audience.CITY:
         return places.city_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]
     return None
-
-
-async def _say(update: Update, context: HamdeliContext, refused: Refused) -> None:
-    text = context.t(refused.message_id, **refused.args_)
-    await answer_button(update, text)
-    await reply(update, Screen(text))
 
 
 # -- everyone's settings -----------------------------------------------------------------------

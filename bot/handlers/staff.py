@@ -39,7 +39,9 @@ END = ConversationHandler.END
 AUDIT_ENTRIES = 15
 
 
-async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
+async def refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
+    """A domain refusal in its words (on the button too), ending any flow: the one way every
+    staff screen says no."""
     text = context.t(refused.message_id, **refused.args_)
     await answer_button(update, text)
     await reply(update, Screen(text))
@@ -55,16 +57,31 @@ def refusals_answered(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except Refused as refused:
-            await _refuse(update, context, refused)
+            await refuse(update, context, refused)
 
     return guarded
 
 
+FlowStep = Callable[[Update, HamdeliContext], Awaitable[str | int]]
+
+
+def staff_entry(entry: FlowStep) -> FlowStep:
+    """A flow's first step, for staff only (checked now): anyone else is refused and the
+    flow does not start."""
+
+    @functools.wraps(entry)
+    async def checked(update: Update, context: HamdeliContext) -> str | int:
+        try:
+            await staff.require_staff(context.store, context.me)
+        except Refused as refused:
+            return await refuse(update, context, refused)
+        return await entry(update, context)
+
+    return checked
+
+
+@staff_entry
 async def ask_reference(update: Update, context: HamdeliContext) -> str | int:
-    try:
-        await staff.require_staff(context.store, context.me)
-    except Refused as refused:
-        return await _refuse(update, context, refused)
     await answer_button(update)
     await reply(update, Screen(context.t("staff-ask-reference")))
     return REFERENCE
@@ -78,7 +95,7 @@ async def got_reference(update: Update, context: HamdeliContext) -> str | int:
         pledge = await staff.find_pledge(context.store, context.me, reference, context.now())
     except Refused as refused:
         if refused.message_id == "staff-only":
-            return await _refuse(update, context, refused)
+            return await refuse(update, context, refused)
         await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
         return REFERENCE
     await _show_pledge(update, context, pledge)
@@ -95,20 +112,18 @@ async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) 
     await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
 
 
+@staff_entry
 async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
     return await _ask_for(update, context, "staff-ask-bank-reference", BANK_REFERENCE)
 
 
+@staff_entry
 async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
     return await _ask_for(update, context, "staff-ask-reason", REASON)
 
 
 async def _ask_for(update, context, message_id: str, state: str) -> str | int:
     """Remember which pledge the next typed answer is for (in the store), then ask."""
-    try:
-        await staff.require_staff(context.store, context.me)
-    except Refused as refused:
-        return await _refuse(update, context, refused)
     await answer_button(update)
     await context.store.save_flow_data(
         context.services.platform, context.me.user_id, {"pledge": context.button.arg}, context.now()
@@ -151,7 +166,7 @@ async def _finish(update, context, action, done_id: str) -> int:
     try:
         await action(reference, answer)
     except Refused as refused:
-        return await _refuse(update, context, refused)
+        return await refuse(update, context, refused)
     await reply(update, Screen(context.t(done_id, reference=reference)))
     return END
 
@@ -224,7 +239,7 @@ async def household(update: Update, context: HamdeliContext) -> None:
         await reply(update, Screen(context.t(error.code, **error.args_)))
         return
     except Refused as refused:
-        await _refuse(update, context, refused)
+        await refuse(update, context, refused)
         return
     if found is None:
         await reply(update, Screen(context.t("staff-household-not-found")))

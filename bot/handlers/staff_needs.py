@@ -39,7 +39,7 @@ from bot.context import HamdeliContext
 from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
-from bot.handlers.staff import refusals_answered
+from bot.handlers.staff import refusals_answered, refuse, staff_entry
 from bot.models import Need, NeedKind
 from bot.text import InputError, normalize_text
 from bot.views import staff as staff_views
@@ -110,10 +110,7 @@ def _today(context: HamdeliContext) -> dt.date:
 async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
     """Not staff (any more), or no such need: say so, forget the form, end the flow."""
     await _forget(context)
-    text = context.t(refused.message_id, **refused.args_)
-    await answer_button(update, text)
-    await reply(update, Screen(text))
-    return END
+    return await refuse(update, context, refused)
 
 
 async def _to_console(update: Update, context: HamdeliContext, message_id: str) -> int:
@@ -224,12 +221,9 @@ async def _preview(context: HamdeliContext, form: Form) -> Screen:
 # -- starting -----------------------------------------------------------------------------------
 
 
+@staff_entry
 async def start_new(update: Update, context: HamdeliContext) -> str | int:
     """/newneed or ➕: an empty form under the code the need will have; the place first."""
-    try:
-        await staff.require_staff(context.store, context.me)
-    except Refused as refused:
-        return await _refuse(update, context, refused)
     await answer_button(update)
     code = await need_editing.new_code(context.store)
     form = {"mode": "add", "code": code, "single": False, "values": {}}
