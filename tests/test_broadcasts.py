@@ -347,3 +347,18 @@ async def test_the_progress_message_is_edited_at_most_every_three_seconds(start_
     assert len(edits) >= 3
     gaps = [later - earlier for earlier, later in itertools.pairwise(edits[:-1])]
     assert min(gaps) >= 2.9  # the last edit is the final state, shown at once
+
+
+async def test_settings_turn_announcements_off_and_on_again(chat, admin) -> None:
+    sara = chat.user()
+    await sara.send("/start")
+    await sara.send("/settings")
+    assert fa("settings-on") in sara.last_reply.text
+    await sara.click(fa("settings-announcements-off-button"))
+    assert sara.last_reply.text.startswith(fa("announcements-turned-off"))
+    await announce(chat, admin, text="خاموش")
+    assert received(sara, "خاموش") == 0
+    await sara.click(fa("settings-announcements-on-button"))
+    assert fa("settings-on") in sara.last_reply.text
+    await announce(chat, admin, text="روشن")
+    assert received(sara, "روشن") == 1
