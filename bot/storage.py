@@ -113,8 +113,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "0009_staff_invites.sql"),
     Migration(10, "0010_support_tickets.sql"),
     Migration(11, "0011_broadcasts.sql"),
+    Migration(12, "0012_needs_version.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
+NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
 
@@ -394,14 +396,15 @@ class Store:
         """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
 
         Browsing is most of the traffic, and each aiosqlite round trip costs ~100 µs of
-        thread hops. Every read first asks SQLite whether anything was committed since the
-        answer was cached (`PRAGMA data_version` on a small read-only connection, in this
-        thread: microseconds, and it takes no lock), so an import or the other platform's
-        bot is seen at once; this process's own changes to needs also drop the cache.
+        thread hops. Every read first asks SQLite whether needs changed since the answer was
+        cached (the trigger-kept `needs` counter, read on a small read-only connection in
+        this thread: a few microseconds, no lock), so an import, the other platform's bot or
+        this process's own pledge is seen at once, while a broadcast's thousands of outbox
+        commits leave the cache alone.
         """
         if not self.read_cache:
             return await self._fetchall(sql, params)
-        version = self._version_probe.execute("PRAGMA data_version").fetchone()[0]
+        version = self._version_probe.execute(NEEDS_VERSION).fetchone()[0]
         if version != self._data_version:
             self._data_version = version
             self._reads.clear()
@@ -415,10 +418,6 @@ class Store:
                 self._reads.clear()
             self._reads[key] = rows
         return list(rows)
-
-    def _needs_changed(self) -> None:
-        """Forget cached browsing answers: this process just changed needs."""
-        self._reads.clear()
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         """One statement, one round trip, committed on its own (autocommit)."""
@@ -721,7 +720,6 @@ class Store:
         return added, updated
 
     async def _upsert_need_batch(self, batch: Sequence[NeedDraft], now: int) -> tuple[int, int]:
-        self._needs_changed()
         ids = [d.external_id for d in batch if d.external_id]
         for attempt in range(CODE_ATTEMPTS):
             try:
@@ -761,7 +759,6 @@ class Store:
         return _need_from_row(rows[0]) if rows else None
 
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
-        self._needs_changed()
         await self._write(
             "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, now, need_id),
@@ -870,7 +867,6 @@ class Store:
         processes can over-pledge. A token seen before returns that pledge unchanged (a
         redelivered confirmation). A lost race returns (None, what remains now).
         """
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
@@ -919,7 +915,6 @@ class Store:
         self, reference: str, to_status: PledgeStatus, now: int, notice: str | None = None
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ? WHERE reference = ? AND status = ? "
@@ -949,7 +944,6 @@ class Store:
     ) -> Pledge | None:
         """Staff found no payment: the pledge is rejected, its share returns to the need,
         and the donor's message (with the reason) is queued in the same transaction."""
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, expires_at = NULL WHERE reference = ? "
@@ -999,7 +993,6 @@ class Store:
         self, reference: str, bank_reference: str, now: int, notice: str | None = None
     ) -> tuple[Pledge, Need] | None:
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
@@ -1033,7 +1026,6 @@ class Store:
         self, need_id: int, now: int, notice: str | None = None
     ) -> list[Pledge]:
         """The help reached the family: the need and its paid pledges become delivered."""
-        self._needs_changed()
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ?",
@@ -1072,7 +1064,6 @@ class Store:
     async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back
         from paid to reserved (a funded need reopens as fully pledged), the donor is told."""
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, paid_at = NULL, bank_reference = NULL "
@@ -1831,7 +1822,6 @@ class Store:
         None when another need has the code meanwhile (the caller picks another). A need
         published for a linked household tells it, as an import does.
         """
-        self._needs_changed()
         try:
             async with self._transaction() as db:
                 rows = await db.execute_fetchall(
@@ -1864,7 +1854,6 @@ class Store:
         never falls below what is reserved and paid, and the kind only changes while nothing
         is pledged (None: refused). A live need's status follows its new target.
         """
-        self._needs_changed()
         rows = await self._fetchall(
             "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
             "kind = :kind, item_name = :item, target = :target, description_fa = :fa, "
@@ -1895,7 +1884,6 @@ class Store:
 
     async def publish_draft(self, need_id: int, now: int) -> Need | None:
         """A draft becomes open (None: it is not a draft); a linked household is told."""
-        self._needs_changed()
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE needs SET status = 'open', updated_at = ? WHERE id = ? "

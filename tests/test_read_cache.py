@@ -33,6 +33,26 @@ async def test_a_repeated_browse_costs_no_round_trip(store, monkeypatch) -> None
     assert calls == []
 
 
+async def test_writes_that_are_not_about_needs_keep_the_cache(store, monkeypatch) -> None:
+    """A broadcast commits twice per message; people's visits write too. None of it is
+    about needs, so browsing stays in memory meanwhile."""
+    await add_needs(store, "a")
+    first = await store.open_counts_by_province()
+    await store.seen_account("telegram", 1, 1, "fa", 5)
+    await store.queue_notice("telegram", 1, "broadcast-report", {"id": 1}, 5, dedupe_key="k")
+    await store.claim_outbox("telegram", 10, 5)
+    calls = []
+    original = store._fetchall
+
+    async def counting(*args):
+        calls.append(args[0])
+        return await original(*args)
+
+    monkeypatch.setattr(store, "_fetchall", counting)
+    assert await store.open_counts_by_province() == first
+    assert calls == []
+
+
 async def test_this_process_sees_its_own_changes_at_once(store) -> None:
     await add_needs(store, "a", "b")
     province_id = (await store.provinces())[0].id
