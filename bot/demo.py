@@ -165,8 +165,7 @@ class TerminalChat:
         store, platform = self.application.services.store, self.application.services.platform
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_S
         while asyncio.get_running_loop().time() < deadline:
-            statuses = await store.outbox_statuses(platform)
-            if not {"pending", "sending"} & statuses.keys():
+            if not await store.outbox_backlog(platform):
                 break
             await asyncio.sleep(WATCH_S)
         await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit

@@ -1594,6 +1594,17 @@ class Store:
         )
         self._accounts.pop((platform, user_id), None)
 
+    async def outbox_backlog(self, platform: str) -> int:
+        """Messages still to send: notices, and rows of broadcasts that are running (a paused
+        or cancelled one's rows wait for nobody)."""
+        rows = await self._fetchall(
+            "SELECT count(*) FROM outbox o LEFT JOIN broadcasts b ON b.id = o.broadcast_id "
+            "WHERE o.platform = ? AND o.status IN ('pending', 'sending') "
+            "AND (o.broadcast_id IS NULL OR b.status = 'running')",
+            (platform,),
+        )
+        return int(rows[0][0])
+
     async def outbox_statuses(self, platform: str) -> dict[str, int]:
         rows = await self._fetchall(
             "SELECT status, count(*) FROM outbox WHERE platform = ? GROUP BY status", (platform,)

@@ -227,6 +227,7 @@ async def test_a_cancelled_broadcast_sends_nobody_else_and_reports(chat, admin) 
     broadcast = await chat.store.broadcast(1)
     assert broadcast.status is BroadcastStatus.CANCELLED
     assert await chat.store.broadcast_statuses(1) == {"pending": 3}
+    assert await chat.store.outbox_backlog("telegram") == 0  # a cancelled run waits for nobody
     await admin.click_data("s:bk:resume:1")
     assert admin.last_answer == fa("broadcast-not-changeable", id=1)
     await deliver_outbox(HamdeliContext(chat.application))
