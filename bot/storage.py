@@ -758,6 +758,25 @@ class Store:
         rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE code = ?", (code,))
         return _need_from_row(rows[0]) if rows else None
 
+    async def close_need(self, need_id: int, now: int, notice: str) -> list[Pledge]:
+        """Take a need out of browsing. Pledges still awaiting payment are cancelled, their
+        shares returned and their donors told not to pay, in the same transaction; reported
+        and paid ones stay for staff to settle."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE needs SET status = 'closed', updated_at = ? WHERE id = ?", (now, need_id)
+            )
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
+                f"RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.CANCELLED.value, need_id, PledgeStatus.AWAITING_PAYMENT.value),
+            )
+            cancelled = [_pledge_from_row(row) for row in rows]
+            for pledge in cancelled:
+                await self._return_share(db, pledge, now)
+            await self._queue_pledge_notices(db, cancelled, notice, now)
+        return cancelled
+
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
         await self._write(
             "UPDATE needs SET status = ?, updated_at = ? WHERE id = ?",

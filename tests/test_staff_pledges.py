@@ -223,15 +223,20 @@ async def test_staff_mark_a_need_delivered_and_paying_donors_are_told(chat, pled
     assert donor.last_reply.text.startswith("🎉")
 
 
-async def test_staff_close_a_need_with_a_reason_and_donors_no_longer_see_it(chat, pledged):
+async def test_closing_a_need_hides_it_and_tells_unpaid_donors_not_to_pay(chat, pledged):
     donor, reference = pledged
-    code = (await chat.store.need((await chat.store.pledge(reference)).need_id)).code
+    need = await chat.store.need((await chat.store.pledge(reference)).need_id)
     admin = chat.user(user_id=ADMIN_ID)
-    await admin.send(f"/close {code}")
+    await admin.send(f"/close {need.code}")
     assert admin.last_reply.text == fa("staff-close-usage")
-    await admin.send(f"/close {code} the family moved")
-    assert admin.last_reply.text == fa("staff-closed", code=code)
-    await donor.send(code)
+    await admin.send(f"/close {need.code} the family moved")
+    assert admin.last_reply.text == fa("staff-closed", code=need.code, donors=1)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert donor.last_reply.text == fa("pledge-need-closed-notice", code=need.code,
+                                       reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.CANCELLED
+    assert (await chat.store.need(need.id)).reserved == 0  # its share went back
+    await donor.send(need.code)
     assert donor.last_reply.text.startswith(fa("need-not-found"))
 
 

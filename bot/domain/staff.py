@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.refusal import Refused
-from bot.models import Account, Beneficiary, NeedStatus, Pledge, StaffRole
+from bot.models import Account, Beneficiary, Pledge, StaffRole
 from bot.storage import Store
 
 
@@ -154,14 +154,18 @@ async def deliver_need(store: Store, actor: Account, need_code: str, now: int) -
     return len(told)
 
 
-async def close_need(store: Store, actor: Account, need_code: str, reason: str, now: int) -> None:
-    """Staff close a need with a reason (it leaves browsing; pledges keep their status)."""
+async def close_need(store: Store, actor: Account, need_code: str, reason: str, now: int) -> int:
+    """Staff close a need with a reason: it leaves browsing, and donors whose pledges were
+    still unpaid are told not to pay (reported and paid pledges stay for staff to settle).
+    Returns how many donors were told."""
     await require_staff(store, actor)
     need = await store.need_by_code(need_code)
     if need is None:
         raise Refused("need-not-found")
-    await store.set_need_status(need.id, NeedStatus.CLOSED, now)
-    await audit(store, actor, "close_need", "need", need_code, now, reason=reason)
+    cancelled = await store.close_need(need.id, now, "pledge-need-closed-notice")
+    await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
+                cancelled=len(cancelled))  # fmt: skip
+    return len(cancelled)
 
 
 ACTIVE_DAYS = 30

@@ -43,7 +43,11 @@ staff-household =
 pledge-unconfirmed-notice = The confirmation of the payment for pledge { $reference } ({ $amount }, need { $code }) was a mistake and has been taken back; staff will check again.
 staff-delivered = Need { $code } is marked delivered; { $donors } donors will be told.
 staff-close-usage = Write the need code and a reason, like /close H7K2QD the family moved.
-staff-closed = Need { $code } is closed and no longer shown to donors.
+staff-closed = Need { $code } is closed and no longer shown to donors. { $donors ->
+        [0] No unpaid pledge was waiting.
+        [one] The donor of 1 unpaid pledge is told not to pay.
+       *[other] The donors of { $donors } unpaid pledges are told not to pay.
+    }
 staff-stats-button = 📊 Statistics
 stats-title = 📊 Hamdeli statistics
 stats-users = Users: { $donors } donors · { $beneficiaries } beneficiaries · { $new } without a role · { $staff } staff · { $active } active in the last 30 days

@@ -43,7 +43,10 @@ staff-household =
 pledge-unconfirmed-notice = تأیید پرداخت تعهد { $reference } ({ $amount }، نیاز { $code }) به دلیل اشتباه برگردانده شد؛ کارکنان دوباره بررسی می‌کنند.
 staff-delivered = نیاز { $code } تحویل‌شده ثبت شد و به { $donors } خیّر خبر داده می‌شود.
 staff-close-usage = کد نیاز و دلیل را بنویسید، مثل /close H7K2QD خانواده جابه‌جا شد.
-staff-closed = نیاز { $code } بسته شد و دیگر به خیّران نشان داده نمی‌شود.
+staff-closed = نیاز { $code } بسته شد و دیگر به خیّران نشان داده نمی‌شود. { $donors ->
+        [0] تعهد پرداخت‌نشده‌ای در انتظار نبود.
+       *[other] به { $donors } خیّرِ دارای تعهد پرداخت‌نشده گفته می‌شود که پرداخت نکنند.
+    }
 staff-stats-button = 📊 آمار
 stats-title = 📊 آمار همدلی
 stats-users = کاربران: { $donors } خیّر · { $beneficiaries } مددجو · { $new } بدون نقش · { $staff } کارمند · { $active } فعال در ۳۰ روز گذشته
