@@ -77,7 +77,7 @@ async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged
     await deliver_outbox(HamdeliContext(chat.application))
     assert "واریزی پیدا نشد" in donor.last_reply.text
     await admin.send("/audit")
-    assert "reject_payment" in admin.last_reply.text
+    assert fa("audit-action-reject_payment") in admin.last_reply.text
 
 
 @pytest.mark.parametrize(

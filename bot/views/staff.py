@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from functools import cache
 
 from bot import callbacks
 from bot.i18n import Translator
-from bot.models import Beneficiary, Need, Pledge, PledgeStatus, StaffRole
-from bot.text import format_toman
-from bot.views.donor import amount_text
-from bot.views.screen import Screen, button, footer, keyboard
+from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
+from bot.text import format_toman, localize_number
+from bot.text.privacy import looks_like_personal_data
+from bot.views.donor import amount_text, direction_mark
+from bot.views.screen import Screen, button, footer, keyboard, user_text
 
 ACTIONABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
 
@@ -57,21 +60,199 @@ def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> S
     return Screen(text, keyboard(*rows))
 
 
+# Every action name the bot writes to the audit log, in one place. The rows are written from
+# several modules (bot/domain, bot/handlers, bot/operations.py), always with a literal name
+# or, for broadcast controls, `f"broadcast_{action}"`; the audit screen shows each name
+# through its message `audit-action-<name>` (locales/*/staff.ftl). tests/test_staff_audit.py
+# reads bot/'s sources for every name written and checks that each is listed here and has a
+# message in every language, so a new audited action cannot reach staff as a raw key. A name
+# not listed (a row written by an older version) still shows, as `audit-action-other`.
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "view_pledge",
+    "confirm_payment",
+    "reject_payment",
+    "undo_confirmation",
+    "add_staff",
+    "remove_staff",
+    "create_invite",
+    "join_staff",
+    "admin_granted_by_settings",
+    "admin_revoked_by_settings",
+    "view_beneficiary",
+    "add_need",
+    "view_need",
+    "edit_need",
+    "publish_need",
+    "deliver_need",
+    "close_need",
+    "broadcast",
+    "broadcast_pause",
+    "broadcast_resume",
+    "broadcast_cancel",
+    "export_pledges",
+    "export_pledges_pii",
+    "support_reply",
+)
+AUDIT_SCREEN_ENTRIES = 15
+_REASON_CHARS = 40
+_BANK_REFERENCE_CHARS = 24
+_CODE_CHARS = 16
+_UNKNOWN_ACTION_CHARS = 32
+# edit_need names the fields that changed (never their values); several form fields share
+# one label, as on the edit screen (place, goal).
+_FIELD_LABELS = {
+    "province_id": "place",
+    "city_id": "place",
+    "category": "category",
+    "kind": "goal",
+    "target": "goal",
+    "item_name": "goal",
+    "description_fa": "description",
+    "description_en": "description_en",
+    "deadline": "deadline",
+    "national_code": "national_code",
+    "urgent": "urgent",
+}
+_NAMED_AUDIENCES = frozenset({"everyone", "donors", "beneficiaries", "staff"})
+_PLACED_AUDIENCES = frozenset({"province", "city"})
+_NEED_STATUSES = frozenset(status.value for status in NeedStatus)
+_DIGIT = re.compile(r"\d")
+
+
 def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo) -> Screen:
+    """The latest audit rows (newest first, at most 15) for staff, in the reader's language.
+
+    Rows are grouped under their Jalali day; each shows the time, what was done to which
+    record, and who did it, with short details on a second line (a reason, a bank reference,
+    counts, changed field names). Personal data stays out: a household's national code is
+    cut to its last three digits, invite codes to their start, free text is shortened and
+    loses its digits when it looks like a phone number or national code, and detail keys
+    this view does not know are not shown at all.
+    """
+    mark = direction_mark(t.language)
     lines = [t("staff-audit-title")]
-    for entry in entries:
+    if not entries:
+        lines.append(t("staff-audit-empty"))
+    day: dt.date | None = None
+    for entry in entries[:AUDIT_SCREEN_ENTRIES]:
         when = dt.datetime.fromtimestamp(int(entry["at"]), tz)  # type: ignore[call-overload]
+        if when.date() != day:
+            day = when.date()
+            lines.append(mark + t("staff-audit-day", date=day))
+        action = _audit_action(t, str(entry.get("action") or ""))
+        subject = _audit_subject(t, entry)
         lines.append(
-            t(
-                "staff-audit-line",
-                date=when.date(),
-                time=when.strftime("%H:%M"),
-                actor=str(entry["actor_id"]),
-                action=str(entry["action"]),
-                subject=str(entry["subject_id"] or ""),
+            mark
+            + t(
+                "staff-audit-entry",
+                time=localize_number(when.strftime("%H:%M"), t.language),
+                what=t("staff-audit-subject", action=action, subject=subject)
+                if subject
+                else action,
+                actor=_audit_actor(t, entry.get("actor_id")),
             )
         )
+        details = _audit_details(t, entry)
+        if details:
+            separator = t("staff-audit-separator")
+            lines.append(mark + t("staff-audit-details", details=separator.join(details)))
     return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+
+
+def _audit_action(t: Translator, action: str) -> str:
+    if action in AUDIT_ACTIONS:
+        return t(f"audit-action-{action}")
+    key = "".join(c for c in action if c.isascii() and (c.isalnum() or c == "_"))
+    return t("audit-action-other", action=key[:_UNKNOWN_ACTION_CHARS] or "?")
+
+
+def _audit_actor(t: Translator, actor_id: object) -> str:
+    if isinstance(actor_id, int) and not isinstance(actor_id, bool):
+        return t("staff-audit-actor", id=_id_text(str(actor_id), t.language))
+    return t("staff-audit-actor-none")  # the command line (`hamdeli export --with-pii`)
+
+
+def _audit_subject(t: Translator, entry: dict[str, object]) -> str:
+    """The record acted on, shortened or masked by its type; other types are left out."""
+    subject = str(entry.get("subject_id") or "").strip()
+    kind = entry.get("subject_type")
+    if not subject:
+        return ""
+    if kind in ("pledge", "need"):  # references and need codes, as staff type them back
+        return subject[:_CODE_CHARS]
+    if kind == "user":
+        if subject == str(entry.get("actor_id")):  # the actor's own role changed: said once
+            return ""
+        return t("staff-audit-subject-user", id=_id_text(subject, t.language))
+    if kind in ("ticket", "broadcast"):
+        return t("staff-audit-subject-number", id=_id_text(subject, t.language))
+    if kind == "invite":  # an unused code would let anyone join as staff
+        return subject[:4] + "…"
+    if kind == "beneficiary":  # a national code: never in full
+        return t("staff-audit-subject-household", last=_id_text(subject[-3:], t.language))
+    return ""  # e.g. an export's file name or period: may hold anything, and adds little
+
+
+def _audit_details(t: Translator, entry: dict[str, object]) -> list[str]:
+    """Short details, only from the keys listed here (a reason, a bank reference, counts…)."""
+    details = _details_of(entry.get("details"))
+    platform = str(entry.get("platform") or "")
+    parts = []
+    reason = details.get("reason")
+    if isinstance(reason, str) and reason.strip():
+        parts.append(t("staff-audit-reason", reason=_free_text(reason, platform)))
+    bank_reference = details.get("bank_reference")
+    if isinstance(bank_reference, str) and bank_reference.strip():
+        shown = user_text(" ".join(bank_reference.split()), platform, _BANK_REFERENCE_CHARS)
+        parts.append(t("staff-audit-bank-reference", reference=_id_text(shown, t.language)))
+    audience = details.get("audience")
+    if audience in _NAMED_AUDIENCES:
+        parts.append(t("staff-audit-audience", audience=t(f"broadcast-audience-{audience}-named")))
+    elif audience in _PLACED_AUDIENCES:
+        parts.append(t("staff-audit-audience", audience=t(f"staff-audit-audience-{audience}")))
+    status = details.get("status")
+    if status in _NEED_STATUSES:
+        parts.append(t("staff-audit-status", status=t(f"need-status-{status}")))
+    fields = details.get("fields")
+    if isinstance(fields, list) and fields:
+        labels = dict.fromkeys(_FIELD_LABELS.get(str(field), "other") for field in fields)
+        names = t("staff-audit-list-separator").join(
+            t(f"staff-audit-field-{label}") for label in labels
+        )
+        parts.append(t("staff-audit-fields", fields=names))
+    for key in ("donors", "cancelled", "rows"):
+        count = details.get(key)
+        if isinstance(count, int) and not isinstance(count, bool):
+            parts.append(t(f"staff-audit-{key}", count=count))
+    if details.get("found") is False:
+        parts.append(t("staff-audit-not-found"))
+    return parts
+
+
+def _details_of(raw: object) -> dict[str, object]:
+    """The details column: JSON text as stored, or nothing usable."""
+    if isinstance(raw, dict):
+        return raw
+    if not isinstance(raw, str):
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _free_text(text: str, platform: str) -> str:
+    """Staff-typed text, on one line and short; digits go when it looks like personal data."""
+    text = " ".join(text.split())
+    if looks_like_personal_data(text):
+        text = _DIGIT.sub("•", text)
+    return user_text(text, platform, _REASON_CHARS)
+
+
+def _id_text(text: str, language: str) -> str:
+    """A number shown as an id (no grouping): Persian digits in Persian; other text as is."""
+    return localize_number(text, language) if text.isascii() and text.isdigit() else text
 
 
 def queue_screen(t: Translator, pledges: list[Pledge], needs: dict[int, Need]) -> Screen:

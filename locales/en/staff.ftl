@@ -17,7 +17,6 @@ staff-ask-reason = Type why pledge { $reference } is rejected (the donor will re
 staff-confirmed = Payment for pledge { $reference } is confirmed; the donor will be told.
 staff-rejected = Pledge { $reference } is rejected; the donor will be told.
 staff-audit-title = 🧾 Latest activity:
-staff-audit-line = { $date } { $time } · user { $actor } · { $action } · { $subject }
 pledge-rejected-notice = The payment for pledge { $reference } ({ $amount }, need { $code }) was not confirmed: { $reason }. If you did transfer it, please contact the welfare office.
 admin-only = Only administrators can do this.
 staff-usage-user-id = Write the user's numeric id after the command, like /addstaff 123456.
@@ -69,3 +68,72 @@ stats-chart-target = Target
 staff-receipt = The receipt the donor sent.
 staff-export-button = 📤 Export the last 30 days of pledges
 staff-export-caption = { $count } pledges in the last 30 days (no households' personal data).
+
+## Audit log (/audit): one message per action the bot writes; bot/views/staff.py lists them
+## in AUDIT_ACTIONS and tests/test_staff_audit.py checks that none is missing.
+staff-audit-empty = Nothing has been recorded yet.
+staff-audit-day = 📅 { $date }
+staff-audit-entry = • { $time } · { $what } · { $actor }
+staff-audit-subject = { $action }: { $subject }
+staff-audit-details = { "   " }{ $details }
+staff-audit-separator = { " · " }
+staff-audit-list-separator = { ", " }
+staff-audit-actor = user { $id }
+staff-audit-actor-none = command line
+staff-audit-subject-user = user { $id }
+staff-audit-subject-number = no. { $id }
+staff-audit-subject-household = national code …{ $last }
+staff-audit-reason = reason: { $reason }
+staff-audit-bank-reference = bank reference: { $reference }
+staff-audit-audience = to: { $audience }
+staff-audit-audience-province = people in one province
+staff-audit-audience-city = people in one city
+staff-audit-status = status: { $status }
+staff-audit-fields = changed: { $fields }
+staff-audit-field-place = place
+staff-audit-field-category = category
+staff-audit-field-goal = amount or item
+staff-audit-field-description = description
+staff-audit-field-description_en = English description
+staff-audit-field-deadline = deadline
+staff-audit-field-national_code = national code
+staff-audit-field-urgent = urgency
+staff-audit-field-other = other fields
+staff-audit-donors = { $count ->
+        [one] 1 donor told
+       *[other] { $count } donors told
+    }
+staff-audit-cancelled = { $count ->
+        [one] 1 unpaid pledge cancelled
+       *[other] { $count } unpaid pledges cancelled
+    }
+staff-audit-rows = { $count ->
+        [one] 1 row
+       *[other] { $count } rows
+    }
+staff-audit-not-found = not found
+audit-action-view_pledge = viewed pledge
+audit-action-confirm_payment = confirmed payment
+audit-action-reject_payment = rejected payment
+audit-action-undo_confirmation = took back a confirmation
+audit-action-add_staff = added to staff
+audit-action-remove_staff = removed from staff
+audit-action-create_invite = created an invite code
+audit-action-join_staff = joined staff with an invite code
+audit-action-admin_granted_by_settings = became admin (ADMIN_IDS setting)
+audit-action-admin_revoked_by_settings = no longer admin (ADMIN_IDS setting)
+audit-action-view_beneficiary = looked up a household
+audit-action-add_need = added need
+audit-action-view_need = viewed a need's national code
+audit-action-edit_need = edited need
+audit-action-publish_need = published need
+audit-action-deliver_need = marked need delivered
+audit-action-close_need = closed need
+audit-action-broadcast = sent an announcement
+audit-action-broadcast_pause = paused announcement
+audit-action-broadcast_resume = resumed announcement
+audit-action-broadcast_cancel = cancelled announcement
+audit-action-export_pledges = exported pledges
+audit-action-export_pledges_pii = exported pledges with personal data
+audit-action-support_reply = answered a support message
+audit-action-other = other action ({ $action })
