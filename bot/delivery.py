@@ -130,6 +130,8 @@ class Outbox:
         self._batch = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
         self._forbidden_in_a_row: dict[int, int] = {}
+        self._unrecorded: dict[int, tuple[OutboxItem, Outcome]] = {}
+        self._samples: dict[int, tuple[float, int]] = {}  # for the rate: (when, how many)
         self._troubles_in_a_row = 0  # 429s and network errors: each one backs off longer
         self._content: dict[int, Broadcast] = {}
         self._progress_at: dict[int, float] = {}
@@ -205,16 +207,32 @@ class Outbox:
     # ---- one message
 
     async def _deliver(self, item: OutboxItem) -> None:
+        outcome: Outcome | None = None
         try:
             outcome = await self._send(item)
-            await self.store.finish_outbox(item.id, outcome.status, self.now(), outcome.retry_at)
-            if outcome.status is OutboxStatus.BLOCKED:
-                await self.store.mark_blocked(item.platform, item.user_id)
-            self.sent += outcome.status is OutboxStatus.SENT
-        except Exception:  # recorded as 'sending': 'unknown' at the next start, never resent
-            log.exception("outbox message %s could not be recorded", item.id)
+            await self._record(item, outcome)
+        except Exception:  # the store failed: record it later, never send it again
+            log.exception("outbox message %s could not be recorded yet", item.id)
+            self._unrecorded[item.id] = (item, outcome or Outcome(OutboxStatus.UNKNOWN))
         finally:
             self._slots.release()
+
+    async def _record(self, item: OutboxItem, outcome: Outcome) -> None:
+        await self.store.finish_outbox(item.id, outcome.status, self.now(), outcome.retry_at)
+        if outcome.status is OutboxStatus.BLOCKED:
+            await self.store.mark_blocked(item.platform, item.user_id)
+        self.sent += outcome.status is OutboxStatus.SENT
+
+    async def _record_late(self) -> None:
+        """Outcomes the store could not take when they happened (locked by an import…):
+        a row left 'sending' would hold its broadcast open until the next restart."""
+        for item_id, (item, outcome) in list(self._unrecorded.items()):
+            try:
+                await self._record(item, outcome)
+            except Exception:
+                log.warning("outbox message %s still not recorded; will retry", item_id)
+                return
+            del self._unrecorded[item_id]
 
     async def _send(self, item: OutboxItem) -> Outcome:
         """One send and what became of it."""
@@ -284,6 +302,7 @@ class Outbox:
         self._forbidden_in_a_row.pop(broadcast_id, None)
         paused = await self.store.change_broadcast_status(
             broadcast_id,
+            self.platform,
             BroadcastStatus.PAUSED,
             allowed_from=(BroadcastStatus.RUNNING,),
             now=self.now(),
@@ -323,22 +342,36 @@ class Outbox:
     # ---- progress
 
     async def _report_progress(self, *, force: bool = False) -> None:
-        """Edit each running broadcast's progress message (at most every few seconds), and
-        close the ones that ended with a final report."""
+        """Edit each broadcast's progress message (at most every few seconds), and close
+        the ones that ended with a final report."""
         clock = time.monotonic()
         self._next_report = clock + REPORT_EVERY_S
+        await self._record_late()
         for broadcast in await self.store.unfinished_broadcasts(self.platform):
-            if broadcast.remaining == 0 and broadcast.status is BroadcastStatus.RUNNING:
-                finished = await self.store.finish_broadcast_if_complete(broadcast.id, self.now())
-                if finished is not None:
-                    await self._final_report(finished)
-                    continue
+            if await self._ended(broadcast):
+                continue
             if force or clock - self._progress_at.get(broadcast.id, 0.0) >= self.progress_every_s:
                 self._progress_at[broadcast.id] = clock
                 await self.show_progress(broadcast)
 
+    async def _ended(self, broadcast: Broadcast) -> bool:
+        """Report a broadcast that has ended: every row done, or cancelled and no send of
+        it still on its way (so the report counts those too)."""
+        if broadcast.status is BroadcastStatus.CANCELLED:
+            if await self.store.broadcast_in_flight(broadcast.id):
+                return True
+            ended = await self.store.broadcast(broadcast.id)
+        elif broadcast.remaining == 0:
+            ended = await self.store.finish_broadcast_if_complete(broadcast.id, self.now())
+        else:
+            return False
+        if ended is not None:
+            await self._final_report(ended)
+        return True
+
     async def show_progress(self, broadcast: Broadcast) -> None:
         """Edit the sender's progress message if anything changed since the last edit."""
+        rate = self._rate(broadcast)
         shown = (broadcast.status.value, broadcast.total, broadcast.done, broadcast.sent,
                  broadcast.blocked, broadcast.failed)  # fmt: skip
         if broadcast.progress_message_id is None or self._shown.get(broadcast.id) == shown:
@@ -346,7 +379,7 @@ class Outbox:
         self._shown[broadcast.id] = shown
         creator = await self.store.account(broadcast.platform, broadcast.creator_id)
         t = translator(creator.language if creator else self.services.settings.default_language)
-        screen = progress_screen(t, broadcast, self.now())
+        screen = progress_screen(t, broadcast, rate)
         try:
             await self.application.bot.edit_message_text(
                 screen.text, broadcast.chat_id, broadcast.progress_message_id,
@@ -355,8 +388,19 @@ class Outbox:
         except TelegramError as error:  # progress is a courtesy; the report still comes
             log.info("progress of broadcast %s not shown: %s", broadcast.id, error)
 
+    def _rate(self, broadcast: Broadcast) -> float | None:
+        """Messages a second since the last look: time paused or before a restart does not
+        count. None until there are two looks."""
+        now, done = time.monotonic(), broadcast.done
+        before = self._samples.get(broadcast.id)
+        self._samples[broadcast.id] = (now, done)
+        if before is None or now <= before[0]:
+            return None
+        return max(0.0, (done - before[1]) / (now - before[0]))
+
     async def _final_report(self, broadcast: Broadcast) -> None:
         self._content.pop(broadcast.id, None)
+        self._samples.pop(broadcast.id, None)
         await self.show_progress(broadcast)
         await queue_report(self.store, broadcast, self.now())
         self.wake()

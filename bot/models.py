@@ -248,6 +248,7 @@ class Broadcast:
     unknown: int
     created_at: int
     finished_at: int | None
+    reported_at: int | None = None  # when the final report was queued
 
     @property
     def done(self) -> int:

@@ -114,6 +114,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "0010_support_tickets.sql"),
     Migration(11, "0011_broadcasts.sql"),
     Migration(12, "0012_needs_version.sql"),
+    Migration(13, "0013_broadcast_reports.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -124,7 +125,7 @@ CODE_ATTEMPTS = 5
 _BROADCAST_COLUMNS = (
     "id, platform, creator_id, chat_id, progress_message_id, text, photo_file_id, audience, "
     "place_id, status, pause_reason, total, sent, blocked, failed, unknown, created_at, "
-    "finished_at"
+    "finished_at, reported_at"
 )
 
 # A person's city: their household's (once verified), else the home city they chose.
@@ -1557,14 +1558,22 @@ class Store:
         )
         if not rows:
             return []
-        people = {
-            user_id: (chat_id, language)
-            for user_id, chat_id, language in await self._fetchall(
-                "SELECT user_id, chat_id, language FROM users WHERE platform = ? AND user_id IN "
-                "(SELECT value FROM json_each(?))",
-                (platform, json.dumps([row[1] for row in rows])),
+        try:
+            people = {
+                user_id: (chat_id, language)
+                for user_id, chat_id, language in await self._fetchall(
+                    "SELECT user_id, chat_id, language FROM users WHERE platform = ? "
+                    "AND user_id IN (SELECT value FROM json_each(?))",
+                    (platform, json.dumps([row[1] for row in rows])),
+                )
+            }
+        except BaseException:  # nothing was sent: put them back rather than strand them
+            await self._write(
+                "UPDATE outbox SET status = 'pending', attempts = attempts - 1 "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([row[0] for row in rows]),),
             )
-        }
+            raise
         items = [
             OutboxItem(
                 id=item_id,
@@ -1684,13 +1693,34 @@ class Store:
         return _broadcast_from_row(rows[0]) if rows else None
 
     async def unfinished_broadcasts(self, platform: str) -> list[Broadcast]:
-        """Running and paused broadcasts of this platform: what the outbox looks after."""
+        """What the outbox looks after: running and paused broadcasts of this platform, and
+        cancelled ones whose final report is still to come."""
         rows = await self._fetchall(
             f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE platform = ? "
-            "AND status IN ('running', 'paused') ORDER BY id",
+            "AND (status IN ('running', 'paused') OR reported_at IS NULL) "
+            "AND status <> 'done' ORDER BY id",
             (platform,),
         )
         return [_broadcast_from_row(row) for row in rows]
+
+    async def broadcast_in_flight(self, broadcast_id: int) -> bool:
+        """Whether a send of this broadcast is under way (claimed, not finished)."""
+        rows = await self._fetchall(
+            "SELECT 1 FROM outbox WHERE broadcast_id = ? AND status = 'sending' LIMIT 1",
+            (broadcast_id,),
+        )
+        return bool(rows)
+
+    async def mark_broadcast_reported(self, broadcast_id: int, now: int) -> None:
+        await self._write("UPDATE broadcasts SET reported_at = ? WHERE id = ?", (now, broadcast_id))
+
+    async def retry_broadcast_now(self, broadcast_id: int, now: int) -> None:
+        """A resumed run: rows put off after a refusal (a revoked token?) are due again."""
+        await self._write(
+            "UPDATE outbox SET due_at = ? WHERE broadcast_id = ? AND status = 'pending' "
+            "AND due_at > ?",
+            (now, broadcast_id, now),
+        )
 
     async def broadcasts_to_queue(self, platform: str) -> list[int]:
         rows = await self._fetchall(
@@ -1738,27 +1768,31 @@ class Store:
     async def change_broadcast_status(
         self,
         broadcast_id: int,
+        platform: str,
         to: BroadcastStatus,
         *,
         allowed_from: Sequence[BroadcastStatus],
         now: int,
         reason: str | None = None,
     ) -> Broadcast | None:
-        """Move a broadcast to `to` if it is in one of `allowed_from`; None if it was not."""
+        """Move this platform's broadcast to `to` if it is in one of `allowed_from`; None if
+        it was not."""
         finished = now if to in (BroadcastStatus.CANCELLED, BroadcastStatus.DONE) else None
         rows = await self._fetchall(
             "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ? WHERE id = ? "
-            f"AND status IN ({','.join('?' * len(allowed_from))}) "
+            f"AND platform = ? AND status IN ({','.join('?' * len(allowed_from))}) "
             f"RETURNING {_BROADCAST_COLUMNS}",
-            (to.value, reason, finished, broadcast_id, *(s.value for s in allowed_from)),
-        )
+            (to.value, reason, finished, broadcast_id, platform,
+             *(s.value for s in allowed_from)),
+        )  # fmt: skip
         return _broadcast_from_row(rows[0]) if rows else None
 
     async def finish_broadcast_if_complete(self, broadcast_id: int, now: int) -> Broadcast | None:
-        """Mark a running broadcast done once every recipient's row has ended; else None."""
+        """Mark a running or paused broadcast done once every recipient's row has ended (a
+        run paused after its last send has nothing left to wait for); else None."""
         rows = await self._fetchall(
             "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? "
-            "AND status = 'running' AND built_upto >= users_upto "
+            "AND status IN ('running', 'paused') AND built_upto >= users_upto "
             "AND sent + blocked + failed + unknown >= total "
             f"RETURNING {_BROADCAST_COLUMNS}",
             (now, broadcast_id),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 
 import pytest
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox, outbox_of, recover_outbox
 from bot.i18n import translator
-from bot.models import Beneficiary, BroadcastStatus, Persona
+from bot.models import Audience, Beneficiary, Broadcast, BroadcastStatus, OutboxStatus, Persona
 from bot.text import national_code_check_digit
+from bot.views.broadcasts import progress_screen
 from tests.conftest import ADMIN_ID
 
 fa, en = translator("fa"), translator("en")
@@ -186,7 +188,7 @@ async def test_people_who_are_not_staff_cannot_announce_or_steer_a_run(chat, adm
     await compose(admin, "everyone")  # a real draft and run exist, and one is paused
     await admin.click("✅")
     await chat.store.change_broadcast_status(
-        1, BroadcastStatus.PAUSED, allowed_from=(BroadcastStatus.RUNNING,), now=0
+        1, "telegram", BroadcastStatus.PAUSED, allowed_from=(BroadcastStatus.RUNNING,), now=0
     )
     donor = (await people(chat, 1))[0]
     await donor.send("/start")
@@ -294,8 +296,7 @@ async def test_a_revoked_token_pauses_the_run_and_alerts_the_sender(start_app) -
     assert (broadcast.status, broadcast.pause_reason) == (BroadcastStatus.PAUSED, "forbidden")
     assert not any([(await chat.store.account("telegram", p.id)).blocked for p in crowd])
     assert any(fa("broadcast-paused-forbidden", id=1, refusals=3) == m.text for m in admin.replies)
-    await admin.click(fa("broadcast-resume-button"))  # the token was fixed
-    chat.application.services.clock.advance(600)  # the refused rows are due again
+    await admin.click(fa("broadcast-resume-button"))  # the token was fixed: retried at once
     await deliver_outbox(HamdeliContext(chat.application))
     assert [received(p) for p in crowd] == [1] * 6
     assert (await chat.store.broadcast(1)).status is BroadcastStatus.DONE
@@ -363,3 +364,113 @@ async def test_settings_turn_announcements_off_and_on_again(chat, admin) -> None
     assert fa("settings-on") in sara.last_reply.text
     await announce(chat, admin, text="روشن")
     assert received(sara, "روشن") == 1
+
+
+async def test_a_run_paused_after_its_last_send_still_ends_with_a_report(start_app) -> None:
+    chat = await start_app(broadcast_max_consecutive_forbidden=2)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    crowd = await people(chat, 2)
+    for person in crowd:
+        chat.emulator.block_chat(person.id)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    await deliver_outbox(HamdeliContext(chat.application))  # two blocked in a row: paused
+    await deliver_outbox(HamdeliContext(chat.application))  # the report
+    broadcast = await chat.store.broadcast(1)
+    assert (broadcast.status, broadcast.blocked) == (BroadcastStatus.DONE, 2)
+    report = fa("broadcast-report", id=1, status=fa("broadcast-status-done"), total=2, sent=0,
+                blocked=2, failed=0, unknown=0, not_sent=0)  # fmt: skip
+    assert report in [m.text for m in admin.replies]
+
+
+async def test_a_cancel_report_counts_the_sends_that_were_already_on_their_way(chat, admin):
+    await people(chat, 3)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    on_their_way = await chat.store.claim_outbox("telegram", 10**10, 2)
+    await admin.click(fa("broadcast-cancel-button"))
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert (await chat.store.broadcast(1)).reported_at is None  # two sends still out
+    for item in on_their_way:  # those two sends end well
+        await chat.store.finish_outbox(item.id, OutboxStatus.SENT, 0)
+    await deliver_outbox(HamdeliContext(chat.application))  # reported: queued…
+    await deliver_outbox(HamdeliContext(chat.application))  # …and sent
+    report = fa("broadcast-report", id=1, status=fa("broadcast-status-cancelled"), total=3,
+                sent=2, blocked=0, failed=0, unknown=0, not_sent=1)  # fmt: skip
+    assert [m.text for m in admin.replies].count(report) == 1
+
+
+async def test_an_outcome_the_store_could_not_take_is_recorded_later(chat, admin, monkeypatch):
+    crowd = await people(chat, 2)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    original, failures = chat.store.finish_outbox, [1]
+
+    async def locked_once(*args, **kwargs):
+        if failures:
+            failures.pop()
+            raise sqlite3.OperationalError("database is locked")
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(chat.store, "finish_outbox", locked_once)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert [received(p) for p in crowd] == [1, 1]
+    assert await chat.store.broadcast_statuses(1) == {"sent": 2}
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert (await chat.store.broadcast(1)).status is BroadcastStatus.DONE
+
+
+async def test_pausing_twice_says_it_is_already_paused(chat, admin) -> None:
+    await people(chat, 2)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    progress = admin.last_reply
+    pause = progress.button_data(fa("broadcast-pause-button"))
+    await admin.click_data(pause, message_id=progress.message_id)
+    await admin.click_data(pause, message_id=progress.message_id)
+    assert admin.last_answer == fa("broadcast-already-paused", id=1)
+
+
+async def test_a_resent_confirm_after_a_crash_still_shows_the_progress(chat, admin) -> None:
+    await people(chat, 2)
+    await compose(admin, "donors")
+    send = admin.last_reply.button_data("✅")
+    await admin.click_data(send)
+    await chat.store._write("UPDATE broadcasts SET progress_message_id = NULL")  # lost
+    await admin.click_data(send)  # the platform redelivers the press
+    assert admin.last_answer == fa("broadcast-already-started", id=1)
+    assert (await chat.store.broadcast(1)).progress_message_id == admin.last_reply.message_id
+
+
+def test_progress_shows_why_a_run_is_paused_and_an_eta_only_while_it_runs() -> None:
+    base = dict(id=7, platform="telegram", creator_id=1, chat_id=1, progress_message_id=5,
+                text="x", photo_file_id=None, audience=Audience.EVERYONE, place_id=None,
+                pause_reason=None, total=3000, sent=1500, blocked=0, failed=0, unknown=0,
+                created_at=0, finished_at=None)  # fmt: skip
+    running = progress_screen(en, Broadcast(status=BroadcastStatus.RUNNING, **base), 25.0)
+    assert "25 per second, about 1 minutes left" in running.text
+    paused = Broadcast(status=BroadcastStatus.PAUSED, **{**base, "pause_reason": "forbidden"})
+    text = progress_screen(en, paused, 0.0).text
+    assert en("broadcast-status-paused-why", reason=en("broadcast-pause-forbidden")) in text
+    assert "left" not in text
+
+
+async def test_a_claim_that_fails_halfway_strands_no_message(chat, admin, monkeypatch) -> None:
+    crowd = await people(chat, 2)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    original, failures = chat.store._fetchall, [1]
+
+    async def fails_reading_recipients(sql, params=()):
+        if sql.startswith("SELECT user_id, chat_id, language") and failures:
+            failures.pop()
+            raise sqlite3.OperationalError("disk I/O error")
+        return await original(sql, params)
+
+    monkeypatch.setattr(chat.store, "_fetchall", fails_reading_recipients)
+    with pytest.raises(sqlite3.OperationalError):
+        await chat.store.claim_outbox("telegram", 10**10, 10)
+    assert await chat.store.broadcast_statuses(1) == {"pending": 2}
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert [received(p) for p in crowd] == [1, 1]

@@ -118,11 +118,16 @@ _CONTROLS = {
 async def control(
     store: Store, actor: Account, broadcast_id: int, action: str, now: int
 ) -> Broadcast:
-    """Pause, resume or cancel a run (any staff member: whoever is on duty can stop it)."""
+    """Pause, resume or cancel a run (any staff member: whoever is on duty can stop it).
+
+    A cancelled run's report is the outbox's to write, once the sends already on their way
+    have ended, so that it counts them.
+    """
     await require_staff(store, actor)
     to, allowed = _CONTROLS[action]
     changed = await store.change_broadcast_status(
         broadcast_id,
+        actor.platform,
         to,
         allowed_from=allowed,
         now=now,
@@ -132,15 +137,18 @@ async def control(
         current = await store.broadcast(broadcast_id)
         if current is None or current.platform != actor.platform:
             raise Refused("broadcast-unknown")
-        raise Refused("broadcast-not-changeable", id=broadcast_id)
+        if current.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED):
+            raise Refused("broadcast-not-changeable", id=broadcast_id)
+        raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
     await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
-    if changed.status is BroadcastStatus.CANCELLED:
-        await queue_report(store, changed, now)
+    if action == "resume":
+        await store.retry_broadcast_now(broadcast_id, now)
     return changed
 
 
 async def queue_report(store: Store, broadcast: Broadcast, now: int) -> None:
     """The final report to the sender, once, in their language (sent by the outbox)."""
+    await store.mark_broadcast_reported(broadcast.id, now)
     await store.queue_notice(
         broadcast.platform, broadcast.creator_id, "broadcast-report",
         {"id": broadcast.id, "status": broadcast.status.value, "total": broadcast.total,

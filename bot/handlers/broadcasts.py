@@ -148,6 +148,8 @@ async def send(update: Update, context: HamdeliContext) -> None:
     earlier = await broadcasts.existing(context.store, token)
     if earlier is not None:
         await answer_button(update, context.t("broadcast-already-started", id=earlier.id))
+        if earlier.progress_message_id is None:  # a crash came before it was shown
+            await _show_new_progress(update, context, earlier)
         return
     data = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
     draft = Draft.from_json(data.get("broadcast"))
@@ -162,10 +164,15 @@ async def send(update: Update, context: HamdeliContext) -> None:
         return
     await _save_draft(context, None)
     await show(update, Screen(context.t("broadcast-started", id=broadcast.id)))
-    progress = views.progress_screen(context.t, broadcast, context.now())
+    await _show_new_progress(update, context, broadcast)
+    outbox_of(context.application).wake()
+
+
+async def _show_new_progress(update: Update, context: HamdeliContext, broadcast: Broadcast) -> None:
+    """The message the outbox keeps up to date, with pause and cancel under it."""
+    progress = views.progress_screen(context.t, broadcast, None)
     message = await update.effective_chat.send_message(progress.text, reply_markup=progress.markup)
     await context.store.set_broadcast_progress_message(broadcast.id, message.message_id)
-    outbox_of(context.application).wake()
 
 
 @refusals_answered
@@ -176,7 +183,7 @@ async def control(update: Update, context: HamdeliContext) -> None:
         context.store, context.me, broadcast_id, action, context.now()
     )
     await answer_button(update, context.t(f"broadcast-{_DONE[action]}", id=broadcast_id))
-    await show(update, views.progress_screen(context.t, changed, context.now()))
+    await show(update, views.progress_screen(context.t, changed, None))
     outbox_of(context.application).wake()
 
 

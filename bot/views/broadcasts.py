@@ -68,24 +68,29 @@ def audience_name(t: Translator, audience: Audience, place: str | None) -> str:
     return t(f"broadcast-audience-{audience.value}-named", place=place or "")
 
 
-def progress_screen(t: Translator, broadcast: Broadcast, now: int) -> Screen:
-    """The sender's live view: a bar, the counts, the rate and when it should end."""
-    rate = broadcast.done / max(1, (broadcast.finished_at or now) - broadcast.created_at)
+def progress_screen(t: Translator, broadcast: Broadcast, rate: float | None) -> Screen:
+    """The sender's live view: a bar, the counts, the recent rate and, while it runs, when
+    it should end (`rate` is None until the outbox has measured one)."""
     bar, percent = progress_bar(broadcast.done, broadcast.total)
-    eta_minutes = -(-broadcast.remaining // max(1, round(rate * 60))) if rate > 0 else None
+    running = broadcast.status is BroadcastStatus.RUNNING
+    per_minute = round((rate or 0) * 60)
+    eta = -(-broadcast.remaining // per_minute) if running and per_minute else -1
+    status = t(f"broadcast-status-{broadcast.status.value}")
+    if broadcast.status is BroadcastStatus.PAUSED:
+        status = t("broadcast-status-paused-why", reason=t(
+            f"broadcast-pause-{broadcast.pause_reason or 'staff'}"))  # fmt: skip
     text = t(
         "broadcast-progress",
         id=broadcast.id,
-        status=t(f"broadcast-status-{broadcast.status.value}"),
-        reason=t(f"broadcast-pause-{broadcast.pause_reason or 'staff'}"),
+        status=status,
         bar=f"{direction_mark(t.language)}{bar} {format_percent(percent, t.language)}",
         total=broadcast.total,
         sent=broadcast.sent,
         blocked=broadcast.blocked,
         failed=broadcast.failed + broadcast.unknown,
         remaining=broadcast.remaining,
-        rate=round(rate),
-        eta=eta_minutes if eta_minutes is not None else -1,
+        rate=round(rate or 0),
+        eta=eta,
     )
     return Screen(text, keyboard(_controls(t, broadcast)))
 

@@ -56,10 +56,11 @@ broadcast-progress =
     }
 broadcast-status-running = sending
 broadcast-status-paused = paused
+broadcast-status-paused-why = paused ({ $reason })
 broadcast-status-cancelled = cancelled
 broadcast-status-done = finished
-broadcast-pause-staff = paused by staff
-broadcast-pause-forbidden = paused after repeated refusals
+broadcast-pause-staff = by staff
+broadcast-pause-forbidden = after repeated refusals
 broadcast-pause-button = ⏸ Pause
 broadcast-resume-button = ▶️ Resume
 broadcast-cancel-button = ⏹ Cancel
@@ -67,6 +68,8 @@ broadcast-paused = ⏸ Announcement #{ $id } is paused.
 broadcast-resumed = ▶️ Announcement #{ $id } continues.
 broadcast-cancelled = ⏹ Announcement #{ $id } is cancelled; nobody else will get it.
 broadcast-not-changeable = Announcement #{ $id } has already ended.
+broadcast-already-running = Announcement #{ $id } is already being sent.
+broadcast-already-paused = Announcement #{ $id } is already paused.
 broadcast-unknown = There is no such announcement.
 
 broadcast-report =
@@ -75,7 +78,7 @@ broadcast-report =
     ✅ Sent: { $sent }
     🚫 Blocked the bot: { $blocked }
     ⚠️ Failed: { $failed }
-    ❔ Interrupted by a restart, not repeated: { $unknown }
+    ❔ Unclear whether it arrived (not repeated): { $unknown }
     ⏹ Not sent: { $not_sent }
 broadcast-paused-forbidden =
     ⚠️ Announcement #{ $id } paused itself: the platform refused { $refusals } sends in a row.

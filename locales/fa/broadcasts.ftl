@@ -55,10 +55,11 @@ broadcast-progress =
     }
 broadcast-status-running = در حال ارسال
 broadcast-status-paused = متوقف
+broadcast-status-paused-why = متوقف ({ $reason })
 broadcast-status-cancelled = لغو شد
 broadcast-status-done = تمام شد
-broadcast-pause-staff = توقف به دست کارکنان
-broadcast-pause-forbidden = توقف پس از ردهای پیاپی
+broadcast-pause-staff = به دست کارکنان
+broadcast-pause-forbidden = پس از ردهای پیاپی
 broadcast-pause-button = ⏸ توقف
 broadcast-resume-button = ▶️ ادامه
 broadcast-cancel-button = ⏹ لغو
@@ -66,6 +67,8 @@ broadcast-paused = ⏸ اطلاعیهٔ شمارهٔ { $id } متوقف شد.
 broadcast-resumed = ▶️ ارسال اطلاعیهٔ شمارهٔ { $id } ادامه دارد.
 broadcast-cancelled = ⏹ اطلاعیهٔ شمارهٔ { $id } لغو شد و برای کس دیگری فرستاده نمی‌شود.
 broadcast-not-changeable = اطلاعیهٔ شمارهٔ { $id } پیش‌تر به پایان رسیده است.
+broadcast-already-running = اطلاعیهٔ شمارهٔ { $id } همین حالا در حال ارسال است.
+broadcast-already-paused = اطلاعیهٔ شمارهٔ { $id } همین حالا متوقف است.
 broadcast-unknown = چنین اطلاعیه‌ای نیست.
 
 broadcast-report =
@@ -74,7 +77,7 @@ broadcast-report =
     ✅ فرستاده شد: { $sent }
     🚫 ربات را مسدود کرده‌اند: { $blocked }
     ⚠️ ناموفق: { $failed }
-    ❔ در میانهٔ یک راه‌اندازی دوباره، بی‌تکرار: { $unknown }
+    ❔ معلوم نیست رسید یا نه (تکرار نمی‌شود): { $unknown }
     ⏹ فرستاده نشد: { $not_sent }
 broadcast-paused-forbidden =
     ⚠️ اطلاعیهٔ شمارهٔ { $id } خودبه‌خود متوقف شد: پیام‌رسان { $refusals } ارسال پیاپی را رد کرد.
