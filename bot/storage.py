@@ -759,14 +759,21 @@ class Store:
         rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE code = ?", (code,))
         return _need_from_row(rows[0]) if rows else None
 
-    async def close_need(self, need_id: int, now: int, notice: str) -> list[Pledge]:
-        """Take a need out of browsing. Pledges still awaiting payment are cancelled, their
-        shares returned and their donors told not to pay, in the same transaction; reported
-        and paid ones stay for staff to settle."""
+    async def close_need(
+        self, need_id: int, now: int, unpaid_notice: str, paid_notice: str
+    ) -> tuple[list[Pledge], list[Pledge]] | None:
+        """Take a need out of browsing, in one transaction: pledges still awaiting payment
+        are cancelled (shares returned, donors told not to pay); donors who reported or
+        made a payment are told it is safe and staff will settle it. Returns (cancelled,
+        paid), or None if the need was already closed or delivered."""
         async with self._transaction() as db:
-            await db.execute(
-                "UPDATE needs SET status = 'closed', updated_at = ? WHERE id = ?", (now, need_id)
+            closed = await db.execute_fetchall(
+                "UPDATE needs SET status = 'closed', updated_at = ? WHERE id = ? "
+                "AND status NOT IN ('closed', 'delivered') RETURNING id",
+                (now, need_id),
             )
+            if not closed:
+                return None
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
                 f"RETURNING {_PLEDGE_COLUMNS}",
@@ -775,8 +782,14 @@ class Store:
             cancelled = [_pledge_from_row(row) for row in rows]
             for pledge in cancelled:
                 await self._return_share(db, pledge, now)
-            await self._queue_pledge_notices(db, cancelled, notice, now)
-        return cancelled
+            await self._queue_pledge_notices(db, cancelled, unpaid_notice, now)
+            rows = await db.execute_fetchall(
+                f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE need_id = ? AND status IN (?, ?)",
+                (need_id, PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.PAID.value),
+            )
+            paid = [_pledge_from_row(row) for row in rows]
+            await self._queue_pledge_notices(db, paid, paid_notice, now)
+        return cancelled, paid
 
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
         await self._write(

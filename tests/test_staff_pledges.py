@@ -230,7 +230,7 @@ async def test_closing_a_need_hides_it_and_tells_unpaid_donors_not_to_pay(chat, 
     await admin.send(f"/close {need.code}")
     assert admin.last_reply.text == fa("staff-close-usage")
     await admin.send(f"/close {need.code} the family moved")
-    assert admin.last_reply.text == fa("staff-closed", code=need.code, donors=1)
+    assert admin.last_reply.text == fa("staff-closed", code=need.code, donors=1, paid=0)
     await deliver_outbox(HamdeliContext(chat.application))
     assert donor.last_reply.text == fa("pledge-need-closed-notice", code=need.code,
                                        reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
@@ -300,3 +300,19 @@ async def test_staff_list_one_needs_pledges_by_its_code(chat, pledged) -> None:
     assert any(reference in label for row in admin.last_reply.buttons for label in row)
     await admin.send("/queue H7K2QD")  # no such need
     assert admin.last_reply.text == fa("need-not-found")
+
+
+async def test_closing_a_need_tells_donors_who_already_paid_that_it_is_safe(chat, pledged):
+    donor, reference = pledged
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    need = await chat.store.need((await chat.store.pledge(reference)).need_id)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/close {need.code} duplicate case")
+    assert admin.last_reply.text == fa("staff-closed", code=need.code, donors=0, paid=1)
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert donor.last_reply.text == fa("pledge-need-closed-paid-notice", code=need.code,
+                                       reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID  # staff settle it
+    await admin.send(f"/close {need.code} again")
+    assert admin.last_reply.text == fa("staff-need-already-closed", code=need.code)

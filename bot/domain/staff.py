@@ -154,18 +154,26 @@ async def deliver_need(store: Store, actor: Account, need_code: str, now: int) -
     return len(told)
 
 
-async def close_need(store: Store, actor: Account, need_code: str, reason: str, now: int) -> int:
-    """Staff close a need with a reason: it leaves browsing, and donors whose pledges were
-    still unpaid are told not to pay (reported and paid pledges stay for staff to settle).
-    Returns how many donors were told."""
+async def close_need(
+    store: Store, actor: Account, need_code: str, reason: str, now: int
+) -> tuple[int, int]:
+    """Staff close a need with a reason: it leaves browsing, donors whose pledges were still
+    unpaid are told not to pay, and donors who already paid are told their payment is safe
+    and staff will settle it (those pledges stay as they are). Returns (unpaid, paid)
+    donors told; a need already closed or delivered is refused."""
     await require_staff(store, actor)
     need = await store.need_by_code(need_code)
     if need is None:
         raise Refused("need-not-found")
-    cancelled = await store.close_need(need.id, now, "pledge-need-closed-notice")
+    told = await store.close_need(
+        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice"
+    )
+    if told is None:
+        raise Refused("staff-need-already-closed", code=need_code)
+    cancelled, paid = told
     await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
-                cancelled=len(cancelled))  # fmt: skip
-    return len(cancelled)
+                cancelled=len(cancelled), paid=len(paid))  # fmt: skip
+    return len(cancelled), len(paid)
 
 
 ACTIVE_DAYS = 30

@@ -263,10 +263,12 @@ async def close(update: Update, context: HamdeliContext) -> None:
     await staff.require_staff(context.store, context.me)
     if not reason.strip():
         raise Refused("staff-close-usage")
-    told = await staff.close_need(
+    unpaid, paid = await staff.close_need(
         context.store, context.me, code.upper(), reason.strip(), context.now()
     )
-    await reply(update, Screen(context.t("staff-closed", code=code.upper(), donors=told)))
+    await reply(
+        update, Screen(context.t("staff-closed", code=code.upper(), donors=unpaid, paid=paid))
+    )
 
 
 @refusals_answered

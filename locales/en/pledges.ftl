@@ -74,6 +74,7 @@ privacy =
 pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. About { $hours } hours are left. If you have paid, press "I've paid" under "My pledges".
 pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
 pledge-need-closed-notice = Need { $code } was closed by the welfare office, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱
+pledge-need-closed-paid-notice = Need { $code } was closed by the welfare office. Your payment for pledge { $reference } ({ $amount }) is recorded and safe; the office will settle it with you. Questions: /support
 pledge-paid-notice = 💚 Your payment for pledge { $reference } ({ $amount }, need { $code }) is confirmed. Thank you for your kindness!
 need-delivered-notice = 🎉 The help you gave to need { $code } ({ $amount }, pledge { $reference }) has reached the family. They thank you.
 pledge-receipt-ask = If you like, send a photo of the receipt for pledge { $reference } here, so it is checked sooner (optional).

@@ -46,7 +46,12 @@ staff-closed = Need { $code } is closed and no longer shown to donors. { $donors
         [0] No unpaid pledge was waiting.
         [one] The donor of 1 unpaid pledge is told not to pay.
        *[other] The donors of { $donors } unpaid pledges are told not to pay.
+    } { $paid ->
+        [0] {""}
+        [one] 1 pledge already paid or reported stays for you to settle; its donor is told.
+       *[other] { $paid } pledges already paid or reported stay for you to settle; their donors are told.
     }
+staff-need-already-closed = Need { $code } is already closed or delivered.
 staff-stats-button = 📊 Statistics
 stats-title = 📊 Hamdeli statistics
 stats-users = Users: { $donors } donors · { $beneficiaries } beneficiaries · { $new } without a role · { $staff } staff · { $active } active in the last 30 days
