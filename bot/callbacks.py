@@ -35,6 +35,7 @@ STAFF_STATS = "s:stats"
 SUPPORT = "support"
 STAFF_EXPORT = "s:export"
 BROADCAST_NEW = "s:bnew"
+BROADCAST_AUDIENCE = "s:baud"
 ANNOUNCEMENTS_OFF = "ann:off"
 SETTINGS = "set"
 HOME_CITY = "set:home"
@@ -51,7 +52,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
             rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}"
-            rf"|{BROADCAST_NEW}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
+            rf"|{BROADCAST_NEW}|{BROADCAST_AUDIENCE}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
         "language": r"^lang:([a-z]{2,3})$",

@@ -181,7 +181,7 @@ async def test_a_too_long_announcement_gets_the_limit_and_is_asked_again(chat, a
 
 
 @pytest.mark.parametrize(
-    "act", ["/broadcast", "s:bnew", "s:ba:everyone", "s:bp:city:1", "s:bY:abcdefgh12",
+    "act", ["/broadcast", "s:bnew", "s:baud", "s:ba:everyone", "s:bp:city:1", "s:bY:abcdefgh12",
             "s:bk:pause:1", "s:bk:cancel:1", "s:bk:resume:1"],
 )  # fmt: skip
 async def test_people_who_are_not_staff_cannot_announce_or_steer_a_run(chat, admin, act) -> None:
@@ -474,3 +474,15 @@ async def test_a_claim_that_fails_halfway_strands_no_message(chat, admin, monkey
     assert await chat.store.broadcast_statuses(1) == {"pending": 2}
     await deliver_outbox(HamdeliContext(chat.application))
     assert [received(p) for p in crowd] == [1, 1]
+
+
+async def test_the_audience_can_be_changed_from_the_preview_without_retyping(chat, admin):
+    donor = (await people(chat, 1))[0]
+    household = (await people(chat, 1, Persona.BENEFICIARY))[0]
+    await compose(admin, "donors")
+    await admin.click(fa("broadcast-change-audience-button"))
+    assert admin.last_reply.text == fa("broadcast-ask-audience")
+    await admin.click(fa("broadcast-audience-beneficiaries"))
+    await admin.click("✅")
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert (received(donor), received(household)) == (0, 1)

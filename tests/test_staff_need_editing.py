@@ -18,6 +18,7 @@ from bot.models import (
     StaffRole,
 )
 from bot.text import InputError, national_code_check_digit
+from bot.text.dates import typed_date_example
 from bot.views.donor import need_card
 from tests.conftest import ADMIN_ID
 
@@ -29,6 +30,13 @@ DESCRIPTION = "هزینهٔ داروی ماهانهٔ یک بیمار کلیوی
 def today(chat) -> dt.date:
     settings = chat.application.services.settings
     return dt.datetime.fromtimestamp(chat.application.services.clock(), settings.tz).date()
+
+
+def ask_deadline(chat) -> str:
+    """The deadline question: its example is a month from today, never already past."""
+    example = today(chat) + dt.timedelta(days=30)
+    return fa("need-form-ask-deadline", example=typed_date_example(example, "fa"),
+              iso=example.isoformat())  # fmt: skip
 
 
 async def first_place(chat):
@@ -168,7 +176,7 @@ async def test_a_description_with_a_phone_or_national_code_is_refused_and_asked_
         fa("need-form-personal-data") + "\n\n" + fa("need-form-ask-description")
     )
     await admin.send("تعمیر سقف خانه پیش از زمستان")
-    assert admin.last_reply.text == fa("need-form-ask-deadline")
+    assert admin.last_reply.text == ask_deadline(chat)
 
 
 async def test_an_unreadable_amount_or_deadline_is_explained_and_asked_again(chat):
@@ -184,7 +192,7 @@ async def test_an_unreadable_amount_or_deadline_is_explained_and_asked_again(cha
     await admin.send("۲ میلیون")
     await admin.send("سبد غذایی یک ماه")
     await admin.send("1404/13/01")
-    assert admin.last_reply.text == fa("input-date-invalid") + "\n\n" + fa("need-form-ask-deadline")
+    assert admin.last_reply.text == fa("input-date-invalid") + "\n\n" + ask_deadline(chat)
     await admin.send("1404/01/01")  # already over
     assert admin.last_reply.text.startswith(
         fa("need-form-deadline-past", date=dt.date(2025, 3, 21))
@@ -214,7 +222,7 @@ async def test_an_old_step_button_midway_keeps_what_was_collected(chat):
     await admin.click_data("s:n:u:1")  # the urgency button of an older form
     assert admin.last_reply.text == fa("button-expired") + "\n\n" + fa("need-form-ask-description")
     await admin.send(DESCRIPTION)
-    assert admin.last_reply.text == fa("need-form-ask-deadline")
+    assert admin.last_reply.text == ask_deadline(chat)
 
 
 async def test_provinces_are_paged(chat):

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.text import InputError, days_until, format_date, parse_date
+from bot.text.dates import typed_date_example
 
 YALDA_1404 = date(2025, 12, 21)  # 30 Azar 1404
 DIGIT_SYSTEMS = [
@@ -137,3 +138,9 @@ def test_any_text_gives_a_date_or_an_input_error(s):
     except InputError as err:
         result = err.code
     assert isinstance(result, date) or result.startswith("input-date-")
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+       st.sampled_from(["fa", "en"]))  # fmt: skip
+def test_a_prompt_example_date_typed_back_is_the_same_day(d: date, lang: str) -> None:
+    assert parse_date(typed_date_example(d, lang)) == d

@@ -90,6 +90,15 @@ async def text_needed(update: Update, context: HamdeliContext) -> str:
 
 
 @refusals_answered
+async def change_audience(update: Update, context: HamdeliContext) -> None:
+    """From the preview: the same text, another audience."""
+    await require_staff(context.store, context.me)
+    await _draft_or_refuse(context)
+    await answer_button(update)
+    await show(update, views.audience_screen(context.t))
+
+
+@refusals_answered
 async def choose_audience(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
     draft = await _draft_or_refuse(context)
@@ -315,6 +324,7 @@ def flows() -> list[Flow]:
 
 def routes() -> dict[str, Route]:
     return {
+        callbacks.BROADCAST_AUDIENCE: change_audience,
         "broadcast_audience": choose_audience,
         "broadcast_place": choose_place,
         "broadcast_send": send,

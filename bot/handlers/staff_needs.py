@@ -170,7 +170,7 @@ async def _question(context: HamdeliContext, form: Form, state: str, page: int) 
         return views.quantity_question(t, form["item"], context.services.platform)
     if state == PREVIEW:
         return await _preview(context, form)
-    return views.typed_question(t, state.removeprefix("need_"))
+    return views.typed_question(t, state.removeprefix("need_"), _today(context))
 
 
 async def _next(update: Update, context: HamdeliContext, form: Form, field: str) -> str:

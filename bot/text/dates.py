@@ -62,6 +62,14 @@ def format_date(d: date, lang: str) -> str:
     return f"{jalali.day} {jdatetime.date.j_months_en[jalali.month - 1]} {jalali.year}"
 
 
+def typed_date_example(d: date, lang: str) -> str:
+    """``d`` the way people type a date (``1405/10/09``, with Persian digits in Persian):
+    examples in prompts are made from today, so they are never already past."""
+    jalali = jdatetime.date.fromgregorian(date=d)
+    typed = f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}"
+    return to_persian_digits(typed) if uses_persian_digits(lang) else typed
+
+
 def days_until(d: date, today: date) -> int:
     """Whole days from ``today`` to ``d``: negative once ``d`` has passed, 0 on the day.
 

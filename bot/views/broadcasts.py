@@ -58,7 +58,7 @@ def confirm_screen(t: Translator, audience: str, count: int, token: str) -> Scre
             [button(t("broadcast-send-button", count=count), callbacks.broadcast_send(token))]
             if count
             else [],
-            [button(t("broadcast-change-audience-button"), callbacks.BROADCAST_NEW)],
+            [button(t("broadcast-change-audience-button"), callbacks.BROADCAST_AUDIENCE)],
             _cancel_row(t),
         ),
     )

@@ -19,6 +19,7 @@ from bot import callbacks
 from bot.domain.need_editing import FIELDS
 from bot.i18n import Translator
 from bot.models import City, Need, NeedCategory, NeedKind, NeedStatus, Province
+from bot.text.dates import typed_date_example
 from bot.views.donor import need_card
 from bot.views.screen import Screen, button, keyboard, user_text
 
@@ -118,11 +119,15 @@ def urgent_screen(t: Translator) -> Screen:
 
 
 @cache
-def typed_question(t: Translator, step: str) -> Screen:
-    """A question answered by typing; optional values also get a "leave it empty" button."""
+def typed_question(t: Translator, step: str, today: dt.date) -> Screen:
+    """A question answered by typing; optional values also get a "leave it empty" button.
+    The deadline's example is a month from today, so it is never already past."""
     message_id, empty = TYPED_QUESTIONS[step]
     rows = [[button(t(empty), callbacks.STAFF_NEED_NONE)]] if empty else []
-    return Screen(t(message_id), keyboard(*rows, _cancel(t)))
+    example = today + dt.timedelta(days=30)
+    args = {"example": typed_date_example(example, t.language), "iso": example.isoformat()}
+    return Screen(t(message_id, **args) if step == "deadline" else t(message_id),
+                  keyboard(*rows, _cancel(t)))  # fmt: skip
 
 
 def quantity_question(t: Translator, item: str, platform: str) -> Screen:

@@ -36,7 +36,7 @@ broadcast-confirm =
        *[other] It will go to { $count } people.
     }
 broadcast-send-button = ✅ Send to { $count }
-broadcast-change-audience-button = ✏️ Start over
+broadcast-change-audience-button = ✏️ Change audience
 broadcast-cancel-compose-button = ✖️ Cancel
 broadcast-draft-gone = This draft is no longer open. Use /broadcast to write a new announcement.
 broadcast-started = ✅ Announcement #{ $id } is on its way. Its progress appears below.

@@ -2,7 +2,7 @@
 
 staff-find-pledge-button = 🔎 Find a pledge by reference
 staff-audit-button = 🧾 Audit log
-staff-ask-reference = Type the pledge reference (like P-8F3K2Q).
+staff-ask-reference = Type the pledge reference (like P-8F3K2Q). /cancel stops here.
 staff-pledge-not-found = No pledge has the reference { $reference }. Type it again or send /menu.
 staff-pledge =
     Pledge { $reference }
@@ -12,8 +12,8 @@ staff-pledge =
     Date: { $date }
 staff-confirm-button = ✅ Confirm payment
 staff-reject-button = ❌ Reject
-staff-ask-bank-reference = Type the bank tracking number of the transfer for pledge { $reference }.
-staff-ask-reason = Type why pledge { $reference } is rejected (the donor will read it).
+staff-ask-bank-reference = Type the bank tracking number of the transfer for pledge { $reference }. /cancel stops here.
+staff-ask-reason = Type why pledge { $reference } is rejected (the donor will read it). /cancel stops here.
 staff-confirmed = Payment for pledge { $reference } is confirmed; the donor will be told.
 staff-rejected = Pledge { $reference } is rejected; the donor will be told.
 staff-audit-title = 🧾 Latest activity:

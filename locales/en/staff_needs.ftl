@@ -14,7 +14,7 @@ need-form-ask-item = 📦 What goods are needed? For example "refrigerator" or "
 need-form-ask-quantity = How many { $item } are needed? Type a whole number, like 3.
 need-form-ask-description = ✍️ Describe the need in Persian, as donors will read it. Never write names, phone numbers, national codes or addresses.
 need-form-ask-description-en = ✍️ Describe the need in English for English-speaking donors (optional). Never write names, phone numbers, national codes or addresses.
-need-form-ask-deadline = ⏳ Until when is help needed? Type a date like 1404/09/30 (or 2025-12-21).
+need-form-ask-deadline = ⏳ Until when is help needed? Type a date like { $example } (or { $iso }).
 need-form-ask-national-code = 🔒 The national code of the household head (optional; only staff see it, it links the need to the household).
 need-form-ask-urgent = Is it urgent? Urgent needs are shown to donors first.
 

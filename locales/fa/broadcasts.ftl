@@ -35,7 +35,7 @@ broadcast-confirm =
        *[other] برای { $count } نفر فرستاده می‌شود.
     }
 broadcast-send-button = ✅ ارسال برای { $count } نفر
-broadcast-change-audience-button = ✏️ از نو
+broadcast-change-audience-button = ✏️ تغییر گیرندگان
 broadcast-cancel-compose-button = ✖️ انصراف
 broadcast-draft-gone = این پیش‌نویس دیگر باز نیست. با /broadcast اطلاعیهٔ تازه بنویسید.
 broadcast-started = ✅ اطلاعیهٔ شمارهٔ { $id } در راه است. پیشرفتش را در پیام زیر می‌بینید.

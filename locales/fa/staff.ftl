@@ -2,7 +2,7 @@
 
 staff-find-pledge-button = 🔎 یافتن تعهد با شمارهٔ پیگیری
 staff-audit-button = 🧾 گزارش فعالیت‌ها
-staff-ask-reference = شمارهٔ پیگیری تعهد را بنویسید (مثل P-8F3K2Q).
+staff-ask-reference = شمارهٔ پیگیری تعهد را بنویسید (مثل P-8F3K2Q). با /cancel منصرف شوید.
 staff-pledge-not-found = تعهدی با شمارهٔ { $reference } پیدا نشد. دوباره بنویسید یا /menu را بفرستید.
 staff-pledge =
     تعهد { $reference }
@@ -12,8 +12,8 @@ staff-pledge =
     تاریخ: { $date }
 staff-confirm-button = ✅ پرداخت تأیید شود
 staff-reject-button = ❌ رد شود
-staff-ask-bank-reference = شمارهٔ پیگیری بانکی واریز تعهد { $reference } را بنویسید.
-staff-ask-reason = دلیل رد تعهد { $reference } را بنویسید (برای خیّر فرستاده می‌شود).
+staff-ask-bank-reference = شمارهٔ پیگیری بانکی واریز تعهد { $reference } را بنویسید. با /cancel منصرف شوید.
+staff-ask-reason = دلیل رد تعهد { $reference } را بنویسید (برای خیّر فرستاده می‌شود). با /cancel منصرف شوید.
 staff-confirmed = پرداخت تعهد { $reference } تأیید شد و به خیّر خبر داده می‌شود.
 staff-rejected = تعهد { $reference } رد شد و به خیّر خبر داده می‌شود.
 staff-audit-title = 🧾 آخرین فعالیت‌ها:
