@@ -73,6 +73,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
+        "staff_queue": r"^s:q:(\d{1,4}):(\d{1,12})$",
         "broadcast_audience": rf"^s:ba:({_AUDIENCE})$",
         "broadcast_place": r"^s:bp:(province|city|cities):(\d{1,6})$",
         "broadcast_send": r"^s:bY:([A-Za-z0-9_-]{8,16})$",
@@ -202,6 +203,11 @@ def staff_pay(reference: str) -> str:
 
 def staff_reject(reference: str) -> str:
     return f"s:rej:{reference}"
+
+
+def staff_queue(page: int, need_id: int = 0) -> str:
+    """A page of the pledges to check; need_id 0 means every need."""
+    return f"s:q:{page}:{need_id}"
 
 
 def staff_open(reference: str) -> str:

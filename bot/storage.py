@@ -1075,6 +1075,13 @@ class Store:
             await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
             return delivered
 
+    async def count_pledges_awaiting_confirmation(self, need_id: int | None = None) -> int:
+        rows = await self._fetchall(
+            "SELECT count(*) FROM pledges WHERE status IN (?, ?) AND (?3 IS NULL OR need_id = ?3)",
+            (PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.AWAITING_PAYMENT.value, need_id),
+        )
+        return int(rows[0][0])
+
     async def pledges_awaiting_confirmation(
         self, limit: int, offset: int = 0, need_id: int | None = None
     ) -> list[Pledge]:

@@ -107,6 +107,15 @@ async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged
         "s:export",
         "s:bnew",
         "s:n:new",
+        "s:q:1:0",
+        "s:open:{ref}",
+        "s:n:pv:1",
+        "s:n:cat:medical",
+        "s:n:k:money",
+        "s:n:u:1",
+        "s:n:f:goal",
+        "s:n:P:H7K2QD",
+        "s:bk:cancel:1",
     ],
 )
 async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledged, act) -> None:
@@ -316,3 +325,39 @@ async def test_closing_a_need_tells_donors_who_already_paid_that_it_is_safe(chat
     assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID  # staff settle it
     await admin.send(f"/close {need.code} again")
     assert admin.last_reply.text == fa("staff-need-already-closed", code=need.code)
+
+
+async def test_a_long_queue_is_paged_and_says_how_many_wait(chat) -> None:
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=10**12,
+                   description_fa="دارو", external_id="big")],
+        now=0,
+    )  # fmt: skip
+    (code,) = (await chat.store._fetchall("SELECT code FROM needs"))[0]
+    for _ in range(12):
+        donor = chat.user()
+        await donor.send("/start")
+        await donor.send(code)
+        await donor.click(fa("button-help-need", code=code))
+        await donor.send("۱ میلیون")
+        await donor.click(fa("pledge-confirm-button"))
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/queue")
+    assert admin.last_reply.text == fa("staff-queue-title", total=12, page=1, pages=2)
+    await admin.click(fa("button-next"))
+    assert admin.last_reply.text == fa("staff-queue-title", total=12, page=2, pages=2)
+    assert sum(label.startswith("P-") for row in admin.last_reply.buttons for label in row) == 2
+
+
+async def test_staff_who_are_not_admins_cannot_undo_a_confirmation(chat, pledged) -> None:
+    _, reference = pledged
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    admin, reza = chat.user(user_id=ADMIN_ID), chat.user()
+    await reza.send("/start")
+    await admin.send(f"/addstaff {reza.id}")
+    await reza.send(f"/undo {reference}")
+    assert reza.last_reply.text == fa("admin-only")
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID

@@ -7,6 +7,8 @@ write or view of personal data leaves an audit row: who, what, which record, whe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.refusal import Refused
@@ -112,17 +114,41 @@ async def undo_confirmation(store: Store, admin: Account, reference: str, now: i
     return undone
 
 
+QUEUE_PAGE = 10
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One page of what staff must check, and how many there are in all."""
+
+    pledges: list[Pledge]
+    total: int
+    page: int
+    need_id: int  # 0: every need
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // QUEUE_PAGE))
+
+
 async def awaiting_confirmation(
-    store: Store, actor: Account, now: int, need_code: str | None = None
-) -> list[Pledge]:
-    """What staff must check, newest reports first; all of it, or one need's (by code)."""
+    store: Store, actor: Account, *, need_code: str | None = None, need_id: int = 0,
+    page: int = 0,
+) -> Queue:  # fmt: skip
+    """What staff must check, reported payments and receipts first: all of it, or one
+    need's (by its typed code, or by id from a page button), a page at a time."""
     await require_staff(store, actor)
-    if not need_code:
-        return await store.pledges_awaiting_confirmation(limit=10)
-    need = await store.need_by_code(need_code)
-    if need is None:
-        raise Refused("need-not-found")
-    return await store.pledges_awaiting_confirmation(limit=10, need_id=need.id)
+    if need_code:
+        need = await store.need_by_code(need_code)
+        if need is None:
+            raise Refused("need-not-found")
+        need_id = need.id
+    total = await store.count_pledges_awaiting_confirmation(need_id or None)
+    page = max(0, min(page, -(-total // QUEUE_PAGE) - 1))
+    pledges = await store.pledges_awaiting_confirmation(
+        limit=QUEUE_PAGE, offset=page * QUEUE_PAGE, need_id=need_id or None
+    )
+    return Queue(pledges, total, page, need_id)
 
 
 async def look_up_household(

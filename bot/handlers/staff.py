@@ -206,12 +206,17 @@ async def join(update: Update, context: HamdeliContext) -> None:
 
 @refusals_answered
 async def show_queue(update: Update, context: HamdeliContext) -> None:
-    """/queue, or /queue CODE for one need's pledges (the console button: all of them)."""
+    """/queue, or /queue CODE for one need's pledges (the console button: all of them); the
+    page buttons carry the page and the need."""
     code = normalize_text(" ".join(context.args or [])).upper() or None
-    waiting = await staff.awaiting_confirmation(context.store, context.me, context.now(), code)
+    button = context.button if context.button and context.button.kind == "staff_queue" else None
+    queue = await staff.awaiting_confirmation(
+        context.store, context.me, need_code=code,
+        need_id=int(button.args[1]) if button else 0, page=int(button.args[0]) if button else 0,
+    )  # fmt: skip
     await answer_button(update)
-    needs = {p.need_id: await context.store.need(p.need_id) for p in waiting}
-    await show(update, views.queue_screen(context.t, waiting, needs))
+    needs = {p.need_id: await context.store.need(p.need_id) for p in queue.pledges}
+    await show(update, views.queue_screen(context.t, queue, needs))
 
 
 @refusals_answered
@@ -341,6 +346,7 @@ def routes() -> dict[str, Route]:
     return {
         callbacks.STAFF_AUDIT: show_audit,
         callbacks.STAFF_QUEUE: show_queue,
+        "staff_queue": show_queue,
         callbacks.STAFF_STATS: stats,
         callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,

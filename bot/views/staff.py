@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from bot import callbacks
+from bot.domain.staff import Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
 from bot.text import format_toman, localize_number
@@ -255,8 +256,10 @@ def _id_text(text: str, language: str) -> str:
     return localize_number(text, language) if text.isascii() and text.isdigit() else text
 
 
-def queue_screen(t: Translator, pledges: list[Pledge], needs: dict[int, Need]) -> Screen:
-    """Pledges to check, reported payments (with receipts) first; one button each."""
+def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
+    """Pledges to check, reported payments (with receipts) first; one button each, and
+    ◀️ ▶️ when there are more than a page."""
+    pledges = queue.pledges
     if not pledges:
         return Screen(
             t("staff-queue-empty"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
@@ -276,8 +279,19 @@ def queue_screen(t: Translator, pledges: list[Pledge], needs: dict[int, Need]) -
         ]
         for p in pledges
     ]
+    arrows = []
+    if queue.page > 0:
+        arrows.append(
+            button(t("button-previous"), callbacks.staff_queue(queue.page - 1, queue.need_id))
+        )
+    if queue.page + 1 < queue.pages:
+        arrows.append(
+            button(t("button-next"), callbacks.staff_queue(queue.page + 1, queue.need_id))
+        )
+    rows.append(arrows)
     rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
-    return Screen(t("staff-queue-title"), keyboard(*rows))
+    title = t("staff-queue-title", total=queue.total, page=queue.page + 1, pages=queue.pages)
+    return Screen(title, keyboard(*rows))
 
 
 def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Screen:
