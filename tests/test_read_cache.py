@@ -18,10 +18,9 @@ async def add_needs(store: Store, *ids: str) -> None:
     )  # fmt: skip
 
 
-async def test_a_repeated_browse_costs_no_round_trip(store, monkeypatch) -> None:
-    await add_needs(store, "a")
-    first = await store.open_counts_by_province()
-    calls = []
+def count_queries(store: Store, monkeypatch) -> list[str]:
+    """The SQL of every round trip the store makes from now on."""
+    calls: list[str] = []
     original = store._fetchall
 
     async def counting(*args):
@@ -29,6 +28,13 @@ async def test_a_repeated_browse_costs_no_round_trip(store, monkeypatch) -> None
         return await original(*args)
 
     monkeypatch.setattr(store, "_fetchall", counting)
+    return calls
+
+
+async def test_a_repeated_browse_costs_no_round_trip(store, monkeypatch) -> None:
+    await add_needs(store, "a")
+    first = await store.open_counts_by_province()
+    calls = count_queries(store, monkeypatch)
     assert await store.open_counts_by_province() == first
     assert calls == []
 
@@ -41,14 +47,7 @@ async def test_writes_that_are_not_about_needs_keep_the_cache(store, monkeypatch
     await store.seen_account("telegram", 1, 1, "fa", 5)
     await store.queue_notice("telegram", 1, "broadcast-report", {"id": 1}, 5, dedupe_key="k")
     await store.claim_outbox("telegram", 10, 5)
-    calls = []
-    original = store._fetchall
-
-    async def counting(*args):
-        calls.append(args[0])
-        return await original(*args)
-
-    monkeypatch.setattr(store, "_fetchall", counting)
+    calls = count_queries(store, monkeypatch)
     assert await store.open_counts_by_province() == first
     assert calls == []
 

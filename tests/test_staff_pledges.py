@@ -37,13 +37,17 @@ async def pledged(chat):
     )  # fmt: skip
     code = (await chat.store._fetchall("SELECT code FROM needs"))[0][0]
     donor = chat.user()
+    return donor, await pledge_million(donor, code)
+
+
+async def pledge_million(donor, code: str) -> str:
+    """The donor pledges 1,000,000 toman to the need; returns the pledge reference."""
     await donor.send("/start")
     await donor.send(code)
     await donor.click(fa("button-help-need", code=code))
     await donor.send("۱ میلیون")
     await donor.click(fa("pledge-confirm-button"))
-    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", donor.last_reply.text).group(0)
-    return donor, reference
+    return re.search(r"P-[2-9A-HJ-NP-Z]{6}", donor.last_reply.text).group(0)
 
 
 async def test_confirming_a_payment_by_reference_tells_the_donor(chat, pledged) -> None:
@@ -337,12 +341,7 @@ async def test_a_long_queue_is_paged_and_says_how_many_wait(chat) -> None:
     )  # fmt: skip
     (code,) = (await chat.store._fetchall("SELECT code FROM needs"))[0]
     for _ in range(12):
-        donor = chat.user()
-        await donor.send("/start")
-        await donor.send(code)
-        await donor.click(fa("button-help-need", code=code))
-        await donor.send("۱ میلیون")
-        await donor.click(fa("pledge-confirm-button"))
+        await pledge_million(chat.user(), code)
     admin = chat.user(user_id=ADMIN_ID)
     await admin.send("/queue")
     assert admin.last_reply.text == fa("staff-queue-title", total=12, page=1, pages=2)
