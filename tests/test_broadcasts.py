@@ -486,3 +486,16 @@ async def test_the_audience_can_be_changed_from_the_preview_without_retyping(cha
     await admin.click("✅")
     await deliver_outbox(HamdeliContext(chat.application))
     assert (received(donor), received(household)) == (0, 1)
+
+
+async def test_staff_on_the_other_platform_cannot_steer_this_platforms_run(start_app) -> None:
+    telegram, bale = await start_app("telegram"), await start_app("bale")
+    admin_here, admin_there = telegram.user(user_id=ADMIN_ID), bale.user(user_id=ADMIN_ID)
+    await admin_here.send("/start")
+    await admin_there.send("/start")
+    await people(telegram, 1)
+    await compose(admin_here, "donors")
+    await admin_here.click("✅")
+    await admin_there.click_data("s:bk:cancel:1")  # a forged button on the other bot
+    assert admin_there.last_answer == fa("broadcast-unknown")
+    assert (await telegram.store.broadcast(1)).status is BroadcastStatus.RUNNING

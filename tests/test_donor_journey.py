@@ -452,3 +452,43 @@ async def test_bad_quantities_get_an_explanation(chat, needs, typed) -> None:
     await sara.send(typed)
     assert fa("pledge-confirm-button") not in str(sara.last_reply.buttons)
     assert sara.last_reply.text != fa("error-generic")
+
+
+def chip(category: str, count: int) -> str:
+    return fa("category-chip", icon=fa(f"category-icon-{category}"),
+              name=fa(f"category-{category}"), count=count)  # fmt: skip
+
+
+async def test_category_chips_show_counts_and_filter_the_page(chat, needs) -> None:
+    sara = await donor(chat)
+    await sara.click(fa("button-browse"))
+    await sara.click("تهران (۵)")
+    await sara.click(fa("browse-place-count", place="تهران", count=4))
+    await sara.click(fa("button-filter"))
+    labels = [label for row in sara.last_reply.buttons for label in row]
+    assert fa("category-all", count=4) in labels
+    assert {chip("dowry", 2), chip("medical", 1), chip("work_tools", 1)} <= set(labels)
+    await sara.click(chip("medical", 1))
+    page = sara.last_reply.text
+    assert needs["codes"]["t2"] in page
+    assert needs["codes"]["t1"] not in page
+
+
+async def test_paging_edits_the_same_message_instead_of_sending_new_ones(chat, needs) -> None:
+    provinces = await chat.store.provinces()
+    tehran = next(p for p in provinces if p.name_en == "Tehran")
+    await chat.store.upsert_needs(
+        [draft(needs["capital"], tehran, external_id=f"more{i}") for i in range(4)],
+        now=int(chat.application.services.clock()),
+    )  # eight in the city: two pages of five
+    sara = await donor(chat)
+    await sara.click(fa("button-browse"))
+    await sara.click("تهران (۹)")
+    await sara.click(fa("browse-place-count", place="تهران", count=8))
+    first = sara.last_reply
+    messages = len(sara.replies)
+    await sara.click(fa("button-next"))
+    assert len(sara.replies) == messages
+    assert sara.last_reply.message_id == first.message_id
+    assert sara.last_reply.edited
+    assert sara.last_reply.text != first.text
