@@ -507,3 +507,22 @@ def test_quantities_are_read_in_any_digits(text, expected):
 def test_impossible_quantities_are_refused(text):
     with pytest.raises(InputError, match="need-form-quantity"):
         need_editing.read_quantity(text)
+
+
+async def test_staff_change_the_category_deadline_and_household_of_a_need(chat, imported):
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send(f"/editneed {imported}")
+    await admin.click(fa("need-field-category"))
+    await admin.click(fa("need-form-category-button", icon=fa("category-icon-education"),
+                         name=fa("category-education")))  # fmt: skip
+    await admin.click(fa("need-field-deadline"))
+    await admin.send("۱۴۰۹/۰۱/۰۱")
+    household = "00123456" + "7"
+    household += str(national_code_check_digit(household))
+    await admin.click(fa("need-field-national_code"))
+    await admin.send(household)
+    await admin.click(fa("need-form-save-button"))
+    need = await only_need(chat)
+    assert need.category is NeedCategory.EDUCATION
+    assert need.deadline == dt.date(2030, 3, 21)  # 1 Farvardin 1409
+    assert await chat.store.need_beneficiary_code(need.id) == household
