@@ -10,6 +10,7 @@ import re
 import pytest
 from telegram import Update
 
+from bot import app as app_module
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.handlers import donor as donor_handlers
@@ -492,3 +493,28 @@ async def test_paging_edits_the_same_message_instead_of_sending_new_ones(chat, n
     assert sara.last_reply.message_id == first.message_id
     assert sara.last_reply.edited
     assert sara.last_reply.text != first.text
+
+
+async def test_a_restart_processes_what_fell_due_while_the_bot_was_down(
+    start_app, chat, needs, clock
+) -> None:
+    sara = await donor(chat)
+    code = needs["codes"]["t2"]
+    reference = await pledge_on(sara, code, "۱ میلیون")
+    await chat.application.shutdown()  # the bot is down for three days
+    clock.advance(72 * 3600)
+    second = await start_app(emulator=chat.emulator)
+    await app_module.on_start(second.application)  # as run_polling does, then start
+    await second.application.start()
+    try:
+        expired = fa("pledge-expired-notice", reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان",
+                     code=code)  # fmt: skip
+        for _ in range(100):  # the clock's first tick comes a second after start
+            if expired in [m.text for m in sara.replies]:
+                break
+            await asyncio.sleep(0.05)
+        assert expired in [m.text for m in sara.replies]
+        assert (await second.store.need_by_code(code)).reserved == 0
+    finally:
+        await second.application.stop()
+        await app_module.on_stop(second.application)
