@@ -108,6 +108,7 @@ class TerminalChat:
         self.buttons: list[str] = []
         self._mark = emulator.change_mark()
         self._busy = False
+        self._left_at: dict[int, int] = {}  # persona -> change mark when last left
 
     def _user(self, user_id: int, name: str) -> EmulatedUser:
         return EmulatedUser(
@@ -172,6 +173,9 @@ class TerminalChat:
         self._print(self.emulator.changed_since(self.current.id, mark))
 
     async def _switch(self, name: str) -> None:
+        """Become another persona: first what reached them while you were someone else (a
+        payment confirmed, an announcement), as their phone would show it, then /start."""
+        self._left_at[self.current.id] = self.emulator.change_mark()
         if name == "new":
             self.current = self._new_user()
         elif name in self.personas:
@@ -180,6 +184,10 @@ class TerminalChat:
             print("  (personas: donor, beneficiary, staff, new)")
             return
         print(f"  -- you are now {name} (user {self.current.id}) --")
+        missed = self.emulator.changed_since(self.current.id, self._left_at.get(self.current.id, 0))
+        if missed:
+            print("  (while you were away)")
+            self._print(missed)
         self._print(await self.current.send("/start"))
 
     def _print(self, messages: list[SentMessage]) -> None:

@@ -79,3 +79,19 @@ def test_demo_staff_adds_a_need_that_donors_then_find_by_its_code(tmp_path) -> N
     code = re.search(r"کد ([2-9A-HJ-NP-Z]{6})", first.stdout).group(1)
     assert fa("need-form-published", code=code) in first.stdout
     assert "Traceback" not in first.stderr
+
+
+def test_demo_staff_confirm_a_donors_pledge_the_donor_hears_and_stats_send_a_chart(tmp_path):
+    steps = ["/as donor", "1", "1", "1", "1", "1", "1", "1",  # browse, help, all, confirm
+             "/as staff", "/queue", "1", "1", "778899", "/stats", "/wait", "/as donor"]  # fmt: skip
+    result = run_demo(steps, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", result.stdout).group(0)
+    assert fa("staff-confirmed", reference=reference) in result.stdout
+    after_stats = result.stdout.split(fa("stats-title"), 1)[1]
+    assert "(a picture)" in after_stats  # the chart
+    back_as_donor = result.stdout.rsplit("you are now donor", 1)[1]
+    assert "(while you were away)" in back_as_donor
+    thanks = next(line for line in back_as_donor.splitlines() if line.startswith("💚"))
+    assert reference in thanks  # the thanks for the confirmed payment
+    assert "Traceback" not in result.stderr
