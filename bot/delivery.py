@@ -73,13 +73,15 @@ class Pacer:
         self._tokens = 1.0
         self._stamp = clock()
         self._resume_at = 0.0
+        self._interrupted = asyncio.Event()
 
     async def take(self, most: int) -> int:
-        """Wait for a few tokens (`least`); take up to `most` of those available."""
-        while True:
+        """Wait for a few tokens (`least`); take up to `most` of those available. Returns 0
+        at once when interrupted (stopping must not wait out a long 429 pause)."""
+        while not self._interrupted.is_set():
             now = self._clock()
             if now < self._resume_at:
-                await asyncio.sleep(self._resume_at - now)
+                await self._wait(self._resume_at - now)
                 continue
             self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
@@ -88,7 +90,15 @@ class Pacer:
                 granted = min(most, int(self._tokens))
                 self._tokens -= granted
                 return granted
-            await asyncio.sleep((least - self._tokens) / self.rate)
+            await self._wait((least - self._tokens) / self.rate)
+        return 0
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._interrupted.wait(), seconds)
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
 
     def give_back(self, tokens: int) -> None:
         self._tokens = min(self.capacity, self._tokens + tokens)
@@ -146,7 +156,8 @@ class Outbox:
     # ---- running
 
     async def run(self) -> None:
-        """Deliver until `stop`: drain, then wait for a wake-up or the idle interval."""
+        """Deliver until `stop`: drain, then wait for a wake-up or the idle interval. On
+        the way out, the sends in flight finish and are recorded."""
         while not self._stopping:
             try:
                 await self.drain()
@@ -155,15 +166,18 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_S)
             self._wake.clear()
+        await self._wait_in_flight()
 
     def wake(self) -> None:
         """Something was queued (a notice, a new broadcast): look now, not at the next tick."""
         self._wake.set()
 
     async def stop(self) -> None:
-        """Let the sends in flight finish and record them, then stop."""
+        """Let the sends in flight finish and record them, then stop (`run` returns once
+        they are done; a pause after a 429 is cut short)."""
         self._stopping = True
         self._wake.set()
+        self.pacer.interrupt()
         await self._wait_in_flight()
 
     async def drain(self) -> int:
@@ -211,9 +225,10 @@ class Outbox:
         try:
             outcome = await self._send(item)
             await self._record(item, outcome)
-        except Exception:  # the store failed: record it later, never send it again
-            log.exception("outbox message %s could not be recorded yet", item.id)
-            self._unrecorded[item.id] = (item, outcome or Outcome(OutboxStatus.UNKNOWN))
+        except Exception:  # a bug or the store: record it later, never send it again
+            outcome = outcome or Outcome(OutboxStatus.UNKNOWN)  # the send itself broke
+            log.exception("outbox message %s: recording %s later", item.id, outcome.status)
+            self._unrecorded[item.id] = (item, outcome)
         finally:
             self._slots.release()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 
@@ -499,3 +500,16 @@ async def test_staff_on_the_other_platform_cannot_steer_this_platforms_run(start
     await admin_there.click_data("s:bk:cancel:1")  # a forged button on the other bot
     assert admin_there.last_answer == fa("broadcast-unknown")
     assert (await telegram.store.broadcast(1)).status is BroadcastStatus.RUNNING
+
+
+async def test_stopping_the_bot_does_not_wait_out_a_long_flood_pause(chat, admin) -> None:
+    await people(chat, 2)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    outbox = outbox_of(chat.application)
+    outbox.pacer.pause(600)  # the platform said: retry after ten minutes
+    running = asyncio.create_task(outbox.run())
+    await asyncio.sleep(0.1)
+    await outbox.stop()
+    await asyncio.wait_for(running, timeout=2)
+    assert await chat.store.broadcast_statuses(1) == {"pending": 2}  # kept for the restart
