@@ -290,6 +290,21 @@ async def test_the_status_shows_the_shopping_days_of_the_households_digit(start_
     assert fa("status-schedule", digit=CODE[-1], days="شنبه") in maryam.last_reply.text
 
 
+async def test_on_telegram_a_contact_without_user_id_is_refused_like_a_foreign_one(chat, household):
+    """Telegram's contact button always carries the sender's id: a card without one was
+    attached by hand and may be anyone's number, so it is turned away like someone else's."""
+    sara = await beneficiary(chat)
+    await sara.share_contact(PHONE, user_id=99)
+    foreign = sara.last_reply.text
+    await sara.share_contact(PHONE, user_id=None)
+    assert sara.last_reply.text == foreign == fa("verify-contact-not-yours")
+    assert fa("verify-share-contact-button") in str(sara.last_reply.buttons)  # a way forward
+    assert await chat.store.flow_data("telegram", sara.id) is None  # no phone kept
+    await sara.send(CODE)  # the code alone links nothing
+    assert await chat.store.beneficiary_link("telegram", sara.id) is None
+    assert sara.last_reply.text == fa("verify-contact-expected")
+
+
 async def test_on_bale_a_contact_without_user_id_links_with_weaker_ownership(start_app):
     chat = await start_app("bale")
     province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")

@@ -1,10 +1,12 @@
 """Proving who you are, once: your own phone contact plus the household head's national code.
 
 Rules, in the order a person meets them:
-- Only the sender's own contact counts. Telegram fills `contact.user_id`; a contact whose
-  user id is someone else's is refused, and so is a forwarded one. Bale may leave the id
-  empty: such a contact is accepted only when not forwarded, both the phone on record and
-  the national code must still match, and the link records that ownership was weaker.
+- Only the sender's own contact counts. Telegram's `request_contact` button always fills
+  `contact.user_id` with the sender's id, so on Telegram a contact without one is a card
+  attached by hand (anyone's number) and is refused exactly like someone else's contact.
+  A forwarded contact is refused everywhere. Bale may leave the id empty: there such a
+  contact is accepted only when not forwarded, both the phone on record and the national
+  code must still match, and the link records that ownership was weaker.
 - The failure answer is the same whether or not the national code exists, so the bot
   cannot be used to test which codes are registered.
 - Five failures within 24 hours lock verification for 24 hours (counted from the failures
@@ -37,12 +39,24 @@ class SharedContact:
     weak_ownership: bool
 
 
+# Platforms whose contact button may send the sender's own contact without `user_id`.
+PLATFORMS_WITHOUT_CONTACT_OWNER = frozenset({"bale"})
+
+
 def check_contact(
-    *, sender_id: int, contact_user_id: int | None, forwarded: bool, phone_number: str
+    *,
+    platform: str,
+    sender_id: int,
+    contact_user_id: int | None,
+    forwarded: bool,
+    phone_number: str,
 ) -> SharedContact:
     """Accept only the sender's own, unforwarded contact with an Iranian mobile number."""
     if forwarded:
         raise VerificationRefused("verify-contact-forwarded")
+    missing_owner_allowed = platform in PLATFORMS_WITHOUT_CONTACT_OWNER
+    if contact_user_id is None and not missing_owner_allowed:
+        raise VerificationRefused("verify-contact-not-yours")
     if contact_user_id is not None and contact_user_id != sender_id:
         raise VerificationRefused("verify-contact-not-yours")
     try:

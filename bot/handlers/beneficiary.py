@@ -71,6 +71,7 @@ async def got_contact(update: Update, context: HamdeliContext) -> str:
     message = update.effective_message
     try:
         shared = verification.check_contact(
+            platform=context.services.platform,
             sender_id=context.me.user_id,
             contact_user_id=message.contact.user_id,
             forwarded=message.forward_origin is not None,
