@@ -47,7 +47,7 @@ async def geography(store: Store) -> Geography:
 class Cities:
     """A province's cities as donors may see them."""
 
-    named: tuple[tuple[City, int], ...]  # (city, open needs), most needs first
+    named: tuple[tuple[City, int], ...]  # (city, open needs); views sort them by name
     small_ids: tuple[int, ...]  # cities with fewer than K open needs: never named
     small_count: int
 
@@ -79,7 +79,6 @@ def _split_cities(same: Same, k: int, counts_items: tuple[tuple[int, int], ...])
     province: Province = same.value
     counts = dict(counts_items)
     named = [(c, counts[c.id]) for c in province.cities if counts.get(c.id, 0) >= k]
-    named.sort(key=lambda pair: -pair[1])
     small = tuple(c.id for c in province.cities if 0 < counts.get(c.id, 0) < k)
     return Cities(tuple(named), small, sum(counts[i] for i in small))
 

@@ -8,6 +8,7 @@ from bot.domain.broadcasts import MAX_CAPTION, MAX_TEXT
 from bot.i18n import Translator
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, Province
 from bot.text import format_percent
+from bot.text.collation import by_name
 from bot.views.donor import direction_mark, progress_bar
 from bot.views.screen import Screen, button, keyboard, user_text
 
@@ -38,14 +39,16 @@ def audience_screen(t: Translator) -> Screen:
 def provinces_picker(t: Translator, provinces: list[Province], next_kind: str) -> Screen:
     """Provinces, two to a row; `next_kind` is "province" (the audience) or "cities"."""
     names = [
-        button(p.name(t.language), callbacks.broadcast_place(next_kind, p.id)) for p in provinces
+        button(p.name(t.language), callbacks.broadcast_place(next_kind, p.id))
+        for p in by_name(provinces, t.language)
     ]
     return Screen(t("broadcast-ask-province"), keyboard(*_rows(names, 2), _cancel_row(t)))
 
 
 def cities_picker(t: Translator, province: Province) -> Screen:
     names = [
-        button(c.name(t.language), callbacks.broadcast_place("city", c.id)) for c in province.cities
+        button(c.name(t.language), callbacks.broadcast_place("city", c.id))
+        for c in by_name(province.cities, t.language)
     ]
     return Screen(t("broadcast-ask-city"), keyboard(*_rows(names, 3), _cancel_row(t)))
 
@@ -137,13 +140,19 @@ def settings_screen(t: Translator, account: Account, home_city: str | None) -> S
 
 
 def home_provinces_screen(t: Translator, provinces: list[Province]) -> Screen:
-    names = [button(p.name(t.language), callbacks.home_province(p.id)) for p in provinces]
+    names = [
+        button(p.name(t.language), callbacks.home_province(p.id))
+        for p in by_name(provinces, t.language)
+    ]
     back = [button(t("button-back"), callbacks.SETTINGS)]
     return Screen(t("settings-ask-province"), keyboard(*_rows(names, 2), back))
 
 
 def home_cities_screen(t: Translator, province: Province) -> Screen:
-    names = [button(c.name(t.language), callbacks.home_city(c.id)) for c in province.cities]
+    names = [
+        button(c.name(t.language), callbacks.home_city(c.id))
+        for c in by_name(province.cities, t.language)
+    ]
     back = [button(t("button-back"), callbacks.HOME_CITY)]
     return Screen(t("settings-ask-city"), keyboard(*_rows(names, 3), back))
 

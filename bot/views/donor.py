@@ -9,7 +9,7 @@ a beneficiary's national code, name or phone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -29,6 +29,7 @@ from bot.models import (
     Province,
 )
 from bot.text import days_until, format_number, format_percent, format_toman
+from bot.text.collation import alphabetical, by_name, collation_key
 from bot.views.screen import Screen, button, footer, keyboard, user_text
 
 BAR_SEGMENTS = 10
@@ -146,7 +147,7 @@ def _provinces_screen(t: Translator, same: Same, counts_items: tuple) -> Screen:
             t("browse-place-count", place=p.name(t.language), count=counts[p.id]),
             callbacks.cities(p.id),
         )
-        for p in provinces
+        for p in by_name(provinces, t.language)
         if counts.get(p.id)
     ]
     return Screen(t("browse-provinces"), keyboard(*_pairs(buttons), back))
@@ -176,7 +177,7 @@ def _cities_screen(
             t("browse-place-count", place=city.name(t.language), count=count),
             callbacks.city_page(city.id),
         )
-        for city, count in named
+        for city, count in alphabetical(named, t.language, lambda pair: pair[0].name(t.language))
     ]
     rows = _pairs(buttons)
     if other_count:
@@ -281,9 +282,20 @@ def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory,
             ),
             place.nav(c.value, 0),
         )
-        for c, n in counts.items()
+        for c, n in ((c, counts[c]) for c in categories_in_order(t, counts))
     ]
     return Screen(t("browse-categories", place=place.name), keyboard(*_pairs(chips)))
+
+
+def categories_in_order(t: Translator, categories: Iterable[NeedCategory]) -> list[NeedCategory]:
+    """Categories by their shown name, alphabetically, with "other" always last."""
+    return sorted(
+        categories,
+        key=lambda c: (
+            c is NeedCategory.OTHER,
+            collation_key(t(f"category-{c.value}"), t.language),
+        ),
+    )
 
 
 def need_screen(

@@ -19,8 +19,9 @@ from bot import callbacks
 from bot.domain.need_editing import FIELDS
 from bot.i18n import Translator
 from bot.models import City, Need, NeedCategory, NeedKind, NeedStatus, Province
+from bot.text.collation import by_name
 from bot.text.dates import typed_date_example
-from bot.views.donor import need_card
+from bot.views.donor import categories_in_order, need_card
 from bot.views.screen import Screen, button, keyboard, user_text
 
 PAGE_SIZE = 12  # places per page: six rows of two fit a phone screen
@@ -61,13 +62,19 @@ def _paged(
 
 
 def provinces_screen(t: Translator, provinces: Sequence[Province], page: int) -> Screen:
-    buttons = [button(p.name(t.language), callbacks.sn_province(p.id)) for p in provinces]
+    buttons = [
+        button(p.name(t.language), callbacks.sn_province(p.id))
+        for p in by_name(provinces, t.language)
+    ]
     rows = _paged(t, buttons, page, callbacks.sn_province_page)
     return Screen(t("need-form-ask-province"), keyboard(*rows))
 
 
 def cities_screen(t: Translator, province: Province, page: int) -> Screen:
-    buttons = [button(c.name(t.language), callbacks.sn_city(c.id)) for c in province.cities]
+    buttons = [
+        button(c.name(t.language), callbacks.sn_city(c.id))
+        for c in by_name(province.cities, t.language)
+    ]
     back = [button(t("need-form-back-to-provinces"), callbacks.sn_province_page(0))]
     rows = _paged(t, buttons, page, callbacks.sn_city_page, back)
     return Screen(t("need-form-ask-city", province=province.name(t.language)), keyboard(*rows))
@@ -84,7 +91,7 @@ def category_screen(t: Translator) -> Screen:
             ),
             callbacks.sn_category(c.value),
         )
-        for c in NeedCategory
+        for c in categories_in_order(t, NeedCategory)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return Screen(t("need-form-ask-category"), keyboard(*rows, _cancel(t)))
