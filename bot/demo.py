@@ -1,11 +1,13 @@
 """`hamdeli demo`: the real bot in this terminal, on the emulator, with no token or network.
 
 Every message the bot sends is printed with its buttons numbered; type a number to press a
-button, or type text. Demo commands (handled here, never sent to the bot):
+button, or type text. Demo commands (handled here, never sent to the bot; matched as exact
+words, and none is a command of the bot's, which a test checks):
   /as donor | /as beneficiary | /as staff | /as new   switch persona
   /sticker, /photo, /voice                            send that kind of message
   /forge DATA                                         press a button with made-up data
   /wait                                               let the bot finish sending
+  /reply TEXT                                         (staff) answer the newest support ticket
 Ctrl-D (or /quit) exits. The terminal texts here are for the developer trying the bot; what
 the bot itself says comes from locales/.
 """
@@ -15,11 +17,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import json
 import logging
+import re
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any, Final
+
+from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
@@ -36,17 +44,22 @@ DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003
 FIRST_NEW_ID = 5_100_000
 WATCH_S = 0.5
 WAIT_LIMIT_S = 60
+DEMO_SUPPORT_GROUP = -100_000_777  # the staff group where support tickets arrive
+DEMO_COMMANDS: Final = ("/as", "/wait", "/sticker", "/photo", "/voice", "/forge", "/reply", "/quit")
 
 BANNER = """\
 Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
 Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
 /sticker /photo /voice send media; /forge DATA presses a made-up button; /wait lets the
-bot finish sending (announcements); Ctrl-D exits.
+bot finish sending (announcements); /reply TEXT answers a support ticket as staff; Ctrl-D
+exits. Pictures and documents the bot sends are saved in %s.
 The beneficiary persona's household: national code 0041234561 (its phone is the one the
 "share my phone number" button sends).
 Try as staff: add a need from the staff panel, confirm a donor's pledge by its reference,
 /broadcast to everyone (%d demo neighbours too: watch the progress) and /stats for the chart.
+Tickets from "contact support" reach staff in the support group.
 """
+_RELATIVE_DATE = re.compile(r"\{today([+-]\d+)\}")
 NEIGHBOURS = 120  # demo donors who only receive announcements, so progress is visible
 NEIGHBOUR_IDS = range(5_200_000, 5_200_000 + NEIGHBOURS)
 
@@ -57,13 +70,12 @@ async def seed_demo(application: HamdeliApplication, language: str) -> None:
     some urgent, and one town small enough to show k-anonymity (Varamin, shown only as
     "other cities of Tehran")."""
     store, now = application.services.store, int(application.services.clock())
-    text = _demo_file("demo_needs.csv")
     today = dt.datetime.fromtimestamp(now, application.services.settings.tz).date()
-    parsed = parse_needs_csv(text, await store.provinces(), today)
+    parsed = parse_needs_csv(demo_file("demo_needs.csv", today), await store.provinces(), today)
     if parsed.problems:
         raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
     await store.upsert_needs([draft for _, draft in parsed.drafts], now)
-    await _seed_household(store, now)
+    await _seed_household(store, now, today)
     people = [(DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)]
     for user_id, persona in [*people, *((n, Persona.DONOR) for n in NEIGHBOUR_IDS)]:
         account = await store.seen_account(
@@ -72,12 +84,12 @@ async def seed_demo(application: HamdeliApplication, language: str) -> None:
         await store.set_persona(account, persona)
 
 
-async def _seed_household(store: Store, now: int) -> None:
+async def _seed_household(store: Store, now: int, today: dt.date) -> None:
     """A household the beneficiary persona can verify: its phone is the one the demo's
     contact button shares, its national code is printed in the banner."""
     provinces = await store.provinces()
-    households = parse_beneficiaries_csv(_demo_file("demo_households.csv"), provinces)
-    rows = parse_vouchers_csv(_demo_file("demo_vouchers.csv"))
+    households = parse_beneficiaries_csv(demo_file("demo_households.csv", today), provinces)
+    rows = parse_vouchers_csv(demo_file("demo_vouchers.csv", today))
     await store.upsert_beneficiaries([b for _, b in households.beneficiaries], now)
     vouchers = rows.with_households(await store.household_sizes(rows.national_codes()))
     if households.problems or vouchers.problems:
@@ -85,16 +97,45 @@ async def _seed_household(store: Store, now: int) -> None:
     await store.upsert_vouchers([v for _, v in vouchers.vouchers], now)
 
 
-def _demo_file(name: str) -> str:
-    return resources.files("bot").joinpath("data", name).read_text("utf-8")
+def demo_file(name: str, today: dt.date) -> str:
+    """A demo CSV with its `{today+N}` / `{today-N}` dates filled in, so deadlines stay weeks
+    ahead and tranches recent whenever the demo is tried (the files would age otherwise)."""
+    text = resources.files("bot").joinpath("data", name).read_text("utf-8")
+    return _RELATIVE_DATE.sub(
+        lambda m: (today + dt.timedelta(days=int(m.group(1)))).isoformat(), text
+    )
+
+
+class DemoEmulator(BotApiEmulator):
+    """The emulator, keeping every picture and document the bot uploads in a folder, so the
+    /stats chart and the CSV export can be opened while trying the demo."""
+
+    def __init__(self, files_dir: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.files_dir = files_dir
+        self.saved: dict[tuple[int, int], Path] = {}  # (chat, message) -> the file written
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any,
+                         **kwargs: Any) -> tuple[int, bytes]:  # fmt: skip
+        status, body = await super().do_request(url, method, request_data, *args, **kwargs)
+        uploads = request_data.multipart_data if request_data is not None else None
+        if status == 200 and uploads:
+            result = json.loads(body)["result"]
+            for name, content, *_ in uploads.values():
+                path = self.files_dir / f"{len(self.saved) + 1:03d}-{Path(name or 'file').name}"
+                path.write_bytes(content)
+                self.saved[(result["chat"]["id"], result["message_id"])] = path
+        return status, body
 
 
 class TerminalChat:
-    """Prints what the bot says and turns typed lines into updates."""
+    """Prints what the bot says and turns typed lines into updates.
 
-    def __init__(
-        self, emulator: BotApiEmulator, application: HamdeliApplication, language: str
-    ) -> None:
+    A line whose first word is one of DEMO_COMMANDS (exactly: `/forget` is the bot's, not
+    `/forge`) is the demo's; everything else goes to the bot. Staff also see the support
+    group, where tickets arrive, and answer the newest with `/reply TEXT`."""
+
+    def __init__(self, emulator: DemoEmulator, application: HamdeliApplication, language: str):
         self.emulator = emulator
         self.application = application
         self.language = language
@@ -109,6 +150,16 @@ class TerminalChat:
         self._mark = emulator.change_mark()
         self._busy = False
         self._left_at: dict[int, int] = {}  # persona -> change mark when last left
+        self.commands: dict[str, Callable[[str], Awaitable[object]]] = {
+            "/as": self._switch,
+            "/wait": self._wait_for_outbox,
+            "/sticker": lambda _: self.current.send_sticker(),
+            "/photo": lambda _: self.current.send_photo(),
+            "/voice": lambda _: self.current.send_voice(),
+            "/forge": lambda data: self.current.click_data(data),
+            "/reply": self._reply_in_support_group,
+        }
+        assert set(self.commands) | {"/quit"} == set(DEMO_COMMANDS)
 
     def _user(self, user_id: int, name: str) -> EmulatedUser:
         return EmulatedUser(
@@ -118,51 +169,51 @@ class TerminalChat:
     def _new_user(self) -> EmulatedUser:
         return self._user(next(self._new_ids), "New")
 
+    @property
+    def _chats(self) -> list[int]:
+        """What the current persona's phone shows: their chat, and staff's support group."""
+        staff = self.current.id == STAFF_ID
+        return [self.current.id, DEMO_SUPPORT_GROUP] if staff else [self.current.id]
+
     async def handle(self, line: str) -> None:
+        """One typed line; then everything that reached this persona since the last look:
+        the answers, and notices the outbox sent meanwhile (none is skipped)."""
+        answers_before = len(self.emulator.callback_answers)
         self._busy = True
         try:
-            await self._handle(line)
+            await self._handle(line.strip())
         finally:
-            self._mark = self.emulator.change_mark()
             self._busy = False
-
-    def print_news(self) -> None:
-        """What the bot sent or edited on its own since the last look (announcements,
-        notices, a broadcast's progress), unless a typed line is being handled."""
-        if self._busy:
-            return
-        news = self.emulator.changed_since(self.current.id, self._mark)
-        self._mark = self.emulator.change_mark()
-        if news:
-            self._print(news)
-
-    async def _handle(self, line: str) -> None:
-        line = line.strip()
-        answers_before = len(self.emulator.callback_answers)
-        if not line:
-            return
-        if line.startswith("/as"):
-            await self._switch(line.removeprefix("/as").strip())
-            return
-        if line == "/wait":
-            await self._wait_for_outbox()
-            return
-        if line in ("/sticker", "/photo", "/voice"):
-            messages = await getattr(self.current, f"send_{line[1:]}")()
-        elif line.startswith("/forge"):
-            messages = await self.current.click_data(line.removeprefix("/forge").strip())
-        elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            messages = await self.current.click(self.buttons[int(line) - 1])
-        else:
-            messages = await self.current.send(line)
-        self._print(messages)
+            self._show_news()
         answer = self.current.last_answer
         if len(self.emulator.callback_answers) > answers_before and answer:
             print(f"  (popup: {answer})\n")
 
-    async def _wait_for_outbox(self) -> None:
-        """Until nothing is waiting to be sent (or WAIT_LIMIT_S), then show what came."""
-        mark = self.emulator.change_mark()
+    def print_news(self) -> None:
+        """For the watcher: news, unless a typed line is being handled (it prints at its end)."""
+        if not self._busy:
+            self._show_news()
+
+    def _show_news(self) -> None:
+        """What the bot sent or edited since the last look, in every chat this persona sees."""
+        mark, self._mark = self._mark, self.emulator.change_mark()
+        for chat_id in self._chats:
+            self._print(self.emulator.changed_since(chat_id, mark), chat_id)
+
+    async def _handle(self, line: str) -> None:
+        word, _, rest = line.partition(" ")
+        command = self.commands.get(word)
+        if not line:
+            return
+        if command is not None:
+            await command(rest.strip())
+        elif line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            await self.current.click(self.buttons[int(line) - 1])
+        else:
+            await self.current.send(line)
+
+    async def _wait_for_outbox(self, _: str) -> None:
+        """Until nothing is waiting to be sent (or WAIT_LIMIT_S); what came is shown next."""
         store, platform = self.application.services.store, self.application.services.platform
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_S
         while asyncio.get_running_loop().time() < deadline:
@@ -170,11 +221,22 @@ class TerminalChat:
                 break
             await asyncio.sleep(WATCH_S)
         await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit
-        self._print(self.emulator.changed_since(self.current.id, mark))
+
+    async def _reply_in_support_group(self, text: str) -> None:
+        """Staff answer the newest ticket in the support group, as they would by replying."""
+        tickets = self.emulator.messages_in(DEMO_SUPPORT_GROUP)
+        if self.current.id != STAFF_ID or not tickets or not text:
+            print("  (as staff: /reply TEXT answers the newest support ticket)")
+            return
+        staff = self.personas["staff"].info
+        update = self.emulator.make_group_reply_update(staff, DEMO_SUPPORT_GROUP, tickets[-1], text)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        print("  (replied in the support group; the person gets it as a message from support)")
 
     async def _switch(self, name: str) -> None:
         """Become another persona: first what reached them while you were someone else (a
         payment confirmed, an announcement), as their phone would show it, then /start."""
+        self._show_news()  # what reached the persona being left is shown as theirs
         self._left_at[self.current.id] = self.emulator.change_mark()
         if name == "new":
             self.current = self._new_user()
@@ -184,29 +246,38 @@ class TerminalChat:
             print("  (personas: donor, beneficiary, staff, new)")
             return
         print(f"  -- you are now {name} (user {self.current.id}) --")
-        missed = self.emulator.changed_since(self.current.id, self._left_at.get(self.current.id, 0))
-        if missed:
+        since = self._left_at.get(self.current.id, 0)
+        if any(self.emulator.changed_since(chat, since) for chat in self._chats):
             print("  (while you were away)")
-            self._print(missed)
-        self._print(await self.current.send("/start"))
+            for chat_id in self._chats:
+                self._print(self.emulator.changed_since(chat_id, since), chat_id)
+        self._mark = self.emulator.change_mark()
+        await self.current.send("/start")  # its answer is printed as news
 
-    def _print(self, messages: list[SentMessage]) -> None:
+    def _print(self, messages: list[SentMessage], chat_id: int) -> None:
+        where = " -> support group" if chat_id == DEMO_SUPPORT_GROUP else ""
         for message in messages:
             marker = " (edited)" if message.edited else ""
-            shown = message.text if message.text is not None else "(a picture)"
-            print(f"\n[bot{marker}]\n{shown}")
+            print(f"\n[bot{where}{marker}]")
+            saved = self.emulator.saved.get((message.chat_id, message.message_id))
+            if message.has_photo or message.has_document:
+                kind = "a picture" if message.has_photo else "a document"
+                print(f"({kind}, saved as {saved})" if saved else f"({kind})")
+            if message.text is not None:
+                print(message.text)
             labels = [label for row in message.buttons for label in row]
-            if labels:
+            if labels and chat_id == self.current.id:
                 self.buttons = labels
                 for row in message.buttons:
                     print(
                         "  " + "   ".join(f"[{self.buttons.index(lbl) + 1}] {lbl}" for lbl in row)
                     )
-        print()
+        if messages:
+            print()
 
 
-async def _chat(settings: Settings, language: str) -> None:
-    emulator = BotApiEmulator(platform=settings.platform)
+async def _chat(settings: Settings, language: str, files_dir: Path) -> None:
+    emulator = DemoEmulator(files_dir, platform=settings.platform)
     application = build_application(settings, request=emulator)
     await application.initialize()
     outbox = outbox_of(application)
@@ -215,7 +286,7 @@ async def _chat(settings: Settings, language: str) -> None:
         await seed_demo(application, language)
         terminal = TerminalChat(emulator, application, language)
         watching = asyncio.create_task(_watch(terminal))
-        print(BANNER % NEIGHBOURS)
+        print(BANNER % (files_dir, NEIGHBOURS))
         await terminal.handle("/start")
         while True:
             try:
@@ -240,18 +311,33 @@ async def _watch(terminal: TerminalChat) -> None:
         terminal.print_news()
 
 
+def demo_settings(settings: Settings, database: Path) -> Settings:
+    """The operator's settings plus what makes every feature visible: a payment card, a
+    shopping-day schedule, a drop-off address (bot/data/demo_settings.json), a support group
+    and an admin, on a database of the demo's own and with no token."""
+    configured = json.loads(resources.files("bot").joinpath("data", "demo_settings.json")
+                            .read_text("utf-8"))  # fmt: skip
+    return settings.model_copy(
+        update={
+            **configured,
+            "database_url": f"sqlite:///{database}",
+            "admin_ids": [STAFF_ID],
+            "staff_chat_id": DEMO_SUPPORT_GROUP,
+            "bot_token": None,
+        }
+    )
+
+
 def run_demo(settings: Settings, *, language: str = "fa", database: str | None = None) -> int:
     """Entry point of `hamdeli demo`; a fresh temporary database unless one is given."""
-    path = (
-        Path(database) if database else Path(tempfile.mkdtemp(prefix="hamdeli-demo-")) / "demo.db"
-    )
-    demo_settings = settings.model_copy(
-        update={"database_url": f"sqlite:///{path}", "admin_ids": [STAFF_ID], "bot_token": None}
-    )
+    folder = Path(tempfile.mkdtemp(prefix="hamdeli-demo-"))
+    files_dir = folder / "files"
+    files_dir.mkdir()
+    path = Path(database) if database else folder / "demo.db"
     configure_logging("WARNING")
     logging.getLogger("bot").setLevel(logging.WARNING)
     try:
-        asyncio.run(_chat(demo_settings, language))
+        asyncio.run(_chat(demo_settings(settings, path), language, files_dir))
     except KeyboardInterrupt:
         print(file=sys.stderr)
     return 0

@@ -629,6 +629,16 @@ class BotApiEmulator(BaseRequest):
         }
         return {"update_id": next(self._update_ids), "callback_query": query}
 
+    def make_group_reply_update(
+        self, user: EmulatedUserInfo, chat_id: int, reply_to: SentMessage, text: str
+    ) -> JSONDict:
+        """A `message` update from `user` in the group `chat_id` that replies to one of the
+        bot's messages there: how staff answer a support ticket in their group."""
+        update = self.make_message_update(user, text)
+        update["message"]["chat"] = self._chat_json(chat_id)
+        update["message"]["reply_to_message"] = self.message_json(reply_to)
+        return update
+
     def _wake_pollers(self) -> None:
         # call_soon_threadsafe so a demo thread may push while the bot loop polls.
         for waiter in list(self._waiters):
@@ -741,6 +751,8 @@ class BotApiEmulator(BaseRequest):
         }
 
     def _chat_json(self, chat_id: int) -> JSONDict:
+        if chat_id < 0:  # Telegram's group and channel ids are negative
+            return {"id": chat_id, "type": "supergroup", "title": "group"}
         user = self._users.get(chat_id)
         chat: JSONDict = {"id": chat_id, "type": "private"}
         chat["first_name"] = user.first_name if user else "User"

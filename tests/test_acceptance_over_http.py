@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import sqlite3
 import time
-from importlib import resources
 
+from bot.demo import demo_file
 from bot.i18n import translator
 from tests.commands import Person, bot_over_http, hamdeli
 
@@ -61,7 +62,8 @@ async def test_over_http_an_admin_broadcasts_to_all_and_each_gets_it_exactly_onc
 
 
 async def test_over_http_confirming_a_pledge_tells_its_donor_and_stats_sends_a_chart(tmp_path):
-    needs = resources.files("bot").joinpath("data", "demo_needs.csv")
+    needs = tmp_path / "needs.csv"
+    needs.write_text(demo_file("demo_needs.csv", dt.date.today()), encoding="utf-8")
     imported = hamdeli("import", "needs", str(needs), cwd=tmp_path, **settings(tmp_path))
     assert imported.returncode == 0, imported.stderr
     with sqlite3.connect(tmp_path / "a.db") as db:

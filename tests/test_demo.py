@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+
+from bot import demo
+from bot.app import build_application
 from bot.i18n import translator
 from tests.commands import hamdeli
+from tests.conftest import make_settings
 
 fa, en = translator("fa"), translator("en")
 
@@ -89,9 +97,97 @@ def test_demo_staff_confirm_a_donors_pledge_the_donor_hears_and_stats_send_a_cha
     reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", result.stdout).group(0)
     assert fa("staff-confirmed", reference=reference) in result.stdout
     after_stats = result.stdout.split(fa("stats-title"), 1)[1]
-    assert "(a picture)" in after_stats  # the chart
+    chart = Path(re.search(r"\(a picture, saved as (\S+)\)", after_stats).group(1))
+    assert chart.name.endswith("stats.png")
+    assert chart.read_bytes().startswith(b"\x89PNG")  # the chart, ready to open
+    shutil.rmtree(chart.parent.parent)
     back_as_donor = result.stdout.rsplit("you are now donor", 1)[1]
     assert "(while you were away)" in back_as_donor
     thanks = next(line for line in back_as_donor.splitlines() if line.startswith("💚"))
     assert reference in thanks  # the thanks for the confirmed payment
     assert "Traceback" not in result.stderr
+
+
+def _commands(handlers: list[BaseHandler]) -> set[str]:
+    """Every command a handler list answers, looking inside conversations."""
+    found: set[str] = set()
+    for handler in handlers:
+        if isinstance(handler, CommandHandler):
+            found |= set(handler.commands)
+        elif isinstance(handler, ConversationHandler):
+            inner = [*handler.entry_points, *handler.fallbacks]
+            inner += [h for state in handler.states.values() for h in state]
+            found |= _commands(inner)
+    return found
+
+
+def test_the_demos_own_commands_never_shadow_the_bots(tmp_path) -> None:
+    application = build_application(make_settings(tmp_path))
+    bots = _commands([h for group in application.handlers.values() for h in group])
+    assert {"start", "forget", "help", "cancel"} <= bots
+    assert not bots & {command.removeprefix("/") for command in demo.DEMO_COMMANDS}
+
+
+def test_demo_commands_are_exact_words_so_forget_reaches_the_bot(tmp_path) -> None:
+    result = run_demo(["/as beneficiary", "/forget", "/forgetful", "/waiting"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert fa("button-expired") not in result.stdout  # /forget was not taken for /forge
+    # the bot answered each: /start twice (at start, on switching), then the three lines
+    assert result.stdout.count("[bot]") >= 5
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_data_looks_real_whenever_it_is_tried() -> None:
+    today = dt.date(2027, 3, 1)
+    needs = demo.demo_file("demo_needs.csv", today)
+    deadlines = [dt.date.fromisoformat(d) for d in re.findall(r"\d{4}-\d\d-\d\d", needs)]
+    assert deadlines
+    assert all(
+        today + dt.timedelta(weeks=1) <= d <= today + dt.timedelta(weeks=12) for d in deadlines
+    )
+    vouchers = demo.demo_file("demo_vouchers.csv", today).splitlines()
+    latest_charge = dt.date.fromisoformat(vouchers[-1].split(",")[3])
+    assert today - dt.timedelta(days=14) <= latest_charge <= today
+    household = demo.demo_file("demo_households.csv", today).splitlines()[1]
+    assert "Demo" not in household
+    assert "{" not in needs + household
+
+
+async def test_a_notice_that_arrived_just_before_switching_is_shown_to_its_persona(
+    tmp_path, capsys
+) -> None:
+    emulator = demo.DemoEmulator(tmp_path, platform="telegram")
+    settings = demo.demo_settings(make_settings(tmp_path), tmp_path / "demo.db")
+    application = build_application(settings, request=emulator)
+    await application.initialize()
+    try:
+        await demo.seed_demo(application, "fa")
+        terminal = demo.TerminalChat(emulator, application, "fa")
+        await terminal.handle("/as donor")
+        await application.bot.send_message(demo.DONOR_ID, "your payment was confirmed")
+        await terminal.handle("/as staff")  # before the watcher looked
+    finally:
+        await application.shutdown()
+    out = capsys.readouterr().out
+    assert "your payment was confirmed" in out.split("you are now staff")[0]
+
+
+def test_demo_support_ticket_reaches_staff_and_the_reply_comes_back(tmp_path) -> None:
+    steps = ["/as donor", "/support", "کمکم به کجا رسید؟", "/as staff", "/reply به خانواده رسید",
+             "/as donor"]  # fmt: skip
+    result = run_demo(steps, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    as_staff = result.stdout.split("you are now staff", 1)[1]
+    assert "[bot -> support group]" in as_staff
+    assert "کمکم به کجا رسید؟" in as_staff
+    back_as_donor = result.stdout.rsplit("you are now donor", 1)[1]
+    assert "به خانواده رسید" in back_as_donor
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_configures_payment_shopping_days_and_support(tmp_path) -> None:
+    settings = demo.demo_settings(make_settings(tmp_path), tmp_path / "d.db")
+    assert settings.payment_card
+    assert settings.kalabarg_shopping_schedule
+    assert settings.staff_chat_id == demo.DEMO_SUPPORT_GROUP
+    assert settings.bot_token is None

@@ -18,14 +18,10 @@ STAFF_CHAT = -100555
 async def staff_reply(chat, replier_id: int, ticket_message_id: int, text: str) -> None:
     """A reply in the staff group to the bot's ticket message."""
     replier = EmulatedUserInfo(id=replier_id, first_name="Staffer", language_code="fa")
-    data = chat.emulator.make_message_update(replier, text)
-    data["message"]["chat"] = {"id": STAFF_CHAT, "type": "supergroup", "title": "staff"}
-    data["message"]["reply_to_message"] = {
-        "message_id": ticket_message_id, "date": 0,
-        "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "staff"},
-        "from": {"id": chat.emulator.bot_id, "is_bot": True, "first_name": "Hamdeli"},
-        "text": "ticket",
-    }  # fmt: skip
+    [ticket] = [
+        m for m in chat.emulator.messages_in(STAFF_CHAT) if m.message_id == ticket_message_id
+    ]
+    data = chat.emulator.make_group_reply_update(replier, STAFF_CHAT, ticket, text)
     await chat.application.process_update(Update.de_json(data, chat.application.bot))
 
 

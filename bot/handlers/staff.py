@@ -303,7 +303,7 @@ async def stats(update: Update, context: HamdeliContext) -> None:
             context.t("stats-chart-title"),
             (context.t("stats-chart-paid"), context.t("stats-chart-target")),
         )
-        await update.effective_chat.send_photo(png)
+        await update.effective_chat.send_photo(png, filename="stats.png")
 
 
 def flows() -> list[Flow]:
