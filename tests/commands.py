@@ -101,9 +101,21 @@ class Person:
             await asyncio.sleep(0.02)
         return self.emulator.changed_since(self.info.id, mark)[-1].text
 
-    async def send(self, text: str) -> str:
+    async def send(self, text: str, *, until: str | None = None, seconds: float = 20) -> str:
+        """Type `text`; the latest answer, or (with `until`) every message the bot sent or
+        edited since, once one contains `until`: a screen may come in several messages."""
         update = self.emulator.make_message_update(self.info, text)
-        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+        if until is None:
+            return await self._wait_for_change(lambda: self.emulator.push_update(update))
+        mark = self.emulator.change_mark()
+        self.emulator.push_update(update)
+        deadline = time.monotonic() + seconds
+        while True:
+            texts = [m.text or "" for m in self.emulator.changed_since(self.info.id, mark)]
+            if any(until in t for t in texts):
+                return "\n".join(texts)
+            assert time.monotonic() < deadline, f"no answer containing {until!r}: {texts}"
+            await asyncio.sleep(0.02)
 
     async def share_contact(self, phone: str, user_id: int | None) -> str:
         contact = {"phone_number": phone, "first_name": self.info.first_name}
