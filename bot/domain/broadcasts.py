@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
-from bot.models import Account, Audience, Broadcast, BroadcastStatus
+from bot.models import Account, Audience, Broadcast, BroadcastStatus, StaffRole
 from bot.storage import Store
 
 # Telegram's limits (4096 and 1024), less room for the header line.
@@ -18,6 +18,7 @@ MAX_TEXT = 3_800
 MAX_CAPTION = 900
 QUEUE_CHUNK_USERS = 20_000  # users looked at per queueing transaction: short, never blocking
 PLACED = (Audience.PROVINCE, Audience.CITY)
+ADMIN_AUDIENCES = frozenset({Audience.EVERYONE})  # the widest reach takes an administrator
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,25 @@ def check_text(text: str, has_photo: bool) -> str:
     return text
 
 
+async def audiences_for(store: Store, actor: Account) -> list[Audience]:
+    """The audiences this person may choose now (staff only): "everyone" only for admins."""
+    role = await require_staff(store, actor)
+    return [a for a in Audience if role is StaffRole.ADMIN or a not in ADMIN_AUDIENCES]
+
+
+async def require_audience(store: Store, actor: Account, audience: Audience | None) -> None:
+    """Refuses an audience this person may not announce to, checked now: a staff member
+    whose screen still offers "everyone", or who forges the button, is stopped here."""
+    if audience is None:
+        await require_staff(store, actor)
+        raise Refused("broadcast-draft-gone")
+    if audience not in await audiences_for(store, actor):
+        raise Refused("broadcast-audience-admin-only")
+
+
 async def audience_size(store: Store, actor: Account, draft: Draft) -> int:
     """How many people would get it now (staff only): the preview's count."""
-    await require_staff(store, actor)
-    if draft.audience is None:
-        raise Refused("broadcast-draft-gone")
+    await require_audience(store, actor, draft.audience)
     return await store.audience_size(actor.platform, draft.audience, draft.place_id)
 
 
@@ -77,8 +92,8 @@ async def start(
     A confirm button pressed twice, or redelivered after a crash, finds the broadcast its
     token already made and starts nothing.
     """
-    await require_staff(store, actor)
-    if draft.audience is None or (draft.audience in PLACED) != (draft.place_id is not None):
+    await require_audience(store, actor, draft.audience)
+    if (draft.audience in PLACED) != (draft.place_id is not None):
         raise Refused("broadcast-draft-gone")
     broadcast, created = await store.create_broadcast(
         platform=actor.platform,

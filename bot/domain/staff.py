@@ -14,6 +14,9 @@ from bot.domain import pledges
 from bot.domain.refusal import Refused
 from bot.models import Account, Beneficiary, Pledge, StaffRole
 from bot.storage import Store
+from bot.text import normalize_text
+
+MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
 
 
 async def require_staff(store: Store, account: Account) -> StaffRole:
@@ -71,6 +74,18 @@ async def reject_payment(
 async def require_admin(store: Store, account: Account) -> None:
     if await require_staff(store, account) is not StaffRole.ADMIN:
         raise Refused("admin-only")
+
+
+def parse_user_id(typed: str) -> int:
+    """A platform user id as an admin types it after /addstaff: digits in any script,
+    positive, and small enough for the store. Anything else gets an answer, not a crash (a
+    30-digit number overflowed the store's integer)."""
+    text = normalize_text(typed)
+    if not text:
+        raise Refused("staff-usage-user-id")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_USER_ID:
+        raise Refused("staff-user-id-invalid")
+    return int(text)
 
 
 async def set_staff(store: Store, admin: Account, user_id: int, is_staff: bool, now: int) -> None:

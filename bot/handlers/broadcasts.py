@@ -80,7 +80,8 @@ async def _take_text(
         await refuse(update, context, refused)
         return END if refused.message_id == "staff-only" else COMPOSE
     await _save_draft(context, Draft(text=checked, photo_file_id=photo))
-    await reply(update, views.audience_screen(context.t))
+    audiences = await broadcasts.audiences_for(context.store, context.me)
+    await reply(update, views.audience_screen(context.t, audiences))
     return END
 
 
@@ -95,7 +96,14 @@ async def change_audience(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
     await _draft_or_refuse(context)
     await answer_button(update)
-    await show(update, views.audience_screen(context.t))
+    await _offer_audiences(update, context)
+
+
+async def _offer_audiences(update: Update, context: HamdeliContext, prefix: str = "") -> None:
+    """The audiences this sender may choose now, under a line saying why, if there is one."""
+    audiences = await broadcasts.audiences_for(context.store, context.me)
+    screen = views.audience_screen(context.t, audiences)
+    await show(update, screen.with_prefix(prefix) if prefix else screen)
 
 
 @refusals_answered
@@ -103,6 +111,15 @@ async def choose_audience(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
     draft = await _draft_or_refuse(context)
     audience = Audience(context.button.arg)
+    try:  # "everyone" from an old screen or a forged button: the other audiences instead
+        await broadcasts.require_audience(context.store, context.me, audience)
+    except Refused as refused:
+        if refused.message_id == "staff-only":
+            raise
+        text = context.t(refused.message_id)
+        await answer_button(update, text)
+        await _offer_audiences(update, context, text)
+        return
     await answer_button(update)
     if audience in broadcasts.PLACED:
         provinces = (await geography(context.store)).provinces

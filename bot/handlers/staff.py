@@ -27,7 +27,7 @@ from bot.domain import pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.models import Pledge
-from bot.text import InputError, normalize_text, parse_national_code, to_ascii_digits
+from bot.text import InputError, normalize_text, parse_national_code
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
 from bot.views.exports import pledges_csv
@@ -183,13 +183,11 @@ async def show_audit(update: Update, context: HamdeliContext) -> None:
 async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
     """/addstaff USER_ID and /removestaff USER_ID (admins)."""
     is_staff = update.effective_message.text.startswith("/addstaff")
-    digits = to_ascii_digits(" ".join(context.args or []))
-    await staff.require_admin(context.store, context.me)
-    if not digits.strip().isdigit():
-        raise Refused("staff-usage-user-id")
-    await staff.set_staff(context.store, context.me, int(digits), is_staff, context.now())
+    await staff.require_admin(context.store, context.me)  # before reading any input
+    user_id = staff.parse_user_id(" ".join(context.args or []))
+    await staff.set_staff(context.store, context.me, user_id, is_staff, context.now())
     done = "staff-added" if is_staff else "staff-removed"
-    await reply(update, Screen(context.t(done, user_id=digits.strip())))
+    await reply(update, Screen(context.t(done, user_id=str(user_id))))
 
 
 @refusals_answered

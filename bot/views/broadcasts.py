@@ -28,10 +28,11 @@ def ask_text_screen(t: Translator) -> Screen:
     return Screen(t("broadcast-ask-text", text_limit=MAX_TEXT, caption_limit=MAX_CAPTION))
 
 
-def audience_screen(t: Translator) -> Screen:
+def audience_screen(t: Translator, audiences: list[Audience]) -> Screen:
+    """The audiences this sender may choose (staff do not see "everyone": admins only)."""
     rows = [
         [button(t(f"broadcast-audience-{a.value}"), callbacks.broadcast_audience(a))]
-        for a in Audience
+        for a in audiences
     ]
     return Screen(t("broadcast-ask-audience"), keyboard(*rows, _cancel_row(t)))
 
