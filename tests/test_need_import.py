@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.domain.need_import import COLUMNS, ImportProblem, NeedImport, parse_needs_csv
 from bot.i18n import available_languages, translator
 from bot.models import City, NeedCategory, NeedDraft, NeedKind, Province
+from tests.personal_data import EVASIONS, NAMES, ORDINARY
 
 TODAY = dt.date(2025, 12, 1)  # 1404/09/10
 GOOD: dict[str, str] = {
@@ -398,6 +399,26 @@ def test_item_name_with_a_phone_number_is_refused() -> None:
 
 def test_dates_and_amounts_in_a_description_are_fine() -> None:
     text = "اجاره ۶ ماه تا ۱۴۰۴/۱۲/۲۹، مبلغ ۲۵,۰۰۰,۰۰۰ تومان؛ 3 فرزند"
+    assert only_draft(description_fa=text).description_fa == text
+
+
+@pytest.mark.parametrize(("form", "number"), EVASIONS, ids=[form for form, _ in EVASIONS])
+def test_a_phone_or_code_hidden_by_any_evasion_is_refused_in_the_import(form, number) -> None:
+    problem = one_problem("description_fa", description_fa=f"خانواده {number} در تهران")
+    assert "national code or phone number" in problem
+    assert number not in problem
+
+
+@pytest.mark.parametrize("text", NAMES)
+def test_a_description_naming_someone_is_refused_in_the_import(text) -> None:
+    for column in ("description_fa", "description_en"):
+        problem = one_problem(column, **{column: text})
+        assert problem.startswith("seems to name a person")
+        assert text not in problem
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_descriptions_are_imported(text) -> None:
     assert only_draft(description_fa=text).description_fa == text
 
 

@@ -7,7 +7,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.text import national_code_check_digit
-from bot.text.privacy import looks_like_personal_data
+from bot.text.privacy import looks_like_personal_data, personal_data_kind
+from tests.personal_data import EVASIONS, NAMES, ORDINARY
 
 DIGIT_SYSTEMS = [
     str.maketrans("", ""),
@@ -19,8 +20,9 @@ SOFT_SEPARATORS = ["", "", " ", "-", "  ", "\u200c", " - ", "\u2013", "_"]
 PHONE_SEPARATORS = [*SOFT_SEPARATORS, ".", "/", ") ", "("]
 WORDS = st.sampled_from(["", "کد ملی", "تماس:", "call", "شماره", "برای", "\n", "tel "])
 # Letters and punctuation that never join digits into one number.
+# (Other numbers, "No": superscript and circled digits, are folded into digits by NFKC.)
 NO_DIGITS = st.text(
-    st.characters(blacklist_categories=["Nd", "Cs"], blacklist_characters="+"), max_size=40
+    st.characters(blacklist_categories=["Nd", "No", "Cs"], blacklist_characters="+"), max_size=40
 )
 
 
@@ -98,10 +100,19 @@ def test_short_numbers_between_words_are_fine(numbers, system) -> None:
     assert not looks_like_personal_data(text)
 
 
-@given(st.integers(1, 10**15))
+# Commas now join digit groups too (a phone split by commas is caught), so an amount is
+# recognised by its shape: grouped by thousands and round (the last group 000), or short.
+@given(st.one_of(st.integers(1, 10**12).map(lambda n: n * 1000), st.integers(1, 9_999_999)))
 def test_amounts_with_thousands_commas_are_fine(amount) -> None:
     assert not looks_like_personal_data(f"مبلغ {amount:,} تومان")
     assert not looks_like_personal_data(f"مبلغ {amount:,} تومان".replace(",", "٬"))
+    assert not looks_like_personal_data(f"مبلغ {amount:,} تومان".replace(",", "."))
+
+
+@given(MOBILES, st.sampled_from([",", "٬"]))
+def test_a_mobile_grouped_like_an_amount_is_still_caught(mobile, comma) -> None:
+    assume(not mobile.endswith("000"))
+    assert looks_like_personal_data(f"{int(mobile):,}".replace(",", comma))
 
 
 @given(st.integers(1300, 1499), st.integers(1, 12), st.integers(1, 31), st.booleans())
@@ -156,3 +167,54 @@ def test_shapes_staff_should_remove_are_caught(text) -> None:
 )
 def test_ordinary_descriptions_are_fine(text) -> None:
     assert not looks_like_personal_data(text)
+
+
+# -- evasion: format characters, separators, compatibility digits ---------------------------
+
+
+@pytest.mark.parametrize(("form", "text"), EVASIONS, ids=[form for form, _ in EVASIONS])
+def test_every_evasion_of_a_phone_or_national_code_is_caught(form, text) -> None:
+    assert personal_data_kind(f"خانواده {text} در تهران") == "number"
+
+
+FORMAT_CHARACTERS = st.characters(categories=["Cf"])
+
+
+@given(national_codes(), st.lists(FORMAT_CHARACTERS, min_size=1, max_size=9))
+def test_any_format_character_between_digits_hides_nothing(code, hidden) -> None:
+    text = "".join(digit + (hidden[i] if i < len(hidden) else "") for i, digit in enumerate(code))
+    assert looks_like_personal_data(f"کد {text}")
+
+
+@given(
+    national_codes(),
+    st.sampled_from([",", "٬", "·", "*", "|", "~", ":", "•", ";", "#"]),
+    st.integers(1, 5),
+)
+def test_a_national_code_split_by_any_punctuation_is_caught(code, separator, every) -> None:
+    text = separator.join(code[i : i + every] for i in range(0, 10, every))
+    assert looks_like_personal_data(text)
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", NAMES)
+def test_a_title_with_a_name_or_a_full_name_is_refused(text) -> None:
+    assert personal_data_kind(text) == "name"
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_descriptions_with_titles_and_amounts_pass(text) -> None:
+    assert personal_data_kind(text) is None
+
+
+def test_names_written_with_arabic_letters_or_zwnj_are_still_names() -> None:
+    assert personal_data_kind("خانم رضائي") == "name"  # Arabic yeh, hamza form
+    assert personal_data_kind("آقاي محمدي") == "name"
+    assert personal_data_kind("خا\u200bنم رضایی") == "name"  # a zero-width space inside
+
+
+def test_a_title_at_the_end_or_a_word_that_only_starts_like_one_names_nobody() -> None:
+    assert personal_data_kind("کمک به این خانم") is None
+    assert personal_data_kind("خانمی که سرپرست خانوار است") is None

@@ -21,6 +21,7 @@ from bot.text import InputError, national_code_check_digit
 from bot.text.dates import typed_date_example
 from bot.views.donor import need_card
 from tests.conftest import ADMIN_ID
+from tests.personal_data import EVASIONS
 
 fa = translator("fa")
 NATIONAL_CODE = "004123456" + str(national_code_check_digit("004123456"))
@@ -154,28 +155,36 @@ async def test_staff_add_an_item_need(chat):
     )
 
 
-@pytest.mark.parametrize(
-    "private",
-    [
-        "برای تماس: ۰۹۱۲۱۲۳۴۵۶۷",
-        f"کد ملی سرپرست {NATIONAL_CODE}",
-        "تلفن ۰۲۱-۲۲۳۳۴۴۵۵",
-    ],
-)
-async def test_a_description_with_a_phone_or_national_code_is_refused_and_asked_again(
-    chat, private
-):
+async def ask_description(chat):
     admin = chat.user(user_id=ADMIN_ID)
     await admin.send("/newneed")
     await choose_place(admin, chat)
     await admin.click(category_label("housing"))
     await admin.click(fa("need-form-kind-money"))
     await admin.send("۲۰ میلیون")
+    return admin
+
+
+PRIVATE_DESCRIPTIONS = [
+    ("برای تماس: ۰۹۱۲۱۲۳۴۵۶۷", "need-form-personal-data"),
+    (f"کد ملی سرپرست {NATIONAL_CODE}", "need-form-personal-data"),
+    ("تلفن ۰۲۱-۲۲۳۳۴۴۵۵", "need-form-personal-data"),
+    # every evasion of the guard the attack run found, once each
+    *[(f"برای تماس {number}", "need-form-personal-data") for _, number in EVASIONS],
+    ("تماس: خانم رضایی", "need-form-personal-name"),
+    ("Mrs. Rezaei", "need-form-personal-name"),
+    ("aghaye Mohammadi", "need-form-personal-name"),
+]
+
+
+@pytest.mark.parametrize(("private", "refusal"), PRIVATE_DESCRIPTIONS)
+async def test_a_description_with_a_phone_national_code_or_name_is_refused_and_asked_again(
+    chat, private, refusal
+):
+    admin = await ask_description(chat)
     await admin.send(private)
-    assert admin.last_reply.text == (
-        fa("need-form-personal-data") + "\n\n" + fa("need-form-ask-description")
-    )
-    await admin.send("تعمیر سقف خانه پیش از زمستان")
+    assert admin.last_reply.text == fa(refusal) + "\n\n" + fa("need-form-ask-description")
+    await admin.send("خانم سرپرست خانوار نیاز به چرخ خیاطی دارد")  # a title, but no name
     assert admin.last_reply.text == ask_deadline(chat)
 
 

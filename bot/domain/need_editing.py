@@ -34,7 +34,13 @@ from bot.text import (
     parse_money,
     parse_national_code,
 )
-from bot.text.privacy import looks_like_personal_data
+from bot.text.privacy import PersonalData, personal_data_kind
+
+# The refusal staff read for each kind of personal data the guard finds.
+PERSONAL_DATA_MESSAGES: dict[PersonalData, str] = {
+    "number": "need-form-personal-data",
+    "name": "need-form-personal-name",
+}
 
 # What staff can change, in the order the add conversation asks for it. "goal" is money
 # (an amount) or items (a name and a quantity); "place" is a province, then its city.
@@ -93,8 +99,9 @@ def _check_public_text(value: str, limit: int) -> None:
         raise InputError("need-form-too-long", count=len(value), limit=limit)
     if CONTROL_CHARACTERS.search(value):
         raise InputError("need-form-control-characters")
-    if looks_like_personal_data(value):
-        raise InputError("need-form-personal-data")
+    kind = personal_data_kind(value)
+    if kind is not None:
+        raise InputError(PERSONAL_DATA_MESSAGES[kind])
 
 
 def read_deadline(text: str, today: dt.date) -> dt.date:

@@ -38,7 +38,7 @@ from bot.text import (
     parse_date,
     parse_money,
 )
-from bot.text.privacy import looks_like_personal_data
+from bot.text.privacy import personal_data_kind
 
 COLUMNS = (
     "external_id",
@@ -215,11 +215,18 @@ def _description(value: str, required: bool) -> str | None:
 def _refuse_unreadable_and_private(text: str) -> None:
     if CONTROL_CHARACTERS.search(text):
         raise InvalidValue("contains an invisible control character; retype the text")
-    if looks_like_personal_data(text):
+    kind = personal_data_kind(text)
+    if kind == "number":
         raise InvalidValue(
             "contains a number shaped like a national code or phone number; personal data "
             "must not reach donors, so remove it (write dates like 1404/09/30 and amounts "
             "with commas, like 2,500,000)"
+        )
+    if kind == "name":
+        raise InvalidValue(
+            "seems to name a person (a title such as Mrs or khanom followed by a name, or a "
+            "first name with a family name); personal data must not reach donors, so write "
+            "it without the name"
         )
 
 

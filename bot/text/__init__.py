@@ -17,6 +17,7 @@ from bot.text.normalize import (
     matching_key,
     normalize_letters,
     normalize_text,
+    normalize_untrusted,
     to_ascii_digits,
     to_persian_digits,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "national_code_check_digit",
     "normalize_letters",
     "normalize_text",
+    "normalize_untrusted",
     "parse_date",
     "parse_mobile",
     "parse_money",

@@ -62,6 +62,18 @@ def normalize_text(s: str) -> str:
     return _WHITESPACE.sub(" ", normalize_letters(cleaned)).strip()
 
 
+def normalize_untrusted(s: str) -> str:
+    """:func:`normalize_text` after folding what hides a number from a pattern.
+
+    Every format character (Unicode category Cf: ZWNJ, ZWJ, word joiner, soft hyphen, bidi
+    marks) is removed, and NFKC folds compatibility forms (superscript, circled and
+    full-width digits, Arabic presentation forms) into their plain characters. For matching
+    only: the result is not fit to show (ZWNJ is part of correct Persian spelling).
+    """
+    visible = "".join(ch for ch in s if unicodedata.category(ch) != "Cf")
+    return normalize_text(unicodedata.normalize("NFKC", visible))
+
+
 def matching_key(s: str) -> str:
     """Key for comparing a name typed by a user with a reference name (province, city...).
 

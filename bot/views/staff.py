@@ -12,7 +12,7 @@ from bot.domain.staff import Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
 from bot.text import format_toman, localize_number
-from bot.text.privacy import looks_like_personal_data
+from bot.text.privacy import has_personal_number
 from bot.views.donor import amount_text, direction_mark
 from bot.views.screen import Screen, button, footer, keyboard, user_text
 
@@ -246,7 +246,7 @@ def _details_of(raw: object) -> dict[str, object]:
 def _free_text(text: str, platform: str) -> str:
     """Staff-typed text, on one line and short; digits go when it looks like personal data."""
     text = " ".join(text.split())
-    if looks_like_personal_data(text):
+    if has_personal_number(text):
         text = _DIGIT.sub("•", text)
     return user_text(text, platform, _REASON_CHARS)
 
