@@ -506,13 +506,13 @@ async def test_the_domain_refuses_non_staff_and_stale_values(staff_store):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("۱۲", 12), ("1,000", 1000), ("٣", 3)],
+    [("۱۲", 12), ("1,000", 1000), ("۱٬۰۰۰", 1000), ("1،000", 1000), ("٣", 3)],
 )
 def test_quantities_are_read_in_any_digits(text, expected):
     assert need_editing.read_quantity(text) == expected
 
 
-@pytest.mark.parametrize("text", ["0", "-2", "100001", "دوازده", "1.5", ""])
+@pytest.mark.parametrize("text", ["0", "-2", "100001", "دوازده", "1.5", "", "1,00,000", "1 000"])
 def test_impossible_quantities_are_refused(text):
     with pytest.raises(InputError, match="need-form-quantity"):
         need_editing.read_quantity(text)

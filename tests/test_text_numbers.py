@@ -4,7 +4,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import format_number, format_percent, to_ascii_digits, uses_persian_digits
+from bot.text import (
+    RIALS_PER_TOMAN,
+    InputError,
+    format_number,
+    format_percent,
+    parse_money,
+    parse_whole_number,
+    to_ascii_digits,
+    to_persian_digits,
+    ungroup_digits,
+    uses_persian_digits,
+)
 
 
 def test_persian_amount_uses_persian_digits_and_persian_thousands_separator():
@@ -60,3 +71,54 @@ def test_digits_are_grouped_in_threes(n):
     groups = format_number(n, "fa").split("٬")
     assert 1 <= len(groups[0]) <= 3
     assert all(len(group) == 3 for group in groups[1:])
+
+
+# -- one rule for grouping typed digits: money, quantities and CSV files agree -------------
+
+SEPARATORS = [",", "\u066c", "\u060c"]  # Latin comma, Persian thousands separator, Arabic comma
+
+
+def grouped(n: int, separator: str) -> str:
+    return f"{n:,}".replace(",", separator)
+
+
+@given(st.integers(1, 10**12), st.sampled_from(SEPARATORS), st.booleans())
+def test_numbers_grouped_by_three_read_the_same_everywhere(n, separator, persian):
+    typed = grouped(n, separator)
+    typed = to_persian_digits(typed) if persian else typed
+    assert parse_whole_number(typed) == n
+    assert parse_money(typed) == n * RIALS_PER_TOMAN
+
+
+@given(st.integers(1, 10**12), st.sampled_from(["fa", "en"]))
+def test_what_the_bot_shows_can_be_typed_back(n, lang):
+    assert parse_whole_number(format_number(n, lang)) == n
+    assert parse_money(format_number(n, lang)) == n * RIALS_PER_TOMAN
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=2, max_size=12),
+    st.data(),
+    st.sampled_from(SEPARATORS),
+)
+def test_digits_grouped_other_than_by_three_are_refused_everywhere(digits, data, separator):
+    cut = data.draw(st.integers(1, len(digits) - 1))
+    typed = digits[:cut] + separator + digits[cut:]
+    if ungroup_digits(typed) is not None:  # the cut happened to group by three
+        assert typed.translate({ord(separator): ","}) == f"{int(digits):,}"
+        return
+    assert parse_whole_number(typed) is None
+    with pytest.raises(InputError, match="input-money-ambiguous"):
+        parse_money(typed)
+
+
+@pytest.mark.parametrize("typed", ["1,00,000", "10,0000", "1,0", ",100", "100,", "0,500", "1 000"])
+def test_the_indian_and_other_groupings_are_refused_by_both_parsers(typed):
+    assert parse_whole_number(typed) is None
+    with pytest.raises(InputError):
+        parse_money(typed)
+
+
+@pytest.mark.parametrize("typed", ["", "-3", "1.5", "دوازده", "9" * 40, "٣ ٤"])
+def test_a_whole_number_is_only_digits(typed):
+    assert parse_whole_number(typed) is None

@@ -29,10 +29,10 @@ from bot.text import (
     RIALS_PER_TOMAN,
     InputError,
     normalize_letters,
-    normalize_text,
     parse_date,
     parse_money,
     parse_national_code,
+    parse_whole_number,
 )
 from bot.text.privacy import PersonalData, personal_data_kind
 
@@ -56,7 +56,6 @@ FIELDS = (
 )
 ADD_STEPS = tuple(field for field in FIELDS if field != "description_en")  # optional: preview
 CODE_ATTEMPTS = 20
-_THOUSANDS = str.maketrans("", "", ",\u066c ")  # thousands separators, Latin and Arabic
 
 # -- reading one value ------------------------------------------------------------------------
 
@@ -76,13 +75,11 @@ def read_item_name(text: str) -> str:
 
 
 def read_quantity(text: str) -> int:
-    """A whole number of items, in any digits, thousands separators allowed."""
-    digits = normalize_text(text).translate(_THOUSANDS)
-    if not (digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_QUANTITY))):
+    """A whole number of items, in any digits, grouped by three like every typed number."""
+    quantity = parse_whole_number(text)
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         raise InputError("need-form-quantity", limit=MAX_QUANTITY)
-    if not 1 <= int(digits) <= MAX_QUANTITY:
-        raise InputError("need-form-quantity", limit=MAX_QUANTITY)
-    return int(digits)
+    return quantity
 
 
 def read_description(text: str) -> str:

@@ -37,6 +37,7 @@ from bot.text import (
     normalize_text,
     parse_date,
     parse_money,
+    parse_whole_number,
 )
 from bot.text.privacy import personal_data_kind
 
@@ -58,7 +59,6 @@ MAX_DESCRIPTION = 1000
 MAX_ITEM = 200
 MAX_EXTERNAL_ID = 100
 MAX_QUANTITY = 100_000
-_MAX_QUANTITY_DIGITS = len(str(MAX_QUANTITY))
 _YES = frozenset({"yes", "true", "1"})
 _NO = frozenset({"no", "false", "0", ""})
 
@@ -275,11 +275,10 @@ def _quantity(row: dict[str, str]) -> int | None:
         if row["item"] and not row["amount_toman"]:
             raise InvalidValue(f"required with item: a whole number from 1 to {MAX_QUANTITY}")
         return None
-    digits = normalize_text(value)
-    is_number = digits.isascii() and digits.isdigit() and len(digits) <= _MAX_QUANTITY_DIGITS
-    if not is_number or not 1 <= int(digits) <= MAX_QUANTITY:
+    quantity = parse_whole_number(value)
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         raise InvalidValue(f"{quote(value)} is not a whole number from 1 to {MAX_QUANTITY}")
-    return int(digits)
+    return quantity
 
 
 def _national_code(row: dict[str, str]) -> str | None:

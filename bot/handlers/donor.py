@@ -36,7 +36,7 @@ from bot.handlers.common import (
     show,
 )
 from bot.models import Need, NeedKind
-from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, parse_money, to_ascii_digits
+from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, parse_money, parse_whole_number
 from bot.views import donor as views
 from bot.views.screen import Screen
 
@@ -47,7 +47,6 @@ RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo 
 NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
-QUANTITY = re.compile(r"[0-9]{1,9}")  # ASCII only: int() must never see a 5,000-digit string
 
 
 def today(context: HamdeliContext) -> dt.date:
@@ -289,10 +288,10 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
 def _read_amount(need: Need, text: str) -> int:
     if need.kind is NeedKind.MONEY:
         return parse_money(text)
-    digits = to_ascii_digits(normalize_text(text))
-    if not QUANTITY.fullmatch(digits):
+    quantity = parse_whole_number(text)
+    if quantity is None:
         raise InputError("pledge-quantity-not-understood", remaining=need.remaining)
-    return int(digits)
+    return quantity
 
 
 async def chosen_amount(update: Update, context: HamdeliContext) -> int:

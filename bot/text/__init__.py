@@ -21,7 +21,14 @@ from bot.text.normalize import (
     to_ascii_digits,
     to_persian_digits,
 )
-from bot.text.numbers import format_number, format_percent, localize_number, uses_persian_digits
+from bot.text.numbers import (
+    format_number,
+    format_percent,
+    localize_number,
+    parse_whole_number,
+    ungroup_digits,
+    uses_persian_digits,
+)
 
 __all__ = [
     "MAX_RIALS",
@@ -44,7 +51,9 @@ __all__ = [
     "parse_mobile",
     "parse_money",
     "parse_national_code",
+    "parse_whole_number",
     "to_ascii_digits",
     "to_persian_digits",
+    "ungroup_digits",
     "uses_persian_digits",
 ]

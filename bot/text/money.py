@@ -18,7 +18,7 @@ from importlib import resources
 
 from bot.text.errors import InputError
 from bot.text.normalize import normalize_letters, normalize_text
-from bot.text.numbers import localize_number
+from bot.text.numbers import GROUP_SEPARATORS, localize_number, ungroup_digits
 
 RIALS_PER_TOMAN = 10
 MAX_RIALS = 10**15
@@ -33,9 +33,11 @@ _MAX_BARE_DECIMALS = 2
 
 # Persian separators, ZWNJ and minus signs to ASCII. "/" is the decimal separator in much
 # Iranian handwriting and news ("2/5 million"), so it is read exactly like ".".
-_SEPARATORS = str.maketrans("٬،٫/\u200c\u2010\u2011\u2012\u2013\u2014\u2212", ",,.. ------")
+_SEPARATORS = str.maketrans(
+    GROUP_SEPARATORS + "٫/\u200c\u2010\u2011\u2012\u2013\u2014\u2212",
+    "," * len(GROUP_SEPARATORS) + ".. ------",
+)
 _TOKEN = re.compile(r"(?P<num>[0-9]+(?:[,. ][0-9]+)*)|(?P<word>[^\W\d_]+)|(?P<other>\S)")
-_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
 
 
 @dataclass(frozen=True)
@@ -237,18 +239,20 @@ def _segments_value(segments: list[_Segment]) -> Fraction:
 def _number_value(text: str, has_multiplier: bool) -> Fraction:
     """Read one number, accepting only separators whose meaning is certain.
 
-    Commas must group strictly by three ("2,500,000"); digits split by spaces ("2 500") could
-    be one number or two, so they are ambiguous; a single "." is a decimal
-    point after which a multiplier may follow ("2.5 million"); without a multiplier it may carry
-    at most two decimals ("1.5" toman), because "2.500" could mean 2500.
+    Commas must group strictly by three ("2,500,000": ``numbers.ungroup_digits``, the rule
+    for every typed number); digits split by spaces ("2 500") could be one number or two, so
+    they are ambiguous; a single "." is a decimal point after which a multiplier may follow
+    ("2.5 million"); without a multiplier it may carry at most two decimals ("1.5" toman),
+    because "2.500" could mean 2500.
     """
     separators = set(re.sub(r"[0-9]", "", text))
     if not separators:
         return _integer(text)
     if separators == {","}:
-        if not _GROUPED.fullmatch(text):
+        digits = ungroup_digits(text)
+        if digits is None:
             raise InputError("input-money-ambiguous")
-        return _integer(text.replace(",", ""))
+        return _integer(digits)
     if separators == {"."} and text.count(".") == 1:
         whole, fraction = text.split(".")
         if not has_multiplier and len(fraction) > _MAX_BARE_DECIMALS:
