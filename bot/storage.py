@@ -1170,6 +1170,14 @@ class Store:
         )
         return [_pledge_from_row(row) for row in rows]
 
+    async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
+        """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
+        rows = await self._fetchall(
+            "SELECT count(*) FROM pledges WHERE platform = ? AND donor_id = ?",
+            (platform, donor_id),
+        )
+        return int(rows[0][0])
+
     # -- beneficiaries ---------------------------------------------------------------------
     # Households and their kalabarg tranches, written by `hamdeli import`. Each batch is one
     # short transaction that reads the stored rows with the batch's keys (one query) and

@@ -11,6 +11,7 @@ import pytest
 from telegram import Update
 
 from bot import app as app_module
+from bot import callbacks
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.handlers import donor as donor_handlers
@@ -105,10 +106,16 @@ def assert_no_private_data(chat, town_names=()) -> None:
         assert name not in sent
 
 
+def help_label(screen, code: str) -> str:
+    """The label of the help button for need `code` on a screen (it names the need)."""
+    data = callbacks.help_need(code)
+    return next(b["text"] for row in screen.button_rows for b in row if b["callback_data"] == data)
+
+
 async def open_help(person, code: str) -> None:
     """Type a need's code and press its Help button: the amount question follows."""
     await person.send(code)
-    await person.click(fa("button-help-need", code=code))
+    await person.click(help_label(person.last_reply, code))
 
 
 async def pledge_on(person, code: str, typed: str) -> str:
@@ -145,13 +152,12 @@ async def test_a_city_page_shows_cards_urgent_first_with_help_buttons(chat, need
     page = sara.last_reply
     urgent = needs["codes"]["t1"]
     assert page.text.index(urgent) < page.text.index(needs["codes"]["t2"])
-    assert page.buttons[0] == [fa("button-help-need", code=urgent)]
-    assert "\u200f▱▱▱▱▱▱▱▱▱▱ ۰٪" in page.text
-    assert (
-        "\u200f"
-        + fa("need-money-line", paid="۰ تومان", reserved="۰ تومان", remaining="۱۰٬۰۰۰٬۰۰۰ تومان")
-        in page.text
-    )
+    # The buttons name the need; the two dowry cards are told apart by their numbers.
+    assert page.buttons[0] == [fa("card-help-button-numbered", number=1, name="جهیزیه")]
+    assert "\u200f░░░░░░░░░░ ۰٪" in page.text
+    amounts = fa("card-amounts", paid_mark="▓", paid="۰ تومان", promised_mark="▒",
+                 promised="۰ تومان", open_mark="░", remaining="۱۰٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+    assert "\u200f" + amounts in page.text
     assert_no_private_data(chat)
 
 
@@ -171,7 +177,7 @@ async def test_typing_a_code_or_opening_a_shared_link_shows_the_need(chat, needs
     assert code in sara.last_reply.text
     assert f"?start=need_{code}" in sara.last_reply.text
     await sara.send(f"/start need_{needs['codes']['s1']}")
-    assert fa("need-place", place="تهران") in sara.last_reply.text
+    assert fa("need-place", place="استان تهران") in sara.last_reply.text  # the town is hidden
     await sara.send("/start need_ZZZZZZ")
     assert sara.last_reply.text.startswith(fa("need-not-found"))
 
@@ -220,7 +226,7 @@ async def test_a_second_donor_cannot_exceed_the_target(chat, needs) -> None:
     first, second = await donor(chat), await donor(chat)
     for person in (first, second):
         await person.send(code)
-        await person.click(fa("button-help-need", code=code))
+        await person.click(help_label(person.last_reply, code))
     await first.send("1000000")
     await second.send("۱۰۰۰۰۰۰")
     await first.click(fa("pledge-confirm-button"))
@@ -307,7 +313,7 @@ async def test_stale_or_forged_donor_buttons_change_nothing(chat, needs, data) -
     assert await chat.store._fetchall("SELECT reserved, status FROM needs ORDER BY id") == before
 
 
-async def test_a_page_out_of_range_shows_the_first_page(chat, needs) -> None:
+async def test_a_page_out_of_range_shows_the_last_real_page(chat, needs) -> None:
     sara = await donor(chat)
     await sara.click_data(f"d:c:{needs['capital'].id}:all:7")
     assert sara.last_answer == fa("button-expired")
@@ -354,7 +360,7 @@ async def test_200_donors_confirming_at_once_never_over_pledge(chat, needs) -> N
     confirms = []
     for person in people:
         await person.send(code)
-        await person.click(fa("button-help-need", code=code))
+        await person.click(help_label(person.last_reply, code))
         await person.send("۱۰۰ هزار")
         confirms.append(person.last_reply)
     application, emulator = chat.application, chat.emulator
@@ -426,14 +432,15 @@ async def test_an_old_button_for_a_small_town_never_names_it(chat, needs) -> Non
     assert_no_private_data(chat, [needs["town"].name_fa, needs["town"].name_en])
 
 
-async def test_a_city_with_nothing_left_says_so_and_offers_its_province(chat, needs) -> None:
+async def test_a_city_with_nothing_left_offers_its_province(chat, needs) -> None:
+    # Changed by issue #9: the empty city is no longer named, because naming only empty
+    # cities told a prober which unnamed town held the hidden need.
     sara = await donor(chat)
     empty_city = needs["tehran"].cities[2]
     await sara.click_data(f"d:c:{empty_city.id}:all:0")
-    assert sara.last_reply.text.startswith(
-        fa("browse-city-empty", place=empty_city.name_fa, province="تهران")
-    )
+    assert sara.last_reply.text.startswith(fa("browse-place-stale", province="تهران"))
     assert needs["codes"]["s1"] in sara.last_reply.text
+    assert_no_private_data(chat, [empty_city.name_fa, empty_city.name_en])
 
 
 @pytest.mark.parametrize("typed", ["۲", "2", "٢"])

@@ -44,13 +44,13 @@ async def test_import_then_two_donors_over_http(tmp_path) -> None:
         await first.click(fa("button-browse"))
         await first.click("تهران (۳)")
         page = await first.click("تهران (۳)")
-        assert "\u200f▱▱▱▱▱▱▱▱▱▱ ۰٪" in page
+        assert "\u200f░░░░░░░░░░ ۰٪" in page
         code = page.split("کد ")[1].split("\n")[0]  # the urgent dowry need comes first
-        await first.click(fa("button-help-need", code=code))
+        await first.click(fa("card-help-button", name=fa("category-dowry")))
         confirm = await first.send("۳ میلیون")
         assert "۳٬۰۰۰٬۰۰۰ تومان" in confirm
         await second.send(f"/start need_{code}")
-        await second.click(fa("button-help-need", code=code))
+        await second.click(fa("card-help-button", name=fa("category-dowry")))
         await second.send("۲ میلیون")
         done = await first.click(fa("pledge-confirm-button"))
         assert "P-" in done

@@ -31,7 +31,7 @@ async def need_code(chat) -> str:
 async def pledge_by(chat, person, code: str, typed: str, t=fa) -> str:
     await person.send("/start")
     await person.send(code)
-    await person.click(t("button-help-need", code=code))
+    await person.click(t("card-help-button", name=t("category-medical")))
     await person.send(typed)
     await person.click(t("pledge-confirm-button"))
     return re.search(r"P-[2-9A-HJ-NP-Z]{6}", person.last_reply.text).group(0)

@@ -118,12 +118,13 @@ async def test_staff_add_a_money_need_with_persian_digits_and_donors_see_that_ca
     assert need.deadline == dt.date(2025, 12, 21)
     assert await chat.store.need_beneficiary_code(need.id) == NATIONAL_CODE
     province, _ = await first_place(chat)
-    card = need_card(fa, need, province.name_fa, today(chat), "telegram")
+    place = fa("card-place-province", province=province.name_fa)
+    card = need_card(fa, need, place, today(chat), "telegram")
     assert card in preview  # the preview is the donor's card itself
     donor = chat.user()
     seen = await donor_browses_to_the_card(chat, donor, province.name_fa)
-    place = fa("other-cities-of", province=province.name_fa)  # a page names the group
-    assert need_card(fa, need, place, today(chat), "telegram") in seen
+    place = fa("card-place-province", province=province.name_fa)  # never the small town
+    assert need_card(fa, need, place, today(chat), "telegram", 1) in seen
     await donor.send(need.code)
     assert donor.last_reply.text.startswith(card)
     assert NATIONAL_CODE not in seen + donor.last_reply.text
@@ -273,7 +274,7 @@ async def test_a_draft_is_hidden_from_donors_until_staff_publish_it(chat):
     assert (await only_need(chat)).status is NeedStatus.OPEN
     await donor.send(need.code)
     assert need.code in donor.last_reply.text
-    assert fa("button-help-need", code=need.code) in donor.last_reply.buttons[0]
+    assert fa("card-help-button", name=fa("category-medical")) in donor.last_reply.buttons[0]
     assert "publish_need" in [e["action"] for e in await chat.store.latest_audit()]
 
 
@@ -329,7 +330,7 @@ async def test_the_amount_cannot_fall_below_what_donors_pledged(chat, imported):
     donor = chat.user()
     await donor.send("/start")
     await donor.send(imported)
-    await donor.click(fa("button-help-need", code=imported))
+    await donor.click(fa("card-help-button", name=fa("category-medical")))
     await donor.send("۳ میلیون")
     await donor.click(fa("pledge-confirm-button"))
     admin = chat.user(user_id=ADMIN_ID)

@@ -44,7 +44,7 @@ async def pledge_million(donor, code: str) -> str:
     """The donor pledges 1,000,000 toman to the need; returns the pledge reference."""
     await donor.send("/start")
     await donor.send(code)
-    await donor.click(fa("button-help-need", code=code))
+    await donor.click(fa("card-help-button", name=fa("category-medical")))
     await donor.send("۱ میلیون")
     await donor.click(fa("pledge-confirm-button"))
     return re.search(r"P-[2-9A-HJ-NP-Z]{6}", donor.last_reply.text).group(0)

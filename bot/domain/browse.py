@@ -83,14 +83,59 @@ def _split_cities(same: Same, k: int, counts_items: tuple[tuple[int, int], ...])
     return Cities(tuple(named), small, sum(counts[i] for i in small))
 
 
-async def place_of(store: Store, need: Need, k: int, language: str) -> str:
-    """How a card names a need's place: its city if named, else "other cities" of its province."""
+@dataclass(frozen=True)
+class CityLookup:
+    """A city a button names, as donors may see it.
+
+    `named` is None when the city may not be named (fewer than K open needs, or none):
+    the caller then shows the province's level, the same answer for every such city, so
+    forged buttons that probe town after town learn nothing about where a need is.
+    """
+
+    province: Province
+    cities: Cities
+    named: City | None
+    count: int  # the named city's open needs (0 when not named)
+
+
+async def look_up_city(store: Store, city_id: int, k: int) -> CityLookup | None:
+    """The city behind a browse button, or None when no such city exists."""
+    geo = await geography(store)
+    city = geo.city_by_id.get(city_id)
+    if city is None:
+        return None
+    province = geo.province_by_id[city.province_id]
+    found = await cities_of(store, province, k)
+    count = dict(found.named).get(city, 0)
+    return CityLookup(province, found, city if count else None, count)
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """How a card names a need's place: the city, or only its province (k-anonymity)."""
+
+    name: str
+    is_province: bool
+
+
+async def place_of(store: Store, need: Need, k: int, language: str) -> PlaceName:
+    """A need's city if it may be named, else its province (never the small town)."""
     geo = await geography(store)
     counts = await store.open_counts_by_city(need.province_id)
     city = geo.city_by_id[need.city_id]
     if counts.get(city.id, 0) >= k:
-        return city.name(language)
-    return geo.province_by_id[need.province_id].name(language)
+        return PlaceName(city.name(language), is_province=False)
+    return PlaceName(geo.province_by_id[need.province_id].name(language), is_province=True)
+
+
+def page_within(page: int, total: int, size: int) -> tuple[int, int]:
+    """The page to show and how many pages there are.
+
+    Page numbers come back in buttons, which can be old or forged: a page past the end
+    shows the last real page and a negative one the first, never "page 10,000 of 10,000".
+    """
+    pages = max(1, -(-total // size))
+    return min(max(page, 0), pages - 1), pages
 
 
 def category_or_none(value: str) -> NeedCategory | None:

@@ -199,7 +199,9 @@ def preview_need(draft: NeedDraft, code: str, stored: Need | None) -> Need:
     )
 
 
-async def donor_place(store: Store, need: Need, k: int, language: str, stored: Need | None) -> str:
+async def donor_place(
+    store: Store, need: Need, k: int, language: str, stored: Need | None
+) -> browse.PlaceName:
     """The place a donor's card names once this need is open: its city only when the city
     then has at least K open needs (k-anonymity, as bot.domain.browse decides)."""
     geo = await browse.geography(store)
@@ -207,8 +209,8 @@ async def donor_place(store: Store, need: Need, k: int, language: str, stored: N
     already_counted = stored is not None and stored.open and stored.city_id == need.city_id
     open_there = counts.get(need.city_id, 0) + (0 if already_counted else 1)
     if open_there >= k:
-        return geo.city_by_id[need.city_id].name(language)
-    return geo.province_by_id[need.province_id].name(language)
+        return browse.PlaceName(geo.city_by_id[need.city_id].name(language), is_province=False)
+    return browse.PlaceName(geo.province_by_id[need.province_id].name(language), is_province=True)
 
 
 async def check_draft(store: Store, draft: NeedDraft, today: dt.date, stored: Need | None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.codes import new_pledge_reference
 from bot.config import Settings
+from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import Store
@@ -166,6 +167,25 @@ async def mark_delivered(store: Store, *, need_code: str, now: int) -> list[Pled
     if need is None:
         raise PledgeRefused("pledge-need-unavailable")
     return await store.mark_need_delivered(need.id, now, notice="need-delivered-notice")
+
+
+@dataclass(frozen=True)
+class DonorPledges:
+    """One page of a donor's pledges, newest first, and how many pages there are."""
+
+    pledges: list[Pledge]
+    page: int
+    pages: int
+
+
+async def donor_pledges(
+    store: Store, platform: str, donor_id: int, page: int, size: int
+) -> DonorPledges:
+    """A page of the donor's pledges; an old or forged page number gives the last real page."""
+    total = await store.count_pledges_of_donor(platform, donor_id)
+    page, pages = page_within(page, total, size)
+    rows = await store.pledges_of_donor(platform, donor_id, size, page * size)
+    return DonorPledges(rows, page, pages)
 
 
 async def _own_pledge(store: Store, reference: str, platform: str, donor_id: int) -> Pledge:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.codes import random_code
 from bot.domain import pledges
+from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import Account, Beneficiary, Pledge, StaffRole
 from bot.storage import Store
@@ -159,7 +160,7 @@ async def awaiting_confirmation(
             raise Refused("need-not-found")
         need_id = need.id
     total = await store.count_pledges_awaiting_confirmation(need_id or None)
-    page = max(0, min(page, -(-total // QUEUE_PAGE) - 1))
+    page, _ = page_within(page, total, QUEUE_PAGE)
     pledges = await store.pledges_awaiting_confirmation(
         limit=QUEUE_PAGE, offset=page * QUEUE_PAGE, need_id=need_id or None
     )

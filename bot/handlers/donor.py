@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.ext import (
@@ -94,34 +95,21 @@ async def cities(update: Update, context: HamdeliContext) -> None:
 
 async def city_page(update: Update, context: HamdeliContext) -> None:
     city_id, category, page = context.button.args
-    geo = await browse.geography(context.store)
-    city = geo.city_by_id.get(int(city_id))
-    if city is None:
+    found = await browse.look_up_city(context.store, int(city_id), context.settings.k_anonymity)
+    if found is None:
         await _refuse(update, context, "button-expired")
         return
-    province = geo.province_by_id[city.province_id]
-    found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
-    if city.id not in {c.id for c, _ in found.named}:
-        # Too few open needs to be named (k-anonymity), or none left: show the rest of the
-        # province. A city is named in the explanation only when nothing is open there, so
-        # an old button can never reveal that a small town has a need.
-        prefix = ""
-        if city.id not in found.small_ids:
-            prefix = context.t(
-                "browse-city-empty",
-                place=city.name(context.t.language),
-                province=province.name(context.t.language),
-            )
-        await _show_province_rest(update, context, province, found, prefix)
+    if found.named is None:
+        await _show_province_level(update, context, found)
         return
     await _show_page(
         update,
         context,
-        views.PlaceRef.city(city, province, context.t.language),
-        [city.id],
+        views.PlaceRef.city(found.named, found.province, context.t),
+        [found.named.id],
         category,
         int(page),
-        total=dict(found.named)[city] if category == "all" else None,
+        total=found.count if category == "all" else None,
     )
 
 
@@ -136,13 +124,20 @@ async def other_page(update: Update, context: HamdeliContext) -> None:
     await _show_page(update, context, place, found.small_ids, category, int(page))
 
 
-async def _show_province_rest(update, context, province, found, prefix: str) -> None:
+async def _show_province_level(
+    update: Update, context: HamdeliContext, found: browse.CityLookup
+) -> None:
+    """A button names a city donors may not see (too few open needs, or none left): the
+    province's level instead, worded and counted the same for every such city, so no
+    forged button can tell a town with a hidden need from an empty one (k-anonymity)."""
     await answer_button(update)
-    if found.small_count:
+    province, cities = found.province, found.cities
+    prefix = context.t("browse-place-stale", province=province.name(context.t.language))
+    if cities.small_count:
         place = views.PlaceRef.other(province, context.t)
-        await _show_page(update, context, place, found.small_ids, "all", 0, prefix)
+        await _show_page(update, context, place, cities.small_ids, "all", 0, prefix)
         return
-    choice = views.CityChoice(found.named, 0)
+    choice = views.CityChoice(cities.named, 0)
     await show(update, views.cities_screen(context.t, province, choice).with_prefix(prefix))
 
 
@@ -153,12 +148,9 @@ async def _show_page(
     chosen = browse.category_or_none(category)
     if total is None:
         total = await context.store.open_need_count(city_ids, chosen)
-    pages = views.page_count(total)
-    if page >= pages:
-        await answer_button(update, context.t("button-expired"))
-        page = 0
-    else:
-        await answer_button(update)
+    shown, pages = browse.page_within(page, total, views.PAGE_SIZE)
+    await answer_button(update, context.t("button-expired") if shown != page else None)
+    page = shown
     needs = await context.store.open_needs_page(
         city_ids, chosen, views.PAGE_SIZE, page * views.PAGE_SIZE
     )
@@ -179,23 +171,25 @@ async def _show_page(
 
 
 async def categories(update: Update, context: HamdeliContext) -> None:
-    parsed = context.button
-    geo = await browse.geography(context.store)
+    """Category chips of a named city, or of a province's unnamed cities together."""
+    parsed, k = context.button, context.settings.k_anonymity
     if parsed.kind == "city_filter":
-        city = geo.city_by_id.get(int(parsed.arg))
+        city = await browse.look_up_city(context.store, int(parsed.arg), k)
         if city is None:
             await _refuse(update, context, "button-expired")
             return
-        place = views.PlaceRef.city(city, geo.province_by_id[city.province_id], context.t.language)
-        city_ids = [city.id]
+        if city.named is None:
+            await _show_province_level(update, context, city)
+            return
+        place = views.PlaceRef.city(city.named, city.province, context.t)
+        city_ids: Sequence[int] = [city.named.id]
     else:
-        province = geo.province_by_id.get(int(parsed.arg))
+        province = (await browse.geography(context.store)).province_by_id.get(int(parsed.arg))
         if province is None:
             await _refuse(update, context, "button-expired")
             return
         place = views.PlaceRef.other(province, context.t)
-        found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
-        city_ids = found.small_ids
+        city_ids = (await browse.cities_of(context.store, province, k)).small_ids
     await answer_button(update)
     counts = await context.store.open_counts_by_category(city_ids)
     await show(update, views.categories_screen(context.t, place, counts))
@@ -365,17 +359,10 @@ async def my_pledges(update: Update, context: HamdeliContext) -> None:
 
 async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None:
     store, platform = context.store, context.services.platform
-    rows = await store.pledges_of_donor(
-        platform, context.me.user_id, views.PAGE_SIZE + 1, page * views.PAGE_SIZE
-    )
-    needs = {p.need_id: await store.need(p.need_id) for p in rows}
+    mine = await pledges.donor_pledges(store, platform, context.me.user_id, page, views.PAGE_SIZE)
+    needs = {p.need_id: await store.need(p.need_id) for p in mine.pledges}
     screen = views.my_pledges_screen(
-        context.t,
-        rows[: views.PAGE_SIZE],
-        needs,
-        page,
-        has_more=len(rows) > views.PAGE_SIZE,
-        tz=context.settings.tz,
+        context.t, mine.pledges, needs, mine.page, pages=mine.pages, tz=context.settings.tz
     )
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 

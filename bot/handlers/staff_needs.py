@@ -44,6 +44,7 @@ from bot.models import Need, NeedKind
 from bot.text import InputError, normalize_text
 from bot.views import staff as staff_views
 from bot.views import staff_needs as views
+from bot.views.donor import card_place
 from bot.views.screen import Screen
 
 END = ConversationHandler.END
@@ -200,7 +201,7 @@ async def _shown(
     )
     return views.NeedShown(
         need=need,
-        place=place,
+        place=card_place(context.t, place),
         city=geo.city_by_id[need.city_id],
         province=geo.province_by_id[need.province_id],
         national_code=national_code,

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 from bot import callbacks
 from bot.config import Settings
-from bot.domain.browse import Same
+from bot.domain.browse import PlaceName, Same
 from bot.domain.pledges import PledgeRefused
 from bot.i18n import Translator
 from bot.models import (
@@ -23,6 +23,7 @@ from bot.models import (
     Need,
     NeedCategory,
     NeedKind,
+    NeedStatus,
     Persona,
     Pledge,
     PledgeStatus,
@@ -35,6 +36,13 @@ from bot.views.screen import Screen, button, footer, keyboard, user_text
 BAR_SEGMENTS = 10
 PAGE_SIZE = 5
 RLM, LRM = "\u200f", "\u200e"
+PAID, PROMISED, OPEN = "▓", "▒", "░"  # the progress bar's segments; the amounts line names them
+ENDED = frozenset({NeedStatus.FUNDED, NeedStatus.DELIVERED, NeedStatus.EXPIRED, NeedStatus.CLOSED})
+HELP_NAME_CHARS = 24  # a help button names its need in about this many characters
+# A page of cards stays under the platforms' 4,096-character limit with room to spare (the
+# limit is counted in UTF-16 units, where an emoji is two); descriptions are cut to fit.
+PAGE_TEXT_BUDGET = 3800
+DESCRIPTION_STEPS = (1000, 600, 400, 250, 150, 80)
 
 
 def direction_mark(language: str) -> str:
@@ -51,10 +59,52 @@ def amount_text(t: Translator, need: Need, value: int) -> str:
 
 
 def progress_bar(done: int, target: int) -> tuple[str, int]:
-    """`▰▰▰▱▱▱▱▱▱▱` and the whole percent, never over 100."""
+    """`▰▰▰▱▱▱▱▱▱▱` and the whole percent, never over 100 (a broadcast's progress)."""
     percent = min(100, done * 100 // target) if target > 0 else 0
     filled = min(BAR_SEGMENTS, round(percent * BAR_SEGMENTS / 100))
     return "▰" * filled + "▱" * (BAR_SEGMENTS - filled), percent
+
+
+def need_bar(paid: int, promised: int, target: int) -> tuple[str, int]:
+    """`▓▓▒▒▒░░░░░` (paid, promised, still open) and the whole percent covered.
+
+    Paid and promised are told apart because a promise can still lapse. Any amount above
+    zero shows at least one segment, and the bar is full only when the need is covered.
+    """
+    covered = paid + promised
+    percent = min(100, covered * 100 // target) if target > 0 else 0
+    paid_cells = _segments(paid, target)
+    covered_cells = _segments(covered, target)
+    if promised > 0 and covered_cells == paid_cells:
+        covered_cells = min(BAR_SEGMENTS, covered_cells + 1)
+        paid_cells = min(paid_cells, covered_cells - 1)
+    promised_cells = covered_cells - paid_cells
+    bar = PAID * paid_cells + PROMISED * promised_cells + OPEN * (BAR_SEGMENTS - covered_cells)
+    return bar, percent
+
+
+def _segments(value: int, target: int) -> int:
+    if value <= 0 or target <= 0:
+        return 0
+    if value >= target:
+        return BAR_SEGMENTS
+    return min(BAR_SEGMENTS - 1, max(1, round(value * BAR_SEGMENTS / target)))
+
+
+def card_place(t: Translator, place: PlaceName) -> str:
+    """A card's place: the city, or "Tehran province" when the city may not be named."""
+    if place.is_province:
+        return t("card-place-province", province=place.name)
+    return place.name
+
+
+def help_name(t: Translator, need: Need) -> str:
+    """What a help button calls its need: the item, or the category, kept short."""
+    name = need.item_name if need.kind is NeedKind.ITEMS and need.item_name else ""
+    name = " ".join(name.split()) or t(f"category-{NeedCategory(need.category).value}")
+    if len(name) > HELP_NAME_CHARS:
+        name = name[: HELP_NAME_CHARS - 1].rstrip() + "…"
+    return name
 
 
 @cache
@@ -72,13 +122,22 @@ def donor_home(t: Translator) -> Screen:
 
 
 @lru_cache(maxsize=4096)
-def need_card(t: Translator, need: Need, place: str, today: dt.date, platform: str) -> str:
+def need_card(
+    t: Translator,
+    need: Need,
+    place: str,
+    today: dt.date,
+    platform: str,
+    number: int = 0,
+    description_limit: int = 1000,
+) -> str:
     """One need as donors read it: what, how far along, until when, and where (roughly).
 
-    The description was written by staff, so it is escaped for the platform (Bale renders
-    Markdown markers in every message). Cards are cached by their inputs: a Need is an
-    immutable snapshot, so any change in it (a pledge, an edit) makes a new key, and
-    formatting five cards is most of a page's cost.
+    `place` is already chosen for k-anonymity (a city, or "… province"); `number` is the
+    card's place on a page (0: a card on its own). The description was written by staff:
+    it is cut to `description_limit` characters (the page offers "more"). Cards are cached
+    by their inputs: a Need is an immutable snapshot, so any change in it (a pledge, an
+    edit) makes a new key, and formatting five cards is most of a page's cost.
     """
     mark = direction_mark(t.language)
     category = NeedCategory(need.category).value
@@ -88,31 +147,38 @@ def need_card(t: Translator, need: Need, place: str, today: dt.date, platform: s
         category=t(f"category-{category}"),
         code=need.code,
     )
-    description = user_text(need.description(t.language), platform)
+    if number:
+        title = t("card-numbered", number=number, title=title)
+    description = user_text(need.description(t.language), platform, description_limit)
     lines = [t("need-urgent") + " " + title if need.urgent else title, description]
-    bar, percent = progress_bar(need.paid + need.reserved, need.target)
+    bar, percent = need_bar(need.paid, need.reserved, need.target)
     lines.append(mark + t("need-progress", bar=bar, percent=format_percent(percent, t.language)))
     lines.append(mark + _amounts_line(t, need))
-    if need.deadline is not None:
+    if need.remaining <= 0:
+        lines.append(t("card-fully-pledged"))
+    elif need.status in ENDED:
+        lines.append(t("card-not-open"))
+    elif need.deadline is not None:
         lines.append(mark + _deadline_line(t, need.deadline, today))
     lines.append(t("need-place", place=place))
     return "\n".join(lines)
 
 
+def can_help(need: Need) -> bool:
+    """Whether a card offers "help": only while the need is open and something remains."""
+    return need.open and need.remaining > 0
+
+
 def _amounts_line(t: Translator, need: Need) -> str:
-    if need.kind is NeedKind.MONEY:
-        return t(
-            "need-money-line",
-            paid=amount_text(t, need, need.paid),
-            reserved=amount_text(t, need, need.reserved),
-            remaining=amount_text(t, need, need.remaining),
-        )
+    """The bar's legend in words: paid, promised and still needed, with amounts."""
     return t(
-        "need-items-line",
-        item=need.item_name or "",
-        pledged=need.paid + need.reserved,
-        target=need.target,
-        remaining=need.remaining,
+        "card-amounts",
+        paid_mark=PAID,
+        paid=amount_text(t, need, need.paid),
+        promised_mark=PROMISED,
+        promised=amount_text(t, need, need.reserved),
+        open_mark=OPEN,
+        remaining=amount_text(t, need, max(0, need.remaining)),
     )
 
 
@@ -204,15 +270,21 @@ class PlaceRef:
     province_id: int
     city_id: int | None = None  # None: the province's unnamed cities
 
+    card_place: str = ""  # how the cards on its pages name their place
+
     @classmethod
-    def city(cls, city: City, province: Province, language: str) -> PlaceRef:
-        return cls(name=city.name(language), province_id=province.id, city_id=city.id)
+    def city(cls, city: City, province: Province, t: Translator) -> PlaceRef:
+        name = city.name(t.language)
+        return cls(name=name, province_id=province.id, city_id=city.id, card_place=name)
 
     @classmethod
     def other(cls, province: Province, t: Translator) -> PlaceRef:
+        """The small cities of a province together: cards name only the province."""
+        province_name = province.name(t.language)
         return cls(
-            name=t("other-cities-of", province=province.name(t.language)),
+            name=t("other-cities-of", province=province_name),
             province_id=province.id,
+            card_place=card_place(t, PlaceName(province_name, is_province=True)),
         )
 
     def nav(self, category: str, page: int) -> str:
@@ -242,17 +314,28 @@ class Page:
 
 @lru_cache(maxsize=1024)
 def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "") -> Screen:
-    """A page of cards. Cached by value (needs are immutable snapshots): popular pages are
-    built, and their keyboards serialised, once until something on them changes."""
+    """A page of numbered cards, each with its help button (and "more" when cut short).
+
+    The page is built to fit one message: when five long descriptions would pass the
+    platforms' limit, descriptions are cut shorter step by step and the cut cards get a
+    "more" button to the full card. Cached by value (needs are immutable snapshots):
+    popular pages are built, and their keyboards serialised, once until something on
+    them changes.
+    """
     header = direction_mark(t.language) + t(
         "browse-page-header", place=page.place.name, page=page.page + 1, pages=page.pages
     )
-    cards = [need_card(t, need, page.place.name, today, page.platform) for need in page.needs]
-    text = "\n\n".join([line for line in (prefix, header) if line] + cards)
-    rows = [
-        [button(t("button-help-need", code=n.code), callbacks.help_need(n.code))]
-        for n in page.needs
-    ]
+    top = [line for line in (prefix, header) if line]
+    for limit in DESCRIPTION_STEPS:
+        cards = [
+            need_card(t, need, page.place.card_place, today, page.platform, i, limit)
+            for i, need in enumerate(page.needs, start=1)
+        ]
+        text = "\n\n".join(top + cards)
+        if utf16_length(text) <= PAGE_TEXT_BUDGET:
+            break
+    cut = {n.code for n in page.needs if len(n.description(t.language)) > limit}
+    rows = _card_rows(t, page.needs, cut)
     nav = []
     if page.page > 0:
         nav.append(button(t("button-previous"), page.place.nav(page.category, page.page - 1)))
@@ -267,6 +350,33 @@ def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "
     )
     rows.append([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
     return Screen(text, keyboard(*rows))
+
+
+def _card_rows(t: Translator, needs: Sequence[Need], cut: set[str]) -> list[list]:
+    """One row per card: "🤝 <its name>" while help is possible, "more" when it was cut.
+
+    Two cards with the same name on a page get their card number in the button too.
+    """
+    names = [help_name(t, need) for need in needs]
+    rows = []
+    for number, (need, name) in enumerate(zip(needs, names, strict=True), start=1):
+        row = []
+        if can_help(need):
+            label = (
+                t("card-help-button-numbered", number=number, name=name)
+                if names.count(name) > 1
+                else t("card-help-button", name=name)
+            )
+            row.append(button(label, callbacks.help_need(need.code)))
+        if need.code in cut:
+            row.append(button(t("card-more-button", number=number), callbacks.need(need.code)))
+        rows.append(row)
+    return rows
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory, int]) -> Screen:
@@ -299,25 +409,24 @@ def categories_in_order(t: Translator, categories: Iterable[NeedCategory]) -> li
 
 
 def need_screen(
-    t: Translator, need: Need, place: str, today: dt.date, platform: str, link: str
+    t: Translator, need: Need, place: PlaceName, today: dt.date, platform: str, link: str
 ) -> Screen:
-    """A single need (from a typed code, a shared link or a card)."""
-    text = need_card(t, need, place, today, platform) + "\n\n" + t("need-share", link=link)
+    """A single need (from a typed code, a shared link or a card's "more")."""
+    card = need_card(t, need, card_place(t, place), today, platform)
+    text = card + "\n\n" + t("need-share", link=link)
+    help_row = (
+        [button(t("card-help-button", name=help_name(t, need)), callbacks.help_need(need.code))]
+        if can_help(need)
+        else []
+    )
     return Screen(
         text,
-        keyboard(
-            [button(t("button-help-need", code=need.code), callbacks.help_need(need.code))],
-            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
-        ),
+        keyboard(help_row, [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]),
     )
 
 
 def _pairs(buttons: list) -> list[list]:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-
-
-def page_count(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
 
 
 # -- pledging --------------------------------------------------------------------------------
@@ -412,7 +521,7 @@ def my_pledges_screen(
     needs: dict[int, Need],
     page: int,
     *,
-    has_more: bool,
+    pages: int,
     tz: dt.tzinfo,
 ) -> Screen:
     back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
@@ -421,7 +530,7 @@ def my_pledges_screen(
             t("my-pledges-empty"), keyboard([button(t("button-browse"), callbacks.PROVINCES)], back)
         )
     mark = direction_mark(t.language)
-    lines = [t("my-pledges-header", page=page + 1, pages=page + 1 + int(has_more))]
+    lines = [t("my-pledges-header", page=page + 1, pages=pages)]
     rows = []
     for pledge in pledges:
         need = needs[pledge.need_id]
@@ -453,7 +562,7 @@ def my_pledges_screen(
     nav = []
     if page > 0:
         nav.append(button(t("button-previous"), callbacks.my_pledges(page - 1)))
-    if has_more:
+    if page + 1 < pages:
         nav.append(button(t("button-next"), callbacks.my_pledges(page + 1)))
     return Screen("\n".join(lines), keyboard(*rows, nav, back))
 

@@ -14,14 +14,12 @@ button-change-city = 🏙 Change city
 button-filter = 🗂 Categories
 button-previous = ◀️
 button-next = ▶️
-button-help-need = 🤝 Help { $code }
 
 browse-provinces = Choose a province (the number is how many needs are open):
 browse-nothing-open = 🌱 There are no open needs right now. Thank you for coming by; please check again soon.
 browse-place-count = { $place } ({ $count })
 browse-other-cities = Other cities of { $province } ({ $count })
 browse-cities = { $province }: choose a city:
-browse-city-empty = Nothing is open in { $place } any more. Here are the other needs of { $province }:
 browse-page-header = 📍 { $place } — page { $page } of { $pages }
 browse-categories = Categories of needs in { $place }:
 category-all = All ({ $count })
@@ -30,8 +28,6 @@ other-cities-of = other cities of { $province }
 
 need-card-title = { $icon } { $category } · code { $code }
 need-progress = { $bar } { $percent }
-need-money-line = Paid: { $paid } · Awaiting payment: { $reserved } · Remaining: { $remaining }
-need-items-line = { $item }: { $pledged } of { $target } covered · Remaining: { $remaining }
 need-deadline = ⏳ Deadline: { $date } ({ $days } days left)
 need-deadline-today = ⏳ Deadline: today, { $date }
 need-urgent = 🔴 Urgent

@@ -14,14 +14,12 @@ button-change-city = 🏙 تغییر شهر
 button-filter = 🗂 دسته‌بندی
 button-previous = ◀️
 button-next = ▶️
-button-help-need = 🤝 کمک به { $code }
 
 browse-provinces = استان را انتخاب کنید (عدد، تعداد نیازهای باز است):
 browse-nothing-open = 🌱 فعلاً نیاز بازی نیست. ممنون که سر زدید؛ به‌زودی دوباره ببینید.
 browse-place-count = { $place } ({ $count })
 browse-other-cities = سایر شهرهای { $province } ({ $count })
 browse-cities = { $province }: شهر را انتخاب کنید:
-browse-city-empty = در { $place } نیاز بازی نمانده است. نیازهای دیگر استان { $province } را ببینید:
 browse-page-header = 📍 { $place } — صفحهٔ { $page } از { $pages }
 browse-categories = دسته‌بندی نیازهای { $place }:
 category-all = همه ({ $count })
@@ -30,8 +28,6 @@ other-cities-of = سایر شهرهای { $province }
 
 need-card-title = { $icon } { $category } · کد { $code }
 need-progress = { $bar } { $percent }
-need-money-line = جمع‌شده: { $paid } · در انتظار پرداخت: { $reserved } · باقی‌مانده: { $remaining }
-need-items-line = { $item }: { $pledged } از { $target } عدد تأمین شده · باقی‌مانده: { $remaining }
 need-deadline = ⏳ مهلت: { $date } ({ $days } روز مانده)
 need-deadline-today = ⏳ مهلت: امروز، { $date }
 need-urgent = 🔴 فوری
