@@ -114,7 +114,7 @@ async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and
         await sara.click(fa("browse-place-count", place="تهران", count=3))
         page = await sara.click(fa("browse-place-count", place="تهران", count=3))
         assert f"کد {code}" in page
-        await sara.click(fa("card-help-button", name=fa("category-dowry")))
+        await sara.click(fa("card-help-button", name=fa("category-medical")))
         await sara.send("۶۰۰٬۰۰۰")
         done = await sara.click(fa("pledge-confirm-button"))
         reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", done).group(0)
@@ -125,7 +125,7 @@ async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and
         assert reference in mine or any(reference in label for label in shown)
         await reza.send("/start")
         await reza.send(code)
-        await reza.click(fa("card-help-button", name=fa("category-dowry")))
+        await reza.click(fa("card-help-button", name=fa("category-medical")))
         refused = await reza.send("۵۰۰ هزار")
         assert fa("pledge-above-remaining", remaining="۴۰۰٬۰۰۰ تومان") in refused
         everything = [m.text or "" for chat in (6001, 6002) for m in bot.emulator.messages_in(chat)]
