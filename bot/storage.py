@@ -704,6 +704,24 @@ class Store:
             (platform, user_id, json.dumps(data, ensure_ascii=False), now),
         )
 
+    async def drop_flow_data_holding(
+        self,
+        platform: str,
+        field: str,
+        *,
+        user_id: int | None = None,
+        updated_before: int | None = None,
+    ) -> None:
+        """Remove flow data that holds `field` (one person's, or everyone's not touched since
+        `updated_before`): what must not outlive its flow, such as a shared phone."""
+        sql = "DELETE FROM flow_data WHERE platform = ? AND json_extract(data, ?) IS NOT NULL"
+        params: list[Any] = [platform, f"$.{field}"]
+        if user_id is not None:
+            sql, params = sql + " AND user_id = ?", [*params, user_id]
+        if updated_before is not None:
+            sql, params = sql + " AND updated_at < ?", [*params, updated_before]
+        await self._write(sql, tuple(params))
+
     # -- needs -----------------------------------------------------------------------------
 
     async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:

@@ -125,6 +125,7 @@ async def test_the_same_answer_whether_or_not_the_code_exists(chat, household) -
     await stranger.send(OTHER_CODE)  # exists, other phone
     exists = stranger.last_reply.text
     unknown = "003456789" + str(national_code_check_digit("003456789"))
+    await stranger.click(fa("verify-share-contact-button"))  # a checked code drops the phone
     await stranger.send(unknown)  # does not exist
     assert stranger.last_reply.text.split(".")[0] == exists.split(".")[0]
     assert "Other Family" not in json.dumps([c.params for c in chat.emulator.calls])
@@ -135,6 +136,8 @@ async def test_five_failures_lock_for_a_day_and_the_lock_ends(chat, household, c
     await other.click(fa("verify-share-contact-button"))
     for _ in range(5):
         await other.send(OTHER_CODE)  # the code exists, but this is not its phone
+        if _ < 4:
+            await other.click(fa("verify-share-contact-button"))  # each try shares anew
     assert fa("verify-locked", hours=24, minutes=0) in [m.text for m in other.replies]
     await other.send("/start")
     await other.click(fa("role-beneficiary-button"))
@@ -321,3 +324,73 @@ async def test_on_bale_a_contact_without_user_id_links_with_weaker_ownership(sta
         "SELECT weak_ownership FROM beneficiary_links WHERE user_id = ?", (maryam.id,)
     )
     assert rows == [(1,)]
+
+
+# -- the shared phone is never kept -----------------------------------------------------------
+
+
+async def test_a_checked_code_drops_the_shared_phone_and_a_new_try_shares_it_again(
+    chat, household
+) -> None:
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    assert (await chat.store.flow_data("telegram", maryam.id))["mobile"] == PHONE
+    await maryam.send(OTHER_CODE)  # checked, and it does not match
+    assert await chat.store.flow_data("telegram", maryam.id) is None
+    assert maryam.last_reply.text == (
+        fa("verify-failed", left=4) + "\n\n" + fa("verify-share-again")
+    )
+    await maryam.send(CODE)  # the right code, but the phone is gone: share it first
+    assert maryam.last_reply.text == fa("verify-contact-expected")
+    assert await chat.store.beneficiary_link("telegram", maryam.id) is None
+    await maryam.click(fa("verify-share-contact-button"))
+    await maryam.send(CODE)
+    assert await chat.store.beneficiary_link("telegram", maryam.id) == CODE
+    assert await chat.store.flow_data("telegram", maryam.id) is None
+
+
+async def _leave_by_command(person, command: str = "/cancel") -> None:
+    await person.send(command)
+
+
+async def _leave_by_old_menu_button(person) -> None:
+    await person.click_data("menu:donor")
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        _leave_by_command,
+        lambda person: _leave_by_command(person, "/menu"),
+        lambda person: _leave_by_command(person, "/sms"),  # another flow begins
+        lambda person: _leave_by_command(person, "/status"),  # verification begins anew
+        _leave_by_old_menu_button,
+    ],
+    ids=["/cancel", "/menu", "/sms", "/status", "menu button"],
+)
+async def test_the_shared_phone_goes_when_the_flow_ends_in_any_way(chat, household, leave):
+    maryam = await beneficiary(chat)
+    await maryam.click(fa("verify-share-contact-button"))
+    assert (await chat.store.flow_data("telegram", maryam.id))["mobile"] == PHONE
+    await leave(maryam)
+    assert await chat.store.flow_data("telegram", maryam.id) is None
+
+
+async def test_a_shared_phone_left_behind_is_swept_after_a_day_even_across_a_restart(
+    start_app, chat, household, clock
+) -> None:
+    walked_away, still_here = await beneficiary(chat), await beneficiary(chat)
+    await walked_away.click(fa("verify-share-contact-button"))
+    clock.advance(23 * 3600)
+    await still_here.click(fa("verify-share-contact-button"))
+    await beneficiary_handlers.voucher_clock(HamdeliContext(chat.application))
+    assert await chat.store.flow_data("telegram", walked_away.id) is not None  # not a day yet
+    clock.advance(2 * 3600)
+    restarted = await start_app(emulator=chat.emulator)  # the bot restarted meanwhile
+    await beneficiary_handlers.voucher_clock(HamdeliContext(restarted.application))
+    assert await restarted.store.flow_data("telegram", walked_away.id) is None
+    assert await restarted.store.flow_data("telegram", still_here.id) is not None
+    again = restarted.user(user_id=walked_away.id)
+    await again.send(CODE)  # still in the flow, but the phone is gone: share it again
+    assert again.last_reply.text == fa("verify-why")
+    assert await restarted.store.beneficiary_link("telegram", walked_away.id) is None

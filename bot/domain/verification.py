@@ -12,6 +12,9 @@ Rules, in the order a person meets them:
 - Five failures within 24 hours lock verification for 24 hours (counted from the failures
   in the store, so a restart changes nothing). A malformed code is explained, not counted.
 - A link stores only what it needs: platform, user, national code, how ownership was shown.
+- The shared phone is kept in the flow's data only between the contact and the code: it is
+  dropped once the code is checked (matching or not), when the flow ends in any way, and
+  by the hourly sweep once it is a day old (a person who walked away mid-flow).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from bot.text import InputError, parse_mobile, parse_national_code
 MAX_FAILURES = 5
 WINDOW_S = 24 * 3600
 LOCK_S = 24 * 3600
+SHARED_PHONE_TTL_S = 24 * 3600
+SHARED_PHONE_FIELD = "mobile"  # the key of the shared phone in the flow data
 
 
 class VerificationRefused(Refused):
@@ -113,3 +118,15 @@ async def forget(store: Store, platform: str, user_id: int, now: int) -> None:
     """Remove the link and anything a verification flow kept (the shared phone)."""
     await store.unlink_beneficiary(platform, user_id)
     await store.save_flow_data(platform, user_id, None, now)
+
+
+async def drop_shared_phone(store: Store, platform: str, user_id: int) -> None:
+    """Forget the phone this person shared, if a verification flow still holds it."""
+    await store.drop_flow_data_holding(platform, SHARED_PHONE_FIELD, user_id=user_id)
+
+
+async def sweep_shared_phones(store: Store, platform: str, now: int) -> None:
+    """Drop every shared phone left in a flow for a day or more (a person who walked away)."""
+    await store.drop_flow_data_holding(
+        platform, SHARED_PHONE_FIELD, updated_before=now - SHARED_PHONE_TTL_S
+    )

@@ -2,7 +2,8 @@
 
 The verification flow is the one place a beneficiary types: it waits for a contact, then a
 national code. The shared phone lives in the store's flow data only until the code is
-checked (then it is dropped); the link keeps no phone. Status buttons carry no ids: the
+checked or the flow ends (and the hourly clock sweeps a day-old one); the link keeps no
+phone. Status buttons carry no ids: the
 household shown is always the caller's own link, so no button can show another family.
 """
 
@@ -63,6 +64,7 @@ async def open_status(update: Update, context: HamdeliContext) -> str | int:
     if left:
         await reply(update, Screen(views.locked_text(context.t, left)))
         return END
+    await drop_shared_phone(update, context)  # a verification begun anew starts from nothing
     await reply(update, views.verify_intro(context.t))
     return CONTACT
 
@@ -84,7 +86,7 @@ async def got_contact(update: Update, context: HamdeliContext) -> str:
     await context.store.save_flow_data(
         context.services.platform,
         context.me.user_id,
-        {"mobile": shared.mobile, "weak": shared.weak_ownership},
+        {verification.SHARED_PHONE_FIELD: shared.mobile, "weak": shared.weak_ownership},
         context.now(),
     )
     await reply(update, views.ask_national_code(context.t))
@@ -104,10 +106,11 @@ async def contact_expected(update: Update, context: HamdeliContext) -> str | int
 async def got_national_code(update: Update, context: HamdeliContext) -> str | int:
     platform, user_id = context.services.platform, context.me.user_id
     shared = await context.store.flow_data(platform, user_id) or {}
-    if "mobile" not in shared:  # the flow data is gone (e.g. forgotten): start again
+    phone = shared.get(verification.SHARED_PHONE_FIELD)
+    if phone is None:  # the phone is gone (checked, forgotten or swept): share it again
         await reply(update, views.verify_intro(context.t))
         return CONTACT
-    contact = SharedContact(mobile=str(shared["mobile"]), weak_ownership=bool(shared["weak"]))
+    contact = SharedContact(mobile=str(phone), weak_ownership=bool(shared["weak"]))
     try:
         await verification.verify(
             context.store,
@@ -124,12 +127,23 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
         if refused.message_id == "verify-locked":
             await _leave(update, context, views.locked_text(context.t, refused.args_["seconds"]))
             return END
-        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
-        return NATIONAL_CODE
-    await context.store.save_flow_data(platform, user_id, None, context.now())
+        # The code was checked: the phone goes, and a new try starts with sharing it again.
+        await verification.drop_shared_phone(context.store, platform, user_id)
+        await reply(update, views.verify_again(context.t, context.t(refused.message_id,
+                                                                    **refused.args_)))  # fmt: skip
+        return CONTACT
+    await verification.drop_shared_phone(context.store, platform, user_id)
     await reply(update, Screen(context.t("verify-linked"), ReplyKeyboardRemove()))
     await _show_status(update, context)
     return END
+
+
+async def drop_shared_phone(update: Update, context: HamdeliContext) -> None:
+    """The flow ended (cancelled, left for a menu or a command, another flow began): the
+    phone shared in it goes with it."""
+    await verification.drop_shared_phone(
+        context.store, context.services.platform, context.me.user_id
+    )
 
 
 async def national_code_expected(update: Update, context: HamdeliContext) -> str:
@@ -140,9 +154,7 @@ async def national_code_expected(update: Update, context: HamdeliContext) -> str
 
 async def _leave(update: Update, context: HamdeliContext, text: str) -> None:
     """End verification: drop the shared phone, remove the reply keyboard, show the menu."""
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, None, context.now()
-    )
+    await drop_shared_phone(update, context)
     await reply(update, Screen(text, ReplyKeyboardRemove()))
     await reply(update, common_views.main_menu(context.t, context.me))
 
@@ -249,6 +261,7 @@ def flows() -> list[Flow]:
                     MessageHandler(~filters.COMMAND, national_code_expected),
                 ],
             },
+            on_leave=drop_shared_phone,
         ),
         prompt_flow(
             PASTED_SMS, callbacks.CHECK_SMS, "sms", ask_for_sms, check_sms, sms_text_expected
@@ -264,11 +277,13 @@ VOUCHER_CLOCK_SECONDS = 3600
 
 
 async def voucher_clock(context: HamdeliContext) -> None:
-    """Hourly (and at start): queue expiry reminders that came due; the outbox sends them."""
+    """Hourly (and at start): queue expiry reminders that came due (the outbox sends them),
+    and drop shared phones a day old that a walked-away verification left behind."""
     await context.store.queue_voucher_reminders(
         context.services.platform, _today(context), context.settings.voucher_reminder_days,
         context.now(),
     )  # fmt: skip
+    await verification.sweep_shared_phones(context.store, context.services.platform, context.now())
 
 
 def schedule_voucher_clock(application: Application) -> None:  # type: ignore[type-arg]

@@ -248,17 +248,31 @@ async def on_error(update: object, context: HamdeliContext) -> None:
 
 class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
     """A persistent conversation that tells the application when it handled an update, so
-    the state it may have changed is written to the store right after (write-through)."""
+    the state it may have changed is written to the store right after (write-through).
+
+    `leave_hooks` maps a state to its flow's `on_leave`, run once the person is no longer in
+    any state of that flow, however they left (ended, cancelled, a menu, another flow).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leave_hooks: dict[object, Route] = {}
 
     async def handle_update(self, update: Any, application: Any, check_result: Any,
                             context: Any) -> object:  # fmt: skip
+        state_before, key = check_result[0], check_result[1]
         try:
-            return await super().handle_update(update, application, check_result, context)
+            result = await super().handle_update(update, application, check_result, context)
         finally:
             application.flows_touched = True
+        hook = self.leave_hooks.get(state_before)
+        # PTB keeps the states in _conversations; there is no public read of one key.
+        if hook is not None and self.leave_hooks.get(self._conversations.get(key)) is not hook:
+            await hook(update, context)
+        return result
 
 
-def flow(**kwargs: Any) -> ConversationHandler:  # type: ignore[type-arg]
+def flow(**kwargs: Any) -> FlowHandler:
     """A persistent ConversationHandler for a flow that waits for typed input.
 
     Every audience builds its flows with this (never a bare ConversationHandler): it is
@@ -281,6 +295,9 @@ class Flow:
 
     entry_points: list[BaseHandler]  # type: ignore[type-arg]
     states: dict[str, list[BaseHandler]]  # type: ignore[type-arg]
+    # Runs when the person leaves this flow's states in any way: to drop what must not
+    # outlive the flow (a shared phone).
+    on_leave: Route | None = None
 
 
 def prompt_flow(
@@ -302,7 +319,7 @@ def prompt_flow(
     )
 
 
-def flows_handler(parts: Sequence[Flow]) -> ConversationHandler:  # type: ignore[type-arg]
+def flows_handler(parts: Sequence[Flow]) -> FlowHandler:
     """Every flow of every audience in one persistent conversation.
 
     A person is in at most one flow at a time, and one ConversationHandler is checked once
@@ -315,7 +332,7 @@ def flows_handler(parts: Sequence[Flow]) -> ConversationHandler:  # type: ignore
         if overlap := states.keys() & part.states.keys():
             raise ValueError(f"flow states defined twice: {sorted(overlap)}")
         states.update(part.states)
-    return flow(
+    handler = flow(
         entry_points=[handler for part in parts for handler in part.entry_points],
         states=states,
         fallbacks=[
@@ -325,6 +342,10 @@ def flows_handler(parts: Sequence[Flow]) -> ConversationHandler:  # type: ignore
         name="flows",
         allow_reentry=True,
     )
+    handler.leave_hooks = {
+        state: part.on_leave for part in parts if part.on_leave for state in part.states
+    }
+    return handler
 
 
 async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int:

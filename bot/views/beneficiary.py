@@ -32,6 +32,12 @@ def verify_intro(t: Translator) -> Screen:
     return Screen(t("verify-why"), markup)
 
 
+def verify_again(t: Translator, refusal: str) -> Screen:
+    """A checked code that did not match: why, then share the phone again for a new try."""
+    intro = verify_intro(t)
+    return Screen(f"{refusal}\n\n{t('verify-share-again')}", intro.markup)
+
+
 def ask_national_code(t: Translator) -> Screen:
     return Screen(t("verify-ask-national-code"), ReplyKeyboardRemove())
 
