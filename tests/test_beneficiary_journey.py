@@ -14,14 +14,17 @@ from bot.handlers import beneficiary as beneficiary_handlers
 from bot.i18n import translator
 from bot.models import (
     Beneficiary,
+    Need,
     NeedCategory,
     NeedDraft,
     NeedKind,
+    NeedStatus,
     Voucher,
     VoucherStatus,
 )
 from bot.storage import Store
 from bot.text import national_code_check_digit
+from bot.views.beneficiary import aid_progress
 
 fa, en = translator("fa"), translator("en")
 CODE = "001234567" + str(national_code_check_digit("001234567"))
@@ -195,7 +198,8 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
     assert await chat.store.outbox_statuses("telegram") == {"sent": 2}
 
 
-async def test_the_status_shows_the_households_aid_requests_without_donors(chat, household):
+async def aid_request(chat) -> None:
+    """A medical aid request of 1,000,000 toman for the household, open to donors."""
     province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
     await chat.store.upsert_needs(
         [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
@@ -203,12 +207,21 @@ async def test_the_status_shows_the_households_aid_requests_without_donors(chat,
                    description_fa="دارو", external_id="aid-1", beneficiary_national_code=CODE)],
         now=0,
     )  # fmt: skip
+
+
+async def promise(chat, rials: int) -> None:
+    """A donor promises (reserves) part of the household's request as reference P-ABCDEF."""
     need = (await chat.store.needs_of_household(CODE))[0]
     await chat.store.seen_account("telegram", 1, 1, "fa", 0)  # a donor
     await chat.store.reserve_pledge(
-        need_id=need.id, platform="telegram", donor_id=1, amount=3_000_000, token="t" * 12,
+        need_id=need.id, platform="telegram", donor_id=1, amount=rials, token="t" * 12,
         reference="P-ABCDEF", now=0, expires_at=10**10,
     )  # fmt: skip
+
+
+async def test_the_status_shows_the_households_aid_requests_without_donors(chat, household):
+    await aid_request(chat)
+    await promise(chat, 3_000_000)
     maryam = await beneficiary(chat)
     await maryam.click(fa("verify-share-contact-button"))
     await maryam.send(CODE)
@@ -394,3 +407,42 @@ async def test_a_shared_phone_left_behind_is_swept_after_a_day_even_across_a_res
     await again.send(CODE)  # still in the flow, but the phone is gone: share it again
     assert again.last_reply.text == fa("verify-why")
     assert await restarted.store.beneficiary_link("telegram", walked_away.id) is None
+
+
+# -- aid requests in plain words --------------------------------------------------------------
+
+
+def test_every_aid_request_state_reads_as_plain_distinct_words() -> None:
+    for t in (fa, en):
+        said = {}
+        for status in NeedStatus:
+            need = Need(1, "H7K2QD", 1, 1, NeedCategory.MEDICAL, NeedKind.MONEY, 100, 0, 0,
+                        "دارو", None, status)  # fmt: skip
+            said[status] = aid_progress(t, need)
+        half = Need(1, "H7K2QD", 1, 1, NeedCategory.MEDICAL, NeedKind.MONEY, 100, 30, 20,
+                    "دارو", None, NeedStatus.OPEN)  # fmt: skip
+        said["half"] = aid_progress(t, half)
+        assert len(set(said.values())) == len(said)
+        for words in said.values():
+            assert not any(code in words for code in ("_", "published", "pledged", "منتشر"))
+    assert en("aid-status-open").startswith("it is open to donors")
+    assert aid_progress(en, half) == "donors have promised 50% of it"
+    assert aid_progress(fa, half) == "خیّران ۵۰٪ آن را قول داده‌اند"
+
+
+async def test_a_household_reads_its_request_is_open_then_promised_in_plain_words(
+    chat, household
+) -> None:
+    await aid_request(chat)
+    maryam = chat.user(lang="en")
+    await maryam.send("/start")
+    await maryam.click(en("role-beneficiary-button"))
+    await maryam.click(en("verify-share-contact-button"))
+    await maryam.send(CODE)
+    medical = {"icon": en("category-icon-medical"), "category": en("category-medical")}
+    assert en("status-aid-line", **medical, status=en("aid-status-open")) in maryam.last_reply.text
+    await promise(chat, 10_000_000)
+    await maryam.send("/status")
+    status = maryam.last_reply.text
+    assert en("status-aid-line", **medical, status=en("aid-status-fully_pledged")) in status
+    assert "donors have promised all of it" in status

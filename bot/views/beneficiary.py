@@ -132,21 +132,18 @@ def _voucher_lines(t: Translator, voucher: Voucher, today: dt.date) -> list[str]
 
 
 def _aid_line(t: Translator, need: Need) -> str:
-    """A request's progress as the family needs it: never who pledged."""
-    if need.status is NeedStatus.DRAFT:
-        progress = t("aid-status-review")
-    elif need.status is NeedStatus.DELIVERED:
-        progress = t("aid-status-delivered")
-    elif need.status is NeedStatus.FUNDED:
-        progress = t("aid-status-funded")
-    elif need.paid + need.reserved > 0:
-        percent = min(100, (need.paid + need.reserved) * 100 // need.target)
-        progress = t("aid-status-pledged", percent=format_percent(percent, t.language))
-    else:
-        progress = t("aid-status-published")
+    """A request's progress in words a family uses (never a status code), never who pledged."""
     category = need.category.value
     return t("status-aid-line", icon=t(f"category-icon-{category}"),
-             category=t(f"category-{category}"), status=progress)  # fmt: skip
+             category=t(f"category-{category}"), status=aid_progress(t, need))  # fmt: skip
+
+
+def aid_progress(t: Translator, need: Need) -> str:
+    """Open to donors, how much is promised, all promised, all paid, delivered."""
+    if need.status is NeedStatus.OPEN and need.paid + need.reserved > 0:
+        percent = min(99, (need.paid + need.reserved) * 100 // need.target)
+        return t("aid-status-pledged", percent=format_percent(percent, t.language))
+    return t(f"aid-status-{need.status.value}")
 
 
 def history_screen(t: Translator, vouchers: list[Voucher]) -> Screen:
