@@ -55,8 +55,12 @@ def build_application(
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .request(PlatformRequest(request or HTTPXRequest(connection_pool_size=64)))
-        .get_updates_request(PlatformRequest(updates_request or request or HTTPXRequest()))
+        .request(
+            PlatformRequest(request or HTTPXRequest(connection_pool_size=64), settings.platform)
+        )
+        .get_updates_request(
+            PlatformRequest(updates_request or request or HTTPXRequest(), settings.platform)
+        )
         .rate_limiter(HamdeliRateLimiter.from_settings(settings))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .persistence(StorePersistence(store, settings.platform, clock))

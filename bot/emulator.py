@@ -340,8 +340,60 @@ class _TelegramHtml(HTMLParser):
         return "".join(self._parts)
 
 
-def _visible_text(raw: str, parse_mode: str | None) -> str:
-    """What the user sees. Only HTML is parsed; Markdown modes pass through unchanged."""
+# --------------------------------------------------------------------------- Bale's Markdown
+
+# Bale has no parse_mode: it renders Markdown markers in every message. A pair of markers
+# on one line formats what is between them (the markers vanish: `_bot?start=need_` in a
+# link becomes italic "bot?start=need"), a link `[text](url)` shows its text, and a
+# backslash before a marker shows the marker itself. A marker without a partner stays.
+_BALE_MARKERS: Final = "*_~`"
+_BALE_ESCAPABLE: Final = frozenset("\\*_`[]~|>")
+_BALE_LINK: Final = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
+
+
+def _bale_visible(raw: str) -> str:
+    """What a Bale client shows for a message sent without parse_mode."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        char = raw[i]
+        if char == "\\" and i + 1 < len(raw) and raw[i + 1] in _BALE_ESCAPABLE:
+            out.append(raw[i + 1])
+            i += 2
+            continue
+        link = _BALE_LINK.match(raw, i) if char == "[" else None
+        if link:
+            out.append(_bale_visible(link.group(1)))
+            i = link.end()
+            continue
+        end = _bale_closing(raw, i) if char in _BALE_MARKERS else -1
+        if end > i:
+            out.append(_bale_visible(raw[i + 1 : end]))
+            i = end + 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _bale_closing(raw: str, start: int) -> int:
+    """Where the marker at `start` closes on its line (unescaped), or -1."""
+    marker, i = raw[start], start + 1
+    while i < len(raw) and raw[i] != "\n":
+        if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in _BALE_ESCAPABLE:
+            i += 2
+            continue
+        if raw[i] == marker:
+            return i
+        i += 1
+    return -1
+
+
+def _visible_text(raw: str, parse_mode: str | None, platform: str = "telegram") -> str:
+    """What the user sees. Telegram parses only HTML here (Markdown modes pass through);
+    Bale renders Markdown in every message, whatever parse_mode says."""
+    if platform == "bale":
+        return _bale_visible(raw)
     if parse_mode and parse_mode.upper() == "HTML":
         return _TelegramHtml(raw).visible_text()
     return raw
@@ -849,7 +901,7 @@ class BotApiEmulator(BaseRequest):
         raw = params.get("text")
         if raw is None or str(raw) == "":
             raise _ApiError(400, "Bad Request: message text is empty")
-        visible = _visible_text(str(raw), params.get("parse_mode"))
+        visible = _visible_text(str(raw), params.get("parse_mode"), self.platform)
         if not visible.strip():
             raise _ApiError(400, "Bad Request: message text is empty")
         if len(visible) > TEXT_LIMIT:
@@ -860,7 +912,7 @@ class BotApiEmulator(BaseRequest):
         raw = params.get("caption")
         if raw is None:
             return None, None
-        visible = _visible_text(str(raw), params.get("parse_mode"))
+        visible = _visible_text(str(raw), params.get("parse_mode"), self.platform)
         if len(visible) > CAPTION_LIMIT:
             raise _ApiError(400, "Bad Request: message caption is too long")
         return str(raw), visible

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
-from fluent.runtime.resolver import CurrentEnvironment, ResolverEnvironment
+from fluent.runtime.resolver import MAX_PART_LENGTH, CurrentEnvironment, ResolverEnvironment
 from fluent.runtime.types import FluentInt
 from fluent.runtime.utils import native_to_fluent
 from fluent.syntax import ast as ftl
@@ -33,6 +33,12 @@ from bot.text import format_date, format_number
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "fa"
+ELLIPSIS = "…"
+# Fluent refuses any placeable longer than MAX_PART_LENGTH (2,500) characters, and then the
+# whole message becomes `{???}`. A long text argument (a person's words) is cut instead, to
+# each of these lengths in turn until the message formats (a placeable may hold text
+# around the argument, or several arguments).
+ARGUMENT_LIMITS = (MAX_PART_LENGTH - 1, 1000, 300, 80)
 
 
 def locales_root() -> Traversable:
@@ -110,6 +116,14 @@ class _Bundle(FluentBundle):
         return native_to_fluent(value)
 
 
+def cut(text: str, limit: int) -> str:
+    """`text`, or its first `limit - 1` characters and "…": long text from people is
+    shortened, never allowed to break the message around it."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS
+
+
 class MissingTranslation(KeyError):
     """Raised in strict mode (tests) when a message id is absent from a language."""
 
@@ -137,7 +151,11 @@ class Translator:
 
     def _format(self, bundle: FluentBundle, message_id: str, args: dict[str, Any]) -> str:
         message = bundle.get_message(message_id)
-        text, errors = bundle.format_pattern(message.value, args)
+        for limit in ARGUMENT_LIMITS:
+            shortened = {k: cut(v, limit) if isinstance(v, str) else v for k, v in args.items()}
+            text, errors = bundle.format_pattern(message.value, shortened)
+            if not any("Too many characters" in str(error) for error in errors):
+                break
         if errors:
             if self.strict:
                 raise MissingTranslation(f"{self.language}: {message_id}: {errors}")

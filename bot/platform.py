@@ -21,6 +21,15 @@ parsing. Handlers read the pressed button's `data` and the message's chat and id
 edit it), never the keyboard; arbitrary callback data, the one PTB feature that reads it,
 is off (`bot.app`).
 
+Outgoing text is made safe here too, for every sender at once (replies, the outbox,
+broadcasts, support relays): a message's text is kept within 4,096 characters and a
+caption within 1,024 (counted as the platforms count, in UTF-16 units), cut with "…"
+rather than refused; and on Bale, which renders Markdown markers in every message and
+has no parse_mode to turn that off, every marker is escaped with a backslash (a Markdown
+escape), so a share link `ble.ir/hamdeli_bot?start=need_…`, a masked `***948` or a
+description with `*` and `_` reads exactly as on Telegram. Hamdeli sends plain text on
+both platforms, so nothing it writes is meant as Markdown.
+
 Wrapping the request object, not the Bot, keeps this working for the real HTTP client and
 for the in-process emulator alike.
 """
@@ -28,20 +37,62 @@ for the in-process emulator alike.
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Final
 
 from telegram.request import BaseRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.i18n import ELLIPSIS
 
 EDIT_METHODS = frozenset(
     {"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"}
 )
+TEXT_LIMIT: Final = 4096
+CAPTION_LIMIT: Final = 1024
+# The parameter that carries what people read, and its limit, by method.
+SHOWN_TEXT: Final = {
+    "sendMessage": ("text", TEXT_LIMIT),
+    "editMessageText": ("text", TEXT_LIMIT),
+    "sendPhoto": ("caption", CAPTION_LIMIT),
+    "sendDocument": ("caption", CAPTION_LIMIT),
+    "editMessageCaption": ("caption", CAPTION_LIMIT),
+}
+# Bale's Markdown markers (and the escape character itself).
+BALE_MARKDOWN: Final = re.compile(r"([\\*_`\[\]~|>])")
+
+
+def utf16_length(text: str) -> int:
+    """Length as the platforms count it (UTF-16 code units: an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` within `limit` UTF-16 units, cut with "…" (never inside a surrogate pair)."""
+    if len(text) * 2 <= limit or utf16_length(text) <= limit:  # no character is over two
+        return text
+    room = limit - utf16_length(ELLIPSIS)
+    kept = text.encode("utf-16-le")[: room * 2]
+    return kept.decode("utf-16-le", errors="ignore") + ELLIPSIS
+
+
+def escape_bale(text: str) -> str:
+    """Text Bale shows as written: each Markdown marker escaped with a backslash."""
+    return BALE_MARKDOWN.sub(r"\\\1", text)
+
+
+def shown_text(text: str, limit: int, platform: str) -> str:
+    """What to send for text people read: within the limit, and escaped on Bale."""
+    text = fit(text, limit)
+    return escape_bale(text) if platform == "bale" else text
 
 
 class PlatformRequest(BaseRequest):
     """Forwards to another BaseRequest and normalises platform-specific answers."""
 
-    def __init__(self, inner: BaseRequest) -> None:
+    def __init__(self, inner: BaseRequest, platform: str = "telegram") -> None:
         self.inner = inner
+        self.platform = platform
 
     @property
     def read_timeout(self) -> float | None:
@@ -60,12 +111,30 @@ class PlatformRequest(BaseRequest):
         request_data: RequestData | None = None,
         **timeouts: Any,
     ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        if request_data is not None and api_method in SHOWN_TEXT:
+            request_data = self._safe_text(request_data, *SHOWN_TEXT[api_method])
         code, payload = await self.inner.do_request(url, method, request_data, **timeouts)
         if code != 200:
             return code, payload
-        if url.rsplit("/", 1)[-1] in EDIT_METHODS:
+        if api_method in EDIT_METHODS:
             return code, EDIT_DONE
         return code, payload
+
+    def _safe_text(self, data: RequestData, name: str, limit: int) -> RequestData:
+        """The request with its text (or caption) fitted and, on Bale, escaped; the same
+        object when nothing changes (the common case costs one scan of the text)."""
+        params = data._parameters  # PTB builds these per request; we replace one of them
+        for index, param in enumerate(params):
+            if param.name != name or not isinstance(param.value, str):
+                continue
+            safe = shown_text(param.value, limit, self.platform)
+            if safe == param.value:
+                return data
+            changed = [*params]
+            changed[index] = RequestParameter(name, safe, param.input_files)
+            return RequestData(changed)
+        return data
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot.app import register_commands
 from bot.i18n import translator
+from bot.platform import shown_text
 from bot.processing import PerChatUpdateProcessor
 from bot.ratelimit import HamdeliRateLimiter, is_bare_flood_error
 from bot.views.screen import user_text
@@ -46,10 +47,10 @@ async def test_bale_answering_404_to_set_my_commands_does_not_stop_the_bot(start
     assert fa("welcome") in sara.last_reply.text
 
 
-def test_text_from_people_is_escaped_for_bale_and_bounded() -> None:
-    assert user_text("*bold* _x_ [a](b)", "bale") == r"\*bold\* \_x\_ \[a\](b)"
-    assert user_text("*bold*", "telegram") == "*bold*"
-    assert len(user_text("x" * 5000, "telegram")) == 1000
+def test_text_from_people_is_bounded_and_escaped_for_bale_when_sent() -> None:
+    assert shown_text("*bold* _x_ [a](b)", 4096, "bale") == r"\*bold\* \_x\_ \[a\](b)"
+    assert shown_text("*bold*", 4096, "telegram") == "*bold*"
+    assert len(user_text("x" * 5000)) == 1000
 
 
 async def test_a_429_without_retry_after_backs_off_and_the_reply_still_arrives(chat) -> None:

@@ -119,12 +119,12 @@ async def test_staff_add_a_money_need_with_persian_digits_and_donors_see_that_ca
     assert await chat.store.need_beneficiary_code(need.id) == NATIONAL_CODE
     province, _ = await first_place(chat)
     place = fa("card-place-province", province=province.name_fa)
-    card = need_card(fa, need, place, today(chat), "telegram")
+    card = need_card(fa, need, place, today(chat))
     assert card in preview  # the preview is the donor's card itself
     donor = chat.user()
     seen = await donor_browses_to_the_card(chat, donor, province.name_fa)
     place = fa("card-place-province", province=province.name_fa)  # never the small town
-    assert need_card(fa, need, place, today(chat), "telegram", 1) in seen
+    assert need_card(fa, need, place, today(chat), 1) in seen
     await donor.send(need.code)
     assert donor.last_reply.text.startswith(card)
     assert NATIONAL_CODE not in seen + donor.last_reply.text

@@ -158,7 +158,6 @@ async def _show_page(
         context.t,
         views.Page(
             place=place,
-            platform=context.services.platform,
             needs=tuple(needs),
             page=page,
             pages=pages,
@@ -228,7 +227,7 @@ async def _show_need(update: Update, context: HamdeliContext, code: str) -> None
     link = share_link(context, need.code)
     await show(
         update,
-        views.need_screen(context.t, need, place, today(context), context.services.platform, link),
+        views.need_screen(context.t, need, place, today(context), link),
     )
 
 

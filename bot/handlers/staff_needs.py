@@ -168,7 +168,7 @@ async def _question(context: HamdeliContext, form: Form, state: str, page: int) 
     if state in CHOICES:
         return CHOICES[state](t)
     if state == QUANTITY:
-        return views.quantity_question(t, form["item"], context.services.platform)
+        return views.quantity_question(t, form["item"])
     if state == PREVIEW:
         return await _preview(context, form)
     return views.typed_question(t, state.removeprefix("need_"), _today(context))
@@ -206,7 +206,6 @@ async def _shown(
         province=geo.province_by_id[need.province_id],
         national_code=national_code,
         today=_today(context),
-        platform=context.services.platform,
         saved=stored is not None,
     )
 

@@ -46,7 +46,7 @@ async def got_message(update: Update, context: HamdeliContext) -> int:
         "support-ticket",
         ticket=ticket,
         persona=persona,
-        text=user_text(update.effective_message.text or "", platform),
+        text=user_text(update.effective_message.text or ""),
     )
     try:
         posted = await context.bot.send_message(context.settings.staff_chat_id, text)
@@ -76,7 +76,7 @@ async def relay_staff_reply(update: Update, context: HamdeliContext) -> None:
     ticket, person = found
     t = translator(person.language)
     await context.bot.send_message(
-        person.chat_id, t("support-reply", ticket=ticket, text=user_text(message.text, platform))
+        person.chat_id, t("support-reply", ticket=ticket, text=user_text(message.text))
     )
     await context.store.record_audit(
         at=context.now(),

@@ -17,7 +17,7 @@ def announcement(t: Translator, broadcast: Broadcast) -> Screen:
     """The message every recipient gets (and the sender's preview): the header, the text as
     staff wrote it, and a way to stop announcements."""
     limit = MAX_CAPTION if broadcast.photo_file_id else MAX_TEXT
-    text = user_text(broadcast.text, broadcast.platform, limit)
+    text = user_text(broadcast.text, limit)
     return Screen(
         f"{t('broadcast-header')}\n\n{text}",
         keyboard([button(t("broadcast-stop-button"), callbacks.ANNOUNCEMENTS_OFF)]),

@@ -29,6 +29,7 @@ from bot.models import (
     PledgeStatus,
     Province,
 )
+from bot.platform import utf16_length
 from bot.text import days_until, format_number, format_percent, format_toman
 from bot.text.collation import alphabetical, by_name, collation_key
 from bot.views.screen import Screen, button, footer, keyboard, user_text
@@ -127,7 +128,6 @@ def need_card(
     need: Need,
     place: str,
     today: dt.date,
-    platform: str,
     number: int = 0,
     description_limit: int = 1000,
 ) -> str:
@@ -149,7 +149,7 @@ def need_card(
     )
     if number:
         title = t("card-numbered", number=number, title=title)
-    description = user_text(need.description(t.language), platform, description_limit)
+    description = user_text(need.description(t.language), description_limit)
     lines = [t("need-urgent") + " " + title if need.urgent else title, description]
     bar, percent = need_bar(need.paid, need.reserved, need.target)
     lines.append(mark + t("need-progress", bar=bar, percent=format_percent(percent, t.language)))
@@ -305,7 +305,6 @@ class Page:
     """One page of needs in a place."""
 
     place: PlaceRef
-    platform: str
     needs: tuple[Need, ...]
     page: int
     pages: int
@@ -328,7 +327,7 @@ def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "
     top = [line for line in (prefix, header) if line]
     for limit in DESCRIPTION_STEPS:
         cards = [
-            need_card(t, need, page.place.card_place, today, page.platform, i, limit)
+            need_card(t, need, page.place.card_place, today, i, limit)
             for i, need in enumerate(page.needs, start=1)
         ]
         text = "\n\n".join(top + cards)
@@ -374,11 +373,6 @@ def _card_rows(t: Translator, needs: Sequence[Need], cut: set[str]) -> list[list
     return rows
 
 
-def utf16_length(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units: an emoji is two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory, int]) -> Screen:
     """Category chips with counts, and "all"."""
     chips = [button(t("category-all", count=sum(counts.values())), place.nav("all", 0))]
@@ -408,11 +402,9 @@ def categories_in_order(t: Translator, categories: Iterable[NeedCategory]) -> li
     )
 
 
-def need_screen(
-    t: Translator, need: Need, place: PlaceName, today: dt.date, platform: str, link: str
-) -> Screen:
+def need_screen(t: Translator, need: Need, place: PlaceName, today: dt.date, link: str) -> Screen:
     """A single need (from a typed code, a shared link or a card's "more")."""
-    card = need_card(t, need, card_place(t, place), today, platform)
+    card = need_card(t, need, card_place(t, place), today)
     text = card + "\n\n" + t("need-share", link=link)
     help_row = (
         [button(t("card-help-button", name=help_name(t, need)), callbacks.help_need(need.code))]

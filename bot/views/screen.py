@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from telegram import (
@@ -13,13 +12,9 @@ from telegram import (
 )
 
 from bot import callbacks
-from bot.i18n import Translator
+from bot.i18n import Translator, cut
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-
-# Bale renders Markdown markers in every message (it has no parse_mode to turn them off),
-# so text typed by users or staff is escaped there before it is shown.
-_BALE_MARKDOWN = re.compile(r"([\\*_`\[\]~|>])")
 
 
 @dataclass(frozen=True)
@@ -63,13 +58,10 @@ def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return Keyboard([row for row in rows if row])
 
 
-def user_text(text: str, platform: str, limit: int = 1000) -> str:
-    """Text that came from a user or staff, made safe to show: escaped and bounded."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    if platform == "bale":
-        text = _BALE_MARKDOWN.sub(r"\\\1", text)
-    return text
+def user_text(text: str, limit: int = 1000) -> str:
+    """Text that came from a user or staff, bounded so the message around it still fits
+    (Markdown on Bale is escaped for every outgoing message: bot.platform)."""
+    return cut(text, limit)
 
 
 def footer(t: Translator) -> list[InlineKeyboardButton]:

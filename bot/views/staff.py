@@ -197,14 +197,13 @@ def _audit_subject(t: Translator, entry: dict[str, object]) -> str:
 def _audit_details(t: Translator, entry: dict[str, object]) -> list[str]:
     """Short details, only from the keys listed here (a reason, a bank reference, counts…)."""
     details = _details_of(entry.get("details"))
-    platform = str(entry.get("platform") or "")
     parts = []
     reason = details.get("reason")
     if isinstance(reason, str) and reason.strip():
-        parts.append(t("staff-audit-reason", reason=_free_text(reason, platform)))
+        parts.append(t("staff-audit-reason", reason=_free_text(reason)))
     bank_reference = details.get("bank_reference")
     if isinstance(bank_reference, str) and bank_reference.strip():
-        shown = user_text(" ".join(bank_reference.split()), platform, _BANK_REFERENCE_CHARS)
+        shown = user_text(" ".join(bank_reference.split()), _BANK_REFERENCE_CHARS)
         parts.append(t("staff-audit-bank-reference", reference=_id_text(shown, t.language)))
     audience = details.get("audience")
     if audience in _NAMED_AUDIENCES:
@@ -243,12 +242,12 @@ def _details_of(raw: object) -> dict[str, object]:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _free_text(text: str, platform: str) -> str:
+def _free_text(text: str) -> str:
     """Staff-typed text, on one line and short; digits go when it looks like personal data."""
     text = " ".join(text.split())
     if has_personal_number(text):
         text = _DIGIT.sub("•", text)
-    return user_text(text, platform, _REASON_CHARS)
+    return user_text(text, _REASON_CHARS)
 
 
 def _id_text(text: str, language: str) -> str:

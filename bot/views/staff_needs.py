@@ -137,8 +137,8 @@ def typed_question(t: Translator, step: str, today: dt.date) -> Screen:
                   keyboard(*rows, _cancel(t)))  # fmt: skip
 
 
-def quantity_question(t: Translator, item: str, platform: str) -> Screen:
-    text = t("need-form-ask-quantity", item=user_text(item, platform, limit=200))
+def quantity_question(t: Translator, item: str) -> Screen:
+    text = t("need-form-ask-quantity", item=user_text(item, limit=200))
     return Screen(text, keyboard(_cancel(t)))
 
 
@@ -152,7 +152,6 @@ class NeedShown:
     province: Province
     national_code: str | None
     today: dt.date
-    platform: str
     saved: bool = True  # False while adding: there is no status yet
 
 
@@ -174,8 +173,8 @@ def _staff_text(t: Translator, shown: NeedShown) -> str:
         else t("need-staff-no-national-code"),
     ]
     if need.description_en:
-        lines.append(t("need-staff-english", text=user_text(need.description_en, shown.platform)))
-    card = need_card(t, need, shown.place, shown.today, shown.platform)
+        lines.append(t("need-staff-english", text=user_text(need.description_en)))
+    card = need_card(t, need, shown.place, shown.today)
     return card + "\n\n" + "\n".join(lines)
 
 
