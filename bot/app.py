@@ -15,7 +15,16 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import outbox_of, recover_outbox
-from bot.handlers import beneficiary, broadcasts, common, donor, staff, staff_needs, support
+from bot.handlers import (
+    beneficiary,
+    broadcasts,
+    common,
+    donor,
+    safety,
+    staff,
+    staff_needs,
+    support,
+)
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -80,11 +89,13 @@ def build_application(
         *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
     ]  # fmt: skip
     handlers += staff_needs.handlers()
+    # Safety first (group -1, added before the button gatekeeper): a message that speaks of
+    # violence or danger is answered with the emergency lines before, and instead of, anything.
+    application.add_handlers(safety.handlers(), group=-1)
     if flows is None:
         common.register(application, [conversation], routes, handlers)
     else:  # tests: their own conversations instead of the audiences'
         common.register(application, flows, routes)
-    application.add_handler(beneficiary.emergency_watch(), group=1)
     if settings.staff_chat_id is not None:
         application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)
     return application  # type: ignore[return-value]

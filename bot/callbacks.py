@@ -39,6 +39,7 @@ BROADCAST_AUDIENCE = "s:baud"
 ANNOUNCEMENTS_OFF = "ann:off"
 SETTINGS = "set"
 HOME_CITY = "set:home"
+SAFETY_CONTINUE = "safe:go"  # after the safety answer: carry on where the person was
 
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
@@ -81,6 +82,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "announcements": r"^set:ann:(on|off)$",
         "home_province": r"^set:hp:(\d{1,6})$",
         "home_city": r"^set:hc:(\d{1,6})$",
+        "safety_continue": rf"^{SAFETY_CONTINUE}$",
         # Staff adding and changing needs (bot.handlers.staff_needs): all start with "s:n".
         "sn_new": r"^s:n:new$",
         "sn_province_page": r"^s:n:pp:(\d{1,3})$",

@@ -57,11 +57,3 @@ async def test_pasting_a_suspicious_sms_gets_a_warning_with_the_rule(chat) -> No
     assert fa("sms-rule") in sara.last_reply.text
     await sara.send("hello")  # the check is over
     assert sara.last_reply.text.startswith(fa("unknown-text"))
-
-
-async def test_the_123_line_comes_in_addition_to_the_usual_answer(chat) -> None:
-    sara = chat.user()
-    await sara.send("/start")
-    replies = await sara.send("شوهرم کتکم میزنه")
-    assert [m.text for m in replies][-1] == fa("emergency-123")
-    assert replies[0].text.startswith(fa("unknown-text"))

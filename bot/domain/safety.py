@@ -1,8 +1,9 @@
 """Two safety checks on free text: "is this SMS real?" and words that call for help.
 
-Word lists live in bot/data/safety_words.json (Persian and English) so staff can extend
-them without touching code; matching is on normalized text (Persian/Arabic letters and
-digits unified, case folded), as whole words or phrases.
+Word lists live in bot/data/safety_words.json (Persian, Finglish and English) so staff can
+extend them without touching code; matching is on folded text (`bot.text.search_text`:
+letters and digits unified, case, ZWNJ and repeated letters folded), as whole words or
+phrases, after negations and harmless senses are cut out.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import json
 import re
 from functools import cache
 from importlib import resources
+from typing import Any
 
-from bot.text import normalize_text
+from bot.text import normalize_text, search_text
 
 LINK = re.compile(
     r"(https?://|www\.|\b[\w-]+\.(ir|com|net|org|info|xyz|top|site|link|me|ly)\b|t\.me/)",
@@ -63,6 +65,61 @@ def phishing_signs(text: str) -> list[str]:
     return signs
 
 
+# -- words of violence, abuse, threat or danger ----------------------------------------------
+
+_TOKEN_PART = re.compile(r"(\{\w+\})")
+
+
+class _Phrases:
+    """The emergency lists of the data file, compiled once into two regexes.
+
+    The syntax (whole words, `word*` for a word's beginning, `{set}` for any phrase of a
+    named set) is documented in the data file itself, where the people extending it read.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.sets: dict[str, list[str]] = spec["sets"]
+        prefixes = "|".join(re.escape(search_text(p)) for p in spec["join_prefixes"])
+        self.joined = re.compile(rf"(?<!\w)({prefixes}) (?=\w)")
+        self.triggers = self._any(spec["triggers"])
+        self.not_triggers = self._any(spec["not_triggers"])
+
+    def fold(self, text: str) -> str:
+        """Folded text, with a verb prefix typed apart ("می زنه") joined to its verb."""
+        return self.joined.sub(r"\1", search_text(text))
+
+    def _any(self, phrases: list[str]) -> re.Pattern[str]:
+        alternatives = "|".join(self._phrase(p) for p in phrases)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def _phrase(self, phrase: str) -> str:
+        return " ".join(self._token(token) for token in self.joined.sub(r"\1", phrase).split())
+
+    def _token(self, token: str) -> str:
+        stem, star = (token[:-1], r"\w*") if token.endswith("*") else (token, "")
+        parts = []
+        for part in _TOKEN_PART.split(stem):
+            if part.startswith("{"):
+                parts.append("(?:" + "|".join(self._phrase(p) for p in self.sets[part[1:-1]]) + ")")
+            elif part:
+                parts.append(re.escape(self.fold(part)))
+        return "".join(parts) + star
+
+    def match(self, text: str) -> bool:
+        folded = self.not_triggers.sub(" . ", self.fold(text))
+        return self.triggers.search(folded) is not None
+
+
+@cache
+def _emergency() -> _Phrases:
+    return _Phrases(_words()["emergency"])  # type: ignore[arg-type]
+
+
 def calls_for_help(text: str) -> bool:
-    """Does free text mention violence, abuse or self-harm? (Then 123 is offered.)"""
-    return _contains_any(text, _words()["emergency"])  # type: ignore[arg-type]
+    """Does this text speak of violence, abuse, threat, danger or self-harm?
+
+    Then the safety answer (123 first) is given before anything else. Negations ("کتک
+    نخوردم") and harmless senses ("in danger of eviction") are cut out first; the lists
+    and the reasons for what is and is not in them are in bot/data/safety_words.json.
+    """
+    return _emergency().match(text)

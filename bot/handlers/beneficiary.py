@@ -234,12 +234,6 @@ async def sms_text_expected(update: Update, context: HamdeliContext) -> str:
     return PASTED_SMS
 
 
-async def offer_emergency_line(update: Update, context: HamdeliContext) -> None:
-    """Words of violence, abuse or self-harm: 123, in addition to the usual answer."""
-    if safety.calls_for_help(update.effective_message.text or ""):
-        await reply(update, Screen(context.t("emergency-123")))
-
-
 def flows() -> list[Flow]:
     """Verification (entered from "Check my status", /status or a status button) and the
     SMS check."""
@@ -297,11 +291,6 @@ async def toggle_reminders(update: Update, context: HamdeliContext) -> None:
     await context.store.set_reminders_off(platform, user_id, off)
     await answer_button(update, context.t("reminders-now-off" if off else "reminders-now-on"))
     await _show_status(update, context)
-
-
-def emergency_watch() -> BaseHandler:  # type: ignore[type-arg]
-    """Runs after everything else (its own group), on every text a person types."""
-    return MessageHandler(filters.TEXT & ~filters.COMMAND, offer_emergency_line)
 
 
 def routes() -> dict[str, Route]:

@@ -376,7 +376,8 @@ def register(
 ) -> None:
     """Add every handler in its one visible order.
 
-    group -2 loads the account, group -1 parses buttons (and turns away unknown ones), then
+    group -2 loads the account, group -1 parses buttons (and turns away unknown ones; the
+    safety answer, added there first by `bot.app`, comes before it), then
     group 0: the `flows` conversation first (so it sees typed answers), one router for
     every button (`routes` add the audiences' buttons to the shared ones; early, so a click
     is not tried against every command), the audiences' other `handlers`, the shared

@@ -18,6 +18,7 @@ from bot.text.normalize import (
     normalize_letters,
     normalize_text,
     normalize_untrusted,
+    search_text,
     to_ascii_digits,
     to_persian_digits,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "parse_money",
     "parse_national_code",
     "parse_whole_number",
+    "search_text",
     "to_ascii_digits",
     "to_persian_digits",
     "ungroup_digits",

@@ -83,3 +83,25 @@ def matching_key(s: str) -> str:
     """
     folded = unicodedata.normalize("NFC", normalize_text(s).casefold()).translate(_LOOSE_LETTERS)
     return "".join(ch for ch in folded if unicodedata.category(ch) not in _KEY_DROPPED_CATEGORIES)
+
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+_REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
+
+
+def search_text(s: str) -> str:
+    """Text folded for finding words and phrases in it (the safety word lists).
+
+    People in distress type fast, on any keyboard: Arabic or Persian letters, ZWNJ or a
+    space or nothing inside a word, "کتکککک" or "pleeease" for emphasis, punctuation
+    anywhere. Everything that does not change the words is folded away: normalized
+    letters and digits (:func:`normalize_untrusted`: format characters such as ZWNJ,
+    zero-width and soft hyphen dropped, compatibility forms folded), case, diacritics
+    dropped, madda/hamza loosened, punctuation turned into spaces, and a letter repeated in
+    a row kept once. Fold what you search for the same way.
+    """
+    # A zero-width *space* separates words (it is how some keyboards type a space).
+    plain = normalize_untrusted(s.replace("\u200b", " ")).casefold().translate(_LOOSE_LETTERS)
+    kept = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn")
+    spaced = _NOT_WORD.sub(" ", kept)
+    return _WHITESPACE.sub(" ", _REPEATED_LETTER.sub(r"\1", spaced)).strip()

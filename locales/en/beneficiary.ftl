@@ -62,9 +62,6 @@ sms-sign-credentials = • It asks for a password, a code or card details; never
 sms-sign-sender = • The sender is not v.refah.
 sms-text-expected = Please send the SMS as text.
 
-## Social emergency
-emergency-123 = 🆘 If you or someone else is in danger, call the social emergency line 123 now (free, day and night). We are with you.
-
 voucher-reminder = ⏰ Reminder: kalabarg tranche { $tranche } ({ $total } for the household) can be used until { $date }; { $days } days left.
 button-reminders-off = 🔕 Turn reminders off
 button-reminders-on = 🔔 Turn reminders on

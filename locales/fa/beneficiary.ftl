@@ -62,9 +62,6 @@ sms-sign-credentials = • رمز، کد تأیید یا اطلاعات کارت
 sms-sign-sender = • فرستنده v.refah نیست.
 sms-text-expected = لطفاً متن پیامک را به‌صورت نوشته بفرستید.
 
-## Social emergency
-emergency-123 = 🆘 اگر شما یا کسی در خطر است، همین حالا با اورژانس اجتماعی ۱۲۳ تماس بگیرید (رایگان، شبانه‌روزی). ما کنار شما هستیم.
-
 voucher-reminder = ⏰ یادآوری: مهلت خرید کالابرگ مرحلهٔ { $tranche } ({ $total } برای خانوار) { $date } تمام می‌شود؛ { $days } روز مانده.
 button-reminders-off = 🔕 یادآوری‌ها خاموش شود
 button-reminders-on = 🔔 یادآوری‌ها روشن شود
