@@ -139,3 +139,17 @@ async def test_nothing_is_kept_logged_or_sent_to_staff(start_app, tmp_path, capl
     await sara.send("لطفاً با من تماس بگیرید")
     [posted] = chat.emulator.messages_in(STAFF_CHAT)
     assert "کتک" not in posted.text
+
+
+async def test_writing_to_support_the_lines_come_first_and_the_words_reach_support(
+    start_app,
+) -> None:
+    chat = await start_app(staff_chat_id=STAFF_CHAT)
+    sara = chat.user()
+    await sara.send("شوهرم منو کتک میزنه")
+    await sara.click(fa("safety-support-button"))
+    assert sara.last_reply.text == fa("support-ask")
+    replies = await sara.send("شوهرم منو کتک میزنه، لطفاً کمکم کنید")
+    assert [m.text for m in replies] == [fa("safety-answer"), fa("support-sent", ticket=1)]
+    [posted] = chat.emulator.messages_in(STAFF_CHAT)
+    assert "لطفاً کمکم کنید" in posted.text

@@ -9,7 +9,8 @@ untouched, so there is nothing to persist). The "continue" button is caught here
 the same reason: in group 0 a flow's fallback would take any button as "leave the flow".
 
 Nothing about the person is kept: no flag, no log line, no message to the staff chat
-(support is one button away, and only if they press it).
+(support is one button away, and only if they press it; what they then write to support
+goes there, after the lines).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot import callbacks
 from bot.context import HamdeliContext
 from bot.domain import safety
 from bot.handlers.common import answer_button, reply
+from bot.handlers.support import SUPPORT_TEXT
 from bot.views import common as common_views
 from bot.views import safety as views
 from bot.views.screen import Screen
@@ -41,16 +43,22 @@ class _SpeaksOfDanger(filters.MessageFilter):
 
 
 async def answer_first(update: Update, context: HamdeliContext) -> None:
-    """The emergency lines, and nothing else for this message."""
+    """The emergency lines, and nothing else for this message.
+
+    Except for someone writing to support: they asked for a person, so the lines come
+    first and then their words go where they sent them (swallowing them would leave a
+    frightened person writing to support again and again, reaching no one).
+    """
     support = context.settings.staff_chat_id is not None
     await reply(update, views.safety_answer(context.t, support=support))
-    raise ApplicationHandlerStop
+    if _flow_state(update, context) != SUPPORT_TEXT:
+        raise ApplicationHandlerStop
 
 
 async def carry_on(update: Update, context: HamdeliContext) -> None:
     """ "Continue": back to the open question if a flow waits, else to the menu."""
     await answer_button(update)
-    if _waiting_in_a_flow(update, context):
+    if _flow_state(update, context) is not None:
         await reply(update, Screen(context.t("safety-carry-on")))
     else:
         await reply(update, common_views.main_menu(context.t, context.me))
@@ -66,14 +74,15 @@ class _ContinueButton(CallbackQueryHandler):  # type: ignore[type-arg]
         return parsed is not None and parsed.kind == "safety_continue"
 
 
-def _waiting_in_a_flow(update: Update, context: HamdeliContext) -> bool:
-    """Is a conversation in group 0 waiting for this person's answer? (Read, not changed.)"""
+def _flow_state(update: Update, context: HamdeliContext) -> object:
+    """The state in which a conversation in group 0 waits for this person's answer, if
+    any (read, not changed)."""
     for handler in context.application.handlers.get(0, []):
         if isinstance(handler, ConversationHandler):
             found = handler.check_update(update)
             if found and found[0] is not None:
-                return True
-    return False
+                return found[0]
+    return None
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
