@@ -79,6 +79,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "broadcast_place": r"^s:bp:(province|city|cities):(\d{1,6})$",
         "broadcast_send": r"^s:bY:([A-Za-z0-9_-]{8,16})$",
         "broadcast_control": r"^s:bk:(pause|resume|cancel):(\d{1,12})$",
+        # Irreversible staff actions (/delivered, /close, cancelling a run) ask once.
+        "staff_confirm": r"^s:ok:([A-Za-z0-9_-]{8,16})$",
+        "staff_dismiss": r"^s:no:([A-Za-z0-9_-]{8,16})$",
         "announcements": r"^set:ann:(on|off)$",
         "home_province": r"^set:hp:(\d{1,6})$",
         "home_city": r"^set:hc:(\d{1,6})$",
@@ -291,6 +294,15 @@ def broadcast_send(token: str) -> str:
 
 def broadcast_control(action: str, broadcast_id: int) -> str:
     return f"s:bk:{action}:{broadcast_id}"
+
+
+def staff_confirm(token: str) -> str:
+    """The Yes of an irreversible staff action: the one-time token names what was asked."""
+    return f"s:ok:{token}"
+
+
+def staff_dismiss(token: str) -> str:
+    return f"s:no:{token}"
 
 
 def announcements(state: str) -> str:

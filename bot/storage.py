@@ -92,6 +92,10 @@ async def _load_places_csv(db: aiosqlite.Connection) -> None:
     )
 
 
+class _NothingDone(Exception):
+    """Raised inside a transaction to roll back a change that cannot happen as a whole."""
+
+
 @dataclass(frozen=True)
 class Migration:
     """A numbered schema step: an SQL file, then optionally a data-loading step."""
@@ -115,6 +119,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "0011_broadcasts.sql"),
     Migration(12, "0012_needs_version.sql"),
     Migration(13, "0013_broadcast_reports.sql"),
+    Migration(14, "0014_staff_confirmations.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -383,6 +388,19 @@ class Store:
                 await self.db.execute("ROLLBACK")
                 raise
             await self.db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _confirmed(self, token: str | None, now: int) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction that first spends a staff confirmation `token` (when given): if it
+        was already spent, or the body raises _NothingDone, all of it is rolled back and the
+        block is left quietly (the caller's result stays unset)."""
+        try:
+            async with self._transaction() as db:
+                if token is not None and not await self._use_confirmation(db, token, now):
+                    raise _NothingDone
+                yield db
+        except _NothingDone:
+            pass
 
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         async with self._lock:
@@ -778,36 +796,32 @@ class Store:
         return _need_from_row(rows[0]) if rows else None
 
     async def close_need(
-        self, need_id: int, now: int, unpaid_notice: str, paid_notice: str
-    ) -> tuple[list[Pledge], list[Pledge]] | None:
+        self, need_id: int, now: int, unpaid_notice: str, paid_notice: str,
+        token: str | None = None,
+    ) -> tuple[list[Pledge], list[Pledge]] | None:  # fmt: skip
         """Take a need out of browsing, in one transaction: pledges still awaiting payment
         are cancelled (shares returned, donors told not to pay); donors who reported or
         made a payment are told it is safe and staff will settle it. Returns (cancelled,
-        paid), or None if the need was already closed or delivered."""
-        async with self._transaction() as db:
+        paid), or None if the need was already closed or delivered, or the confirmation
+        `token` was already used."""
+        told = None
+        async with self._confirmed(token, now) as db:
             closed = await db.execute_fetchall(
                 "UPDATE needs SET status = 'closed', updated_at = ? WHERE id = ? "
                 "AND status NOT IN ('closed', 'delivered') RETURNING id",
                 (now, need_id),
             )
             if not closed:
-                return None
-            rows = await db.execute_fetchall(
-                "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
-                f"RETURNING {_PLEDGE_COLUMNS}",
-                (PledgeStatus.CANCELLED.value, need_id, PledgeStatus.AWAITING_PAYMENT.value),
-            )
-            cancelled = [_pledge_from_row(row) for row in rows]
-            for pledge in cancelled:
-                await self._return_share(db, pledge, now)
-            await self._queue_pledge_notices(db, cancelled, unpaid_notice, now)
+                raise _NothingDone
+            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
             rows = await db.execute_fetchall(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE need_id = ? AND status IN (?, ?)",
                 (need_id, PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.PAID.value),
             )
             paid = [_pledge_from_row(row) for row in rows]
             await self._queue_pledge_notices(db, paid, paid_notice, now)
-        return cancelled, paid
+            told = cancelled, paid
+        return told
 
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None:
         await self._write(
@@ -1074,14 +1088,29 @@ class Store:
             return pledge, need
 
     async def mark_need_delivered(
-        self, need_id: int, now: int, notice: str | None = None
-    ) -> list[Pledge]:
-        """The help reached the family: the need and its paid pledges become delivered."""
-        async with self._transaction() as db:
-            await db.execute(
-                "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ?",
+        self,
+        need_id: int,
+        now: int,
+        notice: str | None = None,
+        *,
+        unpaid_notice: str | None = None,
+        token: str | None = None,
+    ) -> tuple[list[Pledge], list[Pledge]] | None:
+        """The help reached the family, in one transaction: the need and its paid pledges
+        become delivered (those donors told), pledges still awaiting payment are cancelled
+        (shares returned, donors told not to pay), the household hears it. Reported payments
+        stay for staff to confirm. Returns (delivered, cancelled), or None when nothing was
+        done: the need is closed, already delivered or has no confirmed payment, or the
+        confirmation `token` was already used."""
+        done = None
+        async with self._confirmed(token, now) as db:
+            updated = await db.execute_fetchall(
+                "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ? "
+                "AND status NOT IN ('closed', 'delivered') AND paid > 0 RETURNING id",
                 (now, need_id),
             )
+            if not updated:
+                raise _NothingDone
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
                 f"RETURNING {_PLEDGE_COLUMNS}",
@@ -1090,8 +1119,85 @@ class Store:
             delivered = [_pledge_from_row(row) for row in rows]
             if notice:
                 await self._queue_pledge_notices(db, delivered, notice, now)
+            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
             await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
-            return delivered
+            done = delivered, cancelled
+        return done
+
+    async def _cancel_unpaid(
+        self, db: aiosqlite.Connection, need_id: int, notice: str | None, now: int
+    ) -> list[Pledge]:
+        """A need that ends (closed, delivered): pledges still awaiting payment are cancelled,
+        their shares returned and their donors told not to pay (inside the caller's
+        transaction)."""
+        rows = await db.execute_fetchall(
+            "UPDATE pledges SET status = ? WHERE need_id = ? AND status = ? "
+            f"RETURNING {_PLEDGE_COLUMNS}",
+            (PledgeStatus.CANCELLED.value, need_id, PledgeStatus.AWAITING_PAYMENT.value),
+        )
+        cancelled = [_pledge_from_row(row) for row in rows]
+        for pledge in cancelled:
+            await self._return_share(db, pledge, now)
+        if notice:
+            await self._queue_pledge_notices(db, cancelled, notice, now)
+        return cancelled
+
+    async def pledge_counts(self, need_id: int) -> dict[PledgeStatus, int]:
+        """How many of a need's pledges are in each status: what an ending will tell whom."""
+        rows = await self._fetchall(
+            "SELECT status, count(*) FROM pledges WHERE need_id = ? GROUP BY status", (need_id,)
+        )
+        return {PledgeStatus(status): count for status, count in rows}
+
+    async def households_linked_to_need(self, need_id: int) -> int:
+        """How many verified people would hear news of this need (its household's links)."""
+        rows = await self._fetchall(
+            "SELECT count(*) FROM needs n JOIN beneficiary_links l "
+            "ON l.national_code = n.beneficiary_national_code WHERE n.id = ?",
+            (need_id,),
+        )
+        return int(rows[0][0])
+
+    # -- one-time confirmations of irreversible staff actions ---------------------------------
+
+    async def create_confirmation(
+        self, token: str, platform: str, user_id: int, action: str, subject: str,
+        details: dict[str, object] | None, now: int,
+    ) -> None:  # fmt: skip
+        await self._write(
+            "INSERT INTO staff_confirmations (token, platform, user_id, action, subject, "
+            "details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token, platform, user_id, action, subject,
+             json.dumps(details, ensure_ascii=False) if details else None, now),
+        )  # fmt: skip
+
+    async def confirmation(self, token: str) -> dict[str, Any] | None:
+        rows = await self._fetchall(
+            "SELECT token, platform, user_id, action, subject, details, created_at, used_at "
+            "FROM staff_confirmations WHERE token = ?",
+            (token,),
+        )
+        if not rows:
+            return None
+        keys = ("token", "platform", "user_id", "action", "subject", "details", "created_at",
+                "used_at")  # fmt: skip
+        row = dict(zip(keys, rows[0], strict=True))
+        row["details"] = json.loads(row["details"]) if row["details"] else {}
+        return row
+
+    async def use_confirmation(self, token: str, now: int) -> bool:
+        """Spend a confirmation without acting (its "no" button); False if already spent."""
+        async with self._transaction() as db:
+            return await self._use_confirmation(db, token, now)
+
+    @staticmethod
+    async def _use_confirmation(db: aiosqlite.Connection, token: str, now: int) -> bool:
+        rows = await db.execute_fetchall(
+            "UPDATE staff_confirmations SET used_at = ? WHERE token = ? AND used_at IS NULL "
+            "RETURNING token",
+            (now, token),
+        )
+        return bool(rows)
 
     async def count_pledges_awaiting_confirmation(self, need_id: int | None = None) -> int:
         rows = await self._fetchall(
@@ -1820,17 +1926,21 @@ class Store:
         allowed_from: Sequence[BroadcastStatus],
         now: int,
         reason: str | None = None,
+        token: str | None = None,
     ) -> Broadcast | None:
         """Move this platform's broadcast to `to` if it is in one of `allowed_from`; None if
-        it was not."""
+        it was not, or if the confirmation `token` was already used."""
         finished = now if to in (BroadcastStatus.CANCELLED, BroadcastStatus.DONE) else None
-        rows = await self._fetchall(
-            "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ? WHERE id = ? "
-            f"AND platform = ? AND status IN ({','.join('?' * len(allowed_from))}) "
-            f"RETURNING {_BROADCAST_COLUMNS}",
-            (to.value, reason, finished, broadcast_id, platform,
-             *(s.value for s in allowed_from)),
-        )  # fmt: skip
+        rows = []
+        async with self._confirmed(token, now) as db:
+            rows = await db.execute_fetchall(
+                "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ? "
+                "WHERE id = ? AND platform = ? "
+                f"AND status IN ({','.join('?' * len(allowed_from))}) "
+                f"RETURNING {_BROADCAST_COLUMNS}",
+                (to.value, reason, finished, broadcast_id, platform,
+                 *(s.value for s in allowed_from)),
+            )  # fmt: skip
         return _broadcast_from_row(rows[0]) if rows else None
 
     async def finish_broadcast_if_complete(self, broadcast_id: int, now: int) -> Broadcast | None:

@@ -225,6 +225,7 @@ async def test_a_cancelled_broadcast_sends_nobody_else_and_reports(chat, admin) 
     await admin.click("✅")
     await outbox_of(chat.application)._queue_broadcast_rows()
     await admin.click(fa("broadcast-cancel-button"))
+    await admin.click(fa("broadcast-cancel-yes-button"))  # cancelling asks once (issue #9)
     await deliver_outbox(HamdeliContext(chat.application))
     assert sum(received(p) for p in crowd) == 0
     broadcast = await chat.store.broadcast(1)
@@ -391,6 +392,7 @@ async def test_a_cancel_report_counts_the_sends_that_were_already_on_their_way(c
     await admin.click("✅")
     on_their_way = await chat.store.claim_outbox("telegram", 10**10, 2)
     await admin.click(fa("broadcast-cancel-button"))
+    await admin.click(fa("broadcast-cancel-yes-button"))  # cancelling asks once (issue #9)
     await deliver_outbox(HamdeliContext(chat.application))
     assert (await chat.store.broadcast(1)).reported_at is None  # two sends still out
     for item in on_their_way:  # those two sends end well

@@ -244,6 +244,7 @@ async def test_audit_command_shows_a_closed_need_in_persian(chat) -> None:
     admin = chat.user(user_id=ADMIN_ID)
     await admin.send("/start")
     await admin.send(f"/close {code} خانواده جابه‌جا شد")
+    await admin.click(fa("staff-close-yes-button"))
     await admin.send("/audit")
     text = admin.last_reply.text
     assert f"{fa('audit-action-close_need')}: {code}" in text

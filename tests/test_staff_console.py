@@ -7,10 +7,21 @@ import pytest
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
+from bot.domain import pledges as pledges_domain
 from bot.i18n import translator
-from bot.models import Persona, StaffRole
+from bot.models import (
+    BroadcastStatus,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    NeedStatus,
+    Persona,
+    PledgeStatus,
+    StaffRole,
+)
 from tests.conftest import ADMIN_ID
 from tests.test_broadcasts import compose, people, received
+from tests.test_staff_pledges import pledge_million
 
 fa, en = translator("fa"), translator("en")
 
@@ -125,3 +136,202 @@ async def test_the_largest_possible_id_is_read_and_is_simply_unknown(chat) -> No
     assert admin.last_reply.text == fa("staff-user-unknown", user_id=str(2**63 - 1))
     await admin.send("/addstaff")
     assert admin.last_reply.text == fa("staff-usage-user-id")
+
+
+# -- 3 and 4. /delivered and /close ask once; /delivered refuses what cannot be delivered -------
+
+
+async def need_with_pledges(chat, paid: int = 1, unpaid: int = 0, reported: int = 0):
+    """A need with donors' pledges of 1,000,000 toman each in these states; (code, donors)."""
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=50_000_000,
+                   description_fa="دارو", external_id="c1")],
+        now=0,
+    )  # fmt: skip
+    code = (await chat.store._fetchall("SELECT code FROM needs"))[0][0]
+    donors = {"paid": [], "unpaid": [], "reported": []}
+    for state, count in (("paid", paid), ("unpaid", unpaid), ("reported", reported)):
+        for _ in range(count):
+            donor = chat.user()
+            reference = await pledge_million(donor, code)
+            if state == "paid":
+                await pledges_domain.confirm_payment(
+                    chat.store, reference=reference, bank_reference="1", now=0
+                )
+            elif state == "reported":
+                await donor.click(fa("pledge-paid-button"))
+            donors[state].append((donor, reference))
+    return code, donors
+
+
+async def admin_of(chat):
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    return admin
+
+
+def audited(entries, action: str) -> list:
+    return [entry for entry in entries if entry["action"] == action]
+
+
+async def test_delivered_says_what_will_be_told_to_whom_and_acts_once(chat) -> None:
+    code, donors = await need_with_pledges(chat, paid=2, unpaid=1, reported=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/delivered {code}")
+    ask = admin.last_reply
+    for line in (fa("staff-deliver-ask", code=code), fa("staff-ending-paid-delivered", count=2),
+                 fa("staff-ending-unpaid-cancelled", count=1),
+                 fa("staff-ending-reported-kept", count=1, code=code),
+                 fa("staff-ending-no-household"), fa("staff-ending-irreversible")):  # fmt: skip
+        assert line in ask.text
+    assert "۲" in ask.text
+    assert "2" not in ask.text.replace(code, "")
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.OPEN  # nothing yet
+    yes = ask.button_data(fa("staff-deliver-yes-button"))
+    await admin.click_data(yes, message_id=ask.message_id)
+    assert admin.last_reply.text == "\n".join(
+        [fa("staff-delivered", code=code, donors=2),
+         fa("staff-delivered-unpaid-cancelled", count=1)]
+    )  # fmt: skip
+    await admin.click_data(yes, message_id=ask.message_id)  # a double press, or redelivered
+    assert admin.last_answer == fa("staff-confirm-used")
+    assert len(audited(await chat.store.latest_audit(), "deliver_need")) == 1
+    await deliver_outbox(HamdeliContext(chat.application))
+    for donor, _ in donors["paid"]:
+        assert [m.text[:1] for m in donor.replies].count("🎉") == 1
+    unpaid_donor, reference = donors["unpaid"][0]
+    assert unpaid_donor.last_reply.text == fa(
+        "pledge-need-delivered-unpaid-notice", code=code, reference=reference,
+        amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.CANCELLED
+    reported = await chat.store.pledge(donors["reported"][0][1])
+    assert reported.status is PledgeStatus.PAYMENT_REPORTED  # staff still confirm it
+
+
+async def test_no_changes_nothing_and_spends_the_button(chat) -> None:
+    code, _ = await need_with_pledges(chat, paid=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/delivered {code}")
+    ask = admin.last_reply
+    await admin.click(fa("staff-confirm-no-button"), message_id=ask.message_id)
+    assert admin.last_reply.text == fa("staff-confirm-dismissed")
+    assert admin.last_reply.buttons == [[fa("button-back")]]
+    await admin.click_data(ask.button_data(fa("staff-deliver-yes-button")))
+    assert admin.last_answer == fa("staff-confirm-used")
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.OPEN
+
+
+async def test_a_confirmation_belongs_to_the_staff_member_who_asked_and_gets_old(chat, clock):
+    code, _ = await need_with_pledges(chat, paid=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/delivered {code}")
+    yes = admin.last_reply.button_data(fa("staff-deliver-yes-button"))
+    other = await staff_member(chat)
+    await other.click_data(yes)  # a forged press with someone else's token
+    assert other.last_answer == fa("staff-confirm-gone")
+    clock.advance(2 * 86_400)
+    await admin.click_data(yes)
+    assert admin.last_answer == fa("staff-confirm-gone")
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.OPEN
+
+
+async def test_delivered_refuses_a_need_with_no_payment(chat) -> None:
+    code, _ = await need_with_pledges(chat, paid=0, unpaid=1, reported=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/delivered {code.lower()}")
+    assert admin.last_reply.text == fa("staff-deliver-unpaid", code=code)
+    assert f"/queue {code}" in admin.last_reply.text  # the way forward
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.OPEN
+
+
+async def test_delivered_refuses_a_closed_need(chat) -> None:
+    code, _ = await need_with_pledges(chat, paid=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/close {code} duplicate")
+    await admin.click(fa("staff-close-yes-button"))
+    await admin.send(f"/delivered {code}")
+    assert admin.last_reply.text == fa("staff-deliver-closed", code=code)
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.CLOSED
+
+
+async def test_delivered_twice_in_a_row_is_refused_the_second_time(chat) -> None:
+    code, (donors) = await need_with_pledges(chat, paid=1)
+    admin = await admin_of(chat)
+    await admin.send(f"/delivered {code}")
+    first = admin.last_reply
+    await admin.send(f"/delivered {code}")  # asked twice before answering either
+    second = admin.last_reply
+    await admin.click(fa("staff-deliver-yes-button"), message_id=first.message_id)
+    await admin.send(f"/delivered {code}")
+    assert admin.last_reply.text == fa("staff-deliver-already", code=code)
+    await admin.click(fa("staff-deliver-yes-button"), message_id=second.message_id)
+    assert admin.last_answer == fa("staff-deliver-already", code=code)
+    assert len(audited(await chat.store.latest_audit(), "deliver_need")) == 1
+    await deliver_outbox(HamdeliContext(chat.application))
+    donor = donors["paid"][0][0]
+    assert [m.text[:1] for m in donor.replies].count("🎉") == 1
+
+
+@pytest.mark.parametrize("command", ["/delivered", "/delivered NOPE22"])
+async def test_delivered_without_a_known_code_says_how(chat, command) -> None:
+    admin = await admin_of(chat)
+    await admin.send(command)
+    expected = "staff-delivered-usage" if command == "/delivered" else "need-not-found"
+    assert admin.last_reply.text == fa(expected)
+
+
+async def test_close_says_what_will_be_told_to_whom_and_acts_once(chat) -> None:
+    code, _donors = await need_with_pledges(chat, paid=1, unpaid=2)
+    admin = await admin_of(chat)
+    await admin.send(f"/close {code} the family moved")
+    ask = admin.last_reply
+    assert fa("staff-close-ask", code=code, reason="the family moved") in ask.text
+    assert fa("staff-ending-paid-kept", count=1) in ask.text
+    assert fa("staff-ending-unpaid-cancelled", count=2) in ask.text
+    assert (await chat.store.need_by_code(code)).status is NeedStatus.OPEN
+    yes = ask.button_data(fa("staff-close-yes-button"))
+    await admin.click_data(yes, message_id=ask.message_id)
+    assert admin.last_reply.text == fa("staff-closed", code=code, donors=2, paid=1)
+    await admin.click_data(yes, message_id=ask.message_id)
+    assert admin.last_answer == fa("staff-confirm-used")
+    [entry] = audited(await chat.store.latest_audit(), "close_need")
+    assert "the family moved" in str(entry["details"])
+
+
+async def test_cancelling_a_broadcast_asks_once_and_a_double_press_cancels_once(chat) -> None:
+    admin = await admin_of(chat)
+    crowd = await people(chat, 3)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    progress = admin.last_reply
+    await admin.click(fa("broadcast-cancel-button"), message_id=progress.message_id)
+    ask = admin.last_reply
+    assert ask.text == fa("broadcast-cancel-ask", id=1, sent=0, remaining=3)
+    assert (await chat.store.broadcast(1)).status is BroadcastStatus.RUNNING  # not yet
+    yes = ask.button_data(fa("broadcast-cancel-yes-button"))
+    await admin.click_data(yes, message_id=ask.message_id)
+    answered = next(m for m in admin.replies if m.message_id == ask.message_id)
+    assert answered.text == fa("broadcast-cancelled", id=1)
+    await admin.click_data(yes, message_id=ask.message_id)
+    assert admin.last_answer == fa("staff-confirm-used")
+    assert (await chat.store.broadcast(1)).status is BroadcastStatus.CANCELLED
+    assert len(audited(await chat.store.latest_audit(), "broadcast_cancel")) == 1
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert sum(received(p) for p in crowd) == 0
+    shown = next(m for m in admin.replies if m.message_id == progress.message_id)
+    assert fa("broadcast-status-cancelled") in shown.text
+    assert not shown.buttons
+
+
+async def test_no_keeps_the_broadcast_running(chat) -> None:
+    admin = await admin_of(chat)
+    crowd = await people(chat, 2)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    await admin.click(fa("broadcast-cancel-button"))
+    await admin.click(fa("staff-confirm-no-button"))
+    assert admin.last_reply.text == fa("staff-confirm-dismissed")
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert [received(p) for p in crowd] == [1, 1]

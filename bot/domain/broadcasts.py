@@ -131,8 +131,9 @@ _CONTROLS = {
 
 
 async def control(
-    store: Store, actor: Account, broadcast_id: int, action: str, now: int
-) -> Broadcast:
+    store: Store, actor: Account, broadcast_id: int, action: str, now: int,
+    token: str | None = None,
+) -> Broadcast:  # fmt: skip
     """Pause, resume or cancel a run (any staff member: whoever is on duty can stop it).
 
     A cancelled run's report is the outbox's to write, once the sends already on their way
@@ -147,18 +148,34 @@ async def control(
         allowed_from=allowed,
         now=now,
         reason="staff" if action == "pause" else None,
+        token=token,
     )
     if changed is None:
-        current = await store.broadcast(broadcast_id)
-        if current is None or current.platform != actor.platform:
-            raise Refused("broadcast-unknown")
-        if current.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED):
-            raise Refused("broadcast-not-changeable", id=broadcast_id)
+        current = await _refuse_control(store, actor, broadcast_id)
+        if token is not None:  # the state allows it: the confirmation was spent meanwhile
+            raise Refused("staff-confirm-used")
         raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
     await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
     if action == "resume":
         await store.retry_broadcast_now(broadcast_id, now)
     return changed
+
+
+async def _refuse_control(store: Store, actor: Account, broadcast_id: int) -> Broadcast:
+    """This platform's run, if it has not ended; else why it cannot be steered."""
+    current = await store.broadcast(broadcast_id)
+    if current is None or current.platform != actor.platform:
+        raise Refused("broadcast-unknown")
+    if current.status in (BroadcastStatus.DONE, BroadcastStatus.CANCELLED):
+        raise Refused("broadcast-not-changeable", id=broadcast_id)
+    return current
+
+
+async def cancel_preview(store: Store, actor: Account, broadcast_id: int) -> Broadcast:
+    """The run a cancel would stop, if it can still be stopped (staff only): what its
+    confirm screen shows."""
+    await require_staff(store, actor)
+    return await _refuse_control(store, actor, broadcast_id)
 
 
 async def queue_report(store: Store, broadcast: Broadcast, now: int) -> None:

@@ -161,12 +161,33 @@ async def confirm_payment(
     return confirmed
 
 
+DELIVERED_NOTICE = "need-delivered-notice"
+# Decided for issue #9: a need marked delivered takes no more money, so pledges still
+# awaiting payment are cancelled and their donors told not to pay (as /close does); keeping
+# them would invite donors to transfer money for help that has already arrived. Reported
+# payments stay for staff to confirm or reject: money may be on its way.
+DELIVERED_UNPAID_NOTICE = "pledge-need-delivered-unpaid-notice"
+
+
+async def deliver(
+    store: Store, need: Need, now: int, token: str | None = None
+) -> tuple[list[Pledge], list[Pledge]] | None:
+    """The help reached the family: donors who paid hear it, unpaid pledges are cancelled
+    (their donors told not to pay), the household hears it; all in one transaction, spending
+    the confirmation `token` if one is given. Returns (delivered, cancelled), or None when
+    nothing changed (closed, already delivered, nothing paid, or the token was spent)."""
+    return await store.mark_need_delivered(
+        need.id, now, DELIVERED_NOTICE, unpaid_notice=DELIVERED_UNPAID_NOTICE, token=token
+    )
+
+
 async def mark_delivered(store: Store, *, need_code: str, now: int) -> list[Pledge]:
-    """The help reached the family: every donor who paid hears it (queued with the change)."""
+    """`deliver` by the need's code, for callers that only need the pledges delivered."""
     need = await store.need_by_code(need_code)
-    if need is None:
+    delivered = await deliver(store, need, now) if need is not None else None
+    if delivered is None:
         raise PledgeRefused("pledge-need-unavailable")
-    return await store.mark_need_delivered(need.id, now, notice="need-delivered-notice")
+    return delivered[0]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
-from bot.models import Account, Beneficiary, Pledge, StaffRole
+from bot.models import Account, Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
 from bot.storage import Store
 from bot.text import normalize_text
 
@@ -185,20 +185,79 @@ async def look_up_household(
     return household
 
 
-async def deliver_need(store: Store, actor: Account, need_code: str, now: int) -> int:
-    """Staff mark a need delivered; every donor who paid is told. Returns how many."""
+@dataclass(frozen=True)
+class Ending:
+    """What ending a need (/delivered, /close) will tell whom: its confirm screen."""
+
+    need: Need
+    paid: int  # pledges paid: told the help arrived (/delivered) or that it is safe (/close)
+    reported: int  # payments reported, not confirmed: stay for staff
+    unpaid: int  # awaiting payment: cancelled, donors told not to pay
+    households: int  # verified people of the household, who hear of a delivery
+
+
+async def _ending(store: Store, need: Need) -> Ending:
+    counts = await store.pledge_counts(need.id)
+    return Ending(
+        need,
+        paid=counts.get(PledgeStatus.PAID, 0),
+        reported=counts.get(PledgeStatus.PAYMENT_REPORTED, 0),
+        unpaid=counts.get(PledgeStatus.AWAITING_PAYMENT, 0),
+        households=await store.households_linked_to_need(need.id),
+    )
+
+
+def _check_deliverable(need: Need | None) -> Need:
+    """Only help that was paid for can be delivered, once, and never a closed need."""
+    if need is None:
+        raise Refused("need-not-found")
+    if need.status is NeedStatus.DELIVERED:
+        raise Refused("staff-deliver-already", code=need.code)
+    if need.status is NeedStatus.CLOSED:
+        raise Refused("staff-deliver-closed", code=need.code)
+    if need.paid == 0:
+        raise Refused("staff-deliver-unpaid", code=need.code)
+    return need
+
+
+async def delivery_preview(store: Store, actor: Account, need_code: str) -> Ending:
+    """What /delivered CODE would do, or why it cannot (staff only)."""
     await require_staff(store, actor)
-    try:
-        told = await pledges.mark_delivered(store, need_code=need_code, now=now)
-    except pledges.PledgeRefused:
-        raise Refused("need-not-found") from None
-    await audit(store, actor, "deliver_need", "need", need_code, now, donors=len(told))
-    return len(told)
+    return await _ending(store, _check_deliverable(await store.need_by_code(need_code)))
+
+
+async def deliver_need(
+    store: Store, actor: Account, need_code: str, now: int, token: str | None = None
+) -> tuple[int, int]:
+    """Staff mark a need delivered: donors who paid are told, unpaid pledges are cancelled
+    (see pledges.DELIVERED_UNPAID_NOTICE). Returns (donors told, pledges cancelled)."""
+    await require_staff(store, actor)
+    need = _check_deliverable(await store.need_by_code(need_code))
+    done = await pledges.deliver(store, need, now, token)
+    if done is None:  # changed meanwhile, or the token was spent: say which
+        _check_deliverable(await store.need_by_code(need_code))
+        raise Refused("staff-confirm-used")
+    delivered, cancelled = done
+    await audit(store, actor, "deliver_need", "need", need_code, now,
+                donors=len(delivered), cancelled=len(cancelled))  # fmt: skip
+    return len(delivered), len(cancelled)
+
+
+async def closing_preview(store: Store, actor: Account, need_code: str) -> Ending:
+    """What /close CODE would do, or why it cannot (staff only)."""
+    await require_staff(store, actor)
+    need = await store.need_by_code(need_code)
+    if need is None:
+        raise Refused("need-not-found")
+    if need.status in (NeedStatus.CLOSED, NeedStatus.DELIVERED):
+        raise Refused("staff-need-already-closed", code=need_code)
+    return await _ending(store, need)
 
 
 async def close_need(
-    store: Store, actor: Account, need_code: str, reason: str, now: int
-) -> tuple[int, int]:
+    store: Store, actor: Account, need_code: str, reason: str, now: int,
+    token: str | None = None,
+) -> tuple[int, int]:  # fmt: skip
     """Staff close a need with a reason: it leaves browsing, donors whose pledges were still
     unpaid are told not to pay, and donors who already paid are told their payment is safe
     and staff will settle it (those pledges stay as they are). Returns (unpaid, paid)
@@ -208,10 +267,11 @@ async def close_need(
     if need is None:
         raise Refused("need-not-found")
     told = await store.close_need(
-        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice"
+        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token
     )
     if told is None:
-        raise Refused("staff-need-already-closed", code=need_code)
+        await closing_preview(store, actor, need_code)  # closed meanwhile: say so
+        raise Refused("staff-confirm-used")
     cancelled, paid = told
     await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
                 cancelled=len(cancelled), paid=len(paid))  # fmt: skip

@@ -21,7 +21,7 @@ from bot import callbacks
 from bot.codes import new_confirm_token
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
-from bot.domain import broadcasts
+from bot.domain import broadcasts, confirmations
 from bot.domain.broadcasts import Draft
 from bot.domain.browse import geography
 from bot.domain.refusal import Refused
@@ -203,8 +203,11 @@ async def _show_new_progress(update: Update, context: HamdeliContext, broadcast:
 
 @refusals_answered
 async def control(update: Update, context: HamdeliContext) -> None:
-    """Pause, resume or cancel from the progress message's buttons."""
+    """Pause or resume from the progress message's buttons; cancel asks once first."""
     action, broadcast_id = context.button.args[0], int(context.button.args[1])
+    if action == "cancel":
+        await _ask_cancel(update, context, broadcast_id)
+        return
     changed = await broadcasts.control(
         context.store, context.me, broadcast_id, action, context.now()
     )
@@ -213,7 +216,18 @@ async def control(update: Update, context: HamdeliContext) -> None:
     outbox_of(context.application).wake()
 
 
-_DONE = {"pause": "paused", "resume": "resumed", "cancel": "cancelled"}
+_DONE = {"pause": "paused", "resume": "resumed"}
+
+
+async def _ask_cancel(update: Update, context: HamdeliContext, broadcast_id: int) -> None:
+    """Cancelling cannot be undone: say who will never get it, then Yes (one-time token)
+    or No, in a message of its own (the progress message stays the outbox's to edit)."""
+    run = await broadcasts.cancel_preview(context.store, context.me, broadcast_id)
+    token = await confirmations.ask(
+        context.store, context.me, "cancel_broadcast", str(broadcast_id), context.now()
+    )
+    await answer_button(update)
+    await reply(update, views.cancel_ask_screen(context.t, run, token))
 
 
 # -- the draft, in the store -----------------------------------------------------------------

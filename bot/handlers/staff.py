@@ -23,7 +23,8 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import HamdeliContext
-from bot.domain import pledges, staff
+from bot.delivery import outbox_of
+from bot.domain import confirmations, pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.models import Pledge
@@ -251,27 +252,60 @@ async def household(update: Update, context: HamdeliContext) -> None:
     await reply(update, views.household_screen(context.t, found, vouchers))
 
 
+def _code_argument(context: HamdeliContext) -> str:
+    return normalize_text(" ".join(context.args or [])).upper().lstrip("#")
+
+
 @refusals_answered
 async def delivered(update: Update, context: HamdeliContext) -> None:
-    """/delivered CODE: the help reached the family; the donors who paid are told."""
-    code = normalize_text(" ".join(context.args or [])).upper()
-    told = await staff.deliver_need(context.store, context.me, code, context.now())
-    await reply(update, Screen(context.t("staff-delivered", code=code, donors=told)))
+    """/delivered CODE: says what will be told to whom, and asks once (see confirm)."""
+    await staff.require_staff(context.store, context.me)  # before reading any input
+    code = _code_argument(context)
+    if not code:
+        raise Refused("staff-delivered-usage")
+    ending = await staff.delivery_preview(context.store, context.me, code)
+    token = await confirmations.ask(context.store, context.me, "deliver", code, context.now())
+    await reply(update, views.ending_screen(context.t, ending, "deliver", token))
 
 
 @refusals_answered
 async def close(update: Update, context: HamdeliContext) -> None:
-    """/close CODE REASON: the need leaves browsing, with the reason in the audit log."""
-    code, _, reason = normalize_text(" ".join(context.args or [])).partition(" ")
+    """/close CODE REASON: says what will be told to whom, and asks once (see confirm); the
+    reason goes to the audit log."""
     await staff.require_staff(context.store, context.me)
+    code, _, reason = normalize_text(" ".join(context.args or [])).partition(" ")
     if not reason.strip():
         raise Refused("staff-close-usage")
-    unpaid, paid = await staff.close_need(
-        context.store, context.me, code.upper(), reason.strip(), context.now()
+    code, reason = code.upper().lstrip("#"), reason.strip()
+    ending = await staff.closing_preview(context.store, context.me, code)
+    token = await confirmations.ask(
+        context.store, context.me, "close", code, context.now(), reason=reason
     )
-    await reply(
-        update, Screen(context.t("staff-closed", code=code.upper(), donors=unpaid, paid=paid))
+    screen = views.ending_screen(
+        context.t, ending, "close", token, reason, context.services.platform
     )
+    await reply(update, screen)
+
+
+@refusals_answered
+async def confirm(update: Update, context: HamdeliContext) -> None:
+    """The Yes of /delivered, /close or cancelling a run: done once, however often pressed."""
+    done = await confirmations.confirm(context.store, context.me, context.button.arg, context.now())
+    screen = views.confirmed_screen(context.t, done)
+    await answer_button(update, screen.text)
+    await show(update, screen)
+    if done.broadcast is not None:  # its progress message shows the run stopped
+        outbox = outbox_of(context.application)
+        await outbox.show_progress(done.broadcast)
+        outbox.wake()
+
+
+@refusals_answered
+async def dismiss(update: Update, context: HamdeliContext) -> None:
+    """The No: nothing changes, and the Yes above is spent."""
+    await confirmations.dismiss(context.store, context.me, context.button.arg, context.now())
+    await answer_button(update)
+    await show(update, views.dismissed_screen(context.t))
 
 
 @refusals_answered
@@ -348,4 +382,6 @@ def routes() -> dict[str, Route]:
         callbacks.STAFF_STATS: stats,
         callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,
+        "staff_confirm": confirm,
+        "staff_dismiss": dismiss,
     }

@@ -11,6 +11,7 @@ from bot.text import format_percent
 from bot.text.collation import by_name
 from bot.views.donor import direction_mark, progress_bar
 from bot.views.screen import Screen, button, keyboard, user_text
+from bot.views.staff import confirm_keyboard
 
 
 def announcement(t: Translator, broadcast: Broadcast) -> Screen:
@@ -165,3 +166,10 @@ def _rows(buttons: list, per_row: int) -> list[list]:
 
 def _cancel_row(t: Translator) -> list:
     return [button(t("broadcast-cancel-compose-button"), callbacks.MENU_STAFF)]
+
+
+def cancel_ask_screen(t: Translator, broadcast: Broadcast, token: str) -> Screen:
+    """Cancelling a run asks once: how many have it and how many never will."""
+    text = t("broadcast-cancel-ask", id=broadcast.id, sent=broadcast.sent,
+             remaining=broadcast.remaining)  # fmt: skip
+    return Screen(text, keyboard(*confirm_keyboard(t, t("broadcast-cancel-yes-button"), token)))

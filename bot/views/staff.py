@@ -8,7 +8,8 @@ import re
 from functools import cache
 
 from bot import callbacks
-from bot.domain.staff import Queue
+from bot.domain.confirmations import Done
+from bot.domain.staff import Ending, Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
 from bot.text import format_toman, localize_number
@@ -353,3 +354,57 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
 
 def _toman(t: Translator, rials: int) -> str:
     return t("amount-toman", amount=format_toman(rials, t.language))
+
+
+def confirm_keyboard(t: Translator, yes_label: str, token: str) -> list[list]:
+    """Yes (carrying the one-time token) and No, for every irreversible staff action."""
+    return [
+        [button(yes_label, callbacks.staff_confirm(token))],
+        [button(t("staff-confirm-no-button"), callbacks.staff_dismiss(token))],
+    ]
+
+
+def ending_screen(
+    t: Translator, ending: Ending, action: str, token: str, reason: str = "", platform: str = ""
+) -> Screen:
+    """/delivered and /close ask once: what will be told to whom, then Yes or No."""
+    code = ending.need.code
+    if action == "deliver":
+        lines = [t("staff-deliver-ask", code=code),
+                 t("staff-ending-paid-delivered", count=ending.paid)]  # fmt: skip
+    else:
+        lines = [t("staff-close-ask", code=code, reason=user_text(reason, platform, 200))]
+        if ending.paid + ending.reported:
+            lines.append(t("staff-ending-paid-kept", count=ending.paid + ending.reported))
+    if ending.unpaid:
+        lines.append(t("staff-ending-unpaid-cancelled", count=ending.unpaid))
+    if action == "deliver" and ending.reported:
+        lines.append(t("staff-ending-reported-kept", count=ending.reported, code=code))
+    if action == "deliver":
+        lines.append(
+            t("staff-ending-household" if ending.households else "staff-ending-no-household")
+        )
+    lines.append(t("staff-ending-irreversible"))
+    yes = t("staff-deliver-yes-button" if action == "deliver" else "staff-close-yes-button")
+    return Screen("\n".join(lines), keyboard(*confirm_keyboard(t, yes, token)))
+
+
+def confirmed_screen(t: Translator, done: Done) -> Screen:
+    """What a confirmed action did, with the way back to the console."""
+    counts = done.counts
+    if done.action == "deliver":
+        lines = [t("staff-delivered", code=done.subject, donors=counts["donors"])]
+        if counts["cancelled"]:
+            lines.append(t("staff-delivered-unpaid-cancelled", count=counts["cancelled"]))
+        text = "\n".join(lines)
+    elif done.action == "close":
+        text = t("staff-closed", code=done.subject, donors=counts["donors"], paid=counts["paid"])
+    else:
+        text = t("broadcast-cancelled", id=int(done.subject))
+    return Screen(text, keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+
+
+def dismissed_screen(t: Translator) -> Screen:
+    return Screen(
+        t("staff-confirm-dismissed"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
+    )

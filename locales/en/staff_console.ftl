@@ -3,3 +3,43 @@
 
 staff-user-id-invalid = That is not a user id: a user id is a positive whole number, like /addstaff 123456. To add someone without their id, send /invite and give them the code.
 broadcast-audience-admin-only = Only an administrator can announce to everyone. Choose donors, beneficiaries, staff, a province or a city instead, or start again with /broadcast.
+
+## Irreversible actions ask once (/delivered, /close, cancelling an announcement)
+staff-delivered-usage = Write the need code after the command, like /delivered H7K2QD.
+staff-deliver-already = Need { $code } is already marked delivered and its donors were told; there is nothing more to do. See /audit.
+staff-deliver-closed = Need { $code } is closed, so it cannot be marked delivered. Its donors who had paid were told staff will settle their payments: see /queue { $code }.
+staff-deliver-unpaid = No payment for need { $code } is confirmed yet, so there is nothing to deliver. Confirm its payments first in /queue { $code }, or close it with /close { $code } REASON.
+staff-deliver-ask = 📦 Mark need { $code } as delivered?
+staff-close-ask = 🔒 Close need { $code }? Reason: { $reason }
+staff-ending-paid-delivered = { $count ->
+        [one] • The donor of 1 paid pledge is told the help reached the family.
+       *[other] • The donors of { $count } paid pledges are told the help reached the family.
+    }
+staff-ending-paid-kept = { $count ->
+        [one] • 1 pledge already paid or reported stays for you to settle; its donor is told the payment is safe.
+       *[other] • { $count } pledges already paid or reported stay for you to settle; their donors are told the payment is safe.
+    }
+staff-ending-unpaid-cancelled = { $count ->
+        [one] • 1 pledge not paid yet is cancelled; its donor is told not to pay.
+       *[other] • { $count } pledges not paid yet are cancelled; their donors are told not to pay.
+    }
+staff-ending-reported-kept = { $count ->
+        [one] • 1 reported payment is not confirmed yet; it stays in /queue { $code } for you to confirm or reject.
+       *[other] • { $count } reported payments are not confirmed yet; they stay in /queue { $code } for you to confirm or reject.
+    }
+staff-ending-household = • The household is told too.
+staff-ending-no-household = • No verified household is linked to this need, so no household is told.
+staff-ending-irreversible = This cannot be undone.
+staff-deliver-yes-button = ✅ Yes, it was delivered
+staff-close-yes-button = 🔒 Yes, close it
+staff-confirm-no-button = ↩️ No, change nothing
+staff-delivered-unpaid-cancelled = { $count ->
+        [one] 1 unpaid pledge was cancelled; its donor is told not to pay.
+       *[other] { $count } unpaid pledges were cancelled; their donors are told not to pay.
+    }
+staff-confirm-dismissed = Nothing was changed.
+staff-confirm-used = This was already done; it is not done twice. Send /menu for the staff console.
+staff-confirm-gone = This confirmation is no longer valid. Send the command again (/delivered CODE or /close CODE REASON) to see what it would do now.
+broadcast-cancel-ask = ⏹ Cancel announcement #{ $id }? { $sent } people already have it; the { $remaining } who have not got it yet never will. This cannot be undone.
+broadcast-cancel-yes-button = ⏹ Yes, cancel it
+pledge-need-delivered-unpaid-notice = The help for need { $code } has already reached the family, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱

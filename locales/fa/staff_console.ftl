@@ -3,3 +3,28 @@
 
 staff-user-id-invalid = این شناسهٔ کاربر نیست: شناسهٔ کاربر یک عدد صحیح مثبت است، مثل /addstaff 123456. برای افزودن کسی بدون شناسه‌اش، /invite را بفرستید و کد را به او بدهید.
 broadcast-audience-admin-only = فقط مدیران می‌توانند برای همه اطلاعیه بفرستند. به جای آن خیّران، مددجویان، کارکنان، یک استان یا یک شهر را انتخاب کنید، یا با /broadcast از نو شروع کنید.
+
+## Irreversible actions ask once (/delivered, /close, cancelling an announcement)
+staff-delivered-usage = کد نیاز را بعد از دستور بنویسید، مثل /delivered H7K2QD.
+staff-deliver-already = نیاز { $code } پیش‌تر تحویل‌شده ثبت شده و به خیّرانش خبر داده شده است؛ کار دیگری نمانده. گزارش: /audit
+staff-deliver-closed = نیاز { $code } بسته شده است و نمی‌توان آن را تحویل‌شده ثبت کرد. به خیّرانی که پرداخت کرده بودند گفته شده که کارکنان پرداختشان را رسیدگی می‌کنند: /queue { $code }
+staff-deliver-unpaid = هنوز هیچ پرداختی برای نیاز { $code } تأیید نشده است، پس چیزی برای تحویل نیست. اول پرداخت‌هایش را در /queue { $code } تأیید کنید، یا آن را با /close { $code } دلیل ببندید.
+staff-deliver-ask = 📦 نیاز { $code } تحویل‌شده ثبت شود؟
+staff-close-ask = 🔒 نیاز { $code } بسته شود؟ دلیل: { $reason }
+staff-ending-paid-delivered = • به خیّرانِ { $count } تعهدِ پرداخت‌شده خبر داده می‌شود که کمک به دست خانواده رسید.
+staff-ending-paid-kept = • { $count } تعهدِ پرداخت‌شده یا اعلام‌شده برای رسیدگی شما می‌ماند و به خیّرانش گفته می‌شود پرداختشان محفوظ است.
+staff-ending-unpaid-cancelled = • { $count } تعهدِ هنوز پرداخت‌نشده لغو می‌شود و به خیّرانش گفته می‌شود پرداخت نکنند.
+staff-ending-reported-kept = • { $count } پرداختِ اعلام‌شده هنوز تأیید نشده است و در /queue { $code } برای تأیید یا رد شما می‌ماند.
+staff-ending-household = • به خانوار هم خبر داده می‌شود.
+staff-ending-no-household = • هیچ خانوار تأییدشده‌ای به این نیاز وصل نیست، پس به خانواری خبر داده نمی‌شود.
+staff-ending-irreversible = این کار برگشت‌پذیر نیست.
+staff-deliver-yes-button = ✅ بله، تحویل شد
+staff-close-yes-button = 🔒 بله، بسته شود
+staff-confirm-no-button = ↩️ نه، چیزی تغییر نکند
+staff-delivered-unpaid-cancelled = { $count } تعهدِ پرداخت‌نشده لغو شد و به خیّرانش گفته می‌شود پرداخت نکنند.
+staff-confirm-dismissed = چیزی تغییر نکرد.
+staff-confirm-used = این کار پیش‌تر انجام شده است و دوباره انجام نمی‌شود. برای میز کار کارکنان /menu را بفرستید.
+staff-confirm-gone = این تأیید دیگر معتبر نیست. دستور را دوباره بفرستید (/delivered کد یا /close کد دلیل) تا ببینید اکنون چه می‌کند.
+broadcast-cancel-ask = ⏹ اطلاعیهٔ شمارهٔ { $id } لغو شود؟ { $sent } نفر آن را گرفته‌اند و { $remaining } نفری که هنوز نگرفته‌اند دیگر آن را نمی‌گیرند. این کار برگشت‌پذیر نیست.
+broadcast-cancel-yes-button = ⏹ بله، لغو شود
+pledge-need-delivered-unpaid-notice = کمکِ نیاز { $code } پیش‌تر به دست خانواده رسیده است؛ بنابراین تعهد { $reference } ({ $amount }) لغو شد. لطفاً آن را پرداخت نکنید. از مهربانی شما سپاسگزاریم؛ خانواده‌های دیگری هنوز چشم‌انتظار کمک‌اند 🌱

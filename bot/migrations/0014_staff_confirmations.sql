@@ -1,0 +1,14 @@
+-- One-time confirmations of irreversible staff actions (/delivered, /close, cancelling a
+-- broadcast). The preview stores what was asked; the confirm button carries the token and
+-- the action uses it in its own transaction, so a double press or a redelivered update acts
+-- once.
+CREATE TABLE staff_confirmations (
+    token       TEXT    PRIMARY KEY,
+    platform    TEXT    NOT NULL,
+    user_id     INTEGER NOT NULL,
+    action      TEXT    NOT NULL CHECK (action IN ('deliver', 'close', 'cancel_broadcast')),
+    subject     TEXT    NOT NULL,  -- a need code or a broadcast id
+    details     TEXT,              -- JSON: e.g. the close reason
+    created_at  INTEGER NOT NULL,
+    used_at     INTEGER
+);
