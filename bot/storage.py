@@ -120,6 +120,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "0012_needs_version.sql"),
     Migration(13, "0013_broadcast_reports.sql"),
     Migration(14, "0014_staff_confirmations.sql"),
+    Migration(15, "0015_broadcast_pauses.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -127,6 +128,13 @@ IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits
 CODE_ATTEMPTS = 5
 
 
+# A status change keeps the pause clock: entering "paused" starts it (paused_at); leaving a
+# pause adds its length to paused_s. Parameters: the new status, now, now.
+_PAUSE_CLOCK = (
+    "paused_at = CASE WHEN ? = 'paused' THEN coalesce(paused_at, ?) END, "
+    "paused_s = paused_s + CASE WHEN status = 'paused' AND paused_at IS NOT NULL "
+    "THEN max(0, ? - paused_at) ELSE 0 END"
+)
 _BROADCAST_COLUMNS = (
     "id, platform, creator_id, chat_id, progress_message_id, text, photo_file_id, audience, "
     "place_id, status, pause_reason, total, sent, blocked, failed, unknown, created_at, "
@@ -1934,11 +1942,11 @@ class Store:
         rows = []
         async with self._confirmed(token, now) as db:
             rows = await db.execute_fetchall(
-                "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ? "
-                "WHERE id = ? AND platform = ? "
+                "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ?, "
+                f"{_PAUSE_CLOCK} WHERE id = ? AND platform = ? "
                 f"AND status IN ({','.join('?' * len(allowed_from))}) "
                 f"RETURNING {_BROADCAST_COLUMNS}",
-                (to.value, reason, finished, broadcast_id, platform,
+                (to.value, reason, finished, to.value, now, now, broadcast_id, platform,
                  *(s.value for s in allowed_from)),
             )  # fmt: skip
         return _broadcast_from_row(rows[0]) if rows else None
@@ -1947,13 +1955,23 @@ class Store:
         """Mark a running or paused broadcast done once every recipient's row has ended (a
         run paused after its last send has nothing left to wait for); else None."""
         rows = await self._fetchall(
-            "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? "
-            "AND status IN ('running', 'paused') AND built_upto >= users_upto "
+            f"UPDATE broadcasts SET status = 'done', finished_at = ?, {_PAUSE_CLOCK} "
+            "WHERE id = ? AND status IN ('running', 'paused') AND built_upto >= users_upto "
             "AND sent + blocked + failed + unknown >= total "
             f"RETURNING {_BROADCAST_COLUMNS}",
-            (now, broadcast_id),
+            (now, "done", now, now, broadcast_id),
         )
         return _broadcast_from_row(rows[0]) if rows else None
+
+    async def broadcast_sending_seconds(self, broadcast_id: int, now: int) -> int:
+        """How long a broadcast has been sending: from its confirmation to its end (or now),
+        its pauses left out. The final report's rate is measured over this."""
+        rows = await self._fetchall(
+            "SELECT coalesce(finished_at, ?) - created_at - paused_s "
+            "- coalesce(? - paused_at, 0) FROM broadcasts WHERE id = ?",
+            (now, now, broadcast_id),
+        )
+        return max(0, int(rows[0][0])) if rows else 0
 
     async def broadcast_statuses(self, broadcast_id: int) -> dict[str, int]:
         """Recipients by outbox status, counted row by row (tests and reports check the

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.context import HamdeliContext
-from bot.delivery import deliver_outbox
+from bot.delivery import deliver_outbox, outbox_of
 from bot.domain import pledges as pledges_domain
 from bot.i18n import translator
 from bot.models import (
+    Audience,
+    Broadcast,
     BroadcastStatus,
     NeedCategory,
     NeedDraft,
@@ -19,6 +21,7 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
+from bot.views.broadcasts import progress_screen
 from tests.conftest import ADMIN_ID
 from tests.test_broadcasts import compose, people, received
 from tests.test_staff_pledges import pledge_million
@@ -335,3 +338,81 @@ async def test_no_keeps_the_broadcast_running(chat) -> None:
     assert admin.last_reply.text == fa("staff-confirm-dismissed")
     await deliver_outbox(HamdeliContext(chat.application))
     assert [received(p) for p in crowd] == [1, 1]
+
+
+# -- 7. broadcast progress: no speed while paused, an honest ETA, the measured rate -------------
+
+
+def a_run(status: BroadcastStatus, *, total: int, done: int, **extra) -> Broadcast:
+    values = dict(id=7, platform="telegram", creator_id=1, chat_id=1, progress_message_id=5,
+                  text="x", photo_file_id=None, audience=Audience.DONORS, place_id=None,
+                  pause_reason=None, total=total, sent=done, blocked=0, failed=0, unknown=0,
+                  created_at=0, finished_at=None, status=status)  # fmt: skip
+    return Broadcast(**{**values, **extra})
+
+
+@pytest.mark.parametrize(
+    ("remaining", "rate", "eta"),
+    [(1500, 25.0, "about 1 minute left"), (30, 25.0, "about 2 seconds left"),
+     (300, 2.5, "about 2 minutes left"), (1501, 25.0, "about 2 minutes left"),
+     (100_000, 10.0, "about 2 hours and 47 minutes left"), (7200, 1.0, "about 2 hours left")],
+)  # fmt: skip
+def test_the_eta_is_the_remaining_count_at_the_shown_rate(remaining, rate, eta) -> None:
+    run = a_run(BroadcastStatus.RUNNING, total=remaining + 10, done=10)
+    text = progress_screen(en, run, rate).text
+    assert text.endswith(f"per second · {eta}")
+    assert f"Remaining: {remaining:,}" in text
+
+
+def test_a_slow_rate_shows_its_decimal_in_persian_digits() -> None:
+    text = progress_screen(fa, a_run(BroadcastStatus.RUNNING, total=310, done=10), 2.5).text
+    assert text.endswith(fa("broadcast-speed-eta", rate="۲٫۵",
+                            eta=fa("broadcast-minutes", count=2)))  # fmt: skip
+
+
+@pytest.mark.parametrize("t", [fa, en])
+@pytest.mark.parametrize("status", [BroadcastStatus.PAUSED, BroadcastStatus.DONE,
+                                    BroadcastStatus.CANCELLED])  # fmt: skip
+def test_no_speed_is_shown_unless_the_run_is_sending(t, status) -> None:
+    text = progress_screen(t, a_run(status, total=100, done=40), 25.0).text
+    assert "⚡" not in text
+    assert t("broadcast-speed", rate="25") not in text
+
+
+async def test_the_progress_message_of_a_paused_run_shows_no_speed(chat, clock) -> None:
+    admin = await admin_of(chat)
+    await people(chat, 3)
+    await compose(admin, "donors")
+    await admin.click("✅")
+    progress = admin.last_reply
+    outbox = outbox_of(chat.application)
+    await outbox.show_progress(await chat.store.broadcast(1))  # the first look: no rate yet
+    await admin.click(fa("broadcast-pause-button"), message_id=progress.message_id)
+    await outbox.show_progress(await chat.store.broadcast(1))  # a rate, but nothing is sent
+    shown = next(m for m in admin.replies if m.message_id == progress.message_id)
+    assert fa("broadcast-status-paused-why", reason=fa("broadcast-pause-staff")) in shown.text
+    assert "⚡" not in shown.text
+
+
+async def test_the_final_report_states_the_rate_measured_over_the_run_without_pauses(
+    chat, clock
+) -> None:
+    admin = await admin_of(chat)
+    crowd = await people(chat, 3)
+    await compose(admin, "donors")
+    await admin.click("✅")  # the run starts now
+    progress = admin.last_reply
+    clock.advance(4)
+    await admin.click(fa("broadcast-pause-button"), message_id=progress.message_id)
+    clock.advance(100)  # paused: not sending time
+    await admin.click(fa("broadcast-resume-button"), message_id=progress.message_id)
+    clock.advance(2)
+    await deliver_outbox(HamdeliContext(chat.application))
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert [received(p) for p in crowd] == [1, 1, 1]
+    report = next(m.text for m in admin.replies if m.text.startswith(
+        fa("broadcast-report", id=1, status=fa("broadcast-status-done"), total=3, sent=3,
+           blocked=0, failed=0, unknown=0, not_sent=0)))  # fmt: skip
+    # 3 recipients over 6 seconds of sending (4 before the pause, 2 after): 0.5 a second.
+    rate = fa("broadcast-report-rate", rate="۰٫۵", duration=fa("broadcast-seconds", count=6))
+    assert report.endswith(f"\n{rate}")

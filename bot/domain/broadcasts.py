@@ -179,12 +179,15 @@ async def cancel_preview(store: Store, actor: Account, broadcast_id: int) -> Bro
 
 
 async def queue_report(store: Store, broadcast: Broadcast, now: int) -> None:
-    """The final report to the sender, once, in their language (sent by the outbox)."""
+    """The final report to the sender, once, in their language (sent by the outbox), with
+    the time it spent sending, pauses left out, over which its rate is measured."""
     await store.mark_broadcast_reported(broadcast.id, now)
+    seconds = await store.broadcast_sending_seconds(broadcast.id, now)
     await store.queue_notice(
         broadcast.platform, broadcast.creator_id, "broadcast-report",
         {"id": broadcast.id, "status": broadcast.status.value, "total": broadcast.total,
          "sent": broadcast.sent, "blocked": broadcast.blocked, "failed": broadcast.failed,
-         "unknown": broadcast.unknown, "not_sent": broadcast.remaining},
+         "unknown": broadcast.unknown, "not_sent": broadcast.remaining,
+         "done": broadcast.done, "seconds": seconds},
         now, dedupe_key=f"broadcast-report:{broadcast.id}",
     )  # fmt: skip

@@ -3,11 +3,13 @@ everyone's announcement settings."""
 
 from __future__ import annotations
 
+import math
+
 from bot import callbacks
 from bot.domain.broadcasts import MAX_CAPTION, MAX_TEXT
 from bot.i18n import Translator
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, Province
-from bot.text import format_percent
+from bot.text import format_percent, localize_number
 from bot.text.collation import by_name
 from bot.views.donor import direction_mark, progress_bar
 from bot.views.screen import Screen, button, keyboard, user_text
@@ -74,12 +76,10 @@ def audience_name(t: Translator, audience: Audience, place: str | None) -> str:
 
 
 def progress_screen(t: Translator, broadcast: Broadcast, rate: float | None) -> Screen:
-    """The sender's live view: a bar, the counts, the recent rate and, while it runs, when
-    it should end (`rate` is None until the outbox has measured one)."""
+    """The sender's live view: a bar and the counts; while it runs, the recent rate and when
+    it should end at that rate (`rate` is None until the outbox has measured one). A paused
+    or ended run shows no speed: nothing is being sent."""
     bar, percent = progress_bar(broadcast.done, broadcast.total)
-    running = broadcast.status is BroadcastStatus.RUNNING
-    per_minute = round((rate or 0) * 60)
-    eta = -(-broadcast.remaining // per_minute) if running and per_minute else -1
     status = t(f"broadcast-status-{broadcast.status.value}")
     if broadcast.status is BroadcastStatus.PAUSED:
         status = t("broadcast-status-paused-why", reason=t(
@@ -94,10 +94,35 @@ def progress_screen(t: Translator, broadcast: Broadcast, rate: float | None) -> 
         blocked=broadcast.blocked,
         failed=broadcast.failed + broadcast.unknown,
         remaining=broadcast.remaining,
-        rate=round(rate or 0),
-        eta=eta,
     )
+    if broadcast.status is BroadcastStatus.RUNNING and rate is not None:
+        text += "\n" + _speed(t, rate, broadcast.remaining)
     return Screen(text, keyboard(_controls(t, broadcast)))
+
+
+def _speed(t: Translator, rate: float, remaining: int) -> str:
+    """The rate, and the time the remaining recipients take at exactly that rate."""
+    shown = rate_text(rate, t.language)
+    if rate <= 0 or remaining <= 0:
+        return t("broadcast-speed", rate=shown)
+    return t("broadcast-speed-eta", rate=shown, eta=duration_text(t, math.ceil(remaining / rate)))
+
+
+def rate_text(rate: float, language: str) -> str:
+    """Recipients per second: whole above 10, else to one decimal (0.4, not 0)."""
+    shown = f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}".removesuffix(".0")
+    return localize_number(shown, language)
+
+
+def duration_text(t: Translator, seconds: int) -> str:
+    """A duration as people say it: seconds under a minute, then minutes, then hours and
+    minutes (rounded up: "about 2 minutes" never comes after 1)."""
+    if seconds < 60:
+        return t("broadcast-seconds", count=max(1, seconds))
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return t("broadcast-minutes", count=minutes)
+    return t("broadcast-hours", hours=minutes // 60, minutes=minutes % 60)
 
 
 def _controls(t: Translator, broadcast: Broadcast) -> list:
@@ -116,7 +141,13 @@ def _controls(t: Translator, broadcast: Broadcast) -> list:
 def report_notice(t: Translator, message_id: str, args: dict[str, object]) -> str:
     """Broadcast notices for the sender: the final report or the alert of a paused run."""
     if message_id == "broadcast-report":
-        return t(message_id, **{**args, "status": t(f"broadcast-status-{args['status']}")})
+        text = t(message_id, **{**args, "status": t(f"broadcast-status-{args['status']}")})
+        if "seconds" in args:  # reports queued by older versions have no duration
+            done, seconds = int(args["done"]), int(args["seconds"])  # type: ignore[call-overload]
+            rate = done / max(1, seconds)
+            text += "\n" + t("broadcast-report-rate", rate=rate_text(rate, t.language),
+                              duration=duration_text(t, seconds))  # fmt: skip
+        return text
     return t(message_id, **args)
 
 

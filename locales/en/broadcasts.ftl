@@ -49,11 +49,25 @@ broadcast-progress =
     🚫 Blocked the bot: { $blocked }
     ⚠️ Failed: { $failed }
     ⏳ Remaining: { $remaining }
-    Speed: { $rate } per second{ $eta ->
-        [-1] {""}
-        [0] {""}
-       *[other] , about { $eta } minutes left
+broadcast-speed = ⚡ Speed: { $rate } per second
+broadcast-speed-eta = ⚡ Speed: { $rate } per second · about { $eta } left
+broadcast-seconds = { $count ->
+        [one] 1 second
+       *[other] { $count } seconds
     }
+broadcast-minutes = { $count ->
+        [one] 1 minute
+       *[other] { $count } minutes
+    }
+broadcast-hours = { $hours ->
+        [one] 1 hour
+       *[other] { $hours } hours
+    }{ $minutes ->
+        [0] {""}
+        [one] {" "}and 1 minute
+       *[other] {" "}and { $minutes } minutes
+    }
+broadcast-report-rate = ⚡ { $rate } recipients per second, over { $duration } of sending (pauses not counted)
 broadcast-status-running = sending
 broadcast-status-paused = paused
 broadcast-status-paused-why = paused ({ $reason })

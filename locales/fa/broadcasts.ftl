@@ -48,11 +48,15 @@ broadcast-progress =
     🚫 ربات را مسدود کرده‌اند: { $blocked }
     ⚠️ ناموفق: { $failed }
     ⏳ مانده: { $remaining }
-    سرعت: { $rate } پیام در ثانیه{ $eta ->
-        [-1] {""}
+broadcast-speed = ⚡ سرعت: { $rate } پیام در ثانیه
+broadcast-speed-eta = ⚡ سرعت: { $rate } پیام در ثانیه · حدود { $eta } دیگر
+broadcast-seconds = { $count } ثانیه
+broadcast-minutes = { $count } دقیقه
+broadcast-hours = { $hours } ساعت{ $minutes ->
         [0] {""}
-       *[other] ، حدود { $eta } دقیقهٔ دیگر
+       *[other] {" "}و { $minutes } دقیقه
     }
+broadcast-report-rate = ⚡ { $rate } گیرنده در ثانیه، در { $duration } ارسال (بی‌احتساب توقف‌ها)
 broadcast-status-running = در حال ارسال
 broadcast-status-paused = متوقف
 broadcast-status-paused-why = متوقف ({ $reason })
