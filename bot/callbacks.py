@@ -34,6 +34,7 @@ STAFF_QUEUE = "s:queue"
 STAFF_STATS = "s:stats"
 SUPPORT = "support"
 STAFF_EXPORT = "s:export"
+STAFF_INVITES = "s:invites"
 BROADCAST_NEW = "s:bnew"
 BROADCAST_AUDIENCE = "s:baud"
 ANNOUNCEMENTS_OFF = "ann:off"
@@ -52,7 +53,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}"
             rf"|{BROADCAST_NEW}|{BROADCAST_AUDIENCE}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
@@ -82,6 +83,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         # Irreversible staff actions (/delivered, /close, cancelling a run) ask once.
         "staff_confirm": r"^s:ok:([A-Za-z0-9_-]{8,16})$",
         "staff_dismiss": r"^s:no:([A-Za-z0-9_-]{8,16})$",
+        "staff_revoke_invite": r"^s:iv:(S-[2-9A-HJ-NP-Z]{8})$",
         "announcements": r"^set:ann:(on|off)$",
         "home_province": r"^set:hp:(\d{1,6})$",
         "home_city": r"^set:hc:(\d{1,6})$",
@@ -303,6 +305,10 @@ def staff_confirm(token: str) -> str:
 
 def staff_dismiss(token: str) -> str:
     return f"s:no:{token}"
+
+
+def staff_revoke_invite(code: str) -> str:
+    return f"s:iv:{code}"
 
 
 def announcements(state: str) -> str:

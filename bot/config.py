@@ -84,6 +84,8 @@ class Settings(BaseSettings):
         default_factory=lambda: [500_000, 1_000_000, 5_000_000]
     )
     pledge_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # A staff invite code (/invite) can be redeemed for this many days.
+    staff_invite_ttl_days: int = Field(default=7, ge=1, le=365)
     # Where donors pay or bring items; shown after a pledge. Empty ones are left out.
     payment_card: str = ""
     payment_sheba: str = ""

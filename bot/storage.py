@@ -121,6 +121,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "0013_broadcast_reports.sql"),
     Migration(14, "0014_staff_confirmations.sql"),
     Migration(15, "0015_broadcast_pauses.sql"),
+    Migration(16, "0016_invite_expiry.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -128,6 +129,8 @@ IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits
 CODE_ATTEMPTS = 5
 
 
+# An invite that can still be redeemed (one parameter: now).
+_OPEN_INVITE = "used_by IS NULL AND revoked_at IS NULL AND expires_at > ?"
 # A status change keeps the pause clock: entering "paused" starts it (paused_at); leaving a
 # pause adds its length to paused_s. Parameters: the new status, now, now.
 _PAUSE_CLOCK = (
@@ -569,20 +572,23 @@ class Store:
         self._accounts.pop((platform, user_id), None)
         return bool(rows)
 
-    async def create_invite(self, code: str, platform: str, created_by: int, now: int) -> None:
+    async def create_invite(
+        self, code: str, platform: str, created_by: int, now: int, expires_at: int
+    ) -> None:
         await self._write(
-            "INSERT INTO staff_invites (code, platform, created_by, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (code, platform, created_by, now),
+            "INSERT INTO staff_invites (code, platform, created_by, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (code, platform, created_by, now, expires_at),
         )
 
     async def redeem_invite(self, code: str, platform: str, user_id: int, now: int) -> bool:
-        """Use a one-time code: the person becomes staff, atomically, at most once."""
+        """Use a one-time code: the person becomes staff, atomically, at most once, and only
+        while the code is unexpired and not revoked."""
         async with self._transaction() as db:
             used = await db.execute_fetchall(
                 "UPDATE staff_invites SET used_by = ?, used_at = ? WHERE code = ? "
-                "AND platform = ? AND used_by IS NULL RETURNING code",
-                (user_id, now, code, platform),
+                f"AND platform = ? AND {_OPEN_INVITE} RETURNING code",
+                (user_id, now, code, platform, now),
             )
             if not used:
                 return False
@@ -593,6 +599,39 @@ class Store:
             )
         self._accounts.pop((platform, user_id), None)
         return True
+
+    async def open_invites(self, platform: str, now: int, limit: int) -> list[tuple[Any, ...]]:
+        """Invites that can still be redeemed, newest first: (code, created_by, created_at,
+        expires_at)."""
+        return await self._fetchall(
+            "SELECT code, created_by, created_at, expires_at FROM staff_invites "
+            f"WHERE platform = ? AND {_OPEN_INVITE} ORDER BY created_at DESC, code LIMIT ?",
+            (platform, now, limit),
+        )
+
+    async def revoke_invite(self, code: str, platform: str, by: int, now: int) -> bool:
+        """An admin takes back an open invite; False if it was not open."""
+        rows = await self._fetchall(
+            "UPDATE staff_invites SET revoked_at = ?, revoked_by = ? WHERE code = ? "
+            f"AND platform = ? AND {_OPEN_INVITE} RETURNING code",
+            (now, by, code, platform, now),
+        )
+        return bool(rows)
+
+    async def void_invites_not_from(
+        self, platform: str, admins: Sequence[int], now: int
+    ) -> list[tuple[str, int]]:
+        """Open invites whose creator is no longer an admin die with them: (code, creator)
+        of each one voided now."""
+        return [
+            (str(code), int(creator))
+            for code, creator in await self._fetchall(
+                "UPDATE staff_invites SET revoked_at = ? WHERE platform = ? "
+                f"AND {_OPEN_INVITE} AND created_by NOT IN (SELECT value FROM json_each(?)) "
+                "RETURNING code, created_by",
+                (now, platform, now, json.dumps(list(admins))),
+            )
+        ]
 
     async def pledges_for_export(
         self, since: int, until: int, with_pii: bool

@@ -3,7 +3,11 @@ invite codes that expire and die with their admin, and confirmations of irrevers
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
+from pydantic import ValidationError
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox, outbox_of
@@ -22,7 +26,7 @@ from bot.models import (
     StaffRole,
 )
 from bot.views.broadcasts import progress_screen
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, make_settings
 from tests.test_broadcasts import compose, people, received
 from tests.test_staff_pledges import pledge_million
 
@@ -416,3 +420,131 @@ async def test_the_final_report_states_the_rate_measured_over_the_run_without_pa
     # 3 recipients over 6 seconds of sending (4 before the pause, 2 after): 0.5 a second.
     rate = fa("broadcast-report-rate", rate="۰٫۵", duration=fa("broadcast-seconds", count=6))
     assert report.endswith(f"\n{rate}")
+
+
+# -- 6. invite codes expire, can be revoked, and die with their admin ------------------------------
+
+
+def invite_code(text: str) -> str:
+    return re.search(r"S-[2-9A-HJ-NP-Z]{8}", text).group(0)
+
+
+async def test_an_invite_says_until_when_and_expires_after_the_setting(start_app, clock) -> None:
+    chat = await start_app(staff_invite_ttl_days=2)
+    admin, reza, sara = await admin_of(chat), chat.user(), chat.user()
+    await admin.send("/invite")
+    code = invite_code(admin.last_reply.text)
+    until = dt.datetime.fromtimestamp(clock() + 2 * 86_400, chat.application.services.settings.tz)
+    assert admin.last_reply.text == fa("staff-invite-created", code=code, date=until.date())
+    await admin.send("/invite")
+    second = invite_code(admin.last_reply.text)
+    clock.advance(2 * 86_400 - 60)
+    await reza.send(f"/join {code}")  # a minute before the end: still good
+    assert reza.last_reply.text == fa("staff-joined")
+    clock.advance(61)
+    await sara.send(f"/join {second}")
+    assert sara.last_reply.text == fa("staff-invite-invalid")
+    assert (await chat.store.account("telegram", sara.id)).staff_role is StaffRole.NONE
+
+
+async def test_the_default_invite_lasts_seven_days(chat, clock) -> None:
+    admin, reza = await admin_of(chat), chat.user()
+    await admin.send("/invite")
+    code = invite_code(admin.last_reply.text)
+    clock.advance(7 * 86_400 + 1)
+    await reza.send(f"/join {code}")
+    assert reza.last_reply.text == fa("staff-invite-invalid")
+
+
+async def test_an_admin_lists_open_invites_and_revokes_one_audited(chat) -> None:
+    admin, reza, sara = await admin_of(chat), chat.user(), chat.user()
+    codes = []
+    for _ in range(3):
+        await admin.send("/invite")
+        codes.append(invite_code(admin.last_reply.text))
+    await sara.send(f"/join {codes[2]}")  # used: no longer open
+    await admin.send("/menu")
+    await admin.click(fa("role-staff-button"))
+    await admin.click(fa("staff-invites-button"))
+    listing = admin.last_reply
+    assert listing.text.startswith(fa("staff-invites-title"))
+    assert codes[0] in listing.text and codes[1] in listing.text  # noqa: PT018
+    assert codes[2] not in listing.text
+    assert "۹۰۰۰۰۱" in listing.text  # who made it, in Persian digits
+    await admin.click(fa("staff-invite-revoke-button", code=codes[0]))
+    assert admin.last_reply.text.startswith(fa("staff-invite-revoked", code=codes[0]))
+    assert codes[0] not in admin.last_reply.text.split("\n\n", 1)[1]
+    await admin.send(f"/revokeinvite {codes[1].lower()}")
+    assert admin.last_reply.text.startswith(fa("staff-invite-revoked", code=codes[1]))
+    assert fa("staff-invites-empty") in admin.last_reply.text
+    await admin.send(f"/revokeinvite {codes[1]}")  # again
+    assert admin.last_reply.text == fa("staff-invite-not-open", code=codes[1])
+    for code in codes[:2]:
+        await reza.send(f"/join {code}")
+        assert reza.last_reply.text == fa("staff-invite-invalid")
+    revoked = audited(await chat.store.latest_audit(), "revoke_invite")
+    assert sorted(e["subject_id"] for e in revoked) == sorted(codes[:2])
+
+
+@pytest.mark.parametrize("command", ["/invites", "/revokeinvite S-ABCDEFGH", "s:iv:S-ABCDEFGH",
+                                     "s:invites"])  # fmt: skip
+async def test_only_admins_see_or_revoke_invites(chat, command) -> None:
+    admin = await admin_of(chat)
+    await admin.send("/invite")
+    code = invite_code(admin.last_reply.text)
+    reza = await staff_member(chat)
+    command = command.replace("S-ABCDEFGH", code)
+    if command.startswith("/"):
+        await reza.send(command)
+    else:
+        await reza.click_data(command)
+    assert fa("admin-only") in (reza.last_reply.text, reza.last_answer)
+    await reza.send("/start")
+    assert fa("staff-invites-button") not in str(reza.last_reply.buttons)
+    newcomer = chat.user()
+    await newcomer.send(f"/join {code}")  # still open
+    assert newcomer.last_reply.text == fa("staff-joined")
+
+
+async def test_invites_die_with_the_admin_who_made_them(start_app) -> None:
+    REZA = 900_002
+    first = await start_app(admin_ids=[ADMIN_ID, REZA])
+    reza, admin = first.user(user_id=REZA), first.user(user_id=ADMIN_ID)
+    await reza.send("/invite")
+    orphan = invite_code(reza.last_reply.text)
+    await admin.send("/invite")
+    kept = invite_code(admin.last_reply.text)
+    # REZA leaves ADMIN_IDS; the bot restarts. Nobody has heard from REZA since.
+    second = await start_app(emulator=first.emulator, admin_ids=[ADMIN_ID])
+    sara, mina = second.user(), second.user()
+    await sara.send(f"/join {orphan}")
+    assert sara.last_reply.text == fa("staff-invite-invalid")
+    await mina.send(f"/join {kept}")
+    assert mina.last_reply.text == fa("staff-joined")
+    [voided] = audited(await second.store.latest_audit(), "void_invite")
+    assert (voided["subject_id"], voided["actor_id"]) == (orphan, REZA)
+
+
+async def test_an_admin_removed_while_people_wait_voids_their_invites_at_once(start_app) -> None:
+    REZA = 900_002
+    first = await start_app(admin_ids=[ADMIN_ID, REZA])
+    reza = first.user(user_id=REZA)
+    await reza.send("/invite")
+    orphan = invite_code(reza.last_reply.text)
+    second = await start_app(emulator=first.emulator, admin_ids=[ADMIN_ID])
+    await second.user(user_id=REZA).send("/menu")  # the role goes, and the invites with it
+    assert audited(await second.store.latest_audit(), "void_invite")
+    admin = second.user(user_id=ADMIN_ID)
+    await admin.send("/invites")
+    assert orphan not in admin.last_reply.text
+    assert admin.last_reply.text.startswith(fa("staff-invites-empty"))
+
+
+@pytest.mark.parametrize(("value", "ok"), [("7", True), ("30", True), ("0", False), ("x", False)])
+def test_the_invite_lifetime_setting_is_checked(tmp_path, monkeypatch, value, ok) -> None:
+    monkeypatch.setenv("STAFF_INVITE_TTL_DAYS", value)
+    if ok:
+        assert make_settings(tmp_path).staff_invite_ttl_days == int(value)
+    else:
+        with pytest.raises(ValidationError):
+            make_settings(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from bot.domain.staff import void_orphaned_invites
 from bot.i18n import available_languages, pick_language
 from bot.models import Account, Persona, StaffRole
 from bot.storage import Store
@@ -50,6 +51,7 @@ async def account_for_update(
             subject_type="user",
             subject_id=str(user_id),
         )
+        await void_orphaned_invites(store, platform, list(admin_ids), now)  # die with them
     return account
 
 

@@ -7,6 +7,7 @@ write or view of personal data leaves an audit row: who, what, which record, whe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.codes import random_code
@@ -104,20 +105,76 @@ async def set_staff(store: Store, admin: Account, user_id: int, is_staff: bool, 
     )
 
 
-async def create_invite(store: Store, admin: Account, now: int) -> str:
-    """A one-time code a new staff member redeems with /join CODE."""
+INVITES_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Invite:
+    """An invite code that can still be redeemed."""
+
+    code: str
+    created_by: int
+    created_at: int
+    expires_at: int
+
+
+async def create_invite(store: Store, admin: Account, now: int, ttl_days: int) -> Invite:
+    """A one-time code a new staff member redeems with /join CODE within `ttl_days`."""
     await require_admin(store, admin)
     code = "S-" + random_code(8)
-    await store.create_invite(code, admin.platform, admin.user_id, now)
-    await audit(store, admin, "create_invite", "invite", code, now)
-    return code
+    expires_at = now + ttl_days * 86_400
+    await store.create_invite(code, admin.platform, admin.user_id, now, expires_at)
+    await audit(store, admin, "create_invite", "invite", code, now, days=ttl_days)
+    return Invite(code, admin.user_id, now, expires_at)
 
 
-async def join(store: Store, account: Account, code: str, now: int) -> None:
-    """Redeem a staff invite; a used or unknown code gives the same answer."""
-    if not await store.redeem_invite(code.strip().upper(), account.platform, account.user_id, now):
+async def void_orphaned_invites(
+    store: Store, platform: str, admin_ids: Sequence[int], now: int
+) -> int:
+    """Invites die with their admin: open invites whose creator is no longer in ADMIN_IDS
+    (the only source of admins) are voided, each audited under its creator. Run before an
+    invite is listed or redeemed, and when an admin loses the role."""
+    voided = await store.void_invites_not_from(platform, admin_ids, now)
+    for code, creator in voided:
+        await store.record_audit(
+            at=now, action="void_invite", platform=platform, actor_id=creator,
+            subject_type="invite", subject_id=code, details=None,
+        )  # fmt: skip
+    return len(voided)
+
+
+async def join(
+    store: Store, account: Account, code: str, now: int, admin_ids: Sequence[int]
+) -> None:
+    """Redeem a staff invite; a used, expired, revoked or unknown code gets the same answer
+    (an answer that differed would tell a guesser which codes exist)."""
+    await void_orphaned_invites(store, account.platform, admin_ids, now)
+    code = normalize_text(code).upper()
+    if not await store.redeem_invite(code, account.platform, account.user_id, now):
         raise Refused("staff-invite-invalid")
-    await audit(store, account, "join_staff", "invite", code.strip().upper(), now)
+    await audit(store, account, "join_staff", "invite", code, now)
+
+
+async def open_invites(
+    store: Store, admin: Account, now: int, admin_ids: Sequence[int]
+) -> list[Invite]:
+    """The invites that can still be redeemed, newest first (admins only)."""
+    await require_admin(store, admin)
+    await void_orphaned_invites(store, admin.platform, admin_ids, now)
+    rows = await store.open_invites(admin.platform, now, INVITES_LISTED)
+    return [Invite(str(code), int(by), int(at), int(until)) for code, by, at, until in rows]
+
+
+async def revoke_invite(store: Store, admin: Account, code: str, now: int) -> str:
+    """An admin takes back an open invite (audited); anything else is refused."""
+    await require_admin(store, admin)
+    code = normalize_text(code).upper().replace(" ", "")
+    if not code:
+        raise Refused("staff-revoke-usage")
+    if not await store.revoke_invite(code, admin.platform, admin.user_id, now):
+        raise Refused("staff-invite-not-open", code=code[:12])
+    await audit(store, admin, "revoke_invite", "invite", code, now)
+    return code
 
 
 async def undo_confirmation(store: Store, admin: Account, reference: str, now: int) -> Pledge:

@@ -8,6 +8,7 @@ gets "staff only" and changes nothing.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
 
@@ -193,14 +194,44 @@ async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
 
 @refusals_answered
 async def invite(update: Update, context: HamdeliContext) -> None:
-    code = await staff.create_invite(context.store, context.me, context.now())
-    await reply(update, Screen(context.t("staff-invite-created", code=code)))
+    """/invite (admins): a one-time code that works for STAFF_INVITE_TTL_DAYS."""
+    made = await staff.create_invite(
+        context.store, context.me, context.now(), context.settings.staff_invite_ttl_days
+    )
+    until = dt.datetime.fromtimestamp(made.expires_at, context.settings.tz).date()
+    await reply(update, Screen(context.t("staff-invite-created", code=made.code, date=until)))
 
 
 @refusals_answered
 async def join(update: Update, context: HamdeliContext) -> None:
-    await staff.join(context.store, context.me, " ".join(context.args or []), context.now())
+    await staff.join(
+        context.store, context.me, " ".join(context.args or []), context.now(),
+        context.settings.admin_ids,
+    )  # fmt: skip
     await reply(update, Screen(context.t("staff-joined")))
+
+
+@refusals_answered
+async def show_invites(update: Update, context: HamdeliContext) -> None:
+    """/invites (admins): the open invite codes, each with a revoke button."""
+    await _invites(update, context)
+
+
+async def _invites(update: Update, context: HamdeliContext, prefix: str = "") -> None:
+    invites = await staff.open_invites(
+        context.store, context.me, context.now(), context.settings.admin_ids
+    )
+    await answer_button(update, prefix or None)
+    screen = views.invites_screen(context.t, invites, context.settings.tz)
+    await show(update, screen.with_prefix(prefix) if prefix else screen)
+
+
+@refusals_answered
+async def revoke_invite(update: Update, context: HamdeliContext) -> None:
+    """/revokeinvite CODE or an invite's revoke button (admins; audited)."""
+    typed = context.button.arg if context.button else " ".join(context.args or [])
+    code = await staff.revoke_invite(context.store, context.me, typed, context.now())
+    await _invites(update, context, context.t("staff-invite-revoked", code=code))
 
 
 @refusals_answered
@@ -365,6 +396,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler(["addstaff", "removestaff"], add_or_remove_staff),
         CommandHandler("invite", invite),
         CommandHandler("join", join),
+        CommandHandler("invites", show_invites),
+        CommandHandler("revokeinvite", revoke_invite),
         CommandHandler("queue", show_queue),
         CommandHandler("undo", undo),
         CommandHandler("household", household),
@@ -382,6 +415,8 @@ def routes() -> dict[str, Route]:
         callbacks.STAFF_STATS: stats,
         callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,
+        callbacks.STAFF_INVITES: show_invites,
+        "staff_revoke_invite": revoke_invite,
         "staff_confirm": confirm,
         "staff_dismiss": dismiss,
     }

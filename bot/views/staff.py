@@ -9,7 +9,7 @@ from functools import cache
 
 from bot import callbacks
 from bot.domain.confirmations import Done
-from bot.domain.staff import Ending, Queue
+from bot.domain.staff import Ending, Invite, Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
 from bot.text import format_toman, localize_number
@@ -33,6 +33,11 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
             [button(t("staff-stats-button"), callbacks.STAFF_STATS)],
             [button(t("staff-export-button"), callbacks.STAFF_EXPORT)],
             [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
+            *(
+                [[button(t("staff-invites-button"), callbacks.STAFF_INVITES)]]
+                if role is StaffRole.ADMIN
+                else []
+            ),
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
         ),
@@ -77,6 +82,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "add_staff",
     "remove_staff",
     "create_invite",
+    "revoke_invite",
+    "void_invite",
     "join_staff",
     "admin_granted_by_settings",
     "admin_revoked_by_settings",
@@ -408,3 +415,21 @@ def dismissed_screen(t: Translator) -> Screen:
     return Screen(
         t("staff-confirm-dismissed"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
     )
+
+
+def invites_screen(t: Translator, invites: list[Invite], tz: dt.tzinfo) -> Screen:
+    """Open invite codes (admins only): who made each and until when it works, with a
+    revoke button each; a new one is a command away."""
+    lines = [t("staff-invites-title") if invites else t("staff-invites-empty")]
+    mark = direction_mark(t.language)
+    for invite in invites:
+        until = dt.datetime.fromtimestamp(invite.expires_at, tz).date()
+        creator = _id_text(str(invite.created_by), t.language)
+        lines.append(mark + t("staff-invites-line", code=invite.code, creator=creator, date=until))
+    rows = [
+        [button(t("staff-invite-revoke-button", code=invite.code),
+                callbacks.staff_revoke_invite(invite.code))]
+        for invite in invites
+    ]  # fmt: skip
+    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    return Screen("\n".join(lines), keyboard(*rows))

@@ -43,3 +43,17 @@ staff-confirm-gone = This confirmation is no longer valid. Send the command agai
 broadcast-cancel-ask = ⏹ Cancel announcement #{ $id }? { $sent } people already have it; the { $remaining } who have not got it yet never will. This cannot be undone.
 broadcast-cancel-yes-button = ⏹ Yes, cancel it
 pledge-need-delivered-unpaid-notice = The help for need { $code } has already reached the family, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱
+
+## Invite codes: they expire, an admin can revoke them, and they die with their admin
+staff-invite-created = One-time invite code: { $code } — the invited person sends /join { $code } to the bot by { $date }. Open codes: /invites
+staff-invite-invalid = This invite code cannot be used: it may be mistyped, already used, expired or revoked. Ask an administrator for a new one.
+staff-invites-title = 🎟 Open invite codes (each works once, until its date):
+staff-invites-empty = 🎟 No invite code is open. Create one with /invite.
+staff-invites-line = • { $code } · made by user { $creator } · until { $date }
+staff-invite-revoke-button = ✖️ Revoke { $code }
+staff-invite-revoked = Invite { $code } is revoked; nobody can join with it.
+staff-invite-not-open = { $code } is not an open invite code (it may be used, expired or revoked already). See /invites.
+staff-revoke-usage = Write the invite code after the command, like /revokeinvite S-ABCD2345. Open codes: /invites
+audit-action-revoke_invite = revoked an invite code
+audit-action-void_invite = invite code voided (its admin was removed)
+staff-invites-button = 🎟 Invite codes

@@ -28,3 +28,17 @@ staff-confirm-gone = این تأیید دیگر معتبر نیست. دستور 
 broadcast-cancel-ask = ⏹ اطلاعیهٔ شمارهٔ { $id } لغو شود؟ { $sent } نفر آن را گرفته‌اند و { $remaining } نفری که هنوز نگرفته‌اند دیگر آن را نمی‌گیرند. این کار برگشت‌پذیر نیست.
 broadcast-cancel-yes-button = ⏹ بله، لغو شود
 pledge-need-delivered-unpaid-notice = کمکِ نیاز { $code } پیش‌تر به دست خانواده رسیده است؛ بنابراین تعهد { $reference } ({ $amount }) لغو شد. لطفاً آن را پرداخت نکنید. از مهربانی شما سپاسگزاریم؛ خانواده‌های دیگری هنوز چشم‌انتظار کمک‌اند 🌱
+
+## Invite codes: they expire, an admin can revoke them, and they die with their admin
+staff-invite-created = کد دعوت یک‌بارمصرف: { $code } — فرد دعوت‌شده تا { $date } آن را با /join { $code } به ربات بفرستد. کدهای باز: /invites
+staff-invite-invalid = این کد دعوت قابل استفاده نیست: شاید اشتباه نوشته شده، قبلاً استفاده شده، منقضی یا باطل شده باشد. از یکی از مدیران کد تازه بخواهید.
+staff-invites-title = 🎟 کدهای دعوت باز (هر کد یک بار و تا تاریخش کار می‌کند):
+staff-invites-empty = 🎟 هیچ کد دعوت بازی نیست. با /invite یکی بسازید.
+staff-invites-line = • { $code } · سازنده: کاربر { $creator } · تا { $date }
+staff-invite-revoke-button = ✖️ باطل کردن { $code }
+staff-invite-revoked = کد دعوت { $code } باطل شد و کسی با آن نمی‌تواند بپیوندد.
+staff-invite-not-open = { $code } کد دعوت بازی نیست (شاید پیش‌تر استفاده، منقضی یا باطل شده باشد). فهرست: /invites
+staff-revoke-usage = کد دعوت را بعد از دستور بنویسید، مثل /revokeinvite S-ABCD2345. کدهای باز: /invites
+audit-action-revoke_invite = باطل کردن کد دعوت
+audit-action-void_invite = باطل شدن کد دعوت (مدیر سازنده‌اش برداشته شد)
+staff-invites-button = 🎟 کدهای دعوت
