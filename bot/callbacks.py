@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.i18n import available_languages
-from bot.models import Audience, NeedCategory, Persona
+from bot.models import Audience, NeedCategory, NeedStatus, Persona
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 
@@ -35,6 +35,7 @@ STAFF_STATS = "s:stats"
 SUPPORT = "support"
 STAFF_EXPORT = "s:export"
 STAFF_INVITES = "s:invites"
+STAFF_COMMANDS = "s:cmds"
 BROADCAST_NEW = "s:bnew"
 BROADCAST_AUDIENCE = "s:baud"
 ANNOUNCEMENTS_OFF = "ann:off"
@@ -45,6 +46,8 @@ SAFETY_CONTINUE = "safe:go"  # after the safety answer: carry on where the perso
 _CATEGORY = "|".join(["all", *(c.value for c in NeedCategory)])
 _CODE = r"[2-9A-HJ-NP-Z]{6}"
 _AUDIENCE = "|".join(a.value for a in Audience)
+_NEED_STATUS = "|".join(["all", *(s.value for s in NeedStatus)])
+_NEED_PLACE = r"0|p\d{1,6}|c\d{1,6}"  # anywhere, a province, a city
 _NEED_FIELD = "place|category|goal|description|description_en|deadline|national_code|urgent"
 
 # kind -> pattern; groups are the button's arguments. The donor's buttons start with "d:".
@@ -53,7 +56,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}|{STAFF_COMMANDS}"
             rf"|{BROADCAST_NEW}|{BROADCAST_AUDIENCE}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
@@ -105,6 +108,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "sn_cancel": r"^s:n:x$",
         "sn_edit": rf"^s:n:e:({_CODE}):({_NEED_FIELD})$",
         "sn_publish_draft": rf"^s:n:P:({_CODE})$",
+        "sn_view": rf"^s:n:v:({_CODE})$",
+        # Staff list needs (/needs): whose (m: mine, a: all), status, place, page.
+        "staff_needs": rf"^s:nl:([ma]):({_NEED_STATUS}):({_NEED_PLACE}):(\d{{1,4}})$",
+        "staff_needs_status": rf"^s:ns:([ma]):({_NEED_STATUS}):({_NEED_PLACE})$",
+        "staff_needs_place": rf"^s:np:([ma]):({_NEED_STATUS}):(\d{{1,6}})$",
     }.items()
 }
 
@@ -279,6 +287,26 @@ def sn_edit(code: str, field: str) -> str:
 
 def sn_publish_draft(code: str) -> str:
     return f"s:n:P:{code}"
+
+
+def sn_view(code: str) -> str:
+    """A need's staff view (as /editneed CODE), from the /needs list."""
+    return f"s:n:v:{code}"
+
+
+def staff_needs(mine: bool, status: str = "all", place: str = "0", page: int = 0) -> str:
+    """A page of /needs: `status` "all" or a need status, `place` "0", "p<id>" or "c<id>"."""
+    return f"s:nl:{'m' if mine else 'a'}:{status}:{place}:{page}"
+
+
+def staff_needs_status(mine: bool, status: str, place: str) -> str:
+    """The status picker of /needs (it keeps the other filters)."""
+    return f"s:ns:{'m' if mine else 'a'}:{status}:{place}"
+
+
+def staff_needs_place(mine: bool, status: str, province_id: int = 0) -> str:
+    """The place picker of /needs: provinces (0), or the cities of one province."""
+    return f"s:np:{'m' if mine else 'a'}:{status}:{province_id}"
 
 
 def broadcast_audience(audience: Audience) -> str:

@@ -129,6 +129,36 @@ IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits
 CODE_ATTEMPTS = 5
 
 
+@dataclass(frozen=True)
+class StaffNeedsWhere:
+    """Which needs staff list (/needs): any of these left None does not filter. `added_by`
+    is (platform, user id): the needs that person added (their add_need audit rows)."""
+
+    status: NeedStatus | None = None
+    province_id: int | None = None
+    city_id: int | None = None
+    added_by: tuple[str, int] | None = None
+
+
+def _staff_needs_sql(where: StaffNeedsWhere) -> tuple[str, tuple[Any, ...]]:
+    clauses, params = ["1"], []
+    for column, value in (
+        ("n.status", where.status.value if where.status else None),
+        ("n.province_id", where.province_id),
+        ("n.city_id", where.city_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if where.added_by is not None:
+        clauses.append(
+            "n.code IN (SELECT subject_id FROM audit_log WHERE action = 'add_need' "
+            "AND subject_type = 'need' AND platform = ? AND actor_id = ?)"
+        )
+        params.extend(where.added_by)
+    return " AND ".join(clauses), tuple(params)  # fmt: skip
+
+
 # An invite that can still be redeemed (one parameter: now).
 _OPEN_INVITE = "used_by IS NULL AND revoked_at IS NULL AND expires_at > ?"
 # A status change keeps the pause clock: entering "paused" starts it (paused_at); leaving a
@@ -833,6 +863,22 @@ class Store:
         if status is not None:
             sql, params = sql + " WHERE status = ?", (status.value,)
         return int((await self._fetchall(sql, params))[0][0])
+
+    async def count_staff_needs(self, where: StaffNeedsWhere) -> int:
+        sql, params = _staff_needs_sql(where)
+        return int(
+            (await self._fetchall(f"SELECT count(*) FROM needs n WHERE {sql}", params))[0][0]
+        )
+
+    async def staff_needs(self, where: StaffNeedsWhere, limit: int, offset: int) -> list[Need]:
+        """A page of needs for staff (/needs): drafts first, then the latest changed."""
+        sql, params = _staff_needs_sql(where)
+        rows = await self._fetchall(
+            f"SELECT {_NEED_COLUMNS} FROM needs n WHERE {sql} "
+            "ORDER BY n.status = 'draft' DESC, n.updated_at DESC, n.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_need_from_row(row) for row in rows]
 
     async def need(self, need_id: int) -> Need | None:
         rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = ?", (need_id,))

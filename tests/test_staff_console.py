@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox, outbox_of
+from bot.domain import need_editing
 from bot.domain import pledges as pledges_domain
 from bot.i18n import translator
 from bot.models import (
@@ -25,12 +26,17 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
+from bot.text.collation import by_name
 from bot.views.broadcasts import progress_screen
 from tests.conftest import ADMIN_ID, make_settings
 from tests.test_broadcasts import compose, people, received
 from tests.test_staff_pledges import pledge_million
 
 fa, en = translator("fa"), translator("en")
+
+
+def labels_of(message) -> list[str]:
+    return [label for row in message.buttons for label in row]
 
 
 async def staff_member(chat, lang: str = "fa"):
@@ -500,7 +506,7 @@ async def test_only_admins_see_or_revoke_invites(chat, command) -> None:
         await reza.click_data(command)
     assert fa("admin-only") in (reza.last_reply.text, reza.last_answer)
     await reza.send("/start")
-    assert fa("staff-invites-button") not in str(reza.last_reply.buttons)
+    assert fa("staff-invites-button") not in labels_of(reza.last_reply)
     newcomer = chat.user()
     await newcomer.send(f"/join {code}")  # still open
     assert newcomer.last_reply.text == fa("staff-joined")
@@ -548,3 +554,164 @@ def test_the_invite_lifetime_setting_is_checked(tmp_path, monkeypatch, value, ok
     else:
         with pytest.raises(ValidationError):
             make_settings(tmp_path)
+
+
+# -- 2. /needs: the office's needs and drafts, by whose, status and place -----------------------
+
+
+def a_need(province, city, ext: str, target: int = 10_000_000) -> NeedDraft:
+    return NeedDraft(city_id=city.id, province_id=province.id, category=NeedCategory.MEDICAL,
+                     kind=NeedKind.MONEY, target=target, description_fa="دارو",
+                     external_id=ext)  # fmt: skip
+
+
+async def office_needs(chat, admin_account):
+    """Imported needs in two provinces (open, closed, delivered) and two the admin added
+    (one draft, one published). Returns {name: code}."""
+    provinces = await chat.store.provinces()
+    tehran = next(p for p in provinces if p.name_en == "Tehran")
+    isfahan = next(p for p in provinces if p.name_en == "Isfahan")
+    drafts = [a_need(tehran, tehran.cities[0], "t1"), a_need(tehran, tehran.cities[1], "t2"),
+              a_need(isfahan, isfahan.cities[0], "i1"),
+              a_need(isfahan, isfahan.cities[0], "i2")]  # fmt: skip
+    await chat.store.upsert_needs(drafts, now=0)
+    codes = {ext: code for code, ext in await chat.store._fetchall(
+        "SELECT code, external_id FROM needs")}  # fmt: skip
+    await chat.store.set_need_status(
+        (await chat.store.need_by_code(codes["i2"])).id, NeedStatus.CLOSED, 1
+    )
+    today = dt.date.fromtimestamp(chat.application.services.clock())
+    for name, publish in (("mine-draft", False), ("mine-open", True)):
+        code = await need_editing.new_code(chat.store)
+        made = await need_editing.create_need(
+            chat.store, admin_account, a_need(isfahan, isfahan.cities[1], None), code,
+            publish=publish, today=today, now=int(chat.application.services.clock()),
+        )  # fmt: skip
+        codes[name] = made.code
+    return codes, tehran, isfahan
+
+
+def need_buttons(message) -> list[str]:
+    """The list's need buttons (each starts with a need code)."""
+    return [row[0] for row in message.buttons if re.match(r"^[2-9A-HJ-NP-Z]{6} ·", row[0])]
+
+
+async def test_needs_lists_the_office_drafts_first_and_opens_the_edit_screen(chat) -> None:
+    admin = await admin_of(chat)
+    account = await chat.store.account("telegram", ADMIN_ID)
+    codes, _, isfahan = await office_needs(chat, account)
+    await admin.click(fa("role-staff-button"))
+    await admin.click(fa("staff-needs-button"))
+    listing = admin.last_reply
+    assert listing.text.startswith("🗂 " + fa("staff-needs-whose-all"))
+    assert "۶ نیاز" in listing.text
+    assert "6" not in listing.text  # Persian digits
+    shown = need_buttons(listing)
+    assert len(shown) == 6
+    assert shown[0].startswith(codes["mine-draft"])  # drafts first
+    assert fa("need-status-draft") in shown[0]
+    assert isfahan.cities[1].name_fa in shown[0]
+    assert "۱٬۰۰۰٬۰۰۰ تومان" in shown[0]  # 10,000,000 rials
+    await admin.click(shown[0])
+    assert admin.last_reply.text.startswith(fa("need-staff-view-title", code=codes["mine-draft"]))
+    assert fa("need-staff-publish-button") in labels_of(admin.last_reply)  # the edit screen
+    await admin.send("/needs")
+    assert admin.last_reply.text == listing.text
+
+
+async def test_needs_filter_by_status_place_and_whose(chat) -> None:
+    admin = await admin_of(chat)
+    account = await chat.store.account("telegram", ADMIN_ID)
+    codes, tehran, isfahan = await office_needs(chat, account)
+    await admin.send("/needs")
+    await admin.click(fa("staff-needs-status-button"))
+    assert admin.last_reply.text == fa("staff-needs-ask-status")
+    await admin.click(fa("need-status-closed"))
+    assert [b[:6] for b in need_buttons(admin.last_reply)] == [codes["i2"]]
+    assert fa("need-status-closed") in admin.last_reply.text
+    await admin.click(fa("staff-needs-status-button"))
+    await admin.click(fa("staff-needs-any-status"))
+    await admin.click(fa("staff-needs-place-button"))
+    provinces = [b for row in admin.last_reply.buttons for b in row][1:-1]
+    assert provinces == [p.name_fa for p in by_name(await chat.store.provinces(), "fa")]
+    await admin.click(tehran.name_fa)
+    await admin.click(fa("staff-needs-whole-province", province=tehran.name_fa))
+    assert sorted(b[:6] for b in need_buttons(admin.last_reply)) == sorted(
+        [codes["t1"], codes["t2"]]
+    )
+    assert fa("staff-needs-province", province=tehran.name_fa) in admin.last_reply.text
+    await admin.click(fa("staff-needs-place-button"))
+    await admin.click(isfahan.name_fa)
+    await admin.click(isfahan.cities[1].name_fa)
+    in_city = sorted(b[:6] for b in need_buttons(admin.last_reply))
+    assert in_city == sorted([codes["mine-draft"], codes["mine-open"]])
+    await admin.click(fa("staff-needs-place-button"))
+    await admin.click(fa("staff-needs-anywhere"))
+    await admin.click(fa("staff-needs-show-mine-button"))
+    assert admin.last_reply.text.startswith("🗂 " + fa("staff-needs-whose-mine"))
+    mine = sorted(b[:6] for b in need_buttons(admin.last_reply))
+    assert mine == sorted([codes["mine-draft"], codes["mine-open"]])
+    await admin.click(fa("staff-needs-status-button"))
+    await admin.click(fa("need-status-draft"))
+    assert [b[:6] for b in need_buttons(admin.last_reply)] == [codes["mine-draft"]]
+    await admin.click(fa("staff-needs-show-all-button"))
+    assert [b[:6] for b in need_buttons(admin.last_reply)] == [codes["mine-draft"]]  # the draft
+    await admin.click(fa("staff-needs-status-button"))
+    await admin.click(fa("need-status-funded"))
+    assert fa("staff-needs-none") in admin.last_reply.text
+
+
+async def test_needs_are_paged_and_a_forged_page_shows_the_last_real_one(chat) -> None:
+    admin = await admin_of(chat)
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_needs(
+        [a_need(province, province.cities[0], f"p{i}") for i in range(11)], now=0
+    )
+    await admin.send("/needs")
+    assert len(need_buttons(admin.last_reply)) == 8
+    assert "صفحهٔ ۱ از ۲" in admin.last_reply.text
+    first_page = set(need_buttons(admin.last_reply))
+    await admin.click(fa("button-next"))
+    assert len(need_buttons(admin.last_reply)) == 3
+    assert not first_page & set(need_buttons(admin.last_reply))
+    assert "صفحهٔ ۲ از ۲" in admin.last_reply.text
+    await admin.click_data("s:nl:a:all:0:9999")
+    assert "صفحهٔ ۲ از ۲" in admin.last_reply.text
+
+
+async def test_needs_in_english_reads_english(chat) -> None:
+    admin = chat.user(user_id=ADMIN_ID, lang="en")
+    await admin.send("/start")
+    province = (await chat.store.provinces())[0]
+    await chat.store.upsert_needs([a_need(province, province.cities[0], "e1")], now=0)
+    await admin.send("/needs")
+    assert admin.last_reply.text.startswith("🗂 " + en("staff-needs-whose-all"))
+    assert "1 need " in admin.last_reply.text
+    assert province.cities[0].name_en in need_buttons(admin.last_reply)[0]
+
+
+@pytest.mark.parametrize("act", ["/needs", "s:nl:a:all:0:0", "s:ns:a:all:0", "s:np:a:all:0",
+                                 "s:n:v:H7K2QD", "s:cmds"])  # fmt: skip
+async def test_needs_are_for_staff_only(chat, act) -> None:
+    donor = chat.user()
+    await donor.send("/start")
+    if act.startswith("/"):
+        await donor.send(act)
+    else:
+        await donor.click_data(act)
+    assert fa("staff-only") in (donor.last_reply.text, donor.last_answer)
+
+
+async def test_the_console_lists_the_staff_commands_with_needs(chat) -> None:
+    reza = await staff_member(chat)
+    await reza.send("/start")
+    await reza.click(fa("role-staff-button"))
+    labels = labels_of(reza.last_reply)
+    assert fa("staff-needs-button") in labels
+    assert fa("staff-invites-button") not in labels  # admins only
+    await reza.click(fa("staff-commands-button"))
+    assert reza.last_reply.text == fa("staff-commands")
+    assert "/needs" in reza.last_reply.text
+    await reza.click(fa("button-back"))
+    await reza.click(fa("staff-needs-button"))
+    assert reza.last_reply.text.startswith("🗂")

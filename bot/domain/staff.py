@@ -8,14 +8,14 @@ write or view of personal data leaves an audit row: who, what, which record, whe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import Account, Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
-from bot.storage import Store
+from bot.storage import StaffNeedsWhere, Store
 from bot.text import normalize_text
 
 MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
@@ -333,6 +333,47 @@ async def close_need(
     await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
                 cancelled=len(cancelled), paid=len(paid))  # fmt: skip
     return len(cancelled), len(paid)
+
+
+NEEDS_PAGE = 8
+
+
+@dataclass(frozen=True)
+class NeedsFilter:
+    """What /needs shows. Decided for issue #9: all needs of the office by default (imports
+    have no author, and whoever is on duty handles any need), with a toggle to the needs
+    this staff member added (`mine`); any status or one; anywhere, one province or one city."""
+
+    mine: bool = False
+    status: NeedStatus | None = None
+    province_id: int | None = None
+    city_id: int | None = None
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class NeedsPage:
+    needs: list[Need]
+    total: int
+    filter: NeedsFilter
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // NEEDS_PAGE))
+
+
+async def list_needs(store: Store, actor: Account, wanted: NeedsFilter) -> NeedsPage:
+    """A page of needs for staff, drafts first then the latest changed; a page past the
+    end shows the last real page (staff only)."""
+    await require_staff(store, actor)
+    where = StaffNeedsWhere(
+        status=wanted.status, province_id=wanted.province_id, city_id=wanted.city_id,
+        added_by=(actor.platform, actor.user_id) if wanted.mine else None,
+    )  # fmt: skip
+    total = await store.count_staff_needs(where)
+    page = max(0, min(wanted.page, -(-total // NEEDS_PAGE) - 1))
+    needs = await store.staff_needs(where, NEEDS_PAGE, page * NEEDS_PAGE)
+    return NeedsPage(needs, total, replace(wanted, page=page))
 
 
 ACTIVE_DAYS = 30

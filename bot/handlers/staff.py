@@ -212,6 +212,14 @@ async def join(update: Update, context: HamdeliContext) -> None:
 
 
 @refusals_answered
+async def show_commands(update: Update, context: HamdeliContext) -> None:
+    """The console's list of staff commands (staff only)."""
+    await staff.require_staff(context.store, context.me)
+    await answer_button(update)
+    await show(update, views.staff_commands_screen(context.t))
+
+
+@refusals_answered
 async def show_invites(update: Update, context: HamdeliContext) -> None:
     """/invites (admins): the open invite codes, each with a revoke button."""
     await _invites(update, context)
@@ -416,6 +424,7 @@ def routes() -> dict[str, Route]:
         callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,
         callbacks.STAFF_INVITES: show_invites,
+        callbacks.STAFF_COMMANDS: show_commands,
         "staff_revoke_invite": revoke_invite,
         "staff_confirm": confirm,
         "staff_dismiss": dismiss,

@@ -40,7 +40,7 @@ from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.handlers.staff import refusals_answered, refuse, staff_entry
-from bot.models import Need, NeedKind
+from bot.models import Need, NeedKind, NeedStatus
 from bot.text import InputError, normalize_text
 from bot.views import staff as staff_views
 from bot.views import staff_needs as views
@@ -484,11 +484,68 @@ async def edit_need(update: Update, context: HamdeliContext) -> None:
     code = normalize_text(" ".join(context.args or [])).upper().lstrip("#")
     if not code:
         raise Refused("need-edit-usage")
+    await _staff_view(update, context, code)
+
+
+@refusals_answered
+async def open_need(update: Update, context: HamdeliContext) -> None:
+    """A need's button in /needs: its staff view, as /editneed shows it (a new message, so
+    the list stays to pick the next one)."""
+    await _staff_view(update, context, context.button.arg)
+    await answer_button(update)
+
+
+async def _staff_view(update: Update, context: HamdeliContext, code: str) -> None:
     need, national_code = await need_editing.view_need(
         context.store, context.me, code, context.now()
     )
     shown = await _shown(context, need, national_code, need)
     await reply(update, views.need_staff_screen(context.t, shown))
+
+
+@refusals_answered
+async def list_needs(update: Update, context: HamdeliContext) -> None:
+    """/needs, the console's 🗂 and the list's own buttons: a page of the office's needs."""
+    listed = await staff.list_needs(context.store, context.me, _needs_filter(context))
+    await answer_button(update)
+    geo = await browse.geography(context.store)
+    await show(update, views.needs_list_screen(context.t, listed, geo))
+
+
+def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
+    """The filter a /needs button carries (see callbacks.staff_needs); /needs: everything."""
+    if context.button is None or context.button.kind != "staff_needs":
+        return staff.NeedsFilter()
+    whose, status, place, page = context.button.args
+    number = int(place[1:]) if place != "0" else None
+    return staff.NeedsFilter(
+        mine=whose == "m",
+        status=None if status == "all" else NeedStatus(status),
+        province_id=number if place.startswith("p") else None,
+        city_id=number if place.startswith("c") else None,
+        page=int(page),
+    )
+
+
+@refusals_answered
+async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
+    await staff.require_staff(context.store, context.me)
+    whose, status, place = context.button.args
+    await answer_button(update)
+    await show(update, views.needs_status_screen(context.t, whose == "m", status, place))
+
+
+@refusals_answered
+async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
+    """Provinces, or one province's cities (an unknown province: the provinces)."""
+    await staff.require_staff(context.store, context.me)
+    whose, status, province_id = context.button.args
+    geo = await browse.geography(context.store)
+    await answer_button(update)
+    screen = views.needs_place_screen(
+        context.t, whose == "m", status, geo.provinces, geo.province_by_id.get(int(province_id))
+    )
+    await show(update, screen)
 
 
 @refusals_answered
@@ -573,12 +630,16 @@ def flows() -> list[Flow]:
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CommandHandler("editneed", edit_need)]
+    return [CommandHandler("editneed", edit_need), CommandHandler("needs", list_needs)]
 
 
 def routes() -> dict[str, Route]:
     return {
         "sn_publish_draft": publish_draft,
+        "sn_view": open_need,
+        "staff_needs": list_needs,
+        "staff_needs_status": pick_needs_status,
+        "staff_needs_place": pick_needs_place,
         "sn_cancel": cancel,
         **dict.fromkeys(STEP_BUTTONS, stale_step),
     }

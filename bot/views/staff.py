@@ -27,6 +27,7 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
         t("staff-home", role=role_name),
         keyboard(
             [button(t("staff-new-need-button"), callbacks.STAFF_NEED_NEW)],
+            [button(t("staff-needs-button"), callbacks.staff_needs(mine=False))],
             [button(t("staff-broadcast-button"), callbacks.BROADCAST_NEW)],
             [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
             [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
@@ -38,10 +39,16 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
                 if role is StaffRole.ADMIN
                 else []
             ),
+            [button(t("staff-commands-button"), callbacks.STAFF_COMMANDS)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
         ),
     )
+
+
+def staff_commands_screen(t: Translator) -> Screen:
+    """Every staff command in one place (the console's ❓ button)."""
+    return Screen(t("staff-commands"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
 
 
 def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> Screen:

@@ -16,12 +16,14 @@ from functools import cache
 from telegram import InlineKeyboardButton
 
 from bot import callbacks
+from bot.domain.browse import Geography
 from bot.domain.need_editing import FIELDS
+from bot.domain.staff import NeedsFilter, NeedsPage
 from bot.i18n import Translator
 from bot.models import City, Need, NeedCategory, NeedKind, NeedStatus, Province
 from bot.text.collation import by_name
 from bot.text.dates import typed_date_example
-from bot.views.donor import categories_in_order, need_card
+from bot.views.donor import amount_text, categories_in_order, need_card
 from bot.views.screen import Screen, button, keyboard, user_text
 
 PAGE_SIZE = 12  # places per page: six rows of two fit a phone screen
@@ -211,3 +213,114 @@ def need_staff_screen(t: Translator, shown: NeedShown) -> Screen:
          t("need-staff-commands", code=code)]
     )  # fmt: skip
     return Screen(text, keyboard(*rows))
+
+
+# -- /needs: the office's needs, filtered, a page at a time -------------------------------------
+
+NEED_STATUSES = tuple(NeedStatus)  # the status picker's order: a need's life, draft to end
+
+
+def needs_place_token(wanted: NeedsFilter) -> str:
+    """The place of a filter as callback data carries it: "0", "p<id>" or "c<id>"."""
+    if wanted.city_id:
+        return f"c{wanted.city_id}"
+    return f"p{wanted.province_id}" if wanted.province_id else "0"
+
+
+def _status_token(wanted: NeedsFilter) -> str:
+    return wanted.status.value if wanted.status else "all"
+
+
+def needs_list_screen(t: Translator, listed: NeedsPage, geo: Geography) -> Screen:
+    """/needs: what is shown (whose, which status, where, how many), a button per need
+    opening its staff view, then the filters, ◀️ ▶️ and back."""
+    wanted, status, place = (
+        listed.filter,
+        _status_token(listed.filter),
+        needs_place_token(listed.filter),
+    )
+    title = t(
+        "staff-needs-title",
+        whose=t("staff-needs-whose-mine" if wanted.mine else "staff-needs-whose-all"),
+        status=_status_name(t, wanted.status),
+        place=_place_name(t, wanted, geo),
+        total=listed.total,
+        page=wanted.page + 1,
+        pages=listed.pages,
+    )
+    rows = [
+        [button(t("staff-needs-line", code=need.code, status=t(f"need-status-{need.status.value}"),
+                  city=geo.city_by_id[need.city_id].name(t.language),
+                  goal=amount_text(t, need, need.target)),
+                callbacks.sn_view(need.code))]
+        for need in listed.needs
+    ]  # fmt: skip
+    mine = wanted.mine
+    arrows = []
+    if wanted.page > 0:
+        previous = callbacks.staff_needs(mine, status, place, wanted.page - 1)
+        arrows.append(button(t("button-previous"), previous))
+    if wanted.page + 1 < listed.pages:
+        arrows.append(
+            button(t("button-next"), callbacks.staff_needs(mine, status, place, wanted.page + 1))
+        )
+    toggle = t("staff-needs-show-all-button" if mine else "staff-needs-show-mine-button")
+    rows += [
+        arrows,
+        [button(toggle, callbacks.staff_needs(not mine, status, place))],
+        [button(t("staff-needs-status-button"), callbacks.staff_needs_status(mine, status, place)),
+         button(t("staff-needs-place-button"), callbacks.staff_needs_place(mine, status))],
+        [button(t("button-back"), callbacks.MENU_STAFF)],
+    ]  # fmt: skip
+    text = title if listed.total else f"{title}\n{t('staff-needs-none')}"
+    return Screen(text, keyboard(*rows))
+
+
+def needs_status_screen(t: Translator, mine: bool, status: str, place: str) -> Screen:
+    """Any status, or one: each button lists the needs again from the first page."""
+    choices = [("all", t("staff-needs-any-status")),
+               *((s.value, t(f"need-status-{s.value}")) for s in NEED_STATUSES)]  # fmt: skip
+    buttons = [
+        button(("✓ " if value == status else "") + label, callbacks.staff_needs(mine, value, place))
+        for value, label in choices
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(t("button-back"), callbacks.staff_needs(mine, status, place))])
+    return Screen(t("staff-needs-ask-status"), keyboard(*rows))
+
+
+def needs_place_screen(
+    t: Translator, mine: bool, status: str, provinces: Sequence[Province], province: Province | None
+) -> Screen:
+    """Anywhere or a province (Persian alphabetical order); a province's cities, or all of
+    it. Each choice lists the needs again from the first page."""
+    if province is None:
+        names = [button(p.name(t.language), callbacks.staff_needs_place(mine, status, p.id))
+                 for p in by_name(provinces, t.language)]  # fmt: skip
+        first = button(t("staff-needs-anywhere"), callbacks.staff_needs(mine, status, "0"))
+        rows = [[first], *(names[i : i + 2] for i in range(0, len(names), 2))]
+        back = callbacks.staff_needs(mine, status)
+        question = t("staff-needs-ask-province")
+    else:
+        names = [button(c.name(t.language), callbacks.staff_needs(mine, status, f"c{c.id}"))
+                 for c in by_name(province.cities, t.language)]  # fmt: skip
+        whole = t("staff-needs-whole-province", province=province.name(t.language))
+        first = button(whole, callbacks.staff_needs(mine, status, f"p{province.id}"))
+        rows = [[first], *(names[i : i + 3] for i in range(0, len(names), 3))]
+        back = callbacks.staff_needs_place(mine, status)
+        question = t("staff-needs-ask-city", province=province.name(t.language))
+    rows.append([button(t("button-back"), back)])
+    return Screen(question, keyboard(*rows))
+
+
+def _status_name(t: Translator, status: NeedStatus | None) -> str:
+    return t(f"need-status-{status.value}") if status else t("staff-needs-any-status")
+
+
+def _place_name(t: Translator, wanted: NeedsFilter, geo: Geography) -> str:
+    if wanted.city_id and wanted.city_id in geo.city_by_id:
+        return geo.city_by_id[wanted.city_id].name(t.language)
+    if wanted.province_id and wanted.province_id in geo.province_by_id:
+        province = geo.province_by_id[wanted.province_id].name(t.language)
+        return t("staff-needs-province", province=province)
+    return t("staff-needs-anywhere")

@@ -57,3 +57,38 @@ staff-revoke-usage = Write the invite code after the command, like /revokeinvite
 audit-action-revoke_invite = revoked an invite code
 audit-action-void_invite = invite code voided (its admin was removed)
 staff-invites-button = 🎟 Invite codes
+
+## /needs: the office's needs, filtered by whose, status and place
+staff-needs-button = 🗂 Needs and drafts
+staff-needs-title = 🗂 { $whose } · { $status } · { $place }: { $total ->
+        [0] no needs
+        [one] 1 need
+       *[other] { $total } needs
+    } (page { $page } of { $pages }; drafts first, then the latest changed). Press one to see or change it.
+staff-needs-whose-all = All needs of the office
+staff-needs-whose-mine = Needs you added
+staff-needs-none = Nothing matches; change the filters below.
+staff-needs-line = { $code } · { $status } · { $city } · { $goal }
+staff-needs-show-mine-button = 👤 Only the needs I added
+staff-needs-show-all-button = 🏢 All needs of the office
+staff-needs-status-button = 🔖 Status
+staff-needs-place-button = 📍 Place
+staff-needs-any-status = any status
+staff-needs-anywhere = everywhere
+staff-needs-province = { $province } province
+staff-needs-whole-province = All of { $province } province
+staff-needs-ask-status = Show needs with which status?
+staff-needs-ask-province = Show needs where?
+staff-needs-ask-city = Which city of { $province }?
+
+## The console's list of staff commands
+staff-commands-button = ❓ Staff commands
+staff-commands =
+    🛠 Staff commands
+    • /needs — the office's needs and drafts, by status and place; each opens its edit screen
+    • /newneed — add a need · /editneed CODE — change a need or publish a draft
+    • /pledge — find a pledge by its reference · /queue [CODE] — payments to check
+    • /delivered CODE — the help arrived (asks once) · /close CODE REASON — take a need down (asks once)
+    • /household NATIONAL_CODE — a household's record (audited)
+    • /broadcast — an announcement · /stats — statistics · /audit — the audit log
+    Administrators: /addstaff ID, /removestaff ID, /invite, /invites, /revokeinvite CODE, /undo REFERENCE

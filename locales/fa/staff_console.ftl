@@ -42,3 +42,37 @@ staff-revoke-usage = کد دعوت را بعد از دستور بنویسید، 
 audit-action-revoke_invite = باطل کردن کد دعوت
 audit-action-void_invite = باطل شدن کد دعوت (مدیر سازنده‌اش برداشته شد)
 staff-invites-button = 🎟 کدهای دعوت
+
+## /needs: the office's needs, filtered by whose, status and place
+staff-needs-button = 🗂 نیازها و پیش‌نویس‌ها
+staff-needs-title = 🗂 { $whose } · { $status } · { $place }: { $total ->
+        [0] هیچ نیازی
+       *[other] { $total } نیاز
+    } (صفحهٔ { $page } از { $pages }؛ اول پیش‌نویس‌ها، سپس تازه‌ترین تغییرها). برای دیدن یا ویرایش هر نیاز آن را بزنید.
+staff-needs-whose-all = همهٔ نیازهای اداره
+staff-needs-whose-mine = نیازهایی که شما ثبت کرده‌اید
+staff-needs-none = چیزی با این فیلترها پیدا نشد؛ فیلترها را از دکمه‌های زیر تغییر دهید.
+staff-needs-line = { $code } · { $status } · { $city } · { $goal }
+staff-needs-show-mine-button = 👤 فقط نیازهایی که من ثبت کرده‌ام
+staff-needs-show-all-button = 🏢 همهٔ نیازهای اداره
+staff-needs-status-button = 🔖 وضعیت
+staff-needs-place-button = 📍 محل
+staff-needs-any-status = هر وضعیتی
+staff-needs-anywhere = همه‌جا
+staff-needs-province = استان { $province }
+staff-needs-whole-province = کل استان { $province }
+staff-needs-ask-status = نیازهای کدام وضعیت نشان داده شود؟
+staff-needs-ask-province = نیازهای کجا نشان داده شود؟
+staff-needs-ask-city = کدام شهرِ { $province }؟
+
+## The console's list of staff commands
+staff-commands-button = ❓ دستورهای کارکنان
+staff-commands =
+    🛠 دستورهای کارکنان
+    • /needs — نیازها و پیش‌نویس‌های اداره، به تفکیک وضعیت و محل؛ هر کدام صفحهٔ ویرایشش را باز می‌کند
+    • /newneed — ثبت نیاز · /editneed کد — ویرایش نیاز یا انتشار پیش‌نویس
+    • /pledge — یافتن تعهد با شمارهٔ پیگیری · /queue [کد] — پرداخت‌هایی که باید بررسی شوند
+    • /delivered کد — کمک رسید (یک بار تأیید می‌خواهد) · /close کد دلیل — بستن نیاز (یک بار تأیید می‌خواهد)
+    • /household کد_ملی — پروندهٔ خانوار (ثبت در گزارش)
+    • /broadcast — اطلاعیه · /stats — آمار · /audit — گزارش فعالیت‌ها
+    مدیران: /addstaff شناسه، /removestaff شناسه، /invite، /invites، /revokeinvite کد، /undo شمارهٔ_پیگیری
