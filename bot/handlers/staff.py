@@ -320,10 +320,7 @@ async def close(update: Update, context: HamdeliContext) -> None:
     token = await confirmations.ask(
         context.store, context.me, "close", code, context.now(), reason=reason
     )
-    screen = views.ending_screen(
-        context.t, ending, "close", token, reason, context.services.platform
-    )
-    await reply(update, screen)
+    await reply(update, views.ending_screen(context.t, ending, "close", token, reason))
 
 
 @refusals_answered

@@ -379,7 +379,7 @@ def confirm_keyboard(t: Translator, yes_label: str, token: str) -> list[list]:
 
 
 def ending_screen(
-    t: Translator, ending: Ending, action: str, token: str, reason: str = "", platform: str = ""
+    t: Translator, ending: Ending, action: str, token: str, reason: str = ""
 ) -> Screen:
     """/delivered and /close ask once: what will be told to whom, then Yes or No."""
     code = ending.need.code
@@ -387,7 +387,7 @@ def ending_screen(
         lines = [t("staff-deliver-ask", code=code),
                  t("staff-ending-paid-delivered", count=ending.paid)]  # fmt: skip
     else:
-        lines = [t("staff-close-ask", code=code, reason=user_text(reason, platform, 200))]
+        lines = [t("staff-close-ask", code=code, reason=user_text(reason, 200))]
         if ending.paid + ending.reported:
             lines.append(t("staff-ending-paid-kept", count=ending.paid + ending.reported))
     if ending.unpaid:
