@@ -111,3 +111,53 @@ async def test_the_emulator_command_serves_the_bot_api_over_http(tmp_path) -> No
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_export_neutralizes_cells_a_spreadsheet_would_run_as_formulas(tmp_path) -> None:
+    """A bank reference, a name or a `+98…` mobile starting like a formula is shown as text."""
+    path = tmp_path / "f.db"
+    hostile = ['=HYPERLINK("http://x")', "+98912", "-2+3", "@SUM(A1)", "\t=1+1"]
+    async with Store(path) as store:
+        province = (await store.provinces())[0]
+        city = province.cities[0]
+        await store.upsert_beneficiaries(
+            [Beneficiary(CODE, "=cmd|' /C calc'!A0", "+989121234567", province.id, city.id, 3, 2)],
+            now=NOW,
+        )
+        await store.upsert_needs(
+            [NeedDraft(city_id=city.id, province_id=province.id, category=NeedCategory.MEDICAL,
+                       kind=NeedKind.MONEY, target=500_000_000, description_fa="دارو",
+                       external_id="x1", beneficiary_national_code=CODE)],
+            now=NOW,
+        )  # fmt: skip
+        code = (await store._fetchall("SELECT code FROM needs"))[0][0]
+        await store.seen_account("telegram", 1, 1, "fa", NOW)
+        for bank in hostile:
+            made = await pledges.pledge_help(
+                store, need_code=code, platform="telegram", donor_id=1, amount=20_000_000,
+                token=new_confirm_token(), now=NOW, rules=PledgeRules(1_000_000, 3600),
+            )  # fmt: skip
+            await pledges.confirm_payment(store, reference=made.reference, bank_reference=bank,
+                                          now=NOW + 60)  # fmt: skip
+    out = tmp_path / "pii.csv"
+    result = hamdeli("export", "pledges", "--since", "2025-11-01", "--out", str(out),
+                     "--with-pii", cwd=tmp_path, DATABASE_URL=f"sqlite:///{path}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))[1:]
+    banks = sorted(row[6] for row in rows)
+    # confirm_payment strips a leading tab; what is left still starts like a formula
+    assert all(bank.startswith("'") for bank in banks), banks
+    assert {row[8] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    assert {row[9] for row in rows} == {"'+989121234567"}
+    assert {row[2] for row in rows} == {"2000000"}  # numbers stay numbers
+
+
+def test_every_formula_start_is_neutralized_and_plain_text_is_not() -> None:
+    """The same rule serves the staff 📤 button, which builds its CSV with pledges_csv."""
+    from bot.views.exports import neutralized
+
+    for value in ("=1+1", "+98912", "-5", "@A1", "\tx", "\rx"):
+        assert neutralized(value) == "'" + value
+    for value in ("P-8F3K2Q", "777", "", "سلام", 42, -5):
+        assert neutralized(value) == value

@@ -12,6 +12,10 @@ import jdatetime
 
 PLEDGE_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference")
 PII_COLUMNS = ("beneficiary_national_code", "beneficiary_name", "beneficiary_mobile")
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV
+# injection): a bank reference or a name typed as "=HYPERLINK(…)" would run on staff's
+# machine, and a mobile "+98…" would be turned into a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) -> bytes:
@@ -21,7 +25,8 @@ def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) 
     writer = csv.writer(out)
     writer.writerow(PLEDGE_COLUMNS + (PII_COLUMNS if with_pii else ()))
     for reference, code, kind, _item, amount, status, created, paid, bank, *pii in rows:
-        writer.writerow(
+        write_row(
+            writer,
             [
                 reference,
                 code,
@@ -31,9 +36,24 @@ def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) 
                 _jalali(paid, tz) if paid else "",
                 bank or "",
                 *pii,
-            ]
+            ],
         )
     return out.getvalue().encode("utf-8-sig")
+
+
+def neutralized(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'` (shown as text).
+
+    Numbers stay numbers: only strings can carry a formula.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_row(writer: Any, values: Sequence[object]) -> None:
+    """Every exported row goes through here, so no cell reaches a spreadsheet as a formula."""
+    writer.writerow([neutralized(value) for value in values])
 
 
 def _jalali(timestamp: int, tz: dt.tzinfo) -> str:
