@@ -3,6 +3,9 @@
 The alphabet leaves out look-alikes (0/O, 1/I/L) so a code read over the phone or copied
 by hand from a poster still matches. 31**6 ≈ 887 million codes: collisions are retried by
 the store, and guessing a valid code is impractical.
+
+Every code is drawn through `random_code`, looked up at call time: tests replace it (with
+pytest's monkeypatch) to force a collision, the only way to reach that path on purpose.
 """
 
 from __future__ import annotations

@@ -129,6 +129,14 @@ IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits
 CODE_ATTEMPTS = 5
 
 
+class CodeTaken(Exception):
+    """A freshly drawn random code is already used; the caller draws another and retries.
+
+    31**6 codes make this rare, but not negligible once there are hundreds of thousands of
+    needs or pledges: it must never reach a person as a generic error.
+    """
+
+
 @dataclass(frozen=True)
 class StaffNeedsWhere:
     """Which needs staff list (/needs): any of these left None does not filter. `added_by`
@@ -1042,6 +1050,8 @@ class Store:
             )
             if not taken:
                 return None, await self._remaining(db, need_id)
+            if await db.execute_fetchall("SELECT 1 FROM pledges WHERE reference = ?", (reference,)):
+                raise CodeTaken(reference)  # rolls back the reservation above
             rows = await db.execute_fetchall(
                 "INSERT INTO pledges (reference, need_id, platform, donor_id, amount, status, "
                 "confirm_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "

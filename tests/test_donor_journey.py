@@ -525,3 +525,18 @@ async def test_a_restart_processes_what_fell_due_while_the_bot_was_down(
     finally:
         await second.application.stop()
         await app_module.on_stop(second.application)
+
+
+async def test_a_pledge_reference_that_is_taken_is_drawn_again(chat, needs, monkeypatch):
+    """A collision of the random reference is retried: the donor never sees an error."""
+    first = await pledge_on(chat.user(), needs["codes"]["t1"], "1000000")
+    drawn = iter([first.removeprefix("P-"), "ZZZZZZ"])
+    monkeypatch.setattr("bot.codes.random_code", lambda length=6: next(drawn))
+    second_donor = chat.user()
+    second = await pledge_on(second_donor, needs["codes"]["t2"], "1000000")
+    assert second == "P-ZZZZZZ"
+    assert next(drawn, None) is None  # the taken reference was really drawn first
+    pledges = await chat.store._fetchall("SELECT reference, amount FROM pledges ORDER BY id")
+    assert pledges == [(first, 10_000_000), ("P-ZZZZZZ", 10_000_000)]
+    need = await chat.store.need_by_code(needs["codes"]["t2"])
+    assert need.reserved == 10_000_000  # the rolled-back attempt reserved nothing

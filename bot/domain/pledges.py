@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
-from bot.storage import Store
+from bot.storage import CODE_ATTEMPTS, CodeTaken, Store
 from bot.text import RIALS_PER_TOMAN
 
 SECONDS_PER_HOUR = 3600
@@ -75,16 +75,22 @@ async def pledge_help(
         raise PledgeRefused("pledge-need-unavailable")
     if await store.pledge_by_token(token) is None:
         check_amount(need, amount, rules)
-    pledge, remaining = await store.reserve_pledge(
-        need_id=need.id,
-        platform=platform,
-        donor_id=donor_id,
-        amount=amount,
-        token=token,
-        reference=new_pledge_reference(),
-        now=now,
-        expires_at=now + rules.ttl_seconds,
-    )
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            pledge, remaining = await store.reserve_pledge(
+                need_id=need.id,
+                platform=platform,
+                donor_id=donor_id,
+                amount=amount,
+                token=token,
+                reference=new_pledge_reference(),
+                now=now,
+                expires_at=now + rules.ttl_seconds,
+            )
+            break
+        except CodeTaken:  # the transaction rolled back whole: draw another reference
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
     if pledge is None:
         if remaining <= 0:
             raise PledgeRefused("pledge-need-unavailable")
