@@ -23,6 +23,10 @@ BOT_TOKEN is not set; the bot needs one to talk to Telegram or Bale.
   Bale:     talk to @botfather in Bale, create a bot, copy its token, and set PLATFORM=bale.
 Then run:  BOT_TOKEN=123456:ABC... make run   (or put BOT_TOKEN in a .env file)
 To try the bot without any token, run:  make demo"""
+BAD_TOKEN_HELP = (
+    "BOT_TOKEN was refused by {platform} (401/404): copy the token again from BotFather "
+    "(and set PLATFORM=bale for a Bale bot)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,6 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsProblem as problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
+    from bot.storage import DatabaseProblem
+
+    try:
+        return _dispatch(args, settings)
+    except DatabaseProblem as problem:  # one line, never a traceback
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
         return _run(settings)
     if args.command == "migrate":
@@ -196,15 +210,30 @@ def _run(settings: Settings) -> int:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         print(NO_TOKEN_HELP, file=sys.stderr)
         return EXIT_USAGE
+    from telegram.error import InvalidToken
+
     from bot.app import build_application
     from bot.logs import configure_logging
 
     configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    logging.getLogger("telegram.ext").addFilter(_not_invalid_token)
     logging.getLogger(__name__).info(
         "starting on %s with %s", settings.platform, settings.database_path
     )
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    try:
+        build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    except InvalidToken:
+        # PTB's own message quotes the token: say which setting to fix, never its value.
+        print(BAD_TOKEN_HELP.format(platform=settings.platform), file=sys.stderr)
+        return EXIT_USAGE
     return 0
+
+
+def _not_invalid_token(record: logging.LogRecord) -> bool:
+    """Drop PTB's traceback for a refused token: `_run` prints the one line that helps."""
+    from telegram.error import InvalidToken
+
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 
 
 async def _migrate(settings: Settings) -> int:

@@ -58,7 +58,7 @@ JSONDict = dict[str, Any]
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: Final = ("telegram", "bale")
-FAULT_KINDS: Final = ("429", "403", "5xx", "timeout", "network", "lost-answer")
+FAULT_KINDS: Final = ("429", "403", "401", "404", "5xx", "timeout", "network", "lost-answer")
 
 NOT_FOUND: Final = "Not Found"
 BLOCKED: Final = "Forbidden: bot was blocked by the user"
@@ -279,6 +279,10 @@ class _Fault:
             raise NetworkError("Emulated network failure")
         if self.kind == "403":
             return _ApiError(403, self.description)
+        if self.kind == "401":  # what a revoked or mistyped token gets
+            return _ApiError(401, "Unauthorized")
+        if self.kind == "404":  # what Bale answers a token it does not know
+            return _ApiError(404, NOT_FOUND)
         if self.kind == "5xx":
             return _ApiError(502, "Bad Gateway")
         if self.retry_after is None:
@@ -548,10 +552,10 @@ class BotApiEmulator(BaseRequest):
         """Make the next `times` calls of `method` (None: anything but getUpdates) fail.
 
         kind: "429" (`retry_after` seconds in `parameters`; None sends a bare 429 as Bale
-        may), "403" (`description`), "5xx" (502 Bad Gateway), "timeout" (PTB's TimedOut),
-        "network" (PTB's NetworkError), "lost-answer" (the call is carried out, then PTB's
-        TimedOut from a read timeout: did it arrive?). Faults queue in order; the first
-        matching one fires.
+        may), "403" (`description`), "401"/"404" (a bad token), "5xx" (502 Bad Gateway),
+        "timeout" (PTB's TimedOut), "network" (PTB's NetworkError), "lost-answer" (the call
+        is carried out, then PTB's TimedOut from a read timeout: did it arrive?). Faults
+        queue in order; the first matching one fires.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"kind must be one of {FAULT_KINDS}, not {kind!r}")

@@ -42,7 +42,7 @@ async def import_needs(path: Path, settings: Settings, *, progress: bool) -> int
     if text is None:
         return EXIT_USAGE
     try:
-        async with Store(settings.database_path) as store:
+        async with Store(settings.database_path, create=False) as store:
             today = dt.datetime.now(settings.tz).date()
             parsed = parse_needs_csv(text, await store.provinces(), today)
             if parsed.problems:
@@ -136,7 +136,7 @@ async def _import_household_rows(
     if text is None:
         return EXIT_USAGE
     try:
-        async with Store(settings.database_path) as store:
+        async with Store(settings.database_path, create=False) as store:
             problems, rows = await check(store, text)
             if problems:
                 _report_problems(path, [str(problem) for problem in problems])

@@ -1,4 +1,9 @@
-"""`hamdeli backup`, `hamdeli export pledges` and `hamdeli emulator`: operator commands."""
+"""`hamdeli backup`, `hamdeli export pledges` and `hamdeli emulator`: operator commands.
+
+Each ends in one line an operator can act on: a database that is missing (a mistyped
+DATABASE_URL is never turned into a new empty file), damaged or the backup's own target,
+or an output path that cannot be written, is exit code 2 and no traceback.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import time
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, serve_http
-from bot.storage import Store, backup_database
+from bot.storage import DatabaseProblem, Store, backup_database
 from bot.text import InputError, parse_date
 from bot.views.exports import pledges_csv
 
@@ -19,14 +24,19 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "backup":
-        if not settings.database_path.exists():
-            print(f"no database at {settings.database_path}", file=sys.stderr)
+        try:
+            backup_database(settings.database_path, args.file)
+        except DatabaseProblem as problem:
+            print(problem, file=sys.stderr)
             return EXIT_USAGE
-        backup_database(settings.database_path, args.file)
         print(f"backup of {settings.database_path} written to {args.file}")
         return EXIT_OK
     if args.command == "export":
-        return asyncio.run(export_pledges(args, settings))
+        try:
+            return asyncio.run(export_pledges(args, settings))
+        except DatabaseProblem as problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
     try:
         return asyncio.run(serve_emulator(args.port, args.platform))
     except KeyboardInterrupt:  # Ctrl-C is how an operator stops it
@@ -51,7 +61,10 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     if args.until:
         until += 86_400  # the last day is included
-    async with Store(settings.database_path) as store:
+    if args.out.is_dir():
+        print(f"--out {args.out}: is a folder; name a file such as pledges.csv", file=sys.stderr)
+        return EXIT_USAGE
+    async with Store(settings.database_path, create=False) as store:
         rows = await store.pledges_for_export(since, until, args.with_pii)
         if args.with_pii:
             await store.record_audit(
@@ -61,8 +74,12 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
                 subject_id=args.out.name,
                 details={"rows": len(rows)},
             )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(pledges_csv(rows, tz, args.with_pii))
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(pledges_csv(rows, tz, args.with_pii))
+    except OSError as exc:
+        print(f"--out {args.out}: cannot write it ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
     print(f"{len(rows)} pledges written to {args.out}")
     return EXIT_OK
 

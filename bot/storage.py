@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -358,12 +359,58 @@ _ACCOUNT_COLUMNS = (
 )
 
 
+class DatabaseProblem(Exception):
+    """The database file cannot be used, said in one line an operator can act on.
+
+    Raised instead of sqlite3's own errors at open, so `hamdeli` prints it and exits with 2
+    rather than a traceback (the people running the bot are volunteers).
+    """
+
+
+RESTORE_HINT = "restore the latest copy made with `hamdeli backup`"
+
+
+def database_file_problem(path: Path, *, create: bool) -> str | None:
+    """What is wrong with `path` as a database file before SQLite sees it (None: nothing).
+
+    `create` is False for every command but `run` and `migrate`: a mistyped DATABASE_URL
+    must not silently become a new, empty database.
+    """
+    if path.is_dir():
+        return f"database {path} is a folder, not a database file: check DATABASE_URL"
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        return f"database {path} cannot be created: {folder} is a file, not a folder"
+    if not path.exists():
+        if create:
+            return None
+        return (
+            f"no database at {path}: check DATABASE_URL (`hamdeli migrate` creates a new one there)"
+        )
+    if not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK):
+        return f"database {path} is read-only: the bot must be able to write it (chmod u+w)"
+    return None
+
+
+def _explain_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+    """sqlite3's error at open, as one line that says what to do."""
+    text = str(exc)
+    if "not a database" in text:
+        return f"database {path} is not a SQLite database (damaged or another file): {RESTORE_HINT}"
+    if "malformed" in text or "corrupt" in text:
+        return f"database {path} is damaged ({text}): {RESTORE_HINT}"
+    if "readonly" in text or "read-only" in text:
+        return f"database {path} is read-only: the bot must be able to write it (chmod u+w)"
+    return f"database {path} cannot be opened: {text}"
+
+
 class Store:
     """Hamdeli's persistent state, behind intention-named async methods."""
 
-    def __init__(self, path: Path | str, *, read_cache: bool = True) -> None:
+    def __init__(self, path: Path | str, *, read_cache: bool = True, create: bool = True) -> None:
         self.path = Path(path)
         self.read_cache = read_cache  # off only to time the queries themselves (bench)
+        self.create = create  # False: a missing file is a DatabaseProblem, not a new database
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
@@ -375,12 +422,31 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Connect, configure and migrate. The folder is created if missing; idempotent."""
+        """Check, connect, configure and migrate. The folder is created if missing; idempotent.
+
+        A file SQLite cannot use, or whose pages a quick integrity check finds damaged, is a
+        DatabaseProblem: reported at start, never served (a damaged b-tree answers wrong
+        counts long before it fails loudly).
+        """
         if self._db is not None:
             return
+        problem = database_file_problem(self.path, create=self.create)
+        if problem is not None:
+            raise DatabaseProblem(problem)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await self._connect()
+        except sqlite3.Error as exc:
+            await self.close()
+            raise DatabaseProblem(_explain_sqlite_error(self.path, exc)) from exc
+        except DatabaseProblem:
+            await self.close()
+            raise
+
+    async def _connect(self) -> None:
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._check_integrity()
         await self._enable_wal()
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
@@ -389,6 +455,17 @@ class Store:
         self._version_probe = sqlite3.connect(
             f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
         )
+
+    async def _check_integrity(self) -> None:
+        """PRAGMA quick_check: every page readable and every b-tree well formed (O(size),
+        without the index cross-checks of integrity_check, so it is fit for every start)."""
+        rows = await self.db.execute_fetchall("PRAGMA quick_check(1)")
+        verdict = rows[0][0] if rows else "ok"
+        if verdict != "ok":
+            verdict = " ".join(verdict.replace("*** in database main ***", "").split())
+            raise DatabaseProblem(
+                f"database {self.path} is damaged (quick_check: {verdict}): {RESTORE_HINT}"
+            )
 
     async def _enable_wal(self) -> None:
         """Switch to WAL, retrying while another process does the same.
@@ -2231,11 +2308,40 @@ class Store:
 
 def backup_database(source: Path, target: Path) -> None:
     """A consistent copy of a live database (SQLite's online backup: other processes may go
-    on writing; the copy is one committed state)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    sqlite3.connect(target).close()
+    on writing; the copy is one committed state).
+
+    DatabaseProblem, in one line, when the source is not a usable database, when the target
+    is the live file itself (SQLite would "copy" it onto itself and keep nothing), or when
+    the target cannot be written.
+    """
+    problem = database_file_problem(source, create=False)
+    if problem is not None and "read-only" not in problem:  # reading is enough for a copy
+        raise DatabaseProblem(problem)
+    if target.exists() and target.resolve() == source.resolve():
+        raise DatabaseProblem(
+            f"{target} is the live database itself: name another file for the backup"
+        )
+    if target.is_dir():
+        raise DatabaseProblem(f"cannot write the backup to {target}: it is a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        if "unable to open" in str(exc):
+            raise DatabaseProblem(f"cannot write the backup to {target}: {exc}") from exc
+        raise DatabaseProblem(_explain_sqlite_error(source, exc)) from exc
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"cannot write the backup to {target}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _split_sql(script: str) -> list[str]:

@@ -140,3 +140,21 @@ class Person:
              if any(label in row for row in m.buttons)),
             None,
         )  # fmt: skip
+
+
+def migrated(path: Path) -> Path:
+    """A database file created and migrated, as `hamdeli migrate` leaves it: every command
+    but `run` and `migrate` refuses a database that does not exist.
+
+    Runs in its own thread and event loop, so sync and async tests alike can call it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.storage import Store
+
+    async def create() -> None:
+        async with Store(path):
+            pass
+
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, create()).result()
+    return path

@@ -11,7 +11,7 @@ import time
 
 from bot.demo import demo_file
 from bot.i18n import translator
-from tests.commands import Person, bot_over_http, hamdeli
+from tests.commands import Person, bot_over_http, hamdeli, migrated
 
 fa = translator("fa")
 TOKEN = "123456:acceptance-token-abcdefghijklmnopq"
@@ -64,6 +64,7 @@ async def test_over_http_an_admin_broadcasts_to_all_and_each_gets_it_exactly_onc
 async def test_over_http_confirming_a_pledge_tells_its_donor_and_stats_sends_a_chart(tmp_path):
     needs = tmp_path / "needs.csv"
     needs.write_text(demo_file("demo_needs.csv", dt.date.today()), encoding="utf-8")
+    migrated(tmp_path / "a.db")
     imported = hamdeli("import", "needs", str(needs), cwd=tmp_path, **settings(tmp_path))
     assert imported.returncode == 0, imported.stderr
     with sqlite3.connect(tmp_path / "a.db") as db:
@@ -102,6 +103,7 @@ async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and
     tmp_path,
 ) -> None:
     (tmp_path / "needs.csv").write_text(NEEDS_CSV, encoding="utf-8")
+    migrated(tmp_path / "a.db")
     imported = hamdeli("import", "needs", "needs.csv", cwd=tmp_path, **settings(tmp_path))
     assert imported.returncode == 0, imported.stderr
     with sqlite3.connect(tmp_path / "a.db") as db:

@@ -8,7 +8,7 @@ import sys
 
 from bot.i18n import translator
 from bot.text import national_code_check_digit
-from tests.commands import Person, bot_over_http, clean_env
+from tests.commands import Person, bot_over_http, clean_env, migrated
 
 fa = translator("fa")
 TOKEN = "123456:beneficiary-over-http-token-abcdefg"
@@ -34,7 +34,7 @@ async def hamdeli_import(kind: str, path, database: str, cwd) -> None:
 
 
 async def test_verify_see_the_tranche_lockout_and_news_over_http(tmp_path) -> None:
-    database = f"sqlite:///{tmp_path / 'h.db'}"
+    database = f"sqlite:///{migrated(tmp_path / 'h.db')}"
     (tmp_path / "households.csv").write_text(HOUSEHOLDS, encoding="utf-8")
     (tmp_path / "vouchers.csv").write_text(TRANCHE.format(amount=500000), encoding="utf-8")
     await hamdeli_import("beneficiaries", tmp_path / "households.csv", database, tmp_path)

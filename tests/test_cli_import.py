@@ -12,7 +12,7 @@ from bot.domain.need_import import COLUMNS
 from bot.importing import ProgressBar, import_needs
 from bot.models import NeedKind
 from bot.storage import Store
-from tests.commands import hamdeli
+from tests.commands import hamdeli, migrated
 from tests.conftest import make_settings
 
 HEADER = ",".join(COLUMNS)
@@ -31,7 +31,9 @@ def write_csv(folder: Path, *rows: str, name: str = "needs.csv", newline: str = 
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    return tmp_path / "db" / "hamdeli.db"
+    """An existing, migrated database: import refuses to create one (a mistyped
+    DATABASE_URL must not become a new empty file)."""
+    return migrated(tmp_path / "db" / "hamdeli.db")
 
 
 @pytest.fixture
@@ -163,11 +165,13 @@ def test_usage_errors_exit_2_with_the_usage(run_import, args) -> None:
     assert result.stderr.startswith("usage: hamdeli")
 
 
-def test_a_missing_file_exits_2_naming_it(run_import, database) -> None:
-    result = run_import("needs", "no-such.csv")
+def test_a_missing_file_exits_2_naming_it(database) -> None:
+    missing = database.with_name("never-created.db")
+    result = hamdeli("import", "needs", "no-such.csv", cwd=database.parent,
+                     DATABASE_URL=f"sqlite:///{missing}")  # fmt: skip
     assert result.returncode == 2
     assert result.stderr == "no-such.csv: no such file\n"
-    assert not database.exists()
+    assert not missing.exists()
 
 
 def test_a_folder_instead_of_a_file_exits_2(tmp_path, run_import) -> None:
@@ -207,6 +211,8 @@ def test_import_has_help_that_shows_the_header(tmp_path, command) -> None:
 
 async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) -> None:
     settings = make_settings(tmp_path)
+    async with Store(settings.database_path):  # import never creates the database
+        pass
     code = await import_needs(write_csv(tmp_path, *GOOD_ROWS), settings, progress=True)
     captured = capsys.readouterr()
     assert code == 0
@@ -217,6 +223,8 @@ async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) 
 
 async def test_no_progress_bar_when_not_asked(tmp_path, capsys) -> None:
     settings = make_settings(tmp_path)
+    async with Store(settings.database_path):
+        pass
     assert await import_needs(write_csv(tmp_path, *GOOD_ROWS), settings, progress=False) == 0
     assert capsys.readouterr().err == ""
 

@@ -12,7 +12,7 @@ from bot.domain.beneficiary_import import BENEFICIARY_COLUMNS, VOUCHER_COLUMNS
 from bot.importing import import_beneficiaries
 from bot.models import VoucherStatus
 from bot.storage import Store
-from tests.commands import hamdeli
+from tests.commands import hamdeli, migrated
 from tests.conftest import make_settings
 
 HOUSEHOLDS_HEADER = ",".join(BENEFICIARY_COLUMNS)
@@ -37,7 +37,9 @@ def write_csv(folder: Path, header: str, *rows: str, name: str = "file.csv") -> 
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    return tmp_path / "db" / "hamdeli.db"
+    """An existing, migrated database: import refuses to create one (a mistyped
+    DATABASE_URL must not become a new empty file)."""
+    return migrated(tmp_path / "db" / "hamdeli.db")
 
 
 @pytest.fixture
@@ -188,11 +190,13 @@ def test_usage_errors_exit_2_with_the_usage(run_import, args) -> None:
 
 
 @pytest.mark.parametrize("kind", ["beneficiaries", "vouchers"])
-def test_a_missing_file_exits_2_naming_it(run_import, database, kind) -> None:
-    result = run_import(kind, "no-such.csv")
+def test_a_missing_file_exits_2_naming_it(database, kind) -> None:
+    missing = database.with_name("never-created.db")
+    result = hamdeli("import", kind, "no-such.csv", cwd=database.parent,
+                     DATABASE_URL=f"sqlite:///{missing}")  # fmt: skip
     assert result.returncode == 2
     assert result.stderr == "no-such.csv: no such file\n"
-    assert not database.exists()
+    assert not missing.exists()
 
 
 @pytest.mark.parametrize("kind", ["beneficiaries", "vouchers"])
@@ -217,6 +221,8 @@ def test_the_help_of_each_kind_shows_its_header(tmp_path, kind, header) -> None:
 
 async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) -> None:
     path = write_csv(tmp_path, HOUSEHOLDS_HEADER, *HOUSEHOLDS)
+    async with Store(make_settings(tmp_path).database_path):  # import never creates it
+        pass
     assert await import_beneficiaries(path, make_settings(tmp_path), progress=True) == 0
     captured = capsys.readouterr()
     assert captured.out == "imported 3 beneficiaries: 3 added, 0 updated, 0 unchanged\n"

@@ -11,7 +11,7 @@ import sys
 from bot.domain.need_import import COLUMNS
 from bot.i18n import translator
 from bot.text import national_code_check_digit
-from tests.commands import Person, bot_over_http, clean_env
+from tests.commands import Person, bot_over_http, clean_env, migrated
 
 fa = translator("fa")
 TOKEN = "123456:donor-over-http-token-abcdefghijkl"
@@ -29,7 +29,7 @@ h3,تهران,تهران,housing,ودیعهٔ مسکن,Rent deposit,9000000,,,,n
 async def test_import_then_two_donors_over_http(tmp_path) -> None:
     csv_file = tmp_path / "needs.csv"
     csv_file.write_text(CSV, encoding="utf-8")
-    database = f"sqlite:///{tmp_path / 'h.db'}"
+    database = f"sqlite:///{migrated(tmp_path / 'h.db')}"
     importer = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "import", "needs", str(csv_file), cwd=tmp_path,
         env=clean_env(DATABASE_URL=database), stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.emulator import EmulatedUserInfo
+import pytest
+
+from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
 from bot.i18n import translator
-from tests.commands import bot_over_http
+from tests.commands import bot_over_http, start_bot_process
 
 TOKEN = "123456:run-over-http-token-abcdefghijklmnop"
 
@@ -35,3 +37,30 @@ async def test_hamdeli_run_answers_start_over_http_with_polling(tmp_path) -> Non
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
     assert "Sara" not in log  # PTB logs whole updates at DEBUG: names are redacted
+
+
+@pytest.mark.parametrize("status", ["401", "404"])
+async def test_a_token_the_platform_refuses_is_one_line_naming_the_setting(tmp_path, status):
+    """Telegram answers a bad token 401, Bale 404: one line naming BOT_TOKEN, exit code 2,
+    and the token itself appears nowhere (PTB's own message would quote it)."""
+    emulator = BotApiEmulator()
+    emulator.fail_next("getMe", kind=status, times=10)
+    server = await serve_http(emulator)
+    try:
+        process = await start_bot_process(
+            emulator, tmp_path, TOKEN, DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+            LOG_LEVEL="DEBUG",
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        server.close()
+        await server.wait_closed()
+    log = stderr.decode()
+    assert process.returncode == 2, log
+    assert emulator.calls_to("getMe")
+    assert "Traceback" not in log
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log
+    problems = [line for line in log.splitlines() if "BOT_TOKEN" in line]
+    assert len(problems) == 1
+    assert problems[0].startswith("BOT_TOKEN was refused by telegram")
