@@ -313,8 +313,8 @@ async def test_staff_list_one_needs_pledges_by_its_code(chat, pledged) -> None:
     await admin.send("/start")
     await admin.send(f"/queue {code.lower()}")
     assert any(reference in label for row in admin.last_reply.buttons for label in row)
-    await admin.send("/queue H7K2QD")  # no such need
-    assert admin.last_reply.text == fa("need-not-found")
+    await admin.send("/queue H7K2QD")  # no such need: staff are pointed to /needs (issue #9)
+    assert admin.last_reply.text == fa("staff-need-not-found", code="H7K2QD")
 
 
 async def test_closing_a_need_tells_donors_who_already_paid_that_it_is_safe(chat, pledged):

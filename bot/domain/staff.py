@@ -212,10 +212,7 @@ async def awaiting_confirmation(
     need's (by its typed code, or by id from a page button), a page at a time."""
     await require_staff(store, actor)
     if need_code:
-        need = await store.need_by_code(need_code)
-        if need is None:
-            raise Refused("need-not-found")
-        need_id = need.id
+        need_id = (await _need(store, need_code)).id
     total = await store.count_pledges_awaiting_confirmation(need_id or None)
     page, _ = page_within(page, total, QUEUE_PAGE)
     pledges = await store.pledges_awaiting_confirmation(
@@ -264,10 +261,16 @@ async def _ending(store: Store, need: Need) -> Ending:
     )
 
 
-def _check_deliverable(need: Need | None) -> Need:
-    """Only help that was paid for can be delivered, once, and never a closed need."""
+async def _need(store: Store, code: str) -> Need:
+    """The need a staff member typed the code of; an unknown code says where to look."""
+    need = await store.need_by_code(code)
     if need is None:
-        raise Refused("need-not-found")
+        raise Refused("staff-need-not-found", code=code[:12])
+    return need
+
+
+def _check_deliverable(need: Need) -> Need:
+    """Only help that was paid for can be delivered, once, and never a closed need."""
     if need.status is NeedStatus.DELIVERED:
         raise Refused("staff-deliver-already", code=need.code)
     if need.status is NeedStatus.CLOSED:
@@ -280,7 +283,7 @@ def _check_deliverable(need: Need | None) -> Need:
 async def delivery_preview(store: Store, actor: Account, need_code: str) -> Ending:
     """What /delivered CODE would do, or why it cannot (staff only)."""
     await require_staff(store, actor)
-    return await _ending(store, _check_deliverable(await store.need_by_code(need_code)))
+    return await _ending(store, _check_deliverable(await _need(store, need_code)))
 
 
 async def deliver_need(
@@ -289,10 +292,10 @@ async def deliver_need(
     """Staff mark a need delivered: donors who paid are told, unpaid pledges are cancelled
     (see pledges.DELIVERED_UNPAID_NOTICE). Returns (donors told, pledges cancelled)."""
     await require_staff(store, actor)
-    need = _check_deliverable(await store.need_by_code(need_code))
+    need = _check_deliverable(await _need(store, need_code))
     done = await pledges.deliver(store, need, now, token)
     if done is None:  # changed meanwhile, or the token was spent: say which
-        _check_deliverable(await store.need_by_code(need_code))
+        _check_deliverable(await _need(store, need_code))
         raise Refused("staff-confirm-used")
     delivered, cancelled = done
     await audit(store, actor, "deliver_need", "need", need_code, now,
@@ -303,9 +306,7 @@ async def deliver_need(
 async def closing_preview(store: Store, actor: Account, need_code: str) -> Ending:
     """What /close CODE would do, or why it cannot (staff only)."""
     await require_staff(store, actor)
-    need = await store.need_by_code(need_code)
-    if need is None:
-        raise Refused("need-not-found")
+    need = await _need(store, need_code)
     if need.status in (NeedStatus.CLOSED, NeedStatus.DELIVERED):
         raise Refused("staff-need-already-closed", code=need_code)
     return await _ending(store, need)
@@ -320,9 +321,7 @@ async def close_need(
     and staff will settle it (those pledges stay as they are). Returns (unpaid, paid)
     donors told; a need already closed or delivered is refused."""
     await require_staff(store, actor)
-    need = await store.need_by_code(need_code)
-    if need is None:
-        raise Refused("need-not-found")
+    need = await _need(store, need_code)
     told = await store.close_need(
         need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token
     )

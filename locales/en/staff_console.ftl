@@ -92,3 +92,4 @@ staff-commands =
     • /household NATIONAL_CODE — a household's record (audited)
     • /broadcast — an announcement · /stats — statistics · /audit — the audit log
     Administrators: /addstaff ID, /removestaff ID, /invite, /invites, /revokeinvite CODE, /undo REFERENCE
+staff-need-not-found = No need has the code { $code }. Check the code, or find the need in /needs.

@@ -76,3 +76,4 @@ staff-commands =
     • /household کد_ملی — پروندهٔ خانوار (ثبت در گزارش)
     • /broadcast — اطلاعیه · /stats — آمار · /audit — گزارش فعالیت‌ها
     مدیران: /addstaff شناسه، /removestaff شناسه، /invite، /invites، /revokeinvite کد، /undo شمارهٔ_پیگیری
+staff-need-not-found = نیازی با کد { $code } نیست. کد را بررسی کنید یا نیاز را در /needs پیدا کنید.
