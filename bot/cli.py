@@ -71,10 +71,13 @@ Each row gives amount_toman (toman, e.g. 2500000 or "2.5 million") or item and q
 never both. province and city are Persian or English names; category is livelihood, housing,
 dowry, orphans, medical, education, work_tools or other (or its name in Persian); deadline is
 optional, like 1404/09/30; urgent is yes or no. Descriptions must not contain national codes
-or phone numbers. A row whose external_id is already in the database updates that need.
+or phone numbers. A row whose external_id is already in the database updates that need; a
+row without one is known by this file and its line, so the same file again adds nothing.
 
 The whole file is checked first: if any row has a problem, every problem is listed as
-"line N: column: problem" and nothing is imported (exit code 1). Safe while the bot runs."""
+"line N: column: problem" and nothing is imported (exit code 1). Then it is written in one
+transaction: all rows or none, even if the import is killed; run it again to finish. Safe
+while the bot runs (its writes wait for the transaction: import big files when it is quiet)."""
 )
 
 ALL_OR_NOTHING_HELP = """\

@@ -1,9 +1,11 @@
 """`hamdeli import ...`: files that staff prepare, checked in full, then loaded into the store.
 
-All or nothing at the level that matters to staff: a file with any problem imports nothing
-and lists every problem, so they fix the spreadsheet once and run the command again. A good
-file is written in the store's short batches (a bot running on the same database keeps
-answering), and re-running it updates the needs it added, by external_id.
+All or nothing: a file with any problem imports nothing and lists every problem, so staff
+fix the spreadsheet once and run the command again. A needs file is written in one
+transaction (a kill or a crash leaves nothing half-written; a bot on the same database keeps
+reading and its writes wait that long), and re-running it updates the needs it added, by
+external_id or by the file's digest and line. Household files are written in short batches
+(see HOUSEHOLD_DATABASE_ERROR_HINT) and re-running them finishes them.
 
 Messages here are for staff at a terminal, in English; problems go to stderr and the
 summary to stdout, so scripts can capture one without the other.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import sqlite3
 import sys
 import time
@@ -23,24 +26,36 @@ from typing import TextIO, TypeVar
 
 from bot.config import Settings
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
-from bot.domain.need_import import parse_needs_csv
+from bot.domain.need_import import parse_needs_csv, pledge_conflicts
 from bot.models import Beneficiary, NeedDraft, Voucher
-from bot.storage import IMPORT_BATCH_ROWS, Store
+from bot.storage import ImportRefused, Store
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 DATABASE_ERROR_HINT = (
-    "needs written before the error stay; run the same file again to finish "
-    "(rows with an external_id are then updated, not added twice)"
+    "nothing was imported (a file is written in one transaction); run the same file again"
 )
 
 
-async def import_needs(path: Path, settings: Settings, *, progress: bool) -> int:
-    """Import a needs CSV; returns the exit code (0 imported, 1 problems, 2 unreadable)."""
+async def import_needs(
+    path: Path,
+    settings: Settings,
+    *,
+    progress: bool,
+    after_batch: Callable[[int], Awaitable[None]] | None = None,
+) -> int:
+    """Import a needs CSV; returns the exit code (0 imported, 1 problems, 2 unreadable).
+
+    The whole file is one transaction (Store.import_needs): every row or none, for any
+    size. Rows are known by external_id, or by the file's digest and line, so running the
+    same file again, after a crash or twice by mistake, never publishes a row twice.
+    `after_batch` (tests) runs between batches, inside the transaction.
+    """
     text = read_utf8(path)
     if text is None:
         return EXIT_USAGE
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # decoding is lossless
     try:
         async with Store(settings.database_path, create=False) as store:
             today = dt.datetime.now(settings.tz).date()
@@ -48,9 +63,11 @@ async def import_needs(path: Path, settings: Settings, *, progress: bool) -> int
             if parsed.problems:
                 _report_problems(path, [str(problem) for problem in parsed.problems])
                 return EXIT_PROBLEMS
-            drafts = [draft for _, draft in parsed.drafts]
-            bar = ProgressBar(len(drafts), sys.stderr) if progress else None
-            added, updated = await _upsert_needs(store, drafts, bar)
+            bar = ProgressBar(len(parsed.drafts), sys.stderr) if progress else None
+            added, updated = await _write_needs(store, parsed.drafts, digest, bar, after_batch)
+    except ImportRefused as refused:
+        _report_problems(path, [str(problem) for problem in refused.problems])
+        return EXIT_PROBLEMS
     except (sqlite3.Error, OSError) as exc:
         print(f"database {settings.database_path}: {exc}", file=sys.stderr)
         print(DATABASE_ERROR_HINT, file=sys.stderr)
@@ -65,22 +82,34 @@ def _report_problems(path: Path, problems: list[str]) -> None:
     print(f"{_count(len(problems), 'problem')} in {path}; nothing imported", file=sys.stderr)
 
 
-async def _upsert_needs(
-    store: Store, drafts: list[NeedDraft], bar: ProgressBar | None
+async def _write_needs(
+    store: Store,
+    rows: list[tuple[int, NeedDraft]],
+    digest: str,
+    bar: ProgressBar | None,
+    after_batch: Callable[[int], Awaitable[None]] | None,
 ) -> tuple[int, int]:
-    """store.upsert_needs, one store batch at a time so the bar can move between batches."""
-    added = updated = 0
+    """store.import_needs with the bar moving between batches and the pledge rules checked
+    inside the transaction (a donor may pledge while the file is being read)."""
+
+    async def step(done: int) -> None:
+        if bar is not None:
+            bar.update(done)
+        if after_batch is not None:
+            await after_batch(done)
+
     if bar is not None:
         bar.update(0)
-    for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
-        batch = drafts[start : start + IMPORT_BATCH_ROWS]
-        new, existing = await store.upsert_needs(batch, now=int(time.time()))
-        added, updated = added + new, updated + existing
-        if bar is not None:
-            bar.update(added + updated)
+    written = await store.import_needs(
+        rows,
+        int(time.time()),
+        digest=digest,
+        check=functools.partial(pledge_conflicts, rows),
+        after_batch=step,
+    )
     if bar is not None:
         bar.finish()
-    return added, updated
+    return written
 
 
 # Households and tranches are written in bigger batches than needs: files run to a million

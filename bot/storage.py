@@ -35,7 +35,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.codes import new_need_code
+from bot import codes as public_codes
 from bot.models import (
     Account,
     Audience,
@@ -123,11 +123,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(14, "0014_staff_confirmations.sql"),
     Migration(15, "0015_broadcast_pauses.sql"),
     Migration(16, "0016_invite_expiry.sql"),
+    Migration(17, "0017_needs_import_rows.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
+CODE_ROUNDS = 20  # draws of the codes still missing, each checked against those in use
 
 
 class CodeTaken(Exception):
@@ -339,18 +341,73 @@ def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
     )
 
 
-_UPSERT_NEED = (
+_INSERT_IMPORTED_NEED = (
     "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, item_name, "
     "target, description_fa, description_en, deadline, urgent, beneficiary_national_code, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (external_id) DO UPDATE SET province_id = excluded.province_id, "
-    "city_id = excluded.city_id, category = excluded.category, kind = excluded.kind, "
-    "item_name = excluded.item_name, target = excluded.target, "
-    "description_fa = excluded.description_fa, description_en = excluded.description_en, "
-    "deadline = excluded.deadline, urgent = excluded.urgent, "
-    "beneficiary_national_code = excluded.beneficiary_national_code, "
-    "updated_at = excluded.updated_at"
+    f"created_at, updated_at, import_digest, import_line) VALUES ({', '.join('?' * 17)})"
 )
+# A live need's status follows its target: raised above what is pledged, it is open again.
+_STATUS_FOR_TARGET = (
+    "CASE WHEN status NOT IN ('open', 'fully_pledged', 'funded') THEN status "
+    "WHEN paid >= :target THEN 'funded' "
+    "WHEN reserved + paid >= :target THEN 'fully_pledged' ELSE 'open' END"
+)
+_UPDATE_NEED = (
+    "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
+    "kind = :kind, item_name = :item, target = :target, description_fa = :fa, "
+    "description_en = :en, deadline = :deadline, urgent = :urgent, "
+    "beneficiary_national_code = :national_code, updated_at = :now, "
+    f"status = {_STATUS_FOR_TARGET}"
+)
+
+
+def _need_values(draft: NeedDraft, now: int) -> dict[str, Any]:
+    """A draft's values under the names `_UPDATE_NEED` uses."""
+    return {
+        "province": draft.province_id,
+        "city": draft.city_id,
+        "category": draft.category.value,
+        "kind": draft.kind.value,
+        "item": draft.item_name,
+        "target": draft.target,
+        "fa": draft.description_fa,
+        "en": draft.description_en,
+        "deadline": draft.deadline.isoformat() if draft.deadline else None,
+        "urgent": int(draft.urgent),
+        "national_code": draft.beneficiary_national_code,
+        "now": now,
+    }
+
+
+def _import_row(draft: NeedDraft, digest: str | None, line: int) -> tuple[Any, Any]:
+    """A row without external_id is known by its file and line (when the file is known)."""
+    if draft.external_id or digest is None:
+        return None, None
+    return digest, line
+
+
+@dataclass(frozen=True)
+class ImportedNeed:
+    """What an import must know of a need a row will change."""
+
+    id: int
+    kind: str
+    reserved: int
+    paid: int
+    status: str
+
+    @property
+    def pledged(self) -> int:
+        return self.reserved + self.paid
+
+
+class ImportRefused(Exception):
+    """Rows the database cannot take as they are; nothing was written."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
 
 _UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
 _ACCOUNT_COLUMNS = (
@@ -907,41 +964,116 @@ class Store:
     async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:
         """Add needs, or update those whose external_id exists; returns (added, updated).
 
-        Batches of IMPORT_BATCH_ROWS rows, one short transaction each, so a bot process
-        sharing the file waits milliseconds, not the whole import. New needs get a fresh
-        public code; an update keeps the code donors may already have shared.
+        For code that writes needs directly (the demo, tests, benches): batches of
+        IMPORT_BATCH_ROWS rows, one transaction each. `hamdeli import` uses `import_needs`,
+        one transaction for the whole file. New needs get a fresh public code; an update
+        keeps the code donors may already have shared.
         """
         added = updated = 0
         for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
-            batch = drafts[start : start + IMPORT_BATCH_ROWS]
-            new, existing = await self._upsert_need_batch(batch, now)
+            batch = list(enumerate(drafts[start : start + IMPORT_BATCH_ROWS], start=start + 1))
+            new, existing = await self.import_needs(batch, now)
             added, updated = added + new, updated + existing
         return added, updated
 
-    async def _upsert_need_batch(self, batch: Sequence[NeedDraft], now: int) -> tuple[int, int]:
-        ids = [d.external_id for d in batch if d.external_id]
-        for attempt in range(CODE_ATTEMPTS):
-            try:
-                async with self._transaction() as db:
-                    known = set()
-                    if ids:
-                        marks = ",".join("?" * len(ids))
-                        known = {
-                            row[0]
-                            for row in await db.execute_fetchall(
-                                f"SELECT external_id FROM needs WHERE external_id IN ({marks})",
-                                ids,
-                            )
-                        }
-                    await db.executemany(
-                        _UPSERT_NEED, [_need_params(d, new_need_code(), now) for d in batch]
+    async def import_needs(
+        self,
+        rows: Sequence[tuple[int, NeedDraft]],
+        now: int,
+        *,
+        digest: str | None = None,
+        check: Callable[[dict[int, ImportedNeed]], Sequence[Any]] | None = None,
+        after_batch: Callable[[int], Awaitable[None]] | None = None,
+    ) -> tuple[int, int]:
+        """Write a file's rows (line, draft) in ONE transaction; returns (added, updated).
+
+        All or nothing for any size: a crash, a kill or an error at any row leaves no need
+        added or changed. A row is the need with its external_id, or else, with `digest`
+        (the file's sha256), the need this file's same line added before: running a file
+        again never publishes a row twice. `check` sees the needs rows will change (by line)
+        inside the transaction and returns problems, which refuse the whole file
+        (ImportRefused). `after_batch` runs between batches of IMPORT_BATCH_ROWS (a progress
+        bar). Codes are drawn per row, retried against every code in use.
+        """
+        async with self._transaction() as db:
+            existing = await self._imported_needs(db, rows, digest)
+            problems = check(existing) if check is not None else ()
+            if problems:
+                raise ImportRefused(list(problems))
+            added = updated = 0
+            for start in range(0, len(rows), IMPORT_BATCH_ROWS):
+                batch = rows[start : start + IMPORT_BATCH_ROWS]
+                new = [(line, d) for line, d in batch if line not in existing]
+                fresh = await self._fresh_need_codes(db, len(new))
+                await db.executemany(
+                    _INSERT_IMPORTED_NEED,
+                    [
+                        (*_need_params(d, code, now), *_import_row(d, digest, line))
+                        for (line, d), code in zip(new, fresh, strict=True)
+                    ],
+                )
+                await db.executemany(
+                    f"{_UPDATE_NEED} WHERE id = :id",
+                    [
+                        _need_values(d, now) | {"id": existing[line].id}
+                        for line, d in batch
+                        if line in existing
+                    ],
+                )
+                added, updated = added + len(new), updated + len(batch) - len(new)
+                if after_batch is not None:
+                    await after_batch(added + updated)
+            await self._queue_published_news(db, now)
+        return added, updated
+
+    @staticmethod
+    async def _imported_needs(
+        db: aiosqlite.Connection, rows: Sequence[tuple[int, NeedDraft]], digest: str | None
+    ) -> dict[int, ImportedNeed]:
+        """The needs that rows already are, by line: same external_id, or same file and line."""
+        by_id = {d.external_id: line for line, d in rows if d.external_id}
+        found: dict[int, ImportedNeed] = {}
+        ids = list(by_id)
+        for start in range(0, len(ids), IMPORT_BATCH_ROWS):
+            chunk = ids[start : start + IMPORT_BATCH_ROWS]
+            for external_id, *values in await db.execute_fetchall(
+                "SELECT external_id, id, kind, reserved, paid, status FROM needs "
+                f"WHERE external_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[by_id[external_id]] = ImportedNeed(*values)
+        if digest is not None:
+            without_id = {line for line, d in rows if not d.external_id}
+            for line, *values in await db.execute_fetchall(
+                "SELECT import_line, id, kind, reserved, paid, status FROM needs "
+                "WHERE import_digest = ?",
+                (digest,),
+            ):
+                if line in without_id:
+                    found[line] = ImportedNeed(*values)
+        return found
+
+    @staticmethod
+    async def _fresh_need_codes(db: aiosqlite.Connection, count: int) -> list[str]:
+        """`count` new public codes, none in use and none repeated: each taken one is drawn
+        again (near a million needs, about one draw in a thousand collides)."""
+        fresh: list[str] = []
+        for _ in range(CODE_ROUNDS):
+            missing = count - len(fresh)
+            drawn = list(dict.fromkeys(public_codes.new_need_code() for _ in range(missing)))
+            drawn = [code for code in drawn if code not in fresh]
+            if drawn:
+                taken = {
+                    row[0]
+                    for row in await db.execute_fetchall(
+                        f"SELECT code FROM needs WHERE code IN ({','.join('?' * len(drawn))})",
+                        drawn,
                     )
-                    await self._queue_published_news(db, now)
-                    return len(batch) - len(known), len(known)
-            except sqlite3.IntegrityError as exc:
-                if "needs.code" not in str(exc) or attempt == CODE_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+                }
+                fresh += [code for code in drawn if code not in taken]
+            if len(fresh) == count:
+                return fresh
+        raise CodeTaken(f"no free need code after {CODE_ROUNDS} rounds")
 
     async def count_needs(self, status: NeedStatus | None = None) -> int:
         sql, params = "SELECT count(*) FROM needs", ()
@@ -2265,30 +2397,9 @@ class Store:
         is pledged (None: refused). A live need's status follows its new target.
         """
         rows = await self._fetchall(
-            "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
-            "kind = :kind, item_name = :item, target = :target, description_fa = :fa, "
-            "description_en = :en, deadline = :deadline, urgent = :urgent, "
-            "beneficiary_national_code = :national_code, updated_at = :now, "
-            "status = CASE WHEN status NOT IN ('open', 'fully_pledged', 'funded') THEN status "
-            "WHEN paid >= :target THEN 'funded' "
-            "WHEN reserved + paid >= :target THEN 'fully_pledged' ELSE 'open' END "
-            "WHERE id = :id AND reserved + paid <= :target "
+            f"{_UPDATE_NEED} WHERE id = :id AND reserved + paid <= :target "
             f"AND (kind = :kind OR reserved + paid = 0) RETURNING {_NEED_COLUMNS}",
-            {
-                "province": draft.province_id,
-                "city": draft.city_id,
-                "category": draft.category.value,
-                "kind": draft.kind.value,
-                "item": draft.item_name,
-                "target": draft.target,
-                "fa": draft.description_fa,
-                "en": draft.description_en,
-                "deadline": draft.deadline.isoformat() if draft.deadline else None,
-                "urgent": int(draft.urgent),
-                "national_code": draft.beneficiary_national_code,
-                "now": now,
-                "id": need_id,
-            },
+            _need_values(draft, now) | {"id": need_id},
         )
         return _need_from_row(rows[0]) if rows else None
 

@@ -198,8 +198,18 @@ async def test_the_migration_counts_the_needs_already_there(
         patch.setattr(bot.storage, "MIGRATIONS", before)
         async with Store(path) as old:
             a, b, *_ = await cities(old)
-            closed, *_ = await add(old, draft(a), draft(a), draft(b, NeedCategory.OTHER))
-            await old.set_need_status(closed, NeedStatus.CLOSED, NOW)
+            # Plain SQL: today's store writes columns later migrations added.
+            for code, city, category, status in (
+                ("AAAAAA", a, "medical", "closed"),
+                ("BBBBBB", a, "medical", "open"),
+                ("CCCCCC", b, "other", "open"),
+            ):
+                await old._write(
+                    "INSERT INTO needs (code, province_id, city_id, category, kind, target, "
+                    "description_fa, status, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, 'money', 1000, 'x', ?, 0, 0)",
+                    (code, city.province_id, city.id, category, status),
+                )
     async with Store(path) as store:
         assert await store.open_counts_by_city(a.province_id) == {a.id: 1, b.id: 1}
         await assert_counts_match_needs(store)

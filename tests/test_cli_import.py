@@ -88,13 +88,18 @@ async def test_a_changed_row_updates_its_need_and_keeps_its_public_code(
     assert (after.code, after.target) == (before.code, 300_000_000)
 
 
-async def test_rows_without_external_id_are_added_again_on_every_run(
+async def test_rows_without_external_id_are_known_by_file_and_line_never_added_twice(
     tmp_path, database, run_import
 ) -> None:
+    """Issue #9 changes this: the same file again (after a crash, or by mistake) updates the
+    rows without external_id it added; another file adds its own rows."""
     path = write_csv(tmp_path, GOOD_ROWS[1].removeprefix("N-2"))
     assert run_import("needs", str(path)).returncode == 0
-    assert run_import("needs", str(path)).stdout == "imported 1 need: 1 added, 0 updated\n"
-    assert await count_needs(database) == 2
+    assert run_import("needs", str(path)).stdout == "imported 1 need: 0 added, 1 updated\n"
+    assert await count_needs(database) == 1
+    other = write_csv(tmp_path, GOOD_ROWS[1].removeprefix("N-2"), GOOD_ROWS[2].removeprefix("N-3"))
+    assert run_import("needs", str(other)).stdout == "imported 2 needs: 2 added, 0 updated\n"
+    assert await count_needs(database) == 3
 
 
 async def test_an_excel_file_with_bom_and_crlf_is_imported(tmp_path, database, run_import) -> None:

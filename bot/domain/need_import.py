@@ -12,7 +12,7 @@ bot.domain.csv_import.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.csv_import import (
@@ -30,7 +30,9 @@ from bot.domain.csv_import import (
 )
 from bot.i18n import available_languages, translator
 from bot.models import NeedCategory, NeedDraft, NeedKind, Province
+from bot.storage import ImportedNeed
 from bot.text import (
+    RIALS_PER_TOMAN,
     InputError,
     matching_key,
     normalize_letters,
@@ -285,3 +287,48 @@ def _national_code(row: dict[str, str]) -> str | None:
     """Only checked for shape: the household it names may be imported later."""
     value = row["beneficiary_national_code"]
     return national_code(value) if value else None
+
+
+def pledge_conflicts(
+    rows: Sequence[tuple[int, NeedDraft]], existing: Mapping[int, ImportedNeed]
+) -> list[ImportProblem]:
+    """Rows that would take away what donors already pledged to the need they update.
+
+    A target may rise (the need opens again) or fall to what is pledged, never below; the
+    kind (money or items) only changes while nothing is pledged. Checked inside the import's
+    transaction, so a pledge made meanwhile counts.
+    """
+    problems = []
+    for line, draft in rows:
+        need = existing.get(line)
+        if need is None or need.pledged == 0:
+            continue
+        if need.kind != draft.kind.value:
+            column = "amount_toman" if draft.kind is NeedKind.MONEY else "item"
+            problems.append(ImportProblem(line, column, _kind_locked(need)))
+        elif draft.target < need.pledged:
+            column = "amount_toman" if draft.kind is NeedKind.MONEY else "quantity"
+            problems.append(ImportProblem(line, column, _below_pledged(draft, need)))
+    return problems
+
+
+def _shown(kind: str, amount: int) -> str:
+    """An amount as staff wrote it: toman for money (stored in rials), a count for items."""
+    return f"{amount // RIALS_PER_TOMAN:,} toman" if kind == NeedKind.MONEY.value else f"{amount:,}"
+
+
+def _below_pledged(draft: NeedDraft, need: ImportedNeed) -> str:
+    return (
+        f"{_shown(draft.kind.value, draft.target)} is less than the "
+        f"{_shown(need.kind, need.pledged)} donors have already pledged or paid; "
+        "it must be at least that"
+    )
+
+
+def _kind_locked(need: ImportedNeed) -> str:
+    pledged = "money" if need.kind == NeedKind.MONEY.value else "items"
+    return (
+        f"donors have already pledged {pledged} ({_shown(need.kind, need.pledged)}) to this "
+        "need, so it cannot change between money and items; keep it, or close it and add a "
+        "new need with another external_id"
+    )
