@@ -8,18 +8,27 @@ verify-contact-not-yours = That is not your phone number. Please share only your
 verify-contact-forwarded = A forwarded contact is not accepted. Please share your own number with the "Share my phone number" button.
 verify-contact-not-iranian = That is not an Iranian mobile number. Please use the mobile number registered with the welfare office.
 verify-ask-national-code = Thank you. Now type the household head's 10-digit national code (any digits are fine).
-verify-failed = These details do not match a record. Please check the household head's national code and the registered phone number. You can try { $left } more times.
+verify-failed = These details do not match a record. Please check the household head's national code and the registered phone number. You can try { $left ->
+        [one] once more.
+       *[other] { $left } more times.
+    }
 verify-locked = After failed attempts, verification is closed for { $hours } hours and { $minutes } minutes. If something is wrong, please contact the welfare office.
 verify-linked = ✅ You are verified.
 verify-cancelled = Verification cancelled.
 
 status-title = 📋 Household status
-status-household = National code: ***{ $last3 } · Household: { $size } people · Decile: { $decile }
+status-household = National code: ***{ $last3 } · Household: { $size ->
+        [one] 1 person
+       *[other] { $size } people
+    } · Decile: { $decile }
 status-no-voucher = No kalabarg information has been recorded for you yet.
 status-voucher = Kalabarg tranche { $tranche }: { $status }
 status-credit = Credit per person: { $per_person } · Household total: { $total }
 status-charged-on = Charged on: { $date }
-status-expires-on = Shop until: { $date } ({ $days } days left)
+status-expires-on = Shop until: { $date } ({ $days ->
+        [one] 1 day left
+       *[other] { $days } days left
+    })
 status-expired-on = Shop until: { $date } (passed)
 voucher-status-charged = charged
 voucher-status-pending = waiting to be charged
@@ -62,7 +71,10 @@ sms-sign-credentials = • It asks for a password, a code or card details; never
 sms-sign-sender = • The sender is not v.refah.
 sms-text-expected = Please send the SMS as text.
 
-voucher-reminder = ⏰ Reminder: kalabarg tranche { $tranche } ({ $total } for the household) can be used until { $date }; { $days } days left.
+voucher-reminder = ⏰ Reminder: kalabarg tranche { $tranche } ({ $total } for the household) can be used until { $date }; { $days ->
+        [one] 1 day left.
+       *[other] { $days } days left.
+    }
 button-reminders-off = 🔕 Turn reminders off
 button-reminders-on = 🔔 Turn reminders on
 reminders-now-off = Kalabarg expiry reminders are off. News of changed tranches still comes.

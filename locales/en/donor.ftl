@@ -28,7 +28,10 @@ other-cities-of = other cities of { $province }
 
 need-card-title = { $icon } { $category } · code { $code }
 need-progress = { $bar } { $percent }
-need-deadline = ⏳ Deadline: { $date } ({ $days } days left)
+need-deadline = ⏳ Deadline: { $date } ({ $days ->
+        [one] 1 day left
+       *[other] { $days } days left
+    })
 need-deadline-today = ⏳ Deadline: today, { $date }
 need-urgent = 🔴 Urgent
 need-place = 📍 { $place }

@@ -16,7 +16,7 @@ pledge-ask-amount =
     Choose an amount, or type any amount in toman (for example 250000 or 2 million).
 pledge-ask-quantity =
     🤝 Helping need { $code }
-    How many { $item } will you provide? Remaining: { $remaining }
+    Item: { $item }. How many will you provide? Remaining: { $remaining }
 pledge-whole-remaining = All that remains ({ $amount })
 pledge-not-understood = I couldn't read that as an amount. Please type it with digits, like 250000 or 2 million, or press one of the buttons.
 pledge-quantity-not-understood = Please type the quantity with digits (from 1 to { $remaining }).
@@ -24,21 +24,30 @@ pledge-confirm =
     Please confirm:
     Need: { $code }
     Your pledge: { $amount }
-    After confirming you have { $hours } hours to pay, and this share is kept for you.
+    After confirming you have { $hours ->
+        [one] 1 hour
+       *[other] { $hours } hours
+    } to pay, and this share is kept for you.
 pledge-confirm-button = ✅ Confirm pledge
 pledge-cancel-button = ✖️ Never mind
 pledge-done =
     🙏 Thank you! Your pledge is recorded.
-    Reference: { $reference }
+    Pledge code: { $reference }
     Amount: { $amount }
 pledge-pay-money =
-    Please transfer within { $hours } hours and write the reference { $reference } in the transfer description.
+    Please transfer within { $hours ->
+        [one] 1 hour
+       *[other] { $hours } hours
+    } and write the pledge code { $reference } in the transfer description.
     { $instructions }
 pledge-pay-card = Card: { $card }
 pledge-pay-sheba = IBAN (Sheba): { $sheba }
 pledge-pay-portal = Payment portal: { $url }
 pledge-pay-items =
-    Please deliver the items within { $hours } hours and bring the reference { $reference }.
+    Please deliver the items within { $hours ->
+        [one] 1 hour
+       *[other] { $hours } hours
+    } and bring the pledge code { $reference }.
     { $instructions }
 pledge-dropoff = Drop-off address: { $address }
 pledge-no-instructions = The welfare office staff will tell you how to pay.
@@ -71,7 +80,10 @@ privacy =
     • To have your data removed, ask the welfare office; you can cancel unpaid pledges yourself under "My pledges".
 
 ## The pledge clock
-pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. About { $hours } hours are left. If you have paid, press "I've paid" under "My pledges".
+pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. { $hours ->
+        [one] About 1 hour is left.
+       *[other] About { $hours } hours are left.
+    } If you have paid, press "I've paid" under "My pledges".
 pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
 pledge-need-closed-notice = Need { $code } was closed by the welfare office, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱
 pledge-need-closed-paid-notice = Need { $code } was closed by the welfare office. Your payment for pledge { $reference } ({ $amount }) is recorded and safe; the office will settle it with you. Questions: /support

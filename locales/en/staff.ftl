@@ -1,9 +1,9 @@
 ## Staff console.
 
-staff-find-pledge-button = 🔎 Find a pledge by reference
+staff-find-pledge-button = 🔎 Find a pledge by its pledge code
 staff-audit-button = 🧾 Audit log
-staff-ask-reference = Type the pledge reference (like P-8F3K2Q). /cancel stops here.
-staff-pledge-not-found = No pledge has the reference { $reference }. Type it again or send /menu.
+staff-ask-reference = Type the pledge code (like P-8F3K2Q). /cancel stops here.
+staff-pledge-not-found = No pledge has the code { $reference }. Type it again or send /menu.
 staff-pledge =
     Pledge { $reference }
     Need: { $code }
@@ -38,7 +38,10 @@ staff-household =
     Phone: { $mobile }
     Members: { $size } · Decile: { $decile } · Kalabarg tranches: { $vouchers }
 pledge-unconfirmed-notice = The confirmation of the payment for pledge { $reference } ({ $amount }, need { $code }) was a mistake and has been taken back; staff will check again.
-staff-delivered = Need { $code } is marked delivered; { $donors } donors will be told.
+staff-delivered = Need { $code } is marked delivered; { $donors ->
+        [one] 1 donor will be told.
+       *[other] { $donors } donors will be told.
+    }
 staff-close-usage = Write the need code and a reason, like /close H7K2QD the family moved.
 staff-closed = Need { $code } is closed and no longer shown to donors. { $donors ->
         [0] No unpaid pledge was waiting.
@@ -52,7 +55,13 @@ staff-closed = Need { $code } is closed and no longer shown to donors. { $donors
 staff-need-already-closed = Need { $code } is already closed or delivered.
 staff-stats-button = 📊 Statistics
 stats-title = 📊 Hamdeli statistics
-stats-users = Users: { $donors } donors · { $beneficiaries } beneficiaries · { $new } without a role · { $staff } staff · { $active } active in the last 30 days
+stats-users = Users: { $donors ->
+        [one] 1 donor
+       *[other] { $donors } donors
+    } · { $beneficiaries ->
+        [one] 1 beneficiary
+       *[other] { $beneficiaries } beneficiaries
+    } · { $new } without a role · { $staff } staff · { $active } active in the last 30 days
 stats-needs-title = Needs:
 stats-pledges-title = Pledges:
 stats-count-line = • { $label }: { $count }
@@ -70,7 +79,10 @@ stats-chart-paid = Paid
 stats-chart-target = Target
 staff-receipt = The receipt the donor sent.
 staff-export-button = 📤 Export the last 30 days of pledges
-staff-export-caption = { $count } pledges in the last 30 days (no households' personal data).
+staff-export-caption = { $count ->
+        [one] 1 pledge
+       *[other] { $count } pledges
+    } in the last 30 days (no households' personal data).
 
 ## Audit log (/audit): one message per action the bot writes; bot/views/staff.py lists them
 ## in AUDIT_ACTIONS and tests/test_staff_audit.py checks that none is missing.
@@ -87,7 +99,7 @@ staff-audit-subject-user = user { $id }
 staff-audit-subject-number = no. { $id }
 staff-audit-subject-household = national code …{ $last }
 staff-audit-reason = reason: { $reason }
-staff-audit-bank-reference = bank reference: { $reference }
+staff-audit-bank-reference = bank tracking number: { $reference }
 staff-audit-audience = to: { $audience }
 staff-audit-audience-province = people in one province
 staff-audit-audience-city = people in one city

@@ -87,9 +87,9 @@ staff-commands =
     🛠 Staff commands
     • /needs — the office's needs and drafts, by status and place; each opens its edit screen
     • /newneed — add a need · /editneed CODE — change a need or publish a draft
-    • /pledge — find a pledge by its reference · /queue [CODE] — payments to check
+    • /pledge — find a pledge by its pledge code · /queue [CODE] — payments to check
     • /delivered CODE — the help arrived (asks once) · /close CODE REASON — take a need down (asks once)
     • /household NATIONAL_CODE — a household's record (audited)
     • /broadcast — an announcement · /stats — statistics · /audit — the audit log
-    Administrators: /addstaff ID, /removestaff ID, /invite, /invites, /revokeinvite CODE, /undo REFERENCE
+    Administrators: /addstaff ID, /removestaff ID, /invite, /invites, /revokeinvite CODE, /undo PLEDGE_CODE
 staff-need-not-found = No need has the code { $code }. Check the code, or find the need in /needs.

@@ -11,7 +11,7 @@ need-form-ask-category = 🗂 What kind of help is it?
 need-form-ask-kind = Is it money, or goods?
 need-form-ask-amount = 💰 How much is needed, in toman? For example "25,000,000" or "2.5 million".
 need-form-ask-item = 📦 What goods are needed? For example "refrigerator" or "school bag".
-need-form-ask-quantity = How many { $item } are needed? Type a whole number, like 3.
+need-form-ask-quantity = Item: { $item }. How many are needed? Type a whole number, like 3.
 need-form-ask-description = ✍️ Describe the need in Persian, as donors will read it. Never write names, phone numbers, national codes or addresses.
 need-form-ask-description-en = ✍️ Describe the need in English for English-speaking donors (optional). Never write names, phone numbers, national codes or addresses.
 need-form-ask-deadline = ⏳ Until when is help needed? Type a date like { $example } (or { $iso }).
@@ -74,7 +74,10 @@ need-form-personal-data = This text contains a number shaped like a national cod
 need-form-deadline-past = { $date } is not in the future; the deadline must be a later day.
 need-form-kind-has-pledges = Donors have already pledged to this need, so it cannot switch between money and goods.
 need-form-below-pledged-money = Donors have already pledged { $toman } toman; the amount cannot be less than that.
-need-form-below-pledged-items = Donors have already pledged { $count } items; the quantity cannot be less than that.
+need-form-below-pledged-items = Donors have already pledged { $count ->
+        [one] 1 item
+       *[other] { $count } items
+    }; the quantity cannot be less than that.
 need-form-place-unknown = This city is not in that province; please choose the place again.
 need-form-changed-meanwhile = The need changed while you were editing it; please open it again with /editneed.
 need-form-not-draft = Need { $code } is not a draft, so there is nothing to publish.

@@ -68,15 +68,15 @@ command-cancel = لغو کار فعلی
 
 ## Contact support
 button-support = 📞 گفتگو با پشتیبانی
-support-ask = پیام خود را برای پشتیبانی بنویسید. حساب شما به کارکنان نشان داده نمی‌شود؛ فقط شمارهٔ پیگیری.
-support-sent = پیام شما با شمارهٔ پیگیری { $ticket } برای پشتیبانی فرستاده شد. پاسخ همین‌جا می‌آید.
+support-ask = پیام خود را برای پشتیبانی بنویسید. حساب شما به کارکنان نشان داده نمی‌شود؛ فقط شمارهٔ تیکت.
+support-sent = پیام شما با شمارهٔ تیکت { $ticket } برای پشتیبانی فرستاده شد. پاسخ همین‌جا می‌آید.
 support-unavailable = پشتیبانی در این ربات فعلاً در دسترس نیست؛ با دفتر بهزیستی تماس بگیرید.
 support-text-expected = لطفاً پیام خود را به‌صورت نوشته بفرستید.
-support-ticket = 🎫 درخواست { $ticket } ({ $persona }):
+support-ticket = 🎫 تیکت { $ticket } ({ $persona }):
     { $text }
     — برای پاسخ، به همین پیام «ریپلای» کنید.
 support-persona-donor = خیّر
 support-persona-beneficiary = مددجو
 support-persona-new = کاربر تازه
-support-reply = 💬 پاسخ پشتیبانی (شمارهٔ { $ticket }):
+support-reply = 💬 پاسخ پشتیبانی (تیکت { $ticket }):
     { $text }

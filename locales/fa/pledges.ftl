@@ -29,16 +29,16 @@ pledge-confirm-button = ✅ تأیید تعهد
 pledge-cancel-button = ✖️ منصرف شدم
 pledge-done =
     🙏 سپاس! تعهد شما ثبت شد.
-    شمارهٔ پیگیری: { $reference }
+    کد تعهد: { $reference }
     مبلغ: { $amount }
 pledge-pay-money =
-    لطفاً تا { $hours } ساعت آینده واریز کنید و شمارهٔ پیگیری { $reference } را در توضیحات واریز بنویسید.
+    لطفاً تا { $hours } ساعت آینده واریز کنید و کد تعهد { $reference } را در توضیحات واریز بنویسید.
     { $instructions }
 pledge-pay-card = کارت: { $card }
 pledge-pay-sheba = شبا: { $sheba }
 pledge-pay-portal = درگاه پرداخت: { $url }
 pledge-pay-items =
-    لطفاً اقلام را تا { $hours } ساعت آینده تحویل دهید و شمارهٔ پیگیری { $reference } را همراه داشته باشید.
+    لطفاً اقلام را تا { $hours } ساعت آینده تحویل دهید و کد تعهد { $reference } را همراه داشته باشید.
     { $instructions }
 pledge-dropoff = نشانی تحویل: { $address }
 pledge-no-instructions = راه پرداخت را کارکنان بهزیستی به شما اطلاع می‌دهند.

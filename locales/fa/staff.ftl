@@ -1,9 +1,9 @@
 ## Staff console.
 
-staff-find-pledge-button = 🔎 یافتن تعهد با شمارهٔ پیگیری
+staff-find-pledge-button = 🔎 یافتن تعهد با کد تعهد
 staff-audit-button = 🧾 گزارش فعالیت‌ها
-staff-ask-reference = شمارهٔ پیگیری تعهد را بنویسید (مثل P-8F3K2Q). با /cancel منصرف شوید.
-staff-pledge-not-found = تعهدی با شمارهٔ { $reference } پیدا نشد. دوباره بنویسید یا /menu را بفرستید.
+staff-ask-reference = کد تعهد را بنویسید (مثل P-8F3K2Q). با /cancel منصرف شوید.
+staff-pledge-not-found = تعهدی با کد { $reference } پیدا نشد. دوباره بنویسید یا /menu را بفرستید.
 staff-pledge =
     تعهد { $reference }
     نیاز: { $code }
@@ -85,7 +85,7 @@ staff-audit-subject-user = کاربر { $id }
 staff-audit-subject-number = شمارهٔ { $id }
 staff-audit-subject-household = کد ملی …{ $last }
 staff-audit-reason = دلیل: { $reason }
-staff-audit-bank-reference = پیگیری بانکی: { $reference }
+staff-audit-bank-reference = شمارهٔ پیگیری بانکی: { $reference }
 staff-audit-audience = گیرندگان: { $audience }
 staff-audit-audience-province = ساکنان یک استان
 staff-audit-audience-city = ساکنان یک شهر
