@@ -826,7 +826,7 @@ class Store:
         async with self._transaction() as db:
             personas = await db.execute_fetchall(
                 "SELECT coalesce(persona, 'new'), count(*) FROM users WHERE platform = ? "
-                "GROUP BY 1",
+                "AND user_id > 0 GROUP BY 1",  # not the pseudonyms of erased donors
                 (platform,),
             )
             staff = await db.execute_fetchall(
@@ -878,6 +878,62 @@ class Store:
             (platform, staff_message_id),
         )
         return (rows[0][0], _account_from_row(rows[0][1:])) if rows else None
+
+    async def forget_donor(
+        self, platform: str, user_id: int, language: str, now: int
+    ) -> tuple[int, int]:
+        """Erase a person's account, keeping their pledges under a pseudonymous donor number.
+
+        One transaction: the pledges (what the welfare office must account for: reference,
+        need, amount, status, payment) move to a new pseudonym, the row `users(platform, -N)`
+        that never receives a message (blocked, no language of theirs, no city, no
+        settings); their message history in the outbox moves too and what was still to be
+        sent is dropped; their account row (language, settings, persona), conversation
+        state, flow data, support tickets, verification failures and household link are
+        deleted. Audited under the pseudonym only: nothing links N back to the person.
+        Returns (N, pledges kept).
+        """
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT coalesce(max(-user_id), 0) + 1 FROM users "
+                "WHERE platform = ? AND user_id < 0",
+                (platform,),
+            )
+            number = int(next(iter(rows))[0])
+            await db.execute(
+                "INSERT INTO users (platform, user_id, chat_id, persona, language, first_seen, "
+                "last_seen, blocked, announcements_opt_out) "
+                "VALUES (?, ?, ?, 'donor', ?, ?, ?, 1, 1)",
+                (platform, -number, -number, language, now, now),
+            )
+            moved = await db.execute_fetchall(
+                "UPDATE pledges SET donor_id = ? WHERE platform = ? AND donor_id = ? RETURNING id",
+                (-number, platform, user_id),
+            )
+            await db.execute(
+                "UPDATE outbox SET user_id = ?, status = CASE WHEN status = 'pending' "
+                "THEN 'blocked' ELSE status END WHERE platform = ? AND user_id = ?",
+                (-number, platform, user_id),
+            )
+            for table in ("support_tickets", "verification_failures", "beneficiary_links",
+                          "flow_data", "staff_confirmations"):  # fmt: skip
+                await db.execute(
+                    f"DELETE FROM {table} WHERE platform = ? AND user_id = ?", (platform, user_id)
+                )
+            await db.execute(
+                "DELETE FROM conversation_states WHERE platform = ? AND key = ?",
+                (platform, json.dumps([user_id, user_id])),
+            )
+            await db.execute(
+                "DELETE FROM users WHERE platform = ? AND user_id = ?", (platform, user_id)
+            )
+            await db.execute(
+                "INSERT INTO audit_log (at, platform, actor_id, action, subject_type, "
+                "subject_id, details) VALUES (?, ?, NULL, 'forget_donor', 'donor', ?, ?)",
+                (now, platform, f"D-{number}", json.dumps({"pledges_kept": len(moved)})),
+            )
+        self._accounts.pop((platform, user_id), None)
+        return number, len(moved)
 
     async def count_accounts(self, platform: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM users", ()
@@ -1936,6 +1992,7 @@ class Store:
         The arguments carry raw values (amount and unit); the sender renders them in the
         donor's language at send time. The dedupe key makes the same event queue once.
         """
+        pledges = [p for p in pledges if p.donor_id > 0]  # an erased donor cannot be told
         if not pledges:
             return
         needs = {

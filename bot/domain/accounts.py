@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from bot.domain.staff import void_orphaned_invites
 from bot.i18n import available_languages, pick_language
@@ -71,3 +72,24 @@ async def current_staff_role(store: Store, account: Account) -> StaffRole:
     """The staff role right now, read through the cache: roles change from other processes."""
     fresh = await store.account(account.platform, account.user_id)
     return fresh.staff_role if fresh else StaffRole.NONE
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What erasing a donor left: the pseudonymous number their pledges now carry."""
+
+    donor_number: int
+    pledges_kept: int
+
+
+async def forget_donor(
+    store: Store, platform: str, user_id: int, default_language: str, now: int
+) -> Forgotten:
+    """Erase the account (language, settings, flow state); keep its pledges, detached.
+
+    Pledges and payments are the welfare office's records of money promised and received:
+    they stay, under a new pseudonymous donor number that nothing links to the person.
+    Staff must lose their role first (the audit log names them as actors).
+    """
+    number, kept = await store.forget_donor(platform, user_id, default_language, now)
+    return Forgotten(donor_number=number, pledges_kept=kept)

@@ -34,8 +34,9 @@ from bot.handlers.common import (
     reply,
     show,
 )
-from bot.models import Persona
+from bot.models import Persona, StaffRole
 from bot.text import InputError
+from bot.views import accounts as account_views
 from bot.views import beneficiary as views
 from bot.views import common as common_views
 from bot.views.screen import Screen
@@ -198,17 +199,38 @@ async def history(update: Update, context: HamdeliContext) -> None:
 
 
 async def forget_ask(update: Update, context: HamdeliContext) -> None:
+    """One /forget for everyone, asking once: a household's link, else the whole account."""
     await answer_button(update)
-    await show(update, views.forget_ask(context.t))
+    platform, me = context.services.platform, context.me
+    if await verification.linked_household(context.store, platform, me.user_id):
+        await show(update, views.forget_ask(context.t))
+    elif me.staff_role is not StaffRole.NONE:
+        await show(update, account_views.forget_staff(context.t))
+    else:
+        pledges = await context.store.count_pledges_of_donor(platform, me.user_id)
+        await show(update, account_views.forget_donor_ask(context.t, pledges))
 
 
 async def forget_do(update: Update, context: HamdeliContext) -> None:
-    await verification.forget(
-        context.store, context.services.platform, context.me.user_id, context.now()
+    platform, me = context.services.platform, context.me
+    if await verification.linked_household(context.store, platform, me.user_id):
+        await verification.forget(context.store, platform, me.user_id, context.now())
+        await answer_button(update, context.t("forget-done"))
+        await show(
+            update, common_views.main_menu(context.t, me).with_prefix(context.t("forget-done"))
+        )
+        return
+    if me.staff_role is not StaffRole.NONE:  # checked again at the moment of acting
+        await answer_button(update)
+        await show(update, account_views.forget_staff(context.t))
+        return
+    forgotten = await accounts.forget_donor(
+        context.store, platform, me.user_id, context.settings.default_language, context.now()
     )
-    await answer_button(update, context.t("forget-done"))
+    await answer_button(update)
     await show(
-        update, common_views.main_menu(context.t, context.me).with_prefix(context.t("forget-done"))
+        update,
+        account_views.forget_donor_done(context.t, forgotten.donor_number, forgotten.pledges_kept),
     )
 
 
