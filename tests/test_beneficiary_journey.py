@@ -69,7 +69,7 @@ async def test_the_right_person_verifies_and_sees_the_tranche_in_jalali(chat, ho
     assert maryam.last_reply.text == fa("verify-ask-national-code")
     await maryam.send(PERSIAN_CODE)
     status = maryam.last_reply.text
-    assert fa("status-household", last3=CODE[-3:], size=4, decile=2) in status
+    assert fa("status-household", last3=PERSIAN_CODE[-3:], size=4, decile=2) in status
     assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in status
     assert fa("status-credit", per_person="۵۰۰٬۰۰۰ تومان", total="۲٬۰۰۰٬۰۰۰ تومان") in status
     assert "\u200f" not in CODE
@@ -303,7 +303,7 @@ async def test_the_status_shows_the_shopping_days_of_the_households_digit(start_
     maryam = await beneficiary(chat)
     await maryam.click(fa("verify-share-contact-button"))
     await maryam.send(CODE)
-    assert fa("status-schedule", digit=CODE[-1], days="شنبه") in maryam.last_reply.text
+    assert fa("status-schedule", digit=PERSIAN_CODE[-1], days="شنبه") in maryam.last_reply.text
 
 
 async def test_on_telegram_a_contact_without_user_id_is_refused_like_a_foreign_one(chat, household):

@@ -217,6 +217,8 @@ async def test_a_household_lookup_shows_the_record_and_is_audited(chat) -> None:
     admin = chat.user(user_id=ADMIN_ID)
     await admin.send(f"/household {code}")
     assert "Test Head" in admin.last_reply.text
+    assert "۰۹۱۲۱۲۳۴۵۶۷" in admin.last_reply.text  # the phone as dialled, in Persian digits
+    assert code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in admin.last_reply.text
     [entry] = [e for e in await chat.store.latest_audit() if e["action"] == "view_beneficiary"]
     assert entry["subject_id"] == code
     stranger = chat.user()
@@ -271,7 +273,7 @@ async def test_stats_show_users_needs_pledges_and_money(chat, pledged) -> None:
 
 def test_the_stats_chart_is_a_valid_png_with_persian_labels() -> None:
     png = raised_vs_target_png([("تهران", 10_000_000, 50_000_000), ("اصفهان", 0, 20_000_000)],
-                               "پرداخت‌شده در برابر هدف", ("پرداخت‌شده", "هدف"))  # fmt: skip
+                               "پرداخت‌شده در برابر هدف", ("پرداخت‌شده", "هدف"), "fa")  # fmt: skip
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 1000
 

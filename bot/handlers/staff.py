@@ -370,6 +370,7 @@ async def stats(update: Update, context: HamdeliContext) -> None:
             rows,
             context.t("stats-chart-title"),
             (context.t("stats-chart-paid"), context.t("stats-chart-target")),
+            context.t.language,
         )
         await update.effective_chat.send_photo(png, filename="stats.png")
 

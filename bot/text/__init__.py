@@ -25,6 +25,7 @@ from bot.text.normalize import (
 from bot.text.numbers import (
     format_number,
     format_percent,
+    localize_digits,
     localize_number,
     parse_whole_number,
     ungroup_digits,
@@ -41,6 +42,7 @@ __all__ = [
     "format_percent",
     "format_toman",
     "is_valid_national_code",
+    "localize_digits",
     "localize_number",
     "mask_mobile",
     "matching_key",

@@ -42,6 +42,12 @@ def parse_mobile(s: str) -> str:
     return f"+{_COUNTRY}{national}"
 
 
+def national_mobile(canonical: str) -> str:
+    """``+989121234567`` as people in Iran write and dial it: ``09121234567`` (no plus sign
+    to jump to the other end of a right-to-left line)."""
+    return "0" + canonical[3:] if canonical.startswith("+98") else canonical
+
+
 def mask_mobile(canonical: str) -> str:
     """Hide the middle digits (``+98912***4567``) so numbers can be shown or logged safely.
 

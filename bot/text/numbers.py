@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text.normalize import normalize_text
+from bot.text.normalize import normalize_text, to_persian_digits
 
 # ASCII digits, grouping comma, decimal point and percent sign -> Persian digits, U+066C,
 # U+066B and U+066A.
@@ -65,6 +65,12 @@ def format_number(n: int, lang: str) -> str:
 def format_percent(p: int, lang: str) -> str:
     """``30%`` in English; Persian digits and the Arabic percent sign (U+066A) in Persian."""
     return localize_number(f"{p}%", lang)
+
+
+def localize_digits(text: str, lang: str) -> str:
+    """Only the digits of ``text`` in the reader's script: for what is not a quantity (the
+    last digits of a code, a phone number, a time of day), so nothing is grouped or changed."""
+    return to_persian_digits(text) if uses_persian_digits(lang) else text
 
 
 def localize_number(ascii_number: str, lang: str) -> str:

@@ -14,7 +14,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from bot import callbacks
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Voucher, VoucherStatus
-from bot.text import days_until, format_percent, format_toman
+from bot.text import days_until, format_percent, format_toman, localize_digits
 from bot.views.screen import Screen, button, keyboard
 
 
@@ -67,7 +67,7 @@ def status_screen(
         t("status-title"),
         t(
             "status-household",
-            last3=household.national_code[-3:],
+            last3=localize_digits(household.national_code[-3:], t.language),
             size=household.household_size,
             decile=household.decile,
         ),
@@ -79,7 +79,8 @@ def status_screen(
         lines += _voucher_lines(t, current, today)
     last_digit = household.national_code[-1]
     if schedule and last_digit in schedule:
-        lines.append(t("status-schedule", digit=last_digit, days=schedule[last_digit]))
+        digit = localize_digits(last_digit, t.language)
+        lines.append(t("status-schedule", digit=digit, days=schedule[last_digit]))
     if needs:
         lines.append(t("status-aid-title"))
         lines += [_aid_line(t, need) for need in needs]

@@ -14,12 +14,22 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must come before pyplot is imported
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot.text import localize_number
 
 TOP = 10
 
 
+def axis_tick(value: float, language: str) -> str:
+    """A tick of the million-toman axis in the reader's digits: ۲٫۵ in Persian, 2.5 in English
+    (matplotlib's own formatter only knows Latin digits)."""
+    ascii_tick = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return localize_number(ascii_tick, language)
+
+
 def raised_vs_target_png(
-    rows: list[tuple[str, int, int]], title: str, labels: tuple[str, str]
+    rows: list[tuple[str, int, int]], title: str, labels: tuple[str, str], language: str
 ) -> bytes:
     """A horizontal bar chart (million toman) of (province, paid rials, target rials)."""
     rows = rows[:TOP]
@@ -31,6 +41,7 @@ def raised_vs_target_png(
     axes.barh(names, targets, color="#d9e6f2", label=labels[1])
     axes.barh(names, paid, color="#2e7d32", label=labels[0])
     axes.set_title(title)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: axis_tick(value, language)))
     axes.legend(loc="lower right")
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -12,7 +12,8 @@ from bot.domain.confirmations import Done
 from bot.domain.staff import Ending, Invite, Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
-from bot.text import format_toman, localize_number
+from bot.text import format_toman, localize_digits, localize_number
+from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
 from bot.views.donor import amount_text, direction_mark
 from bot.views.screen import Screen, button, footer, keyboard, user_text
@@ -313,9 +314,9 @@ def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Sc
     return Screen(
         t(
             "staff-household",
-            code=household.national_code,
+            code=localize_digits(household.national_code, t.language),
             name=household.full_name,
-            mobile=household.mobile,
+            mobile=localize_digits(national_mobile(household.mobile), t.language),
             size=household.household_size,
             decile=household.decile,
             vouchers=vouchers,
