@@ -110,3 +110,12 @@ async def test_staff_cannot_erase_themselves(chat) -> None:
     assert await rows(chat, "SELECT staff_role FROM users WHERE user_id = ?", ADMIN_ID) == [
         ("admin",)
     ]
+
+
+async def test_the_privacy_note_offers_the_erasure(chat, needs) -> None:  # noqa: F811
+    """Donors find /forget where they read what is kept about them."""
+    donor, _, _ = await a_donor_with_two_pledges(chat, needs)
+    await donor.send("/privacy")
+    assert "/forget" in donor.last_reply.text
+    await donor.click(fa("forget-erase-button"))
+    assert donor.last_reply.text == fa("forget-donor-ask", count=2)

@@ -582,8 +582,13 @@ def cancel_ask_screen(t: Translator, need: Need, pledge: Pledge) -> Screen:
 
 @cache
 def privacy_screen(t: Translator) -> Screen:
+    """What is kept about whom, and the way to erase one's own account (/forget)."""
     return Screen(
-        t("privacy"), keyboard([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
+        t("privacy"),
+        keyboard(
+            [button(t("forget-erase-button"), callbacks.FORGET_ASK)],
+            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+        ),
     )
 
 

@@ -12,5 +12,6 @@ forget-donor-done =
     Your account has been erased.
     { $count } pledges are kept for the welfare office's accounts as donor number { $number }, without your name or account.
     Write /start whenever you want to come back.
+forget-erase-button = 🗑 Erase my account
 forget-start-again = 🏠 Start again
 forget-staff = A staff account cannot erase itself: an admin first removes the role (/removestaff), then /forget works as for anyone.

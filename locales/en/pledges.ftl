@@ -77,7 +77,7 @@ privacy =
     • About donors we keep only the messenger account id, the language and the pledges; we do not store your name or phone number.
     • About beneficiaries, welfare staff keep only what is needed to deliver help. Families' names, national codes, phones and addresses are never shown to donors, and small towns are never named.
     • Only authorised welfare staff see families' data, and every view is logged.
-    • To have your data removed, ask the welfare office; you can cancel unpaid pledges yourself under "My pledges".
+    • To erase your account yourself, send /forget (or press the button below): your language and settings are deleted; your pledges stay for the welfare office's accounts under a donor number, without your name or account. Unpaid pledges you can also cancel under "My pledges".
 
 ## The pledge clock
 pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. { $hours ->
