@@ -4,7 +4,7 @@ forget-donor-ask =
     Erase your account?
 
     Deleted: your language, your settings (home city, announcements) and anything you were in the middle of.
-    Kept, without your name or account: your { $count } pledges (reference, need, amount, payment), under a donor number. The welfare office must account for every donation it promised and received, so these records stay; nothing in them leads back to you.
+    Kept, without your name or account: your { $count } pledges (pledge code, need, amount, payment), under a donor number. The welfare office must account for every donation it promised and received, so these records stay; nothing in them leads back to you.
 
     This cannot be undone.
 forget-donor-yes = 🗑 Yes, erase my account
