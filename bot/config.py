@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     default_language: Literal["fa", "en"] = "fa"
     # The staff group that receives support tickets (a negative chat id); none: no support.
     staff_chat_id: int | None = None
+    # The welfare office's phone, shown wherever the bot sends people to the office (and
+    # when support is unavailable). Empty: the bot never says "call the office".
+    office_phone: str = ""
     timezone: str = "Asia/Tehran"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

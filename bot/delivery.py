@@ -44,7 +44,7 @@ from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
 from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
 from bot.storage import Store
 from bot.views.broadcasts import announcement, progress_screen
-from bot.views.notices import render_notice
+from bot.views.notices import notice_markup, render_notice
 
 log = logging.getLogger(__name__)
 
@@ -275,10 +275,10 @@ class Outbox:
         bot, paced = self.application.bot, {"rate_limit_args": OUTBOX_PACED}
         t = translator(item.language)
         if item.broadcast_id is None:
-            text = render_notice(
-                t, item.message_id or "", item.args, self.now(), self.services.settings.tz
-            )
-            return await bot.send_message(item.chat_id, text, **paced)
+            message_id = item.message_id or ""
+            text = render_notice(t, message_id, item.args, self.now(), self.services.settings.tz)
+            markup = notice_markup(t, message_id, item.args)
+            return await bot.send_message(item.chat_id, text, reply_markup=markup, **paced)
         content = await self._broadcast(item.broadcast_id)
         screen = announcement(t, content)
         if content.photo_file_id:

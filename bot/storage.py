@@ -1305,15 +1305,8 @@ class Store:
             if rows:
                 pledge = _pledge_from_row(next(iter(rows)))
                 return pledge, await self._remaining(db, pledge.need_id)
-            taken = await db.execute_fetchall(
-                "UPDATE needs SET reserved = reserved + :amount, updated_at = :now, "
-                "status = CASE WHEN reserved + paid + :amount >= target "
-                "THEN 'fully_pledged' ELSE status END "
-                "WHERE id = :need AND status = 'open' AND reserved + paid + :amount <= target "
-                "RETURNING target - reserved - paid",
-                {"amount": amount, "now": now, "need": need_id},
-            )
-            if not taken:
+            taken = await self._take_share(db, need_id, amount, now)
+            if taken is None:
                 return None, await self._remaining(db, need_id)
             if await db.execute_fetchall("SELECT 1 FROM pledges WHERE reference = ?", (reference,)):
                 raise CodeTaken(reference)  # rolls back the reservation above
@@ -1333,7 +1326,23 @@ class Store:
                     expires_at,
                 ),
             )
-            return _pledge_from_row(next(iter(rows))), next(iter(taken))[0]
+            return _pledge_from_row(next(iter(rows))), taken
+
+    @staticmethod
+    async def _take_share(
+        db: aiosqlite.Connection, need_id: int, amount: int, now: int
+    ) -> int | None:
+        """Reserve `amount` of an open need if it still fits; returns what remains after,
+        or None. The one conditional UPDATE that keeps every need from over-pledging."""
+        taken = await db.execute_fetchall(
+            "UPDATE needs SET reserved = reserved + :amount, updated_at = :now, "
+            "status = CASE WHEN reserved + paid + :amount >= target "
+            "THEN 'fully_pledged' ELSE status END "
+            "WHERE id = :need AND status = 'open' AND reserved + paid + :amount <= target "
+            "RETURNING target - reserved - paid",
+            {"amount": amount, "now": now, "need": need_id},
+        )
+        return next(iter(taken))[0] if taken else None
 
     @staticmethod
     async def _remaining(db: aiosqlite.Connection, need_id: int) -> int:
@@ -1392,8 +1401,31 @@ class Store:
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
             await self._return_share(db, pledge, now)
-            await self._queue_pledge_notices(db, [pledge], notice, now, {"reason": reason})
+            await self._queue_pledge_notices(
+                db, [pledge], notice, now, {"reason": reason}, repeatable=True
+            )
             return pledge
+
+    async def report_rejected_pledge_again(self, reference: str, now: int) -> Pledge | None:
+        """The donor insists a rejected payment was made: the pledge takes its share of the
+        need back (only if it still fits) and waits for staff again as a reported payment.
+        None when the pledge is not rejected or the need has no room for it any more."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = ? AND status = ?",
+                (reference, PledgeStatus.REJECTED.value),
+            )
+            if not rows:
+                return None
+            pledge = _pledge_from_row(next(iter(rows)))
+            if await self._take_share(db, pledge.need_id, pledge.amount, now) is None:
+                return None
+            rows = await db.execute_fetchall(
+                "UPDATE pledges SET status = ?, expires_at = NULL WHERE id = ? "
+                f"RETURNING {_PLEDGE_COLUMNS}",
+                (PledgeStatus.PAYMENT_REPORTED.value, pledge.id),
+            )
+            return _pledge_from_row(next(iter(rows)))
 
     async def report_pledge_paid(
         self, reference: str, receipt_file_id: str | None, now: int
@@ -1986,11 +2018,15 @@ class Store:
         message_id: str,
         now: int,
         extra: dict[str, object] | None = None,
+        *,
+        repeatable: bool = False,
     ) -> None:
         """Queue a message to each pledge's donor, inside the caller's transaction.
 
         The arguments carry raw values (amount and unit); the sender renders them in the
-        donor's language at send time. The dedupe key makes the same event queue once.
+        donor's language at send time. The dedupe key makes the same event queue once;
+        a `repeatable` event (a rejection, after the donor reported the payment again)
+        is keyed by its time as well, so the second one is told too.
         """
         pledges = [p for p in pledges if p.donor_id > 0]  # an erased donor cannot be told
         if not pledges:
@@ -2025,7 +2061,7 @@ class Store:
                     ),
                     now,
                     now,
-                    f"{message_id}:{p.reference}",
+                    f"{message_id}:{p.reference}" + (f":{now}" if repeatable else ""),
                 )
                 for p in pledges
             ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,6 +25,7 @@ from bot.models import (
 )
 from bot.storage import Store
 from bot.text import national_code_check_digit
+from bot.views import beneficiary as beneficiary_views
 from bot.views.beneficiary import aid_progress
 
 fa, en = translator("fa"), translator("en")
@@ -141,7 +143,11 @@ async def test_five_failures_lock_for_a_day_and_the_lock_ends(chat, household, c
         await other.send(OTHER_CODE)  # the code exists, but this is not its phone
         if _ < 4:
             await other.click(fa("verify-share-contact-button"))  # each try shares anew
-    assert fa("verify-locked", hours=24, minutes=0) in [m.text for m in other.replies]
+    opens_at = dt.datetime.fromtimestamp(clock() + 24 * 3600, ZoneInfo("Asia/Tehran"))
+    locked = beneficiary_views.locked_screen(fa, opens_at)
+    assert other.last_reply.text == locked.text  # a Jalali date and a time of day
+    assert [fa("button-support")] in other.last_reply.buttons
+    assert "mobile" not in str(await chat.store.flow_data("telegram", other.id))  # phone gone
     await other.send("/start")
     await other.click(fa("role-beneficiary-button"))
     assert fa("verify-share-contact-button") not in str(other.last_reply.buttons)

@@ -84,6 +84,52 @@ async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged
     assert fa("audit-action-reject_payment") in admin.last_reply.text
 
 
+async def reject(chat, reference: str, reason: str) -> None:
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/pledge")
+    await admin.send(reference)
+    await admin.click(fa("staff-reject-button"))
+    await admin.send(reason)
+    await deliver_outbox(HamdeliContext(chat.application))
+
+
+async def test_a_rejected_donor_can_report_again_or_write_to_support(chat, pledged, clock) -> None:
+    donor, reference = pledged
+    await reject(chat, reference, "واریزی پیدا نشد")
+    notice = donor.last_reply
+    assert notice.buttons == [[fa("pledge-report-again-button")], [fa("button-support")]]
+    await donor.click(fa("pledge-report-again-button"))
+    pledge = await chat.store.pledge(reference)
+    assert pledge.status is PledgeStatus.PAYMENT_REPORTED  # back in the staff queue
+    assert (await chat.store.need(pledge.need_id)).reserved == pledge.amount
+    assert donor.last_answer == fa("pledge-reported")
+    await donor.send_photo()  # the receipt reaches staff with it
+    assert (await chat.store.pledge(reference)).receipt_file_id
+    clock.advance(3600)
+    await reject(chat, reference, "باز هم پیدا نشد")  # a second rejection is told too
+    assert "باز هم پیدا نشد" in donor.last_reply.text
+    await donor.click(fa("button-support"))
+    assert donor.last_reply.text.startswith(fa("support-unavailable"))  # no staff chat here
+
+
+async def test_reporting_again_a_pledge_whose_share_was_taken_points_to_support(
+    chat, pledged
+) -> None:
+    donor, reference = pledged
+    await reject(chat, reference, "واریزی پیدا نشد")
+    need = await chat.store.need((await chat.store.pledge(reference)).need_id)
+    other = chat.user()
+    await other.send("/start")
+    await other.send(need.code)
+    await other.click(fa("button-help-need", code=need.code))
+    await other.click(other.last_reply.buttons[0][0])  # all that remains
+    await other.click(fa("pledge-confirm-button"))
+    await donor.click(fa("pledge-report-again-button"))
+    assert donor.last_reply.text.startswith(fa("pledge-report-again-no-room", reference=reference))
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.REJECTED
+    assert (await chat.store.need(need.id)).reserved == need.target  # never over-pledged
+
+
 @pytest.mark.parametrize(
     "act",
     [

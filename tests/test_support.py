@@ -55,4 +55,19 @@ async def test_a_message_to_support_and_the_answer_back(start_app) -> None:
 async def test_without_a_staff_chat_support_says_so(chat) -> None:
     sara = chat.user()
     await sara.send("/support")
-    assert sara.last_reply.text == fa("support-unavailable")
+    assert sara.last_reply.text == f"{fa('support-unavailable')}\n{fa('office-visit')}"
+    assert "☎️" not in sara.last_reply.text  # no OFFICE_PHONE: no phone line
+    assert sara.last_reply.buttons == [[fa("button-main-menu")]]
+
+
+async def test_without_a_staff_chat_support_gives_the_office_phone_when_set(start_app) -> None:
+    chat = await start_app(office_phone="021-6655 1234")
+    sara, john = chat.user(), chat.user(lang="en")
+    await sara.send("/support")
+    assert sara.last_reply.text == (
+        f"{fa('support-unavailable')}\n{fa('office-call', phone='۰۲۱-۶۶۵۵ ۱۲۳۴')}"
+    )
+    await john.send("/support")
+    assert "021-6655 1234" in john.last_reply.text
+    await sara.click(fa("button-main-menu"))
+    assert fa("welcome") in sara.last_reply.text

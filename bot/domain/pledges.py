@@ -118,8 +118,17 @@ async def report_paid(
     receipt_file_id: str | None,
     now: int,
 ) -> Pledge:
-    """The donor says they paid (optionally with a receipt photo); expiry stops."""
-    await _own_pledge(store, reference, platform, donor_id)
+    """The donor says they paid (optionally with a receipt photo); expiry stops.
+
+    A rejected pledge may be reported again (the donor is sure they transferred it): it
+    goes back to the staff queue if the need still has room for it.
+    """
+    pledge = await _own_pledge(store, reference, platform, donor_id)
+    if pledge.status is PledgeStatus.REJECTED:
+        again = await store.report_rejected_pledge_again(reference, now)
+        if again is None:
+            raise PledgeRefused("pledge-report-again-no-room", reference=reference)
+        return again
     reported = await store.report_pledge_paid(reference, receipt_file_id, now)
     if reported is None:
         raise PledgeRefused("pledge-not-awaiting-payment")

@@ -63,7 +63,7 @@ async def open_status(update: Update, context: HamdeliContext) -> str | int:
         return END
     left = await verification.lock_seconds_left(context.store, platform, user_id, context.now())
     if left:
-        await reply(update, Screen(views.locked_text(context.t, left)))
+        await reply(update, _locked(context, left))
         return END
     await drop_shared_phone(update, context)  # a verification begun anew starts from nothing
     await reply(update, views.verify_intro(context.t))
@@ -125,8 +125,9 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
         await reply(update, Screen(context.t(error.code, **error.args_)))
         return NATIONAL_CODE
     except VerificationRefused as refused:
-        if refused.message_id == "verify-locked":
-            await _leave(update, context, views.locked_text(context.t, refused.args_["seconds"]))
+        if refused.message_id == "verify-locked":  # the shared phone goes with the flow
+            await verification.drop_shared_phone(context.store, platform, user_id)
+            await reply(update, _locked(context, int(refused.args_["seconds"])))
             return END
         # The code was checked: the phone goes, and a new try starts with sharing it again.
         await verification.drop_shared_phone(context.store, platform, user_id)
@@ -145,6 +146,11 @@ async def drop_shared_phone(update: Update, context: HamdeliContext) -> None:
     await verification.drop_shared_phone(
         context.store, context.services.platform, context.me.user_id
     )
+
+
+def _locked(context: HamdeliContext, seconds_left: int) -> Screen:
+    opens_at = dt.datetime.fromtimestamp(context.now() + seconds_left, context.settings.tz)
+    return views.locked_screen(context.t, opens_at)
 
 
 async def national_code_expected(update: Update, context: HamdeliContext) -> str:

@@ -398,7 +398,7 @@ async def report_paid(update: Update, context: HamdeliContext) -> str | int:
             now=context.now(),
         )
     except PledgeRefused as refused:
-        await _refuse(update, context, refused.message_id)
+        await _refuse(update, context, refused.message_id, **refused.args_)
         return ConversationHandler.END
     await answer_button(update, context.t("pledge-reported"))
     await context.store.save_flow_data(

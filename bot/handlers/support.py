@@ -22,6 +22,7 @@ from bot.context import HamdeliContext
 from bot.handlers.common import Flow, answer_button, prompt_flow, reply
 from bot.i18n import translator
 from bot.models import StaffRole
+from bot.views import common as common_views
 from bot.views.screen import Screen, user_text
 
 SUPPORT_TEXT = "support_text"
@@ -30,7 +31,7 @@ SUPPORT_TEXT = "support_text"
 async def ask_for_message(update: Update, context: HamdeliContext) -> str | int:
     await answer_button(update)
     if context.settings.staff_chat_id is None:
-        await reply(update, Screen(context.t("support-unavailable")))
+        await reply(update, _unavailable(context))
         return ConversationHandler.END
     await reply(update, Screen(context.t("support-ask")))
     return SUPPORT_TEXT
@@ -51,11 +52,15 @@ async def got_message(update: Update, context: HamdeliContext) -> int:
     try:
         posted = await context.bot.send_message(context.settings.staff_chat_id, text)
     except TelegramError:
-        await reply(update, Screen(context.t("support-unavailable")))
+        await reply(update, _unavailable(context))
         return ConversationHandler.END
     await context.store.attach_ticket_message(ticket, posted.message_id)
     await reply(update, Screen(context.t("support-sent", ticket=ticket)))
     return ConversationHandler.END
+
+
+def _unavailable(context: HamdeliContext) -> Screen:
+    return common_views.support_unavailable(context.t, context.settings.office_phone)
 
 
 async def text_expected(update: Update, context: HamdeliContext) -> str:

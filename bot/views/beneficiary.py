@@ -42,9 +42,17 @@ def ask_national_code(t: Translator) -> Screen:
     return Screen(t("verify-ask-national-code"), ReplyKeyboardRemove())
 
 
-def locked_text(t: Translator, seconds: int) -> str:
-    hours, rest = divmod(max(seconds, 60), 3600)
-    return t("verify-locked", hours=hours, minutes=rest // 60)
+def locked_screen(t: Translator, opens_at: dt.datetime) -> Screen:
+    """Verification is locked: when it opens again (a date and a time of day, which a
+    person can plan around, unlike a countdown), and support meanwhile."""
+    time_of_day = localize_digits(f"{opens_at.hour:02d}:{opens_at.minute:02d}", t.language)
+    return Screen(
+        t("verify-locked", date=opens_at.date(), time=time_of_day),
+        keyboard(
+            [button(t("button-support"), callbacks.SUPPORT)],
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )
 
 
 def _toman(t: Translator, rials: int) -> str:

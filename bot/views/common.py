@@ -12,6 +12,7 @@ from functools import cache
 from bot import callbacks
 from bot.i18n import Translator, available_languages, translator
 from bot.models import Account, Persona, StaffRole
+from bot.text import to_persian_digits, uses_persian_digits
 from bot.views.donor import donor_home
 from bot.views.screen import Screen, button, footer, keyboard
 
@@ -73,4 +74,23 @@ def help_screen(t: Translator) -> Screen:
             [button(t("button-support"), callbacks.SUPPORT)],
             [button(t("button-main-menu"), callbacks.MENU_HOME)],
         ),
+    )
+
+
+def office_line(t: Translator, office_phone: str) -> str:
+    """How to reach the welfare office: its phone when OFFICE_PHONE is set, else a visit.
+
+    Every "contact the office" goes through here, so none is ever said without the how.
+    """
+    if not office_phone:
+        return t("office-visit")
+    phone = to_persian_digits(office_phone) if uses_persian_digits(t.language) else office_phone
+    return t("office-call", phone=phone)
+
+
+def support_unavailable(t: Translator, office_phone: str) -> Screen:
+    """No support chat configured (or it failed): the office instead, and the way back."""
+    return Screen(
+        f"{t('support-unavailable')}\n{office_line(t, office_phone)}",
+        keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]),
     )

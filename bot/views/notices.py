@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import callbacks
 from bot.i18n import Translator
 from bot.models import VoucherStatus
 from bot.text import format_toman
 from bot.views.broadcasts import report_notice
 from bot.views.donor import notice_text as pledge_notice_text
+from bot.views.screen import Markup, button, keyboard
 
 
 def render_notice(
@@ -42,3 +44,17 @@ def _voucher_notice(t: Translator, message_id: str, args: dict[str, object], tod
     if message_id == "voucher-reminder":
         return t("voucher-reminder", date=date, days=max(0, (date - today).days), **fields)
     return t("voucher-notice", date=date, **fields)
+
+
+def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Markup:
+    """The buttons under a queued message, where the news asks the person to act.
+
+    A rejected payment is not the end: the donor can report it again (back to the staff,
+    with a receipt) or write to support.
+    """
+    if message_id == "pledge-rejected-notice":
+        return keyboard(
+            [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],
+            [button(t("button-support"), callbacks.SUPPORT)],
+        )
+    return None

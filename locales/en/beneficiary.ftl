@@ -12,7 +12,7 @@ verify-failed = These details do not match a record. Please check the household 
         [one] once more.
        *[other] { $left } more times.
     }
-verify-locked = After failed attempts, verification is closed for { $hours } hours and { $minutes } minutes. If something is wrong, please contact the welfare office.
+verify-locked = After several failed attempts, verification is closed for now. It opens again on { $date } at { $time }. Meanwhile, support can help.
 verify-linked = ✅ You are verified.
 verify-cancelled = Verification cancelled.
 

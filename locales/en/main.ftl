@@ -69,7 +69,7 @@ command-cancel = Cancel the current action
 button-support = 📞 Contact support
 support-ask = Write your message for support. Your account is not shown to staff; only a ticket number.
 support-sent = Your message went to support as ticket { $ticket }. The answer will come here.
-support-unavailable = Support is not available in this bot right now; please contact the welfare office.
+support-unavailable = Support is not available in this bot right now.
 support-text-expected = Please send your message as text.
 support-ticket = 🎫 Ticket { $ticket } ({ $persona }):
     { $text }
