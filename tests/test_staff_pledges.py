@@ -121,7 +121,7 @@ async def test_reporting_again_a_pledge_whose_share_was_taken_points_to_support(
     other = chat.user()
     await other.send("/start")
     await other.send(need.code)
-    await other.click(fa("button-help-need", code=need.code))
+    await other.click(fa("card-help-button", name=fa("category-medical")))
     await other.click(other.last_reply.buttons[0][0])  # all that remains
     await other.click(fa("pledge-confirm-button"))
     await donor.click(fa("pledge-report-again-button"))
