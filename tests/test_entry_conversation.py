@@ -86,12 +86,13 @@ async def test_a_forged_staff_button_is_refused_without_changing_anything(chat) 
 
 async def test_language_can_be_changed_by_command_and_by_menu_button(chat) -> None:
     sara = chat.user(lang="fa")
-    await sara.send("/language")
-    assert sara.last_reply.buttons == [["فارسی"], ["English"]]
+    await sara.send("/language")  # the current language is ticked; back leaves it as is
+    assert sara.last_reply.buttons == [["فارسی ✓"], ["English"], [fa("button-back")]]
     await sara.click("English")
     assert sara.last_reply.text.startswith(en("language-changed"))
     assert en("welcome") in sara.last_reply.text
     await sara.click(en("button-language"))
+    assert sara.last_reply.buttons == [["فارسی"], ["English ✓"], [en("button-back")]]
     await sara.click("فارسی")
     assert sara.last_reply.text.startswith(fa("language-changed"))
     assert (await chat.store.account("telegram", sara.id)).language == "fa"
@@ -100,11 +101,11 @@ async def test_language_can_be_changed_by_command_and_by_menu_button(chat) -> No
 async def test_help_works_before_start_and_in_every_state(chat) -> None:
     sara = chat.user()
     await sara.send("/help")
-    assert sara.last_reply.text == fa("help")
+    assert sara.last_reply.text.startswith(fa("help-title"))
     await sara.send("/start")
     await sara.click(fa("role-donor-button"))
     await sara.send("/help")
-    assert sara.last_reply.text == fa("help")
+    assert sara.last_reply.text.startswith(fa("help-title"))
 
 
 async def test_cancel_returns_to_the_menu_of_the_chosen_role(chat) -> None:
@@ -112,7 +113,7 @@ async def test_cancel_returns_to_the_menu_of_the_chosen_role(chat) -> None:
     await sara.send("/start")
     await sara.click(fa("role-donor-button"))
     await sara.send("/cancel")
-    assert sara.last_reply.text == f"{fa('cancelled')}\n\n{fa('donor-home')}"
+    assert sara.last_reply.text == f"{fa('cancelled-donor')}\n\n{fa('donor-home')}"
 
 
 @pytest.mark.parametrize("send", ["send_sticker", "send_photo", "send_voice"])

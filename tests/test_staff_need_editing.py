@@ -400,7 +400,7 @@ async def test_cancel_leaves_the_flow_and_saves_nothing(chat):
     assert admin.last_reply.text.startswith(fa("need-form-cancelled"))
     await admin.send("/newneed")
     await admin.send("/cancel")
-    assert admin.last_reply.text.startswith(fa("cancelled"))
+    assert admin.last_reply.text.startswith(fa("cancelled-staff"))  # and shows the console
     await admin.send("۲ میلیون")
     assert admin.last_reply.text.startswith(fa("unknown-text"))
     assert await chat.store.count_needs() == 0

@@ -56,11 +56,12 @@ async def open_status(update: Update, context: HamdeliContext) -> str | int:
         context.account = await accounts.choose_persona(
             context.store, context.me, Persona.BENEFICIARY
         )
-    await answer_button(update)
     platform, user_id = context.services.platform, context.me.user_id
     if await verification.linked_household(context.store, platform, user_id):
-        await _show_status(update, context)
+        changed = await _show_status(update, context)  # "Refresh" says when nothing did
+        await answer_button(update, None if changed else context.t("status-nothing-new"))
         return END
+    await answer_button(update)
     left = await verification.lock_seconds_left(context.store, platform, user_id, context.now())
     if left:
         await reply(update, _locked(context, left))
@@ -166,18 +167,19 @@ async def _leave(update: Update, context: HamdeliContext, text: str) -> None:
     await reply(update, common_views.main_menu(context.t, context.me))
 
 
-async def _show_status(update: Update, context: HamdeliContext) -> None:
+async def _show_status(update: Update, context: HamdeliContext) -> bool:
+    """The household's status; False when the clicked message already showed it as is."""
     code = await verification.linked_household(
         context.store, context.services.platform, context.me.user_id
     )
     household = await context.store.beneficiary(code) if code else None
     if household is None:  # the record was removed by staff: the link is void
         await reply(update, views.verify_intro(context.t))
-        return
+        return True
     vouchers = await context.store.vouchers_of(household.national_code)
     needs = await context.store.needs_of_household(household.national_code)
     reminders_off = await context.store.reminders_off(context.services.platform, context.me.user_id)
-    await show(
+    return await show(
         update,
         views.status_screen(
             context.t,
@@ -315,6 +317,11 @@ def schedule_voucher_clock(application: Application) -> None:  # type: ignore[ty
 async def toggle_reminders(update: Update, context: HamdeliContext) -> None:
     """Expiry reminders on or off; news of changed tranches always comes."""
     platform, user_id = context.services.platform, context.me.user_id
+    if not await verification.linked_household(context.store, platform, user_id):
+        # Reminders are about a household's kalabarg: first the person must be linked.
+        await answer_button(update, context.t("reminders-verify-first"))
+        await show(update, views.verify_first(context.t))
+        return
     off = not await context.store.reminders_off(platform, user_id)
     await context.store.set_reminders_off(platform, user_id, off)
     await answer_button(update, context.t("reminders-now-off" if off else "reminders-now-on"))

@@ -47,22 +47,25 @@ log = logging.getLogger(__name__)
 # -- sending ---------------------------------------------------------------------------------
 
 
-async def show(update: Update, screen: Screen) -> None:
+async def show(update: Update, screen: Screen) -> bool:
     """Show a screen: edit the clicked message in place, or send a new message.
 
     Editing keeps the chat short on cheap phones. An edit that fails because the message is
     too old, gone or unchanged falls back to a new message (or to nothing when unchanged).
+    Returns False when the clicked message already showed exactly this screen, so a
+    "refresh" can say that nothing changed.
     """
     query = update.callback_query
     if query is not None and query.message is not None:
         try:
             await query.edit_message_text(screen.text, reply_markup=screen.markup)
-            return
+            return True
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
-                return
+                return False
             log.info("edit failed (%s); sending a new message instead", exc)
     await reply(update, screen)
+    return True
 
 
 async def reply(update: Update, screen: Screen) -> None:
@@ -145,12 +148,20 @@ async def open_staff_console(update: Update, context: HamdeliContext) -> None:
 
 
 async def cancel(update: Update, context: HamdeliContext) -> None:
-    """/cancel: drop whatever a flow collected and go back to the menu."""
+    """/cancel: drop whatever a flow collected, say where the person is now, and show that
+    menu: the staff console for staff who chose no other role, else their role's menu."""
     await context.store.save_flow_data(
         context.services.platform, context.me.user_id, None, context.now()
     )
-    screen = views.main_menu(context.t, context.me).with_prefix(context.t("cancelled"))
-    await reply(update, screen)
+    persona = context.me.persona
+    if persona is None:
+        role = await accounts.current_staff_role(context.store, context.me)
+        if role is not StaffRole.NONE:
+            screen = staff_views.staff_home(context.t, role)
+            await reply(update, screen.with_prefix(context.t("cancelled-staff")))
+            return
+    where = f"cancelled-{persona.value}" if persona else "cancelled-main"
+    await reply(update, views.main_menu(context.t, context.me).with_prefix(context.t(where)))
 
 
 # -- available everywhere, outside the conversation graph -------------------------------------
@@ -158,12 +169,12 @@ async def cancel(update: Update, context: HamdeliContext) -> None:
 
 async def help_command(update: Update, context: HamdeliContext) -> None:
     await answer_button(update)
-    await show(update, views.help_screen(context.t))
+    await show(update, views.help_screen(context.t, context.me))
 
 
 async def language_picker(update: Update, context: HamdeliContext) -> None:
     await answer_button(update)
-    await show(update, views.language_picker(context.t))
+    await show(update, views.language_picker(context.t, context.me))
 
 
 async def set_language(update: Update, context: HamdeliContext) -> None:

@@ -38,6 +38,18 @@ def verify_again(t: Translator, refusal: str) -> Screen:
     return Screen(f"{refusal}\n\n{t('verify-share-again')}", intro.markup)
 
 
+@cache
+def verify_first(t: Translator) -> Screen:
+    """Something only a verified household can do, asked by someone not linked yet."""
+    return Screen(
+        t("reminders-verify-first"),
+        keyboard(
+            [button(t("button-verify"), callbacks.STATUS)],
+            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+        ),
+    )
+
+
 def ask_national_code(t: Translator) -> Screen:
     return Screen(t("verify-ask-national-code"), ReplyKeyboardRemove())
 

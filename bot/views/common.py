@@ -56,20 +56,54 @@ def main_menu(t: Translator, account: Account) -> Screen:
     return role_home(t, account.persona)
 
 
+def home_data(account: Account) -> str:
+    """Callback data of the person's own menu: a donor's menu, else the main menu (the
+    beneficiary button would start verification, not just show a menu)."""
+    if account.persona is Persona.DONOR:
+        return callbacks.menu_for(Persona.DONOR)
+    return callbacks.MENU_HOME
+
+
+def language_picker(t: Translator, account: Account) -> Screen:
+    return _language_picker(t, home_data(account))
+
+
 @cache
-def language_picker(t: Translator) -> Screen:
-    """Every available language, each named in itself so anyone can find their own."""
+def _language_picker(t: Translator, back: str) -> Screen:
+    """Every available language, each named in itself so anyone can find their own; the
+    current one is ticked, and "back" returns to the person's menu unchanged."""
     rows = [
-        [button(translator(code)("language-self-name"), callbacks.language(code))]
+        [
+            button(
+                translator(code)("language-self-name") + (" ✓" if code == t.language else ""),
+                callbacks.language(code),
+            )
+        ]
         for code in available_languages()
     ]
-    return Screen(t("language-choose"), keyboard(*rows))
+    return Screen(t("language-choose"), keyboard(*rows, [button(t("button-back"), back)]))
+
+
+def help_screen(t: Translator, account: Account) -> Screen:
+    return _help_screen(t, account.persona, account.staff_role)
 
 
 @cache
-def help_screen(t: Translator) -> Screen:
+def _help_screen(t: Translator, persona: Persona | None, role: StaffRole) -> Screen:
+    """The commands this person can use: a donor's, a household's (both for someone who
+    has not chosen yet), staff and admin commands for staff, and what everyone has."""
+    parts = [t("help-title")]
+    if persona is not Persona.BENEFICIARY:
+        parts.append(t("help-donor"))
+    if persona is not Persona.DONOR:
+        parts.append(t("help-household"))
+    if role is not StaffRole.NONE:
+        parts.append(t("help-staff"))
+    if role is StaffRole.ADMIN:
+        parts.append(t("help-admin"))
+    parts.append(t("help-everyone"))
     return Screen(
-        t("help"),
+        "\n\n".join(parts),
         keyboard(
             [button(t("button-support"), callbacks.SUPPORT)],
             [button(t("button-main-menu"), callbacks.MENU_HOME)],

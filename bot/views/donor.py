@@ -32,7 +32,7 @@ from bot.models import (
 from bot.platform import utf16_length
 from bot.text import days_until, format_number, format_percent, format_toman
 from bot.text.collation import alphabetical, by_name, collation_key
-from bot.views.screen import Screen, button, footer, keyboard, user_text
+from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
 
 BAR_SEGMENTS = 10
 PAGE_SIZE = 5
@@ -335,12 +335,10 @@ def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "
             break
     cut = {n.code for n in page.needs if len(n.description(t.language)) > limit}
     rows = _card_rows(t, page.needs, cut)
-    nav = []
-    if page.page > 0:
-        nav.append(button(t("button-previous"), page.place.nav(page.category, page.page - 1)))
-    if page.page + 1 < page.pages:
-        nav.append(button(t("button-next"), page.place.nav(page.category, page.page + 1)))
-    rows.append(nav)
+    rows.append(
+        page_row(t, page.page, page.page + 1 < page.pages,
+                 lambda n: page.place.nav(page.category, n))
+    )  # fmt: skip
     rows.append(
         [
             button(t("button-filter"), page.place.filter_data),
@@ -374,7 +372,7 @@ def _card_rows(t: Translator, needs: Sequence[Need], cut: set[str]) -> list[list
 
 
 def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory, int]) -> Screen:
-    """Category chips with counts, and "all"."""
+    """Category chips with counts, "all", and back to the place."""
     chips = [button(t("category-all", count=sum(counts.values())), place.nav("all", 0))]
     chips += [
         button(
@@ -388,7 +386,8 @@ def categories_screen(t: Translator, place: PlaceRef, counts: dict[NeedCategory,
         )
         for c, n in ((c, counts[c]) for c in categories_in_order(t, counts))
     ]
-    return Screen(t("browse-categories", place=place.name), keyboard(*_pairs(chips)))
+    back = [button(t("button-back"), place.nav("all", 0))]  # to the place's first page
+    return Screen(t("browse-categories", place=place.name), keyboard(*_pairs(chips), back))
 
 
 def categories_in_order(t: Translator, categories: Iterable[NeedCategory]) -> list[NeedCategory]:
@@ -551,11 +550,7 @@ def my_pledges_screen(
                     ),
                 ]
             )
-    nav = []
-    if page > 0:
-        nav.append(button(t("button-previous"), callbacks.my_pledges(page - 1)))
-    if page + 1 < pages:
-        nav.append(button(t("button-next"), callbacks.my_pledges(page + 1)))
+    nav = page_row(t, page, page + 1 < pages, callbacks.my_pledges)
     return Screen("\n".join(lines), keyboard(*rows, nav, back))
 
 

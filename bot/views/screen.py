@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import (
@@ -71,3 +72,19 @@ def footer(t: Translator) -> list[InlineKeyboardButton]:
         button(t("settings-button"), callbacks.SETTINGS),
         button(t("button-help"), callbacks.HELP),
     ]
+
+
+def page_row(
+    t: Translator, page: int, has_next: bool, data: Callable[[int], str]
+) -> list[InlineKeyboardButton]:
+    """Previous / next under every paged list: the one place paging buttons are built.
+
+    The words come from the locale so they read in the language's direction (in Persian
+    "previous" points right and "next" points left); `data(n)` is the button for page n.
+    """
+    row = []
+    if page > 0:
+        row.append(button(t("button-previous"), data(page - 1)))
+    if has_next:
+        row.append(button(t("button-next"), data(page + 1)))
+    return row

@@ -16,7 +16,7 @@ from bot.text import format_toman, localize_digits, localize_number
 from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
 from bot.views.donor import amount_text, direction_mark
-from bot.views.screen import Screen, button, footer, keyboard, user_text
+from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
 
 ACTIONABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
 
@@ -273,7 +273,7 @@ def _id_text(text: str, language: str) -> str:
 
 def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
     """Pledges to check, reported payments (with receipts) first; one button each, and
-    ◀️ ▶️ when there are more than a page."""
+    previous / next when there are more than a page."""
     pledges = queue.pledges
     if not pledges:
         return Screen(
@@ -294,16 +294,10 @@ def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
         ]
         for p in pledges
     ]
-    arrows = []
-    if queue.page > 0:
-        arrows.append(
-            button(t("button-previous"), callbacks.staff_queue(queue.page - 1, queue.need_id))
-        )
-    if queue.page + 1 < queue.pages:
-        arrows.append(
-            button(t("button-next"), callbacks.staff_queue(queue.page + 1, queue.need_id))
-        )
-    rows.append(arrows)
+    rows.append(
+        page_row(t, queue.page, queue.page + 1 < queue.pages,
+                 lambda n: callbacks.staff_queue(n, queue.need_id))
+    )  # fmt: skip
     rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
     title = t("staff-queue-title", total=queue.total, page=queue.page + 1, pages=queue.pages)
     return Screen(title, keyboard(*rows))

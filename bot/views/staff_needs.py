@@ -24,7 +24,7 @@ from bot.models import City, Need, NeedCategory, NeedKind, NeedStatus, Province
 from bot.text.collation import by_name
 from bot.text.dates import typed_date_example
 from bot.views.donor import amount_text, categories_in_order, need_card
-from bot.views.screen import Screen, button, keyboard, user_text
+from bot.views.screen import Screen, button, keyboard, page_row, user_text
 
 PAGE_SIZE = 12  # places per page: six rows of two fit a phone screen
 
@@ -50,16 +50,12 @@ def _paged(
     nav: Callable[[int], str],
     extra: list[InlineKeyboardButton] | None = None,
 ) -> list[list[InlineKeyboardButton]]:
-    """Two buttons a row, PAGE_SIZE a page, ◀️ ▶️ when there is more."""
+    """Two buttons a row, PAGE_SIZE a page, previous / next when there is more."""
     pages = max(1, -(-len(items) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     rows = [shown[i : i + 2] for i in range(0, len(shown), 2)]
-    arrows = []
-    if page > 0:
-        arrows.append(button(t("button-previous"), nav(page - 1)))
-    if page + 1 < pages:
-        arrows.append(button(t("button-next"), nav(page + 1)))
+    arrows = page_row(t, page, page + 1 < pages, nav)
     return [*rows, arrows, extra or [], _cancel(t)]
 
 
@@ -256,14 +252,8 @@ def needs_list_screen(t: Translator, listed: NeedsPage, geo: Geography) -> Scree
         for need in listed.needs
     ]  # fmt: skip
     mine = wanted.mine
-    arrows = []
-    if wanted.page > 0:
-        previous = callbacks.staff_needs(mine, status, place, wanted.page - 1)
-        arrows.append(button(t("button-previous"), previous))
-    if wanted.page + 1 < listed.pages:
-        arrows.append(
-            button(t("button-next"), callbacks.staff_needs(mine, status, place, wanted.page + 1))
-        )
+    arrows = page_row(t, wanted.page, wanted.page + 1 < listed.pages,
+                      lambda n: callbacks.staff_needs(mine, status, place, n))  # fmt: skip
     toggle = t("staff-needs-show-all-button" if mine else "staff-needs-show-mine-button")
     rows += [
         arrows,

@@ -12,8 +12,8 @@ button-privacy = 🔒 Privacy
 button-back = ↩️ Back
 button-change-city = 🏙 Change city
 button-filter = 🗂 Categories
-button-previous = ◀️
-button-next = ▶️
+button-previous = ‹ Previous
+button-next = Next ›
 
 browse-provinces = Choose a province (the number is how many needs are open):
 browse-nothing-open = 🌱 There are no open needs right now. Thank you for coming by; please check again soon.

@@ -37,22 +37,10 @@ button-main-menu = 🏠 Main menu
 language-choose = Choose your language:
 language-changed = Bot language: English ✅
 
-## /help
-help =
-    ❓ Hamdeli help
-    • /start or /menu — main menu
-    • /mypledges — my pledges
-    • /privacy — privacy: what we keep and who sees it
-    • /language — change language
-    • /cancel — stop what you are doing and go back to the menu
-    • /help — this help
-    Whenever you are stuck, send /menu.
-
 ## Things the bot did not understand
 unknown-text = Sorry, I didn't understand 🙏 Please use the menu buttons.
 unknown-media = For now I only understand buttons and text messages. Continue from the menu below.
 button-expired = ⌛ This button has expired. Please use the fresh menu.
-cancelled = Cancelled. You are back at the main menu.
 error-generic = Sorry, something went wrong and your request was not completed 🙏 Please try again or send /menu.
 
 ## Commands shown in the client's command list

@@ -12,8 +12,8 @@ button-privacy = 🔒 حریم خصوصی
 button-back = ↩️ بازگشت
 button-change-city = 🏙 تغییر شهر
 button-filter = 🗂 دسته‌بندی
-button-previous = ◀️
-button-next = ▶️
+button-previous = → قبلی
+button-next = بعدی ←
 
 browse-provinces = استان را انتخاب کنید (عدد، تعداد نیازهای باز است):
 browse-nothing-open = 🌱 فعلاً نیاز بازی نیست. ممنون که سر زدید؛ به‌زودی دوباره ببینید.

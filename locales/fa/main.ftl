@@ -37,22 +37,10 @@ button-main-menu = 🏠 منوی اصلی
 language-choose = زبان را انتخاب کنید:
 language-changed = زبان ربات: فارسی ✅
 
-## /help
-help =
-    ❓ راهنمای همدلی
-    • /start یا /menu — منوی اصلی
-    • /mypledges — تعهدهای من
-    • /privacy — حریم خصوصی: چه چیزی نگه می‌داریم و چه کسی می‌بیند
-    • /language — تغییر زبان
-    • /cancel — لغو کار فعلی و بازگشت به منو
-    • /help — همین راهنما
-    هر جا گیر کردید، /menu را بفرستید.
-
 ## Things the bot did not understand
 unknown-text = متوجه نشدم 🙏 لطفاً از دکمه‌های منو استفاده کنید.
 unknown-media = فعلاً فقط دکمه‌ها و پیام متنی را می‌فهمم. از منوی زیر ادامه دهید.
 button-expired = ⌛ این دکمه دیگر معتبر نیست. از منوی تازه استفاده کنید.
-cancelled = لغو شد. به منوی اصلی برگشتید.
 error-generic = متأسفیم، مشکلی پیش آمد و کار شما انجام نشد 🙏 لطفاً دوباره تلاش کنید یا /menu را بفرستید.
 
 ## Commands shown in the client's command list
