@@ -18,6 +18,7 @@ from bot.models import Audience, NeedCategory, NeedStatus, Persona
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 
 MENU_HOME = "menu:home"
+MENU = "menu:mine"  # the person's own menu, whatever their role (what /menu shows)
 MENU_STAFF = "menu:staff"
 HELP = "help"
 LANGUAGE_PICKER = "lang:pick"
@@ -55,7 +56,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
         "simple": (
-            rf"^({MENU_HOME}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
+            rf"^({MENU_HOME}|{MENU}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
             rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}|{STAFF_COMMANDS}"
             rf"|{BROADCAST_NEW}|{BROADCAST_AUDIENCE}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),

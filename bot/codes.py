@@ -10,10 +10,15 @@ pytest's monkeypatch) to force a collision, the only way to reach that path on p
 
 from __future__ import annotations
 
+import re
 import secrets
+
+from bot.text import normalize_text
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+_DIGITS = frozenset("23456789")
+_TYPED_CODE = re.compile(rf"(#?)([{ALPHABET}]{{{CODE_LENGTH}}})", re.IGNORECASE)
 
 
 def random_code(length: int = CODE_LENGTH) -> str:
@@ -21,8 +26,31 @@ def random_code(length: int = CODE_LENGTH) -> str:
 
 
 def new_need_code() -> str:
-    """e.g. H7K2QD: shown on cards and in share links (/start need_H7K2QD)."""
-    return random_code()
+    """e.g. H7K2QD: shown on cards and in share links (/start need_H7K2QD).
+
+    Always with a digit, so that no code is an English word ("THANKS", "STATUS") and a
+    code typed in small letters is still told apart from a word (`typed_need_code`).
+    """
+    while True:
+        code = random_code()
+        if _DIGITS & set(code):
+            return code
+
+
+def typed_need_code(text: str) -> str | None:
+    """The need code a message is, in capitals, or None when it is not shaped like one.
+
+    Persian and Arabic digits count (H۷K۲QD). Six letters are a code only when written
+    as one, in capitals or after "#" (older codes may have no digit): "thanks", "status"
+    and "salam" are words, not codes.
+    """
+    match = _TYPED_CODE.fullmatch(normalize_text(text))
+    if match is None:
+        return None
+    hashed, code = match.groups()
+    if hashed or _DIGITS & set(code) or code.isupper():
+        return code.upper()
+    return None
 
 
 def new_pledge_reference() -> str:

@@ -45,7 +45,7 @@ def test_demo_answers_start_roles_language_help_sticker_and_forged_button(tmp_pa
     assert fa("unknown-media") in out
     assert fa("button-expired") in out
     assert en("language-changed") in out
-    assert en("help") in out
+    assert en("help-title") in out
     assert fa("staff-home", role=fa("staff-role-admin")) in out
     assert "Traceback" not in result.stderr
 

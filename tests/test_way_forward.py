@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot import callbacks
+from bot.codes import new_need_code, typed_need_code
 from bot.i18n import available_languages, resource_texts, translator
 from bot.models import (
     Beneficiary,
@@ -68,6 +69,10 @@ async def seed(chat, province_en: str, city_index: int, count: int, prefix: str)
         "SELECT code FROM needs WHERE external_id LIKE ? ORDER BY id", (f"{prefix}%",)
     )
     return [row[0] for row in rows]
+
+
+def labels(message) -> list[str]:
+    return [label for row in message.buttons for label in row]
 
 
 async def donor(chat, lang: str = "fa"):
@@ -232,3 +237,156 @@ async def test_the_reminders_button_asks_someone_not_linked_to_verify_first(chat
     assert not await chat.store.reminders_off("telegram", stranger.id)  # nothing turned off
     await stranger.click(fa("button-verify"))
     assert stranger.last_reply.text == fa("verify-why")  # verification starts properly
+
+
+# -- typed text: codes, places, greetings ----------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["thanks", "status", "salam", "Thanks", "okay"])
+def test_words_are_not_need_codes(word) -> None:
+    assert typed_need_code(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("H7K2QD", "H7K2QD"), ("h۷k۲qd", "H7K2QD"), ("H٧K٢QD", "H7K2QD"), ("#thanks", "THANKS")],
+)
+def test_code_shaped_text_is_a_code_in_any_digits(typed, code) -> None:
+    assert typed_need_code(typed) == code
+
+
+def test_new_need_codes_always_have_a_digit_so_no_code_is_a_word() -> None:
+    assert all(set(new_need_code()) & set("23456789") for _ in range(5000))
+
+
+async def test_thanks_and_status_are_answered_as_text_not_as_codes(chat) -> None:
+    sara = await donor(chat)
+    for word in ("thanks", "status"):
+        await sara.send(word)
+        assert sara.last_reply.text == fa("unknown-text")
+        assert sara.last_reply.buttons == [[fa("button-menu")]]
+        assert fa("need-not-found") not in sara.last_reply.text
+
+
+@pytest.mark.parametrize("digits", ["persian", "arabic"])
+async def test_a_need_code_in_persian_or_arabic_digits_opens_the_need(chat, digits) -> None:
+    [code] = await seed(chat, "Tehran", 0, 1, "d")
+    table = "۰۱۲۳۴۵۶۷۸۹" if digits == "persian" else "٠١٢٣٤٥٦٧٨٩"
+    typed = code.lower().translate(str.maketrans("0123456789", table))
+    sara = await donor(chat)
+    await sara.send(code)
+    latin = sara.last_reply.text
+    await sara.send(typed)
+    assert sara.last_reply.text == latin
+    assert code in latin
+
+
+@pytest.mark.parametrize("greeting", ["سلام", "سلام!", "درود", "hi", "Salam 👋", "سلام علیکم"])
+async def test_a_greeting_is_greeted_with_the_menu_button_not_the_whole_menu(
+    chat, greeting
+) -> None:
+    sara = chat.user()
+    await sara.send("/start")
+    await sara.send(greeting)
+    assert sara.last_reply.text == fa("greeting-reply")
+    assert sara.last_reply.buttons == [[fa("button-menu")]]
+    await sara.click(fa("button-menu"))
+    assert [fa("role-donor-button")] in sara.last_reply.buttons
+
+
+@pytest.mark.parametrize(
+    "typed", ["تهران", "استان تهران", "  استان   تهران؟", "Tehran", "tehran province"]
+)
+async def test_a_typed_province_opens_its_cities(chat, typed) -> None:
+    await seed(chat, "Tehran", 0, 3, "t")
+    tehran, _ = await place(chat, "Tehran")
+    sara = await donor(chat)
+    await sara.send(typed)
+    assert sara.last_reply.text.startswith(fa("typed-place-province", province=tehran.name_fa))
+    await sara.click(sara.last_reply.buttons[0][0])  # the city it lists opens its needs
+    assert fa("button-filter") in labels(sara.last_reply)
+
+
+@pytest.mark.parametrize("typed", ["شهر تهران", "tehran CITY", "Tehran city"])
+async def test_a_typed_city_with_enough_needs_opens_its_page(chat, typed) -> None:
+    codes = await seed(chat, "Tehran", 0, 3, "t")
+    sara = await donor(chat)
+    await sara.send(typed)
+    assert sara.last_reply.text.count(fa("category-medical")) >= len(codes)  # the cards
+    assert fa("button-filter") in labels(sara.last_reply)
+
+
+async def test_a_typed_city_in_any_letters_with_kaf_and_yeh_forms(chat) -> None:
+    _, city = await place(chat, "Alborz")  # Karaj: کرج
+    await seed(chat, "Alborz", 0, 3, "k")
+    sara = await donor(chat)
+    await sara.send(city.name_fa.replace("ک", "ك").replace("ی", "ي"))
+    assert fa("button-filter") in labels(sara.last_reply)
+    await sara.send(city.name_en.upper())
+    assert fa("button-filter") in labels(sara.last_reply)
+
+
+async def test_a_typed_small_town_is_never_named_and_answers_like_an_empty_one(chat) -> None:
+    """k-anonymity: a town below K_ANONYMITY (1 need) and an empty town answer the same,
+    with their province, and neither is named."""
+    tehran, small = await place(chat, "Tehran", 1)
+    _, empty = await place(chat, "Tehran", 2)
+    await seed(chat, "Tehran", 0, 3, "t")  # the capital is named
+    await seed(chat, "Tehran", 1, 1, "s")  # one need: below K=3
+    sara = await donor(chat)
+    await sara.send(small.name_fa)
+    with_need = sara.last_reply
+    await sara.send(empty.name_fa)
+    without = sara.last_reply
+    assert with_need.text == without.text
+    assert with_need.buttons == without.buttons
+    assert with_need.text.startswith(fa("typed-place-province", province=tehran.name_fa))
+    assert small.name_fa not in with_need.text
+    assert small.name_fa not in str(with_need.buttons)
+
+
+async def test_a_typed_place_with_nothing_open_shows_the_provinces_that_have_needs(chat) -> None:
+    await seed(chat, "Tehran", 0, 3, "t")
+    fars, _ = await place(chat, "Fars")
+    sara = await donor(chat)
+    await sara.send("استان فارس")
+    assert sara.last_reply.text.startswith(fa("typed-place-nothing", province=fars.name_fa))
+
+
+# -- a new amount on the confirm screen --------------------------------------------------------
+
+
+async def on_confirm_screen(chat):
+    """A donor who typed 1,000,000 toman for a need and sees the confirm screen."""
+    [code] = await seed(chat, "Tehran", 0, 1, "a")
+    sara = await donor(chat)
+    await sara.send(code)
+    await sara.click(fa("card-help-button", name=fa("category-medical")))
+    await sara.send("۱ میلیون")
+    return sara
+
+
+async def test_a_new_amount_on_the_confirm_screen_replaces_the_amount(chat) -> None:
+    sara = await on_confirm_screen(chat)
+    first = sara.last_reply
+    assert "۱٬۰۰۰٬۰۰۰" in first.text
+    await sara.send("2000000")  # changed their mind: a fresh confirm screen, a fresh token
+    second = sara.last_reply
+    assert second.message_id != first.message_id
+    assert "۲٬۰۰۰٬۰۰۰" in second.text
+    old_data = first.button_data(fa("pledge-confirm-button"))
+    assert second.button_data(fa("pledge-confirm-button")) != old_data
+    await sara.click(fa("pledge-confirm-button"), message_id=first.message_id)
+    assert sara.last_answer == fa("pledge-amount-replaced")  # the replaced one counts no more
+    await sara.click(fa("pledge-confirm-button"), message_id=second.message_id)
+    [pledge] = await chat.store.pledges_of_donor("telegram", sara.id, 10, 0)
+    assert pledge.amount == 2_000_000 * TOMAN
+    await sara.send("thanks")  # the flow is over: ordinary text again
+    assert sara.last_reply.text == fa("unknown-text")
+
+
+async def test_text_that_is_not_an_amount_on_the_confirm_screen_is_read_as_text(chat) -> None:
+    sara = await on_confirm_screen(chat)
+    await sara.send("سلام")
+    assert sara.last_reply.text == fa("greeting-reply")
+    assert await chat.store.flow_data("telegram", sara.id) is None

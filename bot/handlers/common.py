@@ -36,7 +36,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import HamdeliContext
-from bot.domain import accounts
+from bot.domain import accounts, typed
 from bot.models import Persona, StaffRole
 from bot.views import common as views
 from bot.views import staff as staff_views
@@ -174,7 +174,7 @@ async def help_command(update: Update, context: HamdeliContext) -> None:
 
 async def language_picker(update: Update, context: HamdeliContext) -> None:
     await answer_button(update)
-    await show(update, views.language_picker(context.t, context.me))
+    await show(update, views.language_picker(context.t))
 
 
 async def set_language(update: Update, context: HamdeliContext) -> None:
@@ -225,6 +225,7 @@ def button_router(routes: dict[str, Route]) -> Route:
 
 COMMON_ROUTES: dict[str, Route] = {
     callbacks.MENU_HOME: role_chooser,
+    callbacks.MENU: main_menu,
     callbacks.MENU_STAFF: open_staff_console,
     callbacks.HELP: help_command,
     callbacks.LANGUAGE_PICKER: language_picker,
@@ -234,11 +235,17 @@ COMMON_ROUTES: dict[str, Route] = {
 
 
 async def unknown_message(update: Update, context: HamdeliContext) -> None:
-    """Stickers, photos, voice, unknown commands, stray text: a hint and the menu."""
+    """Anything no handler took. Text gets a short, specific answer and the menu button
+    (a greeting is greeted back); stickers, photos and voice get a hint and the menu."""
     message = update.effective_message
-    is_text = message is not None and message.text is not None
-    hint = context.t("unknown-text" if is_text else "unknown-media")
-    await reply(update, views.main_menu(context.t, context.me).with_prefix(hint))
+    text = message.text if message is not None else None
+    if text is None:
+        hint = context.t("unknown-media")
+        await reply(update, views.main_menu(context.t, context.me).with_prefix(hint))
+    elif typed.is_greeting(text):
+        await reply(update, views.short_answer(context.t, context.t("greeting-reply")))
+    else:
+        await reply(update, views.short_answer(context.t, context.t("unknown-text")))
 
 
 async def on_error(update: object, context: HamdeliContext) -> None:

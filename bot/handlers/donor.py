@@ -25,9 +25,9 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token
+from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token, typed_need_code
 from bot.context import HamdeliContext
-from bot.domain import browse, pledges
+from bot.domain import browse, pledges, typed
 from bot.domain.pledges import PledgeRefused, PledgeRules
 from bot.handlers.common import (
     Flow,
@@ -35,9 +35,10 @@ from bot.handlers.common import (
     answer_button,
     reply,
     show,
+    unknown_message,
 )
-from bot.models import Need, NeedKind
-from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, parse_money, parse_whole_number
+from bot.models import Need, NeedKind, Province
+from bot.text import RIALS_PER_TOMAN, InputError, parse_money, parse_whole_number
 from bot.views import donor as views
 from bot.views.screen import Screen
 
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 
 AMOUNT = "amount"  # conversation state: waiting for a typed amount or quantity
 RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo may follow
-NEED_CODE = re.compile(rf"^\s*#?([{ALPHABET}]{{{CODE_LENGTH}}})\s*$", re.IGNORECASE)
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
 
@@ -78,19 +78,35 @@ async def cities(update: Update, context: HamdeliContext) -> None:
         await _refuse(update, context, "button-expired")
         return
     await answer_button(update)
+    await _show_province(update, context, province)
+
+
+async def _show_province(
+    update: Update, context: HamdeliContext, province: Province, *, announce: bool = False
+) -> None:
+    """A province's cities as donors may see them (the provinces when nothing is open);
+    a typed name says which province it is showing."""
     found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
+    name = province.name(context.t.language)
     if not found.named and not found.small_count:
-        await show(
-            update,
-            views.provinces_screen(
-                context.t,
-                (await browse.geography(context.store)).provinces,
-                await context.store.open_counts_by_province(),
-            ),
+        screen = views.provinces_screen(
+            context.t,
+            (await browse.geography(context.store)).provinces,
+            await context.store.open_counts_by_province(),
         )
+        await show(
+            update, screen.with_prefix(context.t("typed-place-nothing", province=name))
+            if announce else screen,
+        )  # fmt: skip
         return
     choice = views.CityChoice(found.named, found.small_count)
-    await show(update, views.cities_screen(context.t, province, choice))
+    screen = views.cities_screen(context.t, province, choice)
+    await show(
+        update,
+        screen.with_prefix(context.t("typed-place-province", province=name))
+        if announce
+        else screen,
+    )
 
 
 async def city_page(update: Update, context: HamdeliContext) -> None:
@@ -206,9 +222,34 @@ async def need_button(update: Update, context: HamdeliContext) -> None:
     await _show_need(update, context, need.code)
 
 
-async def typed_code(update: Update, context: HamdeliContext) -> None:
-    match = NEED_CODE.match(normalize_text(update.effective_message.text))
-    await _show_need(update, context, match.group(1).upper())
+async def typed_text(update: Update, context: HamdeliContext) -> None:
+    """Text outside any flow: a need code (any digits) opens the need, a province or city
+    name opens its needs; anything else gets the short answer every audience shares."""
+    text = update.effective_message.text or ""
+    if (code := typed_need_code(text)) is not None:
+        await _show_need(update, context, code)
+        return
+    geo = await browse.geography(context.store)
+    if (place := typed.find_place(geo, text)) is not None:
+        await _typed_place(update, context, place)
+        return
+    await unknown_message(update, context)
+
+
+async def _typed_place(update: Update, context: HamdeliContext, place: typed.TypedPlace) -> None:
+    """A typed place, answered as browsing would: a city donors may see opens its first
+    page; a town below K_ANONYMITY is never named, whether or not it has needs: the
+    answer is its province, worded the same as when the province itself is typed."""
+    if place.city is not None:
+        found = await browse.look_up_city(
+            context.store, place.city.id, context.settings.k_anonymity
+        )
+        if found is not None and found.named is not None:
+            city_ref = views.PlaceRef.city(found.named, found.province, context.t)
+            await _show_page(update, context, city_ref, [found.named.id], "all", 0,
+                             total=found.count)  # fmt: skip
+            return
+    await _show_province(update, context, place.province, announce=True)
 
 
 async def shared_link(update: Update, context: HamdeliContext) -> None:
@@ -273,6 +314,11 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     try:
         value = _read_amount(need, update.effective_message.text or "")
     except InputError as error:
+        if flow.get("confirming"):  # not an amount after all: ordinary text, flow over
+            await context.store.save_flow_data(context.services.platform, context.me.user_id,
+                                               None, context.now())  # fmt: skip
+            await typed_text(update, context)
+            return ConversationHandler.END
         await reply(update, Screen(context.t(error.code, **error.args_)))
         return AMOUNT
     return await _confirm_or_explain(update, context, need, value)
@@ -305,10 +351,26 @@ async def _confirm_or_explain(update, context, need: Need, value: int) -> str | 
     except PledgeRefused as refused:
         await reply(update, Screen(views.refusal_text(context.t, need, refused)))
         return AMOUNT
-    screen = views.confirm_screen(
-        context.t, need, value, new_confirm_token(), context.settings.pledge_ttl_hours
-    )
+    token = new_confirm_token()
+    screen = views.confirm_screen(context.t, need, value, token, context.settings.pledge_ttl_hours)
     await show(update, screen)
+    # Still listening: a new amount typed on the confirm screen replaces this one (a fresh
+    # screen and token, and the older confirm button no longer counts).
+    await context.store.save_flow_data(context.services.platform, context.me.user_id,
+                                       {"need": need.code, "confirming": True, "token": token},
+                                       context.now())  # fmt: skip
+    return AMOUNT
+
+
+async def confirm_in_flow(update: Update, context: HamdeliContext) -> str | int:
+    """A confirm button while the amount can still change: only the latest one counts."""
+    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    if flow.get("token") not in (None, context.button.args[2]):
+        await answer_button(update, context.t("pledge-amount-replaced"))
+        return AMOUNT
+    await context.store.save_flow_data(context.services.platform, context.me.user_id, None,
+                                       context.now())  # fmt: skip
+    await confirm(update, context)
     return ConversationHandler.END
 
 
@@ -473,6 +535,7 @@ def flows() -> list[Flow]:
                 AMOUNT: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
                     CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
+                    CallbackQueryHandler(confirm_in_flow, pattern=pattern("confirm")),
                     MessageHandler(~filters.COMMAND, amount_hint),
                 ]
             },
@@ -495,7 +558,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),
         CommandHandler("privacy", privacy),
         CommandHandler("mypledges", my_pledges),
-        MessageHandler(filters.TEXT & filters.Regex(NEED_CODE), typed_code),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed_text),
     ]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from telegram import InlineKeyboardButton
+
 from bot import callbacks
 from bot.i18n import Translator, available_languages, translator
 from bot.models import Account, Persona, StaffRole
@@ -56,20 +58,18 @@ def main_menu(t: Translator, account: Account) -> Screen:
     return role_home(t, account.persona)
 
 
-def home_data(account: Account) -> str:
-    """Callback data of the person's own menu: a donor's menu, else the main menu (the
-    beneficiary button would start verification, not just show a menu)."""
-    if account.persona is Persona.DONOR:
-        return callbacks.menu_for(Persona.DONOR)
-    return callbacks.MENU_HOME
+def menu_row(t: Translator) -> list[InlineKeyboardButton]:
+    """One button to the person's own menu: under short answers that need no whole menu."""
+    return [button(t("button-menu"), callbacks.MENU)]
 
 
-def language_picker(t: Translator, account: Account) -> Screen:
-    return _language_picker(t, home_data(account))
+def short_answer(t: Translator, text: str) -> Screen:
+    """A line and the menu button: for a greeting or text the bot did not understand."""
+    return Screen(text, keyboard(menu_row(t)))
 
 
 @cache
-def _language_picker(t: Translator, back: str) -> Screen:
+def language_picker(t: Translator) -> Screen:
     """Every available language, each named in itself so anyone can find their own; the
     current one is ticked, and "back" returns to the person's menu unchanged."""
     rows = [
@@ -81,7 +81,8 @@ def _language_picker(t: Translator, back: str) -> Screen:
         ]
         for code in available_languages()
     ]
-    return Screen(t("language-choose"), keyboard(*rows, [button(t("button-back"), back)]))
+    back = [button(t("button-back"), callbacks.MENU)]
+    return Screen(t("language-choose"), keyboard(*rows, back))
 
 
 def help_screen(t: Translator, account: Account) -> Screen:

@@ -38,7 +38,7 @@ language-choose = Choose your language:
 language-changed = Bot language: English ✅
 
 ## Things the bot did not understand
-unknown-text = Sorry, I didn't understand 🙏 Please use the menu buttons.
+unknown-text = Sorry, I didn't understand 🙏 You can type a need's code or a city's name, or open the menu.
 unknown-media = For now I only understand buttons and text messages. Continue from the menu below.
 button-expired = ⌛ This button has expired. Please use the fresh menu.
 error-generic = Sorry, something went wrong and your request was not completed 🙏 Please try again or send /menu.

@@ -47,3 +47,10 @@ help-everyone =
     • /cancel — stop what you are doing and go back to your menu
     • /help — this help
     Whenever you are stuck, send /menu.
+
+## Text typed outside any flow
+button-menu = ☰ Menu
+greeting-reply = Hello 🌱 Welcome to Hamdeli. Open the menu to help a family or check your status.
+typed-place-province = Needs in { $province } province:
+typed-place-nothing = Nothing is open in { $province } province right now. Here are the provinces that have needs:
+pledge-amount-replaced = You typed a new amount since: please use the latest confirmation below.

@@ -47,3 +47,10 @@ help-everyone =
     • /cancel — لغو کار فعلی و بازگشت به منوی خودتان
     • /help — همین راهنما
     هر جا گیر کردید، /menu را بفرستید.
+
+## Text typed outside any flow
+button-menu = ☰ منو
+greeting-reply = سلام 🌱 به همدلی خوش آمدید. برای کمک به یک خانواده یا دیدن وضعیتتان، منو را باز کنید.
+typed-place-province = نیازهای استان { $province }:
+typed-place-nothing = در استان { $province } فعلاً نیاز بازی نیست. استان‌هایی که نیاز دارند:
+pledge-amount-replaced = بعد از این، مبلغ تازه‌ای نوشتید: لطفاً تأیید آخر را که پایین‌تر است بزنید.
