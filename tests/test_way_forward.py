@@ -197,8 +197,10 @@ async def test_refresh_says_when_nothing_changed_and_shows_what_did(chat) -> Non
     await maryam.share_contact(HOUSEHOLD_PHONE)
     await maryam.send(HOUSEHOLD_CODE)
     status = maryam.last_reply
+    edits = len(chat.emulator.calls_to("editMessageText"))
     await maryam.click(fa("button-refresh"))
     assert maryam.last_answer == fa("status-nothing-new")
+    assert len(chat.emulator.calls_to("editMessageText")) == edits  # not re-edited
     assert maryam.last_reply.text == status.text
     await chat.store.upsert_vouchers(
         [Voucher(HOUSEHOLD_CODE, 1, 5_000_000, 20_000_000, VoucherStatus.CHARGED,

@@ -57,6 +57,9 @@ async def show(update: Update, screen: Screen) -> bool:
     """
     query = update.callback_query
     if query is not None and query.message is not None:
+        shown = query.message
+        if getattr(shown, "text", None) == screen.text and shown.reply_markup == screen.markup:
+            return False  # already on screen: no edit call at all
         try:
             await query.edit_message_text(screen.text, reply_markup=screen.markup)
             return True
