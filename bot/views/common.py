@@ -92,16 +92,14 @@ def help_screen(t: Translator, account: Account) -> Screen:
 @cache
 def _help_screen(t: Translator, persona: Persona | None, role: StaffRole) -> Screen:
     """The commands this person can use: a donor's, a household's (both for someone who
-    has not chosen yet), staff and admin commands for staff, and what everyone has."""
+    has not chosen yet), the staff commands for staff, and what everyone has."""
     parts = [t("help-title")]
     if persona is not Persona.BENEFICIARY:
         parts.append(t("help-donor"))
     if persona is not Persona.DONOR:
         parts.append(t("help-household"))
     if role is not StaffRole.NONE:
-        parts.append(t("help-staff"))
-    if role is StaffRole.ADMIN:
-        parts.append(t("help-admin"))
+        parts.append(t("staff-commands"))  # the same list as the console's button
     parts.append(t("help-everyone"))
     return Screen(
         "\n\n".join(parts),

@@ -28,17 +28,6 @@ help-household =
     • /status — my kalabarg and aid requests (the first time, a short verification)
     • /sms — is a kalabarg SMS real?
     • /forget — remove my verification from this bot
-help-staff =
-    For staff:
-    • /pledge — find a pledge by its reference; /queue — pledges awaiting confirmation
-    • /delivered CODE — the help reached the family; /close CODE REASON — take a need down
-    • /newneed, /editneed CODE — add or change a need
-    • /household NATIONAL_CODE — a household's record (logged)
-    • /broadcast — an announcement; /stats — figures; /audit — latest activity
-help-admin =
-    For administrators:
-    • /undo REFERENCE — take back a wrong confirmation
-    • /addstaff ID, /removestaff ID, /invite — manage staff
 help-everyone =
     For everyone:
     • /start or /menu — main menu
