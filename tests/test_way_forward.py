@@ -101,7 +101,6 @@ async def test_help_shows_each_role_its_own_commands_and_support_to_everyone(cha
     assert fa("help-donor") in text
     assert fa("help-everyone") in text
     assert "/status" not in text
-    assert "/forget" not in text
     assert "/queue" not in text
 
     maryam = chat.user()

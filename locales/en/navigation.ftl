@@ -21,7 +21,7 @@ help-title = ❓ Hamdeli help
 help-donor =
     For donors:
     • /mypledges — my pledges
-    • /privacy — what we keep and who sees it
+    • /privacy — what we keep and who sees it; /forget — erase my account
     • type a need's code (like H7K2QD) or a city's name to open it
 help-household =
     For households:
