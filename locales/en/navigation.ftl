@@ -5,7 +5,7 @@ office-call = ☎️ Call the welfare office: { $phone }
 office-visit = You can also ask at your city's welfare office in person.
 
 pledge-report-again-button = 🔁 I did pay: report it again
-pledge-report-again-no-room = Pledge { $reference } cannot go back to staff by itself: its need has no room for it any more. Please write to support with /support and the reference; they will check your transfer.
+pledge-report-again-no-room = Pledge { $reference } cannot go back to staff by itself: its need has no room for it any more. Please write to support with /support and the pledge code; they will check your transfer.
 status-nothing-new = Nothing new since you last looked.
 reminders-verify-first = Kalabarg reminders are for verified households. Please verify first: it takes your own phone number and the household head's national code, once.
 button-verify = 📋 Verify me
