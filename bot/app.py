@@ -81,7 +81,8 @@ def build_application(
     )
     conversation = common.flows_handler(
         [*staff.flows(), *broadcasts.flows(), *donor.flows(), *beneficiary.flows(),
-         *support.flows(), *staff_needs.flows()]
+         *support.flows(), *staff_needs.flows()],
+        idle_minutes=settings.flow_idle_minutes,
     )  # fmt: skip
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes(), **broadcasts.routes()}
     routes |= staff_needs.routes()

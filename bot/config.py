@@ -42,6 +42,7 @@ FIXES: dict[str, str] = {
     "BROADCAST_MAX_CONSECUTIVE_FORBIDDEN": "use a whole number from 1, e.g. 50",
     "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
+    "FLOW_IDLE_MINUTES": "use a whole number of minutes from 1 to 10080 (default 60)",
     "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
 }
 DEFAULT_BROADCAST_RATE = {"telegram": 25.0, "bale": 10.0}
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     office_phone: str = ""
     timezone: str = "Asia/Tehran"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # A flow (waiting for an amount, a code…) left alone this long is over: the next text
+    # gets the answer it would get outside any flow.
+    flow_idle_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
     # Interactive replies: Telegram allows ~30 messages/s overall and ~1/s per chat in bulk.
     rate_limit_per_second: float = Field(default=30, gt=0)

@@ -2,7 +2,9 @@
 
 Only conversation states are kept here. Writes are skipped when a state did not change, so
 calling `Application.update_persistence()` after every update (see `HamdeliApplication`)
-costs a store round trip only when a person's state really moved.
+costs a store round trip only when a person's state really moved, or when an unchanged
+state was last written more than `TOUCH_S` ago: its time then says the flow is still in use,
+which is how an idle flow is recognised after a restart (`FLOW_IDLE_MINUTES`).
 
 PTB's user_data, chat_data and bot_data are deliberately *not* persisted, and Hamdeli does
 not use them: what a flow collects is written to the store by the step that collects it
@@ -22,6 +24,8 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.storage import Store
 
+TOUCH_S = 60  # an unchanged state's time is refreshed at most this often
+
 
 class StorePersistence(BasePersistence[dict, dict, dict]):  # type: ignore[type-arg]
     """Conversation states and flow data in the store, keyed by platform."""
@@ -37,27 +41,36 @@ class StorePersistence(BasePersistence[dict, dict, dict]):  # type: ignore[type-
         self.platform = platform
         self.clock = clock
         self._written_states: dict[tuple[str, str], str] = {}
+        self._written_at: dict[tuple[str, str], int] = {}
 
     async def get_conversations(self, name: str) -> ConversationDict:
         states = await self.store.conversation_states(self.platform, name)
+        times = await self.store.conversation_times(self.platform, name)
         for key, state in states.items():
             self._written_states[(name, key)] = json.dumps(state)
+            self._written_at[(name, key)] = times.get(key, 0)
         return {_key_from_json(key): state for key, state in states.items()}
+
+    def last_written(self, name: str, key: ConversationKey) -> int | None:
+        """When this conversation's state was last written (None: it has none)."""
+        return self._written_at.get((name, json.dumps(list(key))))
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        key_json = json.dumps(list(key))
+        key_json, now = json.dumps(list(key)), int(self.clock())
         state_json = json.dumps(new_state)
-        if self._written_states.get((name, key_json)) == state_json:
+        if self._written_states.get((name, key_json)) == state_json and (
+            now - self._written_at.get((name, key_json), now) < TOUCH_S
+        ):
             return
-        await self.store.save_conversation_state(
-            self.platform, name, key_json, new_state, int(self.clock())
-        )
+        await self.store.save_conversation_state(self.platform, name, key_json, new_state, now)
         if new_state is None:
             self._written_states.pop((name, key_json), None)
+            self._written_at.pop((name, key_json), None)
         else:
             self._written_states[(name, key_json)] = state_json
+            self._written_at[(name, key_json)] = now
 
     # User, chat, bot and callback data are not used by Hamdeli (see the module docstring).
     async def get_user_data(self) -> dict[int, dict]:

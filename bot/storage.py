@@ -958,6 +958,14 @@ class Store:
         )
         return {key: json.loads(state) for key, state in rows}
 
+    async def conversation_times(self, platform: str, name: str) -> dict[str, int]:
+        """When each conversation's state was last written (see StorePersistence)."""
+        rows = await self._fetchall(
+            "SELECT key, updated_at FROM conversation_states WHERE platform = ? AND name = ?",
+            (platform, name),
+        )
+        return {key: int(updated_at) for key, updated_at in rows}
+
     async def save_conversation_state(
         self, platform: str, name: str, key: str, state: Any, now: int
     ) -> None:

@@ -540,3 +540,42 @@ async def test_a_pledge_reference_that_is_taken_is_drawn_again(chat, needs, monk
     assert pledges == [(first, 10_000_000), ("P-ZZZZZZ", 10_000_000)]
     need = await chat.store.need_by_code(needs["codes"]["t2"])
     assert need.reserved == 10_000_000  # the rolled-back attempt reserved nothing
+
+
+# -- flows left open expire (FLOW_IDLE_MINUTES) -----------------------------------------------
+
+
+async def test_an_amount_question_left_for_weeks_does_not_swallow_a_need_code(
+    start_app, chat, needs, clock
+) -> None:
+    sara = await donor(chat)
+    await open_help(sara, needs["codes"]["t2"])
+    clock.advance(59 * 60)  # within the hour the question still waits
+    await sara.send_photo()
+    assert sara.last_reply.text == fa("pledge-not-understood")
+    clock.advance(3 * 7 * 24 * 3600)  # three weeks later, after a restart
+    restarted = await start_app(emulator=chat.emulator)
+    again = restarted.user(user_id=sara.id)
+    code = needs["codes"]["t4"]
+    await again.send(code)
+    assert code in again.last_reply.text  # the need's card, not "that is not an amount"
+    assert help_label(again.last_reply, code)
+    await again.send("۳۰۰ هزار")  # the old question is over
+    assert again.last_reply.text.startswith(fa("unknown-text"))
+
+
+async def test_an_expired_flow_answers_what_was_typed_as_anywhere_else(
+    start_app, chat, needs, clock
+) -> None:
+    short = await start_app(emulator=chat.emulator, flow_idle_minutes=5)
+    sara, fresh = short.user(), short.user()
+    for person in (sara, fresh):
+        await person.send("/start")
+        await person.click(fa("role-donor-button"))
+    await open_help(sara, needs["codes"]["t2"])
+    clock.advance(5 * 60 + 1)
+    await sara.send("سلام")
+    await fresh.send("سلام")
+    assert sara.last_reply.text == fresh.last_reply.text  # no word about the old flow
+    assert sara.last_reply.buttons == fresh.last_reply.buttons
+    assert await short.store.flow_data("telegram", sara.id) is None

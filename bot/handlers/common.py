@@ -38,6 +38,7 @@ from bot import callbacks
 from bot.context import HamdeliContext
 from bot.domain import accounts, typed
 from bot.models import Persona, StaffRole
+from bot.persistence import StorePersistence
 from bot.views import common as views
 from bot.views import staff as staff_views
 from bot.views.screen import Screen
@@ -273,24 +274,51 @@ class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
 
     `leave_hooks` maps a state to its flow's `on_leave`, run once the person is no longer in
     any state of that flow, however they left (ended, cancelled, a menu, another flow).
+
+    A flow left alone longer than `idle_seconds` is over: what the person sends next is not
+    read as the answer the flow once waited for (a need code typed weeks after the amount
+    question is a need code), but handled as if no flow were running, without a word about
+    the old flow. Activity is the last update the flow handled in this process, or after a
+    restart the time its state was last written (`StorePersistence.last_written`).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, idle_seconds: float | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.leave_hooks: dict[object, Route] = {}
+        self.idle_seconds = idle_seconds
+        self._active_at: dict[object, float] = {}
 
     async def handle_update(self, update: Any, application: Any, check_result: Any,
                             context: Any) -> object:  # fmt: skip
-        state_before, key = check_result[0], check_result[1]
+        state_before, key, handler = check_result[0], check_result[1], check_result[2]
+        now = application.services.clock()
+        if self._idle(application, state_before, key, handler, now):
+            check_result = (state_before, key, _EXPIRED_FLOW, True)
         try:
             result = await super().handle_update(update, application, check_result, context)
         finally:
             application.flows_touched = True
+            self._active_at[key] = now
+        # PTB keeps the states in _conversations; there is no public read of one key.
+        if key not in self._conversations:
+            self._active_at.pop(key, None)
         hook = self.leave_hooks.get(state_before)
         # PTB keeps the states in _conversations; there is no public read of one key.
         if hook is not None and self.leave_hooks.get(self._conversations.get(key)) is not hook:
             await hook(update, context)
         return result
+
+    def _idle(self, application: Any, state: object, key: Any, handler: Any, now: float) -> bool:
+        """Whether a state's own handler would answer a flow that has been idle too long
+        (entry points and fallbacks leave the flow anyway)."""
+        if state is None or self.idle_seconds is None:
+            return False
+        if handler in self.entry_points or handler in self.fallbacks:
+            return False
+        last = self._active_at.get(key)
+        if last is None and isinstance(application.persistence, StorePersistence):
+            last = application.persistence.last_written(self.name, key)
+        return last is not None and now - last > self.idle_seconds
 
 
 def flow(**kwargs: Any) -> FlowHandler:
@@ -340,7 +368,7 @@ def prompt_flow(
     )
 
 
-def flows_handler(parts: Sequence[Flow]) -> FlowHandler:
+def flows_handler(parts: Sequence[Flow], idle_minutes: int | None = None) -> FlowHandler:
     """Every flow of every audience in one persistent conversation.
 
     A person is in at most one flow at a time, and one ConversationHandler is checked once
@@ -362,6 +390,7 @@ def flows_handler(parts: Sequence[Flow]) -> FlowHandler:
         ],
         name="flows",
         allow_reentry=True,
+        idle_seconds=idle_minutes * 60 if idle_minutes else None,
     )
     handler.leave_hooks = {
         state: part.on_leave for part in parts if part.on_leave for state in part.states
@@ -387,6 +416,10 @@ async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int
             await handler.handle_update(update, application, check, context)
             break
     return ConversationHandler.END
+
+
+# What a state's handler is replaced with once its flow has been idle too long.
+_EXPIRED_FLOW = TypeHandler(Update, leave_flow_then_handle)
 
 
 def register(
