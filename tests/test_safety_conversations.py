@@ -153,3 +153,11 @@ async def test_writing_to_support_the_lines_come_first_and_the_words_reach_suppo
     assert [m.text for m in replies] == [fa("safety-answer"), fa("support-sent", ticket=1)]
     [posted] = chat.emulator.messages_in(STAFF_CHAT)
     assert "لطفاً کمکم کنید" in posted.text
+
+
+async def test_a_photo_whose_caption_speaks_of_danger_gets_the_lines(chat) -> None:
+    sara = chat.user()
+    await sara.send("/start")
+    assert_safety_answer_alone(await sara.send_photo(caption="جونم در خطره"))
+    replies = await sara.send_photo(caption="رسید واریز")
+    assert replies[0].text != fa("safety-answer")
