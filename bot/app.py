@@ -20,6 +20,7 @@ from bot.handlers import (
     broadcasts,
     common,
     donor,
+    payments,
     safety,
     staff,
     staff_needs,
@@ -85,7 +86,7 @@ def build_application(
         idle_minutes=settings.flow_idle_minutes,
     )  # fmt: skip
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes(), **broadcasts.routes()}
-    routes |= staff_needs.routes()
+    routes |= staff_needs.routes() | payments.routes()
     handlers = [
         *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
     ]  # fmt: skip
@@ -97,6 +98,7 @@ def build_application(
         common.register(application, [conversation], routes, handlers)
     else:  # tests: their own conversations instead of the audiences'
         common.register(application, flows, routes)
+    payments.register(application)
     if settings.staff_chat_id is not None:
         application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)
     return application  # type: ignore[return-value]

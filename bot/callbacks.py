@@ -76,6 +76,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "cancel_ask": rf"^d:x:(P-{_CODE})$",
         "cancel_do": rf"^d:X:(P-{_CODE})$",
         "paid": rf"^d:r:(P-{_CODE})$",
+        "pay": rf"^d:pay:(P-{_CODE})$",
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
@@ -211,6 +212,11 @@ def cancel_do(reference: str) -> str:
 
 def paid(reference: str) -> str:
     return f"d:r:{reference}"
+
+
+def pay(reference: str) -> str:
+    """ "💳 Pay now": send an invoice for this pledge (bot.handlers.payments)."""
+    return f"d:pay:{reference}"
 
 
 def staff_pay(reference: str) -> str:

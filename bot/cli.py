@@ -224,7 +224,9 @@ def _run(settings: Settings) -> int:
         "starting on %s with %s", settings.platform, settings.database_path
     )
     try:
-        build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+        build_application(settings).run_polling(
+            allowed_updates=["message", "callback_query", "pre_checkout_query"]
+        )
     except InvalidToken:
         # PTB's own message quotes the token: say which setting to fix, never its value.
         print(BAD_TOKEN_HELP.format(platform=settings.platform), file=sys.stderr)

@@ -12,9 +12,11 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
+
+from bot.text.normalize import to_ascii_digits
 
 Platform = Literal["telegram", "bale"]
 
@@ -44,7 +46,57 @@ FIXES: dict[str, str] = {
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
     "FLOW_IDLE_MINUTES": "use a whole number of minutes from 1 to 10080 (default 60)",
     "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
+    "PAYMENT_PROVIDER_TOKEN": (
+        "on Bale a 16-digit card number (6037…) or a wallet token, on Telegram the provider "
+        "token BotFather gave you (or leave empty: no payment in the chat)"
+    ),
+    "PAYMENT_CURRENCY": "use IRR (the default)",
 }
+# Currencies Telegram's payments documentation lists (a few; the full list is at
+# core.telegram.org/bots/payments#supported-currencies). Bale takes IRR only.
+TELEGRAM_CURRENCIES = frozenset({"IRR", "USD", "EUR", "GBP", "AED", "TRY", "RUB", "INR"})
+# Those whose smallest unit the store keeps: amounts are integers of rials.
+INVOICEABLE_CURRENCIES = frozenset({"IRR"})
+CARD_NUMBER_DIGITS = 16
+
+
+def luhn_valid(digits: str) -> bool:
+    """The check digit every bank card carries (ISO/IEC 7812): catches one mistyped digit
+    and most swapped pairs."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def provider_token_problem(platform: str, token: str, currency: str) -> str | None:
+    """Why the platform cannot take this provider token, or None.
+
+    On Bale the token is the destination card number or a wallet token; anything made only
+    of digits (spaces and dashes aside) is taken for a card and must be 16 digits passing
+    Luhn. On Telegram it is BotFather's token for a provider, "<id>:<LIVE|TEST>:<secret>".
+    """
+    token = token.strip()
+    if not token:
+        return None
+    compact = to_ascii_digits(token).replace(" ", "").replace("-", "")
+    if platform == "bale":
+        if compact.isdigit():
+            if len(compact) != CARD_NUMBER_DIGITS:
+                return f"a card number has {CARD_NUMBER_DIGITS} digits, not {len(compact)}"
+            if not luhn_valid(compact):
+                return "this card number fails the Luhn check (a mistyped digit?)"
+        if currency != "IRR":
+            return "Bale takes payments in IRR only"
+        return None
+    if token.count(":") < 2:
+        return "not a BotFather provider token (it looks like 123456:LIVE:abc…)"
+    return None
+
+
 DEFAULT_BROADCAST_RATE = {"telegram": 25.0, "bale": 10.0}
 GENERIC_FIX = "see the configuration table in README.md"
 
@@ -98,6 +150,10 @@ class Settings(BaseSettings):
     payment_sheba: str = ""
     payment_portal_url: str = ""
     item_dropoff_address: str = ""
+    # Paying inside the chat (sendInvoice): empty token, no "Pay now" button. See
+    # bot/domain/payments.py for what each platform takes.
+    payment_currency: str = "IRR"  # before the token: the token's check reads it
+    payment_provider_token: SecretStr | None = None
     # Beneficiaries: where the authoritative kalabarg balance is (shown, never replaced).
     # Empty: a general pointer to the official channels (we invent no address or number).
     kalabarg_official_channels: str = ""
@@ -167,6 +223,44 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    @field_validator("payment_currency", mode="before")
+    @classmethod
+    def _known_currency(cls, value: object) -> object:
+        """Only currencies the platforms document, and only one whose smallest unit is what
+        the store keeps (rials): a toman must never be invoiced as a cent."""
+        code = str(value).strip().upper() if value is not None else "IRR"
+        code = code or "IRR"
+        if code not in TELEGRAM_CURRENCIES:
+            raise ValueError(f"{code!r} is not a currency Telegram or Bale payments take")
+        if code not in INVOICEABLE_CURRENCIES:
+            raise ValueError(f"{code} cannot be invoiced: Hamdeli keeps amounts in rials")
+        return code
+
+    @field_validator("payment_provider_token")
+    @classmethod
+    def _provider_token_fits_the_platform(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        """A card number that fails the Luhn check would send money nowhere: refuse it at
+        start (Bale), like a currency the platform does not list."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        platform = info.data.get("platform", "telegram")
+        problem = provider_token_problem(
+            platform, value.get_secret_value(), info.data.get("payment_currency", "IRR")
+        )
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @property
+    def provider_token(self) -> str:
+        """The payment provider token, or "" when paying in the chat is off."""
+        token = self.payment_provider_token
+        if isinstance(token, SecretStr):
+            return token.get_secret_value().strip()
+        return str(token or "").strip()  # a demo's model_copy may hold a plain string
 
     @property
     def base_url(self) -> str:

@@ -47,6 +47,7 @@ from telegram.request import BaseRequest, RequestData
 __all__ = [
     "ApiCall",
     "BotApiEmulator",
+    "Checkout",
     "EmulatedUser",
     "EmulatedUserInfo",
     "SentMessage",
@@ -95,6 +96,7 @@ _CHAT_SCOPED: Final = frozenset(
         "editMessageCaption",
         "editMessageReplyMarkup",
         "deleteMessage",
+        "sendInvoice",
     }
 )
 _COMMAND_METHODS: Final = frozenset({"setMyCommands", "getMyCommands", "deleteMyCommands"})
@@ -119,6 +121,8 @@ _HANDLERS: Final = {
     "setMyCommands": "_set_commands",
     "getMyCommands": "_get_commands",
     "deleteMyCommands": "_delete_commands",
+    "sendInvoice": "_send_invoice",
+    "answerPreCheckoutQuery": "_answer_pre_checkout",
 }
 
 # Tags Telegram's HTML parse mode accepts; anything else (notably <br>) is a 400.
@@ -184,6 +188,7 @@ class SentMessage:
     file_name: str | None = None
     uploaded: bool = False  # True when the bot uploaded bytes rather than sending a file_id
     raw_text: str | None = None  # exactly what the bot sent, before parse_mode was applied
+    invoice: JSONDict | None = None  # sendInvoice: title, description, payload, prices…
     parse_mode: str | None = None
     seq: int = field(default=0, repr=False, compare=False)  # order of the last change
 
@@ -235,6 +240,16 @@ class SentMessage:
         if "callback_data" not in button:
             raise AssertionError(f"inline button {label!r} has no callback_data: {button}")
         return str(button["callback_data"])
+
+
+@dataclass
+class Checkout:
+    """A press of Pay on an invoice: whether the bot's pre-checkout said yes, and why not."""
+
+    invoice: SentMessage
+    approved: bool
+    error_message: str | None = None
+    update: JSONDict | None = None  # the successful_payment update, once the money moved
 
 
 class _ApiError(Exception):
@@ -454,6 +469,10 @@ class BotApiEmulator(BaseRequest):
         self._commands: dict[str, list[JSONDict]] = {}
         self._callback_owner: dict[str, int] = {}
         self._observers: list[Callable[[ApiCall], None]] = []
+        self.pre_checkout_answers: dict[str, JSONDict] = {}  # query id -> the bot's answer
+        self._pre_checkouts: dict[str, JSONDict] = {}  # query id -> the query, until answered
+        self.payments: list[JSONDict] = []  # every successful_payment made (lost ones too)
+        self._charge_ids = itertools.count(1)
 
     # ---- BaseRequest interface
 
@@ -780,6 +799,17 @@ class BotApiEmulator(BaseRequest):
         return data
 
     def _media_json(self, message: SentMessage) -> JSONDict:
+        if message.invoice is not None:
+            invoice = message.invoice
+            return {
+                "invoice": {
+                    "title": invoice["title"],
+                    "description": invoice["description"],
+                    "start_parameter": invoice.get("start_parameter") or "",
+                    "currency": invoice["currency"],
+                    "total_amount": invoice["total_amount"],
+                }
+            }
         if message.has_photo:
             data: JSONDict = {"photo": self._photo_sizes(message.file_id)}
         elif message.has_document:
@@ -1047,6 +1077,76 @@ class BotApiEmulator(BaseRequest):
             return {"message_id": 0}
         return self.message_json(message)
 
+    # ---- payments: sendInvoice, pre-checkout, successful payment
+
+    def _send_invoice(self, params: JSONDict, files: dict[str, str]) -> JSONDict:
+        """An invoice message, checked as the platform checks it (see `_check_invoice`); its
+        text is what a payment sheet would show, so the demo can print it."""
+        chat_id = self._chat_id(params)
+        invoice = _check_invoice(self.platform, params)
+        text = "\n".join(
+            [f"🧾 {invoice['title']}", invoice["description"],
+             *(f"{p['label']}: {p['amount']} {invoice['currency']}" for p in invoice["prices"]),
+             f"= {invoice['total_amount']} {invoice['currency']}"]
+        )  # fmt: skip
+        message = self._store(
+            chat_id, text=text, raw_text=text, reply_markup=self._markup(params), invoice=invoice
+        )
+        return self.message_json(message)
+
+    def _answer_pre_checkout(self, params: JSONDict, files: dict[str, str]) -> bool:
+        """Once per query, as on Telegram; a "no" must say why (the sheet shows it)."""
+        query_id = str(params.get("pre_checkout_query_id") or "")
+        if query_id not in self._pre_checkouts:
+            raise _ApiError(400, QUERY_INVALID)
+        ok = params.get("ok")
+        ok = ok if isinstance(ok, bool) else str(ok).lower() == "true"
+        if not ok and not params.get("error_message"):
+            raise _ApiError(400, "Bad Request: ERROR_MESSAGE_EMPTY")
+        self._pre_checkouts.pop(query_id)
+        self.pre_checkout_answers[query_id] = {
+            "ok": ok,
+            "error_message": params.get("error_message"),
+        }
+        return True
+
+    def make_pre_checkout_update(
+        self, user: EmulatedUserInfo, invoice_message: SentMessage, total_amount: int | None = None
+    ) -> JSONDict:
+        """The donor pressed Pay on an invoice: the query the bot must answer within 10 s.
+        `total_amount` overrides the invoice's (a tampered or changed amount)."""
+        invoice = _invoice_of(invoice_message)
+        query_id = f"pc{user.id}{next(self._callback_ids):06d}"
+        query = {
+            "id": query_id,
+            "from": user.to_api(),
+            "currency": invoice["currency"],
+            "total_amount": invoice["total_amount"] if total_amount is None else total_amount,
+            "invoice_payload": invoice["payload"],
+        }
+        self._pre_checkouts[query_id] = query
+        return {"update_id": next(self._update_ids), "pre_checkout_query": query}
+
+    def make_successful_payment_update(
+        self, user: EmulatedUserInfo, invoice_message: SentMessage
+    ) -> JSONDict:
+        """The money moved: the service message the platform sends to the bot, with fresh
+        charge ids (Telegram's and the provider's). Kept in `payments` even if never
+        delivered, so a test can lose the update and redeliver it."""
+        invoice = _invoice_of(invoice_message)
+        number = next(self._charge_ids)
+        paid = {
+            "currency": invoice["currency"],
+            "total_amount": invoice["total_amount"],
+            "invoice_payload": invoice["payload"],
+            "telegram_payment_charge_id": f"{self.platform[:2]}-charge-{number:08d}",
+            "provider_payment_charge_id": f"provider-{number:08d}",
+        }
+        self.payments.append(paid)
+        update = self.make_message_update(user)
+        update["message"]["successful_payment"] = paid
+        return update
+
     def _answer_callback(self, params: JSONDict, files: dict[str, str]) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._callback_owner:
@@ -1104,6 +1204,65 @@ def _unique_id(file_id: str) -> str:
     return f"u{zlib.crc32(file_id.encode()):08x}"
 
 
+# Currencies Telegram's payments page lists (a sample); Bale takes IRR only.
+_TELEGRAM_CURRENCIES: Final = frozenset({"IRR", "USD", "EUR", "GBP", "AED", "TRY", "RUB", "INR"})
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _check_invoice(platform: str, params: JSONDict) -> JSONDict:
+    """sendInvoice's parameters as the platform checks them.
+
+    Telegram: a provider token from BotFather and a listed currency. Bale: the provider
+    token is the destination card number (16 digits passing Luhn) or a wallet token, and
+    the currency is IRR, amounts in rials (Bale's sendInvoice, as described for the n8n
+    Bale node: "the token representing the payment provider or card number", prices "in
+    smallest currency unit").
+    """
+    title, description = str(params.get("title") or ""), str(params.get("description") or "")
+    payload, currency = str(params.get("payload") or ""), str(params.get("currency") or "")
+    token = str(params.get("provider_token") or "").strip()
+    if not 1 <= len(title) <= 32 or not 1 <= len(description) <= 255:
+        raise _ApiError(400, "Bad Request: invoice title or description is invalid")
+    if not 1 <= len(payload.encode()) <= 128:
+        raise _ApiError(400, "Bad Request: INVOICE_PAYLOAD_INVALID")
+    if not token:
+        raise _ApiError(400, "Bad Request: PAYMENT_PROVIDER_INVALID")
+    compact = token.replace(" ", "").replace("-", "")
+    if platform == "bale":
+        if compact.isdigit() and (len(compact) != 16 or not _luhn_valid(compact)):
+            raise _ApiError(400, "Bad Request: PAYMENT_PROVIDER_INVALID")
+        if currency != "IRR":
+            raise _ApiError(400, "Bad Request: CURRENCY_INVALID")
+    elif currency not in _TELEGRAM_CURRENCIES:
+        raise _ApiError(400, "Bad Request: CURRENCY_INVALID")
+    prices = params.get("prices")
+    if isinstance(prices, str):
+        prices = json.loads(prices)
+    if not prices or not all(
+        isinstance(p, dict) and isinstance(p.get("amount"), int) and p["amount"] > 0 for p in prices
+    ):
+        raise _ApiError(400, "Bad Request: prices must be positive integers")
+    return {
+        "title": title, "description": description, "payload": payload, "currency": currency,
+        "provider_token": token, "prices": [dict(p) for p in prices],
+        "total_amount": sum(p["amount"] for p in prices),
+        "start_parameter": params.get("start_parameter") or "",
+    }  # fmt: skip
+
+
+def _invoice_of(message: SentMessage) -> JSONDict:
+    if message.invoice is None:
+        raise AssertionError(f"message {message.message_id} is not an invoice")
+    return message.invoice
+
+
 def _int_param(params: JSONDict, name: str) -> int:
     try:
         return int(params[name])
@@ -1135,6 +1294,8 @@ _STRING_PARAMS: Final = frozenset(
         "action", "language_code", "photo", "document", "sticker", "voice", "audio", "video",
         "animation", "emoji", "description", "short_description", "name", "title",
         "secret_token", "ip_address", "query_id", "file_id", "business_connection_id",
+        "payload", "provider_token", "currency", "error_message", "pre_checkout_query_id",
+        "start_parameter",
     }
 )  # fmt: skip
 _MAX_BODY: Final = 20 * 1024 * 1024
@@ -1490,6 +1651,56 @@ class EmulatedUser:
             return await self.send(button["text"])
         shown = [keyboard.buttons for keyboard in self._keyboards(message_id)]
         raise AssertionError(f"no button {label!r} on screen; keyboards: {shown}")
+
+    async def check_out(
+        self, invoice: SentMessage | None = None, *, total_amount: int | None = None
+    ) -> Checkout:
+        """Press Pay on an invoice (default: the newest one here): the bot answers the
+        pre-checkout query, yes or no (with the reason the payment sheet would show)."""
+        invoice = invoice or self.last_invoice
+        update = self.emu.make_pre_checkout_update(self.info, invoice, total_amount)
+        await self._deliver(update)
+        query_id = update["pre_checkout_query"]["id"]
+        answer = self.emu.pre_checkout_answers.get(query_id)
+        if answer is None:
+            raise AssertionError("the bot did not answer the pre-checkout query")
+        return Checkout(invoice, bool(answer["ok"]), answer.get("error_message"))
+
+    async def complete_payment(self, checkout: Checkout, *, lose_update: bool = False) -> JSONDict:
+        """The bank takes the money after an approved pre-checkout; the platform tells the
+        bot with successful_payment (unless `lose_update`: it never arrives). Returns the
+        update, so a test can deliver it again (`redeliver`)."""
+        if not checkout.approved:
+            raise AssertionError(f"pre-checkout was refused: {checkout.error_message}")
+        update = self.emu.make_successful_payment_update(self.info, checkout.invoice)
+        if not lose_update:
+            await self._deliver(update)
+        return update
+
+    async def pay(
+        self,
+        invoice: SentMessage | None = None,
+        *,
+        bank_declines: bool = False,
+        lose_update: bool = False,
+    ) -> Checkout:
+        """Pay an invoice the whole way: pre-checkout, then (if the bot said yes and the bank
+        does not decline the card) the successful payment."""
+        checkout = await self.check_out(invoice)
+        if checkout.approved and not bank_declines:
+            checkout.update = await self.complete_payment(checkout, lose_update=lose_update)
+        return checkout
+
+    async def redeliver(self, update: JSONDict) -> list[SentMessage]:
+        """The platform sends the same update again (a retry after a lost answer)."""
+        return await self._deliver(copy.deepcopy(update))
+
+    @property
+    def last_invoice(self) -> SentMessage:
+        for message in reversed(self.replies):
+            if message.invoice is not None:
+                return message
+        raise AssertionError(f"no invoice in chat {self.id}")
 
     async def click_data(self, data: str, *, message_id: int | None = None) -> list[SentMessage]:
         """Send arbitrary (possibly forged) callback data, as a hostile client could."""

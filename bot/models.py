@@ -296,3 +296,44 @@ class Voucher:
     status: VoucherStatus
     charged_on: dt.date | None = None
     expires_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCheck:
+    """What pre-checkout needs, read in one indexed query: the stored invoice and the state of
+    its pledge now."""
+
+    reference: str
+    amount: int  # the currency's smallest unit, as offered
+    currency: str
+    used: bool  # a payment already came for this invoice (its nonce is spent)
+    pledge_status: PledgeStatus
+    expires_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingPayment:
+    """A `successful_payment` as the platform reported it (the amount in rials)."""
+
+    platform: str
+    donor_id: int
+    payload: str
+    amount: int
+    currency: str
+    charge_id: str  # telegram_payment_charge_id: unique, how a redelivery is recognised
+    provider_charge_id: str | None
+
+
+class PaymentOutcome(StrEnum):
+    PAID = "paid"  # the pledge was waiting for it
+    RESERVED_AGAIN = "reserved_again"  # the pledge had expired or was cancelled; room was left
+    UNALLOCATED = "unallocated"  # no room (or already paid): kept for the donor's choice
+    DUPLICATE = "duplicate"  # the same charge delivered again: nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    outcome: PaymentOutcome
+    allocated: int
+    unallocated: int
+    pledge: Pledge | None = None

@@ -43,6 +43,8 @@ from bot.models import (
     Broadcast,
     BroadcastStatus,
     City,
+    IncomingPayment,
+    InvoiceCheck,
     Need,
     NeedCategory,
     NeedDraft,
@@ -50,6 +52,8 @@ from bot.models import (
     NeedStatus,
     OutboxItem,
     OutboxStatus,
+    PaymentOutcome,
+    PaymentResult,
     Persona,
     Pledge,
     PledgeStatus,
@@ -124,6 +128,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "0015_broadcast_pauses.sql"),
     Migration(16, "0016_invite_expiry.sql"),
     Migration(17, "0017_needs_import_rows.sql"),
+    Migration(18, "0018_payments.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -1467,33 +1472,44 @@ class Store:
     ) -> tuple[Pledge, Need] | None:
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
         async with self._transaction() as db:
-            rows = await db.execute_fetchall(
-                "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
-                f"WHERE reference = ? AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
-                (
-                    PledgeStatus.PAID.value,
-                    now,
-                    bank_reference,
-                    reference,
-                    PledgeStatus.AWAITING_PAYMENT.value,
-                    PledgeStatus.PAYMENT_REPORTED.value,
-                ),
-            )
-            if not rows:
+            paid = await self._pay_reserved_pledge(db, reference, bank_reference, now)
+            if paid is None:
                 return None
-            pledge = _pledge_from_row(next(iter(rows)))
-            needs = await db.execute_fetchall(
-                "UPDATE needs SET reserved = reserved - :amount, paid = paid + :amount, "
-                "updated_at = :now, status = CASE WHEN paid + :amount >= target THEN 'funded' "
-                f"ELSE status END WHERE id = :need RETURNING {_NEED_COLUMNS}",
-                {"amount": pledge.amount, "now": now, "need": pledge.need_id},
-            )
+            pledge, need = paid
             if notice:
                 await self._queue_pledge_notices(db, [pledge], notice, now)
-            need = _need_from_row(next(iter(needs)))
             if need.status is NeedStatus.FUNDED:
                 await self._queue_household_news(db, [need.id], "aid-news-funded", now)
             return pledge, need
+
+    @staticmethod
+    async def _pay_reserved_pledge(
+        db: aiosqlite.Connection, reference: str, bank_reference: str, now: int
+    ) -> tuple[Pledge, Need] | None:
+        """An awaiting (or reported) pledge becomes paid and its reserved share moves to paid,
+        inside the caller's transaction: the one path for staff and in-chat payments."""
+        rows = await db.execute_fetchall(
+            "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
+            f"WHERE reference = ? AND status IN (?, ?) RETURNING {_PLEDGE_COLUMNS}",
+            (
+                PledgeStatus.PAID.value,
+                now,
+                bank_reference,
+                reference,
+                PledgeStatus.AWAITING_PAYMENT.value,
+                PledgeStatus.PAYMENT_REPORTED.value,
+            ),
+        )
+        if not rows:
+            return None
+        pledge = _pledge_from_row(next(iter(rows)))
+        needs = await db.execute_fetchall(
+            "UPDATE needs SET reserved = reserved - :amount, paid = paid + :amount, "
+            "updated_at = :now, status = CASE WHEN paid + :amount >= target THEN 'funded' "
+            f"ELSE status END WHERE id = :need RETURNING {_NEED_COLUMNS}",
+            {"amount": pledge.amount, "now": now, "need": pledge.need_id},
+        )
+        return pledge, _need_from_row(next(iter(needs)))
 
     async def mark_need_delivered(
         self,
@@ -1709,6 +1725,180 @@ class Store:
             (platform, donor_id),
         )
         return int(rows[0][0])
+
+    # -- payments in the chat -----------------------------------------------------------------
+    # An invoice is offered once per "Pay now" (its payload names the pledge and a nonce);
+    # pre-checkout reads it with its pledge in one indexed query; a successful payment is
+    # recorded, allocated (or not), announced and audited in one transaction.
+
+    async def create_invoice(
+        self, pledge_id: int, payload: str, amount: int, currency: str, now: int
+    ) -> None:
+        await self._write(
+            "INSERT INTO invoices (payload, pledge_id, amount, currency, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (payload, pledge_id, amount, currency, now),
+        )
+
+    async def invoice_check(self, payload: str) -> InvoiceCheck | None:
+        """The invoice and its pledge's state, by the payload's unique index: pre-checkout
+        must answer within seconds, so this is its only read."""
+        rows = await self._fetchall(
+            "SELECT p.reference, i.amount, i.currency, i.paid_at IS NOT NULL, p.status, "
+            "p.expires_at FROM invoices i JOIN pledges p ON p.id = i.pledge_id "
+            "WHERE i.payload = ?",
+            (payload,),
+        )
+        if not rows:
+            return None
+        reference, amount, currency, used, status, expires_at = rows[0]
+        return InvoiceCheck(
+            reference, amount, currency, bool(used), PledgeStatus(status), expires_at
+        )
+
+    async def record_payment(
+        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str
+    ) -> PaymentResult:
+        """Money arrived: in ONE transaction record it, pay its pledge (or keep it
+        unallocated), queue the donor's thanks and the household's news, and audit it with
+        the payment as the actor. Never refuses: the money has left the donor's account.
+
+        A redelivered update (same charge id) returns DUPLICATE and changes nothing. A pledge
+        that expired or was cancelled after its pre-checkout takes its share again only if
+        the need still has room (one conditional UPDATE, so no race over-funds it); a pledge
+        already paid, or no room, leaves the amount unallocated for the donor's choice.
+        """
+        async with self._transaction() as db:
+            seen = await db.execute_fetchall(
+                "SELECT 1 FROM payments WHERE telegram_payment_charge_id = ?",
+                (payment.charge_id,),
+            )
+            if seen:
+                return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
+            pledge = await self._invoiced_pledge(db, payment.payload)
+            outcome, need = await self._allocate(db, payment, pledge, now)
+            if outcome is not PaymentOutcome.UNALLOCATED:
+                pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[union-attr]
+            allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
+            await db.execute(
+                "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
+                "currency, allocated, unallocated, telegram_payment_charge_id, "
+                "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (payment.platform, payment.donor_id, pledge.id if pledge else None,
+                 payment.payload, payment.amount, payment.currency, allocated,
+                 payment.amount - allocated, payment.charge_id,
+                 payment.provider_charge_id or None, now),
+            )  # fmt: skip
+            await db.execute(
+                "UPDATE invoices SET paid_at = coalesce(paid_at, ?) WHERE payload = ?",
+                (now, payment.payload),
+            )
+            result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
+            await self._announce_payment(db, result, payment, need, now, paid_notice,
+                                         unallocated_notice)  # fmt: skip
+            await self._insert_audit(
+                db, at=now, action="payment_received", platform=payment.platform,
+                actor_id=None, subject_type="payment", subject_id=payment.charge_id,
+                details={"actor": "payment", "pledge": pledge.reference if pledge else None,
+                         "outcome": outcome.value, "amount": payment.amount,
+                         "allocated": allocated, "unallocated": payment.amount - allocated,
+                         "currency": payment.currency,
+                         "provider_charge_id": payment.provider_charge_id},
+            )  # fmt: skip
+            return result
+
+    @staticmethod
+    async def _invoiced_pledge(db: aiosqlite.Connection, payload: str) -> Pledge | None:
+        rows = await db.execute_fetchall(
+            f"SELECT {', '.join('p.' + c for c in _PLEDGE_COLUMNS.split(', '))} "
+            "FROM invoices i JOIN pledges p ON p.id = i.pledge_id WHERE i.payload = ?",
+            (payload,),
+        )
+        return _pledge_from_row(next(iter(rows))) if rows else None
+
+    @staticmethod
+    async def _pledge_by_id(db: aiosqlite.Connection, pledge_id: int) -> Pledge:
+        rows = await db.execute_fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE id = ?", (pledge_id,)
+        )
+        return _pledge_from_row(next(iter(rows)))
+
+    async def _allocate(
+        self, db: aiosqlite.Connection, payment: IncomingPayment, pledge: Pledge | None, now: int
+    ) -> tuple[PaymentOutcome, Need | None]:
+        """Give the payment its pledge's share: the reserved one, or a fresh one if the need
+        still has room; else nothing (UNALLOCATED)."""
+        if pledge is None or payment.amount != pledge.amount:
+            return PaymentOutcome.UNALLOCATED, None
+        if pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED):
+            paid = await self._pay_reserved_pledge(db, pledge.reference, payment.charge_id, now)
+            if paid is not None:
+                return PaymentOutcome.PAID, paid[1]
+        if pledge.status not in (
+            PledgeStatus.EXPIRED, PledgeStatus.CANCELLED, PledgeStatus.REJECTED
+        ):  # fmt: skip
+            return PaymentOutcome.UNALLOCATED, None
+        taken = await db.execute_fetchall(
+            "UPDATE needs SET paid = paid + :amount, updated_at = :now, status = CASE "
+            "WHEN paid + :amount >= target THEN 'funded' "
+            "WHEN reserved + paid + :amount >= target THEN 'fully_pledged' ELSE status END "
+            "WHERE id = :need AND status = 'open' AND reserved + paid + :amount <= target "
+            f"RETURNING {_NEED_COLUMNS}",
+            {"amount": pledge.amount, "now": now, "need": pledge.need_id},
+        )
+        if not taken:
+            return PaymentOutcome.UNALLOCATED, None
+        await db.execute(
+            "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
+            "WHERE id = ?",
+            (PledgeStatus.PAID.value, now, payment.charge_id, pledge.id),
+        )
+        return PaymentOutcome.RESERVED_AGAIN, _need_from_row(next(iter(taken)))
+
+    async def _announce_payment(
+        self,
+        db: aiosqlite.Connection,
+        result: PaymentResult,
+        payment: IncomingPayment,
+        need: Need | None,
+        now: int,
+        paid_notice: str,
+        unallocated_notice: str,
+    ) -> None:
+        """The donor's thanks (or the word that the money is safe), and the household's news
+        when the need is now funded: queued with the payment, so each goes out once."""
+        if result.pledge is None:
+            return  # no pledge to name (an invoice this bot never made): staff see the row
+        if result.outcome is PaymentOutcome.UNALLOCATED:
+            await self._queue_pledge_notices(
+                db, [result.pledge], unallocated_notice, now, dedupe=payment.charge_id
+            )
+            return
+        await self._queue_pledge_notices(db, [result.pledge], paid_notice, now)
+        if need is not None and need.status is NeedStatus.FUNDED:
+            await self._queue_household_news(db, [need.id], "aid-news-funded", now)
+
+    async def ledger(self) -> tuple[int, int, int]:
+        """(sum of payments, allocated, unallocated) over every payment: the first is always
+        the sum of the other two."""
+        rows = await self._fetchall(
+            "SELECT coalesce(sum(amount), 0), coalesce(sum(allocated), 0), "
+            "coalesce(sum(unallocated), 0) FROM payments"
+        )
+        return tuple(rows[0])  # type: ignore[return-value]
+
+    async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
+        """Every payment recorded for a pledge, oldest first (for staff and tests)."""
+        rows = await self._fetchall(
+            "SELECT y.amount, y.currency, y.allocated, y.unallocated, "
+            "y.telegram_payment_charge_id, y.provider_payment_charge_id, y.paid_at "
+            "FROM payments y JOIN pledges p ON p.id = y.pledge_id WHERE p.reference = ? "
+            "ORDER BY y.id",
+            (reference,),
+        )
+        keys = ("amount", "currency", "allocated", "unallocated", "charge_id",
+                "provider_charge_id", "paid_at")  # fmt: skip
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     # -- beneficiaries ---------------------------------------------------------------------
     # Households and their kalabarg tranches, written by `hamdeli import`. Each batch is one
@@ -2028,11 +2218,13 @@ class Store:
         extra: dict[str, object] | None = None,
         *,
         repeatable: bool = False,
+        dedupe: str | None = None,
     ) -> None:
         """Queue a message to each pledge's donor, inside the caller's transaction.
 
         The arguments carry raw values (amount and unit); the sender renders them in the
-        donor's language at send time. The dedupe key makes the same event queue once;
+        donor's language at send time. The dedupe key (the event: the pledge, or `dedupe`
+        when one pledge can have several, like payments) makes the same event queue once;
         a `repeatable` event (a rejection, after the donor reported the payment again)
         is keyed by its time as well, so the second one is told too.
         """
@@ -2069,7 +2261,7 @@ class Store:
                     ),
                     now,
                     now,
-                    f"{message_id}:{p.reference}" + (f":{now}" if repeatable else ""),
+                    f"{message_id}:{dedupe or p.reference}" + (f":{now}" if repeatable else ""),
                 )
                 for p in pledges
             ],
@@ -2432,7 +2624,26 @@ class Store:
         subject_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        await self._write(
+        async with self._lock:
+            await self._insert_audit(
+                self.db, at=at, action=action, platform=platform, actor_id=actor_id,
+                subject_type=subject_type, subject_id=subject_id, details=details,
+            )  # fmt: skip
+
+    @staticmethod
+    async def _insert_audit(
+        db: aiosqlite.Connection,
+        *,
+        at: int,
+        action: str,
+        platform: str | None,
+        actor_id: int | None,
+        subject_type: str | None,
+        subject_id: str | None,
+        details: dict[str, Any] | None,
+    ) -> None:
+        """One audit row, on its own or inside the caller's transaction."""
+        await db.execute(
             "INSERT INTO audit_log (at, platform, actor_id, action, subject_type, subject_id, "
             "details) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (

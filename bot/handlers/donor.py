@@ -423,7 +423,13 @@ async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None
     mine = await pledges.donor_pledges(store, platform, context.me.user_id, page, views.PAGE_SIZE)
     needs = {p.need_id: await store.need(p.need_id) for p in mine.pledges}
     screen = views.my_pledges_screen(
-        context.t, mine.pledges, needs, mine.page, pages=mine.pages, tz=context.settings.tz
+        context.t,
+        mine.pledges,
+        needs,
+        mine.page,
+        pages=mine.pages,
+        tz=context.settings.tz,
+        provider_token=context.settings.provider_token,
     )
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from bot import callbacks
 from bot.config import Settings
 from bot.domain.browse import PlaceName, Same
+from bot.domain.payments import can_pay_in_chat
 from bot.domain.pledges import PledgeRefused
 from bot.i18n import Translator
 from bot.models import (
@@ -32,6 +33,7 @@ from bot.models import (
 from bot.platform import utf16_length
 from bot.text import days_until, format_number, format_percent, format_toman
 from bot.text.collation import alphabetical, by_name, collation_key
+from bot.views.payments import pay_button
 from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
 
 BAR_SEGMENTS = 10
@@ -496,9 +498,11 @@ def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Sett
         )
         pay = t("pledge-pay-items", hours=hours, reference=pledge.reference, instructions=how)
     text = t("pledge-done", reference=pledge.reference, amount=amount) + "\n\n" + pay
+    pay_now = can_pay_in_chat(settings.provider_token, need)
     return Screen(
         text,
         keyboard(
+            [pay_button(t, pledge.reference)] if pay_now else [],
             [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))],
             [button(t("button-my-pledges"), callbacks.my_pledges())],
             [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
@@ -514,6 +518,7 @@ def my_pledges_screen(
     *,
     pages: int,
     tz: dt.tzinfo,
+    provider_token: str = "",
 ) -> Screen:
     back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
     if not pledges and page == 0:
@@ -538,6 +543,8 @@ def my_pledges_screen(
             )
         )
         if pledge.status is PledgeStatus.AWAITING_PAYMENT:
+            if can_pay_in_chat(provider_token, need):
+                rows.append([pay_button(t, pledge.reference)])
             rows.append(
                 [
                     button(
