@@ -8,6 +8,7 @@ words, and none is a command of the bot's, which a test checks):
   /forge DATA                                         press a button with made-up data
   /wait                                               let the bot finish sending
   /reply TEXT                                         (staff) answer the newest support ticket
+  /pay                                                pay this persona's newest invoice
 Ctrl-D (or /quit) exits. The terminal texts here are for the developer trying the bot; what
 the bot itself says comes from locales/.
 """
@@ -45,14 +46,17 @@ FIRST_NEW_ID = 5_100_000
 WATCH_S = 0.5
 WAIT_LIMIT_S = 60
 DEMO_SUPPORT_GROUP = -100_000_777  # the staff group where support tickets arrive
-DEMO_COMMANDS: Final = ("/as", "/wait", "/sticker", "/photo", "/voice", "/forge", "/reply", "/quit")
+DEMO_COMMANDS: Final = (
+    "/as", "/wait", "/sticker", "/photo", "/voice", "/forge", "/reply", "/pay", "/quit"
+)  # fmt: skip
 
 BANNER = """\
 Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
 Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
 /sticker /photo /voice send media; /forge DATA presses a made-up button; /wait lets the
-bot finish sending (announcements); /reply TEXT answers a support ticket as staff; Ctrl-D
-exits. Pictures and documents the bot sends are saved in %s.
+bot finish sending (announcements); /reply TEXT answers a support ticket as staff; /pay
+pays your newest invoice (press "💳 Pay now" on a pledge first); Ctrl-D exits. Pictures
+and documents the bot sends are saved in %s.
 The beneficiary persona's household: national code 0041234561 (its phone is the one the
 "share my phone number" button sends).
 Try as staff: add a need from the staff panel, confirm a donor's pledge by its reference,
@@ -158,6 +162,7 @@ class TerminalChat:
             "/voice": lambda _: self.current.send_voice(),
             "/forge": lambda data: self.current.click_data(data),
             "/reply": self._reply_in_support_group,
+            "/pay": self._pay_last_invoice,
         }
         assert set(self.commands) | {"/quit"} == set(DEMO_COMMANDS)
 
@@ -232,6 +237,22 @@ class TerminalChat:
         update = self.emulator.make_group_reply_update(staff, DEMO_SUPPORT_GROUP, tickets[-1], text)
         await self.application.process_update(Update.de_json(update, self.application.bot))
         print("  (replied in the support group; the person gets it as a message from support)")
+
+    async def _pay_last_invoice(self, _: str) -> None:
+        """What the payment sheet does when the donor pays the newest invoice: the bot's
+        pre-checkout answer, then (if yes) the money moves and successful_payment arrives;
+        the thanks come from the outbox a moment later."""
+        try:
+            checkout = await self.current.pay()
+        except AssertionError:
+            print('  (no invoice here yet: press "💳 Pay now" on a pledge first)')
+            return
+        if not checkout.approved:
+            print(f"  (payment sheet: the bot refused: {checkout.error_message})")
+            return
+        invoice = checkout.invoice.invoice or {}
+        print(f"  (payment sheet: paid {invoice.get('total_amount')} {invoice.get('currency')} "
+              "with the demo card; the thanks follow)")  # fmt: skip
 
     async def _switch(self, name: str) -> None:
         """Become another persona: first what reached them while you were someone else (a
@@ -312,9 +333,10 @@ async def _watch(terminal: TerminalChat) -> None:
 
 
 def demo_settings(settings: Settings, database: Path) -> Settings:
-    """The operator's settings plus what makes every feature visible: a payment card, a
-    shopping-day schedule, a drop-off address (bot/data/demo_settings.json), a support group
-    and an admin, on a database of the demo's own and with no token."""
+    """The operator's settings plus what makes every feature visible: a payment card (and a
+    Luhn-valid test card as the in-chat payment's provider token), a shopping-day schedule,
+    a drop-off address (bot/data/demo_settings.json), a support group and an admin, on a
+    database of the demo's own and with no token."""
     configured = json.loads(resources.files("bot").joinpath("data", "demo_settings.json")
                             .read_text("utf-8"))  # fmt: skip
     return settings.model_copy(

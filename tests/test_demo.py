@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot import demo
 from bot.app import build_application
+from bot.config import load_settings
 from bot.i18n import translator
 from tests.commands import hamdeli
 from tests.conftest import make_settings
@@ -191,3 +192,38 @@ def test_demo_configures_payment_shopping_days_and_support(tmp_path) -> None:
     assert settings.kalabarg_shopping_schedule
     assert settings.staff_chat_id == demo.DEMO_SUPPORT_GROUP
     assert settings.bot_token is None
+
+
+def test_demo_donor_pays_a_pledge_in_the_chat_and_is_thanked(tmp_path) -> None:
+    steps = [
+        "/as donor",
+        "/pay",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",  # browse … confirm
+        "1",
+        "/pay",
+        "/wait",
+    ]  # fmt: skip  (1: 💳 Pay now, then the payment sheet)
+    result = run_demo(steps, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "(no invoice here yet" in out  # /pay before any invoice says what to do
+    reference = re.search(r"P-[2-9A-HJ-NP-Z]{6}", out).group(0)
+    invoice = out.split("🧾", 1)[1]
+    assert reference in invoice.split("\n\n", 1)[0]  # the invoice, printed like a sheet
+    assert "(payment sheet: paid" in out
+    thanks = next(line for line in invoice.splitlines() if line.startswith("💚"))
+    assert reference in thanks
+    assert "Traceback" not in result.stderr
+
+
+def test_the_demo_card_is_a_valid_provider_token_on_bale(tmp_path) -> None:
+    settings = demo.demo_settings(make_settings(tmp_path), tmp_path / "d.db")
+    validated = load_settings(_env_file=None, platform="bale",
+                              payment_provider_token=settings.provider_token)  # fmt: skip
+    assert validated.provider_token == settings.provider_token
