@@ -333,12 +333,14 @@ async def _watch(terminal: TerminalChat) -> None:
 
 
 def demo_settings(settings: Settings, database: Path) -> Settings:
-    """The operator's settings plus what makes every feature visible: a payment card (and a
-    Luhn-valid test card as the in-chat payment's provider token), a shopping-day schedule,
-    a drop-off address (bot/data/demo_settings.json), a support group and an admin, on a
-    database of the demo's own and with no token."""
+    """The operator's settings plus what makes every feature visible: a payment card, an
+    in-chat payment provider token of the platform's kind (Bale's is a Luhn-valid card), a
+    shopping-day schedule, a drop-off address (bot/data/demo_settings.json), a support group
+    and an admin, on a database of the demo's own and with no token."""
     configured = json.loads(resources.files("bot").joinpath("data", "demo_settings.json")
                             .read_text("utf-8"))  # fmt: skip
+    # each platform takes its own kind of token: a BotFather test token, or Bale's card
+    configured["payment_provider_token"] = configured["payment_provider_token"][settings.platform]
     return settings.model_copy(
         update={
             **configured,

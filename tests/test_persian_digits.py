@@ -57,7 +57,10 @@ def latin_digits_in(text: str) -> list[str]:
 
 @pytest.fixture
 async def demo_chat(start_app):
-    chat = await start_app(**DEMO_SETTINGS, k_anonymity=1)
+    telegram_token = DEMO_SETTINGS["payment_provider_token"]["telegram"]
+    chat = await start_app(
+        **{**DEMO_SETTINGS, "payment_provider_token": telegram_token}, k_anonymity=1
+    )
     await demo.seed_demo(chat.application, "fa")
     return chat
 
