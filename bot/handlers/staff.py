@@ -28,6 +28,7 @@ from bot.delivery import outbox_of
 from bot.domain import confirmations, pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.logs import hide_in_logs
 from bot.models import Pledge
 from bot.text import InputError, normalize_text, parse_national_code
 from bot.views import staff as views
@@ -288,6 +289,7 @@ async def household(update: Update, context: HamdeliContext) -> None:
         await reply(update, Screen(context.t("staff-household-not-found")))
         return
     vouchers = len(await context.store.vouchers_of(code))
+    hide_in_logs(found.full_name)  # the reply is logged at DEBUG, and no pattern knows a name
     await reply(update, views.household_screen(context.t, found, vouchers))
 
 
