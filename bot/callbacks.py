@@ -77,9 +77,13 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "cancel_do": rf"^d:X:(P-{_CODE})$",
         "paid": rf"^d:r:(P-{_CODE})$",
         "pay": rf"^d:pay:(P-{_CODE})$",
+        "receipt": rf"^d:rc:(P-{_CODE})$",
+        "receipt_for": rf"^d:rf:(P-{_CODE})$",
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
+        "staff_pay_unreferenced": rf"^s:pnr:(P-{_CODE})$",
+        "staff_next": r"^s:next$",
         "staff_queue": r"^s:q:(\d{1,4}):(\d{1,12})$",
         "broadcast_audience": rf"^s:ba:({_AUDIENCE})$",
         "broadcast_place": r"^s:bp:(province|city|cities):(\d{1,6})$",
@@ -217,6 +221,22 @@ def paid(reference: str) -> str:
 def pay(reference: str) -> str:
     """ "💳 Pay now": send an invoice for this pledge (bot.handlers.payments)."""
     return f"d:pay:{reference}"
+def receipt(reference: str) -> str:
+    """ "📎 Send receipt" on one of the donor's pledges."""
+    return f"d:rc:{reference}"
+
+
+def receipt_for(reference: str) -> str:
+    """Which pledge a receipt sent outside any flow is for (the donor has several)."""
+    return f"d:rf:{reference}"
+
+
+def staff_pay_unreferenced(reference: str) -> str:
+    """Confirm without a bank tracking number (a written reason follows)."""
+    return f"s:pnr:{reference}"
+
+
+STAFF_NEXT = "s:next"
 
 
 def staff_pay(reference: str) -> str:

@@ -43,6 +43,7 @@ FIXES: dict[str, str] = {
     "BROADCAST_RATE": "use messages per second above 0, e.g. 25 (empty: 25 Telegram, 10 Bale)",
     "BROADCAST_MAX_CONSECUTIVE_FORBIDDEN": "use a whole number from 1, e.g. 50",
     "PLEDGE_TTL_HOURS": "use a whole number of hours from 1 to 720 (default 48)",
+    "ITEM_PLEDGE_TTL_DAYS": "use a whole number of days from 1 to 90 (default 7)",
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
     "FLOW_IDLE_MINUTES": "use a whole number of minutes from 1 to 10080 (default 60)",
     "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
@@ -143,10 +144,14 @@ class Settings(BaseSettings):
         default_factory=lambda: [500_000, 1_000_000, 5_000_000]
     )
     pledge_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # Goods are brought, not transferred: a pledge of items waits this many days.
+    item_pledge_ttl_days: int = Field(default=7, ge=1, le=90)
     # A staff invite code (/invite) can be redeemed for this many days.
     staff_invite_ttl_days: int = Field(default=7, ge=1, le=365)
     # Where donors pay or bring items; shown after a pledge. Empty ones are left out.
     payment_card: str = ""
+    payment_card_holder: str = ""  # the account holder's name, shown with the card and Sheba
+    payment_bank: str = ""  # the bank of the card, e.g. Bank Melli
     payment_sheba: str = ""
     payment_portal_url: str = ""
     item_dropoff_address: str = ""

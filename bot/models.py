@@ -182,6 +182,7 @@ class Pledge:
     paid_at: int | None = None
     bank_reference: str | None = None
     receipt_file_id: str | None = None  # the photo a donor sent with "I've paid" (for staff)
+    donor_tracking: str | None = None  # the bank tracking number the donor typed
 
 
 class OutboxStatus(StrEnum):

@@ -129,6 +129,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(16, "0016_invite_expiry.sql"),
     Migration(17, "0017_needs_import_rows.sql"),
     Migration(18, "0018_payments.sql"),
+    Migration(19, "0019_pledge_receipts.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -254,7 +255,7 @@ _NEED_COLUMNS = (
 )
 _PLEDGE_COLUMNS = (
     "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
-    "paid_at, bank_reference, receipt_file_id"
+    "paid_at, bank_reference, receipt_file_id, donor_tracking"
 )
 
 
@@ -309,6 +310,7 @@ def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
         paid_at,
         bank_reference,
         receipt_file_id,
+        donor_tracking,
     ) = row
     return Pledge(
         id=id_,
@@ -323,6 +325,7 @@ def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
         paid_at=paid_at,
         bank_reference=bank_reference,
         receipt_file_id=receipt_file_id,
+        donor_tracking=donor_tracking,
     )
 
 
@@ -1445,7 +1448,8 @@ class Store:
     ) -> Pledge | None:
         """The donor says they paid: expiry stops until staff confirm or reject."""
         rows = await self._fetchall(
-            "UPDATE pledges SET status = ?, expires_at = NULL, receipt_file_id = ? "
+            "UPDATE pledges SET status = ?, expires_at = NULL, "
+            "receipt_file_id = coalesce(?, receipt_file_id) "
             f"WHERE reference = ? AND status = ? RETURNING {_PLEDGE_COLUMNS}",
             (
                 PledgeStatus.PAYMENT_REPORTED.value,
@@ -1457,18 +1461,43 @@ class Store:
         return _pledge_from_row(rows[0]) if rows else None
 
     async def attach_receipt(
-        self, reference: str, platform: str, donor_id: int, file_id: str
-    ) -> bool:
-        """Keep the photo of a reported payment's receipt for staff (only the donor's own)."""
+        self,
+        reference: str,
+        platform: str,
+        donor_id: int,
+        *,
+        file_id: str | None = None,
+        tracking: str | None = None,
+        now: int,
+    ) -> Pledge | None:
+        """Keep a receipt (a photo or PDF's file id, or a typed tracking number) on the
+        donor's own pledge, whatever its status: a receipt sent after staff decided is
+        still kept (and staff told by the caller). A pledge still awaiting payment counts
+        as reported paid from now on, so it no longer expires. None: not the donor's."""
         rows = await self._fetchall(
-            "UPDATE pledges SET receipt_file_id = ? WHERE reference = ? AND platform = ? "
-            "AND donor_id = ? AND status = ? RETURNING id",
-            (file_id, reference, platform, donor_id, PledgeStatus.PAYMENT_REPORTED.value),
-        )
-        return bool(rows)
+            "UPDATE pledges SET receipt_file_id = coalesce(?1, receipt_file_id), "
+            "donor_tracking = coalesce(?2, donor_tracking), "
+            "expires_at = CASE WHEN status = ?3 THEN NULL ELSE expires_at END, "
+            "status = CASE WHEN status = ?3 THEN ?4 ELSE status END "
+            "WHERE reference = ?5 AND platform = ?6 AND donor_id = ?7 "
+            f"RETURNING {_PLEDGE_COLUMNS}",
+            (file_id, tracking, PledgeStatus.AWAITING_PAYMENT.value,
+             PledgeStatus.PAYMENT_REPORTED.value, reference, platform, donor_id),
+        )  # fmt: skip
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def pending_pledges_of_donor(self, platform: str, donor_id: int) -> list[Pledge]:
+        """The donor's pledges a receipt may be for: awaiting payment or reported paid."""
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = ? AND donor_id = ? "
+            "AND status IN (?, ?) ORDER BY created_at DESC, id DESC",
+            (platform, donor_id, PledgeStatus.AWAITING_PAYMENT.value,
+             PledgeStatus.PAYMENT_REPORTED.value),
+        )  # fmt: skip
+        return [_pledge_from_row(row) for row in rows]
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str, now: int, notice: str | None = None
+        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None
     ) -> tuple[Pledge, Need] | None:
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
         async with self._transaction() as db:
@@ -2331,20 +2360,19 @@ class Store:
                 (json.dumps([row[0] for row in rows]),),
             )
             raise
-        items = [
-            OutboxItem(
-                id=item_id,
-                platform=platform,
-                user_id=user_id,
-                chat_id=people[user_id][0],
-                language=people[user_id][1],
-                message_id=message_id,
-                args=json.loads(args) if args else {},
-                attempts=attempts,
-                broadcast_id=broadcast_id,
-            )
-            for item_id, user_id, message_id, args, attempts, broadcast_id in rows
-        ]
+        items = []
+        for item_id, user_id, message_id, args, attempts, broadcast_id in rows:
+            values = json.loads(args) if args else {}
+            # A chat that is no user (the staff group) is addressed by its id, in the
+            # language its notice was queued with.
+            chat_id, language = people.get(user_id) or (user_id, values.get("language", "fa"))
+            items.append(
+                OutboxItem(
+                    id=item_id, platform=platform, user_id=user_id, chat_id=chat_id,
+                    language=language, message_id=message_id, args=values,
+                    attempts=attempts, broadcast_id=broadcast_id,
+                )
+            )  # fmt: skip
         return sorted(items, key=lambda item: (item.broadcast_id is not None, item.id))
 
     async def finish_outbox(

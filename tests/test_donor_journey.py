@@ -21,6 +21,9 @@ from bot.text import national_code_check_digit
 
 fa, en = translator("fa"), translator("en")
 TOMAN = 10
+# A pledge's deadline is an exact moment: 48 hours after the test clock's 19:30 on
+# 3 Azar 1404 in Tehran.
+UNTIL_48H = {"date": dt.date(2025, 11, 26), "time": "۱۹:۳۰"}
 # The households behind the needs, with distinctive names and phones: no outgoing text or
 # button in any donor test may ever carry them (checked after every test, see `needs`).
 PRIVATE_NAMES = ["Zarrindokht Privatename", "Khorshid Secretfamily", "Golbahar Hiddenhome"]
@@ -188,7 +191,7 @@ async def test_pledging_by_typing_persian_digits_then_seeing_and_cancelling_it(c
     await open_help(sara, code)
     assert fa("pledge-whole-remaining", amount="۱۰٬۰۰۰٬۰۰۰ تومان") in sara.last_reply.buttons[0]
     await sara.send("۲ میلیون")
-    assert fa("pledge-confirm", code=code, amount="۲٬۰۰۰٬۰۰۰ تومان", hours=48) == (
+    assert fa("pledge-confirm", code=code, amount="۲٬۰۰۰٬۰۰۰ تومان", **UNTIL_48H) == (
         sara.last_reply.text
     )
     await sara.click(fa("pledge-confirm-button"))
@@ -288,7 +291,7 @@ async def test_the_amount_flow_survives_a_crash(start_app, needs, chat) -> None:
     second = await start_app(emulator=chat.emulator)
     again = second.user(user_id=sara.id)
     await again.send("۵۰۰ هزار")
-    assert fa("pledge-confirm", code=code, amount="۵۰۰٬۰۰۰ تومان", hours=48) == (
+    assert fa("pledge-confirm", code=code, amount="۵۰۰٬۰۰۰ تومان", **UNTIL_48H) == (
         again.last_reply.text
     )
 
@@ -399,10 +402,10 @@ async def test_ive_paid_stops_expiry_and_takes_an_optional_receipt_photo(chat, n
     reference = await pledge_on(sara, code, "۱ میلیون")
     await sara.click(fa("pledge-paid-button"))
     assert sara.last_reply.text.startswith(fa("pledge-reported"))
-    await sara.send("here it is")
-    assert sara.last_reply.text == fa("pledge-receipt-expected")
+    await sara.send("here it is")  # neither a tracking number nor a receipt
+    assert sara.last_reply.text == fa("receipt-tracking-invalid")
     await sara.send_photo()
-    assert sara.last_reply.text.startswith(fa("pledge-receipt-saved"))
+    assert sara.last_reply.text.startswith(fa("pledge-receipt-saved", reference=reference))
     assert fa("pledge-status-payment_reported") in sara.last_reply.text
     rows = await chat.store._fetchall(
         "SELECT status, receipt_file_id, expires_at FROM pledges WHERE reference = ?",
@@ -579,3 +582,47 @@ async def test_an_expired_flow_answers_what_was_typed_as_anywhere_else(
     assert sara.last_reply.text == fresh.last_reply.text  # no word about the old flow
     assert sara.last_reply.buttons == fresh.last_reply.buttons
     assert await short.store.flow_data("telegram", sara.id) is None
+
+
+async def test_a_receipt_photo_sent_later_attaches_to_the_pending_pledge(chat, needs) -> None:
+    sara = await donor(chat)
+    reference = await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    await sara.send("/menu")
+    await sara.send_photo()  # outside any flow, long after the pledge
+    assert sara.last_reply.text.startswith(fa("pledge-receipt-saved", reference=reference))
+    pledge = await chat.store.pledge(reference)
+    assert pledge.receipt_file_id
+    assert pledge.expires_at is None
+    assert fa("my-pledge-receipt-button", reference=reference) in str(sara.last_reply.buttons)
+
+
+async def test_a_typed_tracking_number_in_persian_digits_attaches(chat, needs) -> None:
+    sara = await donor(chat)
+    reference = await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    await sara.click(fa("button-my-pledges"))
+    await sara.click(fa("my-pledge-receipt-button", reference=reference))
+    await sara.send("۱۲۳")  # too short for a bank tracking number
+    assert sara.last_reply.text == fa("receipt-tracking-invalid")
+    await sara.send("۱۲۳۴-۵۶۷۸")
+    assert (await chat.store.pledge(reference)).donor_tracking == "12345678"
+
+
+async def test_the_deadline_and_card_details_are_exact(start_app, chat, needs) -> None:
+    chat = await start_app(
+        payment_card="6037 9911 2222 3333", payment_card_holder="Hamdeli Charity",
+        payment_bank="Bank Melli",
+    )  # fmt: skip
+    sara = await donor(chat)
+    await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    text = sara.last_reply.text
+    for shown in ("6037991122223333", "Hamdeli Charity", "Bank Melli"):
+        assert shown in text
+    assert "۱۹:۳۰" in text
+    assert fa("pledge-pay-card-after") in text
+
+
+async def test_with_no_way_to_pay_the_donor_is_pointed_to_support(chat, needs) -> None:
+    sara = await donor(chat)
+    await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    assert fa("pledge-no-way-to-pay") in sara.last_reply.text
+    assert fa("button-support") in str(sara.last_reply.buttons)

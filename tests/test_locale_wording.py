@@ -54,14 +54,6 @@ PLURALS = [
     ("need-deadline", {"date": "1 Dey 1404"}, "days", "1 day left", "2 days left"),
     ("status-expires-on", {"date": "1 Dey 1404"}, "days", "1 day left", "2 days left"),
     ("verify-failed", {}, "left", "try once more", "try 2 more times"),
-    ("pledge-confirm", {"code": "H7K2QD", "amount": "1 toman"}, "hours", "1 hour ", "2 hours "),
-    (
-        "pledge-reminder",
-        {"reference": "P-8F3K2Q", "amount": "1 toman", "code": "H7K2QD"},
-        "hours",
-        "About 1 hour is left",
-        "About 2 hours are left",
-    ),
     (
         "need-form-below-pledged-items",
         {},

@@ -11,7 +11,7 @@ import pytest
 from bot.i18n import translator
 from tests.conftest import ADMIN_ID
 from tests.test_beneficiary_journey import CODE, PERSIAN_CODE, beneficiary, household  # noqa: F401
-from tests.test_donor_journey import donor, needs, open_help  # noqa: F401
+from tests.test_donor_journey import UNTIL_48H, donor, needs, open_help  # noqa: F401
 
 fa, en = translator("fa"), translator("en")
 STAFF_CHAT = -100777
@@ -96,7 +96,9 @@ async def test_mid_amount_the_donor_goes_on_with_the_amount(chat, needs) -> None
     await sara.click(fa("safety-continue-button"))
     assert sara.last_reply.text == fa("safety-carry-on")
     await sara.send("۵۰۰ هزار")
-    assert sara.last_reply.text == fa("pledge-confirm", code=code, amount="۵۰۰٬۰۰۰ تومان", hours=48)
+    assert sara.last_reply.text == fa(
+        "pledge-confirm", code=code, amount="۵۰۰٬۰۰۰ تومان", **UNTIL_48H
+    )
 
 
 async def test_a_staff_member_composing_gets_the_lines_and_keeps_the_draft(chat) -> None:

@@ -178,7 +178,7 @@ async def test_every_staff_action_refuses_others_and_changes_nothing(chat, pledg
         await donor.click_data(act.format(ref=reference))
     texts = [donor.last_reply.text, donor.last_answer]
     assert fa("staff-only") in texts
-    await donor.send("987654321")  # a bank reference typed anyway
+    await donor.send("bank ref 987654321")  # a bank reference typed anyway
     assert await chat.store._fetchall("SELECT status FROM pledges") == before
     assert await chat.store.latest_audit() == audit_before
 

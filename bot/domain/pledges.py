@@ -8,6 +8,7 @@ handler shows the same words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.codes import new_pledge_reference
@@ -16,9 +17,15 @@ from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import CODE_ATTEMPTS, CodeTaken, Store
-from bot.text import RIALS_PER_TOMAN
+from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, to_ascii_digits
 
 SECONDS_PER_HOUR = 3600
+SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR
+# A bank tracking number (peygiri / retrieval reference): digits only, 6 to 20 of them, once
+# spaces and dashes are gone and Persian or Arabic digits are read as digits.
+TRACKING_DIGITS = re.compile(r"[0-9]{6,20}")
+TRACKING_SEPARATORS = re.compile(r"[\s\-_/.]")
+PENDING = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
 
 
 class PledgeRefused(Refused):
@@ -31,13 +38,36 @@ class PledgeRules:
 
     min_rials: int
     ttl_seconds: int
+    item_ttl_seconds: int = 7 * SECONDS_PER_DAY  # goods are brought, which takes longer
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PledgeRules:
         return cls(
             min_rials=settings.pledge_min_toman * RIALS_PER_TOMAN,
             ttl_seconds=settings.pledge_ttl_hours * SECONDS_PER_HOUR,
+            item_ttl_seconds=settings.item_pledge_ttl_days * SECONDS_PER_DAY,
         )
+
+    def ttl_for(self, kind: NeedKind) -> int:
+        """How long a pledge waits: hours for a transfer, days for bringing goods."""
+        return self.item_ttl_seconds if kind is NeedKind.ITEMS else self.ttl_seconds
+
+
+def read_tracking_number(text: str) -> str:
+    """A typed bank tracking number as plain ASCII digits, or `receipt-tracking-invalid`."""
+    digits = TRACKING_SEPARATORS.sub("", to_ascii_digits(normalize_text(text)))
+    if not TRACKING_DIGITS.fullmatch(digits):
+        raise InputError("receipt-tracking-invalid")
+    return digits
+
+
+def looks_like_tracking_number(text: str) -> bool:
+    """Whether a message typed outside any flow is meant as a tracking number."""
+    try:
+        read_tracking_number(text)
+    except InputError:
+        return False
+    return True
 
 
 def check_amount(need: Need, amount: int, rules: PledgeRules) -> None:
@@ -85,7 +115,7 @@ async def pledge_help(
                 token=token,
                 reference=new_pledge_reference(),
                 now=now,
-                expires_at=now + rules.ttl_seconds,
+                expires_at=now + rules.ttl_for(need.kind),
             )
             break
         except CodeTaken:  # the transaction rolled back whole: draw another reference
@@ -117,22 +147,98 @@ async def report_paid(
     donor_id: int,
     receipt_file_id: str | None,
     now: int,
+    alerts: StaffAlerts | None = None,
 ) -> Pledge:
-    """The donor says they paid (optionally with a receipt photo); expiry stops.
+    """The donor says they paid (optionally with a receipt photo); expiry stops. Pressing
+    it again on a pledge already reported is no error: the receipt may follow.
 
     A rejected pledge may be reported again (the donor is sure they transferred it): it
     goes back to the staff queue if the need still has room for it.
     """
     pledge = await _own_pledge(store, reference, platform, donor_id)
+    if pledge.status is PledgeStatus.PAYMENT_REPORTED:
+        return pledge
+    if pledge.status in (PledgeStatus.EXPIRED, PledgeStatus.CANCELLED):
+        raise PledgeRefused("receipt-pledge-ended", reference=reference)
     if pledge.status is PledgeStatus.REJECTED:
         again = await store.report_rejected_pledge_again(reference, now)
         if again is None:
             raise PledgeRefused("pledge-report-again-no-room", reference=reference)
+        if alerts is not None:
+            await alert_staff(store, alerts, "staff-payment-reported-alert", again, now,
+                              f"again:{now}")  # fmt: skip
         return again
     reported = await store.report_pledge_paid(reference, receipt_file_id, now)
     if reported is None:
         raise PledgeRefused("pledge-not-awaiting-payment")
+    if alerts is not None:
+        await alert_staff(store, alerts, "staff-payment-reported-alert", reported, now, "reported")
     return reported
+
+
+@dataclass(frozen=True)
+class StaffAlerts:
+    """Where staff hear about reported payments and receipts: the staff group, in the
+    office's language (None: no staff group configured, nobody to tell)."""
+
+    chat_id: int | None
+    language: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StaffAlerts:
+        return cls(settings.staff_chat_id, settings.default_language)
+
+
+async def alert_staff(
+    store: Store, alerts: StaffAlerts, message_id: str, pledge: Pledge, now: int, key: str
+) -> None:
+    """Queue one alert about a pledge for the staff group (through the outbox, once per
+    `key`). It names the pledge and need, never the donor."""
+    if alerts.chat_id is None:
+        return
+    need = await store.need(pledge.need_id)
+    args = {
+        "reference": pledge.reference,
+        "code": need.code if need else "",
+        "amount": pledge.amount,
+        "kind": need.kind.value if need else NeedKind.MONEY.value,
+        "item": need.item_name if need else "",
+        "tracking": pledge.donor_tracking or "",
+        "status": pledge.status.value,
+        "language": alerts.language,
+    }
+    await store.queue_notice(
+        pledge.platform, alerts.chat_id, message_id, args, now,
+        dedupe_key=f"{message_id}:{pledge.reference}:{key}",
+    )  # fmt: skip
+
+
+async def receive_receipt(
+    store: Store,
+    *,
+    reference: str,
+    platform: str,
+    donor_id: int,
+    file_id: str | None,
+    tracking: str | None,
+    now: int,
+    alerts: StaffAlerts,
+) -> Pledge:
+    """A receipt (photo, PDF or typed tracking number) for the donor's own pledge, at any
+    time. It is always kept; staff are told, and told it came late when they had already
+    confirmed or rejected the pledge (before, it was answered "received" and dropped)."""
+    pledge = await _own_pledge(store, reference, platform, donor_id)
+    if pledge.status in (PledgeStatus.EXPIRED, PledgeStatus.CANCELLED):
+        raise PledgeRefused("receipt-pledge-ended", reference=reference)
+    kept = await store.attach_receipt(
+        reference, platform, donor_id, file_id=file_id, tracking=tracking, now=now
+    )
+    if kept is None:
+        raise PledgeRefused("pledge-not-found")
+    late = pledge.status not in PENDING
+    message_id = "staff-receipt-late-alert" if late else "staff-receipt-alert"
+    await alert_staff(store, alerts, message_id, kept, now, file_id or tracking or str(now))
+    return kept
 
 
 async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pledge]:
@@ -164,12 +270,25 @@ async def pledge_clock_tick(
     return expired, await store.remind_pledges(now, platform, notice="pledge-reminder")
 
 
+async def confirmable(store: Store, reference: str) -> Pledge:
+    """The pledge staff are about to confirm, if it still can be: checked before the bot
+    asks for a tracking number, so nobody types one for a pledge already settled."""
+    pledge = await store.pledge(reference)
+    if pledge is None:
+        raise PledgeRefused("pledge-not-found")
+    if pledge.status not in PENDING:
+        raise PledgeRefused("staff-pledge-not-confirmable", reference=reference,
+                            status=pledge.status.value)  # fmt: skip
+    return pledge
+
+
 async def confirm_payment(
-    store: Store, *, reference: str, bank_reference: str, now: int
+    store: Store, *, reference: str, bank_reference: str | None, now: int
 ) -> tuple[Pledge, Need]:
-    """Staff confirm the money arrived (#5 calls this); the donor's thanks are queued with it."""
+    """Staff confirm the money (or the goods) arrived; the donor's thanks are queued with it.
+    `bank_reference` is None when staff confirmed without one (their reason is audited)."""
     confirmed = await store.confirm_pledge_payment(
-        reference, bank_reference.strip(), now, notice="pledge-paid-notice"
+        reference, (bank_reference or "").strip() or None, now, notice="pledge-paid-notice"
     )
     if confirmed is None:
         raise PledgeRefused("pledge-not-awaiting-payment")

@@ -28,7 +28,7 @@ from bot import callbacks
 from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token, typed_need_code
 from bot.context import HamdeliContext
 from bot.domain import browse, pledges, typed
-from bot.domain.pledges import PledgeRefused, PledgeRules
+from bot.domain.pledges import PledgeRefused, PledgeRules, StaffAlerts
 from bot.handlers.common import (
     Flow,
     Route,
@@ -37,7 +37,7 @@ from bot.handlers.common import (
     show,
     unknown_message,
 )
-from bot.models import Need, NeedKind, Province
+from bot.models import Need, NeedKind, Pledge, PledgeStatus, Province
 from bot.text import RIALS_PER_TOMAN, InputError, parse_money, parse_whole_number
 from bot.views import donor as views
 from bot.views.screen import Screen
@@ -48,6 +48,9 @@ AMOUNT = "amount"  # conversation state: waiting for a typed amount or quantity
 RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo may follow
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
+RECEIPT_FILES = filters.PHOTO | filters.Document.PDF | filters.Document.IMAGE
+# Text that may be a bank tracking number (checked exactly by pledges.read_tracking_number).
+TRACKING_TEXT = re.compile(r"^[\s\-_/.0-9\u06f0-\u06f9\u0660-\u0669]{6,60}$")
 
 
 def today(context: HamdeliContext) -> dt.date:
@@ -352,7 +355,8 @@ async def _confirm_or_explain(update, context, need: Need, value: int) -> str | 
         await reply(update, Screen(views.refusal_text(context.t, need, refused)))
         return AMOUNT
     token = new_confirm_token()
-    screen = views.confirm_screen(context.t, need, value, token, context.settings.pledge_ttl_hours)
+    until = views.Deadline(context.now() + rules.ttl_for(need.kind), context.settings.tz)
+    screen = views.confirm_screen(context.t, need, value, token, until)
     await show(update, screen)
     # Still listening: a new amount typed on the confirm screen replaces this one (a fresh
     # screen and token, and the older confirm button no longer counts).
@@ -454,43 +458,166 @@ async def cancel_do(update: Update, context: HamdeliContext) -> None:
 
 
 async def report_paid(update: Update, context: HamdeliContext) -> str | int:
-    """ "I've paid": expiry stops; the donor may now send a photo of the receipt."""
+    """ "I've paid" (or, for goods, "I've delivered it"): expiry stops and staff are told.
+    After a transfer the bot asks for the bank tracking number or a photo of the receipt:
+    a card-to-card transfer has no description, so that is how staff find the money."""
     reference = context.button.args[0]
     try:
-        await pledges.report_paid(
+        pledge = await pledges.report_paid(
             context.store,
             reference=reference,
             platform=context.services.platform,
             donor_id=context.me.user_id,
             receipt_file_id=None,
             now=context.now(),
+            alerts=StaffAlerts.from_settings(context.settings),
         )
     except PledgeRefused as refused:
         await _refuse(update, context, refused.message_id, **refused.args_)
         return ConversationHandler.END
+    need = await context.store.need(pledge.need_id)
+    if need is not None and need.kind is NeedKind.ITEMS:
+        await answer_button(update, context.t("pledge-delivery-reported"))
+        await show(update, views.delivered_reported_screen(context.t))
+        return ConversationHandler.END
     await answer_button(update, context.t("pledge-reported"))
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, {"receipt": reference}, context.now()
-    )
+    await _await_receipt(context, reference)
     await show(update, views.receipt_screen(context.t, reference))
     return RECEIPT
 
 
-async def receipt_photo(update: Update, context: HamdeliContext) -> int:
-    """The receipt photo: kept for staff (#5 shows it to them), then back to my pledges."""
+async def ask_receipt(update: Update, context: HamdeliContext) -> str | int:
+    """ "📎 Send receipt" on a pledge in "My pledges": wait for a photo, PDF or number."""
+    reference = context.button.args[0]
+    pledge = await context.store.pledge(reference)
+    if pledge is None or (pledge.platform, pledge.donor_id) != (
+        context.services.platform, context.me.user_id
+    ):  # fmt: skip
+        await _refuse(update, context, "pledge-not-found")
+        return ConversationHandler.END
+    if pledge.status in (PledgeStatus.EXPIRED, PledgeStatus.CANCELLED):
+        await _refuse(update, context, "receipt-pledge-ended", reference=reference)
+        return ConversationHandler.END
+    await answer_button(update)
+    await _await_receipt(context, reference)
+    await show(update, views.receipt_screen(context.t, reference, reported=False))
+    return RECEIPT
+
+
+async def _await_receipt(context: HamdeliContext, reference: str) -> None:
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, {"receipt": reference}, context.now()
+    )
+
+
+def _receipt_of(update: Update) -> tuple[str | None, str | None]:
+    """(file id, tracking number) of a message that is a receipt: a photo, a PDF, or a
+    typed tracking number. Raises InputError for text that is not a tracking number."""
+    message = update.effective_message
+    if message.photo:
+        return message.photo[-1].file_id, None
+    if message.document is not None:
+        return message.document.file_id, None
+    return None, pledges.read_tracking_number(message.text or "")
+
+
+async def receipt_in_flow(update: Update, context: HamdeliContext) -> str | int:
+    """The receipt after "I've paid" or "📎 Send receipt": kept, staff told, back to the
+    donor's pledges. Text that is no tracking number is explained, and the wait goes on."""
     platform, user_id = context.services.platform, context.me.user_id
-    flow_data = await context.store.flow_data(platform, user_id) or {}
-    photo = update.effective_message.photo[-1]
-    await context.store.attach_receipt(str(flow_data.get("receipt")), platform, user_id,
-                                       photo.file_id)  # fmt: skip
+    try:
+        file_id, tracking = _receipt_of(update)
+    except InputError as error:
+        await reply(update, Screen(context.t(error.code, **error.args_)))
+        return RECEIPT
+    reference = str((await context.store.flow_data(platform, user_id) or {}).get("receipt"))
     await context.store.save_flow_data(platform, user_id, None, context.now())
-    await _show_my_pledges(update, context, 0, context.t("pledge-receipt-saved"))
+    await _keep_receipt(update, context, reference, file_id, tracking)
     return ConversationHandler.END
+
+
+async def _keep_receipt(
+    update: Update, context: HamdeliContext, reference: str, file_id, tracking
+) -> None:
+    """Attach a receipt to one pledge and say so above the donor's pledges."""
+    try:
+        await pledges.receive_receipt(
+            context.store, reference=reference, platform=context.services.platform,
+            donor_id=context.me.user_id, file_id=file_id, tracking=tracking,
+            now=context.now(), alerts=StaffAlerts.from_settings(context.settings),
+        )  # fmt: skip
+    except PledgeRefused as refused:
+        await _refuse(update, context, refused.message_id, **refused.args_)
+        return
+    await answer_button(update)
+    saved = context.t("pledge-receipt-saved", reference=reference)
+    await _show_my_pledges(update, context, 0, saved)
 
 
 async def receipt_hint(update: Update, context: HamdeliContext) -> str:
     await reply(update, Screen(context.t("pledge-receipt-expected")))
     return RECEIPT
+
+
+async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
+    """A receipt photo, PDF or tracking number sent outside any flow: it goes to the
+    donor's pending pledge; with several, the donor picks which. With none pending it goes
+    to the newest confirmed or rejected one (staff are told it came late). Someone with no
+    pledge at all gets what any stray message gets (or, for a need code, the need)."""
+    text = update.effective_message.text
+    if text is not None and (code := typed_need_code(text)) is not None:
+        if await context.store.need_by_code(code) is not None:  # six digits can be a code
+            await _show_need(update, context, code)
+            return
+    try:
+        file_id, tracking = _receipt_of(update)
+    except InputError:
+        file_id = tracking = None
+    candidates = await _receipt_candidates(context) if file_id or tracking else []
+    if not candidates:
+        if text is not None:
+            await typed_text(update, context)
+        else:
+            await unknown_message(update, context)
+        return
+    if len(candidates) == 1:
+        await _keep_receipt(update, context, candidates[0].reference, file_id, tracking)
+        return
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id,
+        {"loose_receipt": {"file": file_id, "tracking": tracking}}, context.now(),
+    )  # fmt: skip
+    needs = {p.need_id: await context.store.need(p.need_id) for p in candidates}
+    await reply(update, views.receipt_choice_screen(context.t, candidates, needs))
+
+
+async def _receipt_candidates(context: HamdeliContext) -> list[Pledge]:
+    """The pledges a loose receipt may be for: money pledges still pending, else the
+    newest one staff already decided on."""
+    store, platform, donor = context.store, context.services.platform, context.me.user_id
+    pending = []
+    for pledge in await store.pending_pledges_of_donor(platform, donor):
+        need = await store.need(pledge.need_id)
+        if need is not None and need.kind is NeedKind.MONEY:
+            pending.append(pledge)
+    if pending:
+        return pending
+    decided = (PledgeStatus.PAID, PledgeStatus.REJECTED, PledgeStatus.DELIVERED)
+    latest = await store.pledges_of_donor(platform, donor, 1, 0)
+    return [p for p in latest if p.status in decided]
+
+
+async def receipt_for(update: Update, context: HamdeliContext) -> None:
+    """The donor picked the pledge a loose receipt is for."""
+    platform, user_id = context.services.platform, context.me.user_id
+    loose = (await context.store.flow_data(platform, user_id) or {}).get("loose_receipt")
+    if not isinstance(loose, dict) or not (loose.get("file") or loose.get("tracking")):
+        await _refuse(update, context, "button-expired")
+        return
+    await context.store.save_flow_data(platform, user_id, None, context.now())
+    await _keep_receipt(
+        update, context, context.button.args[0], loose.get("file"), loose.get("tracking")
+    )
 
 
 async def _act_on_pledge(update, context, action, done: str, **extra: object) -> None:
@@ -547,10 +674,15 @@ def flows() -> list[Flow]:
             },
         ),
         Flow(
-            entry_points=[CallbackQueryHandler(report_paid, pattern=pattern("paid"))],
+            entry_points=[
+                CallbackQueryHandler(report_paid, pattern=pattern("paid")),
+                CallbackQueryHandler(ask_receipt, pattern=pattern("receipt")),
+            ],
             states={
                 RECEIPT: [
-                    MessageHandler(filters.PHOTO, receipt_photo),
+                    MessageHandler(
+                        RECEIPT_FILES | (filters.TEXT & ~filters.COMMAND), receipt_in_flow
+                    ),
                     MessageHandler(~filters.COMMAND, receipt_hint),
                 ]
             },
@@ -564,6 +696,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),
         CommandHandler("privacy", privacy),
         CommandHandler("mypledges", my_pledges),
+        MessageHandler(RECEIPT_FILES | filters.Regex(TRACKING_TEXT), receipt_any_time),
         MessageHandler(filters.TEXT & ~filters.COMMAND, typed_text),
     ]
 
@@ -584,4 +717,5 @@ def routes() -> dict[str, Route]:
         "my_pledges": my_pledges,
         "cancel_ask": cancel_ask,
         "cancel_do": cancel_do,
+        "receipt_for": receipt_for,
     }

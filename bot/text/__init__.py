@@ -4,7 +4,7 @@ Nothing here does I/O or knows about Telegram, so every function can be tested i
 Parsers raise :class:`InputError`, whose ``code`` is a message id in ``locales/*/text.ftl``.
 """
 
-from bot.text.dates import days_until, format_date, parse_date
+from bot.text.dates import days_until, format_clock, format_date, parse_date
 from bot.text.errors import InputError
 from bot.text.mobile import mask_mobile, parse_mobile
 from bot.text.money import MAX_RIALS, RIALS_PER_TOMAN, format_toman, parse_money
@@ -37,6 +37,7 @@ __all__ = [
     "RIALS_PER_TOMAN",
     "InputError",
     "days_until",
+    "format_clock",
     "format_date",
     "format_number",
     "format_percent",

@@ -10,7 +10,7 @@ guessed, because day-month order differs between countries.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import jdatetime
 
@@ -60,6 +60,13 @@ def format_date(d: date, lang: str) -> str:
         month_name = jdatetime.date.j_months_fa[jalali.month - 1]
         return to_persian_digits(f"{jalali.day} {month_name} {jalali.year}")
     return f"{jalali.day} {jdatetime.date.j_months_en[jalali.month - 1]} {jalali.year}"
+
+
+def format_clock(moment: datetime, lang: str) -> str:
+    """The clock time of ``moment`` (``18:30``, Persian digits in Persian). Shown beside
+    its Jalali date, a deadline is exact: people can put it in their calendar."""
+    clock = f"{moment.hour:02d}:{moment.minute:02d}"
+    return to_persian_digits(clock) if uses_persian_digits(lang) else clock
 
 
 def typed_date_example(d: date, lang: str) -> str:

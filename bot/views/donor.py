@@ -31,7 +31,14 @@ from bot.models import (
     Province,
 )
 from bot.platform import utf16_length
-from bot.text import days_until, format_number, format_percent, format_toman
+from bot.text import (
+    days_until,
+    format_clock,
+    format_number,
+    format_percent,
+    format_toman,
+    to_ascii_digits,
+)
 from bot.text.collation import alphabetical, by_name, collation_key
 from bot.views.payments import pay_button
 from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
@@ -465,8 +472,17 @@ def refusal_text(t: Translator, need: Need, refused: PledgeRefused) -> str:
     return t(refused.message_id, **args)
 
 
-def confirm_screen(t: Translator, need: Need, value: int, token: str, hours: int) -> Screen:
-    text = t("pledge-confirm", code=need.code, amount=amount_text(t, need, value), hours=hours)
+def deadline_args(t: Translator, moment: int, tz: dt.tzinfo) -> dict[str, object]:
+    """An exact deadline: the Jalali date and the clock time, in the reader's digits."""
+    when = dt.datetime.fromtimestamp(moment, tz)
+    return {"date": when.date(), "time": format_clock(when, t.language)}
+
+
+def confirm_screen(t: Translator, need: Need, value: int, token: str, until: Deadline) -> Screen:
+    """Confirm a pledge: money is paid by a date and time, goods are brought by one."""
+    message = "pledge-confirm-items" if need.kind is NeedKind.ITEMS else "pledge-confirm"
+    text = t(message, code=need.code, amount=amount_text(t, need, value),
+             **deadline_args(t, until.at, until.tz))  # fmt: skip
     return Screen(
         text,
         keyboard(
@@ -476,34 +492,81 @@ def confirm_screen(t: Translator, need: Need, value: int, token: str, hours: int
     )
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A moment (unix seconds) and the zone it is shown in."""
+
+    at: int
+    tz: dt.tzinfo
+
+
+def copyable(number: str) -> str:
+    """A card or Sheba number people copy into a bank app: Latin digits without spaces,
+    on its own line, kept left-to-right inside Persian text (an isolate)."""
+    plain = "".join(to_ascii_digits(number).split()).replace("-", "")
+    return f"\u2066{plain}\u2069"
+
+
+def payment_ways(t: Translator, settings: Settings, reference: str) -> list[str]:
+    """Each configured way to pay, with what the donor needs for it. A card-to-card
+    transfer has no description field, so the reference is asked only for Sheba."""
+    holder = settings.payment_card_holder
+    ways = []
+    if settings.payment_card:
+        lines = [t("pledge-pay-card", card=copyable(settings.payment_card))]
+        if holder:
+            lines.append(t("pledge-pay-holder", holder=holder))
+        if settings.payment_bank:
+            lines.append(t("pledge-pay-bank", bank=settings.payment_bank))
+        lines.append(t("pledge-pay-card-after"))
+        ways.append("\n".join(lines))
+    if settings.payment_sheba:
+        lines = [t("pledge-pay-sheba", sheba=copyable(settings.payment_sheba))]
+        if holder:
+            lines.append(t("pledge-pay-holder", holder=holder))
+        lines.append(t("pledge-pay-sheba-description", reference=reference))
+        ways.append("\n".join(lines))
+    if settings.payment_portal_url:
+        ways.append(t("pledge-pay-portal", url=settings.payment_portal_url, reference=reference))
+    return ways
+
+
+def no_way_to_pay(t: Translator, settings: Settings) -> str:
+    """Nothing is configured: say plainly whom to ask (never "staff will tell you")."""
+    phone = getattr(settings, "office_phone", "")
+    text = t("pledge-no-way-to-pay")
+    return text + "\n" + t("pledge-office-phone", phone=phone) if phone else text
+
+
 def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Settings) -> Screen:
-    """The reference and how to pay (or where to bring the items)."""
+    """The reference, the exact deadline and how to pay (or where to bring the goods).
+
+    "💳 Pay now" comes first when the platform can take the payment; "I've paid" only when
+    there is a manual way to pay (it is how a transfer outside the chat is reported); with
+    no way at all, the support button and the office phone say whom to ask."""
     amount = amount_text(t, need, pledge.amount)
-    hours = settings.pledge_ttl_hours
-    if need.kind is NeedKind.MONEY:
-        ways = [
-            t("pledge-pay-card", card=settings.payment_card) if settings.payment_card else "",
-            t("pledge-pay-sheba", sheba=settings.payment_sheba) if settings.payment_sheba else "",
-            t("pledge-pay-portal", url=settings.payment_portal_url)
-            if settings.payment_portal_url
-            else "",
-        ]
-        how = "\n".join(w for w in ways if w) or t("pledge-no-instructions")
-        pay = t("pledge-pay-money", hours=hours, reference=pledge.reference, instructions=how)
-    else:
-        how = (
-            t("pledge-dropoff", address=settings.item_dropoff_address)
-            if settings.item_dropoff_address
-            else t("pledge-no-instructions")
-        )
-        pay = t("pledge-pay-items", hours=hours, reference=pledge.reference, instructions=how)
-    text = t("pledge-done", reference=pledge.reference, amount=amount) + "\n\n" + pay
+    until = deadline_args(t, pledge.expires_at or pledge.created_at, settings.tz)
     pay_now = can_pay_in_chat(settings.provider_token, need)
+    if need.kind is NeedKind.MONEY:
+        manual = payment_ways(t, settings, pledge.reference)
+        ways = ([t("pledge-pay-in-chat")] if pay_now else []) + manual
+        how = "\n\n".join(ways) if ways else no_way_to_pay(t, settings)
+        pay = t("pledge-pay-money", reference=pledge.reference, instructions=how, **until)
+        done = [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))] if manual else []
+    else:
+        ways = [t("pledge-dropoff", address=settings.item_dropoff_address)] if (
+            settings.item_dropoff_address
+        ) else []  # fmt: skip
+        how = ways[0] if ways else no_way_to_pay(t, settings)
+        pay = t("pledge-pay-items", reference=pledge.reference, instructions=how, **until)
+        done = [button(t("pledge-delivered-button"), callbacks.paid(pledge.reference))]
+    text = t("pledge-done", reference=pledge.reference, amount=amount) + "\n\n" + pay
     return Screen(
         text,
         keyboard(
             [pay_button(t, pledge.reference)] if pay_now else [],
-            [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))],
+            done,
+            [] if ways else [button(t("button-support"), callbacks.SUPPORT)],
             [button(t("button-my-pledges"), callbacks.my_pledges())],
             [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
         ),
@@ -538,35 +601,84 @@ def my_pledges_screen(
                 reference=pledge.reference,
                 code=need.code,
                 amount=amount_text(t, need, pledge.amount),
-                status=t(f"pledge-status-{pledge.status.value}"),
+                status=pledge_status(t, need, pledge.status),
                 date=created,
             )
         )
-        if pledge.status is PledgeStatus.AWAITING_PAYMENT:
-            if can_pay_in_chat(provider_token, need):
-                rows.append([pay_button(t, pledge.reference)])
-            rows.append(
-                [
-                    button(
-                        t("my-pledge-paid-button", reference=pledge.reference),
-                        callbacks.paid(pledge.reference),
-                    ),
-                    button(
-                        t("my-pledge-cancel-button", reference=pledge.reference),
-                        callbacks.cancel_ask(pledge.reference),
-                    ),
-                ]
-            )
+        rows += _pledge_buttons(t, need, pledge, can_pay_in_chat(provider_token, need))
     nav = page_row(t, page, page + 1 < pages, callbacks.my_pledges)
     return Screen("\n".join(lines), keyboard(*rows, nav, back))
 
 
-def receipt_screen(t: Translator, reference: str) -> Screen:
-    """After "I've paid": thanks, and an optional receipt photo."""
+def pledge_status(t: Translator, need: Need, status: PledgeStatus) -> str:
+    """A pledge's status in words; goods are awaited, brought and received, never paid."""
+    if need.kind is NeedKind.ITEMS and t.has(f"pledge-status-items-{status.value}"):
+        return t(f"pledge-status-items-{status.value}")
+    return t(f"pledge-status-{status.value}")
+
+
+def _pledge_buttons(t: Translator, need: Need, pledge: Pledge, pay_now: bool) -> list[list]:
+    """What a donor can still do with one pledge: pay in the chat, report it done, send a
+    receipt, cancel."""
+    reference, rows = pledge.reference, []
+    items = need.kind is NeedKind.ITEMS
+    if pledge.status is PledgeStatus.AWAITING_PAYMENT:
+        if pay_now:
+            rows.append([pay_button(t, reference)])
+        done = "my-pledge-delivered-button" if items else "my-pledge-paid-button"
+        rows.append(
+            [
+                button(t(done, reference=reference), callbacks.paid(reference)),
+                button(t("my-pledge-cancel-button", reference=reference),
+                       callbacks.cancel_ask(reference)),
+            ]
+        )  # fmt: skip
+    if (
+        pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
+        and not items
+    ):
+        rows.append(
+            [
+                button(
+                    t("my-pledge-receipt-button", reference=reference), callbacks.receipt(reference)
+                )
+            ]
+        )
+    return rows
+
+
+def receipt_screen(t: Translator, reference: str, *, reported: bool = True) -> Screen:
+    """After "I've paid" (or "📎 Send receipt"): the bank tracking number or a photo or
+    PDF of the receipt, which is how staff find a card-to-card transfer."""
+    ask = t("pledge-receipt-ask", reference=reference)
     return Screen(
-        t("pledge-reported") + "\n\n" + t("pledge-receipt-ask", reference=reference),
+        t("pledge-reported") + "\n\n" + ask if reported else ask,
         keyboard([button(t("pledge-receipt-skip"), callbacks.my_pledges())]),
     )
+
+
+def delivered_reported_screen(t: Translator) -> Screen:
+    """After "I've delivered it": staff will confirm they received the goods."""
+    return Screen(
+        t("pledge-delivery-reported"),
+        keyboard([button(t("button-my-pledges"), callbacks.my_pledges())]),
+    )
+
+
+def receipt_choice_screen(t: Translator, pledges: list[Pledge], needs: dict[int, Need]) -> Screen:
+    """A receipt arrived outside any flow and the donor has several pending pledges."""
+    rows = [
+        [
+            button(
+                t("receipt-choice-button", reference=p.reference,
+                  amount=amount_text(t, needs[p.need_id], p.amount)),
+                callbacks.receipt_for(p.reference),
+            )
+        ]
+        for p in pledges
+    ]  # fmt: skip
+    rows.append([button(t("button-my-pledges"), callbacks.my_pledges())])
+    return Screen(t("receipt-which-pledge"), keyboard(*rows))
 
 
 def cancel_ask_screen(t: Translator, need: Need, pledge: Pledge) -> Screen:
@@ -594,14 +706,23 @@ def privacy_screen(t: Translator) -> Screen:
     )
 
 
-def notice_text(t: Translator, message_id: str, args: dict[str, object], now: int) -> str:
-    """A queued message to a donor, rendered in their language at send time."""
+def notice_text(
+    t: Translator, message_id: str, args: dict[str, object], now: int, tz: dt.tzinfo
+) -> str:
+    """A queued message to a donor, rendered in their language at send time. A pledge of
+    goods gets its own wording where there is one (brought and received, never paid)."""
     value = int(args.get("amount", 0))  # type: ignore[call-overload]
     if args.get("kind") == NeedKind.ITEMS.value:
         amount = t("amount-items", count=value, item=str(args.get("item") or ""))
+        if t.has(f"{message_id}-items"):
+            message_id = f"{message_id}-items"
     else:
         amount = t("amount-toman", amount=format_toman(value, t.language))
     expires_at = args.get("expires_at")
     hours = max(0, (int(expires_at) - now) // 3600) if isinstance(expires_at, int) else 0
+    until = deadline_args(t, expires_at if isinstance(expires_at, int) else now, tz)
     return t(message_id, reference=str(args["reference"]), code=str(args["code"]),
-             amount=amount, hours=hours, reason=str(args.get("reason", "")))  # fmt: skip
+             amount=amount, hours=hours, reason=str(args.get("reason", "")),
+             tracking=str(args.get("tracking") or ""),
+             status=t(f"pledge-status-{args['status']}") if args.get("status") else "",
+             **until)  # fmt: skip

@@ -24,7 +24,7 @@ def render_notice(
     if message_id.startswith("aid-news-"):
         category = str(args["category"])
         return t(message_id, category=t(f"category-{category}"))
-    return pledge_notice_text(t, message_id, args, now)
+    return pledge_notice_text(t, message_id, args, now, tz)
 
 
 def _voucher_notice(t: Translator, message_id: str, args: dict[str, object], today: dt.date) -> str:

@@ -24,10 +24,7 @@ pledge-confirm =
     Please confirm:
     Need: { $code }
     Your pledge: { $amount }
-    After confirming you have { $hours ->
-        [one] 1 hour
-       *[other] { $hours } hours
-    } to pay, and this share is kept for you.
+    After confirming, this share is kept for you until { $date }, { $time } to pay.
 pledge-confirm-button = ✅ Confirm pledge
 pledge-cancel-button = ✖️ Never mind
 pledge-done =
@@ -35,22 +32,21 @@ pledge-done =
     Pledge code: { $reference }
     Amount: { $amount }
 pledge-pay-money =
-    Please transfer within { $hours ->
-        [one] 1 hour
-       *[other] { $hours } hours
-    } and write the pledge code { $reference } in the transfer description.
+    Please pay by { $date }, { $time }.
+
     { $instructions }
-pledge-pay-card = Card: { $card }
-pledge-pay-sheba = IBAN (Sheba): { $sheba }
-pledge-pay-portal = Payment portal: { $url }
+pledge-pay-card =
+    💳 Card to card — card number:
+    { $card }
+pledge-pay-sheba =
+    🏦 Bank transfer — IBAN (Sheba):
+    { $sheba }
+pledge-pay-portal = 🌐 Payment portal: { $url } (pledge code { $reference })
 pledge-pay-items =
-    Please deliver the items within { $hours ->
-        [one] 1 hour
-       *[other] { $hours } hours
-    } and bring the pledge code { $reference }.
+    Please bring the items by { $date }, { $time }, with the pledge code { $reference }.
     { $instructions }
 pledge-dropoff = Drop-off address: { $address }
-pledge-no-instructions = The welfare office staff will tell you how to pay.
+pledge-no-way-to-pay = No way to pay or hand over is set up in the bot yet. Please contact the welfare office with the "Support" button below; they will tell you how.
 pledge-paid-button = 💳 I've paid
 pledge-reported = Thank you 🙏 Staff will check and confirm the payment, and we will let you know.
 
@@ -80,16 +76,42 @@ privacy =
     • To erase your account yourself, send /forget (or press the button below): your language and settings are deleted; your pledges stay for the welfare office's accounts under a donor number, without your name or account. Unpaid pledges you can also cancel under "My pledges".
 
 ## The pledge clock
-pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. { $hours ->
-        [one] About 1 hour is left.
-       *[other] About { $hours } hours are left.
-    } If you have paid, press "I've paid" under "My pledges".
+pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $code } is not paid yet. It is kept for you until { $date }, { $time }. If you have paid, press "I've paid" under "My pledges".
 pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
 pledge-need-closed-notice = Need { $code } was closed by the welfare office, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱
 pledge-need-closed-paid-notice = Need { $code } was closed by the welfare office. Your payment for pledge { $reference } ({ $amount }) is recorded and safe; the office will settle it with you. Questions: /support
 pledge-paid-notice = 💚 Your payment for pledge { $reference } ({ $amount }, need { $code }) is confirmed. Thank you for your kindness!
 need-delivered-notice = 🎉 The help you gave to need { $code } ({ $amount }, pledge { $reference }) has reached the family. They thank you.
-pledge-receipt-ask = If you like, send a photo of the receipt for pledge { $reference } here, so it is checked sooner (optional).
+pledge-receipt-ask = Please send the bank tracking number of the transfer for pledge { $reference } (digits only), or a photo or PDF of the receipt. It is how staff find your transfer.
 pledge-receipt-skip = No receipt / later
-pledge-receipt-saved = Your receipt arrived 🙏 Staff will check it.
-pledge-receipt-expected = Please send a photo of the receipt, or press "No receipt".
+pledge-receipt-saved = Your receipt for pledge { $reference } arrived 🙏 Staff will check it.
+pledge-receipt-expected = Please type the bank tracking number (digits), or send a photo or PDF of the receipt, or press "No receipt".
+
+## The manual paths: card to card, Sheba, receipts any time, goods
+pledge-pay-holder = Account holder: { $holder }
+pledge-pay-bank = Bank: { $bank }
+pledge-pay-card-after = A card-to-card transfer has no description: after paying, press "I've paid" and send the bank tracking number or a photo of the receipt.
+pledge-pay-sheba-description = Write the pledge code { $reference } in the transfer description.
+pledge-office-phone = Office phone: { $phone }
+pledge-confirm-items =
+    Please confirm:
+    Need: { $code }
+    You will bring: { $amount }
+    After confirming, this share is kept for you until { $date }, { $time } to bring the items.
+pledge-delivered-button = 📦 I've delivered it
+pledge-delivery-reported = Thank you 🙏 Staff will check that the items arrived, and we will let you know.
+my-pledge-delivered-button = 📦 I've delivered { $reference }
+my-pledge-receipt-button = 📎 Send receipt { $reference }
+pledge-status-items-awaiting_payment = awaiting delivery
+pledge-status-items-payment_reported = delivery reported
+pledge-status-items-paid = received
+receipt-tracking-invalid = A bank tracking number is 6 to 20 digits. Please type only its digits, or send a photo or PDF of the receipt.
+receipt-pledge-ended = Pledge { $reference } is no longer open (it expired or was cancelled), so there is nothing to attach a receipt to. If you did transfer money for it, please contact support.
+receipt-which-pledge = 📎 Which pledge is this receipt for?
+receipt-choice-button = { $reference } · { $amount }
+pledge-reminder-items = ⏰ Reminder: the items of pledge { $reference } ({ $amount }) for need { $code } have not been delivered yet. The share is kept for you until { $date }, { $time }. If you have brought them, press "I've delivered it" under "My pledges".
+pledge-expired-notice-items = Pledge { $reference } ({ $amount }) for need { $code } expired before the items were brought, and its share went back to the need. You are welcome to help again any time 🌱
+pledge-need-closed-notice-items = Need { $code } was closed by the welfare office, so your pledge { $reference } ({ $amount }) is cancelled: please do not bring the items. Thank you for your kindness; other families still need help 🌱
+pledge-paid-notice-items = 💚 The welfare office received the items of pledge { $reference } ({ $amount }, need { $code }). Thank you for your kindness!
+pledge-need-delivered-unpaid-notice-items = The help for need { $code } has already reached the family, so your pledge { $reference } ({ $amount }) is cancelled: please do not bring the items. Thank you for your kindness; other families still need help 🌱
+pledge-pay-in-chat = 💳 Pay right here in the chat: press "Pay now" below and pay with any bank card.

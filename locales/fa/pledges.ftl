@@ -24,7 +24,7 @@ pledge-confirm =
     لطفاً تأیید کنید:
     نیاز: { $code }
     مبلغ تعهد: { $amount }
-    پس از تأیید، { $hours } ساعت برای پرداخت فرصت دارید و این سهم برای شما کنار گذاشته می‌شود.
+    پس از تأیید، این سهم تا { $date }، ساعت { $time } برای پرداخت شما کنار گذاشته می‌شود.
 pledge-confirm-button = ✅ تأیید تعهد
 pledge-cancel-button = ✖️ منصرف شدم
 pledge-done =
@@ -32,16 +32,21 @@ pledge-done =
     کد تعهد: { $reference }
     مبلغ: { $amount }
 pledge-pay-money =
-    لطفاً تا { $hours } ساعت آینده واریز کنید و کد تعهد { $reference } را در توضیحات واریز بنویسید.
+    لطفاً تا { $date }، ساعت { $time } واریز کنید.
+
     { $instructions }
-pledge-pay-card = کارت: { $card }
-pledge-pay-sheba = شبا: { $sheba }
-pledge-pay-portal = درگاه پرداخت: { $url }
+pledge-pay-card =
+    💳 کارت به کارت — شمارهٔ کارت:
+    { $card }
+pledge-pay-sheba =
+    🏦 واریز بانکی — شمارهٔ شبا:
+    { $sheba }
+pledge-pay-portal = 🌐 درگاه پرداخت: { $url } (کد تعهد { $reference })
 pledge-pay-items =
-    لطفاً اقلام را تا { $hours } ساعت آینده تحویل دهید و کد تعهد { $reference } را همراه داشته باشید.
+    لطفاً اقلام را تا { $date }، ساعت { $time } تحویل دهید و کد تعهد { $reference } را همراه داشته باشید.
     { $instructions }
 pledge-dropoff = نشانی تحویل: { $address }
-pledge-no-instructions = راه پرداخت را کارکنان بهزیستی به شما اطلاع می‌دهند.
+pledge-no-way-to-pay = هنوز راه پرداخت یا تحویلی در ربات تنظیم نشده است. لطفاً با دکمهٔ «پشتیبانی» در پایین با ادارهٔ بهزیستی تماس بگیرید تا راهش را به شما بگویند.
 pledge-paid-button = 💳 پرداخت کردم
 pledge-reported = ممنون 🙏 کارکنان پرداخت را بررسی و تأیید می‌کنند و نتیجه را به شما خبر می‌دهیم.
 
@@ -71,13 +76,42 @@ privacy =
     • برای پاک کردن حسابتان /forget را بفرستید (یا دکمهٔ زیر را بزنید): زبان و تنظیمات شما پاک می‌شود و تعهدهایتان برای حساب‌های بهزیستی با یک شمارهٔ خیّر، بی نام و بی حساب شما، می‌ماند. تعهدهای پرداخت‌نشده را از «تعهدهای من» هم می‌توانید لغو کنید.
 
 ## The pledge clock
-pledge-reminder = ⏰ یادآوری: تعهد { $reference } ({ $amount }) برای نیاز { $code } هنوز پرداخت نشده است. حدود { $hours } ساعت فرصت باقی است. اگر پرداخت کرده‌اید، در «تعهدهای من» دکمهٔ «پرداخت کردم» را بزنید.
+pledge-reminder = ⏰ یادآوری: تعهد { $reference } ({ $amount }) برای نیاز { $code } هنوز پرداخت نشده است. این سهم تا { $date }، ساعت { $time } برای شما کنار گذاشته شده است. اگر پرداخت کرده‌اید، در «تعهدهای من» دکمهٔ «پرداخت کردم» را بزنید.
 pledge-expired-notice = تعهد { $reference } ({ $amount }) برای نیاز { $code } چون پرداخت نشد منقضی شد و سهم آن به نیاز برگشت. هر وقت خواستید می‌توانید دوباره کمک کنید 🌱
 pledge-need-closed-notice = نیاز { $code } را ادارهٔ بهزیستی بست؛ بنابراین تعهد { $reference } ({ $amount }) لغو شد. لطفاً آن را پرداخت نکنید. از مهربانی شما سپاسگزاریم؛ خانواده‌های دیگری هنوز چشم‌انتظار کمک‌اند 🌱
 pledge-need-closed-paid-notice = نیاز { $code } را ادارهٔ بهزیستی بست. پرداخت شما برای تعهد { $reference } ({ $amount }) ثبت شده و محفوظ است و اداره دربارهٔ آن با شما هماهنگ می‌کند. پرسش: /support
 pledge-paid-notice = 💚 پرداخت شما برای تعهد { $reference } ({ $amount }، نیاز { $code }) تأیید شد. سپاس از همدلی شما!
 need-delivered-notice = 🎉 کمکی که برای نیاز { $code } دادید ({ $amount }، تعهد { $reference }) به دست خانواده رسید. از طرف آن‌ها سپاسگزاریم.
-pledge-receipt-ask = اگر مایلید، عکس رسید واریز تعهد { $reference } را همین‌جا بفرستید تا بررسی سریع‌تر شود (اختیاری).
+pledge-receipt-ask = لطفاً شمارهٔ پیگیری بانکی واریز تعهد { $reference } را (فقط رقم) بنویسید، یا عکس یا فایل PDF رسید را بفرستید. کارکنان واریز شما را با همین پیدا می‌کنند.
 pledge-receipt-skip = رسید ندارم / بعداً
-pledge-receipt-saved = رسید شما دریافت شد 🙏 کارکنان آن را بررسی می‌کنند.
-pledge-receipt-expected = لطفاً عکس رسید را بفرستید، یا دکمهٔ «رسید ندارم» را بزنید.
+pledge-receipt-saved = رسید تعهد { $reference } دریافت شد 🙏 کارکنان آن را بررسی می‌کنند.
+pledge-receipt-expected = لطفاً شمارهٔ پیگیری بانکی را (با رقم) بنویسید، یا عکس یا فایل PDF رسید را بفرستید، یا دکمهٔ «رسید ندارم» را بزنید.
+
+## The manual paths: card to card, Sheba, receipts any time, goods
+pledge-pay-holder = به نام: { $holder }
+pledge-pay-bank = بانک: { $bank }
+pledge-pay-card-after = کارت به کارت جای توضیحات ندارد: پس از واریز، دکمهٔ «پرداخت کردم» را بزنید و شمارهٔ پیگیری بانکی یا عکس رسید را بفرستید.
+pledge-pay-sheba-description = کد تعهد { $reference } را در توضیحات واریز بنویسید.
+pledge-office-phone = تلفن اداره: { $phone }
+pledge-confirm-items =
+    لطفاً تأیید کنید:
+    نیاز: { $code }
+    آنچه می‌آورید: { $amount }
+    پس از تأیید، این سهم تا { $date }، ساعت { $time } برای آوردن اقلام به نام شما کنار گذاشته می‌شود.
+pledge-delivered-button = 📦 تحویل دادم
+pledge-delivery-reported = ممنون 🙏 کارکنان رسیدن اقلام را بررسی و تأیید می‌کنند و نتیجه را به شما خبر می‌دهیم.
+my-pledge-delivered-button = 📦 تحویل دادم { $reference }
+my-pledge-receipt-button = 📎 فرستادن رسید { $reference }
+pledge-status-items-awaiting_payment = در انتظار تحویل
+pledge-status-items-payment_reported = تحویل اعلام شد
+pledge-status-items-paid = دریافت شد
+receipt-tracking-invalid = شمارهٔ پیگیری بانکی ۶ تا ۲۰ رقم است. لطفاً فقط رقم‌هایش را بنویسید، یا عکس یا فایل PDF رسید را بفرستید.
+receipt-pledge-ended = تعهد { $reference } دیگر باز نیست (منقضی یا لغو شده)، پس رسیدی به آن پیوست نمی‌شود. اگر برای آن واریز کرده‌اید، لطفاً با پشتیبانی تماس بگیرید.
+receipt-which-pledge = 📎 این رسید برای کدام تعهد است؟
+receipt-choice-button = { $reference } · { $amount }
+pledge-reminder-items = ⏰ یادآوری: اقلام تعهد { $reference } ({ $amount }) برای نیاز { $code } هنوز تحویل نشده است. این سهم تا { $date }، ساعت { $time } برای شما کنار گذاشته شده است. اگر آورده‌اید، در «تعهدهای من» دکمهٔ «تحویل دادم» را بزنید.
+pledge-expired-notice-items = تعهد { $reference } ({ $amount }) برای نیاز { $code } پیش از آوردن اقلام منقضی شد و سهم آن به نیاز برگشت. هر وقت خواستید می‌توانید دوباره کمک کنید 🌱
+pledge-need-closed-notice-items = نیاز { $code } را ادارهٔ بهزیستی بست؛ بنابراین تعهد { $reference } ({ $amount }) لغو شد. لطفاً اقلام را نیاورید. از مهربانی شما سپاسگزاریم؛ خانواده‌های دیگری هنوز چشم‌انتظار کمک‌اند 🌱
+pledge-paid-notice-items = 💚 ادارهٔ بهزیستی اقلام تعهد { $reference } ({ $amount }، نیاز { $code }) را دریافت کرد. سپاس از همدلی شما!
+pledge-need-delivered-unpaid-notice-items = کمک نیاز { $code } پیش‌تر به خانواده رسیده است؛ بنابراین تعهد { $reference } ({ $amount }) لغو شد. لطفاً اقلام را نیاورید. از مهربانی شما سپاسگزاریم؛ خانواده‌های دیگری هنوز چشم‌انتظار کمک‌اند 🌱
+pledge-pay-in-chat = 💳 پرداخت در همین گفتگو: دکمهٔ «پرداخت» را در پایین بزنید و با هر کارت بانکی پرداخت کنید.
