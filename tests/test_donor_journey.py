@@ -615,7 +615,7 @@ async def test_the_deadline_and_card_details_are_exact(start_app, chat, needs) -
     sara = await donor(chat)
     await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
     text = sara.last_reply.text
-    for shown in ("6037991122223333", "Hamdeli Charity", "Bank Melli"):
+    for shown in ("۶۰۳۷۹۹۱۱۲۲۲۲۳۳۳۳", "Hamdeli Charity", "Bank Melli"):
         assert shown in text
     assert "۱۹:۳۰" in text
     assert fa("pledge-pay-card-after") in text

@@ -37,6 +37,7 @@ from bot.text import (
     format_number,
     format_percent,
     format_toman,
+    localize_number,
     to_ascii_digits,
 )
 from bot.text.collation import alphabetical, by_name, collation_key
@@ -500,11 +501,12 @@ class Deadline:
     tz: dt.tzinfo
 
 
-def copyable(number: str) -> str:
-    """A card or Sheba number people copy into a bank app: Latin digits without spaces,
-    on its own line, kept left-to-right inside Persian text (an isolate)."""
+def copyable(number: str, language: str) -> str:
+    """A card or Sheba number people copy into a bank app: one run of digits (the
+    reader's digits; bank apps read both) on its own line, kept left-to-right inside
+    Persian text (an isolate)."""
     plain = "".join(to_ascii_digits(number).split()).replace("-", "")
-    return f"\u2066{plain}\u2069"
+    return f"\u2066{localize_number(plain, language)}\u2069"
 
 
 def payment_ways(t: Translator, settings: Settings, reference: str) -> list[str]:
@@ -513,7 +515,7 @@ def payment_ways(t: Translator, settings: Settings, reference: str) -> list[str]
     holder = settings.payment_card_holder
     ways = []
     if settings.payment_card:
-        lines = [t("pledge-pay-card", card=copyable(settings.payment_card))]
+        lines = [t("pledge-pay-card", card=copyable(settings.payment_card, t.language))]
         if holder:
             lines.append(t("pledge-pay-holder", holder=holder))
         if settings.payment_bank:
@@ -521,7 +523,7 @@ def payment_ways(t: Translator, settings: Settings, reference: str) -> list[str]
         lines.append(t("pledge-pay-card-after"))
         ways.append("\n".join(lines))
     if settings.payment_sheba:
-        lines = [t("pledge-pay-sheba", sheba=copyable(settings.payment_sheba))]
+        lines = [t("pledge-pay-sheba", sheba=copyable(settings.payment_sheba, t.language))]
         if holder:
             lines.append(t("pledge-pay-holder", holder=holder))
         lines.append(t("pledge-pay-sheba-description", reference=reference))
