@@ -221,6 +221,8 @@ def paid(reference: str) -> str:
 def pay(reference: str) -> str:
     """ "💳 Pay now": send an invoice for this pledge (bot.handlers.payments)."""
     return f"d:pay:{reference}"
+
+
 def receipt(reference: str) -> str:
     """ "📎 Send receipt" on one of the donor's pledges."""
     return f"d:rc:{reference}"

@@ -372,3 +372,15 @@ async def test_the_emulator_refuses_invoices_the_platform_would_refuse() -> None
     assert (await bale.call("sendInvoice", dollars))[0] == 400
     unknown = {**invoice, "provider_token": TELEGRAM_TOKEN, "currency": "XYZ"}
     assert (await telegram.call("sendInvoice", unknown))[0] == 400
+
+
+async def test_with_only_in_chat_payment_the_pledge_says_pay_here_not_ask_staff(chat, needs):
+    """The only way configured is the payment sheet: the pledge says so, offers Pay now and
+    no "I've paid" (a payment in the chat reports itself), and never "ask the office"."""
+    sara = await donor(chat)
+    await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    text, labels = sara.last_reply.text, str(sara.last_reply.buttons)
+    assert fa("pledge-pay-in-chat") in text
+    assert fa("pledge-no-way-to-pay") not in text
+    assert PAY_NOW in labels
+    assert fa("pledge-paid-button") not in labels

@@ -565,10 +565,10 @@ async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
     to the newest confirmed or rejected one (staff are told it came late). Someone with no
     pledge at all gets what any stray message gets (or, for a need code, the need)."""
     text = update.effective_message.text
-    if text is not None and (code := typed_need_code(text)) is not None:
-        if await context.store.need_by_code(code) is not None:  # six digits can be a code
-            await _show_need(update, context, code)
-            return
+    code = typed_need_code(text) if text is not None else None
+    if code is not None and await context.store.need_by_code(code) is not None:
+        await _show_need(update, context, code)  # six digits can be a need's code
+        return
     try:
         file_id, tracking = _receipt_of(update)
     except InputError:

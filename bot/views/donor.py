@@ -543,9 +543,10 @@ def no_way_to_pay(t: Translator, settings: Settings) -> str:
 def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Settings) -> Screen:
     """The reference, the exact deadline and how to pay (or where to bring the goods).
 
-    "💳 Pay now" comes first when the platform can take the payment; "I've paid" only when
-    there is a manual way to pay (it is how a transfer outside the chat is reported); with
-    no way at all, the support button and the office phone say whom to ask."""
+    "💳 Pay now" comes first when the platform can take the payment (a payment in the chat
+    reports itself, so "I've paid" is left out when that is the only way); with no way at
+    all, the support button and the office phone say whom to ask, and "I've paid" stays
+    for the transfer support arranges."""
     amount = amount_text(t, need, pledge.amount)
     until = deadline_args(t, pledge.expires_at or pledge.created_at, settings.tz)
     pay_now = can_pay_in_chat(settings.provider_token, need)
@@ -554,7 +555,12 @@ def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Sett
         ways = ([t("pledge-pay-in-chat")] if pay_now else []) + manual
         how = "\n\n".join(ways) if ways else no_way_to_pay(t, settings)
         pay = t("pledge-pay-money", reference=pledge.reference, instructions=how, **until)
-        done = [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))] if manual else []
+        reportable = manual or not pay_now  # support may give a way; paying in chat reports itself
+        done = (
+            [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))]
+            if reportable
+            else []
+        )
     else:
         ways = [t("pledge-dropoff", address=settings.item_dropoff_address)] if (
             settings.item_dropoff_address
