@@ -46,7 +46,7 @@ pledge-pay-items =
     Please bring the items by { $date }, { $time }, with the pledge code { $reference }.
     { $instructions }
 pledge-dropoff = Drop-off address: { $address }
-pledge-no-way-to-pay = No way to pay or hand over is set up in the bot yet. Please contact the welfare office with the "Support" button below; they will tell you how.
+pledge-no-way-to-pay = No way to pay or hand over is set up in the bot yet. Press "Contact support" below and write to the welfare office; they will tell you how.
 pledge-paid-button = 💳 I've paid
 pledge-reported = Thank you 🙏 Staff will check and confirm the payment, and we will let you know.
 
