@@ -21,6 +21,7 @@ from bot.handlers import (
     common,
     donor,
     payments,
+    reconcile,
     safety,
     staff,
     staff_needs,
@@ -110,6 +111,7 @@ async def on_start(application: HamdeliApplication) -> None:
     await register_commands(application)
     donor.schedule_pledge_clock(application)
     beneficiary.schedule_voucher_clock(application)
+    reconcile.schedule_reconcile_clock(application)
     await recover_outbox(application)
     outbox = outbox_of(application)
     application.outbox_task = asyncio.create_task(outbox.run(), name="outbox")

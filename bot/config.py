@@ -52,6 +52,8 @@ FIXES: dict[str, str] = {
         "token BotFather gave you (or leave empty: no payment in the chat)"
     ),
     "PAYMENT_CURRENCY": "use IRR (the default)",
+    "RECONCILE_AFTER_MINUTES": "use a whole number of minutes from 1 to 1440 (default 5)",
+    "RECONCILE_MAX_INQUIRIES": "use a whole number from 1 to 50 (default 8)",
 }
 # Currencies Telegram's payments documentation lists (a few; the full list is at
 # core.telegram.org/bots/payments#supported-currencies). Bale takes IRR only.
@@ -159,6 +161,11 @@ class Settings(BaseSettings):
     # bot/domain/payments.py for what each platform takes.
     payment_currency: str = "IRR"  # before the token: the token's check reads it
     payment_provider_token: SecretStr | None = None
+    # Bale only: an approved pre-checkout with no successful_payment after this many minutes
+    # is asked about (inquireTransaction), then again after 2×, 4×… that wait, at most
+    # RECONCILE_MAX_INQUIRIES times before staff are told (bot/domain/reconcile.py).
+    reconcile_after_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    reconcile_max_inquiries: int = Field(default=8, ge=1, le=50)
     # Beneficiaries: where the authoritative kalabarg balance is (shown, never replaced).
     # Empty: a general pointer to the official channels (we invent no address or number).
     kalabarg_official_channels: str = ""

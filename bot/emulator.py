@@ -123,7 +123,11 @@ _HANDLERS: Final = {
     "deleteMyCommands": "_delete_commands",
     "sendInvoice": "_send_invoice",
     "answerPreCheckoutQuery": "_answer_pre_checkout",
+    "inquireTransaction": "_inquire_transaction",
 }
+# Bale's own methods: Telegram answers them 404 like any method it does not have.
+_BALE_ONLY: Final = frozenset({"inquireTransaction"})
+TRANSACTION_NOT_FOUND: Final = "Bad Request: transaction not found"
 
 # Tags Telegram's HTML parse mode accepts; anything else (notably <br>) is a 400.
 _HTML_TAGS: Final = frozenset(
@@ -250,6 +254,7 @@ class Checkout:
     approved: bool
     error_message: str | None = None
     update: JSONDict | None = None  # the successful_payment update, once the money moved
+    transaction_id: str | None = None  # the pre-checkout query id (Bale's transaction id)
 
 
 class _ApiError(Exception):
@@ -472,6 +477,8 @@ class BotApiEmulator(BaseRequest):
         self.pre_checkout_answers: dict[str, JSONDict] = {}  # query id -> the bot's answer
         self._pre_checkouts: dict[str, JSONDict] = {}  # query id -> the query, until answered
         self.payments: list[JSONDict] = []  # every successful_payment made (lost ones too)
+        # Bale's view of each pre-checkout, for inquireTransaction: query id -> Transaction.
+        self.transactions: dict[str, JSONDict] = {}
         self._charge_ids = itertools.count(1)
 
     # ---- BaseRequest interface
@@ -533,7 +540,11 @@ class BotApiEmulator(BaseRequest):
         if method == "getUpdates":
             return await self._get_updates(params)
         handler = _HANDLERS.get(method)
-        if handler is None or (self.platform == "bale" and method in _COMMAND_METHODS):
+        if (
+            handler is None
+            or (self.platform == "bale" and method in _COMMAND_METHODS)
+            or (self.platform != "bale" and method in _BALE_ONLY)
+        ):
             raise _ApiError(404, NOT_FOUND)
         if method in _CHAT_SCOPED:
             self._check_chat_open(params)
@@ -1103,12 +1114,32 @@ class BotApiEmulator(BaseRequest):
         ok = ok if isinstance(ok, bool) else str(ok).lower() == "true"
         if not ok and not params.get("error_message"):
             raise _ApiError(400, "Bad Request: ERROR_MESSAGE_EMPTY")
-        self._pre_checkouts.pop(query_id)
+        query = self._pre_checkouts.pop(query_id)
         self.pre_checkout_answers[query_id] = {
             "ok": ok,
             "error_message": params.get("error_message"),
         }
+        self.transactions[query_id] = {
+            "id": query_id,
+            "status": "pending" if ok else "rejected",  # approved: the bank has it now
+            "userID": query["from"]["id"],
+            "amount": query["total_amount"],
+            "createdAt": int(self._now()),
+        }
         return True
+
+    def _inquire_transaction(self, params: JSONDict, files: dict[str, str]) -> JSONDict:
+        """Bale's inquireTransaction: what became of the payment a pre-checkout began,
+        whether or not its successful_payment update ever reached the bot (see
+        `bot.reconcile` for the request and answer as Bale documents them)."""
+        transaction = self.transactions.get(str(params.get("transaction_id") or ""))
+        if transaction is None:
+            raise _ApiError(400, TRANSACTION_NOT_FOUND)
+        return dict(transaction)
+
+    def decline_payment(self, transaction_id: str) -> None:
+        """The bank refused the card after the bot approved: no money, no update."""
+        self.transactions[transaction_id]["status"] = "failed"
 
     def make_pre_checkout_update(
         self, user: EmulatedUserInfo, invoice_message: SentMessage, total_amount: int | None = None
@@ -1128,12 +1159,18 @@ class BotApiEmulator(BaseRequest):
         return {"update_id": next(self._update_ids), "pre_checkout_query": query}
 
     def make_successful_payment_update(
-        self, user: EmulatedUserInfo, invoice_message: SentMessage
+        self,
+        user: EmulatedUserInfo,
+        invoice_message: SentMessage,
+        transaction_id: str | None = None,
     ) -> JSONDict:
         """The money moved: the service message the platform sends to the bot, with fresh
         charge ids (Telegram's and the provider's). Kept in `payments` even if never
-        delivered, so a test can lose the update and redeliver it."""
+        delivered, so a test can lose the update and redeliver it; the transaction of the
+        pre-checkout (`transaction_id`) is "paid" from now on, update or not."""
         invoice = _invoice_of(invoice_message)
+        if transaction_id is not None and transaction_id in self.transactions:
+            self.transactions[transaction_id]["status"] = "paid"
         number = next(self._charge_ids)
         paid = {
             "currency": invoice["currency"],
@@ -1295,7 +1332,7 @@ _STRING_PARAMS: Final = frozenset(
         "animation", "emoji", "description", "short_description", "name", "title",
         "secret_token", "ip_address", "query_id", "file_id", "business_connection_id",
         "payload", "provider_token", "currency", "error_message", "pre_checkout_query_id",
-        "start_parameter",
+        "start_parameter", "transaction_id",
     }
 )  # fmt: skip
 _MAX_BODY: Final = 20 * 1024 * 1024
@@ -1664,7 +1701,9 @@ class EmulatedUser:
         answer = self.emu.pre_checkout_answers.get(query_id)
         if answer is None:
             raise AssertionError("the bot did not answer the pre-checkout query")
-        return Checkout(invoice, bool(answer["ok"]), answer.get("error_message"))
+        return Checkout(
+            invoice, bool(answer["ok"]), answer.get("error_message"), transaction_id=query_id
+        )
 
     async def complete_payment(self, checkout: Checkout, *, lose_update: bool = False) -> JSONDict:
         """The bank takes the money after an approved pre-checkout; the platform tells the
@@ -1672,7 +1711,9 @@ class EmulatedUser:
         update, so a test can deliver it again (`redeliver`)."""
         if not checkout.approved:
             raise AssertionError(f"pre-checkout was refused: {checkout.error_message}")
-        update = self.emu.make_successful_payment_update(self.info, checkout.invoice)
+        update = self.emu.make_successful_payment_update(
+            self.info, checkout.invoice, checkout.transaction_id
+        )
         if not lose_update:
             await self._deliver(update)
         return update
@@ -1687,7 +1728,9 @@ class EmulatedUser:
         """Pay an invoice the whole way: pre-checkout, then (if the bot said yes and the bank
         does not decline the card) the successful payment."""
         checkout = await self.check_out(invoice)
-        if checkout.approved and not bank_declines:
+        if checkout.approved and bank_declines:
+            self.emu.decline_payment(checkout.transaction_id)  # type: ignore[arg-type]
+        elif checkout.approved:
             checkout.update = await self.complete_payment(checkout, lose_update=lose_update)
         return checkout
 

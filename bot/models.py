@@ -323,6 +323,9 @@ class IncomingPayment:
     currency: str
     charge_id: str  # telegram_payment_charge_id: unique, how a redelivery is recognised
     provider_charge_id: str | None
+    # Set when reconciliation learned of the payment (Bale's inquireTransaction) instead of
+    # a successful_payment update: the approved checkout (pre-checkout query id) it settles.
+    transaction_id: str | None = None
 
 
 class PaymentOutcome(StrEnum):
@@ -338,3 +341,52 @@ class PaymentResult:
     allocated: int
     unallocated: int
     pledge: Pledge | None = None
+
+
+# -- reconciliation (Bale's inquireTransaction) -------------------------------------------------
+
+
+class TransactionAnswer(StrEnum):
+    """What an inquiry about a transaction heard: Bale's four statuses, plus "unknown" (Bale
+    does not know the id) and "error" (no answer: network, 5xx, 429)."""
+
+    PAID = "paid"
+    PENDING = "pending"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Inquiry:
+    """One answer to inquireTransaction: the status, the amount Bale says was paid (rials),
+    and Bale's own words (the status as sent, or the error description) for the audit."""
+
+    answer: TransactionAnswer
+    amount: int | None = None
+    detail: str = ""
+
+
+class CheckoutState(StrEnum):
+    AWAITING = "awaiting"  # approved at pre-checkout; no money seen yet
+    PAID = "paid"  # its successful_payment arrived
+    RECONCILED = "reconciled"  # Bale said paid; the payment was recorded from that answer
+    DECLINED = "declined"  # Bale said failed or rejected: no money moved
+    GIVEN_UP = "given_up"  # asked the bounded number of times; staff were told
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """A pre-checkout the bot approved, keyed by the query id (Bale's transaction id)."""
+
+    transaction_id: str
+    platform: str
+    donor_id: int
+    payload: str
+    amount: int
+    currency: str
+    approved_at: int
+    state: CheckoutState
+    inquiries: int
+    next_inquiry_at: int | None

@@ -42,8 +42,11 @@ from bot.models import (
     Beneficiary,
     Broadcast,
     BroadcastStatus,
+    Checkout,
+    CheckoutState,
     City,
     IncomingPayment,
+    Inquiry,
     InvoiceCheck,
     Need,
     NeedCategory,
@@ -130,6 +133,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "0017_needs_import_rows.sql"),
     Migration(18, "0018_payments.sql"),
     Migration(19, "0019_pledge_receipts.sql"),
+    Migration(22, "0022_reconcile.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -252,6 +256,10 @@ def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
 _NEED_COLUMNS = (
     "id, code, province_id, city_id, category, kind, target, reserved, paid, description_fa, "
     "description_en, status, item_name, deadline, urgent"
+)
+_CHECKOUT_COLUMNS = (
+    "transaction_id, platform, donor_id, invoice_payload, amount, currency, approved_at, "
+    "state, inquiries, next_inquiry_at"
 )
 _PLEDGE_COLUMNS = (
     "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
@@ -1798,26 +1806,24 @@ class Store:
         already paid, or no room, leaves the amount unallocated for the donor's choice.
         """
         async with self._transaction() as db:
-            seen = await db.execute_fetchall(
-                "SELECT 1 FROM payments WHERE telegram_payment_charge_id = ?",
-                (payment.charge_id,),
-            )
-            if seen:
+            if await self._payment_known(db, payment, now):
                 return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
             pledge = await self._invoiced_pledge(db, payment.payload)
             outcome, need = await self._allocate(db, payment, pledge, now)
             if outcome is not PaymentOutcome.UNALLOCATED:
                 pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[union-attr]
             allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
-            await db.execute(
+            inserted = await db.execute_fetchall(
                 "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
                 "currency, allocated, unallocated, telegram_payment_charge_id, "
-                "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (payment.platform, payment.donor_id, pledge.id if pledge else None,
                  payment.payload, payment.amount, payment.currency, allocated,
                  payment.amount - allocated, payment.charge_id,
                  payment.provider_charge_id or None, now),
             )  # fmt: skip
+            await self._settle_checkout(db, payment, next(iter(inserted))[0], now)
             await db.execute(
                 "UPDATE invoices SET paid_at = coalesce(paid_at, ?) WHERE payload = ?",
                 (now, payment.payload),
@@ -1832,7 +1838,8 @@ class Store:
                          "outcome": outcome.value, "amount": payment.amount,
                          "allocated": allocated, "unallocated": payment.amount - allocated,
                          "currency": payment.currency,
-                         "provider_charge_id": payment.provider_charge_id},
+                         "provider_charge_id": payment.provider_charge_id,
+                         "via": "inquiry" if payment.transaction_id else "update"},
             )  # fmt: skip
             return result
 
@@ -1927,6 +1934,169 @@ class Store:
         )
         keys = ("amount", "currency", "allocated", "unallocated", "charge_id",
                 "provider_charge_id", "paid_at")  # fmt: skip
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # -- reconciliation of in-chat payments (see 0022_reconcile.sql, bot/domain/reconcile.py)
+    # Every approved pre-checkout is a checkout. Payments for one invoice are interchangeable
+    # (same pledge, same amount), so what must hold is a count: each transaction Bale calls
+    # paid has exactly one payment row, whichever arrives first, the successful_payment
+    # update or the inquiry's answer. Both go through `record_payment` (one transaction).
+
+    async def record_checkout(self, checkout: Checkout) -> None:
+        """An approved pre-checkout, written before the approval is sent: if the money then
+        moves and its update is lost, the reconciliation job still knows to ask."""
+        await self._write(
+            "INSERT OR IGNORE INTO checkouts (transaction_id, platform, donor_id, "
+            "invoice_payload, amount, currency, approved_at, next_inquiry_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (checkout.transaction_id, checkout.platform, checkout.donor_id, checkout.payload,
+             checkout.amount, checkout.currency, checkout.approved_at,
+             checkout.next_inquiry_at),
+        )  # fmt: skip
+
+    async def _payment_known(
+        self, db: aiosqlite.Connection, payment: IncomingPayment, now: int
+    ) -> bool:
+        """Whether this money is already counted, so recording it again would count it twice.
+
+        A charge id seen before is a redelivery. An inquiry's answer counts nothing for a
+        checkout no longer awaiting, and takes an update's payment for the same invoice that
+        no checkout claimed yet (the update came first). An update for an invoice whose
+        payment reconciliation already recorded is that payment: it is linked, nothing more.
+        """
+        seen = await db.execute_fetchall(
+            "SELECT 1 FROM payments WHERE telegram_payment_charge_id = :charge "
+            "UNION ALL SELECT 1 FROM checkouts WHERE charge_id = :charge",
+            {"charge": payment.charge_id},
+        )
+        if seen:
+            return True
+        if payment.transaction_id is not None:
+            return await self._claim_update_payment(db, payment, now)
+        linked = await db.execute_fetchall(
+            "UPDATE checkouts SET charge_id = ? WHERE transaction_id = (SELECT transaction_id "
+            "FROM checkouts WHERE invoice_payload = ? AND state = 'reconciled' "
+            "AND charge_id IS NULL ORDER BY approved_at, transaction_id LIMIT 1) "
+            "RETURNING transaction_id",
+            (payment.charge_id, payment.payload),
+        )
+        return bool(linked)
+
+    @staticmethod
+    async def _claim_update_payment(
+        db: aiosqlite.Connection, payment: IncomingPayment, now: int
+    ) -> bool:
+        """For an inquiry's "paid": True (nothing to count) when its checkout is settled, or
+        when an update's payment for the invoice is not yet claimed by any checkout (it is
+        this transaction's money: the checkout takes it)."""
+        state = await db.execute_fetchall(
+            "SELECT state FROM checkouts WHERE transaction_id = ?", (payment.transaction_id,)
+        )
+        if not state or state[0][0] != "awaiting":
+            return True
+        unclaimed = await db.execute_fetchall(
+            "SELECT id, telegram_payment_charge_id FROM payments WHERE invoice_payload = ? "
+            "AND id NOT IN (SELECT payment_id FROM checkouts WHERE payment_id IS NOT NULL) "
+            "ORDER BY id LIMIT 1",
+            (payment.payload,),
+        )
+        if not unclaimed:
+            return False
+        payment_id, charge_id = next(iter(unclaimed))
+        await db.execute(
+            "UPDATE checkouts SET state = 'paid', charge_id = ?, payment_id = ?, "
+            "next_inquiry_at = NULL, settled_at = ? WHERE transaction_id = ?",
+            (charge_id, payment_id, now, payment.transaction_id),
+        )
+        return True
+
+    @staticmethod
+    async def _settle_checkout(
+        db: aiosqlite.Connection, payment: IncomingPayment, payment_id: int, now: int
+    ) -> None:
+        """The checkout this new payment settles: the inquired one (reconciled), or the one
+        awaiting checkout of its invoice when there is exactly one (paid). With several
+        awaiting, which one paid is not known: they stay for the job, which asks Bale."""
+        if payment.transaction_id is not None:
+            await db.execute(
+                "UPDATE checkouts SET state = 'reconciled', payment_id = ?, "
+                "next_inquiry_at = NULL, settled_at = ? WHERE transaction_id = ?",
+                (payment_id, now, payment.transaction_id),
+            )
+            return
+        await db.execute(
+            "UPDATE checkouts SET state = 'paid', charge_id = :charge, payment_id = :payment, "
+            "next_inquiry_at = NULL, settled_at = :now WHERE invoice_payload = :payload "
+            "AND state = 'awaiting' AND (SELECT count(*) FROM checkouts "
+            "WHERE invoice_payload = :payload AND state = 'awaiting') = 1",
+            {"charge": payment.charge_id, "payment": payment_id, "now": now,
+             "payload": payment.payload},
+        )  # fmt: skip
+
+    async def due_checkouts(self, platform: str, now: int, limit: int) -> list[Checkout]:
+        """Approved checkouts still awaiting their money whose next question is due."""
+        rows = await self._fetchall(
+            f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE platform = ? "
+            "AND next_inquiry_at IS NOT NULL AND next_inquiry_at <= ? "
+            "ORDER BY next_inquiry_at LIMIT ?",
+            (platform, now, limit),
+        )
+        return [_checkout_from_row(row) for row in rows]
+
+    async def checkout(self, transaction_id: str) -> Checkout | None:
+        rows = await self._fetchall(
+            f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE transaction_id = ?",
+            (transaction_id,),
+        )
+        return _checkout_from_row(rows[0]) if rows else None
+
+    async def record_inquiry(
+        self,
+        checkout: Checkout,
+        inquiry: Inquiry,
+        now: int,
+        *,
+        state: CheckoutState,
+        next_at: int | None,
+    ) -> bool:
+        """What Bale answered, as a row, and the checkout's next step, in one transaction:
+        its next question (`next_at`), or settled as declined or given up (then NULL). A
+        give-up is audited with the payment as the actor, for staff. False (nothing written)
+        when the checkout was settled meanwhile (its update arrived)."""
+        async with self._transaction() as db:
+            moved = await db.execute_fetchall(
+                "UPDATE checkouts SET inquiries = inquiries + 1, state = ?, next_inquiry_at = ?, "
+                "settled_at = CASE WHEN ? IS NULL THEN ? END "
+                "WHERE transaction_id = ? AND state = 'awaiting' RETURNING inquiries",
+                (state.value, next_at, next_at, now, checkout.transaction_id),
+            )
+            if not moved:
+                return False
+            await db.execute(
+                "INSERT INTO checkout_inquiries (transaction_id, asked_at, answer, amount, "
+                "detail) VALUES (?, ?, ?, ?, ?)",
+                (checkout.transaction_id, now, inquiry.answer.value, inquiry.amount,
+                 inquiry.detail[:200] or None),
+            )  # fmt: skip
+            if state is CheckoutState.GIVEN_UP:
+                await self._insert_audit(
+                    db, at=now, action="payment_inquiry_given_up", platform=checkout.platform,
+                    actor_id=None, subject_type="payment",
+                    subject_id=checkout.payload.split(":", 1)[0],
+                    details={"actor": "payment", "transaction": checkout.transaction_id,
+                             "inquiries": next(iter(moved))[0],
+                             "last_answer": inquiry.answer.value, "amount": checkout.amount},
+                )  # fmt: skip
+            return True
+
+    async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
+        """Every question asked about a checkout and what was heard, oldest first."""
+        rows = await self._fetchall(
+            "SELECT asked_at, answer, amount, detail FROM checkout_inquiries "
+            "WHERE transaction_id = ? ORDER BY id",
+            (transaction_id,),
+        )
+        keys = ("asked_at", "answer", "amount", "detail")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     # -- beneficiaries ---------------------------------------------------------------------
@@ -2808,3 +2978,12 @@ def _split_sql(script: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+def _checkout_from_row(row: Sequence[Any]) -> Checkout:
+    (transaction_id, platform, donor_id, payload, amount, currency, approved_at, state,
+     inquiries, next_inquiry_at) = row  # fmt: skip
+    return Checkout(
+        transaction_id, platform, donor_id, payload, amount, currency, approved_at,
+        CheckoutState(state), inquiries, next_inquiry_at,
+    )  # fmt: skip

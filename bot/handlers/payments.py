@@ -21,12 +21,12 @@ from telegram.ext import (
 )
 
 from bot.context import HamdeliContext
-from bot.domain import payments
+from bot.domain import payments, reconcile
 from bot.domain.pledges import PledgeRefused
 from bot.handlers import donor
 from bot.handlers.common import Route, answer_button
 from bot.i18n import Translator, translator
-from bot.models import IncomingPayment
+from bot.models import Checkout, CheckoutState, IncomingPayment
 from bot.views import payments as views
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,15 @@ async def pre_checkout(update: Update, context: HamdeliContext) -> None:
         now=context.now(),
     )
     if reason is None:
+        approved = Checkout(
+            transaction_id=query.id, platform=context.services.platform,
+            donor_id=query.from_user.id, payload=query.invoice_payload,
+            amount=query.total_amount, currency=query.currency, approved_at=context.now(),
+            state=CheckoutState.AWAITING, inquiries=0, next_inquiry_at=None,
+        )  # fmt: skip
+        await reconcile.remember_approval(
+            context.store, approved, reconcile.rules_of(context.settings)
+        )
         await query.answer(ok=True)
         raise ApplicationHandlerStop
     t = await _translator_of(context, query.from_user.id)

@@ -109,6 +109,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "export_pledges",
     "export_pledges_pii",
     "support_reply",
+    "payment_inquiry_given_up",
 )
 AUDIT_SCREEN_ENTRIES = 15
 _REASON_CHARS = 40
