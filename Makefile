@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/browse_query.py
 	$(BIN)/python bench/pledges.py
+	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/import_beneficiaries.py
 	$(BIN)/python bench/status_lookup.py
 	$(BIN)/python bench/broadcast.py
