@@ -20,6 +20,7 @@ from bot.handlers import (
     broadcasts,
     common,
     donor,
+    monthly,
     payments,
     reconcile,
     safety,
@@ -83,11 +84,12 @@ def build_application(
     )
     conversation = common.flows_handler(
         [*staff.flows(), *broadcasts.flows(), *donor.flows(), *beneficiary.flows(),
-         *support.flows(), *staff_needs.flows()],
+         *support.flows(), *staff_needs.flows(), *monthly.flows()],
         idle_minutes=settings.flow_idle_minutes,
     )  # fmt: skip
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes(), **broadcasts.routes()}
     routes |= staff_needs.routes() | payments.routes()
+    routes |= monthly.routes()
     handlers = [
         *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
     ]  # fmt: skip
@@ -112,6 +114,7 @@ async def on_start(application: HamdeliApplication) -> None:
     donor.schedule_pledge_clock(application)
     beneficiary.schedule_voucher_clock(application)
     reconcile.schedule_reconcile_clock(application)
+    monthly.schedule_monthly_clock(application)
     await recover_outbox(application)
     outbox = outbox_of(application)
     application.outbox_task = asyncio.create_task(outbox.run(), name="outbox")

@@ -122,6 +122,36 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 
+# Monthly kindness (bot.handlers.monthly): all start with "mk:". A picker button names whose
+# gift it shapes: "n<rials>" a new one of that amount, "e<id>v<version>" a standing one.
+_MK_WHO = r"n\d{1,12}|e\d{1,9}v\d{1,9}"
+_MK_PLACE = r"[cp]\d{1,6}"  # a city, or a whole province
+_MK_ACTION = "skip|pause|resume|stop|amount|place"
+PATTERNS.update(
+    {
+        name: re.compile(pattern)
+        for name, pattern in {
+            "mk_home": r"^mk:home$",
+            "mk_new": r"^mk:new$",
+            "mk_amount": r"^mk:a:(\d{1,12})$",
+            "mk_provinces": rf"^mk:pp:({_MK_WHO})$",
+            "mk_province": rf"^mk:pv:({_MK_WHO}):(\d{{1,6}})$",
+            "mk_place": rf"^mk:pl:({_MK_WHO}):({_MK_PLACE})$",
+            "mk_category": rf"^mk:ct:({_MK_WHO}):({_MK_PLACE}):({_CATEGORY})$",
+            "mk_day": rf"^mk:dy:(\d{{1,12}}):({_MK_PLACE}):({_CATEGORY}):(\d{{1,2}})$",
+            "mk_start": (
+                rf"^mk:go:(\d{{1,12}}):({_MK_PLACE}):({_CATEGORY}):(\d{{1,2}}):"
+                r"([A-Za-z0-9_-]{8,16})$"
+            ),
+            "mk_ask": rf"^mk:q:({_MK_ACTION}):(\d{{1,9}}):(\d{{1,9}})$",
+            "mk_do": r"^mk:y:(skip|pause|resume|stop):(\d{1,9}):(\d{1,9})$",
+            "mk_new_amount": r"^mk:na:(\d{1,9}):(\d{1,9}):(\d{1,12})$",
+            "mk_set_amount": r"^mk:NA:(\d{1,9}):(\d{1,9}):(\d{1,12})$",
+            "mk_set_place": rf"^mk:NP:(\d{{1,9}}):(\d{{1,9}}):({_MK_PLACE}):({_CATEGORY})$",
+        }.items()
+    }
+)
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -378,3 +408,81 @@ def home_province(province_id: int) -> str:
 
 def home_city(city_id: int) -> str:
     return f"set:hc:{city_id}"
+
+
+# -- monthly kindness: "mk:…" (bot.handlers.monthly) ----------------------------------------
+MONTHLY = "mk:home"
+MONTHLY_NEW = "mk:new"
+
+
+def mk_who_new(amount: int) -> str:
+    return f"n{amount}"
+
+
+def mk_who_gift(gift_id: int, version: int) -> str:
+    return f"e{gift_id}v{version}"
+
+
+def mk_read_who(who: str) -> tuple[int, int] | int:
+    """A picker's owner: the new gift's amount (an int), or a standing gift's (id, version)."""
+    if who.startswith("n"):
+        return int(who[1:])
+    gift_id, version = who[1:].split("v")
+    return int(gift_id), int(version)
+
+
+def mk_place(province_id: int, city_id: int | None) -> str:
+    return f"c{city_id}" if city_id is not None else f"p{province_id}"
+
+
+def mk_read_place(place: str) -> tuple[str, int]:
+    """("c", city id) or ("p", province id)."""
+    return place[0], int(place[1:])
+
+
+def mk_amount(amount: int) -> str:
+    return f"mk:a:{amount}"
+
+
+def mk_provinces(who: str) -> str:
+    return f"mk:pp:{who}"
+
+
+def mk_province(who: str, province_id: int) -> str:
+    return f"mk:pv:{who}:{province_id}"
+
+
+def mk_chosen_place(who: str, place: str) -> str:
+    return f"mk:pl:{who}:{place}"
+
+
+def mk_category(who: str, place: str, category: str) -> str:
+    return f"mk:ct:{who}:{place}:{category}"
+
+
+def mk_day(amount: int, place: str, category: str, day: int) -> str:
+    return f"mk:dy:{amount}:{place}:{category}:{day}"
+
+
+def mk_start(amount: int, place: str, category: str, day: int, token: str) -> str:
+    return f"mk:go:{amount}:{place}:{category}:{day}:{token}"
+
+
+def mk_ask(action: str, gift_id: int, version: int) -> str:
+    return f"mk:q:{action}:{gift_id}:{version}"
+
+
+def mk_do(action: str, gift_id: int, version: int) -> str:
+    return f"mk:y:{action}:{gift_id}:{version}"
+
+
+def mk_new_amount(gift_id: int, version: int, amount: int) -> str:
+    return f"mk:na:{gift_id}:{version}:{amount}"
+
+
+def mk_set_amount(gift_id: int, version: int, amount: int) -> str:
+    return f"mk:NA:{gift_id}:{version}:{amount}"
+
+
+def mk_set_place(gift_id: int, version: int, place: str, category: str) -> str:
+    return f"mk:NP:{gift_id}:{version}:{place}:{category}"

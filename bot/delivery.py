@@ -38,13 +38,16 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.context import HamdeliContext
+from bot.domain import monthly
 from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
 from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
 from bot.storage import Store
+from bot.views import monthly as monthly_views
 from bot.views.broadcasts import announcement, progress_screen
 from bot.views.notices import notice_markup, render_notice
+from bot.views.screen import Screen
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +277,11 @@ class Outbox:
     async def _call(self, item: OutboxItem) -> Message:
         bot, paced = self.application.bot, {"rate_limit_args": OUTBOX_PACED}
         t = translator(item.language)
+        if item.broadcast_id is None and (item.message_id or "").startswith("monthly-"):
+            screen = await self._monthly_news(t, item)
+            return await bot.send_message(
+                item.chat_id, screen.text, reply_markup=screen.markup, **paced
+            )
         if item.broadcast_id is None:
             message_id = item.message_id or ""
             text = render_notice(t, message_id, item.args, self.now(), self.services.settings.tz)
@@ -289,6 +297,18 @@ class Outbox:
         return await bot.send_message(
             item.chat_id, screen.text, reply_markup=screen.markup, **paced
         )
+
+    async def _monthly_news(self, t: Translator, item: OutboxItem) -> Screen:
+        """A month of monthly kindness, read at send time: the pledge as a hand pledge
+        shows it (with 💳 Pay now), or the word that nothing needed money."""
+        settings, args = self.services.settings, item.args
+        reference = args.get("reference")
+        news = await monthly.month_news(
+            self.store, str(reference) if reference else None, int(args["gift"]),  # type: ignore[call-overload]
+            item.platform, item.user_id, settings.k_anonymity, t.language,
+        )  # fmt: skip
+        today = dt.datetime.fromtimestamp(self.now(), settings.tz).date()
+        return monthly_views.news_screen(t, item.message_id or "", args, news, settings, today)
 
     async def _broadcast(self, broadcast_id: int) -> Broadcast:
         """The content is immutable: read once per process."""

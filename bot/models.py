@@ -390,3 +390,43 @@ class Checkout:
     state: CheckoutState
     inquiries: int
     next_inquiry_at: int | None
+
+
+# -- monthly kindness (bot.domain.monthly) ------------------------------------------------
+
+
+class MonthlyStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyGift:
+    """A donor's standing monthly gift: how much, where, on which Jalali day."""
+
+    id: int
+    platform: str
+    donor_id: int
+    amount: int  # rials
+    province_id: int
+    city_id: int | None  # None: the whole province
+    category: NeedCategory | None  # None: any category
+    day: int  # 1-28, the Jalali day of the month
+    status: MonthlyStatus
+    next_period: int  # the next month to give for: Jalali year * 100 + month
+    next_due_at: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyClaim:
+    """A month's gift being handled: the run that moves `period` on to `next_period` (due
+    at `next_due_at`) is the only one that may pledge for it."""
+
+    gift_id: int
+    period: int
+    next_period: int
+    next_due_at: int
+    notice: str = ""  # queued to the donor in the same transaction (empty: none)
+    notice_args: dict[str, object] = field(default_factory=dict)

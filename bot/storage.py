@@ -48,6 +48,9 @@ from bot.models import (
     IncomingPayment,
     Inquiry,
     InvoiceCheck,
+    MonthlyClaim,
+    MonthlyGift,
+    MonthlyStatus,
     Need,
     NeedCategory,
     NeedDraft,
@@ -133,6 +136,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "0017_needs_import_rows.sql"),
     Migration(18, "0018_payments.sql"),
     Migration(19, "0019_pledge_receipts.sql"),
+    Migration(21, "0021_monthly.sql"),
     Migration(22, "0022_reconcile.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
@@ -140,6 +144,11 @@ NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
 CODE_ROUNDS = 20  # draws of the codes still missing, each checked against those in use
+
+
+class MonthlyClaimLost(Exception):
+    """Another run already handled this month of a monthly gift (or it was paused or
+    stopped meanwhile): the transaction that tried rolled back whole."""
 
 
 class CodeTaken(Exception):
@@ -301,6 +310,34 @@ def _need_from_row(row: tuple[Any, ...]) -> Need:
         item_name=item_name,
         deadline=dt.date.fromisoformat(deadline) if deadline else None,
         urgent=bool(urgent),
+    )
+
+
+_MONTHLY_COLUMNS = (
+    "id, platform, donor_id, amount, province_id, city_id, category, day, status, "
+    "next_period, next_due_at, version"
+)
+_MONTHLY_CHANGEABLE = frozenset(
+    {"amount", "province_id", "city_id", "category", "status", "next_period", "next_due_at"}
+)
+
+
+def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:
+    (id_, platform, donor_id, amount, province_id, city_id, category, day, status,
+     next_period, next_due_at, version) = row  # fmt: skip
+    return MonthlyGift(
+        id=id_,
+        platform=platform,
+        donor_id=donor_id,
+        amount=amount,
+        province_id=province_id,
+        city_id=city_id,
+        category=NeedCategory(category) if category else None,
+        day=day,
+        status=MonthlyStatus(status),
+        next_period=next_period,
+        next_due_at=next_due_at,
+        version=version,
     )
 
 
@@ -931,6 +968,11 @@ class Store:
                 "THEN 'blocked' ELSE status END WHERE platform = ? AND user_id = ?",
                 (-number, platform, user_id),
             )
+            await db.execute(  # a standing monthly gift ends with the account
+                "UPDATE monthly_gifts SET donor_id = ?, status = 'stopped', create_token = NULL "
+                "WHERE platform = ? AND donor_id = ?",
+                (-number, platform, user_id),
+            )
             for table in ("support_tickets", "verification_failures", "beneficiary_links",
                           "flow_data", "staff_confirmations"):  # fmt: skip
                 await db.execute(
@@ -1314,6 +1356,7 @@ class Store:
         reference: str,
         now: int,
         expires_at: int,
+        monthly: MonthlyClaim | None = None,
     ) -> tuple[Pledge | None, int]:
         """Reserve `amount` of a need for a donor, atomically; returns (pledge, remaining).
 
@@ -1321,12 +1364,16 @@ class Store:
         and the transaction holds SQLite's write lock, so no interleaving of donors or
         processes can over-pledge. A token seen before returns that pledge unchanged (a
         redelivered confirmation). A lost race returns (None, what remains now).
+        A `monthly` gift's month is claimed in the same transaction (MonthlyClaimLost, and
+        nothing reserved, when another run already handled it).
         """
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
             )
             if rows:
+                if monthly is not None:  # that month was pledged by an earlier run
+                    raise MonthlyClaimLost(monthly.gift_id)
                 pledge = _pledge_from_row(next(iter(rows)))
                 return pledge, await self._remaining(db, pledge.need_id)
             taken = await self._take_share(db, need_id, amount, now)
@@ -1350,7 +1397,14 @@ class Store:
                     expires_at,
                 ),
             )
-            return _pledge_from_row(next(iter(rows))), taken
+            pledge = _pledge_from_row(next(iter(rows)))
+            if monthly is not None:
+                await self._claim_month(db, monthly, "pledged", pledge.id, now)
+                if monthly.notice:
+                    await self._queue_pledge_notices(
+                        db, [pledge], monthly.notice, now, monthly.notice_args
+                    )
+            return pledge, taken
 
     @staticmethod
     async def _take_share(
@@ -2925,6 +2979,147 @@ class Store:
                 return None
             await self._queue_household_news(db, [need_id], "aid-news-published", now)
             return _need_from_row(next(iter(rows)))
+
+    # -- monthly kindness (bot.domain.monthly) ---------------------------------------------
+
+    async def create_monthly(
+        self, gift: MonthlyGift, token: str, now: int
+    ) -> tuple[MonthlyGift, bool]:
+        """Start a donor's monthly gift; returns (the gift, whether it is new).
+
+        The confirm button's `token` makes a double press start one gift; a donor who
+        already has one (active or paused) gets theirs back, unchanged.
+        """
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                f"SELECT {_MONTHLY_COLUMNS} FROM monthly_gifts WHERE create_token = ? "
+                "OR (platform = ? AND donor_id = ? AND status != 'stopped') "
+                "ORDER BY create_token = ? DESC LIMIT 1",
+                (token, gift.platform, gift.donor_id, token),
+            )
+            if rows:
+                return _monthly_from_row(next(iter(rows))), False
+            rows = await db.execute_fetchall(
+                "INSERT INTO monthly_gifts (platform, donor_id, amount, province_id, city_id, "
+                "category, day, status, next_period, next_due_at, create_token, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) "
+                f"RETURNING {_MONTHLY_COLUMNS}",
+                (gift.platform, gift.donor_id, gift.amount, gift.province_id, gift.city_id,
+                 gift.category.value if gift.category else None, gift.day, gift.next_period,
+                 gift.next_due_at, token, now, now),
+            )  # fmt: skip
+            return _monthly_from_row(next(iter(rows))), True
+
+    async def monthly_of_donor(self, platform: str, donor_id: int) -> MonthlyGift | None:
+        """The donor's gift that is still standing (active or paused), if any."""
+        rows = await self._fetchall(
+            f"SELECT {_MONTHLY_COLUMNS} FROM monthly_gifts WHERE platform = ? AND donor_id = ? "
+            "AND status != 'stopped'",
+            (platform, donor_id),
+        )
+        return _monthly_from_row(rows[0]) if rows else None
+
+    async def change_monthly(
+        self, gift_id: int, version: int, now: int, **changes: object
+    ) -> MonthlyGift | None:
+        """Change a standing gift as the donor saw it (`version`); None when it changed
+        since (an older button) or was stopped. Values are column values."""
+        unknown = changes.keys() - _MONTHLY_CHANGEABLE
+        if unknown:
+            raise ValueError(f"not changeable: {sorted(unknown)}")
+        sets = "".join(f"{column} = :{column}, " for column in changes)
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                f"UPDATE monthly_gifts SET {sets}version = version + 1, updated_at = :now "
+                "WHERE id = :id AND version = :version AND status != 'stopped' "
+                f"RETURNING {_MONTHLY_COLUMNS}",
+                {**changes, "now": now, "id": gift_id, "version": version},
+            )
+        return _monthly_from_row(next(iter(rows))) if rows else None
+
+    async def due_monthly(self, platform: str, now: int, limit: int = 100) -> list[MonthlyGift]:
+        """Active gifts whose month has come, oldest due first."""
+        rows = await self._fetchall(
+            f"SELECT {_MONTHLY_COLUMNS} FROM monthly_gifts WHERE platform = ? "
+            "AND status = 'active' AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?",
+            (platform, now, limit),
+        )
+        return [_monthly_from_row(row) for row in rows]
+
+    async def close_month(
+        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None
+    ) -> bool:
+        """A month handled without a pledge (nothing needed money, or the donor skipped it),
+        with its notice; False when another run (or an older button) got there first."""
+        try:
+            async with self._transaction() as db:
+                if version is not None:
+                    current = await db.execute_fetchall(
+                        "SELECT 1 FROM monthly_gifts WHERE id = ? AND version = ?",
+                        (claim.gift_id, version),
+                    )
+                    if not current:
+                        raise MonthlyClaimLost(claim.gift_id)
+                await self._claim_month(db, claim, outcome, None, now)
+                if claim.notice:
+                    await db.execute(
+                        "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, "
+                        "due_at, created_at, dedupe_key) SELECT platform, donor_id, ?, ?, ?, ?, ? "
+                        "FROM monthly_gifts WHERE id = ? AND donor_id > 0",
+                        (claim.notice, json.dumps(claim.notice_args, ensure_ascii=False), now,
+                         now, f"{claim.notice}:{claim.gift_id}:{claim.period}", claim.gift_id),
+                    )  # fmt: skip
+        except MonthlyClaimLost:
+            return False
+        return True
+
+    @staticmethod
+    async def _claim_month(
+        db: aiosqlite.Connection, claim: MonthlyClaim, outcome: str, pledge_id: int | None,
+        now: int,
+    ) -> None:  # fmt: skip
+        """Move the gift on to its next month, if this month is still the one to handle:
+        the one conditional UPDATE that keeps two runs from giving twice."""
+        claimed = await db.execute_fetchall(
+            "UPDATE monthly_gifts SET next_period = ?, next_due_at = ?, version = version + 1, "
+            "updated_at = ? WHERE id = ? AND next_period = ? AND status = 'active' RETURNING id",
+            (claim.next_period, claim.next_due_at, now, claim.gift_id, claim.period),
+        )
+        if not claimed:
+            raise MonthlyClaimLost(claim.gift_id)
+        await db.execute(
+            "INSERT INTO monthly_runs (gift_id, period, outcome, pledge_id, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (claim.gift_id, claim.period, outcome, pledge_id, now),
+        )
+
+    async def monthly_statistics(self, platform: str, period: int) -> dict[str, int]:
+        """Standing gifts by status, and what the gifts of `period` raised (paid so far)."""
+        counts = await self._fetchall(
+            "SELECT status, count(*) FROM monthly_gifts WHERE platform = ? GROUP BY 1",
+            (platform,),
+        )
+        raised = await self._fetchall(
+            "SELECT coalesce(sum(p.amount), 0), count(p.id) FROM monthly_runs r "
+            "JOIN monthly_gifts g ON g.id = r.gift_id JOIN pledges p ON p.id = r.pledge_id "
+            "WHERE g.platform = ? AND r.period = ? AND p.status IN ('paid', 'delivered')",
+            (platform, period),
+        )
+        by_status = dict(counts)
+        return {
+            "active": by_status.get(MonthlyStatus.ACTIVE.value, 0),
+            "paused": by_status.get(MonthlyStatus.PAUSED.value, 0),
+            "raised": raised[0][0],
+            "paid_gifts": raised[0][1],
+        }
+
+    async def monthly_run(self, gift_id: int, period: int) -> tuple[str, int | None] | None:
+        """What became of one month of a gift: (outcome, pledge id), or None if not yet."""
+        rows = await self._fetchall(
+            "SELECT outcome, pledge_id FROM monthly_runs WHERE gift_id = ? AND period = ?",
+            (gift_id, period),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
 
 
 def backup_database(source: Path, target: Path) -> None:

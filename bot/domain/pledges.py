@@ -15,7 +15,7 @@ from bot.codes import new_pledge_reference
 from bot.config import Settings
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
-from bot.models import Need, NeedKind, NeedStatus, Pledge, PledgeStatus
+from bot.models import MonthlyClaim, Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import CODE_ATTEMPTS, CodeTaken, Store
 from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, to_ascii_digits
 
@@ -93,12 +93,14 @@ async def pledge_help(
     token: str,
     now: int,
     rules: PledgeRules,
+    monthly: MonthlyClaim | None = None,
 ) -> Pledge:
     """Reserve part of a need for a donor until they pay (or the pledge expires).
 
     Idempotent on `token`: the confirm button's token makes a redelivered confirmation
     return the pledge it already created. Losing a race to another donor is a refusal
-    that says what remains, never an error.
+    that says what remains, never an error. A monthly gift pledges through here too, its
+    month claimed in the same transaction (`bot.domain.monthly`).
     """
     need = await store.need_by_code(need_code)
     if need is None:
@@ -116,6 +118,7 @@ async def pledge_help(
                 reference=new_pledge_reference(),
                 now=now,
                 expires_at=now + rules.ttl_for(need.kind),
+                monthly=monthly,
             )
             break
         except CodeTaken:  # the transaction rolled back whole: draw another reference

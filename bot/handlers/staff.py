@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
-from bot.domain import confirmations, pledges, staff
+from bot.domain import confirmations, monthly, pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.logs import hide_in_logs
@@ -360,6 +360,9 @@ async def export(update: Update, context: HamdeliContext) -> None:
 @refusals_answered
 async def stats(update: Update, context: HamdeliContext) -> None:
     numbers = await staff.statistics(context.store, context.me, context.now())
+    numbers["monthly"] = await monthly.statistics(
+        context.store, context.services.platform, context.now(), context.settings.tz
+    )
     await answer_button(update)
     await show(update, views.stats_screen(context.t, numbers))
     rows = [

@@ -125,6 +125,7 @@ def donor_home(t: Translator) -> Screen:
         keyboard(
             [button(t("button-browse"), callbacks.PROVINCES)],
             [button(t("button-my-pledges"), callbacks.my_pledges())],
+            [button(t("monthly-button"), callbacks.MONTHLY)],
             [button(t("button-privacy"), callbacks.PRIVACY)],
             footer(t),
             [button(t("button-main-menu"), callbacks.MENU_HOME)],

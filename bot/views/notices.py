@@ -52,6 +52,8 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
     A rejected payment is not the end: the donor can report it again (back to the staff,
     with a receipt) or write to support.
     """
+    if message_id == "pledge-paid-notice":  # thanks: and perhaps every month?
+        return keyboard([button(t("monthly-give-monthly-button"), callbacks.MONTHLY)])
     if message_id == "pledge-rejected-notice":
         return keyboard(
             [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],

@@ -15,6 +15,7 @@ from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, Staf
 from bot.text import format_toman, localize_digits, localize_number
 from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
+from bot.views import monthly as monthly_views
 from bot.views.donor import amount_text, direction_mark
 from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
 
@@ -359,6 +360,8 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
         )
         for row in money[:10]  # type: ignore[index]
     ]
+    if "monthly" in stats:
+        lines.append(monthly_views.stats_line(t, stats["monthly"]))  # type: ignore[arg-type]
     return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
 
 

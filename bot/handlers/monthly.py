@@ -1,0 +1,441 @@
+"""Monthly kindness in the chat: set up a standing gift, change it, and the clock that gives.
+
+Every step is a button that carries what it needs (the amount, the place, the gift's id and
+version), so nothing is lost in a restart and an older button is recognised as stale: it
+is answered in words and the gift is shown as it stands, never acted on. The one typed
+answer, an amount, is the `MONTHLY_AMOUNT` flow. Each change asks once, then says it is done.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.codes import new_confirm_token
+from bot.context import HamdeliContext
+from bot.domain import browse, monthly
+from bot.domain.monthly import MonthlyRefused, Scope
+from bot.domain.pledges import PledgeRules
+from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.models import MonthlyGift, MonthlyStatus
+from bot.text import RIALS_PER_TOMAN, InputError, parse_money
+from bot.views import donor as donor_views
+from bot.views import monthly as views
+from bot.views.screen import Screen
+
+MONTHLY_AMOUNT = "monthly_amount"  # conversation state: waiting for a typed monthly amount
+MONTHLY_CLOCK_SECONDS = 60
+_ASK_AMOUNT = re.compile(r"^mk:q:amount:\d{1,9}:\d{1,9}$")
+
+
+def _rules(context: HamdeliContext) -> PledgeRules:
+    return PledgeRules.from_settings(context.settings)
+
+
+def _who(context: HamdeliContext) -> tuple[str, int]:
+    return context.services.platform, context.me.user_id
+
+
+async def _refused(update: Update, context: HamdeliContext, refused: MonthlyRefused) -> None:
+    """A refusal in words (amounts in toman); a stale button also shows the gift as it is."""
+    args = {k: views.toman(context.t, v) if isinstance(v, int) else v
+            for k, v in refused.args_.items()}  # fmt: skip
+    text = context.t(refused.message_id, **args)
+    await answer_button(update, text)
+    if refused.message_id != "monthly-stale":
+        await reply(update, Screen(text))
+        return
+    await show(update, (await _home_screen(context)).with_prefix(text))
+
+
+# -- the gift as it stands -------------------------------------------------------------------
+
+
+async def _home_screen(context: HamdeliContext, prefix: str = "") -> Screen:
+    gift = await monthly.gift_of(context.store, *_who(context))
+    if gift is None:
+        screen = views.intro_screen(context.t)
+        return screen.with_prefix(prefix) if prefix else screen
+    return await _manage(context, gift, prefix)
+
+
+async def _manage(context: HamdeliContext, gift: MonthlyGift, prefix: str = "") -> Screen:
+    scope = await monthly.scope_of(context.store, gift)
+    next_date = monthly.due_date(gift.next_due_at, context.settings.tz)
+    return views.manage_screen(context.t, gift, scope, next_date, prefix)
+
+
+async def home(update: Update, context: HamdeliContext) -> None:
+    await answer_button(update)
+    await show(update, await _home_screen(context))
+
+
+# -- the amount: preset buttons, or typed in any digits ------------------------------------
+
+
+async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
+    """Start (mk:new) or change (mk:q:amount:…) the amount; a typed answer is awaited."""
+    gift = None
+    if context.button is not None and context.button.kind == "mk_ask":
+        try:
+            gift = await _own(context, context.button.args[1], context.button.args[2])
+        except MonthlyRefused as refused:
+            await _refused(update, context, refused)
+            return ConversationHandler.END
+    await answer_button(update)
+    flow = {"monthly": "new"} if gift is None else {"monthly": "edit", "gift": gift.id,
+                                                   "version": gift.version}  # fmt: skip
+    await context.store.save_flow_data(*_who(context), flow, context.now())
+    await show(update, _amount_screen(context, gift))
+    return MONTHLY_AMOUNT
+
+
+def _amount_screen(context: HamdeliContext, gift: MonthlyGift | None) -> Screen:
+    rules = _rules(context)
+    presets = [toman * RIALS_PER_TOMAN for toman in context.settings.pledge_presets_toman]
+    maximum = monthly.MAX_TOMAN * RIALS_PER_TOMAN
+    shown = [value for value in presets if rules.min_rials <= value <= maximum]
+    return views.amount_screen(context.t, shown, rules.min_rials, maximum, gift)
+
+
+async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
+    flow = await context.store.flow_data(*_who(context)) or {}
+    try:
+        amount = parse_money(update.effective_message.text or "")
+        monthly.check_amount(amount, _rules(context))
+    except InputError as error:
+        await reply(update, Screen(context.t(error.code, **error.args_)))
+        return MONTHLY_AMOUNT
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return MONTHLY_AMOUNT
+    await context.store.save_flow_data(*_who(context), None, context.now())
+    if flow.get("monthly") == "edit":
+        try:
+            gift = await _own(context, flow.get("gift"), flow.get("version"))
+        except MonthlyRefused as refused:
+            await _refused(update, context, refused)
+            return ConversationHandler.END
+        await reply(update, views.confirm_amount_screen(context.t, gift, amount))
+        return ConversationHandler.END
+    await reply(update, await _provinces(context, callbacks.mk_who_new(amount)))
+    return ConversationHandler.END
+
+
+async def amount_hint(update: Update, context: HamdeliContext) -> str:
+    await reply(update, Screen(context.t("monthly-amount-hint")))
+    return MONTHLY_AMOUNT
+
+
+async def chosen_amount(update: Update, context: HamdeliContext) -> None:
+    """A preset amount for a new gift: on to the place."""
+    await _step(update, context, _provinces_for, callbacks.mk_who_new(int(context.button.arg)))
+
+
+async def _provinces_for(context: HamdeliContext, who: str) -> Screen:
+    await _check_who(context, who)
+    return await _provinces(context, who)
+
+
+async def _provinces(context: HamdeliContext, who: str) -> Screen:
+    geo = await browse.geography(context.store)
+    counts = await context.store.open_counts_by_province()
+    return views.provinces_screen(context.t, who, geo.provinces, counts)
+
+
+# -- the place: a province, then the whole of it or a city donors may see -----------------
+
+
+async def provinces(update: Update, context: HamdeliContext) -> None:
+    await _step(update, context, _provinces_for, context.button.arg)
+
+
+async def province(update: Update, context: HamdeliContext) -> None:
+    who, province_id = context.button.args
+
+    async def screen(context: HamdeliContext, who: str) -> Screen:
+        await _check_who(context, who)
+        found = (await browse.geography(context.store)).province_by_id.get(int(province_id))
+        if found is None:
+            raise MonthlyRefused("monthly-stale")
+        cities = await browse.cities_of(context.store, found, context.settings.k_anonymity)
+        total = sum(count for _, count in cities.named) + cities.small_count
+        return views.cities_screen(context.t, who, found, cities.named, total)
+
+    await _step(update, context, screen, who)
+
+
+async def place(update: Update, context: HamdeliContext) -> None:
+    who, place = context.button.args
+
+    async def screen(context: HamdeliContext, who: str) -> Screen:
+        await _check_who(context, who)
+        scope = await _scope(context, place, "all")
+        return views.categories_screen(context.t, who, place, scope)
+
+    await _step(update, context, screen, who)
+
+
+async def category(update: Update, context: HamdeliContext) -> None:
+    """The kind of need: a new gift goes on to the day; a standing one asks to confirm."""
+    who, place, kind = context.button.args
+
+    async def screen(context: HamdeliContext, who: str) -> Screen:
+        gift = await _check_who(context, who)
+        scope = await _scope(context, place, kind)
+        if gift is None:
+            return views.day_screen(context.t, int(who[1:]), place, kind)
+        old = await monthly.scope_of(context.store, gift)
+        return views.confirm_place_screen(context.t, gift, scope, old, place)
+
+    await _step(update, context, screen, who)
+
+
+async def day(update: Update, context: HamdeliContext) -> None:
+    """The day: the whole gift, to confirm before it starts."""
+    amount, place, kind, day = context.button.args
+
+    async def screen(context: HamdeliContext, _: str) -> Screen:
+        monthly.check_amount(int(amount), _rules(context))
+        monthly.check_day(int(day))
+        scope = await _scope(context, place, kind)
+        _, due = monthly.first_month(int(day), context.now(), context.settings.tz)
+        first = monthly.due_date(due, context.settings.tz)
+        return views.confirm_new_screen(context.t, int(amount), scope, place, int(day), first,
+                                        new_confirm_token())  # fmt: skip
+
+    await _step(update, context, screen, "")
+
+
+async def start(update: Update, context: HamdeliContext) -> None:
+    amount, place, kind, day, token = context.button.args
+    try:
+        scope = await _scope(context, place, kind)
+        gift, created = await monthly.start(
+            context.store, platform=context.services.platform, donor_id=context.me.user_id,
+            amount=int(amount), scope=scope, day=int(day), token=token, now=context.now(),
+            rules=_rules(context), tz=context.settings.tz,
+        )  # fmt: skip
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return
+    done = context.t("monthly-started" if created else "monthly-already")
+    await answer_button(update, done)
+    await show(update, await _manage(context, gift, done))
+
+
+async def _step(update: Update, context: HamdeliContext, build, who: str) -> None:
+    """One picker step: its screen, or the refusal (a stale button) in its place."""
+    try:
+        screen = await build(context, who)
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return
+    await answer_button(update)
+    await show(update, screen)
+
+
+async def _check_who(context: HamdeliContext, who: str) -> MonthlyGift | None:
+    """The gift a picker shapes: None for a new one (its amount checked), or the donor's
+    standing gift exactly as the button knew it."""
+    owner = callbacks.mk_read_who(who)
+    if isinstance(owner, int):
+        monthly.check_amount(owner, _rules(context))
+        return None
+    return await _own(context, *owner)
+
+
+async def _scope(context: HamdeliContext, place: str, kind: str) -> Scope:
+    level, place_id = callbacks.mk_read_place(place)
+    k = context.settings.k_anonymity
+    if level == "p":
+        return await monthly.resolve_scope(context.store, place_id, None, kind, k)
+    city = (await browse.geography(context.store)).city_by_id.get(place_id)
+    if city is None:
+        raise MonthlyRefused("monthly-stale")
+    return await monthly.resolve_scope(context.store, city.province_id, place_id, kind, k)
+
+
+async def _own(context: HamdeliContext, gift_id: object, version: object) -> MonthlyGift:
+    try:
+        wanted = int(str(gift_id)), int(str(version))
+    except ValueError:
+        raise MonthlyRefused("monthly-stale") from None
+    return await monthly.own_gift(context.store, *_who(context), *wanted)
+
+
+# -- changing it: each change one button, asked once, then done -----------------------------
+
+
+async def ask(update: Update, context: HamdeliContext) -> str | int | None:
+    action, gift_id, version = context.button.args
+    if action == "amount":
+        return await ask_amount(update, context)
+    try:
+        gift = await _own(context, gift_id, version)
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return None
+    if action == "place":
+        await answer_button(update)
+        await show(update, await _provinces(context, callbacks.mk_who_gift(gift.id, gift.version)))
+        return None
+    text = _ask_text(context, action, gift)
+    if text is None:
+        await _refused(update, context, MonthlyRefused("monthly-stale"))
+        return None
+    await answer_button(update)
+    await show(update, views.ask_screen(context.t, action, gift, text))
+    return None
+
+
+def _ask_text(context: HamdeliContext, action: str, gift: MonthlyGift) -> str | None:
+    """The question for a change, or None when the gift's state does not allow it (a
+    pause button under a paused gift)."""
+    t, tz = context.t, context.settings.tz
+    active = gift.status is MonthlyStatus.ACTIVE
+    if action == "skip" and active:
+        after = monthly.due_at(monthly.following(gift.next_period), gift.day, tz)
+        return t("monthly-ask-skip", date=monthly.due_date(gift.next_due_at, tz),
+                 next=monthly.due_date(after, tz))  # fmt: skip
+    if action == "pause" and active:
+        return t("monthly-ask-pause")
+    if action == "resume" and not active:
+        _, due = monthly.first_month(gift.day, context.now(), tz, gift.next_period)
+        return t("monthly-ask-resume", date=monthly.due_date(due, tz))
+    if action == "stop":
+        return t("monthly-ask-stop")
+    return None
+
+
+async def do(update: Update, context: HamdeliContext) -> None:
+    action, gift_id, version = context.button.args
+    store, now, tz = context.store, context.now(), context.settings.tz
+    try:
+        gift = await _own(context, gift_id, version)
+        if action == "skip":
+            skipped = monthly.due_date(gift.next_due_at, tz)
+            changed = await monthly.skip(store, gift, now, tz)
+            done = context.t("monthly-done-skip", date=skipped)
+        elif action == "pause":
+            changed, done = await monthly.pause(store, gift, now), context.t("monthly-done-pause")
+        elif action == "resume":
+            changed = await monthly.resume(store, gift, now, tz)
+            done = context.t("monthly-done-resume")
+        else:
+            await monthly.stop(store, gift, now)
+            done = context.t("monthly-done-stop")
+            await answer_button(update, done)
+            await show(update, donor_views.donor_home(context.t).with_prefix(done))
+            return
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return
+    await answer_button(update, done)
+    await show(update, await _manage(context, changed, done))
+
+
+async def new_amount(update: Update, context: HamdeliContext) -> None:
+    """A preset amount for a standing gift: asked once."""
+    gift_id, version, amount = context.button.args
+
+    async def screen(context: HamdeliContext, _: str) -> Screen:
+        gift = await _own(context, gift_id, version)
+        monthly.check_amount(int(amount), _rules(context))
+        return views.confirm_amount_screen(context.t, gift, int(amount))
+
+    await _step(update, context, screen, "")
+
+
+async def set_amount(update: Update, context: HamdeliContext) -> None:
+    gift_id, version, amount = context.button.args
+    try:
+        gift = await _own(context, gift_id, version)
+        changed = await monthly.change_amount(context.store, gift, int(amount), context.now(),
+                                              _rules(context))  # fmt: skip
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return
+    done = context.t("monthly-done-amount", amount=views.toman(context.t, changed.amount))
+    await answer_button(update, done)
+    await show(update, await _manage(context, changed, done))
+
+
+async def set_place(update: Update, context: HamdeliContext) -> None:
+    gift_id, version, place, kind = context.button.args
+    try:
+        gift = await _own(context, gift_id, version)
+        scope = await _scope(context, place, kind)
+        changed = await monthly.change_scope(context.store, gift, scope, context.now())
+    except MonthlyRefused as refused:
+        await _refused(update, context, refused)
+        return
+    done = context.t("monthly-done-place", scope=views.scope_text(context.t, scope))
+    await answer_button(update, done)
+    await show(update, await _manage(context, changed, done))
+
+
+# -- the clock: each month on its day --------------------------------------------------------
+
+
+async def monthly_clock(context: HamdeliContext) -> None:
+    """Every minute (and at start): give every gift whose day has come. Each month is
+    claimed in its pledge's transaction, so a restart on the day neither skips nor repeats
+    it; the news goes to the donor through the outbox."""
+    await monthly.run_due(
+        context.store,
+        platform=context.services.platform,
+        now=context.now(),
+        rules=_rules(context),
+        tz=context.settings.tz,
+    )
+
+
+def schedule_monthly_clock(application: Application) -> None:  # type: ignore[type-arg]
+    application.job_queue.run_repeating(monthly_clock, interval=MONTHLY_CLOCK_SECONDS, first=2)
+
+
+def flows() -> list[Flow]:
+    """Typing a monthly amount (a new gift, or a new amount for the standing one)."""
+    return [
+        Flow(
+            entry_points=[
+                CallbackQueryHandler(ask_amount, pattern=callbacks.matches("mk_new")),
+                CallbackQueryHandler(ask_amount, pattern=_ASK_AMOUNT),
+            ],
+            states={
+                MONTHLY_AMOUNT: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
+                    MessageHandler(~filters.COMMAND, amount_hint),
+                ]
+            },
+        )
+    ]
+
+
+def routes() -> dict[str, Route]:
+    return {
+        "mk_home": home,
+        "mk_new": ask_amount,
+        "mk_amount": chosen_amount,
+        "mk_provinces": provinces,
+        "mk_province": province,
+        "mk_place": place,
+        "mk_category": category,
+        "mk_day": day,
+        "mk_start": start,
+        "mk_ask": ask,
+        "mk_do": do,
+        "mk_new_amount": new_amount,
+        "mk_set_amount": set_amount,
+        "mk_set_place": set_place,
+    }
