@@ -8,16 +8,20 @@ so nothing is ever counted twice; "failed" and unknown transactions never become
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 
 import pytest
+from telegram import Bot
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.domain.reconcile import ReconcileRules
+from bot.emulator import BotApiEmulator, serve_http
 from bot.handlers import reconcile as reconcile_handlers
 from bot.i18n import translator
-from bot.models import CheckoutState, PledgeStatus, TransactionAnswer
+from bot.models import Checkout, CheckoutState, PledgeStatus, TransactionAnswer
 from bot.reconcile import inquire_transaction, parse_transaction
 from bot.views.staff import audit_screen
 from tests.test_donor_journey import TOMAN, donor, fa, needs
@@ -170,6 +174,7 @@ async def test_an_unknown_transaction_is_asked_with_growing_waits_then_staff_are
     [note] = chat.emulator.messages_in(STAFF_CHAT)
     assert reference in note.text
     assert checkout.transaction_id in note.text
+    assert fa("reconcile-answer-unknown") in note.text
     assert (await chat.store.pledge(reference)).status is PledgeStatus.AWAITING_PAYMENT
     assert await chat.store.ledger() == (0, 0, 0)
     clock.advance(24 * 3600)
@@ -251,3 +256,68 @@ def test_waits_double_and_are_capped() -> None:
     rules = ReconcileRules(after_s=300, max_inquiries=8)
     assert [rules.next_at(n, 0) for n in (1, 2, 3)] == [600, 1200, 2400]
     assert rules.next_at(20, 0) == 6 * 3600
+
+
+async def test_inquire_transaction_over_http_reads_what_bale_answers() -> None:
+    """The one function, over real HTTP (form-encoded, as PTB sends it), against the
+    emulator served like Bale's API: a paid transaction, and one Bale does not know."""
+    emulator = BotApiEmulator(platform="bale")
+    emulator.transactions["pc42000001"] = {
+        "id": "pc42000001", "status": "paid", "userID": 42, "amount": 20_000_000,
+        "createdAt": 1_764_000_000,
+    }  # fmt: skip
+    server = await serve_http(emulator)
+    bot = Bot("123456:inquiry-over-http", base_url=f"http://127.0.0.1:{emulator.http_port}/bot")
+    try:
+        async with bot:
+            paid = await inquire_transaction(bot, "pc42000001")
+            unknown = await inquire_transaction(bot, "pc42000002")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert (paid.answer, paid.amount, paid.detail) == (TransactionAnswer.PAID, 20_000_000, "paid")
+    assert unknown.answer is TransactionAnswer.UNKNOWN
+    assert [call.params for call in emulator.calls_to("inquireTransaction")] == [
+        {"transaction_id": "pc42000001"}, {"transaction_id": "pc42000002"},
+    ]  # fmt: skip
+
+
+async def test_two_lost_payments_of_one_invoice_are_both_counted_once(chat, needs, clock) -> None:
+    """Two sheets on one invoice, both paid, both updates lost: the job records each
+    transaction once (the second is unallocated: the pledge was already paid), and the late
+    updates are matched to them and change nothing."""
+    sara = await donor(chat)
+    reference, invoice = await pledge_and_invoice(chat, sara, needs["codes"]["t2"], "1000000")
+    first, second = await sara.check_out(invoice), await sara.check_out(invoice)
+    updates = [await sara.complete_payment(c, lose_update=True) for c in (first, second)]
+    clock.advance(AFTER)
+    await run_job(chat)
+    amount = 1_000_000 * TOMAN
+    assert await chat.store.ledger() == (2 * amount, amount, amount)
+    for update in updates:
+        await sara.redeliver(update)
+    assert await chat.store.ledger() == (2 * amount, amount, amount)
+    assert len(await chat.store.payments_of_pledge(reference)) == 2
+    states = {(await chat.store.checkout(c.transaction_id)).state for c in (first, second)}
+    assert states == {CheckoutState.RECONCILED}
+    await assert_ledger(chat.store)
+
+
+async def test_checkouts_arriving_together_share_one_commit_and_share_its_failure(
+    store,
+) -> None:
+    """Hundreds of pre-checkouts at once: their rows are committed together, each writer
+    returning once its row is stored; when that commit fails, every writer hears it."""
+    rows = [
+        Checkout(f"pc{n}", "bale", n, f"P-AAAAAA:{n:08d}", 10_000, "IRR", 1,
+                 CheckoutState.AWAITING, 0, 301)
+        for n in range(50)
+    ]  # fmt: skip
+    await asyncio.gather(*(store.record_checkout(row) for row in rows))
+    assert len(await store.due_checkouts("bale", 301, 100)) == 50
+    await store._write("DROP INDEX checkouts_due")
+    await store._write("ALTER TABLE checkouts RENAME TO gone")
+    results = await asyncio.gather(
+        *(store.record_checkout(row) for row in rows[:3]), return_exceptions=True
+    )
+    assert all(isinstance(result, sqlite3.OperationalError) for result in results)

@@ -56,7 +56,7 @@ async def _tell_staff(context: HamdeliContext, done: reconcile.Settled) -> None:
         amount=t("amount-toman", amount=format_toman(checkout.amount, t.language)),
         transaction=checkout.transaction_id,
         inquiries=checkout.inquiries + 1,
-        answer=done.inquiry.answer.value,
+        answer=t(f"reconcile-answer-{done.inquiry.answer.value}"),
     )
     try:
         await context.bot.send_message(chat_id, text)

@@ -4,3 +4,9 @@ reconcile-given-up-staff =
     ⚠️ A payment could not be confirmed: pledge { $reference }, { $amount }.
     Bale was asked { $inquiries } times about transaction { $transaction } (last answer: { $answer }). Please check the account statement, then confirm or reject the pledge.
 audit-action-payment_inquiry_given_up = payment could not be confirmed with Bale
+reconcile-answer-paid = paid
+reconcile-answer-pending = still in progress
+reconcile-answer-failed = failed
+reconcile-answer-rejected = rejected
+reconcile-answer-unknown = transaction unknown to Bale
+reconcile-answer-error = no answer from Bale
