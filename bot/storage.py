@@ -675,15 +675,20 @@ class Store:
             self._reads[key] = rows
         return list(rows)
 
-    def _read_in_loop(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    async def _read_in_loop(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """A one-row indexed read on the read-only connection, in the event loop's thread:
         no lock and no thread hop, so it never queues behind other coroutines' writes (WAL
         readers do not wait for writers). It sees committed data only, which is all there
         is outside a transaction. For the pre-checkout answer, which the platform needs
-        within seconds even while hundreds of payments are being recorded."""
+        within seconds even while hundreds of payments are being recorded. Should SQLite
+        still say busy (a checkpoint, a recovery), the read takes the ordinary way."""
         if self._version_probe is None:
             raise RuntimeError("Store is not open")
-        return self._version_probe.execute(sql, params).fetchall()
+        try:
+            return self._version_probe.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as busy:
+            log.info("read-only connection busy (%s): reading through the store", busy)
+            return await self._fetchall(sql, params)
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         """One statement, one round trip, committed on its own (autocommit)."""
@@ -1845,7 +1850,7 @@ class Store:
     async def invoice_check(self, payload: str) -> InvoiceCheck | None:
         """The invoice and its pledge's state, by the payload's unique index: pre-checkout
         must answer within seconds, so this is its only read."""
-        rows = self._read_in_loop(
+        rows = await self._read_in_loop(
             "SELECT p.reference, i.amount, i.currency, i.paid_at IS NOT NULL, p.status, "
             "p.expires_at FROM invoices i JOIN pledges p ON p.id = i.pledge_id "
             "WHERE i.payload = ?",

@@ -21,7 +21,15 @@ from bot.domain.reconcile import ReconcileRules
 from bot.emulator import BotApiEmulator, serve_http
 from bot.handlers import reconcile as reconcile_handlers
 from bot.i18n import translator
-from bot.models import Checkout, CheckoutState, PledgeStatus, TransactionAnswer
+from bot.models import (
+    Checkout,
+    CheckoutState,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    PledgeStatus,
+    TransactionAnswer,
+)
 from bot.reconcile import inquire_transaction, parse_transaction
 from bot.views.staff import audit_screen
 from tests.test_donor_journey import TOMAN, donor, fa, needs
@@ -29,6 +37,7 @@ from tests.test_payments import CARD, assert_ledger, pledge_and_invoice, thanks_
 
 AFTER = 5 * 60  # RECONCILE_AFTER_MINUTES' default, in seconds
 STAFF_CHAT = -100_777
+NEED = "need-on-telegram"
 
 
 @pytest.fixture
@@ -37,6 +46,19 @@ async def chat(start_app):
     return await start_app(
         "bale", payment_provider_token=CARD, staff_chat_id=STAFF_CHAT, reconcile_max_inquiries=3
     )
+
+
+async def seed_one_need(chat) -> str:
+    """One open money need (the journey's `needs` fixture is bound to this module's chat);
+    returns its public code."""
+    tehran = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
+    draft = NeedDraft(
+        city_id=tehran.cities[0].id, province_id=tehran.id, category=NeedCategory.MEDICAL,
+        kind=NeedKind.MONEY, target=5_000_000 * TOMAN, description_fa="دارو", external_id=NEED,
+    )  # fmt: skip
+    await chat.store.upsert_needs([draft], now=int(chat.application.services.clock()))
+    [(code,)] = await chat.store._fetchall("SELECT code FROM needs WHERE external_id = ?", (NEED,))
+    return code
 
 
 async def run_job(chat) -> None:
@@ -321,3 +343,22 @@ async def test_checkouts_arriving_together_share_one_commit_and_share_its_failur
         *(store.record_checkout(row) for row in rows[:3]), return_exceptions=True
     )
     assert all(isinstance(result, sqlite3.OperationalError) for result in results)
+
+
+async def test_on_telegram_an_approval_is_recorded_but_never_asked_about(start_app) -> None:
+    chat = await start_app(payment_provider_token="284685063:TEST:hamdeli-provider-token")
+    code = await seed_one_need(chat)
+    sara = await donor(chat)
+    await pledge_and_invoice(chat, sara, code, "1000000")
+    checkout = await sara.check_out()
+    stored = await chat.store.checkout(checkout.transaction_id)
+    assert (stored.state, stored.next_inquiry_at) == (CheckoutState.AWAITING, None)
+
+
+async def test_pre_checkout_still_answers_when_the_quick_read_is_refused(chat, needs) -> None:
+    """The lock-free read may meet a busy database: the answer then comes the ordinary way."""
+    sara = await donor(chat)
+    await pledge_and_invoice(chat, sara, needs["codes"]["t2"], "1000000")
+    chat.store._version_probe.close()
+    chat.store._version_probe = sqlite3.connect(":memory:")  # every read there fails
+    assert (await sara.check_out()).approved

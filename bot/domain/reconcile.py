@@ -23,6 +23,9 @@ from bot.domain import payments
 from bot.models import Checkout, CheckoutState, IncomingPayment, Inquiry, TransactionAnswer
 from bot.storage import Store
 
+# Platforms that can be asked what became of a payment (Telegram has no such method): a
+# checkout elsewhere is recorded for the audit trail but never comes due.
+INQUIRABLE_PLATFORMS = frozenset({"bale"})
 BATCH = 50  # checkouts asked about per tick: a backlog drains over a few ticks
 MAX_WAIT_S = 6 * 3600  # the longest wait between two questions
 
@@ -60,10 +63,10 @@ class Settled:
 
 async def remember_approval(store: Store, approved: Checkout, rules: ReconcileRules) -> None:
     """Written before pre-checkout says yes (from then on the money may move), with its
-    first question due RECONCILE_AFTER_MINUTES after the approval."""
-    await store.record_checkout(
-        replace(approved, next_inquiry_at=approved.approved_at + rules.after_s)
-    )
+    first question due RECONCILE_AFTER_MINUTES after the approval where it can be asked."""
+    if approved.platform in INQUIRABLE_PLATFORMS:
+        approved = replace(approved, next_inquiry_at=approved.approved_at + rules.after_s)
+    await store.record_checkout(approved)
 
 
 async def reconcile_due(

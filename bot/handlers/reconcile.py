@@ -66,6 +66,7 @@ async def _tell_staff(context: HamdeliContext, done: reconcile.Settled) -> None:
 
 def schedule_reconcile_clock(application: Application) -> None:  # type: ignore[type-arg]
     """Only on Bale: Telegram has no inquireTransaction."""
-    if application.services.settings.platform != "bale":  # type: ignore[attr-defined]
+    platform = application.services.settings.platform  # type: ignore[attr-defined]
+    if platform not in reconcile.INQUIRABLE_PLATFORMS:
         return
     application.job_queue.run_repeating(reconcile_clock, interval=RECONCILE_CLOCK_SECONDS, first=5)
