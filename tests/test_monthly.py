@@ -420,3 +420,33 @@ def test_jalali_months_roll_over_the_year_and_keep_the_day() -> None:
     assert monthly.first_month(3, now, TEHRAN) == (AZAR, now)  # today counts
     assert monthly.first_month(2, now, TEHRAN)[0] == DEY  # yesterday: next month
     assert monthly.first_month(3, now, TEHRAN, not_before=DEY)[0] == DEY
+
+
+async def test_a_donor_who_blocked_the_bot_holds_no_share_that_month(chat, needs, clock):
+    sara = await donor(chat)
+    await set_up(sara)
+    await chat.store.mark_blocked("telegram", sara.id)
+    clock.now = due(AZAR)
+    await tick(chat)
+    assert await pledges_of(chat, sara) == []
+    assert (await chat.store.need_by_code(needs["codes"]["t1"])).reserved == 0
+    gift = await chat.store.monthly_of_donor("telegram", sara.id)
+    assert await chat.store.monthly_run(gift.id, AZAR) == ("skipped", None)
+    assert gift.next_period == DEY
+
+
+async def test_forget_ends_the_monthly_gift_and_keeps_its_pledges(chat, needs, clock) -> None:
+    sara = await donor(chat)
+    await set_up(sara)
+    clock.now = due(AZAR)
+    await tick(chat)
+    [(reference, *_)] = await pledges_of(chat, sara)
+    await sara.send("/forget")
+    await sara.click(fa("forget-donor-yes"))
+    assert await chat.store.monthly_of_donor("telegram", sara.id) is None
+    [(donor_id, status)] = await chat.store._fetchall("SELECT donor_id, status FROM monthly_gifts")
+    assert (donor_id, status) == (-1, "stopped")
+    assert (await chat.store.pledge(reference)).donor_id == -1
+    clock.now = due(DEY)
+    await tick(chat)
+    assert len(await chat.store._fetchall("SELECT id FROM pledges")) == 1

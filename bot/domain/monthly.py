@@ -290,7 +290,13 @@ async def give(
 ) -> MonthResult | None:
     """This month's gift: a pledge to the most urgent need in scope that has room, made
     as a hand pledge is; or, when nothing needs money, the donor is told and the month is
-    closed. None when another run handled this month first."""
+    closed. A donor who blocked the bot could neither pay nor be told: their month is
+    skipped rather than holding a share of a need for nothing. None when another run
+    handled this month first."""
+    account = await store.account(gift.platform, gift.donor_id)
+    if account is None or account.blocked:  # nobody to pay it: hold no family's share
+        closed = await store.close_month(_claim(gift, tz), "skipped", now)
+        return MonthResult(gift, None) if closed else None
     args = {"gift": gift.id, "period": gift.next_period, "monthly_amount": gift.amount}
     claim = _claim(gift, tz, PLEDGED_NOTICE, args)
     for need, amount in await _candidates(store, gift, rules):
