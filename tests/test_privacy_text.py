@@ -145,6 +145,8 @@ def test_any_text_gives_an_answer(text) -> None:
         "(021) 2233 4455",
         "021.2233.4455",
         "2025-12-21",  # conservative: a date written with dashes is eight digits in a row
+        "90.000/00000",  # 0900 000 0000 split so its first part reads like an amount
+        "912/900.000/0000",
     ],
 )
 def test_shapes_staff_should_remove_are_caught(text) -> None:
@@ -161,6 +163,7 @@ def test_shapes_staff_should_remove_are_caught(text) -> None:
         "مبلغ ۲۵,۰۰۰,۰۰۰ تومان",
         "2.500.000 تومان",
         "25.000.000 تومان",
+        "25,000,000 تومان / ۱۲ ماه",
         "1234567",
         "ساعت 10:30",
     ],

@@ -75,11 +75,12 @@ _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 # A whole Iranian phone number, mobile or landline, with trunk zero or country code.
 _PREFIXED_PHONE = re.compile(r"(?:0|98|0098|980|00980)[1-9][0-9]{9}")
 # An amount grouped by thousands that ends in 000 (what people write for money), whole.
-# Not when more digits follow or precede after a space: "900.000 0000" is a phone split up.
+# Not when more digits follow or precede after a space or a mark: "900.000 0000" and
+# "90.000/00000" are phones split up.
 _ROUND_AMOUNT = re.compile(
-    rf"(?<![0-9,.\u066b\u066c])(?<![0-9]{_SOFT_SEPARATOR})"
+    rf"(?<![0-9,.\u066b\u066c])(?<![0-9]{_SOFT_SEPARATOR})(?<![0-9][^\w\s])"
     r"[1-9][0-9]{0,2}(?P<sep>[,.\u066b\u066c])(?:[0-9]{3}(?P=sep))*000"
-    rf"(?![0-9]|[,.\u066b\u066c][0-9]|{_SOFT_SEPARATOR}+[0-9])"
+    rf"(?![0-9]|[^\w\s]*{_SOFT_SEPARATOR}*[0-9])"
 )
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
