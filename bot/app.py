@@ -19,6 +19,7 @@ from bot.handlers import (
     beneficiary,
     broadcasts,
     common,
+    credits,
     donor,
     monthly,
     payments,
@@ -90,10 +91,12 @@ def build_application(
     routes = {**donor.routes(), **beneficiary.routes(), **staff.routes(), **broadcasts.routes()}
     routes |= staff_needs.routes() | payments.routes()
     routes |= monthly.routes()
+    routes |= credits.routes()
     handlers = [
         *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
     ]  # fmt: skip
     handlers += staff_needs.handlers()
+    handlers += credits.handlers()
     # Safety first (group -1, added before the button gatekeeper): a message that speaks of
     # violence or danger is answered with the emergency lines before, and instead of, anything.
     application.add_handlers(safety.handlers(), group=-1)
@@ -115,6 +118,7 @@ async def on_start(application: HamdeliApplication) -> None:
     beneficiary.schedule_voucher_clock(application)
     reconcile.schedule_reconcile_clock(application)
     monthly.schedule_monthly_clock(application)
+    credits.schedule_credit_clock(application)
     await recover_outbox(application)
     outbox = outbox_of(application)
     application.outbox_task = asyncio.create_task(outbox.run(), name="outbox")

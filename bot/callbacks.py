@@ -119,6 +119,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "staff_needs": rf"^s:nl:([ma]):({_NEED_STATUS}):({_NEED_PLACE}):(\d{{1,4}})$",
         "staff_needs_status": rf"^s:ns:([ma]):({_NEED_STATUS}):({_NEED_PLACE})$",
         "staff_needs_place": rf"^s:np:([ma]):({_NEED_STATUS}):(\d{{1,6}})$",
+        # A donor's credit (bot.handlers.credits): choose again, move to a need, to the office.
+        "credit_show": r"^d:cs:(\d{1,12})$",
+        "credit_move": rf"^d:cm:(\d{{1,12}}):({_CODE})$",
+        "credit_office": r"^d:co:(\d{1,12})$",
     }.items()
 }
 
@@ -486,3 +490,15 @@ def mk_set_amount(gift_id: int, version: int, amount: int) -> str:
 
 def mk_set_place(gift_id: int, version: int, place: str, category: str) -> str:
     return f"mk:NP:{gift_id}:{version}:{place}:{category}"
+
+
+def credit_show(credit_id: int) -> str:
+    return f"d:cs:{credit_id}"
+
+
+def credit_move(credit_id: int, code: str) -> str:
+    return f"d:cm:{credit_id}:{code}"
+
+
+def credit_office(credit_id: int) -> str:
+    return f"d:co:{credit_id}"

@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     pledge_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
     # Goods are brought, not transferred: a pledge of items waits this many days.
     item_pledge_ttl_days: int = Field(default=7, ge=1, le=90)
+    # Credit (paid money with no need to go to): the donor chooses where it goes for this
+    # many days; then the office decides (bot.domain.credits).
+    redirect_decision_days: int = Field(default=7, ge=1, le=90)
     # A staff invite code (/invite) can be redeemed for this many days.
     staff_invite_ttl_days: int = Field(default=7, ge=1, le=365)
     # Where donors pay or bring items; shown after a pledge. Empty ones are left out.

@@ -38,12 +38,13 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.context import HamdeliContext
-from bot.domain import monthly
+from bot.domain import credits, monthly
 from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
 from bot.i18n import Translator, translator
 from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
 from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
 from bot.storage import Store
+from bot.views import credits as credit_views
 from bot.views import monthly as monthly_views
 from bot.views.broadcasts import announcement, progress_screen
 from bot.views.notices import notice_markup, render_notice
@@ -277,13 +278,13 @@ class Outbox:
     async def _call(self, item: OutboxItem) -> Message:
         bot, paced = self.application.bot, {"rate_limit_args": OUTBOX_PACED}
         t = translator(item.language)
-        if item.broadcast_id is None and (item.message_id or "").startswith("monthly-"):
-            screen = await self._monthly_news(t, item)
-            return await bot.send_message(
-                item.chat_id, screen.text, reply_markup=screen.markup, **paced
-            )
         if item.broadcast_id is None:
             message_id = item.message_id or ""
+            live = await self._live_notice(t, item)
+            if live is not None:
+                return await bot.send_message(
+                    item.chat_id, live.text, reply_markup=live.markup, **paced
+                )
             text = render_notice(t, message_id, item.args, self.now(), self.services.settings.tz)
             markup = notice_markup(t, message_id, item.args)
             return await bot.send_message(item.chat_id, text, reply_markup=markup, **paced)
@@ -298,6 +299,16 @@ class Outbox:
             item.chat_id, screen.text, reply_markup=screen.markup, **paced
         )
 
+    async def _live_notice(self, t: Translator, item: OutboxItem) -> Screen | None:
+        """Notices whose screen is read at send time (None for the plain ones): a month of
+        monthly kindness, or a donor's credit with the similar needs as they are now."""
+        message_id = item.message_id or ""
+        if message_id.startswith("monthly-"):
+            return await self._monthly_news(t, item)
+        if message_id in credits.CHOICE_NOTICES and item.args.get("credit"):
+            return await self._credit_choice(t, message_id, item.args)
+        return None
+
     async def _monthly_news(self, t: Translator, item: OutboxItem) -> Screen:
         """A month of monthly kindness, read at send time: the pledge as a hand pledge
         shows it (with 💳 Pay now), or the word that nothing needed money."""
@@ -309,6 +320,19 @@ class Outbox:
         )  # fmt: skip
         today = dt.datetime.fromtimestamp(self.now(), settings.tz).date()
         return monthly_views.news_screen(t, item.message_id or "", args, news, settings, today)
+
+    async def _credit_choice(
+        self, t: Translator, message_id: str, args: dict[str, object]
+    ) -> Screen:
+        """A donor asked where their credit goes: the notice's words, then the similar needs
+        as cards as they are now (read at send time: an old row offers no full need)."""
+        header = credit_views.notice_header(t, message_id, args)
+        credit = await self.store.credit(int(args["credit"]))  # type: ignore[call-overload]
+        if credit is None:
+            return Screen(header)
+        settings = self.services.settings
+        choice = await credits.choice(self.store, credit, settings, t.language)
+        return credit_views.choice_screen(t, choice, header, settings.tz, self.now())
 
     async def _broadcast(self, broadcast_id: int) -> Broadcast:
         """The content is immutable: read once per process."""

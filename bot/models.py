@@ -430,3 +430,41 @@ class MonthlyClaim:
     next_due_at: int
     notice: str = ""  # queued to the donor in the same transaction (empty: none)
     notice_args: dict[str, object] = field(default_factory=dict)
+
+
+class CreditSource(StrEnum):
+    """Why money paid by a donor has no need to go to (see bot.domain.credits)."""
+
+    PAYMENT = "payment"  # it arrived when its pledge could no longer take it
+    NEED_CLOSED = "need_closed"  # the need was closed after it was paid
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Money in a donor's name with no need: `unallocated` is still the donor's to place,
+    `office` the welfare office's; the rest went to needs as paid pledges."""
+
+    id: int
+    platform: str
+    donor_id: int
+    amount: int  # rials, as it came
+    unallocated: int
+    office: int
+    source: CreditSource
+    need_id: int | None  # the need it came from: similar needs are measured from it
+    pledge_id: int | None
+    created_at: int
+    decided_at: int | None = None
+    decided_by: str | None = None  # donor | office
+
+
+@dataclass(frozen=True, slots=True)
+class CreditMove:
+    """What one move of credit did: `moved` to `need` (as `pledge`), `to_office`, and the
+    credit as it is after the move."""
+
+    credit: Credit
+    moved: int = 0
+    to_office: int = 0
+    need: Need | None = None
+    pledge: Pledge | None = None

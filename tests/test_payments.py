@@ -52,6 +52,7 @@ async def assert_ledger(store) -> None:
         "(SELECT pledge_id FROM payments WHERE allocated > 0)"
     )
     assert allocated == paid_in_chat[0][0]
+    assert await store.ledger_problems() == []  # per donor: paid = allocated + credit
     for target, reserved, paid, need_id in await store._fetchall(
         "SELECT target, reserved, paid, id FROM needs"
     ):

@@ -375,9 +375,15 @@ async def test_closing_a_need_tells_donors_who_already_paid_that_it_is_safe(chat
     await admin.click(fa("staff-close-yes-button"))
     assert admin.last_reply.text == fa("staff-closed", code=need.code, donors=0, paid=1)
     await deliver_outbox(HamdeliContext(chat.application))
-    assert donor.last_reply.text == fa("pledge-need-closed-paid-notice", code=need.code,
-                                       reference=reference, amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
-    assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID  # staff settle it
+    # Issue #10 (no toman without a home): the paid money becomes the donor's credit, and the
+    # donor is asked where it goes (tests/test_credits.py), instead of "staff settle it".
+    closed = fa("credit-need-closed-notice", code=need.code, reference=reference,
+                amount="۱٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+    assert donor.last_reply.text.startswith(closed)
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.CANCELLED
+    [credit] = await chat.store.credits_of_donor("telegram", donor.id)
+    assert credit.unallocated == 1_000_000 * 10
+    assert await chat.store.ledger_problems() == []
     await admin.send(f"/close {need.code} again")
     assert admin.last_reply.text == fa("staff-need-already-closed", code=need.code)
 

@@ -1,4 +1,4 @@
-"""Irreversible staff actions ask once: /delivered, /close and cancelling a broadcast.
+"""Irreversible staff actions ask once: /delivered, /close, /place and cancelling a broadcast.
 
 The command (or the cancel button) shows what will be told to whom and stores a one-time
 confirmation: who asked, what, about which record. Its Yes button carries only the token,
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.codes import new_confirm_token
-from bot.domain import broadcasts, staff
+from bot.domain import broadcasts, credits, staff
 from bot.domain.refusal import Refused
 from bot.models import Account, Broadcast
 from bot.storage import Store
@@ -27,7 +27,7 @@ class Asked:
     """A confirmation still waiting for its button."""
 
     token: str
-    action: str  # deliver, close, cancel_broadcast
+    action: str  # deliver, close, place_office, cancel_broadcast
     subject: str  # the need code or the broadcast id
     details: dict[str, object]
 
@@ -90,6 +90,11 @@ async def _act(store: Store, actor: Account, asked: Asked, now: int) -> Done:
     if asked.action == "deliver":
         told, cancelled = await staff.deliver_need(store, actor, asked.subject, now, asked.token)
         return Done(asked.action, asked.subject, {"donors": told, "cancelled": cancelled})
+    if asked.action == "place_office":
+        need, amount = await credits.place_office_share(
+            store, actor, asked.subject, now, token=asked.token
+        )
+        return Done(asked.action, need.code, {"amount": amount})
     if asked.action == "close":
         reason = str(asked.details.get("reason") or "")
         cancelled, paid = await staff.close_need(

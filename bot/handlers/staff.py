@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
-from bot.domain import confirmations, monthly, pledges, staff
+from bot.domain import confirmations, credits, monthly, pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.logs import hide_in_logs
@@ -33,7 +33,7 @@ from bot.models import Pledge
 from bot.text import InputError, normalize_text, parse_national_code
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
-from bot.views.exports import pledges_csv
+from bot.views.exports import credits_csv, pledges_csv
 from bot.views.screen import Screen
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
@@ -355,6 +355,14 @@ async def export(update: Update, context: HamdeliContext) -> None:
     await update.effective_chat.send_document(
         document, filename="pledges.csv", caption=context.t("staff-export-caption", count=len(rows))
     )
+    credit_rows = await credits.credits_for_export(context.store, context.me, context.now())
+    if credit_rows:  # money paid with no need yet, and the office's share
+        unallocated, office = (sum(row[i] for row in credit_rows) for i in (5, 6))
+        await update.effective_chat.send_document(
+            credits_csv(credit_rows, context.settings.tz), filename="credits.csv",
+            caption=context.t("stats-credit", unallocated=views._toman(context.t, unallocated),
+                              office=views._toman(context.t, office)),
+        )  # fmt: skip
 
 
 @refusals_answered

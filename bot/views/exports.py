@@ -59,3 +59,24 @@ def write_row(writer: Any, values: Sequence[object]) -> None:
 def _jalali(timestamp: int, tz: dt.tzinfo) -> str:
     day = jdatetime.date.fromgregorian(date=dt.datetime.fromtimestamp(timestamp, tz).date())
     return day.strftime("%Y/%m/%d")
+
+
+CREDIT_COLUMNS = (
+    "credit", "source", "pledge_reference", "from_need_code", "amount", "unallocated",
+    "office_share", "placed_on_needs", "created", "decided_by",
+)  # fmt: skip
+
+
+def credits_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo) -> bytes:
+    """Rows of `Store.credits_for_export`: amounts in toman; unallocated + office share +
+    placed on needs = amount on every row."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CREDIT_COLUMNS)
+    for credit_id, source, reference, code, *amounts, created, decided_by in rows:
+        write_row(
+            writer,
+            [credit_id, source, reference or "", code or "",
+             *(amount // 10 for amount in amounts), _jalali(created, tz), decided_by or ""],
+        )  # fmt: skip
+    return out.getvalue().encode("utf-8-sig")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import callbacks
+from bot.domain.credits import DECIDED_NOTICE
 from bot.i18n import Translator
 from bot.models import VoucherStatus
 from bot.text import format_toman
+from bot.views import credits as credit_views
 from bot.views.broadcasts import report_notice
 from bot.views.donor import notice_text as pledge_notice_text
 from bot.views.screen import Markup, button, keyboard
@@ -21,6 +23,8 @@ def render_notice(
         return _voucher_notice(t, message_id, args, dt.datetime.fromtimestamp(now, tz).date())
     if message_id.startswith("broadcast-"):
         return report_notice(t, message_id, args)
+    if message_id == DECIDED_NOTICE:
+        return credit_views.decided_text(t, args)
     if message_id.startswith("aid-news-"):
         category = str(args["category"])
         return t(message_id, category=t(f"category-{category}"))
@@ -54,6 +58,8 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
     """
     if message_id == "pledge-paid-notice":  # thanks: and perhaps every month?
         return keyboard([button(t("monthly-give-monthly-button"), callbacks.MONTHLY)])
+    if message_id == DECIDED_NOTICE:
+        return credit_views.decided_markup(t)
     if message_id == "pledge-rejected-notice":
         return keyboard(
             [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],

@@ -362,6 +362,8 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
     ]
     if "monthly" in stats:
         lines.append(monthly_views.stats_line(t, stats["monthly"]))  # type: ignore[arg-type]
+    unallocated, office = stats.get("credit", (0, 0))  # type: ignore[misc]
+    lines.append(t("stats-credit", unallocated=_toman(t, unallocated), office=_toman(t, office)))
     return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
 
 
@@ -412,6 +414,9 @@ def confirmed_screen(t: Translator, done: Done) -> Screen:
         text = "\n".join(lines)
     elif done.action == "close":
         text = t("staff-closed", code=done.subject, donors=counts["donors"], paid=counts["paid"])
+    elif done.action == "place_office":
+        amount = t("amount-toman", amount=format_toman(counts["amount"], t.language))
+        text = t("credit-placed", amount=amount, code=done.subject)
     else:
         text = t("broadcast-cancelled", id=int(done.subject))
     return Screen(text, keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))

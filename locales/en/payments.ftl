@@ -17,4 +17,4 @@ payment-refused-amount = The amount of this invoice no longer matches your pledg
 
 payment-unallocated-notice =
     💚 Your payment of { $amount } for pledge { $reference } arrived and is safe.
-    The need { $code } could no longer take it (it was already covered, or the pledge had ended), so it is kept in your name. The welfare office will contact you to choose where it goes: another family's need, or where it is needed most.
+    The need { $code } could no longer take it (it was already covered, or the pledge had ended), so it is kept in your name as credit.

@@ -49,8 +49,8 @@ staff-closed = Need { $code } is closed and no longer shown to donors. { $donors
        *[other] The donors of { $donors } unpaid pledges are told not to pay.
     } { $paid ->
         [0] {""}
-        [one] 1 pledge already paid or reported stays for you to settle; its donor is told.
-       *[other] { $paid } pledges already paid or reported stay for you to settle; their donors are told.
+        [one] 1 pledge was already paid or reported: paid money becomes its donor's credit (they choose a similar need or the office), a reported payment stays for you to settle; its donor is told.
+       *[other] { $paid } pledges were already paid or reported: paid money becomes their donors' credit (they choose a similar need or the office), reported payments stay for you to settle; their donors are told.
     }
 staff-need-already-closed = Need { $code } is already closed or delivered.
 staff-stats-button = 📊 Statistics

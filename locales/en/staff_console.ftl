@@ -16,8 +16,8 @@ staff-ending-paid-delivered = { $count ->
        *[other] • The donors of { $count } paid pledges are told the help reached the family.
     }
 staff-ending-paid-kept = { $count ->
-        [one] • 1 pledge already paid or reported stays for you to settle; its donor is told the payment is safe.
-       *[other] • { $count } pledges already paid or reported stay for you to settle; their donors are told the payment is safe.
+        [one] • 1 pledge was already paid or reported: paid money becomes its donor's credit to place on a similar need or give to the office; a reported payment stays for you to settle. Its donor is told the money is safe.
+       *[other] • { $count } pledges were already paid or reported: paid money becomes their donors' credit to place on a similar need or give to the office; reported payments stay for you to settle. Their donors are told the money is safe.
     }
 staff-ending-unpaid-cancelled = { $count ->
         [one] • 1 pledge not paid yet is cancelled; its donor is told not to pay.
