@@ -111,6 +111,12 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "export_pledges_pii",
     "support_reply",
     "payment_inquiry_given_up",
+    # credit (bot.domain.credits): opened, moved by its donor, decided by the office, placed
+    "credit_opened",
+    "credit_moved",
+    "credit_decided",
+    "office_share_placed",
+    "export_credits",
 )
 AUDIT_SCREEN_ENTRIES = 15
 _REASON_CHARS = 40
