@@ -293,3 +293,78 @@ async def test_the_export_lists_credit_and_the_office_share(chat, needs, clock) 
                                               {"document": "credits.csv"})  # fmt: skip
     [entry] = audited(await chat.store.latest_audit(20), "export_credits")
     assert entry["actor_id"] == admin.id
+
+
+async def test_my_pledges_shows_waiting_credit_and_opens_its_choice(chat, needs, clock) -> None:
+    sara, _, _ = await credit_from_a_race(chat, needs, clock)
+    await sara.send("/mypledges")  # the notice scrolled away: her pledges say it is waiting
+    assert fa("credit-waiting", amount=money(1_000_000)) in sara.last_reply.text
+    await sara.click(fa("credit-waiting-button", amount=money(1_000_000)))
+    assert fa("credit-choice-title", amount=money(1_000_000)) in sara.last_reply.text
+    assert needs["codes"]["t1"] in sara.last_reply.text
+    await sara.click(fa("credit-office-button"))
+    await sara.send("/mypledges")
+    assert fa("credit-waiting", amount=money(1_000_000)) not in sara.last_reply.text
+    await assert_ledger(chat.store)
+
+
+async def test_a_reported_payment_confirmed_after_the_need_closed_becomes_credit(
+    chat, needs
+) -> None:
+    from bot.domain import pledges as pledges_domain
+
+    sara = await donor(chat)
+    t1 = needs["codes"]["t1"]
+    reference = await pledge_on(sara, t1, "1000000")
+    await chat.store.report_pledge_paid(reference, None, int(clock_now(chat)))
+    admin = await admin_of(chat)
+    await admin.send(f"/close {t1} the family moved")
+    await admin.click(fa("staff-close-yes-button"))
+    assert await chat.store.credits_of_donor("telegram", sara.id) == []  # not paid yet
+    await pledges_domain.confirm_payment(
+        chat.store, reference=reference, bank_reference="774411", now=int(clock_now(chat))
+    )
+    need = await chat.store.need_by_code(t1)
+    assert (need.status, need.paid, need.reserved) == (NeedStatus.CLOSED, 0, 0)
+    [credit] = await chat.store.credits_of_donor("telegram", sara.id)
+    assert credit.amount == MILLION
+    assert await thanks_sent(chat, sara, "credit-need-closed-notice") == 1
+    assert await thanks_sent(chat, sara, "pledge-paid-notice") == 0
+    await assert_ledger(chat.store)
+
+
+async def test_the_office_decides_after_a_restart_once(start_app, needs, chat, clock) -> None:
+    """The bot was down when the credit came due: the next process decides it at its first
+    tick, and a third process finds nothing left to decide."""
+    sara, _, _ = await credit_from_a_race(chat, needs, clock)
+    await chat.application.shutdown()
+    clock.advance(30 * DAY)
+    for _ in range(2):
+        again = await start_app(payment_provider_token=TELEGRAM_TOKEN, emulator=chat.emulator)
+        await credit_handlers.credit_clock(HamdeliContext(again.application))
+        await deliver_outbox(HamdeliContext(again.application))
+        assert (await again.store.need_by_code(needs["codes"]["t1"])).paid == MILLION
+        assert len(audited(await again.store.latest_audit(80), "credit_decided")) == 1
+        await assert_ledger(again.store)
+        await again.application.shutdown()
+    assert [m.text for m in sara.replies].count(sara.last_reply.text) == 1
+    assert fa("credit-decided-title") in sara.last_reply.text
+
+
+async def test_an_erased_donors_credit_stays_accounted_and_the_office_decides_it(
+    chat, needs, clock
+) -> None:
+    sara, credit, _ = await credit_from_a_race(chat, needs, clock)
+    await sara.send("/forget")
+    await sara.click(fa("forget-donor-yes"))
+    moved = await chat.store.credit(credit.id)
+    assert moved.donor_id < 0  # under the pseudonym, with the pledges and payments
+    await assert_ledger(chat.store)
+    clock.advance(7 * DAY + 60)
+    await credit_handlers.credit_clock(HamdeliContext(chat.application))
+    assert (await chat.store.credit(credit.id)).unallocated == 0
+    await assert_ledger(chat.store)
+
+
+def clock_now(chat) -> float:
+    return chat.application.services.clock()

@@ -39,6 +39,7 @@ from bot.handlers.common import (
 )
 from bot.models import Need, NeedKind, Pledge, PledgeStatus, Province
 from bot.text import RIALS_PER_TOMAN, InputError, parse_money, parse_whole_number
+from bot.views import credits as credit_views
 from bot.views import donor as views
 from bot.views.screen import Screen
 
@@ -435,6 +436,8 @@ async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None
         tz=context.settings.tz,
         provider_token=context.settings.provider_token,
     )
+    waiting = await store.credits_of_donor(platform, context.me.user_id)
+    screen = credit_views.with_credits(context.t, screen, waiting)  # money with no need yet
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 
 

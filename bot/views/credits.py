@@ -12,7 +12,7 @@ import datetime as dt
 from bot import callbacks
 from bot.domain.credits import Choice, OfficePlacement
 from bot.i18n import Translator
-from bot.models import CreditMove, Persona
+from bot.models import Credit, CreditMove, Persona
 from bot.views.donor import card_place, direction_mark, help_name, need_card
 from bot.views.screen import Markup, Screen, button, keyboard
 from bot.views.staff import _toman as toman
@@ -125,3 +125,18 @@ def place_ask_screen(t: Translator, placement: OfficePlacement, token: str) -> S
         code=placement.need.code,
     )
     return Screen(text, keyboard(*confirm_keyboard(t, t("credit-place-yes-button"), token)))
+
+
+def with_credits(t: Translator, screen: Screen, credits: list[Credit]) -> Screen:
+    """ "My pledges" with the donor's waiting credit on top: a line and a button each, so a
+    donor who missed the notice can still choose where their money goes."""
+    if not credits:
+        return screen
+    rows = [
+        [button(t("credit-waiting-button", amount=toman(t, credit.unallocated)),
+                callbacks.credit_show(credit.id))]
+        for credit in credits
+    ]  # fmt: skip
+    old = list(screen.markup.inline_keyboard) if screen.markup else []  # type: ignore[union-attr]
+    total = toman(t, sum(credit.unallocated for credit in credits))
+    return Screen(f"{t('credit-waiting', amount=total)}\n\n{screen.text}", keyboard(*rows, *old))

@@ -36,3 +36,5 @@ audit-action-credit_moved = a donor placed their credit
 audit-action-credit_decided = the office decided an unanswered credit
 audit-action-office_share_placed = placed the office's share on a need
 audit-action-export_credits = exported credit
+credit-waiting = 💚 You have { $amount } of credit waiting for your choice.
+credit-waiting-button = 💚 Choose where { $amount } goes

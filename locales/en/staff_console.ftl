@@ -90,6 +90,7 @@ staff-commands =
     • /pledge — find a pledge by its pledge code · /queue [CODE] — payments to check
     • /delivered CODE — the help arrived (asks once) · /close CODE REASON — take a need down (asks once)
     • /household NATIONAL_CODE — a household's record (audited)
+    • /office — donors' credit and the office's share · /place CODE — place the office's share on a need (asks once)
     • /broadcast — an announcement · /stats — statistics · /audit — the audit log
     Administrators: /addstaff ID, /removestaff ID, /invite, /invites, /revokeinvite CODE, /undo PLEDGE_CODE
 staff-need-not-found = No need has the code { $code }. Check the code, or find the need in /needs.

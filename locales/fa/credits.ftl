@@ -36,3 +36,5 @@ audit-action-credit_moved = خیّر جای اعتبارش را انتخاب ک�
 audit-action-credit_decided = اداره دربارهٔ اعتبارِ بی‌پاسخ تصمیم گرفت
 audit-action-office_share_placed = اختصاص سهم اداره به یک نیاز
 audit-action-export_credits = خروجی اعتبارها
+credit-waiting = 💚 { $amount } اعتبار منتظر انتخاب شماست.
+credit-waiting-button = 💚 انتخاب مقصد { $amount }
