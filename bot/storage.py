@@ -2356,7 +2356,7 @@ class Store:
                               need, pledge)  # fmt: skip
             await self._insert_audit(
                 db, at=now, action="credit_decided" if due_before else "credit_moved",
-                platform=credit.platform, actor_id=None if due_before else credit.donor_id,
+                platform=credit.platform, actor_id=None,  # never a donor's id: see /forget
                 subject_type="credit", subject_id=str(credit.id),
                 details={"by": by, "need": need.code if need and moved else None,
                          "pledge": pledge.reference if pledge else None, "moved": moved,

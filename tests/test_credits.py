@@ -368,3 +368,14 @@ async def test_an_erased_donors_credit_stays_accounted_and_the_office_decides_it
 
 def clock_now(chat) -> float:
     return chat.application.services.clock()
+
+
+async def test_credit_audit_rows_never_carry_a_donors_id(chat, needs, clock) -> None:
+    """/forget promises nothing links the pseudonym back to the person: credit rows name
+    who acted in words ("donor", "office"), never by the donor's id."""
+    sara, _, _ = await credit_from_a_race(chat, needs, clock)
+    await sara.click(fa("credit-office-button"))
+    entries = [e for e in await chat.store.latest_audit(80) if e["subject_type"] == "credit"]
+    assert {e["action"] for e in entries} == {"credit_opened", "credit_moved"}
+    assert all(e["actor_id"] is None for e in entries)
+    assert all(str(sara.id) not in str(e["details"]) for e in entries)
