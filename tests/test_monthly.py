@@ -22,7 +22,7 @@ from bot.delivery import deliver_outbox
 from bot.domain import monthly
 from bot.domain.pledges import PledgeRules
 from bot.handlers import monthly as monthly_handlers
-from bot.models import MonthlyStatus, NeedCategory, PledgeStatus
+from bot.models import MonthlyStatus, NeedCategory, NeedStatus, PledgeStatus
 from bot.views import donor as donor_views
 from tests.test_donor_journey import (  # `needs`: the journey's fixture, on this `chat`
     TOMAN,
@@ -450,3 +450,20 @@ async def test_forget_ends_the_monthly_gift_and_keeps_its_pledges(chat, needs, c
     clock.now = due(DEY)
     await tick(chat)
     assert len(await chat.store._fetchall("SELECT id FROM pledges")) == 1
+
+
+async def test_a_chosen_city_now_below_k_is_not_named_with_its_need(chat, needs, clock) -> None:
+    sara = await donor(chat)
+    await set_up(sara)  # Tehran city had 4 open needs
+    for external_id in ("t2", "t3"):  # now 2, below K = 3
+        need = await chat.store.need_by_code(needs["codes"][external_id])
+        await chat.store.set_need_status(need.id, NeedStatus.CLOSED, 0)
+    clock.now = due(AZAR)
+    await tick(chat)
+    assert len(await pledges_of(chat, sara)) == 1
+    province = fa("monthly-scope-any", place=fa("monthly-scope-province", province="تهران"))
+    assert province in sara.last_reply.text
+    assert fa("monthly-scope-city", city="تهران", province="تهران") not in sara.last_reply.text
+    assert fa("need-place", place=fa("card-place-province", province="تهران")) in (
+        sara.last_reply.text
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton
 
@@ -261,7 +262,9 @@ def news_screen(
     settings: Settings, today: dt.date,
 ) -> Screen:  # fmt: skip
     """The month's pledge with everything a hand pledge shows (the card, how to pay, 💳 Pay
-    now), or the word that nothing needed money; both with the way to the gift."""
+    now), or the word that nothing needed money; both with the way to the gift. A chosen
+    city that has since dropped below K open needs is not named with its need: the
+    province is, as on the need's card (k-anonymity)."""
     manage = [button(t("monthly-button"), callbacks.MONTHLY)]
     scope = scope_text(t, news.scope) if news.scope else ""
     if message_id == "monthly-nothing-notice" or news.pledge is None or news.need is None:
@@ -272,6 +275,8 @@ def news_screen(
         )
     pledge, need = news.pledge, news.need
     place = news.place or PlaceName("", is_province=True)
+    if place.is_province and news.scope and news.scope.city:  # now too few needs to name it
+        scope = scope_text(t, replace(news.scope, city=None))
     head = t("monthly-pledged-notice", date=today, amount=toman(t, pledge.amount), scope=scope)
     card = donor_views.need_card(t, need, donor_views.card_place(t, place), today)
     parts = [head, card]
