@@ -467,3 +467,21 @@ async def test_a_chosen_city_now_below_k_is_not_named_with_its_need(chat, needs,
     assert fa("need-place", place=fa("card-place-province", province="تهران")) in (
         sara.last_reply.text
     )
+
+
+async def test_one_tick_gives_every_due_gift_once_and_a_long_outage_one_month_a_tick(
+    chat, needs, clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(monthly, "DUE_BATCH", 2)  # three donors: two batches in one tick
+    donors = [await donor(chat) for _ in range(3)]
+    for person in donors:
+        await set_up(person, "۱۰۰ هزار")
+    clock.now = due(DEY) + 60  # the bot was down through Azar's and Dey's days
+    await tick(chat)
+    assert [len(await pledges_of(chat, person)) for person in donors] == [1, 1, 1]  # Azar's
+    await tick(chat)
+    assert [len(await pledges_of(chat, person)) for person in donors] == [2, 2, 2]  # Dey's
+    await tick(chat)
+    assert [len(await pledges_of(chat, person)) for person in donors] == [2, 2, 2]
+    gift = await chat.store.monthly_of_donor("telegram", donors[0].id)
+    assert gift.next_period == 140411

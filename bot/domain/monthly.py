@@ -41,6 +41,7 @@ from bot.text import RIALS_PER_TOMAN
 DUE_HOUR = 9  # local time on the chosen day
 MAX_DAY = 28  # every Jalali month has a 28th
 MAX_TOMAN = 100_000_000  # a sane ceiling for a monthly gift (a typo guard, not a policy)
+DUE_BATCH = 100  # gifts read at a time by a tick
 CANDIDATES_PAGE = 50  # needs read per page while looking for one with room
 MAX_CANDIDATES = 500  # and at most this many (item needs are skipped)
 PLEDGED_NOTICE = "monthly-pledged-notice"
@@ -275,14 +276,22 @@ class MonthResult:
 async def run_due(
     store: Store, *, platform: str, now: int, rules: PledgeRules, tz: dt.tzinfo
 ) -> list[MonthResult]:
-    """Give every gift whose day has come. A month another run already handled (another
-    process, a tick before a restart) is passed over: claims make each month happen once."""
-    results = []
-    for gift in await store.due_monthly(platform, now):
-        result = await give(store, gift, now, rules, tz)
-        if result is not None:
-            results.append(result)
-    return results
+    """Give every gift whose day has come, one month of each per tick (a bot that was down
+    for months catches up a month a tick, oldest first). A month another run already
+    handled (another process, a tick before a restart) is passed over: claims make each
+    month happen once. Reads in batches, so a day when thousands give is one tick."""
+    results: list[MonthResult] = []
+    handled: set[int] = set()
+    while True:
+        batch = await store.due_monthly(platform, now, DUE_BATCH)
+        fresh = [gift for gift in batch if gift.id not in handled]
+        for gift in fresh:
+            handled.add(gift.id)
+            result = await give(store, gift, now, rules, tz)
+            if result is not None:
+                results.append(result)
+        if len(batch) < DUE_BATCH or not fresh:
+            return results
 
 
 async def give(
