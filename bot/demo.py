@@ -36,7 +36,7 @@ from bot.context import HamdeliApplication
 from bot.delivery import PROGRESS_EVERY_S, outbox_of
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
-from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage
+from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage, Upload
 from bot.logs import configure_logging
 from bot.models import Persona
 from bot.storage import Store
@@ -119,17 +119,12 @@ class DemoEmulator(BotApiEmulator):
         self.files_dir = files_dir
         self.saved: dict[tuple[int, int], Path] = {}  # (chat, message) -> the file written
 
-    async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any,
-                         **kwargs: Any) -> tuple[int, bytes]:  # fmt: skip
-        status, body = await super().do_request(url, method, request_data, *args, **kwargs)
-        uploads = request_data.multipart_data if request_data is not None else None
-        if status == 200 and uploads:
-            result = json.loads(body)["result"]
-            for name, content, *_ in uploads.values():
-                path = self.files_dir / f"{len(self.saved) + 1:03d}-{Path(name or 'file').name}"
-                path.write_bytes(content)
-                self.saved[(result["chat"]["id"], result["message_id"])] = path
-        return status, body
+    def _keep_upload(self, where: tuple[int, int], upload: Upload) -> None:
+        """Kept (as every emulator does) and also written to the folder."""
+        super()._keep_upload(where, upload)
+        path = self.files_dir / f"{len(self.saved) + 1:03d}-{Path(upload.name).name}"
+        path.write_bytes(upload.content)
+        self.saved[where] = path
 
 
 class TerminalChat:

@@ -156,6 +156,14 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (sendDocument, sendPhoto): its name and its bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class EmulatedUserInfo:
     """The Telegram user behind a private chat (chat id == user id, as in Telegram)."""
 
@@ -480,6 +488,8 @@ class BotApiEmulator(BaseRequest):
         # Bale's view of each pre-checkout, for inquireTransaction: query id -> Transaction.
         self.transactions: dict[str, JSONDict] = {}
         self._charge_ids = itertools.count(1)
+        # (chat id, message id) -> what the bot uploaded there: a test reads the document.
+        self.uploads: dict[tuple[int, int], Upload] = {}
 
     # ---- BaseRequest interface
 
@@ -511,7 +521,28 @@ class BotApiEmulator(BaseRequest):
         api_method = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = _uploaded_file_names(request_data) if request_data else {}
-        return await self.call(api_method, params, files)
+        status, body = await self.call(api_method, params, files)
+        if status == 200 and files:
+            self._keep_uploads(json.loads(body)["result"], request_data)  # type: ignore[arg-type]
+        return status, body
+
+    def _keep_uploads(self, result: Any, request_data: RequestData) -> None:
+        """The bytes of what a message carries (a PDF, a chart), kept by message, so a test
+        can open the document the donor got (and the demo can save it)."""
+        if not isinstance(result, dict) or "message_id" not in result:
+            return
+        where = (result["chat"]["id"], result["message_id"])
+        for name, content, *_ in request_data.multipart_data.values():
+            self._keep_upload(where, Upload(str(name or "file"), bytes(content)))
+
+    def _keep_upload(self, where: tuple[int, int], upload: Upload) -> None:
+        self.uploads[where] = upload
+
+    def upload_of(self, message: SentMessage) -> Upload:
+        """What the bot uploaded with `message` (AssertionError when it sent none)."""
+        upload = self.uploads.get((message.chat_id, message.message_id))
+        assert upload is not None, f"message {message.message_id} carries no uploaded file"
+        return upload
 
     # ---- transport-independent entry point
 
