@@ -20,6 +20,7 @@ from bot.handlers import (
     broadcasts,
     common,
     credits,
+    donation_receipts,
     donor,
     monthly,
     payments,
@@ -92,6 +93,7 @@ def build_application(
     routes |= staff_needs.routes() | payments.routes()
     routes |= monthly.routes()
     routes |= credits.routes()
+    routes |= donation_receipts.routes()
     handlers = [
         *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
     ]  # fmt: skip

@@ -79,6 +79,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         "pay": rf"^d:pay:(P-{_CODE})$",
         "receipt": rf"^d:rc:(P-{_CODE})$",
         "receipt_for": rf"^d:rf:(P-{_CODE})$",
+        "donation_receipt": rf"^d:dr:(P-{_CODE})$",
         "staff_pay": rf"^s:pay:(P-{_CODE})$",
         "staff_open": rf"^s:open:(P-{_CODE})$",
         "staff_reject": rf"^s:rej:(P-{_CODE})$",
@@ -273,6 +274,12 @@ def staff_pay_unreferenced(reference: str) -> str:
 
 
 STAFF_NEXT = "s:next"
+
+
+def donation_receipt(reference: str) -> str:
+    """ "🧾 Receipt (PDF)": the receipt of this paid pledge, made from the store on each press
+    (bot.handlers.donation_receipts)."""
+    return f"d:dr:{reference}"
 
 
 def staff_pay(reference: str) -> str:

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     # The welfare office's phone, shown wherever the bot sends people to the office (and
     # when support is unavailable). Empty: the bot never says "call the office".
     office_phone: str = ""
+    # The welfare organization named on the donor's receipt (PDF); empty: the locale's
+    # default (the State Welfare Organization of Iran, in the reader's language).
+    organization_name: str = ""
     timezone: str = "Asia/Tehran"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # A flow (waiting for an amount, a code…) left alone this long is over: the next text

@@ -348,6 +348,15 @@ def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:
     )
 
 
+def _paid_facts(pledge: Pledge, payment: IncomingPayment | None = None) -> dict[str, object]:
+    """What the donor's thanks for a paid pledge states besides the pledge (it is their
+    receipt in the chat): when it was paid, and the proof: the platform's charge id of an
+    in-chat payment, else the bank tracking number staff confirmed it with (if any)."""
+    if payment is not None:
+        return {"paid_at": pledge.paid_at, "charge_id": payment.charge_id}
+    return {"paid_at": pledge.paid_at, "tracking": pledge.bank_reference}
+
+
 def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
     (
         id_,
@@ -1607,7 +1616,7 @@ class Store:
                 await self._credit_paid_pledges(db, [pledge], CREDIT_CLOSED_NOTICE, now)
                 return pledge, need
             if notice:
-                await self._queue_pledge_notices(db, [pledge], notice, now)
+                await self._queue_pledge_notices(db, [pledge], notice, now, _paid_facts(pledge))
             if need.status is NeedStatus.FUNDED:
                 await self._queue_household_news(db, [need.id], "aid-news-funded", now)
             return pledge, need
@@ -2024,7 +2033,9 @@ class Store:
                 dedupe=payment.charge_id,
             )  # fmt: skip
             return
-        await self._queue_pledge_notices(db, [result.pledge], paid_notice, now)
+        await self._queue_pledge_notices(
+            db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
+        )
         if need is not None and need.status is NeedStatus.FUNDED:
             await self._queue_household_news(db, [need.id], "aid-news-funded", now)
 

@@ -208,7 +208,8 @@ def test_demo_donor_pays_a_pledge_in_the_chat_and_is_thanked(tmp_path) -> None:
         "1",
         "/pay",
         "/wait",
-    ]  # fmt: skip  (1: 💳 Pay now, then the payment sheet)
+        "1",
+    ]  # fmt: skip  (1: 💳 Pay now, then the payment sheet; then 1: 🧾 Receipt (PDF))
     result = run_demo(steps, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -219,6 +220,13 @@ def test_demo_donor_pays_a_pledge_in_the_chat_and_is_thanked(tmp_path) -> None:
     assert "(payment sheet: paid" in out
     thanks = next(line for line in invoice.splitlines() if line.startswith("💚"))
     assert reference in thanks
+    after_thanks = invoice.split(thanks, 1)[1]
+    assert f"[1] {fa('donation-receipt-button')}" in after_thanks
+    receipt = Path(re.search(r"\(a document, saved as (\S+)\)", after_thanks).group(1))
+    assert receipt.name.endswith(f"hamdeli-receipt-{reference}.pdf")
+    assert receipt.read_bytes().startswith(b"%PDF-")  # the donor's receipt, ready to open
+    assert fa("donation-receipt-caption", reference=reference) in after_thanks
+    shutil.rmtree(receipt.parent.parent)
     assert "Traceback" not in result.stderr
 
 

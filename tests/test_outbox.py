@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from bot.delivery import deliver_outbox, recover_outbox
 from bot.domain import pledges
 from bot.i18n import translator
 from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.text import format_clock
 
 fa, en = translator("fa"), translator("en")
 TOMAN = 10
@@ -40,12 +42,16 @@ async def pledge_by(chat, person, code: str, typed: str, t=fa) -> str:
 async def test_a_confirmed_payment_thanks_the_donor_in_their_language(chat, need_code) -> None:
     john = chat.user(lang="en")
     reference = await pledge_by(chat, john, need_code, "1000000", en)
+    now = int(chat.application.services.clock())
     await pledges.confirm_payment(chat.store, reference=reference, bank_reference="998877",
-                                  now=int(chat.application.services.clock()))  # fmt: skip
+                                  now=now)  # fmt: skip
     await deliver_outbox(HamdeliContext(chat.application))
+    paid_at = dt.datetime.fromtimestamp(now, chat.application.services.settings.tz)
     assert john.last_reply.text == en(
-        "pledge-paid-notice", reference=reference, amount="1,000,000 toman", code=need_code
-    )
+        "donation-receipt-notice", reference=reference, amount="1,000,000 toman", code=need_code,
+        date=paid_at.date(), time=format_clock(paid_at, "en"),
+        transaction=en("donation-receipt-notice-tracking", tracking="998877"),
+    )  # fmt: skip
 
 
 async def test_delivery_is_told_to_every_donor_who_paid_once(chat, need_code) -> None:

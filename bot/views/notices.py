@@ -6,10 +6,12 @@ import datetime as dt
 
 from bot import callbacks
 from bot.domain.credits import DECIDED_NOTICE
+from bot.domain.payments import PAID_NOTICE
 from bot.i18n import Translator
-from bot.models import VoucherStatus
+from bot.models import NeedKind, VoucherStatus
 from bot.text import format_toman
 from bot.views import credits as credit_views
+from bot.views import donation_receipt as receipt_views
 from bot.views.broadcasts import report_notice
 from bot.views.donor import notice_text as pledge_notice_text
 from bot.views.screen import Markup, button, keyboard
@@ -28,6 +30,9 @@ def render_notice(
     if message_id.startswith("aid-news-"):
         category = str(args["category"])
         return t(message_id, category=t(f"category-{category}"))
+    if message_id == PAID_NOTICE and args.get("kind") != NeedKind.ITEMS.value:
+        amount = t("amount-toman", amount=format_toman(int(args["amount"]), t.language))  # type: ignore[call-overload]
+        return receipt_views.paid_notice(t, args, now, tz, amount)
     return pledge_notice_text(t, message_id, args, now, tz)
 
 
@@ -65,4 +70,6 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
             [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],
             [button(t("button-support"), callbacks.SUPPORT)],
         )
+    if message_id == PAID_NOTICE and args.get("kind") != NeedKind.ITEMS.value:
+        return keyboard([receipt_views.receipt_button(t, str(args["reference"]))])
     return None
