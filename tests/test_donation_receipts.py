@@ -211,6 +211,26 @@ async def test_a_payment_staff_confirmed_by_hand_has_a_receipt_with_its_bank_tra
     assert_nothing_about_the_family(text)
 
 
+async def test_my_pledges_offers_the_receipt_for_paid_money_pledges_only(chat, needs) -> None:
+    sara = await donor(chat)
+    paid = await paid_in_chat(chat, sara, needs["codes"]["t2"], "۲ میلیون")
+    unpaid = await pledge_on(sara, needs["codes"]["t1"], "۱ میلیون")
+    items = await pledge_on(sara, needs["codes"]["t3"], "۱")
+    await pledges.confirm_payment(chat.store, reference=items, bank_reference=None,
+                                  now=int(chat.application.services.clock()))  # fmt: skip
+    await sara.click_data(callbacks.my_pledges())
+    labels = [label for row in sara.last_reply.buttons for label in row]
+    assert fa("donation-receipt-pledge-button", reference=paid) in labels
+    assert not any(RECEIPT in label and unpaid in label for label in labels)
+    assert not any(RECEIPT in label and items in label for label in labels)
+    await sara.click(fa("donation-receipt-pledge-button", reference=paid))
+    document = sara.last_reply
+    assert document.file_name == f"hamdeli-receipt-{paid}.pdf"
+    assert_shows(pdf_text(chat.emulator.upload_of(document).content), paid)
+    await sara.click_data(callbacks.donation_receipt(items))  # a forged press: goods
+    assert sara.last_answer == fa("donation-receipt-items")
+
+
 async def test_a_receipt_button_for_a_pledge_not_paid_says_so_and_shows_the_way_on(
     chat, needs
 ) -> None:

@@ -52,8 +52,10 @@ class Issuer:
     phone: str = ""
 
 
-def receipt_button(t: Translator, reference: str) -> InlineKeyboardButton:
-    return button(t("donation-receipt-button"), callbacks.donation_receipt(reference))
+def receipt_button(t: Translator, reference: str, *, named: bool = False) -> InlineKeyboardButton:
+    """Under the thanks it needs no name; in "My pledges", among several, it names its pledge."""
+    label = t("donation-receipt-pledge-button", reference=reference) if named else None
+    return button(label or t("donation-receipt-button"), callbacks.donation_receipt(reference))
 
 
 def file_name(receipt: DonationReceipt) -> str:

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from bot import callbacks
 from bot.config import Settings
 from bot.domain.browse import PlaceName, Same
+from bot.domain.donation_receipts import has_receipt
 from bot.domain.payments import can_pay_in_chat
 from bot.domain.pledges import PledgeRefused
 from bot.i18n import Translator
@@ -41,6 +42,7 @@ from bot.text import (
     to_ascii_digits,
 )
 from bot.text.collation import alphabetical, by_name, collation_key
+from bot.views import donation_receipt
 from bot.views.payments import pay_button
 from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
 
@@ -653,6 +655,8 @@ def _pledge_buttons(t: Translator, need: Need, pledge: Pledge, pay_now: bool) ->
                 )
             ]
         )
+    if has_receipt(pledge.status, need.kind):  # paid money: the donor's PDF receipt
+        rows.append([donation_receipt.receipt_button(t, reference, named=True)])
     return rows
 
 

@@ -80,7 +80,6 @@ pledge-reminder = ⏰ Reminder: pledge { $reference } ({ $amount }) to need { $c
 pledge-expired-notice = Pledge { $reference } ({ $amount }) to need { $code } expired unpaid, and its share went back to the need. You are welcome to help again any time 🌱
 pledge-need-closed-notice = Need { $code } was closed by the welfare office, so your pledge { $reference } ({ $amount }) is cancelled: please do not pay it. Thank you for your kindness; other families still need help 🌱
 pledge-need-closed-paid-notice = Need { $code } was closed by the welfare office. Your payment for pledge { $reference } ({ $amount }) is recorded and safe; the office will settle it with you. Questions: /support
-pledge-paid-notice = 💚 Your payment for pledge { $reference } ({ $amount }, need { $code }) is confirmed. Thank you for your kindness!
 need-delivered-notice = 🎉 The help you gave to need { $code } ({ $amount }, pledge { $reference }) has reached the family. They thank you.
 pledge-receipt-ask = Please send the bank tracking number of the transfer for pledge { $reference } (digits only), or a photo or PDF of the receipt. It is how staff find your transfer.
 pledge-receipt-skip = No receipt / later

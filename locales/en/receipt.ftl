@@ -1,6 +1,7 @@
 # The donor's receipt (PDF): kept by the donor, asked for by tax offices. Nothing about the
 # family who receives the help is on it: only the need's code and category.
 donation-receipt-button = 🧾 Receipt (PDF)
+donation-receipt-pledge-button = 🧾 Receipt (PDF) { $reference }
 donation-receipt-caption = 🧾 The receipt of your donation for pledge { $reference }. Keep it; you can get it again from "My pledges" whenever you need it.
 donation-receipt-not-paid = A receipt is issued only once a pledge's payment is confirmed. See this pledge's status in "My pledges".
 donation-receipt-items = This pledge is of items: they are delivered, not paid, so no payment receipt is issued for it.
