@@ -118,7 +118,9 @@ def receipt_rows(t: Translator, receipt: DonationReceipt, tz: dt.tzinfo) -> list
             rows.append((t("donation-receipt-label-provider-charge"), receipt.provider_charge_id))
         return rows
     rows.append((t("donation-receipt-label-way"), t("donation-receipt-way-staff")))
-    tracking = _digits(t, receipt.tracking) if receipt.tracking else None
+    tracking = receipt.tracking and t(
+        "donation-receipt-tracking", tracking=_digits(t, receipt.tracking)
+    )
     rows.append(
         (t("donation-receipt-label-tracking"), tracking or t("donation-receipt-no-tracking"))
     )

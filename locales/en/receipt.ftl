@@ -23,7 +23,8 @@ donation-receipt-way-chat = payment in the chat
 donation-receipt-way-staff = bank transfer, confirmed by the welfare office
 donation-receipt-label-charge = Transaction id
 donation-receipt-label-provider-charge = Bank's transaction id
-donation-receipt-label-tracking = Bank tracking number
+donation-receipt-label-tracking = Proof of payment
+donation-receipt-tracking = bank tracking number { $tracking }
 donation-receipt-no-tracking = none recorded (confirmed by the welfare office)
 donation-receipt-privacy = To protect the family's privacy, nothing that names or identifies them is on this receipt.
 donation-receipt-issued = Issued on { $date }, { $time }
@@ -35,5 +36,5 @@ donation-receipt-notice =
     Paid on: { $date }, { $time }
     { $transaction }
 donation-receipt-notice-charge = Transaction id: { $charge }
-donation-receipt-notice-tracking = Bank tracking number: { $tracking }
+donation-receipt-notice-tracking = Proof of payment: bank tracking number { $tracking }
 donation-receipt-notice-no-tracking = Confirmed by: the welfare office

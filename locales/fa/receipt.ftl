@@ -24,6 +24,7 @@ donation-receipt-way-staff = واریز بانکی، تأییدشده به دس�
 donation-receipt-label-charge = شناسهٔ تراکنش
 donation-receipt-label-provider-charge = شناسهٔ تراکنش بانک
 donation-receipt-label-tracking = شمارهٔ پیگیری بانکی
+donation-receipt-tracking = { $tracking }
 donation-receipt-no-tracking = ثبت نشده (تأیید ادارهٔ بهزیستی)
 donation-receipt-privacy = برای حفظ حریم خانواده، نام و مشخصات خانوادهٔ دریافت‌کننده در این رسید نمی‌آید.
 donation-receipt-issued = صادر شده در { $date }، ساعت { $time }
