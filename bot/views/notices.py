@@ -61,8 +61,12 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
     A rejected payment is not the end: the donor can report it again (back to the staff,
     with a receipt) or write to support.
     """
-    if message_id == "pledge-paid-notice":  # thanks: and perhaps every month?
-        return keyboard([button(t("monthly-give-monthly-button"), callbacks.MONTHLY)])
+    if message_id == PAID_NOTICE:  # thanks: the receipt to keep, and perhaps every month?
+        receipt = args.get("kind") != NeedKind.ITEMS.value
+        return keyboard(
+            *([[receipt_views.receipt_button(t, str(args["reference"]))]] if receipt else []),
+            [button(t("monthly-give-monthly-button"), callbacks.MONTHLY)],
+        )
     if message_id == DECIDED_NOTICE:
         return credit_views.decided_markup(t)
     if message_id == "pledge-rejected-notice":
@@ -70,6 +74,4 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
             [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],
             [button(t("button-support"), callbacks.SUPPORT)],
         )
-    if message_id == PAID_NOTICE and args.get("kind") != NeedKind.ITEMS.value:
-        return keyboard([receipt_views.receipt_button(t, str(args["reference"]))])
     return None
