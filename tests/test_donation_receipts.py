@@ -211,6 +211,21 @@ async def test_a_payment_staff_confirmed_by_hand_has_a_receipt_with_its_bank_tra
     assert_nothing_about_the_family(text)
 
 
+async def test_a_payment_confirmed_without_a_bank_tracking_number_says_the_office_confirmed_it(
+    chat, needs
+) -> None:
+    sara = await donor(chat)
+    reference = await pledge_on(sara, needs["codes"]["t1"], "۱ میلیون")
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference=None,
+                                  now=int(chat.application.services.clock()))  # fmt: skip
+    assert await thanks_sent(chat, sara) == 1
+    assert sara.last_reply.text.endswith(fa("donation-receipt-notice-no-tracking"))
+    await sara.click(fa("donation-receipt-button"))
+    text = pdf_text(chat.emulator.upload_of(sara.last_reply).content)
+    assert_shows(text, fa("donation-receipt-no-tracking").split(" (")[0])
+    assert_shows(text, reference)
+
+
 async def test_my_pledges_offers_the_receipt_for_paid_money_pledges_only(chat, needs) -> None:
     sara = await donor(chat)
     paid = await paid_in_chat(chat, sara, needs["codes"]["t2"], "۲ میلیون")
