@@ -37,6 +37,7 @@ SUPPORT = "support"
 STAFF_EXPORT = "s:export"
 STAFF_INVITES = "s:invites"
 STAFF_COMMANDS = "s:cmds"
+STAFF_NEXT = "s:next"  # "next in queue" after a confirm or a reject
 BROADCAST_NEW = "s:bnew"
 BROADCAST_AUDIENCE = "s:baud"
 ANNOUNCEMENTS_OFF = "ann:off"
@@ -57,7 +58,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "simple": (
             rf"^({MENU_HOME}|{MENU}|{MENU_STAFF}|{HELP}|{LANGUAGE_PICKER}|{PRIVACY}"
-            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}|{STAFF_COMMANDS}"
+            rf"|{STATUS}|{HISTORY}|{FORGET_ASK}|{FORGET_DO}|{CHECK_SMS}|{REMINDERS}|{STAFF_FIND}|{STAFF_AUDIT}|{STAFF_QUEUE}|{STAFF_STATS}|{SUPPORT}|{STAFF_EXPORT}|{STAFF_INVITES}|{STAFF_COMMANDS}|{STAFF_NEXT}"
             rf"|{BROADCAST_NEW}|{BROADCAST_AUDIENCE}|{ANNOUNCEMENTS_OFF}|{SETTINGS}|{HOME_CITY})$"
         ),
         "role": r"^menu:(donor|beneficiary)$",
@@ -271,9 +272,6 @@ def receipt_for(reference: str) -> str:
 def staff_pay_unreferenced(reference: str) -> str:
     """Confirm without a bank tracking number (a written reason follows)."""
     return f"s:pnr:{reference}"
-
-
-STAFF_NEXT = "s:next"
 
 
 def donation_receipt(reference: str) -> str:

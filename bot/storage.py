@@ -145,6 +145,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(20, "0020_credits.sql"),
     Migration(21, "0021_monthly.sql"),
     Migration(22, "0022_reconcile.sql"),
+    Migration(23, "0023_outbox_any_chat.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"

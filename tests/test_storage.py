@@ -20,6 +20,17 @@ async def test_migrations_are_idempotent_and_set_user_version(tmp_path) -> None:
         assert await store.schema_version() == MIGRATIONS[-1].version
 
 
+def test_migrations_are_numbered_upwards_in_landing_order() -> None:
+    """The schema version is one integer (PRAGMA user_version): a database already at N
+    skips every step numbered N or lower. So each new migration takes a number above every
+    one on main when it lands; a lower number landed later would never run on existing
+    databases. (A gap is harmless: 0020 and 0021 were never landed.)"""
+    versions = [m.version for m in MIGRATIONS]
+    assert versions == sorted(set(versions))
+    for migration in MIGRATIONS:
+        assert migration.sql_file.startswith(f"{migration.version:04d}_")
+
+
 async def test_two_processes_starting_at_once_migrate_once(tmp_path) -> None:
     path = tmp_path / "h.db"
     first, second = Store(path), Store(path)

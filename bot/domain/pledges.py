@@ -105,8 +105,12 @@ async def pledge_help(
     need = await store.need_by_code(need_code)
     if need is None:
         raise PledgeRefused("pledge-need-unavailable")
-    if await store.pledge_by_token(token) is None:
+    earlier = await store.pledge_by_token(token)
+    if earlier is None:
         check_amount(need, amount, rules)
+    elif earlier.status not in PENDING:  # an old confirm button, pressed again later
+        raise PledgeRefused(f"pledge-old-confirm-{_ending(earlier.status)}",
+                            reference=earlier.reference)  # fmt: skip
     for attempt in range(CODE_ATTEMPTS):
         try:
             pledge, remaining = await store.reserve_pledge(
@@ -129,6 +133,13 @@ async def pledge_help(
             raise PledgeRefused("pledge-need-unavailable")
         raise PledgeRefused("pledge-lost-race", remaining=remaining)
     return pledge
+
+
+def _ending(status: PledgeStatus) -> str:
+    """How an old confirm button's pledge ended, in the words the donor is told."""
+    if status in (PledgeStatus.CANCELLED, PledgeStatus.EXPIRED):
+        return status.value
+    return "done" if status in (PledgeStatus.PAID, PledgeStatus.DELIVERED) else "rejected"
 
 
 async def cancel_pledge(

@@ -14,9 +14,18 @@ from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
-from bot.models import Account, Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
+from bot.models import (
+    Account,
+    Beneficiary,
+    Need,
+    NeedKind,
+    NeedStatus,
+    Pledge,
+    PledgeStatus,
+    StaffRole,
+)
 from bot.storage import StaffNeedsWhere, Store
-from bot.text import normalize_text
+from bot.text import InputError, normalize_text
 
 MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
 
@@ -57,6 +66,88 @@ async def find_pledge(store: Store, actor: Account, reference: str, now: int) ->
         raise Refused("staff-pledge-not-found", reference=reference)
     await audit(store, actor, "view_pledge", "pledge", reference, now)
     return pledge
+
+
+CONFIRMABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
+MIN_REASON_LETTERS = 5  # "confirm without a tracking number" needs a reason someone can audit
+
+
+@dataclass(frozen=True)
+class Confirmable:
+    """A pledge staff may confirm now, with its need (goods are received, money is paid)."""
+
+    pledge: Pledge
+    need: Need
+
+    @property
+    def goods(self) -> bool:
+        return self.need.kind is NeedKind.ITEMS
+
+
+async def confirmable(store: Store, actor: Account, reference: str) -> Confirmable:
+    """Checked before staff are asked for anything: they are staff, the pledge exists and
+    can still be confirmed (not already paid, rejected, cancelled or expired)."""
+    await require_staff(store, actor)
+    pledge = await store.pledge(reference)
+    if pledge is None:
+        raise Refused("staff-pledge-not-found", reference=reference)
+    need = await store.need(pledge.need_id)
+    if pledge.status not in CONFIRMABLE or need is None:
+        raise Refused(f"staff-not-confirmable-{pledge.status.value}", reference=reference)
+    return Confirmable(pledge, need)
+
+
+def read_bank_tracking(typed: str) -> str:
+    """A bank tracking number as staff type it: 6 to 20 digits in any script, separators
+    allowed; anything else (a name, "ok", a made-up 3-digit number) is refused."""
+    try:
+        return pledges.read_tracking_number(typed)
+    except InputError:
+        raise Refused("staff-tracking-invalid") from None
+
+
+def read_no_tracking_reason(typed: str) -> str:
+    """Why staff confirm money without a tracking number: written, so it can be audited."""
+    reason = " ".join(typed.split())[:200]  # audited as written
+    if sum(ch.isalpha() for ch in normalize_text(reason)) < MIN_REASON_LETTERS:
+        raise Refused("staff-no-tracking-reason-short")
+    return reason
+
+
+async def confirm_payment(
+    store: Store,
+    actor: Account,
+    reference: str,
+    now: int,
+    *,
+    tracking: str | None = None,
+    reason: str | None = None,
+) -> Confirmable:
+    """Staff confirm the money arrived (with the bank tracking number, or without one and a
+    written reason) or, for goods, that they were received (nothing to type). Checked again
+    at the moment of writing; audited with what was typed."""
+    found = await confirmable(store, actor, reference)
+    if not found.goods and tracking is None and not reason:
+        raise Refused("staff-tracking-invalid")
+    pledge, need = await pledges.confirm_payment(
+        store, reference=reference, bank_reference=None if found.goods else tracking, now=now
+    )
+    if found.goods:
+        await audit(store, actor, "confirm_received", "pledge", reference, now)
+    elif tracking is not None:
+        await audit(store, actor, "confirm_payment", "pledge", reference, now,
+                    bank_reference=tracking)  # fmt: skip
+    else:
+        await audit(store, actor, "confirm_without_tracking", "pledge", reference, now,
+                    reason=reason)  # fmt: skip
+    return Confirmable(pledge, need)
+
+
+async def next_to_confirm(store: Store, actor: Account) -> Pledge | None:
+    """The first pledge in the staff queue (reported payments and receipts first)."""
+    await require_staff(store, actor)
+    first = await store.pledges_awaiting_confirmation(limit=1, offset=0, need_id=None)
+    return first[0] if first else None
 
 
 async def reject_payment(

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -453,3 +453,25 @@ def register(
         ]
     )
     application.add_error_handler(on_error)
+
+
+# A receipt's file is kept as the platform's file id; a PDF or image sent as a document is
+# marked, because a document's id cannot be sent back as a photo (and staff must see it).
+DOCUMENT_FILE = "document:"
+
+
+def receipt_file_id(message: Message) -> str | None:
+    """What to keep of a receipt message: its photo's file id or its marked document's."""
+    if message.photo:
+        return message.photo[-1].file_id
+    if message.document is not None:
+        return DOCUMENT_FILE + message.document.file_id
+    return None
+
+
+async def send_receipt_file(update: Update, kept: str, caption: str) -> None:
+    """Show staff a kept receipt the way it was sent: a photo, or a document."""
+    if kept.startswith(DOCUMENT_FILE):
+        await update.effective_chat.send_document(kept[len(DOCUMENT_FILE) :], caption=caption)
+    else:
+        await update.effective_chat.send_photo(kept, caption=caption)

@@ -33,6 +33,7 @@ from bot.handlers.common import (
     Flow,
     Route,
     answer_button,
+    receipt_file_id,
     reply,
     show,
     unknown_message,
@@ -517,10 +518,8 @@ def _receipt_of(update: Update) -> tuple[str | None, str | None]:
     """(file id, tracking number) of a message that is a receipt: a photo, a PDF, or a
     typed tracking number. Raises InputError for text that is not a tracking number."""
     message = update.effective_message
-    if message.photo:
-        return message.photo[-1].file_id, None
-    if message.document is not None:
-        return message.document.file_id, None
+    if (kept := receipt_file_id(message)) is not None:
+        return kept, None
     return None, pledges.read_tracking_number(message.text or "")
 
 

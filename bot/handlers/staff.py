@@ -25,11 +25,11 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
-from bot.domain import confirmations, credits, monthly, pledges, staff
+from bot.domain import confirmations, credits, monthly, staff
 from bot.domain.refusal import Refused
-from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.common import Flow, Route, answer_button, reply, send_receipt_file, show
 from bot.logs import hide_in_logs
-from bot.models import Pledge
+from bot.models import Pledge, StaffRole
 from bot.text import InputError, normalize_text, parse_national_code
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
@@ -37,6 +37,7 @@ from bot.views.exports import credits_csv, pledges_csv
 from bot.views.screen import Screen
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
+NO_TRACKING_REASON = "no_tracking_reason"
 Handler = Callable[[Update, HamdeliContext], Awaitable[None]]
 END = ConversationHandler.END
 AUDIT_ENTRIES = 15
@@ -109,69 +110,127 @@ async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) 
     """The pledge for staff, and the donor's receipt photo when there is one."""
     need = await context.store.need(pledge.need_id)
     if pledge.receipt_file_id:
-        await update.effective_chat.send_photo(
-            pledge.receipt_file_id, caption=context.t("staff-receipt")
-        )
+        await send_receipt_file(update, pledge.receipt_file_id, context.t("staff-receipt"))
     await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
 
 
-@staff_entry
 async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
-    return await _ask_for(update, context, "staff-ask-bank-reference", BANK_REFERENCE)
+    """✅ on a pledge: first check it can still be confirmed, and only then ask. Goods are
+    confirmed as received at once (there is no bank number for a sewing machine)."""
+    reference = context.button.arg
+    try:
+        found = await staff.confirmable(context.store, context.me, reference)
+        if found.goods:
+            await staff.confirm_payment(context.store, context.me, reference, context.now())
+    except Refused as refused:
+        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    if found.goods:
+        return await _decided(update, context, context.t("staff-received", reference=reference))
+    await answer_button(update)
+    await _remember(context, {"pledge": reference})
+    await show(update, views.ask_tracking_screen(context.t, reference))
+    return BANK_REFERENCE
+
+
+async def ask_no_tracking_reason(update: Update, context: HamdeliContext) -> str | int:
+    """ "Confirm without a tracking number": allowed, but only with a written reason."""
+    return await _ask_about_pledge(update, context, "staff-ask-no-tracking-reason",
+                                   NO_TRACKING_REASON)  # fmt: skip
 
 
 @staff_entry
 async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
-    return await _ask_for(update, context, "staff-ask-reason", REASON)
+    return await _ask_about_pledge(update, context, "staff-ask-reason", REASON)
 
 
-async def _ask_for(update, context, message_id: str, state: str) -> str | int:
-    """Remember which pledge the next typed answer is for (in the store), then ask."""
+async def _ask_about_pledge(update, context, message_id: str, state: str) -> str | int:
+    """Check the button's pledge can still be confirmed or rejected, then ask and wait."""
+    reference = context.button.arg
+    try:
+        await staff.confirmable(context.store, context.me, reference)
+    except Refused as refused:
+        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
     await answer_button(update)
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, {"pledge": context.button.arg}, context.now()
-    )
-    await show(update, Screen(context.t(message_id, reference=context.button.arg)))
+    await _remember(context, {"pledge": reference})
+    await show(update, Screen(context.t(message_id, reference=reference)))
     return state
 
 
-async def got_bank_reference(update: Update, context: HamdeliContext) -> int:
-    async def confirm(reference: str, answer: str) -> None:
-        await staff.require_staff(context.store, context.me)
-        await pledges.confirm_payment(
-            context.store, reference=reference, bank_reference=answer, now=context.now()
-        )
-        await staff.audit(
-            context.store,
-            context.me,
-            "confirm_payment",
-            "pledge",
-            reference,
-            context.now(),
-            bank_reference=answer,
-        )
+async def _remember(context: HamdeliContext, data: dict[str, object] | None) -> None:
+    """Which pledge the next typed answer is for, kept in the store (restarts keep it)."""
+    await context.store.save_flow_data(
+        context.services.platform, context.me.user_id, data, context.now()
+    )
 
-    return await _finish(update, context, confirm, "staff-confirmed")
+
+async def _flow_pledge(context: HamdeliContext) -> str:
+    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    return str(flow.get("pledge", ""))
+
+
+async def got_bank_reference(update: Update, context: HamdeliContext) -> str | int:
+    """The typed tracking number: 6–20 digits after normalization, else asked again."""
+    reference = await _flow_pledge(context)
+    try:
+        tracking = staff.read_bank_tracking(update.effective_message.text or "")
+    except Refused as refused:
+        problem = context.t(refused.message_id, **refused.args_)
+        await reply(update, views.ask_tracking_screen(context.t, reference, problem))
+        return BANK_REFERENCE
+    return await _confirm(update, context, reference, tracking=tracking)
+
+
+async def got_no_tracking_reason(update: Update, context: HamdeliContext) -> str | int:
+    reference = await _flow_pledge(context)
+    try:
+        reason = staff.read_no_tracking_reason(update.effective_message.text or "")
+    except Refused as refused:
+        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
+        return NO_TRACKING_REASON
+    return await _confirm(update, context, reference, reason=reason)
+
+
+async def _confirm(update, context, reference: str, **typed: str) -> int:
+    await _remember(context, None)
+    try:
+        await staff.confirm_payment(context.store, context.me, reference, context.now(), **typed)
+    except Refused as refused:
+        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    return await _decided(update, context, context.t("staff-confirmed", reference=reference))
 
 
 async def got_reason(update: Update, context: HamdeliContext) -> int:
-    async def reject(reference: str, answer: str) -> None:
-        await staff.reject_payment(context.store, context.me, reference, answer, context.now())
-
-    return await _finish(update, context, reject, "staff-rejected")
-
-
-async def _finish(update, context, action, done_id: str) -> int:
-    platform, user_id = context.services.platform, context.me.user_id
-    reference = str((await context.store.flow_data(platform, user_id) or {}).get("pledge", ""))
+    reference = await _flow_pledge(context)
+    await _remember(context, None)
     answer = (update.effective_message.text or "").strip()[:200]
-    await context.store.save_flow_data(platform, user_id, None, context.now())
     try:
-        await action(reference, answer)
+        await staff.reject_payment(context.store, context.me, reference, answer, context.now())
     except Refused as refused:
-        return await refuse(update, context, refused)
-    await reply(update, Screen(context.t(done_id, reference=reference)))
+        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    return await _decided(update, context, context.t("staff-rejected", reference=reference))
+
+
+async def _decided(update: Update, context: HamdeliContext, text: str) -> int:
+    """How a confirm, a reject or a refusal of either ends: its words, and "next in
+    queue" one press away (a non-staff person is only told no)."""
+    await answer_button(update, text)
+    if context.me.staff_role is StaffRole.NONE:
+        await reply(update, Screen(text))
+    else:
+        await reply(update, views.after_decision_screen(context.t, text))
     return END
+
+
+@refusals_answered
+async def next_in_queue(update: Update, context: HamdeliContext) -> None:
+    """➡️ Next in queue: the first pledge still waiting, or "nothing waits"."""
+    pledge = await staff.next_to_confirm(context.store, context.me)
+    await answer_button(update)
+    if pledge is None:
+        await show(update, views.queue_screen(context.t, staff.Queue([], 0, 0, 0), {}))
+        return
+    await _show_pledge(update, context, await staff.find_pledge(
+        context.store, context.me, pledge.reference, context.now()))  # fmt: skip
 
 
 @refusals_answered
@@ -399,10 +458,14 @@ def flows() -> list[Flow]:
                 CommandHandler("pledge", ask_reference),
                 CallbackQueryHandler(ask_bank_reference, pattern=pattern("staff_pay")),
                 CallbackQueryHandler(ask_reason, pattern=pattern("staff_reject")),
+                CallbackQueryHandler(
+                    ask_no_tracking_reason, pattern=pattern("staff_pay_unreferenced")
+                ),
             ],
             states={
                 REFERENCE: [MessageHandler(text, got_reference)],
                 BANK_REFERENCE: [MessageHandler(text, got_bank_reference)],
+                NO_TRACKING_REASON: [MessageHandler(text, got_no_tracking_reason)],
                 REASON: [MessageHandler(text, got_reason)],
             },
         )
@@ -434,6 +497,7 @@ def routes() -> dict[str, Route]:
         callbacks.STAFF_STATS: stats,
         callbacks.STAFF_EXPORT: export,
         "staff_open": open_pledge,
+        callbacks.STAFF_NEXT: next_in_queue,
         callbacks.STAFF_INVITES: show_invites,
         callbacks.STAFF_COMMANDS: show_commands,
         "staff_revoke_invite": revoke_invite,

@@ -9,17 +9,15 @@ from functools import cache
 
 from bot import callbacks
 from bot.domain.confirmations import Done
-from bot.domain.staff import Ending, Invite, Queue
+from bot.domain.staff import CONFIRMABLE, Ending, Invite, Queue
 from bot.i18n import Translator
-from bot.models import Beneficiary, Need, NeedStatus, Pledge, PledgeStatus, StaffRole
+from bot.models import Beneficiary, Need, NeedKind, NeedStatus, Pledge, StaffRole
 from bot.text import format_toman, localize_digits, localize_number
 from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
 from bot.views import monthly as monthly_views
-from bot.views.donor import amount_text, direction_mark
+from bot.views.donor import amount_text, direction_mark, pledge_status
 from bot.views.screen import Screen, button, footer, keyboard, page_row, user_text
-
-ACTIONABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
 
 
 @cache
@@ -54,26 +52,54 @@ def staff_commands_screen(t: Translator) -> Screen:
 
 
 def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> Screen:
-    """Everything staff need to match a transfer; no donor identity beyond the reference."""
+    """Everything staff need to match a transfer (or goods brought): the amount, the status
+    and the tracking number the donor typed; no donor identity beyond the reference."""
     created = dt.datetime.fromtimestamp(pledge.created_at, tz).date()
+    goods = need.kind is NeedKind.ITEMS
     text = t(
         "staff-pledge",
         reference=pledge.reference,
         code=need.code,
         amount=amount_text(t, need, pledge.amount),
-        status=t(f"pledge-status-{pledge.status.value}"),
+        status=pledge_status(t, need, pledge.status),
         date=created,
     )
+    if pledge.donor_tracking:
+        text += "\n" + t("staff-pledge-donor-tracking", tracking=pledge.donor_tracking)
     rows = []
-    if pledge.status in ACTIONABLE:
+    if pledge.status in CONFIRMABLE:
+        confirm = "staff-received-button" if goods else "staff-confirm-button"
         rows.append(
             [
-                button(t("staff-confirm-button"), callbacks.staff_pay(pledge.reference)),
+                button(t(confirm), callbacks.staff_pay(pledge.reference)),
                 button(t("staff-reject-button"), callbacks.staff_reject(pledge.reference)),
             ]
         )
     rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
     return Screen(text, keyboard(*rows))
+
+
+def ask_tracking_screen(t: Translator, reference: str, problem: str = "") -> Screen:
+    """Confirming money: the bank tracking number, or explicitly none (a reason follows)."""
+    ask = t("staff-ask-bank-reference", reference=reference)
+    return Screen(
+        f"{problem}\n\n{ask}" if problem else ask,
+        keyboard(
+            [button(t("staff-no-tracking-button"), callbacks.staff_pay_unreferenced(reference))],
+            [button(t("button-back"), callbacks.MENU_STAFF)],
+        ),
+    )
+
+
+def after_decision_screen(t: Translator, text: str) -> Screen:
+    """After a confirm, a reject or a refusal in the queue: the next pledge is one press."""
+    return Screen(
+        text,
+        keyboard(
+            [button(t("staff-next-button"), callbacks.STAFF_NEXT)],
+            [button(t("button-back"), callbacks.MENU_STAFF)],
+        ),
+    )
 
 
 # Every action name the bot writes to the audit log, in one place. The rows are written from
@@ -86,6 +112,8 @@ def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> S
 AUDIT_ACTIONS: tuple[str, ...] = (
     "view_pledge",
     "confirm_payment",
+    "confirm_without_tracking",
+    "confirm_received",
     "reject_payment",
     "undo_confirmation",
     "add_staff",
@@ -295,7 +323,7 @@ def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
                     reference=p.reference,
                     code=needs[p.need_id].code,
                     amount=amount_text(t, needs[p.need_id], p.amount),
-                    status=t(f"pledge-status-{p.status.value}"),
+                    status=pledge_status(t, needs[p.need_id], p.status),
                 ),
                 callbacks.staff_open(p.reference),
             )

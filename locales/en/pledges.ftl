@@ -114,3 +114,7 @@ pledge-need-closed-notice-items = Need { $code } was closed by the welfare offic
 pledge-paid-notice-items = 💚 The welfare office received the items of pledge { $reference } ({ $amount }, need { $code }). Thank you for your kindness!
 pledge-need-delivered-unpaid-notice-items = The help for need { $code } has already reached the family, so your pledge { $reference } ({ $amount }) is cancelled: please do not bring the items. Thank you for your kindness; other families still need help 🌱
 pledge-pay-in-chat = 💳 Pay right here in the chat: press "Pay now" below and pay with any bank card.
+pledge-old-confirm-cancelled = This button belongs to pledge { $reference }, which was cancelled, so nothing was registered. To help again, open the need and make a new pledge.
+pledge-old-confirm-expired = This button belongs to pledge { $reference }, which expired, so nothing was registered. To help again, open the need and make a new pledge.
+pledge-old-confirm-done = This button belongs to pledge { $reference }, which is already done. Thank you! Its status is in "My pledges".
+pledge-old-confirm-rejected = This button belongs to pledge { $reference }, whose payment was not confirmed. Its status is in "My pledges".

@@ -152,3 +152,26 @@ audit-action-export_pledges = exported pledges
 audit-action-export_pledges_pii = exported pledges with personal data
 audit-action-support_reply = answered a support message
 audit-action-other = other action ({ $action })
+
+## Confirming a payment: checked first, a real bank tracking number or a written reason, then next
+audit-action-confirm_without_tracking = confirmed payment without a bank tracking number
+audit-action-confirm_received = confirmed goods received
+staff-received-button = ✅ Goods received
+staff-received = The goods of pledge { $reference } are recorded as received; the donor will be told.
+staff-no-tracking-button = Confirm without a bank tracking number (give a reason)
+staff-tracking-invalid = A bank tracking number is digits only, 6 to 20 of them (like 123456789012). Type it again, or press "Confirm without a bank tracking number".
+staff-ask-no-tracking-reason = Why is the payment of pledge { $reference } confirmed without a bank tracking number? Write the reason (for example "cash paid at the office, receipt no. 45"); it goes into the audit log. /cancel stops here.
+staff-no-tracking-reason-short = Please write the reason in a short sentence (at least 5 letters); it goes into the audit log.
+staff-next-button = ➡️ Next in queue
+staff-pledge-donor-tracking = Bank tracking number the donor wrote: { $tracking }
+staff-not-confirmable-paid = Pledge { $reference } is already confirmed; nothing more to do.
+staff-not-confirmable-rejected = Pledge { $reference } was already rejected. If the donor reports the payment again, it comes back to the queue.
+staff-not-confirmable-cancelled = Pledge { $reference } was cancelled by the donor; there is nothing to confirm.
+staff-not-confirmable-expired = Pledge { $reference } expired and its share was released; there is nothing to confirm.
+staff-not-confirmable-delivered = The help of pledge { $reference } already reached the family; nothing more to do.
+
+## Alerts to the staff group (STAFF_CHAT_ID), through the outbox; never the donor's identity
+staff-payment-reported-alert = 💰 A donor reports paying pledge { $reference } (need { $code }, { $amount }). Check it: /queue
+staff-payment-reported-alert-items = 📦 A donor reports bringing the goods of pledge { $reference } (need { $code }, { $amount }). Check it: /queue
+staff-receipt-alert = 📎 A receipt arrived for pledge { $reference } (need { $code }, { $amount }). Check it: /queue
+staff-receipt-late-alert = 📎 A receipt arrived late for pledge { $reference } (need { $code }, { $amount }), which is already "{ $status }". It is kept with the pledge: see it with /pledge and the code { $reference }.

@@ -129,3 +129,26 @@ audit-action-export_pledges = خروجی تعهدها
 audit-action-export_pledges_pii = خروجی تعهدها با اطلاعات شخصی
 audit-action-support_reply = پاسخ به پیام پشتیبانی
 audit-action-other = کار دیگر ({ $action })
+
+## Confirming a payment: checked first, a real tracking number or a written reason, then next
+audit-action-confirm_without_tracking = تأیید پرداخت بدون شمارهٔ پیگیری بانکی
+audit-action-confirm_received = تأیید دریافت اقلام
+staff-received-button = ✅ اقلام دریافت شد
+staff-received = دریافت اقلام تعهد { $reference } ثبت شد و به خیّر خبر داده می‌شود.
+staff-no-tracking-button = تأیید بدون شمارهٔ پیگیری بانکی (با ذکر دلیل)
+staff-tracking-invalid = شمارهٔ پیگیری بانکی باید فقط رقم باشد، از ۶ تا ۲۰ رقم (مثلاً ۱۲۳۴۵۶۷۸۹۰۱۲). دوباره بنویسید، یا «تأیید بدون شمارهٔ پیگیری بانکی» را بزنید.
+staff-ask-no-tracking-reason = چرا پرداخت تعهد { $reference } بدون شمارهٔ پیگیری بانکی تأیید می‌شود؟ دلیل را بنویسید (مثلاً «واریز نقدی در دفتر، رسید شمارهٔ ۴۵»). این دلیل در گزارش فعالیت ثبت می‌شود. با /cancel منصرف شوید.
+staff-no-tracking-reason-short = لطفاً دلیل را در یک جملهٔ کوتاه بنویسید (دست‌کم ۵ حرف)؛ این دلیل در گزارش فعالیت ثبت می‌شود.
+staff-next-button = ➡️ تعهد بعدی در صف
+staff-pledge-donor-tracking = شمارهٔ پیگیری بانکی‌ای که خیّر نوشته: { $tracking }
+staff-not-confirmable-paid = تعهد { $reference } پیش‌تر تأیید شده است؛ کاری لازم نیست.
+staff-not-confirmable-rejected = تعهد { $reference } پیش‌تر رد شده است. اگر خیّر دوباره اعلام پرداخت کند، به صف برمی‌گردد.
+staff-not-confirmable-cancelled = تعهد { $reference } را خیّر لغو کرده است؛ چیزی برای تأیید نمانده.
+staff-not-confirmable-expired = مهلت تعهد { $reference } گذشته و سهمش آزاد شده است؛ چیزی برای تأیید نمانده.
+staff-not-confirmable-delivered = کمک تعهد { $reference } پیش‌تر به خانواده رسیده است؛ کاری لازم نیست.
+
+## Alerts to the staff group (STAFF_CHAT_ID), through the outbox; never the donor's identity
+staff-payment-reported-alert = 💰 یک خیّر پرداخت تعهد { $reference } را اعلام کرد (نیاز { $code }، { $amount }). بررسی: /queue
+staff-payment-reported-alert-items = 📦 یک خیّر تحویل اقلام تعهد { $reference } را اعلام کرد (نیاز { $code }، { $amount }). بررسی: /queue
+staff-receipt-alert = 📎 رسید تعهد { $reference } رسید (نیاز { $code }، { $amount }). بررسی: /queue
+staff-receipt-late-alert = 📎 رسید تعهد { $reference } دیر رسید (نیاز { $code }، { $amount })؛ این تعهد پیش‌تر «{ $status }» شده است. رسید کنار تعهد نگه داشته شد: با /pledge و کد { $reference } ببینید.
