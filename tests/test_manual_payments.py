@@ -232,7 +232,7 @@ async def test_a_goods_pledge_end_to_end_never_says_pay(start_app, needs):
     assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID
     assert next(r["action"] for r in await audit_of(chat, reference)) == "confirm_received"
     await deliver_outbox(HamdeliContext(chat.application))
-    await sara.click(fa("button-my-pledges"))
+    await sara.send("/mypledges")
     seen = [m.text for m in sara.replies] + [str(m.buttons) for m in sara.replies]
     seen += await staff_group_texts(chat)
     said = "\n".join(seen)
