@@ -9,6 +9,7 @@ next pledge one press away, and goods that are brought and received, never paid.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -238,3 +239,18 @@ async def test_a_goods_pledge_end_to_end_never_says_pay(start_app, needs):
     said = "\n".join(seen)
     for word in ("پرداخت", "واریز", "💳"):
         assert word not in said, word
+
+
+async def test_the_export_says_which_rows_are_toman_and_which_are_items(chat, needs):
+    sara = await donor(chat)
+    money = await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    goods = await pledge_on(sara, needs["codes"]["t3"], "۲")
+    admin = await staff_member(chat)
+    await admin.click(fa("role-staff-button"))
+    await admin.click(fa("staff-export-button"))
+    exported = chat.emulator.upload_of(admin.last_reply).content.decode("utf-8-sig")
+    rows = {row[0]: row for row in csv.reader(exported.splitlines())}
+    assert rows["reference"][2:] == ["amount", "status", "created", "paid", "bank_reference",
+                                     "unit", "item"]  # fmt: skip
+    assert (rows[money][2], rows[money][7:]) == ("1000000", ["toman", ""])
+    assert (rows[goods][2], rows[goods][7:]) == ("2", ["items", "چرخ خیاطی"])

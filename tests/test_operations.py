@@ -68,7 +68,8 @@ def test_export_has_a_bom_the_columns_and_no_personal_data(database, tmp_path) -
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == ["reference", "need_code", "amount", "status", "created", "paid",
-                       "bank_reference"]  # fmt: skip
+                       "bank_reference", "unit", "item"]  # fmt: skip
+    assert rows[1][7:] == ["toman", ""]  # a money row says its amount is toman
     assert rows[1][2:4] == ["2000000", "paid"]
     assert rows[1][4] == "1404/09/03"
     assert rows[1][6] == "777"
@@ -148,8 +149,8 @@ async def test_export_neutralizes_cells_a_spreadsheet_would_run_as_formulas(tmp_
     banks = sorted(row[6] for row in rows)
     # confirm_payment strips a leading tab; what is left still starts like a formula
     assert all(bank.startswith("'") for bank in banks), banks
-    assert {row[8] for row in rows} == {"'=cmd|' /C calc'!A0"}
-    assert {row[9] for row in rows} == {"'+989121234567"}
+    assert {row[10] for row in rows} == {"'=cmd|' /C calc'!A0"}  # after unit, item
+    assert {row[11] for row in rows} == {"'+989121234567"}
     assert {row[2] for row in rows} == {"2000000"}  # numbers stay numbers
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import jdatetime
 
-PLEDGE_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference")
+# "unit" says what "amount" counts: toman for money, or pieces of "item" for goods.
+PLEDGE_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference",
+                  "unit", "item")  # fmt: skip
 PII_COLUMNS = ("beneficiary_national_code", "beneficiary_name", "beneficiary_mobile")
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV
 # injection): a bank reference or a name typed as "=HYPERLINK(…)" would run on staff's
@@ -24,7 +26,7 @@ def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) 
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(PLEDGE_COLUMNS + (PII_COLUMNS if with_pii else ()))
-    for reference, code, kind, _item, amount, status, created, paid, bank, *pii in rows:
+    for reference, code, kind, item, amount, status, created, paid, bank, *pii in rows:
         write_row(
             writer,
             [
@@ -35,6 +37,8 @@ def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) 
                 _jalali(created, tz),
                 _jalali(paid, tz) if paid else "",
                 bank or "",
+                "toman" if kind == "money" else "items",
+                item or "",
                 *pii,
             ],
         )
