@@ -125,6 +125,7 @@ class NeedDraft:
     deadline: dt.date | None = None
     urgent: bool = False
     beneficiary_national_code: str | None = None
+    item_name_en: str | None = None  # the item in English (the CSV's optional item_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Need:
     item_name: str | None = None
     deadline: dt.date | None = None
     urgent: bool = False
+    item_name_en: str | None = None
 
     @property
     def remaining(self) -> int:

@@ -146,6 +146,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(21, "0021_monthly.sql"),
     Migration(22, "0022_reconcile.sql"),
     Migration(23, "0023_outbox_any_chat.sql"),
+    Migration(24, "0024_item_name_en.sql"),
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
@@ -272,7 +273,7 @@ def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
 
 _NEED_COLUMNS = (
     "id, code, province_id, city_id, category, kind, target, reserved, paid, description_fa, "
-    "description_en, status, item_name, deadline, urgent"
+    "description_en, status, item_name, deadline, urgent, item_name_en"
 )
 _CHECKOUT_COLUMNS = (
     "transaction_id, platform, donor_id, invoice_payload, amount, currency, approved_at, "
@@ -301,6 +302,7 @@ def _need_from_row(row: tuple[Any, ...]) -> Need:
         item_name,
         deadline,
         urgent,
+        item_name_en,
     ) = row
     return Need(
         id=id_,
@@ -318,6 +320,7 @@ def _need_from_row(row: tuple[Any, ...]) -> Need:
         item_name=item_name,
         deadline=dt.date.fromisoformat(deadline) if deadline else None,
         urgent=bool(urgent),
+        item_name_en=item_name_en,
     )
 
 
@@ -400,6 +403,7 @@ def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
         draft.category.value,
         draft.kind.value,
         draft.item_name,
+        draft.item_name_en,
         draft.target,
         draft.description_fa,
         draft.description_en,
@@ -413,8 +417,9 @@ def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
 
 _INSERT_IMPORTED_NEED = (
     "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, item_name, "
-    "target, description_fa, description_en, deadline, urgent, beneficiary_national_code, "
-    f"created_at, updated_at, import_digest, import_line) VALUES ({', '.join('?' * 17)})"
+    "item_name_en, target, description_fa, description_en, deadline, urgent, "
+    "beneficiary_national_code, created_at, updated_at, import_digest, import_line) "
+    f"VALUES ({', '.join('?' * 18)})"
 )
 # A live need's status follows its target: raised above what is pledged, it is open again.
 _STATUS_FOR_TARGET = (
@@ -424,7 +429,8 @@ _STATUS_FOR_TARGET = (
 )
 _UPDATE_NEED = (
     "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
-    "kind = :kind, item_name = :item, target = :target, description_fa = :fa, "
+    "kind = :kind, item_name = :item, item_name_en = :item_en, target = :target, "
+    "description_fa = :fa, "
     "description_en = :en, deadline = :deadline, urgent = :urgent, "
     "beneficiary_national_code = :national_code, updated_at = :now, "
     f"status = {_STATUS_FOR_TARGET}"
@@ -439,6 +445,7 @@ def _need_values(draft: NeedDraft, now: int) -> dict[str, Any]:
         "category": draft.category.value,
         "kind": draft.kind.value,
         "item": draft.item_name,
+        "item_en": draft.item_name_en,
         "target": draft.target,
         "fa": draft.description_fa,
         "en": draft.description_en,
@@ -2870,7 +2877,7 @@ class Store:
         needs = {
             row[0]: row
             for row in await db.execute_fetchall(
-                f"SELECT id, code, kind, item_name FROM needs WHERE id IN "
+                f"SELECT id, code, kind, item_name, item_name_en FROM needs WHERE id IN "
                 f"({','.join('?' * len(pledges))})",
                 [p.need_id for p in pledges],
             )
@@ -2890,6 +2897,7 @@ class Store:
                             "amount": p.amount,
                             "kind": needs[p.need_id][2],
                             "item": needs[p.need_id][3],
+                            "item_en": needs[p.need_id][4],
                             "expires_at": p.expires_at,
                             **(extra or {}),
                         },
@@ -3315,9 +3323,9 @@ class Store:
             async with self._transaction() as db:
                 rows = await db.execute_fetchall(
                     "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, "
-                    "item_name, target, description_fa, description_en, deadline, urgent, "
-                    "beneficiary_national_code, created_at, updated_at, status) "
-                    f"VALUES ({', '.join('?' * 16)}) RETURNING {_NEED_COLUMNS}",
+                    "item_name, item_name_en, target, description_fa, description_en, deadline, "
+                    "urgent, beneficiary_national_code, created_at, updated_at, status) "
+                    f"VALUES ({', '.join('?' * 17)}) RETURNING {_NEED_COLUMNS}",
                     (*_need_params(draft, code, now), status.value),
                 )
                 need = _need_from_row(next(iter(rows)))

@@ -17,7 +17,7 @@ from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.models import PledgeStatus
 from tests.conftest import ADMIN_ID
-from tests.test_donor_journey import donor, fa, needs, open_help, pledge_on
+from tests.test_donor_journey import donor, en, fa, help_label, needs, open_help, pledge_on
 
 STAFF_CHAT = -100555
 
@@ -254,3 +254,27 @@ async def test_the_export_says_which_rows_are_toman_and_which_are_items(chat, ne
                                      "unit", "item"]  # fmt: skip
     assert (rows[money][2], rows[money][7:]) == ("1000000", ["toman", ""])
     assert (rows[goods][2], rows[goods][7:]) == ("2", ["items", "چرخ خیاطی"])
+
+
+async def test_goods_are_named_in_the_readers_language(chat, needs):
+    """A need imported with item_en shows "sewing machine" to an English donor, in the card,
+    the quantity question and the pledge; a Persian donor keeps the Persian name."""
+    await chat.store._write(
+        "UPDATE needs SET item_name_en = 'sewing machine' WHERE code = ?", (needs["codes"]["t3"],)
+    )
+    english, persian = await donor(chat, lang="en"), await donor(chat)
+    reference = await pledge_on_en(english, needs["codes"]["t3"])
+    said = "\n".join(m.text for m in english.replies)
+    assert "sewing machine" in said
+    assert "چرخ خیاطی" not in said
+    assert reference in said
+    await persian.send(needs["codes"]["t3"])
+    assert "چرخ خیاطی" in persian.last_reply.text
+
+
+async def pledge_on_en(person, code: str) -> str:
+    await person.send(code)
+    await person.click(help_label(person.last_reply, code))
+    await person.send("1")
+    await person.click(en("pledge-confirm-button"))
+    return re.search(r"P-[2-9A-HJ-NP-Z]{6}", person.last_reply.text).group(0)

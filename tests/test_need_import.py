@@ -579,3 +579,27 @@ def test_every_row_under_a_good_header_gives_a_draft_or_a_problem(rows) -> None:
     assert len(draft_lines) + len(problem_lines) == sum(
         any(value.strip() for value in row) for row in rows
     )
+
+
+# -- item_en: the optional English name of the goods --------------------------------------------
+
+WITH_ITEM_EN = HEADER + ",item_en"
+
+
+def with_item_en(item_en: str, **changes: str) -> str:
+    """A file with the optional item_en column after the twelve required ones."""
+    line = csv_text(changes).splitlines()[1]
+    return f"{WITH_ITEM_EN}\n{line},{item_en}\n"
+
+
+def test_item_en_names_the_goods_in_english_and_older_files_still_import() -> None:
+    goods = {"amount_toman": "", "item": "چرخ خیاطی", "quantity": "2"}
+    result = parse(with_item_en("sewing machine", **goods))
+    assert result.problems == []
+    assert result.drafts[0][1].item_name_en == "sewing machine"
+    assert only_draft(**goods).item_name_en is None  # no item_en column at all
+
+
+def test_item_en_without_an_item_is_refused_with_its_column() -> None:
+    result = parse(with_item_en("sewing machine"))  # a money row
+    assert [(p.line, p.column) for p in result.problems] == [(2, "item_en")]

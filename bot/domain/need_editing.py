@@ -151,6 +151,7 @@ def values_from(need: Need, national_code: str | None) -> dict[str, Any]:
         "kind": need.kind.value,
         "target": need.target,
         "item_name": need.item_name,
+        "item_name_en": need.item_name_en,
         "description_fa": need.description_fa,
         "description_en": need.description_en,
         "deadline": need.deadline.isoformat() if need.deadline else None,
@@ -171,6 +172,7 @@ def draft_from_values(values: Mapping[str, Any]) -> NeedDraft:
         target=int(values["target"]),
         description_fa=str(values["description_fa"]),
         item_name=str(values["item_name"]) if kind is NeedKind.ITEMS else None,
+        item_name_en=values.get("item_name_en") or None if kind is NeedKind.ITEMS else None,
         description_en=values.get("description_en") or None,
         deadline=dt.date.fromisoformat(deadline) if deadline else None,
         urgent=bool(values.get("urgent")),
@@ -196,6 +198,7 @@ def preview_need(draft: NeedDraft, code: str, stored: Need | None) -> Need:
         item_name=draft.item_name,
         deadline=draft.deadline,
         urgent=draft.urgent,
+        item_name_en=draft.item_name_en,
     )
 
 

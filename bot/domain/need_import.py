@@ -57,6 +57,8 @@ COLUMNS = (
     "urgent",
     "beneficiary_national_code",
 )
+# Older files end at beneficiary_national_code; item_en (the item's English name) may follow.
+OPTIONAL_COLUMNS = ("item_en",)
 MAX_DESCRIPTION = 1000
 MAX_ITEM = 200
 MAX_EXTERNAL_ID = 100
@@ -78,11 +80,11 @@ def parse_needs_csv(text: str, provinces: Sequence[Province], today: dt.date) ->
     result = NeedImport()
     records = read_records(text, result.problems)
     header_line, header = next(records, (1, None))
-    problem = header_problem(header, COLUMNS)
+    problem = header_problem(header, COLUMNS, OPTIONAL_COLUMNS)
     if problem:
         result.problems.append(ImportProblem(header_line, "header", problem))
         return result
-    reader = _RowReader(provinces, today)
+    reader = _RowReader(provinces, today, len(header or ()))
     for line, values in records:
         draft, problems = reader.read(line, values)
         result.problems.extend(problems)
@@ -94,7 +96,10 @@ def parse_needs_csv(text: str, provinces: Sequence[Province], today: dt.date) ->
 class _RowReader:
     """Reads rows against the reference data; remembers external ids to catch repeats."""
 
-    def __init__(self, provinces: Sequence[Province], today: dt.date) -> None:
+    def __init__(
+        self, provinces: Sequence[Province], today: dt.date, width: int = len(COLUMNS)
+    ) -> None:
+        self._columns = (*COLUMNS, *OPTIONAL_COLUMNS)[:width]
         self._places = Places(provinces)
         self._categories = _category_names()
         self._yes, self._no = _urgent_words()
@@ -104,10 +109,11 @@ class _RowReader:
     def read(self, line: int, values: list[str]) -> tuple[NeedDraft | None, list[ImportProblem]]:
         """The row's draft, or None and at least one problem."""
         check = Checks(line)
-        if len(values) != len(COLUMNS):
-            check.add("row", wrong_length(len(values), len(COLUMNS)))
+        if len(values) != len(self._columns):
+            check.add("row", wrong_length(len(values), len(self._columns)))
             return None, check.problems
-        row = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
+        row = dict.fromkeys(OPTIONAL_COLUMNS, "")
+        row |= {name: value.strip() for name, value in zip(self._columns, values, strict=True)}
         external_id = check("external_id", lambda: self._external_id(line, row["external_id"]))
         province = check("province", lambda: self._places.province(row["province"]))
         city = check("city", lambda: self._places.city(row["city"], province))
@@ -118,6 +124,7 @@ class _RowReader:
         deadline = check("deadline", lambda: self._deadline(row["deadline"]))
         urgent = check("urgent", lambda: self._urgent(row["urgent"]))
         code = check("beneficiary_national_code", lambda: _national_code(row))
+        item_en = check("item_en", lambda: _item_en(row))
         if check.problems or not (province and city and category and fa and goal):
             return None, check.problems
         kind, target, item = goal
@@ -130,6 +137,7 @@ class _RowReader:
             description_fa=fa,
             external_id=external_id,
             item_name=item,
+            item_name_en=item_en if item else None,
             description_en=en,
             deadline=deadline,
             urgent=bool(urgent),
@@ -265,6 +273,19 @@ def _item(row: dict[str, str]) -> str | None:
         if row["quantity"] and not row["amount_toman"]:
             raise InvalidValue("required with quantity: what the goods are")
         return None
+    if len(value) > MAX_ITEM:
+        raise InvalidValue(f"{len(value)} characters; at most {MAX_ITEM}")
+    _refuse_unreadable_and_private(value)
+    return value
+
+
+def _item_en(row: dict[str, str]) -> str | None:
+    """The item's English name: optional, only beside an item, checked like the item."""
+    value = normalize_letters(row["item_en"]).strip()
+    if not value:
+        return None
+    if not row["item"]:
+        raise InvalidValue("only with item: the English name of the goods")
     if len(value) > MAX_ITEM:
         raise InvalidValue(f"{len(value)} characters; at most {MAX_ITEM}")
     _refuse_unreadable_and_private(value)

@@ -217,6 +217,7 @@ async def alert_staff(
         "amount": pledge.amount,
         "kind": need.kind.value if need else NeedKind.MONEY.value,
         "item": need.item_name if need else "",
+        "item_en": need.item_name_en if need else "",
         "tracking": pledge.donor_tracking or "",
         "status": pledge.status.value,
         "language": alerts.language,

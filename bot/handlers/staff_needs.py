@@ -380,7 +380,10 @@ async def typed_quantity(update: Update, context: HamdeliContext, form: Form) ->
         need_editing.check_goal(await _stored(context, form), NeedKind.ITEMS, quantity)
     except InputError as error:
         return await _again(update, context, form, QUANTITY, error)
-    form["values"].update(kind=NeedKind.ITEMS.value, target=quantity, item_name=form["item"])
+    values = form["values"]
+    if values.get("item_name") != form["item"]:  # a renamed item's English name no longer fits
+        values["item_name_en"] = None
+    values.update(kind=NeedKind.ITEMS.value, target=quantity, item_name=form["item"])
     return await _next(update, context, form, "goal")
 
 

@@ -68,7 +68,17 @@ def amount_text(t: Translator, need: Need, value: int) -> str:
     """A money amount in toman, or a count of the need's item."""
     if need.kind is NeedKind.MONEY:
         return t("amount-toman", amount=format_toman(value, t.language))
-    return t("amount-items", count=value, item=need.item_name or "")
+    return t("amount-items", count=value, item=item_name(t, need))
+
+
+def item_name(t: Translator, need: Need) -> str:
+    """The need's item in the reader's language: English when it has an English name."""
+    return in_language(t, need.item_name, need.item_name_en)
+
+
+def in_language(t: Translator, persian: object, english: object) -> str:
+    """A name given in Persian and optionally in English, as this reader should see it."""
+    return str((english if t.language == "en" and english else persian) or "")
 
 
 def progress_bar(done: int, target: int) -> tuple[str, int]:
@@ -113,7 +123,7 @@ def card_place(t: Translator, place: PlaceName) -> str:
 
 def help_name(t: Translator, need: Need) -> str:
     """What a help button calls its need: the item, or the category, kept short."""
-    name = need.item_name if need.kind is NeedKind.ITEMS and need.item_name else ""
+    name = item_name(t, need) if need.kind is NeedKind.ITEMS else ""
     name = " ".join(name.split()) or t(f"category-{NeedCategory(need.category).value}")
     if len(name) > HELP_NAME_CHARS:
         name = name[: HELP_NAME_CHARS - 1].rstrip() + "…"
@@ -443,7 +453,7 @@ def amount_screen(t: Translator, need: Need, presets: list[int]) -> Screen:
         text = t(
             "pledge-ask-quantity",
             code=need.code,
-            item=need.item_name or "",
+            item=item_name(t, need),
             remaining=need.remaining,
         )
         buttons = [
@@ -726,7 +736,9 @@ def notice_text(
     goods gets its own wording where there is one (brought and received, never paid)."""
     value = int(args.get("amount", 0))  # type: ignore[call-overload]
     if args.get("kind") == NeedKind.ITEMS.value:
-        amount = t("amount-items", count=value, item=str(args.get("item") or ""))
+        amount = t(
+            "amount-items", count=value, item=in_language(t, args.get("item"), args.get("item_en"))
+        )
         if t.has(f"{message_id}-items"):
             message_id = f"{message_id}-items"
     else:
