@@ -66,6 +66,7 @@ async def test_a_made_up_tracking_number_is_refused_and_a_real_one_confirms(chat
     assert (pledge.status, pledge.bank_reference) == (PledgeStatus.PAID, "1234567890")
     (confirmed,) = [r for r in await audit_of(chat, reference) if r["action"] == "confirm_payment"]
     assert confirmed["details"] == {"bank_reference": "1234567890"}
+    assert await chat.store.ledger_problems() == []  # every toman has a home
 
 
 async def test_confirming_without_a_tracking_number_needs_a_written_reason(chat, needs):
@@ -88,6 +89,7 @@ async def test_confirming_without_a_tracking_number_needs_a_written_reason(chat,
     assert row["details"] == {"reason": "واریز نقدی در دفتر، رسید ۴۵"}
     await admin.send("/audit")
     assert fa("audit-action-confirm_without_tracking") in admin.last_reply.text
+    assert await chat.store.ledger_problems() == []  # every toman has a home
 
 
 async def test_a_cancelled_pledge_is_refused_before_anything_is_asked(chat, needs):
@@ -124,6 +126,7 @@ async def test_next_in_queue_opens_the_next_pledge_then_says_the_queue_is_empty(
     await admin.send("987654321")
     await admin.click(fa("staff-next-button"))
     assert admin.last_reply.text == fa("staff-queue-empty")
+    assert await chat.store.ledger_problems() == []  # every toman has a home
 
 
 # -- receipts at any time, and staff told -------------------------------------------------------
@@ -191,6 +194,7 @@ async def test_a_receipt_after_staff_confirmed_is_kept_and_staff_are_told(start_
     late = [t for t in await staff_group_texts(chat) if reference in t]
     assert late == [fa("staff-receipt-late-alert", reference=reference, code=needs["codes"]["t2"],
                        amount="۱٬۰۰۰٬۰۰۰ تومان", status=fa("pledge-status-paid"))]  # fmt: skip
+    assert await chat.store.ledger_problems() == []  # every toman has a home
 
 
 # -- an old confirm button ----------------------------------------------------------------------
@@ -239,6 +243,7 @@ async def test_a_goods_pledge_end_to_end_never_says_pay(start_app, needs):
     said = "\n".join(seen)
     for word in ("پرداخت", "واریز", "💳"):
         assert word not in said, word
+    assert await chat.store.ledger_problems() == []  # every toman has a home
 
 
 async def test_the_export_says_which_rows_are_toman_and_which_are_items(chat, needs):
@@ -278,3 +283,24 @@ async def pledge_on_en(person, code: str) -> str:
     await person.send("1")
     await person.click(en("pledge-confirm-button"))
     return re.search(r"P-[2-9A-HJ-NP-Z]{6}", person.last_reply.text).group(0)
+
+
+async def test_goods_wait_item_pledge_ttl_days_not_the_money_hours(start_app, needs, clock):
+    """A sewing machine takes longer to bring than a transfer: ITEM_PLEDGE_TTL_DAYS (3 here)
+    sets its deadline, shown as a date; the money pledge keeps its 48 hours."""
+    from tests.test_donor_journey import run_clocks
+
+    chat = await start_app(item_pledge_ttl_days=3)
+    sara = await donor(chat)
+    goods = await pledge_on(sara, needs["codes"]["t3"], "۱")
+    money = await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    goods_pledge, money_pledge = await chat.store.pledge(goods), await chat.store.pledge(money)
+    assert goods_pledge.expires_at - goods_pledge.created_at == 3 * 24 * 3600
+    assert money_pledge.expires_at - money_pledge.created_at == 48 * 3600
+    clock.advance(49 * 3600)
+    await run_clocks(HamdeliContext(chat.application))
+    assert (await chat.store.pledge(money)).status is PledgeStatus.EXPIRED
+    assert (await chat.store.pledge(goods)).status is PledgeStatus.AWAITING_PAYMENT
+    clock.advance(2 * 24 * 3600)
+    await run_clocks(HamdeliContext(chat.application))
+    assert (await chat.store.pledge(goods)).status is PledgeStatus.EXPIRED
