@@ -179,6 +179,20 @@ class Settings(BaseSettings):
     # Which days each last digit of the national code may shop: "01=Sat;23=Sun;…".
     kalabarg_shopping_schedule: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
+    # The production service (bot/service.py). WEBHOOK_URL (the public https base) turns on
+    # webhook mode; each platform then gets WEBHOOK_URL/webhook/<platform>/<WEBHOOK_SECRET>.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    # host:port of the built-in HTTP server: webhooks, /healthz, /readyz and /metrics.
+    listen: str = "127.0.0.1:8080"
+    log_format: Literal["text", "json"] = "text"
+    # /readyz: a bot whose last successful Bot API call is older than this is not ready.
+    ready_api_seconds: int = Field(default=180, ge=5, le=86_400)
+    # /readyz: outbox rows due this long with nothing sent meanwhile mean the outbox is stuck.
+    outbox_stuck_seconds: int = Field(default=300, ge=5, le=86_400)
+    # SIGTERM: stop taking updates, let sends in flight finish, exit within this many seconds.
+    stop_timeout_seconds: int = Field(default=20, ge=1, le=600)
+
     @field_validator("admin_ids", "pledge_presets_toman", mode="before")
     @classmethod
     def _parse_int_list(cls, value: object) -> object:

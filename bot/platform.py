@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any, Final
 
 from telegram.request import BaseRequest, RequestData
@@ -93,6 +94,12 @@ class PlatformRequest(BaseRequest):
     def __init__(self, inner: BaseRequest, platform: str = "telegram") -> None:
         self.inner = inner
         self.platform = platform
+        # The bot's health as its own calls see it (time.monotonic()): /readyz reads these.
+        # A call that reached the API and got any HTTP answer but a 5xx counts as success
+        # (a 400 or a blocked user is the API working); a 5xx or no answer is a failure.
+        self.last_ok_at: float | None = None
+        self.last_failure_at: float | None = None
+        self.last_failure: str | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -114,12 +121,24 @@ class PlatformRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         if request_data is not None and api_method in SHOWN_TEXT:
             request_data = self._safe_text(request_data, *SHOWN_TEXT[api_method])
-        code, payload = await self.inner.do_request(url, method, request_data, **timeouts)
+        try:
+            code, payload = await self.inner.do_request(url, method, request_data, **timeouts)
+        except Exception as exc:  # PTB's NetworkError, TimedOut…: re-raised unchanged
+            self._failed(type(exc).__name__)
+            raise
+        if code >= 500:
+            self._failed(f"HTTP {code}")
+        else:
+            self.last_ok_at = time.monotonic()
         if code != 200:
             return code, payload
         if api_method in EDIT_METHODS:
             return code, EDIT_DONE
         return code, payload
+
+    def _failed(self, why: str) -> None:
+        self.last_failure_at = time.monotonic()
+        self.last_failure = why
 
     def _safe_text(self, data: RequestData, name: str, limit: int) -> RequestData:
         """The request with its text (or caption) fitted and, on Bale, escaped; the same
