@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import metrics
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
 from bot.delivery import outbox_of, recover_outbox
@@ -109,6 +110,9 @@ def build_application(
     payments.register(application)
     if settings.staff_chat_id is not None:
         application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)
+    # Last, once every handler is registered: each callback's latency for /metrics.
+    for group in application.handlers.values():
+        metrics.time_handlers(group, settings.platform)
     return application  # type: ignore[return-value]
 
 

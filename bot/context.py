@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import metrics
 from bot.callbacks import Parsed
 from bot.config import Settings
 from bot.i18n import Translator, translator
@@ -61,7 +62,9 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         PTB only flushes persistence every `update_interval` seconds; a crash in between
         would lose the steps people took. Writing after each update that a flow handled
         loses none; updates no flow touched (most clicks) skip the flush entirely.
+        Every update is counted here, once, by type (`/metrics`).
         """
+        metrics.count_update(self.services.platform, update)
         await super().process_update(update)
         if self.persistence is not None and self.flows_touched:
             self.flows_touched = False

@@ -37,6 +37,7 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
+from bot import metrics
 from bot.context import HamdeliContext
 from bot.domain import credits, monthly
 from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
@@ -238,6 +239,7 @@ class Outbox:
 
     async def _record(self, item: OutboxItem, outcome: Outcome) -> None:
         await self.store.finish_outbox(item.id, outcome.status, self.now(), outcome.retry_at)
+        metrics.count_outbox_outcome(item.platform, item.broadcast_id, outcome.status)
         if outcome.status is OutboxStatus.BLOCKED:
             await self.store.mark_blocked(item.platform, item.user_id)
         self.sent += outcome.status is OutboxStatus.SENT

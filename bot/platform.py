@@ -44,6 +44,7 @@ from typing import Any, Final
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot import metrics
 from bot.i18n import ELLIPSIS
 
 EDIT_METHODS = frozenset(
@@ -125,7 +126,9 @@ class PlatformRequest(BaseRequest):
             code, payload = await self.inner.do_request(url, method, request_data, **timeouts)
         except Exception as exc:  # PTB's NetworkError, TimedOut…: re-raised unchanged
             self._failed(type(exc).__name__)
+            metrics.count_api_call(self.platform, url, None, metrics.error_kind(exc))
             raise
+        metrics.count_api_call(self.platform, url, code, None)
         if code >= 500:
             self._failed(f"HTTP {code}")
         else:

@@ -24,9 +24,17 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.domain import pledges
 from bot.domain.pledges import PledgeRefused
-from bot.models import IncomingPayment, Need, NeedKind, PaymentResult, PledgeStatus
+from bot.models import (
+    IncomingPayment,
+    Need,
+    NeedKind,
+    PaymentOutcome,
+    PaymentResult,
+    PledgeStatus,
+)
 from bot.storage import Store
 
 NONCE_BYTES = 6  # 8 URL-safe characters: a fresh one per invoice, spent by its payment
@@ -95,10 +103,13 @@ async def pre_checkout(
 
 async def receive_payment(store: Store, payment: IncomingPayment, now: int) -> PaymentResult:
     """Record what arrived (see `Store.record_payment`): paid, reserved again, unallocated,
-    or a duplicate that changes nothing."""
-    return await store.record_payment(
+    or a duplicate that changes nothing (and is not counted again in `/metrics`)."""
+    result = await store.record_payment(
         payment, now, paid_notice=PAID_NOTICE, unallocated_notice=UNALLOCATED_NOTICE
     )
+    if result.outcome is not PaymentOutcome.DUPLICATE:
+        metrics.count_payment(payment.platform, payment.amount)
+    return result
 
 
 def _expired(expires_at: int | None, now: int) -> bool:

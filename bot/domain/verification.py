@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.domain.refusal import Refused
 from bot.storage import Store
 from bot.text import InputError, parse_mobile, parse_national_code
@@ -101,7 +102,9 @@ async def verify(
     household = await store.beneficiary(national_code)
     if household is None or household.mobile != contact.mobile:
         await store.record_verification_failure(platform, user_id, now)
-        if left := await lock_seconds_left(store, platform, user_id, now):
+        left = await lock_seconds_left(store, platform, user_id, now)
+        metrics.count_verification_failure(platform, locked=bool(left))
+        if left:
             raise VerificationRefused("verify-locked", seconds=left)
         recent = await store.verification_failures(platform, user_id, since=now - WINDOW_S)
         raise VerificationRefused("verify-failed", left=MAX_FAILURES - len(recent))
