@@ -625,6 +625,25 @@ class Store:
             await self._db.close()
             self._db = None
 
+    async def answers_from_disk(self, busy_seconds: float = 2.0) -> None:
+        """Read the file through a fresh read-only connection (in a thread), or raise.
+
+        Readiness (/readyz) asks this: the long-open connection keeps working from its file
+        descriptor and its page cache after the file is made unreadable, so only a new
+        connection sees what the next start, an import or the other bot would see.
+        """
+
+        def probe() -> None:
+            connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, timeout=busy_seconds, check_same_thread=False
+            )
+            try:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                connection.close()
+
+        await asyncio.to_thread(probe)
+
     async def __aenter__(self) -> Store:
         await self.open()
         return self
@@ -3038,6 +3057,29 @@ class Store:
             "SELECT status, count(*) FROM outbox WHERE platform = ? GROUP BY status", (platform,)
         )
         return dict(rows)
+
+    async def outbox_stuck(self, platform: str, due_before: int, sent_since: int) -> bool:
+        """Readiness: a message of this platform was due before `due_before` and is still
+        waiting, and nothing of this platform was sent since `sent_since`.
+
+        The first question rides the due indexes; the second (no index on sent_at) is only
+        asked when something is overdue, which a healthy outbox never is.
+        """
+        overdue = await self._fetchall(
+            "SELECT 1 FROM outbox WHERE platform = ?1 AND status = 'pending' "
+            "AND broadcast_id IS NULL AND due_at < ?2 "
+            "UNION ALL SELECT 1 FROM broadcasts b JOIN outbox o ON o.broadcast_id = b.id "
+            "AND o.status = 'pending' AND o.due_at < ?2 "
+            "WHERE b.platform = ?1 AND b.status = 'running' LIMIT 1",
+            (platform, due_before),
+        )
+        if not overdue:
+            return False
+        sent = await self._fetchall(
+            "SELECT 1 FROM outbox WHERE platform = ? AND status = 'sent' AND sent_at >= ? LIMIT 1",
+            (platform, sent_since),
+        )
+        return not sent
 
     # -- broadcasts ------------------------------------------------------------------------
 
