@@ -156,7 +156,7 @@ def _update_from(body: bytes, application: HamdeliApplication) -> Update | None:
         return None
     try:
         return Update.de_json(data, application.bot)
-    except (KeyError, TypeError, ValueError):
+    except (AttributeError, KeyError, TypeError, ValueError):  # what PTB raises on bad shapes
         return None
 
 

@@ -222,7 +222,16 @@ async def test_without_a_webhook_secret_no_webhook_exists(tmp_path: Path, servic
 
 
 @pytest.mark.parametrize(
-    "body", [b"not json", b"[1, 2]", b'{"message": {}}', b'{"update_id": "7"}', b"\xff\xfe"]
+    "body",
+    [
+        b"not json",
+        b"[1, 2]",
+        b'{"message": {}}',
+        b'{"update_id": "7"}',
+        b"\xff\xfe",
+        b'{"update_id": 7, "message": "x"}',
+        b'{"update_id": 7, "message": {"chat": 5}}',
+    ],
 )
 async def test_a_body_that_is_not_an_update_is_400(asgi: httpx.AsyncClient, body: bytes) -> None:
     answer = await asgi.post(f"/webhook/bale/{SECRET}", content=body)
