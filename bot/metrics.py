@@ -14,6 +14,7 @@ or a restart never make them drift.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from functools import wraps
@@ -26,6 +27,8 @@ from telegram.ext import BaseHandler, ConversationHandler
 
 if TYPE_CHECKING:
     from bot.storage import Store
+
+log = logging.getLogger(__name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -61,6 +64,13 @@ API_RATE_LIMITED = Counter(
     "hamdeli_api_rate_limited",
     "Bot API requests answered 429 (too many requests).",
     ["platform", "method"],
+    registry=REGISTRY,
+)
+API_HEALTHY = Gauge(
+    "hamdeli_api_healthy",
+    "1 while the platform's last Bot API call got an answer other than a 5xx, 0 after a "
+    "5xx or no answer (what /readyz judges, per platform).",
+    ["platform"],
     registry=REGISTRY,
 )
 OUTBOX_SENDS = Counter(
@@ -113,16 +123,42 @@ VERIFICATION_LOCKS = Counter(
     registry=REGISTRY,
 )
 
+STORE_READABLE = Gauge(
+    "hamdeli_store_readable",
+    "1 when the last scrape could read the store's gauges, 0 when it could not (they are "
+    "then left out rather than shown stale).",
+    registry=REGISTRY,
+)
+
 OUTBOX_KINDS = ("notice", "broadcast")
 UPDATE_TYPES: tuple[str, ...] = tuple(str(kind) for kind in Update.ALL_TYPES)
-_update_children: dict[tuple[str, str], Any] = {}
+# Label children by label values: `labels()` takes a lock and validates on every call, and
+# these are hit on every update and every API call (the label sets are small and fixed).
+_children: dict[tuple[object, ...], Any] = {}
+
+
+def _child(metric: Counter | Gauge, *labels: str) -> Any:
+    """`metric.labels(*labels)`, looked up once."""
+    key = (metric, *labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
 
 
 async def scrape(store: Store | None = None) -> bytes:
     """The metrics as Prometheus reads them; gauges that mirror the store are refreshed
     first (`store` may be None where no store is open)."""
     if store is not None:
-        await refresh_from_store(store)
+        try:
+            await refresh_from_store(store)
+        except Exception as exc:  # the counters still matter most when the store is down
+            log.warning("metrics: the store could not be read (%s)", type(exc).__name__)
+            for gauge in (OUTBOX_DEPTH, BROADCASTS_RUNNING, PLEDGES):
+                gauge.clear()
+            STORE_READABLE.set(0)
+        else:
+            STORE_READABLE.set(1)
     return generate_latest(REGISTRY)
 
 
@@ -150,11 +186,7 @@ def _set(gauge: Gauge, rows: Iterable[tuple[Any, ...]]) -> None:
 
 def count_update(platform: str, update: object) -> None:
     """One update entered the Application: count it by its type (`message`, …)."""
-    kind = update_type(update)
-    child = _update_children.get((platform, kind))
-    if child is None:
-        child = _update_children[platform, kind] = UPDATES.labels(platform, kind)
-    child.inc()
+    _child(UPDATES, platform, update_type(update)).inc()
 
 
 def update_type(update: object) -> str:
@@ -195,6 +227,31 @@ def timed(callback: Callback, platform: str) -> Callback:
     return observed
 
 
+def timed_router(router: Callback, platform: str) -> Callback:
+    """A button router (`bot.handlers.common.button_router`), observed under the name of
+    the route each click takes (or its fallback for an expired button), not its own: one
+    router serves every button, and "which screen is slow" is the question."""
+    if getattr(router, "__hamdeli_timed__", False):
+        return router
+    routes: dict[str, Callback] = router.routes  # type: ignore[attr-defined]
+    fallback = HANDLER_SECONDS.labels(platform, handler_name(router.fallback))  # type: ignore[attr-defined]
+    by_kind = {kind: HANDLER_SECONDS.labels(platform, handler_name(route))
+               for kind, route in routes.items()}  # fmt: skip
+
+    @wraps(router)
+    async def observed(update: object, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await router(update, context)
+        finally:
+            button = context.button
+            child = by_kind.get(button.kind, fallback) if button else fallback
+            child.observe(time.perf_counter() - started)
+
+    observed.__hamdeli_timed__ = True  # type: ignore[attr-defined]
+    return observed
+
+
 def time_handlers(handlers: Iterable[BaseHandler], platform: str) -> None:  # type: ignore[type-arg]
     """Wrap every handler's callback, inside conversations too (entry points, states,
     fallbacks), so every callback's latency is observed at this one place."""
@@ -204,6 +261,8 @@ def time_handlers(handlers: Iterable[BaseHandler], platform: str) -> None:  # ty
             for state_handlers in handler.states.values():
                 inner += state_handlers
             time_handlers(inner, platform)
+        elif hasattr(getattr(handler, "callback", None), "routes"):
+            handler.callback = timed_router(handler.callback, platform)
         elif callable(getattr(handler, "callback", None)):
             handler.callback = timed(handler.callback, platform)
 
@@ -220,10 +279,11 @@ def count_api_call(platform: str, url: str, code: int | None, error: str | None)
         outcome = "ok"
     elif code == 429:
         outcome = "http_429"
-        API_RATE_LIMITED.labels(platform, method).inc()
+        _child(API_RATE_LIMITED, platform, method).inc()
     else:
         outcome = f"http_{(code or 0) // 100}xx"
-    API_CALLS.labels(platform, method, outcome).inc()
+    _child(API_CALLS, platform, method, outcome).inc()
+    _child(API_HEALTHY, platform).set(error is None and (code or 0) < 500)
 
 
 def api_method(url: str) -> str:
@@ -244,7 +304,7 @@ def count_outbox_outcome(platform: str, broadcast_id: int | None, status: str) -
     """An outbox outcome was recorded in the store (pending again counts as a retry)."""
     kind = "notice" if broadcast_id is None else "broadcast"
     outcome = "retry" if status == "pending" else status
-    OUTBOX_SENDS.labels(platform, kind, outcome).inc()
+    _child(OUTBOX_SENDS, platform, kind, outcome).inc()
 
 
 def count_payment(platform: str, rials: int) -> None:

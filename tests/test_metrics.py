@@ -18,6 +18,7 @@ from bot import metrics
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.domain import pledges
+from bot.storage import Store
 from tests.test_beneficiary_journey import CODE, OTHER_CODE, PHONE, beneficiary, household
 from tests.test_donor_journey import donor, fa, needs
 from tests.test_outbox import need_code, pledge_by
@@ -71,6 +72,10 @@ async def test_updates_are_counted_by_type_and_each_handler_is_timed(chat) -> No
     assert delta(before, after, "hamdeli_handler_seconds_sum", **loader) > 0
     start = {"platform": "telegram", "handler": "bot.handlers.common.start"}
     assert delta(before, after, "hamdeli_handler_seconds_count", **start) == 3
+    # A click is timed under the route the one button router took, not the router's name.
+    role = {"platform": "telegram", "handler": "bot.handlers.common.choose_role"}
+    assert delta(before, after, "hamdeli_handler_seconds_count", **role) == 2
+    assert not any("route_button" in dict(labels).get("handler", "") for _, labels in after)
 
 
 async def test_api_calls_are_counted_by_method_and_outcome_and_429s_apart(chat) -> None:
@@ -91,6 +96,17 @@ async def test_api_calls_are_counted_by_method_and_outcome_and_429s_apart(chat) 
     await sara.send("/start")
     after = await scraped()
     assert delta(before, after, "hamdeli_api_calls_total", outcome="http_5xx", **send) == 1
+    assert value(after, "hamdeli_api_healthy", platform="telegram") == 1  # the apology went
+
+    for kind in ("timeout", "network"):
+        chat.emulator.fail_next("sendMessage", kind=kind, times=2)  # the reply, the apology
+        before = await scraped()
+        await sara.send("/start")
+        after = await scraped()
+        assert delta(before, after, "hamdeli_api_calls_total", outcome=kind, **send) == 2
+        assert value(after, "hamdeli_api_healthy", platform="telegram") == 0
+    await sara.send("/start")
+    assert value(await scraped(), "hamdeli_api_healthy", platform="telegram") == 1
 
 
 async def test_a_blocked_persons_notice_counts_as_blocked(chat, need_code) -> None:
@@ -177,3 +193,18 @@ async def test_no_label_carries_a_user_id_a_national_code_or_typed_text(chat, ho
         assert not any(text in label for text in typed), label
         assert not any(run in ids for run in re.findall(r"\d+", label)), label
     assert any(label.startswith("bot.handlers.") for label in labels)
+
+
+async def test_an_unreadable_store_leaves_the_counters_and_says_so(
+    chat, need_code, tmp_path
+) -> None:
+    await pledge_by(chat, chat.user(), need_code, "۱ میلیون")
+    samples = await scraped(chat.store)
+    assert value(samples, "hamdeli_store_readable") == 1
+    assert value(samples, "hamdeli_pledges", status="awaiting_payment") == 1
+    unopened = Store(tmp_path / "never-opened.db")
+    samples = await scraped(unopened)
+    assert value(samples, "hamdeli_store_readable") == 0
+    assert value(samples, "hamdeli_updates_total", type="message") >= 1
+    assert value(samples, "hamdeli_pledges") == 0  # left out, not shown stale
+    assert not any(name == "hamdeli_pledges" for name, _ in samples)

@@ -224,6 +224,9 @@ def button_router(routes: dict[str, Route]) -> Route:
             return
         await handler(update, context)
 
+    # For /metrics (`bot.metrics.time_handlers`): a click is timed under the route it took.
+    route_button.routes = routes  # type: ignore[attr-defined]
+    route_button.fallback = expired_button  # type: ignore[attr-defined]
     return route_button
 
 
