@@ -211,42 +211,39 @@ def handler_name(callback: object) -> str:
 
 def timed(callback: Callback, platform: str) -> Callback:
     """`callback`, observed in HANDLER_SECONDS under its own name (wrapped once)."""
-    if getattr(callback, "__hamdeli_timed__", False):
-        return callback
     child = HANDLER_SECONDS.labels(platform, handler_name(callback))
-
-    @wraps(callback)
-    async def observed(update: object, context: object) -> Any:
-        started = time.perf_counter()
-        try:
-            return await callback(update, context)
-        finally:
-            child.observe(time.perf_counter() - started)
-
-    observed.__hamdeli_timed__ = True  # type: ignore[attr-defined]
-    return observed
+    return _observed(callback, lambda context: child)
 
 
 def timed_router(router: Callback, platform: str) -> Callback:
     """A button router (`bot.handlers.common.button_router`), observed under the name of
     the route each click takes (or its fallback for an expired button), not its own: one
     router serves every button, and "which screen is slow" is the question."""
-    if getattr(router, "__hamdeli_timed__", False):
-        return router
     routes: dict[str, Callback] = router.routes  # type: ignore[attr-defined]
     fallback = HANDLER_SECONDS.labels(platform, handler_name(router.fallback))  # type: ignore[attr-defined]
     by_kind = {kind: HANDLER_SECONDS.labels(platform, handler_name(route))
                for kind, route in routes.items()}  # fmt: skip
 
-    @wraps(router)
+    def child_for(context: Any) -> Any:
+        button = context.button
+        return by_kind.get(button.kind, fallback) if button else fallback
+
+    return _observed(router, child_for)
+
+
+def _observed(callback: Callback, child_for: Callable[[Any], Any]) -> Callback:
+    """`callback` with its time observed in the histogram child `child_for(context)` picks
+    (once: an already wrapped callback is returned as it is)."""
+    if getattr(callback, "__hamdeli_timed__", False):
+        return callback
+
+    @wraps(callback)
     async def observed(update: object, context: Any) -> Any:
         started = time.perf_counter()
         try:
-            return await router(update, context)
+            return await callback(update, context)
         finally:
-            button = context.button
-            child = by_kind.get(button.kind, fallback) if button else fallback
-            child.observe(time.perf_counter() - started)
+            child_for(context).observe(time.perf_counter() - started)
 
     observed.__hamdeli_timed__ = True  # type: ignore[attr-defined]
     return observed
