@@ -136,10 +136,13 @@ def _add_operator_parsers(commands: argparse._SubParsersAction) -> None:
         "emulator",
         help="serve the built-in Bot API emulator over HTTP on 127.0.0.1",
         description="Serve the in-process Bot API emulator at http://127.0.0.1:PORT/bot so "
-        "`hamdeli run` can be tried against it (BOT_API_BASE_URL=http://127.0.0.1:PORT/bot).",
+        "`hamdeli run` can be tried against it (BOT_API_BASE_URL=http://127.0.0.1:PORT/bot). "
+        "With --platform both, one emulator per platform on the same port, at "
+        "http://127.0.0.1:PORT/telegram/bot and http://127.0.0.1:PORT/bale/bot (the "
+        "TELEGRAM_BOT_API_BASE_URL and BALE_BOT_API_BASE_URL of one `hamdeli run`).",
     )
     emulator.add_argument("--port", type=int, default=8081)
-    emulator.add_argument("--platform", choices=["telegram", "bale"], default="telegram")
+    emulator.add_argument("--platform", choices=["telegram", "bale", "both"], default="telegram")
 
 
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:

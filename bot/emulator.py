@@ -8,7 +8,8 @@ and answers with the JSON the Bot API answers, so all of PTB's real code runs.
 Three entry points share one state machine (`BotApiEmulator.call`):
 
 * `BotApiEmulator` used directly as PTB's request object (in-process, fastest);
-* `serve_http` for a real bot process that talks HTTP to ``http://127.0.0.1:PORT/bot``;
+* `serve_http` for a real bot process that talks HTTP to ``http://127.0.0.1:PORT/bot`` (or,
+  one emulator per platform, ``…/telegram/bot`` and ``…/bale/bot``);
 * `EmulatedUser`, which feeds updates to an `Application` so tests read like conversations.
 
 Deliberate realism (each of these has bitten real bots): per-chat message ids shared by the
@@ -29,7 +30,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
@@ -51,6 +52,7 @@ __all__ = [
     "EmulatedUser",
     "EmulatedUserInfo",
     "SentMessage",
+    "WebhookDelivery",
     "serve_http",
 ]
 
@@ -125,6 +127,16 @@ _HANDLERS: Final = {
     "answerPreCheckoutQuery": "_answer_pre_checkout",
     "inquireTransaction": "_inquire_transaction",
 }
+# Webhooks, as Telegram has them: the secret's alphabet, the header carrying it (Bale sends
+# none), the update types sent when allowed_updates is empty, and a short retry backoff.
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET_TOKEN_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+BAD_SECRET: Final = "Bad Request: secret token contains unallowed characters"
+BAD_WEBHOOK_URL: Final = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+_NOT_BY_DEFAULT: Final = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+WEBHOOK_TIMEOUT_S: Final = 10.0
+WEBHOOK_MAX_BACKOFF_S: Final = 1.0
+
 # Bale's own methods: Telegram answers them 404 like any method it does not have.
 _BALE_ONLY: Final = frozenset({"inquireTransaction"})
 TRANSACTION_NOT_FOUND: Final = "Bad Request: transaction not found"
@@ -153,6 +165,22 @@ class ApiCall:
     time: float
     files: dict[str, str] = field(default_factory=dict)  # part name -> uploaded file name
     status: int | None = None  # HTTP status answered; None when the call raised instead
+
+
+@dataclass
+class WebhookDelivery:
+    """One POST of an update to the webhook: its HTTP status (None: no answer at all, see
+    `error`) and the headers sent, so a test sees a 403 for a wrong secret or a retry."""
+
+    update_id: int
+    url: str
+    status: int | None
+    headers: dict[str, str]
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
 
 
 @dataclass(frozen=True)
@@ -464,6 +492,13 @@ class BotApiEmulator(BaseRequest):
         self.calls: list[ApiCall] = []
         self.callback_answers: list[JSONDict] = []
         self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.webhook_allowed_updates: list[str] = []  # empty: every type sent by default
+        self.webhook_deliveries: list[WebhookDelivery] = []
+        self.webhook_retry_s = 0.05  # the first retry's wait; it doubles up to 1 s
+        self._webhook_error: tuple[int, str] | None = None  # (date, message) of the last
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_loop: asyncio.AbstractEventLoop | None = None
         self.initialized = False
         self.http_port: int | None = None
         self._messages: dict[int, dict[int, SentMessage]] = {}
@@ -662,6 +697,8 @@ class BotApiEmulator(BaseRequest):
         queued["update_id"] = next(self._update_ids)
         self._updates.append(queued)
         self._wake_pollers()
+        if self.webhook_url:
+            self._schedule_webhook()
         return queued
 
     @property
@@ -1027,21 +1064,132 @@ class BotApiEmulator(BaseRequest):
         }
 
     def _set_webhook(self, params: JSONDict, files: dict[str, str]) -> bool:
-        self.webhook_url = str(params.get("url") or "") or None
+        """Remember where to POST updates; an empty url removes the webhook, as on Telegram.
+        Updates already queued are delivered there too."""
+        url = str(params.get("url") or "")
+        if not url:
+            return self._delete_webhook(params, files)
+        if urlsplit(url).scheme not in ("http", "https"):  # plain http: tests on loopback
+            raise _ApiError(400, BAD_WEBHOOK_URL)
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN_RE.match(str(secret)):
+            raise _ApiError(400, BAD_SECRET)
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        allowed = _allowed_updates(params.get("allowed_updates"))
+        if allowed is not None:  # absent: the previous setting stays, as on Telegram
+            self.webhook_allowed_updates = allowed
+        self.webhook_url, self.webhook_secret = url, None if secret is None else str(secret)
+        self._webhook_error = None
+        self._webhook_loop = asyncio.get_running_loop()
+        self._schedule_webhook()
         return True
 
     def _delete_webhook(self, params: JSONDict, files: dict[str, str]) -> bool:
-        self.webhook_url = None
+        """Stop delivering at once (a POST under way is abandoned; its update stays queued
+        for getUpdates)."""
+        self.webhook_url = self.webhook_secret = None
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     def _get_webhook_info(self, params: JSONDict, files: dict[str, str]) -> JSONDict:
-        return {
+        info: JSONDict = {
             "url": self.webhook_url or "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self.webhook_url:
+            info["max_connections"] = 40
+            if self.webhook_allowed_updates:
+                info["allowed_updates"] = list(self.webhook_allowed_updates)
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
+    # ---- webhook delivery
+
+    async def webhook_idle(self, seconds: float = 10.0) -> None:
+        """Until every queued update has been delivered to the webhook (returns at once
+        without one); TimeoutError if the webhook keeps failing for `seconds`."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while self.webhook_url and self._updates:
+            self._start_webhook_delivery()
+            assert self._webhook_task is not None
+            remaining = deadline - asyncio.get_running_loop().time()
+            done, _ = await asyncio.wait({self._webhook_task}, timeout=max(remaining, 0))
+            if not done:
+                error = self._webhook_error[1] if self._webhook_error else "no answer yet"
+                raise TimeoutError(f"{len(self._updates)} updates undelivered: {error}")
+
+    def _schedule_webhook(self) -> None:
+        """Start delivering on the loop that set the webhook (push_update may come from
+        another thread, as the demo's may)."""
+        loop = self._webhook_loop
+        if loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._start_webhook_delivery()
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop is already closed
+                loop.call_soon_threadsafe(self._start_webhook_delivery)
+
+    def _start_webhook_delivery(self) -> None:
+        if self.webhook_url and (self._webhook_task is None or self._webhook_task.done()):
+            assert self._webhook_loop is not None
+            self._webhook_task = self._webhook_loop.create_task(self._deliver_webhooks())
+
+    async def _deliver_webhooks(self) -> None:
+        """One update at a time, in order; a failure is retried (short backoff, doubling)
+        until it is taken, so an update is never skipped while the webhook stays set."""
+        failures = 0
+        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S) as client:
+            while self.webhook_url and self._updates:
+                update = self._updates[0]
+                if not self._webhook_wants(update):
+                    self._updates.pop(0)
+                    continue
+                if await self._post_update(client, self.webhook_url, update):
+                    if self._updates and self._updates[0] is update:
+                        self._updates.pop(0)
+                    failures = 0
+                    continue
+                failures += 1
+                backoff = self.webhook_retry_s * 2 ** (failures - 1)
+                await asyncio.sleep(min(backoff, WEBHOOK_MAX_BACKOFF_S))
+
+    def _webhook_wants(self, update: JSONDict) -> bool:
+        kind = next(key for key in update if key != "update_id")
+        allowed = self.webhook_allowed_updates
+        return kind in allowed if allowed else kind not in _NOT_BY_DEFAULT
+
+    async def _post_update(self, client: httpx.AsyncClient, url: str, update: JSONDict) -> bool:
+        """POST one update; True when the webhook took it (any 2xx)."""
+        headers = {}
+        if self.platform == "telegram" and self.webhook_secret:
+            headers[SECRET_HEADER] = self.webhook_secret
+        delivery = WebhookDelivery(update["update_id"], url, None, headers)
+        try:
+            response = await client.post(url, json=update, headers=headers)
+        except httpx.HTTPError as error:
+            delivery.error = f"Connection failed: {type(error).__name__}"
+        else:
+            delivery.status = response.status_code
+            if not delivery.ok:
+                delivery.error = (
+                    f"Wrong response from the webhook: {response.status_code} "
+                    f"{response.reason_phrase}"
+                )
+        self.webhook_deliveries.append(delivery)
+        if delivery.error is not None:
+            self._webhook_error = (int(self._now()), delivery.error)
+        return delivery.ok
 
     def _send_message(self, params: JSONDict, files: dict[str, str]) -> JSONDict:
         chat_id = self._chat_id(params)
@@ -1340,6 +1488,20 @@ def _invoice_of(message: SentMessage) -> JSONDict:
     return message.invoice
 
 
+def _allowed_updates(value: Any) -> list[str] | None:
+    """allowed_updates as sent (a list, or its JSON text over a form); None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value else []
+        except ValueError:
+            raise _ApiError(400, "Bad Request: can't parse allowed updates") from None
+    if not isinstance(value, list) or not all(isinstance(kind, str) for kind in value):
+        raise _ApiError(400, "Bad Request: can't parse allowed updates")
+    return list(value)
+
+
 def _int_param(params: JSONDict, name: str) -> int:
     try:
         return int(params[name])
@@ -1377,7 +1539,7 @@ _STRING_PARAMS: Final = frozenset(
 )  # fmt: skip
 _MAX_BODY: Final = 20 * 1024 * 1024
 _MAX_HEADERS: Final = 100
-_PATH_RE: Final = re.compile(r"^/bot[^/]+/([A-Za-z]+)/?$")
+_PATH_RE: Final = re.compile(r"^(?:/([a-z]+))?/bot[^/]+/([A-Za-z]+)/?$")
 
 
 class _HttpError(Exception):
@@ -1405,22 +1567,42 @@ class _HttpRequest:
         return connection != "close"
 
 
-async def serve_http(emu: BotApiEmulator, host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:
-    """Serve `emu` over HTTP/1.1 so a real bot process can use it as its Bot API.
+async def serve_http(
+    emu: BotApiEmulator | Mapping[str, BotApiEmulator], host: str = "127.0.0.1", port: int = 0
+) -> asyncio.Server:
+    """Serve one emulator, or one per platform, over HTTP/1.1 so a real bot process can use
+    it as its Bot API.
 
-    Point PTB at it with ``base_url=f"http://127.0.0.1:{emu.http_port}/bot"``. The bound port
-    is stored on `emu.http_port` (port=0 picks a free one). Injected "timeout" faults leave
-    the request unanswered until the client gives up; "network" faults drop the connection.
+    Each emulator answers at ``http://127.0.0.1:PORT/<platform>/bot<token>/<method>`` (one
+    process running both bots points TELEGRAM_BOT_API_BASE_URL and BALE_BOT_API_BASE_URL
+    there); a single emulator also answers at the plain ``/bot…`` path. The bound port is
+    stored on each emulator's `http_port` (port=0 picks a free one). Injected "timeout"
+    faults leave the request unanswered until the client gives up; "network" faults drop
+    the connection.
     """
+    routes = _routes(emu)
     server = await asyncio.start_server(
-        lambda reader, writer: _serve_connection(emu, reader, writer), host, port
+        lambda reader, writer: _serve_connection(routes, reader, writer), host, port
     )
-    emu.http_port = server.sockets[0].getsockname()[1]
+    for one in routes.values():
+        one.http_port = server.sockets[0].getsockname()[1]
     return server
 
 
+def _routes(emu: BotApiEmulator | Mapping[str, BotApiEmulator]) -> dict[str, BotApiEmulator]:
+    """Path prefix ("telegram", "bale"; "" for the plain path) -> the emulator answering it."""
+    given = {emu.platform: emu} if isinstance(emu, BotApiEmulator) else dict(emu)
+    for platform, one in given.items():
+        if platform not in PLATFORMS or one.platform != platform:
+            raise ValueError(f"serve_http: {platform!r} must name its emulator's platform")
+    if not given:
+        raise ValueError("serve_http needs at least one emulator")
+    plain = {"": next(iter(given.values()))} if len(given) == 1 else {}
+    return {**given, **plain}
+
+
 async def _serve_connection(
-    emu: BotApiEmulator, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    routes: dict[str, BotApiEmulator], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     """Answer requests on one keep-alive connection; any failure only closes it."""
     try:
@@ -1430,7 +1612,7 @@ async def _serve_connection(
             except _HttpError as error:
                 await _write_response(writer, error.status, _error_body(error), keep_alive=False)
                 break
-            if request is None or not await _respond(emu, request, reader, writer):
+            if request is None or not await _respond(routes, request, reader, writer):
                 break
     except (ConnectionError, asyncio.IncompleteReadError):
         pass
@@ -1510,14 +1692,15 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
 
 
 async def _respond(
-    emu: BotApiEmulator,
+    routes: dict[str, BotApiEmulator],
     request: _HttpRequest,
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
 ) -> bool:
     """Answer one request; returns whether to keep the connection open."""
     match = _PATH_RE.match(urlsplit(request.target).path)
-    if request.verb not in ("GET", "POST") or match is None:
+    emu = routes.get(match.group(1) or "") if match else None
+    if request.verb not in ("GET", "POST") or match is None or emu is None:
         body = _dumps({"ok": False, "error_code": 404, "description": NOT_FOUND})
         await _write_response(writer, 404, body, request.keep_alive)
         return request.keep_alive
@@ -1527,7 +1710,7 @@ async def _respond(
         await _write_response(writer, error.status, _error_body(error), keep_alive=False)
         return False
     try:
-        status, body = await emu.call(match.group(1), params, files)
+        status, body = await emu.call(match.group(2), params, files)
     except TimedOut:
         with contextlib.suppress(TimeoutError):  # stay silent until the client gives up
             await asyncio.wait_for(reader.read(), timeout=120)

@@ -14,7 +14,7 @@ import sys
 import time
 
 from bot.config import Settings
-from bot.emulator import BotApiEmulator, serve_http
+from bot.emulator import PLATFORMS, BotApiEmulator, serve_http
 from bot.storage import DatabaseProblem, Store, backup_database
 from bot.text import InputError, parse_date
 from bot.views.exports import pledges_csv
@@ -85,14 +85,25 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def serve_emulator(port: int, platform: str) -> int:
-    """Serve the emulator until interrupted; prints how to point the bot at it."""
-    emulator = BotApiEmulator(platform=platform)
-    server = await serve_http(emulator, port=port)
-    print(
-        f"Bot API emulator ({platform}) on http://127.0.0.1:{emulator.http_port}/bot — try: "
-        f"BOT_TOKEN=1:x BOT_API_BASE_URL=http://127.0.0.1:{emulator.http_port}/bot "
-        "hamdeli run"
-    )
+    """Serve the emulator (one platform, or "both" on one port) until interrupted; prints
+    how to point the bot at it."""
+    if platform == "both":
+        emulators = {name: BotApiEmulator(platform=name) for name in PLATFORMS}
+        server = await serve_http(emulators, port=port)
+        base = f"http://127.0.0.1:{emulators['telegram'].http_port}"
+        print(
+            f"Bot API emulator (telegram and bale) on {base} — try: "
+            f"TELEGRAM_BOT_TOKEN=1:x TELEGRAM_BOT_API_BASE_URL={base}/telegram/bot "
+            f"BALE_BOT_TOKEN=2:y BALE_BOT_API_BASE_URL={base}/bale/bot hamdeli run"
+        )
+    else:
+        emulator = BotApiEmulator(platform=platform)
+        server = await serve_http(emulator, port=port)
+        print(
+            f"Bot API emulator ({platform}) on http://127.0.0.1:{emulator.http_port}/bot — try: "
+            f"BOT_TOKEN=1:x BOT_API_BASE_URL=http://127.0.0.1:{emulator.http_port}/bot "
+            "hamdeli run"
+        )
     async with server:
         await server.serve_forever()
     return EXIT_OK

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import re
 import sqlite3
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from bot.codes import new_confirm_token
@@ -112,6 +114,28 @@ async def test_the_emulator_command_serves_the_bot_api_over_http(tmp_path) -> No
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_the_emulator_command_serves_both_platforms_on_one_port(tmp_path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "emulator", "--port", "0", "--platform", "both",
+        cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+        bases = dict(re.findall(r"(TELEGRAM|BALE)_BOT_API_BASE_URL=(\S+)", line))
+        async with httpx.AsyncClient() as client:
+            answers = {
+                name: (await client.post(f"{base}1:x/getMyCommands")).status_code
+                for name, base in bases.items()
+            }
+    finally:
+        process.terminate()
+        await process.wait()
+
+    assert set(bases) == {"TELEGRAM", "BALE"}
+    assert bases["BALE"].endswith("/bale/bot")
+    assert answers == {"TELEGRAM": 200, "BALE": 404}  # each path is its own platform
 
 
 async def test_export_neutralizes_cells_a_spreadsheet_would_run_as_formulas(tmp_path) -> None:
