@@ -488,5 +488,6 @@ async def recover_outbox(application: Application) -> None:  # type: ignore[type
     """At start: interrupted sends become 'unknown' (at most once); then deliver for good."""
     services = application.services  # type: ignore[attr-defined]
     abandoned = await services.store.abandon_unfinished_sends(services.platform)
+    metrics.count_outbox_abandoned(services.platform, abandoned)
     if abandoned:
         log.warning("%d messages were being sent during a crash; not sent again", abandoned)

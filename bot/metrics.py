@@ -80,6 +80,13 @@ OUTBOX_SENDS = Counter(
     ["platform", "kind", "outcome"],
     registry=REGISTRY,
 )
+OUTBOX_ABANDONED = Counter(
+    "hamdeli_outbox_abandoned",
+    "Outbox messages found mid-send when the bot started (after a crash): recorded "
+    "unknown and never sent again.",
+    ["platform"],
+    registry=REGISTRY,
+)
 OUTBOX_DEPTH = Gauge(
     "hamdeli_outbox_depth",
     "Outbox messages waiting or being sent, by kind (notice, broadcast).",
@@ -302,6 +309,11 @@ def count_outbox_outcome(platform: str, broadcast_id: int | None, status: str) -
     kind = "notice" if broadcast_id is None else "broadcast"
     outcome = "retry" if status == "pending" else status
     _child(OUTBOX_SENDS, platform, kind, outcome).inc()
+
+
+def count_outbox_abandoned(platform: str, messages: int) -> None:
+    """Messages a crash left mid-send became 'unknown' at start."""
+    OUTBOX_ABANDONED.labels(platform).inc(messages)
 
 
 def count_payment(platform: str, rials: int) -> None:

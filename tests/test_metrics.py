@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import metrics
 from bot.context import HamdeliContext
-from bot.delivery import deliver_outbox
+from bot.delivery import deliver_outbox, recover_outbox
 from bot.domain import pledges
 from bot.storage import Store
 from tests.test_beneficiary_journey import CODE, OTHER_CODE, PHONE, beneficiary, household
@@ -135,6 +135,9 @@ async def test_a_payment_counts_once_in_toman_even_when_redelivered(paying_chat,
     after = await scraped()
     assert delta(before, after, "hamdeli_payments_total", platform="telegram") == 1
     assert delta(before, after, "hamdeli_paid_toman_total", platform="telegram") == 1_000_000
+    updates = {"name": "hamdeli_updates_total", "platform": "telegram"}
+    assert delta(before, after, type="pre_checkout_query", **updates) == 1
+    assert delta(before, after, type="message", **updates) == 3  # the payment, twice again
 
 
 async def test_store_gauges_match_the_store(chat, need_code) -> None:
@@ -208,3 +211,18 @@ async def test_an_unreadable_store_leaves_the_counters_and_says_so(
     assert value(samples, "hamdeli_updates_total", type="message") >= 1
     assert value(samples, "hamdeli_pledges") == 0  # left out, not shown stale
     assert not any(name == "hamdeli_pledges" for name, _ in samples)
+
+
+async def test_a_send_a_crash_interrupted_counts_as_abandoned(start_app, chat, need_code):
+    sara = chat.user()
+    reference = await pledge_by(chat, sara, need_code, "۱ میلیون")
+    await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=0)
+    await chat.store.claim_outbox("telegram", int(chat.application.services.clock()), 10)
+    samples = await scraped(chat.store)
+    assert value(samples, "hamdeli_outbox_depth", platform="telegram", kind="notice") == 1
+    before = await scraped()
+    second = await start_app(emulator=chat.emulator)  # the process died mid-send
+    await recover_outbox(second.application)
+    after = await scraped(second.store)
+    assert delta(before, after, "hamdeli_outbox_abandoned_total", platform="telegram") == 1
+    assert value(after, "hamdeli_outbox_depth", platform="telegram") == 0
