@@ -8,9 +8,11 @@ Every setting has a default that works for `make demo`, except the token, which 
 from __future__ import annotations
 
 import json
+import re
 import zoneinfo
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,6 +56,15 @@ FIXES: dict[str, str] = {
     "PAYMENT_CURRENCY": "use IRR (the default)",
     "RECONCILE_AFTER_MINUTES": "use a whole number of minutes from 1 to 1440 (default 5)",
     "RECONCILE_MAX_INQUIRIES": "use a whole number from 1 to 50 (default 8)",
+    "WEBHOOK_URL": (
+        "use the public https address the proxy forwards to this bot, e.g. "
+        "https://bot.example.org (http only for 127.0.0.1 or localhost, in tests)"
+    ),
+    "WEBHOOK_SECRET": (
+        "use 1 to 256 characters of A-Z, a-z, 0-9, _ and -, e.g. from "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    ),
+    "LISTEN": "use host:port, e.g. 127.0.0.1:8080 (port 1 to 65535)",
 }
 # Currencies Telegram's payments documentation lists (a few; the full list is at
 # core.telegram.org/bots/payments#supported-currencies). Bale takes IRR only.
@@ -101,6 +112,10 @@ def provider_token_problem(platform: str, token: str, currency: str) -> str | No
 
 
 DEFAULT_BROADCAST_RATE = {"telegram": 25.0, "bale": 10.0}
+# Telegram's rule for setWebhook's secret_token; the same secret is a path segment on Bale.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Where a plain-http webhook is acceptable: a test's own machine, never the internet.
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 GENERIC_FIX = "see the configuration table in README.md"
 
 
@@ -182,7 +197,8 @@ class Settings(BaseSettings):
     # The production service (bot/service.py). WEBHOOK_URL (the public https base) turns on
     # webhook mode; each platform then gets WEBHOOK_URL/webhook/<platform>/<WEBHOOK_SECRET>.
     webhook_url: str | None = None
-    webhook_secret: SecretStr | None = None
+    # Checked even when unset: webhook mode without a secret would take anyone's updates.
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     # host:port of the built-in HTTP server: webhooks, /healthz, /readyz and /metrics.
     listen: str = "127.0.0.1:8080"
     log_format: Literal["text", "json"] = "text"
@@ -286,6 +302,55 @@ class Settings(BaseSettings):
             raise ValueError(problem)
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _https_webhook(cls, value: object) -> object:
+        """Platforms post updates only to https; plain http is for a test on loopback."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip().rstrip("/")
+        if not text:
+            return None
+        parts = urlsplit(text)
+        if not parts.hostname:
+            raise ValueError(f"{text!r} is not an address")
+        if parts.scheme == "https":
+            return text
+        if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
+            return text
+        raise ValueError("must start with https:// (platforms post webhooks only over TLS)")
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_fits(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        """Required in webhook mode, and in the characters Telegram takes for secret_token
+        (which are also safe in the URL path Bale posts to)."""
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError("required when WEBHOOK_URL is set")
+            return None
+        if not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("only 1 to 256 characters of A-Z, a-z, 0-9, _ and - are allowed")
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        listen_address(value)
+        return value.strip()
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        """LISTEN as uvicorn's (host, port)."""
+        return listen_address(self.listen)
+
     @property
     def provider_token(self) -> str:
         """The payment provider token, or "" when paying in the chat is off."""
@@ -318,6 +383,18 @@ class Settings(BaseSettings):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
+def listen_address(listen: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets, `[::1]:8080`) as (host, port); ValueError
+    saying what is wrong otherwise."""
+    host, colon, port = listen.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host:
+        raise ValueError(f"{listen!r} is not host:port")
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{port!r} is not a port from 1 to 65535")
+    return host, int(port)
+
+
 class SettingsProblem(Exception):
     """A configuration error already phrased for the operator (one line per setting)."""
 
@@ -332,11 +409,133 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsProblem(f"configuration error: {exc}; {GENERIC_FIX}") from None
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line per invalid setting: its name, what is wrong, and how to fix it."""
+def describe_validation_error(exc: ValidationError, names: dict[str, str] | None = None) -> str:
+    """One line per invalid setting: its name, what is wrong, and how to fix it. `names`
+    maps a field to the name the operator typed (`BALE_PAYMENT_PROVIDER_TOKEN`); the fix is
+    the plain setting's."""
     lines = []
     for error in exc.errors():
-        name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        name = field.upper()
         reason = error["msg"].removeprefix("Value error, ")
-        lines.append(f"{name}: {reason}; {FIXES.get(name, GENERIC_FIX)}")
+        shown = (names or {}).get(field, name)
+        lines.append(f"{shown}: {reason}; {FIXES.get(name, GENERIC_FIX)}")
     return "\n".join(dict.fromkeys(lines))
+
+
+# What belongs to one bot, so each platform has its own (TELEGRAM_… / BALE_…): its token and
+# API addresses, its admins (user ids differ between platforms), its staff chat, its payment
+# token (a Bale card number is no Telegram provider token) and its broadcast pace (each
+# platform has its own limits). Everything else (the store, the office, the texts, the
+# webhook server) is one per process and shared.
+PER_BOT_FIELDS: tuple[str, ...] = (
+    "bot_token",
+    "bot_api_base_url",
+    "bot_api_file_url",
+    "admin_ids",
+    "staff_chat_id",
+    "payment_provider_token",
+    "broadcast_rate",
+)
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+
+
+def bot_settings(settings: Settings) -> list[Settings]:
+    """One Settings per platform that has a token (`platform` set, per-bot fields resolved),
+    `[]` when none has; `SettingsProblem` for a setting that would be a guess.
+
+    `TELEGRAM_BOT_TOKEN` and `BALE_BOT_TOKEN` configure each platform; `BOT_TOKEN` counts for
+    `PLATFORM`. Each per-bot field (`PER_BOT_FIELDS`) is read with the platform's prefix from
+    the environment and `.env`, through the same validators. With one platform the plain
+    names apply to it too; with two, a plain per-bot name could mean either bot and is an
+    error, as is one bot's setting given under both names.
+    """
+    prefixed = {platform: _prefixed_values(settings, platform) for platform in PLATFORMS}
+    plain = _values_set(settings, PER_BOT_FIELDS)
+    plain_token = plain.pop("bot_token", None)
+    if plain_token is not None:
+        prefixed_token = prefixed[settings.platform].get("bot_token")
+        if prefixed_token is not None:
+            name = _env_name(settings.platform, "bot_token")
+            raise SettingsProblem(
+                f"BOT_TOKEN (PLATFORM={settings.platform}) and {name} are both set: keep "
+                f"{name} and remove BOT_TOKEN and PLATFORM"
+            )
+        prefixed[settings.platform]["bot_token"] = plain_token
+    configured = [platform for platform in PLATFORMS if "bot_token" in prefixed[platform]]
+    if len(configured) > 1 and plain:
+        raise SettingsProblem("\n".join(_ambiguous(name, configured) for name in plain))
+    return [
+        _platform_settings(settings, platform, prefixed[platform], plain) for platform in configured
+    ]
+
+
+def _values_set(settings: Settings, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields among `names` the operator set to something other than the default (an
+    empty `ADMIN_IDS=` left in an old `.env` says nothing)."""
+    fields = Settings.model_fields
+    return {
+        name: value
+        for name in names
+        if name in settings.model_fields_set
+        and (value := getattr(settings, name))
+        != fields[name].get_default(call_default_factory=True)
+        and not (isinstance(value, SecretStr) and not value.get_secret_value().strip())
+    }
+
+
+def _prefixed_values(settings: Settings, platform: str) -> dict[str, Any]:
+    """The per-bot fields set under the platform's prefix, validated as the plain ones are
+    (shared fields are passed in, so `BALE_TIMEZONE` and the like are not read)."""
+    values = {**_shared_values(settings), "platform": platform}
+    try:
+        scoped = Settings(_env_prefix=f"{platform.upper()}_", **values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        names = {field: _env_name(platform, field) for field in PER_BOT_FIELDS}
+        raise SettingsProblem(describe_validation_error(exc, names)) from None
+    except SettingsError as exc:
+        raise SettingsProblem(f"configuration error: {exc}; {GENERIC_FIX}") from None
+    return _values_set(scoped, PER_BOT_FIELDS)
+
+
+def _platform_settings(
+    settings: Settings, platform: str, own: dict[str, Any], plain: dict[str, Any]
+) -> Settings:
+    """The shared settings with this bot's own fields (plain names only if it is alone),
+    validated again: a plain PAYMENT_PROVIDER_TOKEN is checked for the platform it serves."""
+    both = sorted(set(own) & set(plain))
+    if both:
+        raise SettingsProblem(
+            "\n".join(
+                f"{name.upper()} and {_env_name(platform, name)} are both set: keep "
+                f"{_env_name(platform, name)} and remove {name.upper()}"
+                for name in both
+            )
+        )
+    values = {**_shared_values(settings), **plain, **own, "platform": platform}
+    try:
+        return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        names = {field: _env_name(platform, field) for field in own}
+        raise SettingsProblem(describe_validation_error(exc, names)) from None
+
+
+def _shared_values(settings: Settings) -> dict[str, Any]:
+    """The fields one per process, as already validated (passed in, they beat any env)."""
+    return {
+        name: getattr(settings, name)
+        for name in Settings.model_fields
+        if name not in PER_BOT_FIELDS and name != "platform"
+    }
+
+
+def _env_name(platform: str, field: str) -> str:
+    return f"{platform.upper()}_{field.upper()}"
+
+
+def _ambiguous(field: str, platforms: list[str]) -> str:
+    names = " and ".join(_env_name(platform, field) for platform in platforms)
+    return (
+        f"{field.upper()}: ambiguous with two platforms ({', '.join(platforms)}); set {names} "
+        f"instead (each only where it applies) and remove {field.upper()}"
+    )
