@@ -64,7 +64,7 @@ FIXES: dict[str, str] = {
         "use 1 to 256 characters of A-Z, a-z, 0-9, _ and -, e.g. from "
         "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
     ),
-    "LISTEN": "use host:port, e.g. 127.0.0.1:8080 (port 1 to 65535)",
+    "LISTEN": "use host:port, e.g. 127.0.0.1:8080 (port 1 to 65535; 0 picks a free one)",
 }
 # Currencies Telegram's payments documentation lists (a few; the full list is at
 # core.telegram.org/bots/payments#supported-currencies). Bale takes IRR only.
@@ -385,13 +385,14 @@ class Settings(BaseSettings):
 
 def listen_address(listen: str) -> tuple[str, int]:
     """`host:port` (an IPv6 host in brackets, `[::1]:8080`) as (host, port); ValueError
-    saying what is wrong otherwise."""
+    saying what is wrong otherwise. Port 0 (any free port) is for tests that start a real
+    process, as bot/web.py allows."""
     host, colon, port = listen.strip().rpartition(":")
     host = host.removeprefix("[").removesuffix("]")
     if not colon or not host:
         raise ValueError(f"{listen!r} is not host:port")
-    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise ValueError(f"{port!r} is not a port from 1 to 65535")
+    if not port.isascii() or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"{port!r} is not a port from 1 to 65535 (or 0: any free one)")
     return host, int(port)
 
 

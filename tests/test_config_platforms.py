@@ -241,6 +241,7 @@ def test_webhook_secret_of_256_allowed_chars(monkeypatch) -> None:
         ("127.0.0.1:8080", ("127.0.0.1", 8080)),
         ("[::1]:9", ("::1", 9)),
         ("0.0.0.0:65535", ("0.0.0.0", 65535)),
+        ("127.0.0.1:0", ("127.0.0.1", 0)),
     ],
 )
 def test_listen_host_and_port(monkeypatch, listen, address) -> None:
@@ -248,7 +249,7 @@ def test_listen_host_and_port(monkeypatch, listen, address) -> None:
     assert load_settings().listen_address == address
 
 
-@pytest.mark.parametrize("listen", ["8080", "127.0.0.1", "127.0.0.1:0", "h:70000", ":80", "h:x"])
+@pytest.mark.parametrize("listen", ["8080", "127.0.0.1", "127.0.0.1:-1", "h:70000", ":80", "h:x"])
 def test_listen_refused(monkeypatch, listen) -> None:
     monkeypatch.setenv("LISTEN", listen)
     message = settings_problem()
