@@ -16,15 +16,21 @@ with separators (``001-234567-9``) or without its leading zeros (8 or 9 digits, 
 pads): inside quoted text (what people typed, what the bot sends) such short codes are masked
 too; outside quotes an 8-9 digit number is an id (update, user, chat) and stays. Telegram
 ids stay: they are pseudonymous and needed to debug; they never reach a donor.
+
+`LOG_FORMAT=json` writes one JSON object per line (for a log shipper) from the same
+redacted record: the filter runs before any formatter, so the JSON never sees a raw value.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Literal, TextIO
 
 from bot.text import is_valid_national_code
 
@@ -143,14 +149,49 @@ class RedactingFilter(logging.Filter):
                 logging.Formatter().formatException(record.exc_info), self.secrets
             )
             record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
         return True
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> RedactingFilter:
-    """Root logging for the `hamdeli` command: one redacting filter on every handler."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, and exc
+    (the traceback) or stack when there is one. It formats what the redacting filter left,
+    so it masks exactly what the text format masks."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:  # a handler without the filter
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    level: str,
+    secrets: tuple[str, ...] = (),
+    log_format: Literal["text", "json"] = "text",
+    stream: TextIO | None = None,
+) -> RedactingFilter:
+    """Root logging for the `hamdeli` command (to stderr unless `stream`): one redacting
+    filter on every handler, and lines as text or, for a log shipper, JSON."""
     logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=stream,
+        force=True,
     )
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     return install_redaction(secrets)
 
 
