@@ -55,18 +55,22 @@ def build_application(
     store: Store | None = None,
     clock: Clock = time.time,
     flows: Sequence[BaseHandler] | None = None,  # type: ignore[type-arg]
+    owns_store: bool = True,
 ) -> HamdeliApplication:
     """Build the bot. Tests and the demo pass the emulator as `request`.
 
     `flows` are the audiences' handlers (default: Hamdeli's own), registered before the
     shared menus and the catch-alls; tests may pass extra ones to exercise the machinery.
+    `owns_store=False` when several bots share `store`: whoever passed it opens and closes it.
     """
     store = store or Store(settings.database_path)
     services = Services(settings=settings, store=store, clock=clock)
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
     application = (
         ApplicationBuilder()
-        .application_class(HamdeliApplication, kwargs={"services": services})
+        .application_class(
+            HamdeliApplication, kwargs={"services": services, "owns_store": owns_store}
+        )
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)

@@ -22,9 +22,10 @@ BOT_TOKEN is not set; the bot needs one to talk to Telegram or Bale.
   Telegram: talk to @BotFather, send /newbot, copy the token it gives you.
   Bale:     talk to @botfather in Bale, create a bot, copy its token, and set PLATFORM=bale.
 Then run:  BOT_TOKEN=123456:ABC... make run   (or put BOT_TOKEN in a .env file)
+Both platforms in one process: set TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN instead.
 To try the bot without any token, run:  make demo"""
 BAD_TOKEN_HELP = (
-    "BOT_TOKEN was refused by {platform} (401/404): copy the token again from BotFather "
+    "{setting} was refused by {platform} (401/404): copy the token again from BotFather "
     "(and set PLATFORM=bale for a Bale bot)"
 )
 
@@ -37,9 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
         "run",
-        help="run the bot against Telegram or Bale (needs BOT_TOKEN)",
-        description="Run the bot with long polling. Settings come from the environment or .env "
-        "(see README.md). Needs BOT_TOKEN.",
+        help="run the bot on Telegram and/or Bale (needs a token)",
+        description="Run every platform that has a token (TELEGRAM_BOT_TOKEN, BALE_BOT_TOKEN, "
+        "or BOT_TOKEN with PLATFORM) in one process: webhooks when WEBHOOK_URL is set, long "
+        "polling otherwise; /healthz, /readyz and /metrics on LISTEN. Settings come from the "
+        "environment or .env (see README.md). SIGTERM stops it cleanly.",
     )
     demo = commands.add_parser(
         "demo",
@@ -213,28 +216,36 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(settings: Settings) -> int:
-    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+    """Every bot that has a token, in one service (bot/service.py), until SIGTERM."""
+    from bot.config import bot_settings
+
+    try:
+        bots = bot_settings(settings)
+    except SettingsProblem as problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    if not bots:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return EXIT_USAGE
-    from telegram.error import InvalidToken
-
-    from bot.app import build_application
     from bot.logs import configure_logging
+    from bot.service import serve
 
-    configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    secrets = [one.bot_token.get_secret_value() for one in bots if one.bot_token]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, secrets=tuple(secrets), log_format=settings.log_format)
     logging.getLogger("telegram.ext").addFilter(_not_invalid_token)
+    mode = "webhooks" if settings.webhook_url else "polling"
     logging.getLogger(__name__).info(
-        "starting on %s with %s", settings.platform, settings.database_path
-    )
-    try:
-        build_application(settings).run_polling(
-            allowed_updates=["message", "callback_query", "pre_checkout_query"]
-        )
-    except InvalidToken:
+        "starting %s (%s) with %s",
+        " and ".join(one.platform for one in bots), mode, settings.database_path,
+    )  # fmt: skip
+    service = asyncio.run(serve(settings, bots))
+    for platform in service.refused_tokens:
         # PTB's own message quotes the token: say which setting to fix, never its value.
-        print(BAD_TOKEN_HELP.format(platform=settings.platform), file=sys.stderr)
-        return EXIT_USAGE
-    return 0
+        setting = "BOT_TOKEN" if settings.bot_token is not None else f"{platform.upper()}_BOT_TOKEN"
+        print(BAD_TOKEN_HELP.format(setting=setting, platform=platform), file=sys.stderr)
+    return service.exit_code or 0
 
 
 def _not_invalid_token(record: logging.LogRecord) -> bool:

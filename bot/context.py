@@ -39,9 +39,12 @@ class Services:
 class HamdeliApplication(Application):  # type: ignore[type-arg]
     """PTB's Application with Hamdeli's services and write-through persistence."""
 
-    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+    def __init__(self, *, services: Services, owns_store: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        # False when several bots share one store (bot/service.py): the service opens it
+        # before the first bot starts and closes it after the last one stopped.
+        self.owns_store = owns_store
         self.flows_touched = False
         self.outbox: Any = None  # bot.delivery.Outbox, created on first use
 
@@ -54,7 +57,8 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         try:
             await super().shutdown()
         finally:
-            await self.services.store.close()
+            if self.owns_store:
+                await self.services.store.close()
 
     async def process_update(self, update: object) -> None:
         """Handle the update, then write its conversation changes to the store at once.

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import TelegramError
+from telegram.ext import Application
 
 from bot.platform import PlatformRequest
 from bot.storage import DatabaseProblem, Store
@@ -84,7 +85,7 @@ async def api_check(
     name = f"api.{bot.platform}"
     if not bot.running:
         return Check(name, False, "the bot is not running")
-    requests = _platform_requests(bot)
+    requests = platform_requests(bot.application)
     last_ok = max((r.last_ok_at for r in requests if r.last_ok_at is not None), default=None)
     if last_ok is not None and monotonic() - last_ok <= ready_api_seconds:
         return Check(name, True, f"last Bot API success {monotonic() - last_ok:.0f} s ago")
@@ -105,11 +106,11 @@ async def api_check(
     return Check(name, True, "the Bot API answered a probe just now")
 
 
-def _platform_requests(bot: BotView) -> list[PlatformRequest]:
+def platform_requests(application: Application) -> list[PlatformRequest]:  # type: ignore[type-arg]
     """The bot's two request objects (its calls, and getUpdates when polling): a polling
     bot that nobody writes to shows the API's state only through the second one. PTB keeps
     that one in `Bot._request` (no public accessor)."""
-    found = [bot.application.bot.request, *getattr(bot.application.bot, "_request", ())]
+    found = [application.bot.request, *getattr(application.bot, "_request", ())]
     unique = {id(r): r for r in found if isinstance(r, PlatformRequest)}
     return list(unique.values())
 

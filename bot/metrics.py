@@ -73,6 +73,20 @@ API_HEALTHY = Gauge(
     ["platform"],
     registry=REGISTRY,
 )
+BOT_UP = Gauge(
+    "hamdeli_bot_up",
+    "1 while the platform's bot is started and its Bot API answers, 0 while it is starting, "
+    "retrying after a failure (unreachable API, refused token) or stopped.",
+    ["platform"],
+    registry=REGISTRY,
+)
+BOT_START_FAILURES = Counter(
+    "hamdeli_bot_start_failures",
+    "Attempts to start a platform's bot that failed (network, refused token, …); each is "
+    "retried with backoff while the other platform keeps serving.",
+    ["platform", "reason"],
+    registry=REGISTRY,
+)
 OUTBOX_SENDS = Counter(
     "hamdeli_outbox_sends",
     "Outbox messages by recorded outcome (sent, blocked, failed, unknown; retry when a "

@@ -15,7 +15,10 @@ from pathlib import Path
 from bot.emulator import BotApiEmulator, EmulatedUserInfo, SentMessage, serve_http
 
 # Settings a developer may have exported that must not leak into a test's process.
-PRIVATE_SETTINGS = {"BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL"}
+PRIVATE_SETTINGS = {
+    "BOT_TOKEN", "ADMIN_IDS", "PLATFORM", "DATABASE_URL", "TELEGRAM_BOT_TOKEN", "BALE_BOT_TOKEN",
+    "WEBHOOK_URL", "WEBHOOK_SECRET", "LISTEN",
+}  # fmt: skip
 
 
 def clean_env(**env: str) -> dict[str, str]:
@@ -52,8 +55,9 @@ async def start_bot_process(
     """`hamdeli run` in its own process, pointed at the emulator's HTTP server."""
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=cwd,
-        env=clean_env(BOT_TOKEN=token,
-                      BOT_API_BASE_URL=f"http://127.0.0.1:{emulator.http_port}/bot", **env),
+        env=clean_env(**{"BOT_TOKEN": token, "LISTEN": "127.0.0.1:0",
+                         "BOT_API_BASE_URL": f"http://127.0.0.1:{emulator.http_port}/bot",
+                         **env}),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
 
@@ -158,3 +162,20 @@ def migrated(path: Path) -> Path:
     with ThreadPoolExecutor(1) as thread:
         thread.submit(asyncio.run, create()).result()
     return path
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it; closed again at once)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def start_service_process(cwd: Path, **env: str) -> asyncio.subprocess.Process:
+    """`hamdeli run` with exactly the settings given (per-platform names and all)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=clean_env(**env),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
