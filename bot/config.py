@@ -202,7 +202,8 @@ class Settings(BaseSettings):
     # host:port of the built-in HTTP server: webhooks, /healthz, /readyz and /metrics.
     listen: str = "127.0.0.1:8080"
     log_format: Literal["text", "json"] = "text"
-    # /readyz: a bot whose last successful Bot API call is older than this is not ready.
+    # /readyz: a bot whose last successful Bot API call is older than this is asked again
+    # (getMe) and is not ready if that fails too; a quiet night alone is not a fault.
     ready_api_seconds: int = Field(default=180, ge=5, le=86_400)
     # /readyz: outbox rows due this long with nothing sent meanwhile mean the outbox is stuck.
     outbox_stuck_seconds: int = Field(default=300, ge=5, le=86_400)
