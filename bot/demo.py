@@ -3,13 +3,23 @@
 Every message the bot sends is printed with its buttons numbered; type a number to press a
 button, or type text. Demo commands (handled here, never sent to the bot; matched as exact
 words, and none is a command of the bot's, which a test checks):
-  /as donor | /as beneficiary | /as staff | /as new   switch persona
+  /as donor | /as beneficiary | /as staff | /as new   switch persona (same platform)
+  /as PERSONA on bale | /as PERSONA on telegram       switch persona and platform
+  /on bale | /on telegram                             same persona, other platform
   /sticker, /photo, /voice                            send that kind of message
   /forge DATA                                         press a button with made-up data
   /wait                                               let the bot finish sending
   /reply TEXT                                         (staff) answer the newest support ticket
   /pay                                                pay this persona's newest invoice
-Ctrl-D (or /quit) exits. The terminal texts here are for the developer trying the bot; what
+Ctrl-D (or /quit) exits.
+
+Two bots run here, as on a server carrying both platforms: one per platform, each with its
+own emulator (its own users, chats and message ids) and its own Application, on one
+store, so a pledge made on Telegram shows as a smaller remaining amount on Bale. Every bot
+message is headed with its platform (`[bale bot]`) and the prompt names persona and
+platform. Personas are per platform, because user ids are: Bale's are Telegram's plus
+ID_OFFSET["bale"], and staff is an admin on each platform by its own id. The demo starts
+as a newcomer on Telegram. The terminal texts here are for the developer trying the bot; what
 the bot itself says comes from locales/.
 """
 
@@ -23,7 +33,9 @@ import logging
 import re
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -33,25 +45,37 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import HamdeliApplication
-from bot.delivery import PROGRESS_EVERY_S, outbox_of
+from bot.delivery import PROGRESS_EVERY_S
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
-from bot.emulator import BotApiEmulator, EmulatedUser, SentMessage, Upload
+from bot.emulator import PLATFORMS, BotApiEmulator, EmulatedUser, SentMessage, Upload
 from bot.logs import configure_logging
 from bot.models import Persona
 from bot.storage import Store
 
-DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003
+DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003  # on Telegram
 FIRST_NEW_ID = 5_100_000
+# User ids differ between platforms (one person has one id on Telegram, another on Bale):
+# each platform's personas are Telegram's ids plus its offset, so no id means two people.
+ID_OFFSET: Final = {"telegram": 0, "bale": 2_000_000}
+# The staff group where support tickets arrive, one per platform (each has its own chats).
+SUPPORT_GROUPS: Final = {"telegram": -100_000_777, "bale": -100_000_778}
+DEMO_SUPPORT_GROUP = SUPPORT_GROUPS["telegram"]
+START_PLATFORM: Final = "telegram"
+PERSONAS: Final = {  # name -> (Telegram user id, first name)
+    "donor": (DONOR_ID, "Donya"), "beneficiary": (BENEFICIARY_ID, "Maryam"),
+    "staff": (STAFF_ID, "Reza"),
+}  # fmt: skip
 WATCH_S = 0.5
 WAIT_LIMIT_S = 60
-DEMO_SUPPORT_GROUP = -100_000_777  # the staff group where support tickets arrive
 DEMO_COMMANDS: Final = (
-    "/as", "/wait", "/sticker", "/photo", "/voice", "/forge", "/reply", "/pay", "/quit"
+    "/as", "/on", "/wait", "/sticker", "/photo", "/voice", "/forge", "/reply", "/pay", "/quit"
 )  # fmt: skip
 
 BANNER = """\
 Hamdeli demo: the real bot on a built-in Bot API emulator (no token, no network).
+Two bots, Telegram and Bale, share one database: `/as donor on bale` (or `/on bale`) moves
+you to Bale; each message is headed with the platform it came from, e.g. [bale bot].
 Type text, or a button's number. /as donor | beneficiary | staff | new switches persona;
 /sticker /photo /voice send media; /forge DATA presses a made-up button; /wait lets the
 bot finish sending (announcements); /reply TEXT answers a support ticket as staff; /pay
@@ -68,11 +92,20 @@ NEIGHBOURS = 120  # demo donors who only receive announcements, so progress is v
 NEIGHBOUR_IDS = range(5_200_000, 5_200_000 + NEIGHBOURS)
 
 
-async def seed_demo(application: HamdeliApplication, language: str) -> None:
-    """Demo personas who already chose their role (staff is an admin via ADMIN_IDS), and
-    sample needs in five provinces, read by the same importer staff use: money and items,
-    some urgent, and one town small enough to show k-anonymity (Varamin, shown only as
-    "other cities of Tehran")."""
+def user_id_on(platform: str, telegram_id: int) -> int:
+    """The demo person's id on `platform` (see ID_OFFSET)."""
+    return telegram_id + ID_OFFSET[platform]
+
+
+async def seed_demo(
+    application: HamdeliApplication, language: str, others: Sequence[HamdeliApplication] = ()
+) -> None:
+    """Sample needs in five provinces, read by the same importer staff use (money and items,
+    some urgent, and one town small enough to show k-anonymity: Varamin, shown only as
+    "other cities of Tehran"), and the household, once in the store every bot shares; then
+    on each bot's platform (`application`'s and the `others`' on the same store) the
+    personas who already chose their role (staff is an admin via ADMIN_IDS) and the
+    neighbours."""
     store, now = application.services.store, int(application.services.clock())
     today = dt.datetime.fromtimestamp(now, application.services.settings.tz).date()
     parsed = parse_needs_csv(demo_file("demo_needs.csv", today), await store.provinces(), today)
@@ -80,11 +113,15 @@ async def seed_demo(application: HamdeliApplication, language: str) -> None:
         raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
     await store.upsert_needs([draft for _, draft in parsed.drafts], now)
     await _seed_household(store, now, today)
+    for bot in (application, *others):
+        await _seed_people(store, bot.services.platform, language, now)
+
+
+async def _seed_people(store: Store, platform: str, language: str, now: int) -> None:
     people = [(DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)]
-    for user_id, persona in [*people, *((n, Persona.DONOR) for n in NEIGHBOUR_IDS)]:
-        account = await store.seen_account(
-            application.services.platform, user_id, user_id, language, now
-        )
+    for telegram_id, persona in [*people, *((n, Persona.DONOR) for n in NEIGHBOUR_IDS)]:
+        user_id = user_id_on(platform, telegram_id)
+        account = await store.seen_account(platform, user_id, user_id, language, now)
         await store.set_persona(account, persona)
 
 
@@ -112,7 +149,8 @@ def demo_file(name: str, today: dt.date) -> str:
 
 class DemoEmulator(BotApiEmulator):
     """The emulator, keeping every picture and document the bot uploads in a folder, so the
-    /stats chart and the CSV export can be opened while trying the demo."""
+    /stats chart and the CSV export can be opened while trying the demo. Both platforms'
+    emulators write to the same folder, so each file's name starts with its platform."""
 
     def __init__(self, files_dir: Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -122,35 +160,60 @@ class DemoEmulator(BotApiEmulator):
     def _keep_upload(self, where: tuple[int, int], upload: Upload) -> None:
         """Kept (as every emulator does) and also written to the folder."""
         super()._keep_upload(where, upload)
-        path = self.files_dir / f"{len(self.saved) + 1:03d}-{Path(upload.name).name}"
+        name = f"{self.platform}-{len(self.saved) + 1:03d}-{Path(upload.name).name}"
+        path = self.files_dir / name
         path.write_bytes(upload.content)
         self.saved[where] = path
+
+
+@dataclass(frozen=True)
+class DemoBot:
+    """One platform's bot: its own emulator (its own users, chats and message ids, as two
+    real platforms have) and its own Application, on the store every DemoBot shares."""
+
+    platform: str
+    emulator: DemoEmulator
+    application: HamdeliApplication
 
 
 class TerminalChat:
     """Prints what the bot says and turns typed lines into updates.
 
     A line whose first word is one of DEMO_COMMANDS (exactly: `/forget` is the bot's, not
-    `/forge`) is the demo's; everything else goes to the bot. Staff also see the support
-    group, where tickets arrive, and answer the newest with `/reply TEXT`."""
+    `/forge`) is the demo's; everything else goes to the current platform's bot, as the
+    current persona there. Staff also see the support group, where tickets arrive, and
+    answer the newest with `/reply TEXT`.
 
-    def __init__(self, emulator: DemoEmulator, application: HamdeliApplication, language: str):
-        self.emulator = emulator
-        self.application = application
+    Text is printed as the emulator keeps it: what the platform's client shows. On Bale
+    that is after Bale's own Markdown rendering (the backslashes bot/platform.py puts before
+    `*`, `_`… are gone, as in the Bale app), so nothing is unescaped here. Unescaping the
+    raw text in the demo instead would show what the bot meant rather than what Bale
+    shows: a forgotten escape (a name's `_` turning into italics and vanishing) would look
+    fine here and be wrong on every phone."""
+
+    def __init__(
+        self, bots: Mapping[str, DemoBot], language: str, platform: str = START_PLATFORM
+    ) -> None:
+        self.bots = dict(bots)
         self.language = language
-        self._new_ids = itertools.count(FIRST_NEW_ID)
+        self._new_ids = {p: itertools.count(user_id_on(p, FIRST_NEW_ID)) for p in self.bots}
         self.personas = {
-            "donor": self._user(DONOR_ID, "Donya"),
-            "beneficiary": self._user(BENEFICIARY_ID, "Maryam"),
-            "staff": self._user(STAFF_ID, "Reza"),
+            p: {
+                name: self._user(p, user_id_on(p, telegram_id), first_name)
+                for name, (telegram_id, first_name) in PERSONAS.items()
+            }
+            for p in self.bots
         }
-        self.current = self._new_user()
+        self.platform = platform
+        self.persona = "new"
+        self.current = self._new_user(platform)
         self.buttons: list[str] = []
-        self._mark = emulator.change_mark()
+        self._mark = self.emulator.change_mark()
         self._busy = False
-        self._left_at: dict[int, int] = {}  # persona -> change mark when last left
+        self._left_at: dict[tuple[str, int], int] = {}  # (platform, user) -> mark when left
         self.commands: dict[str, Callable[[str], Awaitable[object]]] = {
             "/as": self._switch,
+            "/on": self._switch_platform,
             "/wait": self._wait_for_outbox,
             "/sticker": lambda _: self.current.send_sticker(),
             "/photo": lambda _: self.current.send_photo(),
@@ -161,19 +224,36 @@ class TerminalChat:
         }
         assert set(self.commands) | {"/quit"} == set(DEMO_COMMANDS)
 
-    def _user(self, user_id: int, name: str) -> EmulatedUser:
+    @property
+    def emulator(self) -> DemoEmulator:
+        """The current platform's emulator."""
+        return self.bots[self.platform].emulator
+
+    @property
+    def application(self) -> HamdeliApplication:
+        """The current platform's bot."""
+        return self.bots[self.platform].application
+
+    @property
+    def prompt(self) -> str:
+        """Who and where you are, on every line you type."""
+        return f"{self.persona} on {self.platform}> "
+
+    def _user(self, platform: str, user_id: int, name: str) -> EmulatedUser:
+        bot = self.bots[platform]
         return EmulatedUser(
-            self.emulator, self.application, user_id, first_name=name, language_code=self.language
+            bot.emulator, bot.application, user_id, first_name=name, language_code=self.language
         )
 
-    def _new_user(self) -> EmulatedUser:
-        return self._user(next(self._new_ids), "New")
+    def _new_user(self, platform: str) -> EmulatedUser:
+        return self._user(platform, next(self._new_ids[platform]), "New")
 
     @property
     def _chats(self) -> list[int]:
         """What the current persona's phone shows: their chat, and staff's support group."""
-        staff = self.current.id == STAFF_ID
-        return [self.current.id, DEMO_SUPPORT_GROUP] if staff else [self.current.id]
+        staff = self.current is self.personas[self.platform]["staff"]
+        group = SUPPORT_GROUPS[self.platform]
+        return [self.current.id, group] if staff else [self.current.id]
 
     async def handle(self, line: str) -> None:
         """One typed line; then everything that reached this persona since the last look:
@@ -213,30 +293,34 @@ class TerminalChat:
             await self.current.send(line)
 
     async def _wait_for_outbox(self, _: str) -> None:
-        """Until nothing is waiting to be sent (or WAIT_LIMIT_S); what came is shown next."""
-        store, platform = self.application.services.store, self.application.services.platform
+        """Until no bot has anything waiting to be sent (or WAIT_LIMIT_S); what came is
+        shown next (the other platform's, when you switch to whom it reached)."""
+        store = self.application.services.store
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_S
         while asyncio.get_running_loop().time() < deadline:
-            if not await store.outbox_backlog(platform):
+            backlogs = [await store.outbox_backlog(platform) for platform in self.bots]
+            if not any(backlogs):
                 break
             await asyncio.sleep(WATCH_S)
         await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit
 
     async def _reply_in_support_group(self, text: str) -> None:
         """Staff answer the newest ticket in the support group, as they would by replying."""
-        tickets = self.emulator.messages_in(DEMO_SUPPORT_GROUP)
-        if self.current.id != STAFF_ID or not tickets or not text:
+        group, staff = SUPPORT_GROUPS[self.platform], self.personas[self.platform]["staff"]
+        tickets = self.emulator.messages_in(group)
+        if self.current is not staff or not tickets or not text:
             print("  (as staff: /reply TEXT answers the newest support ticket)")
             return
-        staff = self.personas["staff"].info
-        update = self.emulator.make_group_reply_update(staff, DEMO_SUPPORT_GROUP, tickets[-1], text)
+        update = self.emulator.make_group_reply_update(staff.info, group, tickets[-1], text)
         await self.application.process_update(Update.de_json(update, self.application.bot))
         print("  (replied in the support group; the person gets it as a message from support)")
 
     async def _pay_last_invoice(self, _: str) -> None:
         """What the payment sheet does when the donor pays the newest invoice: the bot's
         pre-checkout answer, then (if yes) the money moves and successful_payment arrives;
-        the thanks come from the outbox a moment later."""
+        the thanks come from the outbox a moment later. The emulator does this as the
+        current platform does (on Bale the pre-checkout also opens a transaction that the
+        bot can inquire about)."""
         try:
             checkout = await self.current.pay()
         except AssertionError:
@@ -246,23 +330,42 @@ class TerminalChat:
             print(f"  (payment sheet: the bot refused: {checkout.error_message})")
             return
         invoice = checkout.invoice.invoice or {}
-        print(f"  (payment sheet: paid {invoice.get('total_amount')} {invoice.get('currency')} "
-              "with the demo card; the thanks follow)")  # fmt: skip
+        print(f"  (payment sheet on {self.platform}: paid {invoice.get('total_amount')} "
+              f"{invoice.get('currency')} with the demo card; the thanks follow)")  # fmt: skip
 
-    async def _switch(self, name: str) -> None:
-        """Become another persona: first what reached them while you were someone else (a
-        payment confirmed, an announcement), as their phone would show it, then /start."""
-        self._show_news()  # what reached the persona being left is shown as theirs
-        self._left_at[self.current.id] = self.emulator.change_mark()
-        if name == "new":
-            self.current = self._new_user()
-        elif name in self.personas:
-            self.current = self.personas[name]
-        else:
-            print("  (personas: donor, beneficiary, staff, new)")
+    async def _switch(self, args: str) -> None:
+        """`/as PERSONA` here, or `/as PERSONA on PLATFORM`."""
+        words = args.split()
+        platform = self.platform
+        if len(words) == 3 and words[1] == "on":
+            platform = words[2]
+        if len(words) not in (1, 3) or not self._known(words[0], platform):
+            print(f"  (/as PERSONA [on PLATFORM]; personas: {', '.join([*PERSONAS, 'new'])}; "
+                  f"platforms: {', '.join(self.bots)})")  # fmt: skip
             return
-        print(f"  -- you are now {name} (user {self.current.id}) --")
-        since = self._left_at.get(self.current.id, 0)
+        await self._become(words[0], platform)
+
+    async def _switch_platform(self, platform: str) -> None:
+        """`/on PLATFORM`: the same persona on the other platform (a new newcomer if new)."""
+        if platform not in self.bots:
+            print(f"  (/on PLATFORM; platforms: {', '.join(self.bots)})")
+            return
+        await self._become(self.persona, platform)
+
+    def _known(self, name: str, platform: str) -> bool:
+        return platform in self.bots and (name == "new" or name in PERSONAS)
+
+    async def _become(self, name: str, platform: str) -> None:
+        """Become another persona, maybe on another platform: first what reached them while
+        you were someone else (a payment confirmed, an announcement), as their phone would
+        show it, then /start."""
+        self._show_news()  # what reached the persona being left is shown as theirs
+        self._left_at[(self.platform, self.current.id)] = self.emulator.change_mark()
+        self.platform, self.persona = platform, name
+        self.current = self._new_user(platform) if name == "new" else self.personas[platform][name]
+        self.buttons = []  # the keyboard on screen was the other chat's
+        print(f"  -- you are now {name} on {platform} (user {self.current.id}) --")
+        since = self._left_at.get((platform, self.current.id), 0)
         if any(self.emulator.changed_since(chat, since) for chat in self._chats):
             print("  (while you were away)")
             for chat_id in self._chats:
@@ -271,10 +374,10 @@ class TerminalChat:
         await self.current.send("/start")  # its answer is printed as news
 
     def _print(self, messages: list[SentMessage], chat_id: int) -> None:
-        where = " -> support group" if chat_id == DEMO_SUPPORT_GROUP else ""
+        where = " -> support group" if chat_id == SUPPORT_GROUPS[self.platform] else ""
         for message in messages:
             marker = " (edited)" if message.edited else ""
-            print(f"\n[bot{where}{marker}]")
+            print(f"\n[{self.platform} bot{where}{marker}]")
             saved = self.emulator.saved.get((message.chat_id, message.message_id))
             if message.has_photo or message.has_document:
                 kind = "a picture" if message.has_photo else "a document"
@@ -292,32 +395,81 @@ class TerminalChat:
             print()
 
 
-async def _chat(settings: Settings, language: str, files_dir: Path) -> None:
-    emulator = DemoEmulator(files_dir, platform=settings.platform)
-    application = build_application(settings, request=emulator)
-    await application.initialize()
-    outbox = outbox_of(application)
-    sending = asyncio.create_task(outbox.run())
+def demo_bots(settings: Settings, store: Store, files_dir: Path) -> dict[str, DemoBot]:
+    """A bot per platform on `store`, each with its emulator and its own demo settings; the
+    caller opens and closes the store, which neither bot owns."""
+    bots: dict[str, DemoBot] = {}
+    for platform in PLATFORMS:
+        emulator = DemoEmulator(files_dir, platform=platform)
+        own = demo_settings(settings, store.path, platform)
+        application = build_application(own, request=emulator, store=store, owns_store=False)
+        bots[platform] = DemoBot(platform, emulator, application)
+    return bots
+
+
+async def start_bots(bots: Mapping[str, DemoBot]) -> None:
+    """As `run_polling` starts a bot, without the polling (the demo hands updates in):
+    initialize, post_init (commands, clocks, the outbox), start (the job queue)."""
+    for bot in bots.values():
+        await bot.application.initialize()
+        if bot.application.post_init is not None:
+            await bot.application.post_init(bot.application)
+        await bot.application.start()
+
+
+async def stop_bots(bots: Mapping[str, DemoBot]) -> None:
+    """Both stop at once; post_stop lets each outbox finish the sends in flight and record
+    them before the bot shuts down."""
+
+    async def stop(application: HamdeliApplication) -> None:
+        if application.running:
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+        await application.shutdown()
+
+    await asyncio.gather(*(stop(bot.application) for bot in bots.values()))
+
+
+@asynccontextmanager
+async def running_bots(
+    settings: Settings, language: str, files_dir: Path
+) -> AsyncIterator[dict[str, DemoBot]]:
+    """Both bots seeded and started on one store for as long as the block runs; then both
+    stopped (their sends in flight finished and recorded) and the store closed."""
+    store = Store(settings.database_path)
+    bots = demo_bots(settings, store, files_dir)
+    await store.open()
     try:
-        await seed_demo(application, language)
-        terminal = TerminalChat(emulator, application, language)
+        first, *others = (bot.application for bot in bots.values())
+        await seed_demo(first, language, others)
+        await start_bots(bots)
+        yield bots
+    finally:
+        try:
+            await stop_bots(bots)
+        finally:
+            await store.close()
+
+
+async def _chat(settings: Settings, language: str, files_dir: Path) -> None:
+    async with running_bots(settings, language, files_dir) as bots:
+        terminal = TerminalChat(bots, language)
         watching = asyncio.create_task(_watch(terminal))
         print(BANNER % (files_dir, NEIGHBOURS))
-        await terminal.handle("/start")
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "you> ")
-            except EOFError:
-                print()
-                break
-            if line.strip() == "/quit":
-                break
-            await terminal.handle(line)
-        watching.cancel()
-    finally:
-        await outbox.stop()
-        await sending
-        await application.shutdown()
+        try:
+            await terminal.handle("/start")
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, terminal.prompt)
+                except EOFError:
+                    print()
+                    break
+                if line.strip() == "/quit":
+                    break
+                await terminal.handle(line)
+        finally:
+            watching.cancel()
 
 
 async def _watch(terminal: TerminalChat) -> None:
@@ -327,21 +479,23 @@ async def _watch(terminal: TerminalChat) -> None:
         terminal.print_news()
 
 
-def demo_settings(settings: Settings, database: Path) -> Settings:
-    """The operator's settings plus what makes every feature visible: a payment card, an
-    in-chat payment provider token of the platform's kind (Bale's is a Luhn-valid card), a
-    shopping-day schedule, a drop-off address (bot/data/demo_settings.json), a support group
-    and an admin, on a database of the demo's own and with no token."""
+def demo_settings(settings: Settings, database: Path, platform: str = START_PLATFORM) -> Settings:
+    """The operator's settings for `platform`'s bot plus what makes every feature visible: a
+    payment card, an in-chat payment provider token of the platform's kind (Bale's is a
+    Luhn-valid card), a shopping-day schedule, a drop-off address
+    (bot/data/demo_settings.json), the platform's support group and staff as its admin (by
+    the platform's own user id), on a database of the demo's own and with no token."""
     configured = json.loads(resources.files("bot").joinpath("data", "demo_settings.json")
                             .read_text("utf-8"))  # fmt: skip
     # each platform takes its own kind of token: a BotFather test token, or Bale's card
-    configured["payment_provider_token"] = configured["payment_provider_token"][settings.platform]
+    configured["payment_provider_token"] = configured["payment_provider_token"][platform]
     return settings.model_copy(
         update={
             **configured,
+            "platform": platform,
             "database_url": f"sqlite:///{database}",
-            "admin_ids": [STAFF_ID],
-            "staff_chat_id": DEMO_SUPPORT_GROUP,
+            "admin_ids": [user_id_on(platform, STAFF_ID)],
+            "staff_chat_id": SUPPORT_GROUPS[platform],
             "bot_token": None,
         }
     )
