@@ -75,6 +75,7 @@ class BotRunner:
     reason: str = ""
     attempts: int = 0
     token_refused: bool = False
+    was_up: bool = False
     _post_init_done: bool = field(default=False, repr=False)
     _logged: tuple[str, str] = field(default=("", ""), repr=False)
 
@@ -90,9 +91,10 @@ class BotRunner:
     async def supervise(self, stopping: asyncio.Event, *, give_up_on_refused_token: bool) -> None:
         """Start the bot, retrying with backoff, then watch it until `stopping` is set.
 
-        A refused token (401/404) gives up only when `give_up_on_refused_token`: with one
-        bot, the operator must fix it (exit code 2); with two, the other keeps serving and
-        this one is retried, in case the token was only swapped in the meantime.
+        A refused token (401/404) gives up only when `give_up_on_refused_token` and the bot
+        was never up: a lone bot's wrong token must be fixed by the operator (exit code 2);
+        with two bots the other keeps serving, and a token refused after it once worked
+        (revoked, then restored) is retried like an outage.
         """
         delay = FIRST_BACKOFF_SECONDS
         while not stopping.is_set():
@@ -104,15 +106,19 @@ class BotRunner:
                 self.token_refused = True
                 await self._teardown()
                 self._start_failed("token_refused", "the platform refused the token (401/404)")
-                if give_up_on_refused_token:
+                if give_up_on_refused_token and not self.was_up:
                     return
             except (TelegramError, OSError) as exc:
                 await self._teardown()
                 self._start_failed(type(exc).__name__, _reason(exc))
             else:
-                self.token_refused = False
-                await self._watch(stopping)
-                return
+                self.token_refused, self.was_up = False, True
+                delay = FIRST_BACKOFF_SECONDS
+                lost = await self._watch(stopping)
+                if lost is None:
+                    return
+                await self._teardown()  # polling gave up (a revoked token): start again
+                self._start_failed("polling_stopped", lost)
             await _sleep_unless(stopping, delay)
             delay = min(delay * 2, self.backoff_cap)
 
@@ -141,15 +147,32 @@ class BotRunner:
         """PTB retries polling by itself and would log every retry; the watch loop logs
         the change of state instead (the request layer saw the failure)."""
 
-    async def _watch(self, stopping: asyncio.Event) -> None:
-        """Up or failing, from the bot's own latest calls, logged when it changes."""
+    async def _watch(self, stopping: asyncio.Event) -> str | None:
+        """Up or failing, from the bot's own latest calls, logged when it changes; until
+        `stopping` (None) or until polling ended by itself (why, to start again)."""
         while not stopping.is_set():
+            ended = self._polling_ended()
+            if ended is not None:
+                return ended
             failure = self._latest_failure()
             if failure is None:
                 self._set("up", "")
             else:
                 self._set("failing", f"Bot API calls failing: {failure}")
             await _sleep_unless(stopping, WATCH_SECONDS)
+        return None
+
+    def _polling_ended(self) -> str | None:
+        """Why PTB's polling loop ended on its own, if it did: it retries network errors
+        forever but gives up on a refused token (401/404) and only logs it. PTB keeps the
+        task private; without it (a future PTB), this check simply never fires."""
+        if self.webhook_base is not None or self.application.updater is None:
+            return None
+        task = getattr(self.application.updater, "_Updater__polling_task", None)
+        if task is None or not task.done() or task.cancelled():
+            return None
+        error = task.exception()
+        return f"polling stopped: {_reason(error)}" if error else "polling stopped"
 
     def _latest_failure(self) -> str | None:
         """The last failure, if it came after the last success on every request object."""
@@ -177,7 +200,14 @@ class BotRunner:
         application = self.application
         updater = application.updater
         if updater is not None and updater.running:
-            await updater.stop()
+            try:
+                await updater.stop()
+            except TelegramError:
+                # Stopping re-raises what ended polling (a refused token), and PTB then
+                # leaves its stop signal set, which would end the next polling at once.
+                stop_signal = getattr(updater, "_Updater__polling_task_stop_event", None)
+                if stop_signal is not None:
+                    stop_signal.clear()
         if application.running:
             await application.stop()
         if self._post_init_done and application.post_stop is not None:

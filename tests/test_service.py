@@ -285,3 +285,19 @@ async def test_every_due_row_is_handled_once_by_two_bots_and_a_second_process(tm
         for notice in ("pledge-expired-notice", "pledge-reminder")
     )
     assert sorted(rows) == expected
+
+
+async def test_polling_that_gives_up_on_a_refused_token_is_started_again(tmp_path) -> None:
+    """Telegram refuses the token while the bot polls (revoked, then restored): PTB's
+    polling stops for good; the supervisor notices, retries, and the bot answers again."""
+    async with running_service(tmp_path, ("telegram",), webhooks=False) as (
+        service, emulators, _,
+    ):  # fmt: skip
+        telegram, runner = emulators["telegram"], service.runners["telegram"]
+        await wait_until(lambda: runner.running)
+        telegram.fail_next("getUpdates", kind="401", times=1)
+        telegram.fail_next("getMe", kind="401", times=2)
+        await wait_until(lambda: runner.attempts >= 2, seconds=30)
+        await wait_until(lambda: runner.running, seconds=30)
+        assert runner.attempts == 4  # polling stopped; two refused starts; then up
+        assert WELCOME in await answer_to(telegram, "/start")
