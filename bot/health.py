@@ -80,14 +80,19 @@ async def api_check(
     A webhook bot nobody writes to makes no call for hours, so when the last success is
     older than `ready_api_seconds` the check asks the API itself (getMe, bounded by
     CHECK_TIMEOUT_SECONDS): a quiet night is not a fault, a revoked token or an unreachable
-    API is. Probes come only when stale, so at most one per window per bot.
+    API is. A call that failed after the last success asks too: a recent success says
+    nothing once the API answers 502 to everything (tests/test_service_outage.py), and the
+    probe's own success makes a recovered API ready again without waiting for traffic.
+    Probes come only when stale or after a failure: a busy, healthy bot is never probed.
     """
     name = f"api.{bot.platform}"
     if not bot.running:
         return Check(name, False, "the bot is not running")
     requests = platform_requests(bot.application)
     last_ok = max((r.last_ok_at for r in requests if r.last_ok_at is not None), default=None)
-    if last_ok is not None and monotonic() - last_ok <= ready_api_seconds:
+    failed = [r.last_failure_at for r in requests if r.last_failure_at is not None]
+    failing_since_ok = bool(failed) and (last_ok is None or max(failed) > last_ok)
+    if not failing_since_ok and last_ok is not None and monotonic() - last_ok <= ready_api_seconds:
         return Check(name, True, f"last Bot API success {monotonic() - last_ok:.0f} s ago")
     try:
         await asyncio.wait_for(

@@ -317,6 +317,12 @@ async def test_stale_api_makes_the_bot_unready_and_a_quiet_one_is_probed(
     assert not verdict.ready
     assert verdict.failed == ["api.telegram"]
     assert "Bot API failing" in verdict.to_json()["checks"]["api.telegram"]["detail"]
+    # The failed probe is the latest call, so a success within the window no longer
+    # vouches for the API: the next check asks again, and the API answers.
+    telegram.emulator.clear_calls()
+    verdict = await health.readiness(service)
+    assert verdict.ready
+    assert len(telegram.emulator.calls_to("getMe")) == 1
     # Recent success needs no probe.
     telegram.emulator.clear_calls()
     verdict = await health.readiness(service)
