@@ -659,6 +659,11 @@ class BotApiEmulator(BaseRequest):
             raise ValueError("times must be at least 1")
         self._faults.append(_Fault(method, times, kind, retry_after, description))
 
+    def clear_faults(self) -> None:
+        """The API is healthy again: faults queued by `fail_next` and not yet fired are
+        dropped (an outage is `fail_next(kind="5xx", times=<many>)`, then this)."""
+        self._faults.clear()
+
     def _take_fault(self, method: str) -> _Fault | None:
         for fault in self._faults:
             if fault.matches(method):
