@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.storage
+import bot.storage.sqlite.base
 from bot.models import City, Need, NeedCategory, NeedDraft, NeedKind, NeedStatus, PledgeStatus
 from bot.storage import MIGRATIONS, Store
 
@@ -195,7 +195,7 @@ async def test_the_migration_counts_the_needs_already_there(
     path = tmp_path / "h.db"
     before = tuple(m for m in MIGRATIONS if m.version < 4)
     with monkeypatch.context() as patch:
-        patch.setattr(bot.storage, "MIGRATIONS", before)
+        patch.setattr(bot.storage.sqlite.base, "MIGRATIONS", before)  # where migrate() reads it
         async with Store(path) as old:
             a, b, *_ = await cities(old)
             # Plain SQL: today's store writes columns later migrations added.

@@ -1,0 +1,1 @@
+"""The SQLite backend (the default): aiosqlite, WAL, one connection per process."""

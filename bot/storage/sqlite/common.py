@@ -1,0 +1,617 @@
+"""Module-level pieces of the SQLite store: errors, records, row mappers, SQL shared by
+several repositories, migrations, backup."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import aiosqlite
+
+from bot.models import (
+    Account,
+    Audience,
+    Broadcast,
+    BroadcastStatus,
+    Checkout,
+    CheckoutState,
+    IncomingPayment,
+    MonthlyGift,
+    MonthlyStatus,
+    Need,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    NeedStatus,
+    Persona,
+    Pledge,
+    PledgeStatus,
+    StaffRole,
+)
+
+if TYPE_CHECKING:
+    from bot.storage.sqlite.base import StoreBase
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+WAL_SWITCH_ATTEMPTS = 100
+ACCOUNT_CACHE_SIZE = 100_000
+# last_seen is only rewritten when it is older than this: "active in the last 30 days"
+# needs day precision, not a write on every message.
+LAST_SEEN_RESOLUTION_S = 3600
+
+
+def _resource_text(*parts: str) -> str:
+    return resources.files("bot").joinpath(*parts).read_text(encoding="utf-8")
+
+
+async def _load_places_csv(db: aiosqlite.Connection) -> None:
+    """Fill provinces and cities from the shipped data file (bot/data/places.csv)."""
+    rows = list(csv.DictReader(io.StringIO(_resource_text("data", "places.csv"))))
+    provinces: dict[str, int] = {}
+    for row in rows:
+        if row["province_en"] not in provinces:
+            provinces[row["province_en"]] = len(provinces) + 1
+            await db.execute(
+                "INSERT INTO provinces (id, name_fa, name_en) VALUES (?, ?, ?)",
+                (provinces[row["province_en"]], row["province_fa"], row["province_en"]),
+            )
+    await db.executemany(
+        "INSERT INTO cities (province_id, name_fa, name_en, is_capital) VALUES (?, ?, ?, ?)",
+        [
+            (provinces[r["province_en"]], r["city_fa"], r["city_en"], int(r["is_capital"]))
+            for r in rows
+        ],
+    )
+
+
+CREDIT_CLOSED_NOTICE = "credit-need-closed-notice"  # paid money whose need was closed
+
+
+class _NothingDone(Exception):
+    """Raised inside a transaction to roll back a change that cannot happen as a whole."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A numbered schema step: an SQL file, then optionally a data-loading step."""
+
+    version: int
+    sql_file: str
+    load_data: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "0001_places.sql", _load_places_csv),
+    Migration(2, "0002_users.sql"),
+    Migration(3, "0003_needs_pledges.sql"),
+    Migration(4, "0004_open_need_counts.sql"),
+    Migration(5, "0005_outbox.sql"),
+    Migration(6, "0006_beneficiaries.sql"),
+    Migration(7, "0007_verification.sql"),
+    Migration(8, "0008_reminder_opt_out.sql"),
+    Migration(9, "0009_staff_invites.sql"),
+    Migration(10, "0010_support_tickets.sql"),
+    Migration(11, "0011_broadcasts.sql"),
+    Migration(12, "0012_needs_version.sql"),
+    Migration(13, "0013_broadcast_reports.sql"),
+    Migration(14, "0014_staff_confirmations.sql"),
+    Migration(15, "0015_broadcast_pauses.sql"),
+    Migration(16, "0016_invite_expiry.sql"),
+    Migration(17, "0017_needs_import_rows.sql"),
+    Migration(18, "0018_payments.sql"),
+    Migration(19, "0019_pledge_receipts.sql"),
+    Migration(20, "0020_credits.sql"),
+    Migration(21, "0021_monthly.sql"),
+    Migration(22, "0022_reconcile.sql"),
+    Migration(23, "0023_outbox_any_chat.sql"),
+    Migration(24, "0024_item_name_en.sql"),
+)
+READ_CACHE_ENTRIES = 10_000
+NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
+IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
+CODE_ATTEMPTS = 5
+CODE_ROUNDS = 20  # draws of the codes still missing, each checked against those in use
+
+
+class MonthlyClaimLost(Exception):
+    """Another run already handled this month of a monthly gift (or it was paused or
+    stopped meanwhile): the transaction that tried rolled back whole."""
+
+
+class CodeTaken(Exception):
+    """A freshly drawn random code is already used; the caller draws another and retries.
+
+    31**6 codes make this rare, but not negligible once there are hundreds of thousands of
+    needs or pledges: it must never reach a person as a generic error.
+    """
+
+
+@dataclass(frozen=True)
+class StaffNeedsWhere:
+    """Which needs staff list (/needs): any of these left None does not filter. `added_by`
+    is (platform, user id): the needs that person added (their add_need audit rows)."""
+
+    status: NeedStatus | None = None
+    province_id: int | None = None
+    city_id: int | None = None
+    added_by: tuple[str, int] | None = None
+
+
+def _staff_needs_sql(where: StaffNeedsWhere) -> tuple[str, tuple[Any, ...]]:
+    clauses, params = ["1"], []
+    for column, value in (
+        ("n.status", where.status.value if where.status else None),
+        ("n.province_id", where.province_id),
+        ("n.city_id", where.city_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if where.added_by is not None:
+        clauses.append(
+            "n.code IN (SELECT subject_id FROM audit_log WHERE action = 'add_need' "
+            "AND subject_type = 'need' AND platform = ? AND actor_id = ?)"
+        )
+        params.extend(where.added_by)
+    return " AND ".join(clauses), tuple(params)  # fmt: skip
+
+
+# An invite that can still be redeemed (one parameter: now).
+_OPEN_INVITE = "used_by IS NULL AND revoked_at IS NULL AND expires_at > ?"
+# A status change keeps the pause clock: entering "paused" starts it (paused_at); leaving a
+# pause adds its length to paused_s. Parameters: the new status, now, now.
+_PAUSE_CLOCK = (
+    "paused_at = CASE WHEN ? = 'paused' THEN coalesce(paused_at, ?) END, "
+    "paused_s = paused_s + CASE WHEN status = 'paused' AND paused_at IS NOT NULL "
+    "THEN max(0, ? - paused_at) ELSE 0 END"
+)
+_BROADCAST_COLUMNS = (
+    "id, platform, creator_id, chat_id, progress_message_id, text, photo_file_id, audience, "
+    "place_id, status, pause_reason, total, sent, blocked, failed, unknown, created_at, "
+    "finished_at, reported_at"
+)
+
+# A person's city: their household's (once verified), else the home city they chose.
+_USER_CITY = (
+    "coalesce((SELECT b.city_id FROM beneficiary_links l JOIN beneficiaries b "
+    "ON b.national_code = l.national_code WHERE l.platform = u.platform "
+    "AND l.user_id = u.user_id), u.home_city_id)"
+)
+_AUDIENCES = {
+    Audience.EVERYONE: "1",
+    Audience.DONORS: "u.persona = 'donor'",
+    Audience.BENEFICIARIES: "u.persona = 'beneficiary'",
+    Audience.STAFF: "u.staff_role <> 'none'",
+    Audience.CITY: f"{_USER_CITY} = ?",
+    Audience.PROVINCE: f"(SELECT c.province_id FROM cities c WHERE c.id = {_USER_CITY}) = ?",
+}
+
+
+def _audience_filter(audience: Audience, place_id: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause (on users `u`) of an audience: never the blocked or opted out."""
+    where = f"u.blocked = 0 AND u.announcements_opt_out = 0 AND {_AUDIENCES[audience]}"
+    return where, ((place_id,) if audience in (Audience.CITY, Audience.PROVINCE) else ())
+
+
+def _broadcast_from_row(row: tuple[Any, ...]) -> Broadcast:
+    values = list(row)
+    values[7] = Audience(values[7])
+    values[9] = BroadcastStatus(values[9])
+    return Broadcast(*values)
+
+
+def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
+    (
+        platform,
+        user_id,
+        chat_id,
+        persona,
+        staff_role,
+        language,
+        home_city_id,
+        first_seen,
+        last_seen,
+        blocked,
+        opt_out,
+    ) = row
+    return Account(
+        platform=platform,
+        user_id=user_id,
+        chat_id=chat_id,
+        language=language,
+        persona=Persona(persona) if persona else None,
+        staff_role=StaffRole(staff_role),
+        home_city_id=home_city_id,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        blocked=bool(blocked),
+        announcements_opt_out=bool(opt_out),
+    )
+
+
+_NEED_COLUMNS = (
+    "id, code, province_id, city_id, category, kind, target, reserved, paid, description_fa, "
+    "description_en, status, item_name, deadline, urgent, item_name_en"
+)
+_CHECKOUT_COLUMNS = (
+    "transaction_id, platform, donor_id, invoice_payload, amount, currency, approved_at, "
+    "state, inquiries, next_inquiry_at"
+)
+_PLEDGE_COLUMNS = (
+    "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
+    "paid_at, bank_reference, receipt_file_id, donor_tracking"
+)
+
+
+def _need_from_row(row: tuple[Any, ...]) -> Need:
+    (
+        id_,
+        code,
+        province_id,
+        city_id,
+        category,
+        kind,
+        target,
+        reserved,
+        paid,
+        description_fa,
+        description_en,
+        status,
+        item_name,
+        deadline,
+        urgent,
+        item_name_en,
+    ) = row
+    return Need(
+        id=id_,
+        code=code,
+        province_id=province_id,
+        city_id=city_id,
+        category=NeedCategory(category),
+        kind=NeedKind(kind),
+        target=target,
+        reserved=reserved,
+        paid=paid,
+        description_fa=description_fa,
+        description_en=description_en,
+        status=NeedStatus(status),
+        item_name=item_name,
+        deadline=dt.date.fromisoformat(deadline) if deadline else None,
+        urgent=bool(urgent),
+        item_name_en=item_name_en,
+    )
+
+
+_MONTHLY_COLUMNS = (
+    "id, platform, donor_id, amount, province_id, city_id, category, day, status, "
+    "next_period, next_due_at, version"
+)
+_MONTHLY_CHANGEABLE = frozenset(
+    {"amount", "province_id", "city_id", "category", "status", "next_period", "next_due_at"}
+)
+
+
+def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:
+    (id_, platform, donor_id, amount, province_id, city_id, category, day, status,
+     next_period, next_due_at, version) = row  # fmt: skip
+    return MonthlyGift(
+        id=id_,
+        platform=platform,
+        donor_id=donor_id,
+        amount=amount,
+        province_id=province_id,
+        city_id=city_id,
+        category=NeedCategory(category) if category else None,
+        day=day,
+        status=MonthlyStatus(status),
+        next_period=next_period,
+        next_due_at=next_due_at,
+        version=version,
+    )
+
+
+def _paid_facts(pledge: Pledge, payment: IncomingPayment | None = None) -> dict[str, object]:
+    """What the donor's thanks for a paid pledge states besides the pledge (it is their
+    receipt in the chat): when it was paid, and the proof: the platform's charge id of an
+    in-chat payment, else the bank tracking number staff confirmed it with (if any)."""
+    if payment is not None:
+        return {"paid_at": pledge.paid_at, "charge_id": payment.charge_id}
+    return {"paid_at": pledge.paid_at, "tracking": pledge.bank_reference}
+
+
+def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
+    (
+        id_,
+        reference,
+        need_id,
+        platform,
+        donor_id,
+        amount,
+        status,
+        created_at,
+        expires_at,
+        paid_at,
+        bank_reference,
+        receipt_file_id,
+        donor_tracking,
+    ) = row
+    return Pledge(
+        id=id_,
+        reference=reference,
+        need_id=need_id,
+        platform=platform,
+        donor_id=donor_id,
+        amount=amount,
+        status=PledgeStatus(status),
+        created_at=created_at,
+        expires_at=expires_at,
+        paid_at=paid_at,
+        bank_reference=bank_reference,
+        receipt_file_id=receipt_file_id,
+        donor_tracking=donor_tracking,
+    )
+
+
+def _need_params(draft: NeedDraft, code: str, now: int) -> tuple[Any, ...]:
+    return (
+        code,
+        draft.external_id,
+        draft.province_id,
+        draft.city_id,
+        draft.category.value,
+        draft.kind.value,
+        draft.item_name,
+        draft.item_name_en,
+        draft.target,
+        draft.description_fa,
+        draft.description_en,
+        draft.deadline.isoformat() if draft.deadline else None,
+        int(draft.urgent),
+        draft.beneficiary_national_code,
+        now,
+        now,
+    )
+
+
+_INSERT_IMPORTED_NEED = (
+    "INSERT INTO needs (code, external_id, province_id, city_id, category, kind, item_name, "
+    "item_name_en, target, description_fa, description_en, deadline, urgent, "
+    "beneficiary_national_code, created_at, updated_at, import_digest, import_line) "
+    f"VALUES ({', '.join('?' * 18)})"
+)
+# A live need's status follows its target: raised above what is pledged, it is open again.
+_STATUS_FOR_TARGET = (
+    "CASE WHEN status NOT IN ('open', 'fully_pledged', 'funded') THEN status "
+    "WHEN paid >= :target THEN 'funded' "
+    "WHEN reserved + paid >= :target THEN 'fully_pledged' ELSE 'open' END"
+)
+_UPDATE_NEED = (
+    "UPDATE needs SET province_id = :province, city_id = :city, category = :category, "
+    "kind = :kind, item_name = :item, item_name_en = :item_en, target = :target, "
+    "description_fa = :fa, "
+    "description_en = :en, deadline = :deadline, urgent = :urgent, "
+    "beneficiary_national_code = :national_code, updated_at = :now, "
+    f"status = {_STATUS_FOR_TARGET}"
+)
+
+
+def _need_values(draft: NeedDraft, now: int) -> dict[str, Any]:
+    """A draft's values under the names `_UPDATE_NEED` uses."""
+    return {
+        "province": draft.province_id,
+        "city": draft.city_id,
+        "category": draft.category.value,
+        "kind": draft.kind.value,
+        "item": draft.item_name,
+        "item_en": draft.item_name_en,
+        "target": draft.target,
+        "fa": draft.description_fa,
+        "en": draft.description_en,
+        "deadline": draft.deadline.isoformat() if draft.deadline else None,
+        "urgent": int(draft.urgent),
+        "national_code": draft.beneficiary_national_code,
+        "now": now,
+    }
+
+
+def _import_row(draft: NeedDraft, digest: str | None, line: int) -> tuple[Any, Any]:
+    """A row without external_id is known by its file and line (when the file is known)."""
+    if draft.external_id or digest is None:
+        return None, None
+    return digest, line
+
+
+@dataclass(frozen=True)
+class ImportedNeed:
+    """What an import must know of a need a row will change."""
+
+    id: int
+    kind: str
+    reserved: int
+    paid: int
+    status: str
+
+    @property
+    def pledged(self) -> int:
+        return self.reserved + self.paid
+
+
+class ImportRefused(Exception):
+    """Rows the database cannot take as they are; nothing was written."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+_UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
+_ACCOUNT_COLUMNS = (
+    "platform, user_id, chat_id, persona, staff_role, language, home_city_id, "
+    "first_seen, last_seen, blocked, announcements_opt_out"
+)
+
+
+class DatabaseProblem(Exception):
+    """The database file cannot be used, said in one line an operator can act on.
+
+    Raised instead of sqlite3's own errors at open, so `hamdeli` prints it and exits with 2
+    rather than a traceback (the people running the bot are volunteers).
+    """
+
+
+RESTORE_HINT = "restore the latest copy made with `hamdeli backup`"
+
+
+def database_file_problem(path: Path, *, create: bool) -> str | None:
+    """What is wrong with `path` as a database file before SQLite sees it (None: nothing).
+
+    `create` is False for every command but `run` and `migrate`: a mistyped DATABASE_URL
+    must not silently become a new, empty database.
+    """
+    if path.is_dir():
+        return f"database {path} is a folder, not a database file: check DATABASE_URL"
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        return f"database {path} cannot be created: {folder} is a file, not a folder"
+    if not path.exists():
+        if create:
+            return None
+        return (
+            f"no database at {path}: check DATABASE_URL (`hamdeli migrate` creates a new one there)"
+        )
+    if not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK):
+        return f"database {path} is read-only: the bot must be able to write it (chmod u+w)"
+    return None
+
+
+def _explain_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+    """sqlite3's error at open, as one line that says what to do."""
+    text = str(exc)
+    if "not a database" in text:
+        return f"database {path} is not a SQLite database (damaged or another file): {RESTORE_HINT}"
+    if "malformed" in text or "corrupt" in text:
+        return f"database {path} is damaged ({text}): {RESTORE_HINT}"
+    if "readonly" in text or "read-only" in text:
+        return f"database {path} is read-only: the bot must be able to write it (chmod u+w)"
+    return f"database {path} cannot be opened: {text}"
+
+
+def backup_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (SQLite's online backup: other processes may go
+    on writing; the copy is one committed state).
+
+    DatabaseProblem, in one line, when the source is not a usable database, when the target
+    is the live file itself (SQLite would "copy" it onto itself and keep nothing), or when
+    the target cannot be written.
+    """
+    problem = database_file_problem(source, create=False)
+    if problem is not None and "read-only" not in problem:  # reading is enough for a copy
+        raise DatabaseProblem(problem)
+    if target.exists() and target.resolve() == source.resolve():
+        raise DatabaseProblem(
+            f"{target} is the live database itself: name another file for the backup"
+        )
+    if target.is_dir():
+        raise DatabaseProblem(f"cannot write the backup to {target}: it is a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        if "unable to open" in str(exc):
+            raise DatabaseProblem(f"cannot write the backup to {target}: {exc}") from exc
+        raise DatabaseProblem(_explain_sqlite_error(source, exc)) from exc
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"cannot write the backup to {target}: {exc.strerror or exc}"
+        ) from exc
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration file into statements (sqlite3 executes one at a time)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+_INSERT_CHECKOUT = (
+    "INSERT OR IGNORE INTO checkouts (transaction_id, platform, donor_id, invoice_payload, "
+    "amount, currency, approved_at, next_inquiry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class _GroupCommit:
+    """One INSERT from many coroutines, committed together: each `write` returns once its
+    row is committed, but the rows that arrive while a commit is under way share the next
+    one (one thread hop and one commit for all of them, instead of one each).
+
+    For pre-checkouts: hundreds may arrive at once, each must be on disk before its "yes",
+    and each "yes" is due within seconds; queueing them one by one behind the store's lock
+    made the last wait for all the others' hops.
+    """
+
+    def __init__(self, store: StoreBase, sql: str) -> None:
+        self.store = store
+        self.sql = sql
+        self._rows: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def write(self, row: tuple[Any, ...]) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._rows.append((row, done))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        while self._rows:
+            batch, self._rows = self._rows, []
+            try:
+                async with self.store._transaction() as db:
+                    await db.executemany(self.sql, [row for row, _ in batch])
+            except BaseException as failed:  # every writer hears it, as its own write would
+                for _, done in batch + self._rows:
+                    if not done.done():
+                        done.set_exception(failed)
+                if not isinstance(failed, Exception):
+                    raise  # cancelled (shutdown): nobody is left waiting
+                continue
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+
+
+def _checkout_from_row(row: Sequence[Any]) -> Checkout:
+    (transaction_id, platform, donor_id, payload, amount, currency, approved_at, state,
+     inquiries, next_inquiry_at) = row  # fmt: skip
+    return Checkout(
+        transaction_id, platform, donor_id, payload, amount, currency, approved_at,
+        CheckoutState(state), inquiries, next_inquiry_at,
+    )  # fmt: skip

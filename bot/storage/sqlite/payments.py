@@ -1,0 +1,393 @@
+"""Payments in the chat, and the reconciliation of checkouts whose outcome is unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+
+from bot.models import (
+    Checkout,
+    CheckoutState,
+    CreditSource,
+    IncomingPayment,
+    Inquiry,
+    InvoiceCheck,
+    Need,
+    NeedStatus,
+    PaymentOutcome,
+    PaymentResult,
+    Pledge,
+    PledgeStatus,
+)
+from bot.storage.sqlite.base import StoreBase
+from bot.storage.sqlite.common import (
+    _CHECKOUT_COLUMNS,
+    _NEED_COLUMNS,
+    _PLEDGE_COLUMNS,
+    CREDIT_CLOSED_NOTICE,
+    _checkout_from_row,
+    _need_from_row,
+    _paid_facts,
+    _pledge_from_row,
+)
+
+
+class PaymentsRepository(StoreBase):
+    """Payments in the chat, and the reconciliation of checkouts whose outcome is unknown."""
+
+    # An invoice is offered once per "Pay now" (its payload names the pledge and a nonce);
+    # pre-checkout reads it with its pledge in one indexed query; a successful payment is
+    # recorded, allocated (or not), announced and audited in one transaction.
+
+    async def create_invoice(
+        self, pledge_id: int, payload: str, amount: int, currency: str, now: int
+    ) -> None:
+        await self._write(
+            "INSERT INTO invoices (payload, pledge_id, amount, currency, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (payload, pledge_id, amount, currency, now),
+        )
+
+    async def invoice_check(self, payload: str) -> InvoiceCheck | None:
+        """The invoice and its pledge's state, by the payload's unique index: pre-checkout
+        must answer within seconds, so this is its only read."""
+        rows = await self._read_in_loop(
+            "SELECT p.reference, i.amount, i.currency, i.paid_at IS NOT NULL, p.status, "
+            "p.expires_at FROM invoices i JOIN pledges p ON p.id = i.pledge_id "
+            "WHERE i.payload = ?",
+            (payload,),
+        )
+        if not rows:
+            return None
+        reference, amount, currency, used, status, expires_at = rows[0]
+        return InvoiceCheck(
+            reference, amount, currency, bool(used), PledgeStatus(status), expires_at
+        )
+
+    async def record_payment(
+        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str
+    ) -> PaymentResult:
+        """Money arrived: in ONE transaction record it, pay its pledge (or keep it
+        unallocated), queue the donor's thanks and the household's news, and audit it with
+        the payment as the actor. Never refuses: the money has left the donor's account.
+
+        A redelivered update (same charge id) returns DUPLICATE and changes nothing. A pledge
+        that expired or was cancelled after its pre-checkout takes its share again only if
+        the need still has room (one conditional UPDATE, so no race over-funds it); a pledge
+        already paid, or no room, leaves the amount unallocated for the donor's choice.
+        """
+        async with self._transaction() as db:
+            if await self._payment_known(db, payment, now):
+                return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
+            pledge = await self._invoiced_pledge(db, payment.payload)
+            outcome, need = await self._allocate(db, payment, pledge, now)
+            if outcome is not PaymentOutcome.UNALLOCATED:
+                pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[union-attr]
+            allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
+            inserted = await db.execute_fetchall(
+                "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
+                "currency, allocated, unallocated, telegram_payment_charge_id, "
+                "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
+                (payment.platform, payment.donor_id, pledge.id if pledge else None,
+                 payment.payload, payment.amount, payment.currency, allocated,
+                 payment.amount - allocated, payment.charge_id,
+                 payment.provider_charge_id or None, now),
+            )  # fmt: skip
+            await self._settle_checkout(db, payment, next(iter(inserted))[0], now)
+            credit_id = None
+            if allocated < payment.amount:  # no toman without a home: the donor's credit
+                credit_id = await self._open_credit(
+                    db, platform=payment.platform, donor_id=payment.donor_id,
+                    amount=payment.amount - allocated, source=CreditSource.PAYMENT,
+                    pledge=pledge, payment_id=int(next(iter(inserted))[0]), now=now,
+                )  # fmt: skip
+            await db.execute(
+                "UPDATE invoices SET paid_at = coalesce(paid_at, ?) WHERE payload = ?",
+                (now, payment.payload),
+            )
+            result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
+            await self._announce_payment(db, result, payment, need, now, paid_notice,
+                                         unallocated_notice, credit_id)  # fmt: skip
+            await self._insert_audit(
+                db, at=now, action="payment_received", platform=payment.platform,
+                actor_id=None, subject_type="payment", subject_id=payment.charge_id,
+                details={"actor": "payment", "pledge": pledge.reference if pledge else None,
+                         "outcome": outcome.value, "amount": payment.amount,
+                         "allocated": allocated, "unallocated": payment.amount - allocated,
+                         "currency": payment.currency,
+                         "provider_charge_id": payment.provider_charge_id,
+                         "via": "inquiry" if payment.transaction_id else "update"},
+            )  # fmt: skip
+            return result
+
+    @staticmethod
+    async def _invoiced_pledge(db: aiosqlite.Connection, payload: str) -> Pledge | None:
+        rows = await db.execute_fetchall(
+            f"SELECT {', '.join('p.' + c for c in _PLEDGE_COLUMNS.split(', '))} "
+            "FROM invoices i JOIN pledges p ON p.id = i.pledge_id WHERE i.payload = ?",
+            (payload,),
+        )
+        return _pledge_from_row(next(iter(rows))) if rows else None
+
+    @staticmethod
+    async def _pledge_by_id(db: aiosqlite.Connection, pledge_id: int) -> Pledge:
+        rows = await db.execute_fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE id = ?", (pledge_id,)
+        )
+        return _pledge_from_row(next(iter(rows)))
+
+    async def _allocate(
+        self, db: aiosqlite.Connection, payment: IncomingPayment, pledge: Pledge | None, now: int
+    ) -> tuple[PaymentOutcome, Need | None]:
+        """Give the payment its pledge's share: the reserved one, or a fresh one if the need
+        still has room; else nothing (UNALLOCATED)."""
+        if pledge is None or payment.amount != pledge.amount:
+            return PaymentOutcome.UNALLOCATED, None
+        if pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED):
+            paid = await self._pay_reserved_pledge(db, pledge.reference, payment.charge_id, now)
+            if paid is not None and paid[1].status is NeedStatus.CLOSED:
+                await self._credit_paid_pledges(db, [paid[0]], CREDIT_CLOSED_NOTICE, now)
+            if paid is not None:
+                return PaymentOutcome.PAID, paid[1]
+        if pledge.status not in (
+            PledgeStatus.EXPIRED, PledgeStatus.CANCELLED, PledgeStatus.REJECTED
+        ):  # fmt: skip
+            return PaymentOutcome.UNALLOCATED, None
+        taken = await self._pay_into_need(db, pledge.need_id, pledge.amount, now)
+        if taken is None:
+            return PaymentOutcome.UNALLOCATED, None
+        await db.execute(
+            "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
+            "WHERE id = ?",
+            (PledgeStatus.PAID.value, now, payment.charge_id, pledge.id),
+        )
+        return PaymentOutcome.RESERVED_AGAIN, taken
+
+    @staticmethod
+    async def _pay_into_need(
+        db: aiosqlite.Connection, need_id: int, amount: int, now: int
+    ) -> Need | None:
+        """Money already paid goes straight into an open need if it still fits (one
+        conditional UPDATE, as pledging): the need after, or None when it has no room."""
+        taken = await db.execute_fetchall(
+            "UPDATE needs SET paid = paid + :amount, updated_at = :now, status = CASE "
+            "WHEN paid + :amount >= target THEN 'funded' "
+            "WHEN reserved + paid + :amount >= target THEN 'fully_pledged' ELSE status END "
+            "WHERE id = :need AND status = 'open' AND reserved + paid + :amount <= target "
+            f"RETURNING {_NEED_COLUMNS}",
+            {"amount": amount, "now": now, "need": need_id},
+        )
+        return _need_from_row(next(iter(taken))) if taken else None
+
+    async def _announce_payment(
+        self,
+        db: aiosqlite.Connection,
+        result: PaymentResult,
+        payment: IncomingPayment,
+        need: Need | None,
+        now: int,
+        paid_notice: str,
+        unallocated_notice: str,
+        credit_id: int | None = None,
+    ) -> None:
+        """The donor's thanks (or the word that the money is safe), and the household's news
+        when the need is now funded: queued with the payment, so each goes out once."""
+        if result.pledge is None:
+            return  # no pledge to name (an invoice this bot never made): staff see the row
+        if result.outcome is PaymentOutcome.UNALLOCATED:
+            await self._queue_pledge_notices(
+                db, [result.pledge], unallocated_notice, now, {"credit": credit_id},
+                dedupe=payment.charge_id,
+            )  # fmt: skip
+            return
+        await self._queue_pledge_notices(
+            db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
+        )
+        if need is not None and need.status is NeedStatus.FUNDED:
+            await self._queue_household_news(db, [need.id], "aid-news-funded", now)
+
+    async def ledger(self) -> tuple[int, int, int]:
+        """(sum of payments, allocated, unallocated) over every payment: the first is always
+        the sum of the other two."""
+        rows = await self._fetchall(
+            "SELECT coalesce(sum(amount), 0), coalesce(sum(allocated), 0), "
+            "coalesce(sum(unallocated), 0) FROM payments"
+        )
+        return tuple(rows[0])  # type: ignore[return-value]
+
+    async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
+        """Every payment recorded for a pledge, oldest first (for staff and tests)."""
+        rows = await self._fetchall(
+            "SELECT y.amount, y.currency, y.allocated, y.unallocated, "
+            "y.telegram_payment_charge_id, y.provider_payment_charge_id, y.paid_at "
+            "FROM payments y JOIN pledges p ON p.id = y.pledge_id WHERE p.reference = ? "
+            "ORDER BY y.id",
+            (reference,),
+        )
+        keys = ("amount", "currency", "allocated", "unallocated", "charge_id",
+                "provider_charge_id", "paid_at")  # fmt: skip
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # Every approved pre-checkout is a checkout. Payments for one invoice are interchangeable
+    # (same pledge, same amount), so what must hold is a count: each transaction Bale calls
+    # paid has exactly one payment row, whichever arrives first, the successful_payment
+    # update or the inquiry's answer. Both go through `record_payment` (one transaction).
+
+    async def record_checkout(self, checkout: Checkout) -> None:
+        """An approved pre-checkout, written before the approval is sent: if the money then
+        moves and its update is lost, the reconciliation job still knows to ask."""
+        await self._checkouts.write(
+            (checkout.transaction_id, checkout.platform, checkout.donor_id, checkout.payload,
+             checkout.amount, checkout.currency, checkout.approved_at,
+             checkout.next_inquiry_at)
+        )  # fmt: skip
+
+    async def _payment_known(
+        self, db: aiosqlite.Connection, payment: IncomingPayment, now: int
+    ) -> bool:
+        """Whether this money is already counted, so recording it again would count it twice.
+
+        A charge id seen before is a redelivery. An inquiry's answer counts nothing for a
+        checkout no longer awaiting, and takes an update's payment for the same invoice that
+        no checkout claimed yet (the update came first). An update for an invoice whose
+        payment reconciliation already recorded is that payment: it is linked, nothing more.
+        """
+        seen = await db.execute_fetchall(
+            "SELECT NULL FROM payments WHERE telegram_payment_charge_id = :charge "
+            "UNION ALL SELECT NULL FROM checkouts WHERE charge_id = :charge "
+            "UNION ALL SELECT * FROM (SELECT transaction_id FROM checkouts "
+            "WHERE invoice_payload = :payload AND state = 'reconciled' AND charge_id IS NULL "
+            "ORDER BY approved_at, transaction_id LIMIT 1)",
+            {"charge": payment.charge_id, "payload": payment.payload},
+        )
+        found = [row[0] for row in seen]  # None: this charge id is known
+        if None in found:
+            return True
+        if payment.transaction_id is not None:
+            return await self._claim_update_payment(db, payment, now)
+        if not found:
+            return False
+        await db.execute(  # the update of money reconciliation recorded: linked, no more
+            "UPDATE checkouts SET charge_id = ? WHERE transaction_id = ?",
+            (payment.charge_id, found[0]),
+        )
+        return True
+
+    @staticmethod
+    async def _claim_update_payment(
+        db: aiosqlite.Connection, payment: IncomingPayment, now: int
+    ) -> bool:
+        """For an inquiry's "paid": True (nothing to count) when its checkout is settled, or
+        when an update's payment for the invoice is not yet claimed by any checkout (it is
+        this transaction's money: the checkout takes it)."""
+        state = await db.execute_fetchall(
+            "SELECT state FROM checkouts WHERE transaction_id = ?", (payment.transaction_id,)
+        )
+        if not state or state[0][0] != "awaiting":
+            return True
+        unclaimed = await db.execute_fetchall(
+            "SELECT id, telegram_payment_charge_id FROM payments WHERE invoice_payload = ? "
+            "AND id NOT IN (SELECT payment_id FROM checkouts WHERE payment_id IS NOT NULL) "
+            "ORDER BY id LIMIT 1",
+            (payment.payload,),
+        )
+        if not unclaimed:
+            return False
+        payment_id, charge_id = next(iter(unclaimed))
+        await db.execute(
+            "UPDATE checkouts SET state = 'paid', charge_id = ?, payment_id = ?, "
+            "next_inquiry_at = NULL, settled_at = ? WHERE transaction_id = ?",
+            (charge_id, payment_id, now, payment.transaction_id),
+        )
+        return True
+
+    @staticmethod
+    async def _settle_checkout(
+        db: aiosqlite.Connection, payment: IncomingPayment, payment_id: int, now: int
+    ) -> None:
+        """The checkout this new payment settles: the inquired one (reconciled), or the one
+        awaiting checkout of its invoice when there is exactly one (paid). With several
+        awaiting, which one paid is not known: they stay for the job, which asks Bale."""
+        if payment.transaction_id is not None:
+            await db.execute(
+                "UPDATE checkouts SET state = 'reconciled', payment_id = ?, "
+                "next_inquiry_at = NULL, settled_at = ? WHERE transaction_id = ?",
+                (payment_id, now, payment.transaction_id),
+            )
+            return
+        await db.execute(
+            "UPDATE checkouts SET state = 'paid', charge_id = :charge, payment_id = :payment, "
+            "next_inquiry_at = NULL, settled_at = :now WHERE invoice_payload = :payload "
+            "AND state = 'awaiting' AND (SELECT count(*) FROM checkouts "
+            "WHERE invoice_payload = :payload AND state = 'awaiting') = 1",
+            {"charge": payment.charge_id, "payment": payment_id, "now": now,
+             "payload": payment.payload},
+        )  # fmt: skip
+
+    async def due_checkouts(self, platform: str, now: int, limit: int) -> list[Checkout]:
+        """Approved checkouts still awaiting their money whose next question is due."""
+        rows = await self._fetchall(
+            f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE platform = ? "
+            "AND next_inquiry_at IS NOT NULL AND next_inquiry_at <= ? "
+            "ORDER BY next_inquiry_at LIMIT ?",
+            (platform, now, limit),
+        )
+        return [_checkout_from_row(row) for row in rows]
+
+    async def checkout(self, transaction_id: str) -> Checkout | None:
+        rows = await self._fetchall(
+            f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE transaction_id = ?",
+            (transaction_id,),
+        )
+        return _checkout_from_row(rows[0]) if rows else None
+
+    async def record_inquiry(
+        self,
+        checkout: Checkout,
+        inquiry: Inquiry,
+        now: int,
+        *,
+        state: CheckoutState,
+        next_at: int | None,
+    ) -> bool:
+        """What Bale answered, as a row, and the checkout's next step, in one transaction:
+        its next question (`next_at`), or settled as declined or given up (then NULL). A
+        give-up is audited with the payment as the actor, for staff. False (nothing written)
+        when the checkout was settled meanwhile (its update arrived)."""
+        async with self._transaction() as db:
+            moved = await db.execute_fetchall(
+                "UPDATE checkouts SET inquiries = inquiries + 1, state = ?, next_inquiry_at = ?, "
+                "settled_at = CASE WHEN ? IS NULL THEN ? END "
+                "WHERE transaction_id = ? AND state = 'awaiting' RETURNING inquiries",
+                (state.value, next_at, next_at, now, checkout.transaction_id),
+            )
+            if not moved:
+                return False
+            await db.execute(
+                "INSERT INTO checkout_inquiries (transaction_id, asked_at, answer, amount, "
+                "detail) VALUES (?, ?, ?, ?, ?)",
+                (checkout.transaction_id, now, inquiry.answer.value, inquiry.amount,
+                 inquiry.detail[:200] or None),
+            )  # fmt: skip
+            if state is CheckoutState.GIVEN_UP:
+                await self._insert_audit(
+                    db, at=now, action="payment_inquiry_given_up", platform=checkout.platform,
+                    actor_id=None, subject_type="payment",
+                    subject_id=checkout.payload.split(":", 1)[0],
+                    details={"actor": "payment", "transaction": checkout.transaction_id,
+                             "inquiries": next(iter(moved))[0],
+                             "last_answer": inquiry.answer.value, "amount": checkout.amount},
+                )  # fmt: skip
+            return True
+
+    async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
+        """Every question asked about a checkout and what was heard, oldest first."""
+        rows = await self._fetchall(
+            "SELECT asked_at, answer, amount, detail FROM checkout_inquiries "
+            "WHERE transaction_id = ? ORDER BY id",
+            (transaction_id,),
+        )
+        keys = ("asked_at", "answer", "amount", "detail")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
