@@ -195,3 +195,17 @@ async def test_a_failing_button_stops_its_spinner_with_the_error(chat, monkeypat
     await sara.click(fa("button-help"))
     assert sara.last_answer == fa("error-generic")
     assert sara.last_reply.text == fa("error-generic")
+
+
+async def test_a_platform_failure_is_one_log_line_without_a_traceback(chat, caplog) -> None:
+    """Bale or Telegram answering 502: the platform failed, not our code. One warning per
+    update (the service logs the outage itself), no traceback flooding the log."""
+    sara = chat.user()
+    chat.emulator.fail_next("sendMessage", kind="5xx", times=2)  # the reply and the apology
+    await sara.send("/start")
+    failures = [r for r in caplog.records if "the Bot API failed" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    await sara.send("/start")  # the API is back: answered as usual
+    assert sara.last_reply.text.startswith(fa("welcome")[:20])

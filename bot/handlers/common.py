@@ -20,7 +20,7 @@ from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -258,7 +258,12 @@ async def unknown_message(update: Update, context: HamdeliContext) -> None:
 async def on_error(update: object, context: HamdeliContext) -> None:
     """Log what failed (update id and error, never its content) and tell the person."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed", update_id, exc_info=context.error)
+    if _platform_trouble(context.error):
+        # The platform failed, not our code: one line each, as the service logs the
+        # platform's state once (an outage would otherwise log a traceback per update).
+        log.warning("update %s: the Bot API failed (%s)", update_id, _error_text(context.error))
+    else:
+        log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden):
@@ -269,6 +274,16 @@ async def on_error(update: object, context: HamdeliContext) -> None:
         await update.effective_chat.send_message(context.t("error-generic"))
     except Exception:  # the network may be what failed; the log above is what we can do
         log.warning("could not tell update %s about the error", update_id)
+
+
+def _platform_trouble(error: object) -> bool:
+    """A network failure or a 5xx (PTB's NetworkError, TimedOut); BadRequest is a
+    NetworkError to PTB too, but a bad request is our bug and keeps its traceback."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def _error_text(error: object) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
