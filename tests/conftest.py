@@ -17,6 +17,10 @@ from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.i18n import use_strict_translations
 from bot.storage import Store
 
+# The throwaway PostgreSQL cluster (tests/pg.py): it starts only for a test that asks for it,
+# and those tests skip when PostgreSQL is not installed, so `make test` never needs it.
+pytest_plugins = ("tests.pg",)
+
 # Shared CI machines are noisy: a property test must fail on a wrong answer, not a slow one.
 hypothesis_settings.register_profile("hamdeli", deadline=None)
 hypothesis_settings.load_profile("hamdeli")
