@@ -22,17 +22,19 @@ composes them into `Store`. `protocols.py` lists the whole surface the domain de
 
 from __future__ import annotations
 
-from bot.storage.sqlite.common import (
-    CODE_ATTEMPTS,
+from bot.storage.records import (
     IMPORT_BATCH_ROWS,
-    LAST_SEEN_RESOLUTION_S,
-    MIGRATIONS,
     CodeTaken,
     DatabaseProblem,
     ImportedNeed,
     ImportRefused,
     MonthlyClaimLost,
     StaffNeedsWhere,
+)
+from bot.storage.sqlite.common import (
+    CODE_ATTEMPTS,
+    LAST_SEEN_RESOLUTION_S,
+    MIGRATIONS,
     backup_database,
     database_file_problem,
 )

@@ -16,6 +16,9 @@ from bot.models import (
     Account,
     Province,
 )
+from bot.storage.records import (
+    DatabaseProblem,
+)
 from bot.storage.sqlite.common import (
     _INSERT_CHECKOUT,
     BUSY_TIMEOUT_MS,
@@ -24,7 +27,6 @@ from bot.storage.sqlite.common import (
     READ_CACHE_ENTRIES,
     RESTORE_HINT,
     WAL_SWITCH_ATTEMPTS,
-    DatabaseProblem,
     _explain_sqlite_error,
     _GroupCommit,
     _NothingDone,

@@ -38,6 +38,10 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
+from bot.storage.records import (
+    DatabaseProblem,
+    StaffNeedsWhere,
+)
 
 if TYPE_CHECKING:
     from bot.storage.sqlite.base import StoreBase
@@ -74,9 +78,6 @@ async def _load_places_csv(db: aiosqlite.Connection) -> None:
             for r in rows
         ],
     )
-
-
-CREDIT_CLOSED_NOTICE = "credit-need-closed-notice"  # paid money whose need was closed
 
 
 class _NothingDone(Exception):
@@ -120,33 +121,8 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 READ_CACHE_ENTRIES = 10_000
 NEEDS_VERSION = "SELECT version FROM data_versions WHERE name = 'needs'"
-IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 CODE_ATTEMPTS = 5
 CODE_ROUNDS = 20  # draws of the codes still missing, each checked against those in use
-
-
-class MonthlyClaimLost(Exception):
-    """Another run already handled this month of a monthly gift (or it was paused or
-    stopped meanwhile): the transaction that tried rolled back whole."""
-
-
-class CodeTaken(Exception):
-    """A freshly drawn random code is already used; the caller draws another and retries.
-
-    31**6 codes make this rare, but not negligible once there are hundreds of thousands of
-    needs or pledges: it must never reach a person as a generic error.
-    """
-
-
-@dataclass(frozen=True)
-class StaffNeedsWhere:
-    """Which needs staff list (/needs): any of these left None does not filter. `added_by`
-    is (platform, user id): the needs that person added (their add_need audit rows)."""
-
-    status: NeedStatus | None = None
-    province_id: int | None = None
-    city_id: int | None = None
-    added_by: tuple[str, int] | None = None
 
 
 def _staff_needs_sql(where: StaffNeedsWhere) -> tuple[str, tuple[Any, ...]]:
@@ -433,42 +409,11 @@ def _import_row(draft: NeedDraft, digest: str | None, line: int) -> tuple[Any, A
     return digest, line
 
 
-@dataclass(frozen=True)
-class ImportedNeed:
-    """What an import must know of a need a row will change."""
-
-    id: int
-    kind: str
-    reserved: int
-    paid: int
-    status: str
-
-    @property
-    def pledged(self) -> int:
-        return self.reserved + self.paid
-
-
-class ImportRefused(Exception):
-    """Rows the database cannot take as they are; nothing was written."""
-
-    def __init__(self, problems: list[Any]) -> None:
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
-
-
 _UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
 _ACCOUNT_COLUMNS = (
     "platform, user_id, chat_id, persona, staff_role, language, home_city_id, "
     "first_seen, last_seen, blocked, announcements_opt_out"
 )
-
-
-class DatabaseProblem(Exception):
-    """The database file cannot be used, said in one line an operator can act on.
-
-    Raised instead of sqlite3's own errors at open, so `hamdeli` prints it and exits with 2
-    rather than a traceback (the people running the bot are volunteers).
-    """
 
 
 RESTORE_HINT = "restore the latest copy made with `hamdeli backup`"

@@ -15,10 +15,12 @@ from bot.models import (
     Voucher,
     VoucherStatus,
 )
+from bot.storage.records import (
+    IMPORT_BATCH_ROWS,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
-    IMPORT_BATCH_ROWS,
     _need_from_row,
 )
 

@@ -11,11 +11,13 @@ from bot.models import (
     MonthlyGift,
     MonthlyStatus,
 )
+from bot.storage.records import (
+    MonthlyClaimLost,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _MONTHLY_CHANGEABLE,
     _MONTHLY_COLUMNS,
-    MonthlyClaimLost,
     _monthly_from_row,
 )
 

@@ -16,6 +16,14 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
+from bot.storage.records import (
+    CREDIT_CLOSED_NOTICE,
+    IMPORT_BATCH_ROWS,
+    CodeTaken,
+    ImportedNeed,
+    ImportRefused,
+    StaffNeedsWhere,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _INSERT_IMPORTED_NEED,
@@ -23,12 +31,6 @@ from bot.storage.sqlite.common import (
     _PLEDGE_COLUMNS,
     _UPDATE_NEED,
     CODE_ROUNDS,
-    CREDIT_CLOSED_NOTICE,
-    IMPORT_BATCH_ROWS,
-    CodeTaken,
-    ImportedNeed,
-    ImportRefused,
-    StaffNeedsWhere,
     _import_row,
     _need_from_row,
     _need_params,

@@ -20,12 +20,14 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
+from bot.storage.records import (
+    CREDIT_CLOSED_NOTICE,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    CREDIT_CLOSED_NOTICE,
     _checkout_from_row,
     _need_from_row,
     _paid_facts,

@@ -11,13 +11,15 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
+from bot.storage.records import (
+    CREDIT_CLOSED_NOTICE,
+    CodeTaken,
+    MonthlyClaimLost,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    CREDIT_CLOSED_NOTICE,
-    CodeTaken,
-    MonthlyClaimLost,
     _need_from_row,
     _NothingDone,
     _paid_facts,

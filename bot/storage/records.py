@@ -1,0 +1,70 @@
+"""What the store's callers see of it besides the models: its errors, the records a
+query takes or returns, and the limits callers rely on. Backend-neutral: every backend
+raises and returns these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import NeedStatus
+
+CREDIT_CLOSED_NOTICE = "credit-need-closed-notice"  # paid money whose need was closed
+
+
+IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
+
+
+class MonthlyClaimLost(Exception):
+    """Another run already handled this month of a monthly gift (or it was paused or
+    stopped meanwhile): the transaction that tried rolled back whole."""
+
+
+class CodeTaken(Exception):
+    """A freshly drawn random code is already used; the caller draws another and retries.
+
+    31**6 codes make this rare, but not negligible once there are hundreds of thousands of
+    needs or pledges: it must never reach a person as a generic error.
+    """
+
+
+@dataclass(frozen=True)
+class StaffNeedsWhere:
+    """Which needs staff list (/needs): any of these left None does not filter. `added_by`
+    is (platform, user id): the needs that person added (their add_need audit rows)."""
+
+    status: NeedStatus | None = None
+    province_id: int | None = None
+    city_id: int | None = None
+    added_by: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class ImportedNeed:
+    """What an import must know of a need a row will change."""
+
+    id: int
+    kind: str
+    reserved: int
+    paid: int
+    status: str
+
+    @property
+    def pledged(self) -> int:
+        return self.reserved + self.paid
+
+
+class ImportRefused(Exception):
+    """Rows the database cannot take as they are; nothing was written."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+class DatabaseProblem(Exception):
+    """The database file cannot be used, said in one line an operator can act on.
+
+    Raised instead of sqlite3's own errors at open, so `hamdeli` prints it and exits with 2
+    rather than a traceback (the people running the bot are volunteers).
+    """

@@ -1,0 +1,53 @@
+"""The protocols in bot/storage/protocols.py are the store's whole surface: the SQLite
+Store implements each method with the same parameters, and has no public method that no
+protocol lists (a new method goes in its repository's protocol, or this fails)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from bot.storage import Store, protocols
+
+REPOSITORIES = [
+    value
+    for name, value in vars(protocols).items()
+    if inspect.isclass(value) and value.__module__ == protocols.__name__ and name != "Storage"
+]
+
+
+def public_methods(cls: type) -> set[str]:
+    return {
+        name
+        for name in dir(cls)
+        if not name.startswith("_") and inspect.isfunction(getattr(cls, name))
+    }
+
+
+def declared(protocol: type) -> set[str]:
+    return {name for name in vars(protocol) if not name.startswith("_")}
+
+
+@pytest.mark.parametrize("protocol", REPOSITORIES, ids=lambda p: p.__name__)
+def test_the_sqlite_store_implements_each_method_as_declared(protocol: type) -> None:
+    for name in declared(protocol):
+        wanted = inspect.signature(getattr(protocol, name))
+        actual = inspect.signature(getattr(Store, name))
+        assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
+        assert inspect.iscoroutinefunction(getattr(Store, name)) == (
+            inspect.iscoroutinefunction(getattr(protocol, name))
+        ), name
+
+
+def test_every_public_store_method_is_in_exactly_one_protocol() -> None:
+    owners: dict[str, list[str]] = {}
+    for protocol in REPOSITORIES:
+        for name in declared(protocol):
+            owners.setdefault(name, []).append(protocol.__name__)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+    assert public_methods(Store) - set(owners) == set()
+
+
+def test_storage_is_every_repository_at_once() -> None:
+    assert set(protocols.Storage.__mro__) >= set(REPOSITORIES)
