@@ -42,6 +42,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/webhook.py
 	$(BIN)/python bench/browse_query.py
 	$(BIN)/python bench/pledges.py
 	$(BIN)/python bench/payments.py
