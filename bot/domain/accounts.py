@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from bot.domain.staff import void_orphaned_invites
 from bot.i18n import available_languages, pick_language
 from bot.models import Account, Persona, StaffRole
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 
 async def account_for_update(
-    store: Store,
+    store: Storage,
     *,
     platform: str,
     user_id: int,
@@ -56,19 +56,19 @@ async def account_for_update(
     return account
 
 
-async def choose_persona(store: Store, account: Account, persona: Persona) -> Account:
+async def choose_persona(store: Storage, account: Account, persona: Persona) -> Account:
     """Remember whether this person came to help or to check their status."""
     return await store.set_persona(account, persona)
 
 
-async def choose_language(store: Store, account: Account, language: str) -> Account:
+async def choose_language(store: Storage, account: Account, language: str) -> Account:
     """Switch the bot's language for this person; unknown codes are refused."""
     if language not in available_languages():
         raise ValueError(f"unsupported language {language!r}")
     return await store.set_language(account, language)
 
 
-async def current_staff_role(store: Store, account: Account) -> StaffRole:
+async def current_staff_role(store: Storage, account: Account) -> StaffRole:
     """The staff role right now, read through the cache: roles change from other processes."""
     fresh = await store.account(account.platform, account.user_id)
     return fresh.staff_role if fresh else StaffRole.NONE
@@ -83,7 +83,7 @@ class Forgotten:
 
 
 async def forget_donor(
-    store: Store, platform: str, user_id: int, default_language: str, now: int
+    store: Storage, platform: str, user_id: int, default_language: str, now: int
 ) -> Forgotten:
     """Erase the account (language, settings, flow state); keep its pledges, detached.
 

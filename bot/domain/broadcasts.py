@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, StaffRole
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 # Telegram's limits (4096 and 1024), less room for the header line.
 MAX_TEXT = 3_800
@@ -62,13 +62,13 @@ def check_text(text: str, has_photo: bool) -> str:
     return text
 
 
-async def audiences_for(store: Store, actor: Account) -> list[Audience]:
+async def audiences_for(store: Storage, actor: Account) -> list[Audience]:
     """The audiences this person may choose now (staff only): "everyone" only for admins."""
     role = await require_staff(store, actor)
     return [a for a in Audience if role is StaffRole.ADMIN or a not in ADMIN_AUDIENCES]
 
 
-async def require_audience(store: Store, actor: Account, audience: Audience | None) -> None:
+async def require_audience(store: Storage, actor: Account, audience: Audience | None) -> None:
     """Refuses an audience this person may not announce to, checked now: a staff member
     whose screen still offers "everyone", or who forges the button, is stopped here."""
     if audience is None:
@@ -78,14 +78,14 @@ async def require_audience(store: Store, actor: Account, audience: Audience | No
         raise Refused("broadcast-audience-admin-only")
 
 
-async def audience_size(store: Store, actor: Account, draft: Draft) -> int:
+async def audience_size(store: Storage, actor: Account, draft: Draft) -> int:
     """How many people would get it now (staff only): the preview's count."""
     await require_audience(store, actor, draft.audience)
     return await store.audience_size(actor.platform, draft.audience, draft.place_id)
 
 
 async def start(
-    store: Store, actor: Account, draft: Draft, *, chat_id: int, token: str, now: int
+    store: Storage, actor: Account, draft: Draft, *, chat_id: int, token: str, now: int
 ) -> tuple[Broadcast, bool]:
     """Create the broadcast of this confirm token once: (broadcast, whether it is new).
 
@@ -118,7 +118,7 @@ async def start(
     return broadcast, created
 
 
-async def existing(store: Store, token: str) -> Broadcast | None:
+async def existing(store: Storage, token: str) -> Broadcast | None:
     return await store.broadcast_by_token(token)
 
 
@@ -131,7 +131,7 @@ _CONTROLS = {
 
 
 async def control(
-    store: Store, actor: Account, broadcast_id: int, action: str, now: int,
+    store: Storage, actor: Account, broadcast_id: int, action: str, now: int,
     token: str | None = None,
 ) -> Broadcast:  # fmt: skip
     """Pause, resume or cancel a run (any staff member: whoever is on duty can stop it).
@@ -161,7 +161,7 @@ async def control(
     return changed
 
 
-async def _refuse_control(store: Store, actor: Account, broadcast_id: int) -> Broadcast:
+async def _refuse_control(store: Storage, actor: Account, broadcast_id: int) -> Broadcast:
     """This platform's run, if it has not ended; else why it cannot be steered."""
     current = await store.broadcast(broadcast_id)
     if current is None or current.platform != actor.platform:
@@ -171,14 +171,14 @@ async def _refuse_control(store: Store, actor: Account, broadcast_id: int) -> Br
     return current
 
 
-async def cancel_preview(store: Store, actor: Account, broadcast_id: int) -> Broadcast:
+async def cancel_preview(store: Storage, actor: Account, broadcast_id: int) -> Broadcast:
     """The run a cancel would stop, if it can still be stopped (staff only): what its
     confirm screen shows."""
     await require_staff(store, actor)
     return await _refuse_control(store, actor, broadcast_id)
 
 
-async def queue_report(store: Store, broadcast: Broadcast, now: int) -> None:
+async def queue_report(store: Storage, broadcast: Broadcast, now: int) -> None:
     """The final report to the sender, once, in their language (sent by the outbox), with
     the time it spent sending, pauses left out, over which its rate is measured."""
     await store.mark_broadcast_reported(broadcast.id, now)

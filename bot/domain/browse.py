@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.models import City, Need, NeedCategory, Province
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Geography:
 _geography: tuple[tuple[Province, ...], Geography] | None = None
 
 
-async def geography(store: Store) -> Geography:
+async def geography(store: Storage) -> Geography:
     """The lookup tables, rebuilt only if the store hands out new reference data."""
     global _geography
     provinces = await store.provinces()
@@ -68,7 +68,7 @@ class Same:
         return isinstance(other, Same) and other.value is self.value
 
 
-async def cities_of(store: Store, province: Province, k: int) -> Cities:
+async def cities_of(store: Storage, province: Province, k: int) -> Cities:
     counts = await store.open_counts_by_city(province.id)
     return _split_cities(Same(province), k, tuple(counts.items()))
 
@@ -98,7 +98,7 @@ class CityLookup:
     count: int  # the named city's open needs (0 when not named)
 
 
-async def look_up_city(store: Store, city_id: int, k: int) -> CityLookup | None:
+async def look_up_city(store: Storage, city_id: int, k: int) -> CityLookup | None:
     """The city behind a browse button, or None when no such city exists."""
     geo = await geography(store)
     city = geo.city_by_id.get(city_id)
@@ -118,7 +118,7 @@ class PlaceName:
     is_province: bool
 
 
-async def place_of(store: Store, need: Need, k: int, language: str) -> PlaceName:
+async def place_of(store: Storage, need: Need, k: int, language: str) -> PlaceName:
     """A need's city if it may be named, else its province (never the small town)."""
     geo = await geography(store)
     counts = await store.open_counts_by_city(need.province_id)

@@ -3,7 +3,7 @@
 The command (or the cancel button) shows what will be told to whom and stores a one-time
 confirmation: who asked, what, about which record. Its Yes button carries only the token,
 like a pledge's confirm button and a broadcast's Send button. Pressing it acts in the same
-transaction that spends the token (bot/storage.py), so a double press, or an update the
+transaction that spends the token (bot/storage/), so a double press, or an update the
 platform redelivers after a crash, acts once; the second press is told it was already done.
 Every step re-checks the staff role, and the state is checked again when acting: the
 preview may be old.
@@ -17,7 +17,7 @@ from bot.codes import new_confirm_token
 from bot.domain import broadcasts, credits, staff
 from bot.domain.refusal import Refused
 from bot.models import Account, Broadcast
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 CONFIRM_TTL_S = 86_400  # a preview older than a day says too little about now: ask again
 
@@ -43,7 +43,7 @@ class Done:
 
 
 async def ask(
-    store: Store, actor: Account, action: str, subject: str, now: int, **details: object
+    store: Storage, actor: Account, action: str, subject: str, now: int, **details: object
 ) -> str:
     """Store what is being asked and return the token its Yes button carries."""
     await staff.require_staff(store, actor)
@@ -54,7 +54,7 @@ async def ask(
     return token
 
 
-async def take(store: Store, actor: Account, token: str, now: int) -> Asked:
+async def take(store: Storage, actor: Account, token: str, now: int) -> Asked:
     """The confirmation a button carries, if it is still this person's to use: someone
     else's, an unknown or an old one is gone; a spent one was already done."""
     await staff.require_staff(store, actor)
@@ -68,13 +68,13 @@ async def take(store: Store, actor: Account, token: str, now: int) -> Asked:
     return Asked(token, str(row["action"]), str(row["subject"]), dict(row["details"]))
 
 
-async def dismiss(store: Store, actor: Account, token: str, now: int) -> None:
+async def dismiss(store: Storage, actor: Account, token: str, now: int) -> None:
     """The No button: the confirmation is spent and nothing else changes."""
     await take(store, actor, token, now)
     await store.use_confirmation(token, now)
 
 
-async def confirm(store: Store, actor: Account, token: str, now: int) -> Done:
+async def confirm(store: Storage, actor: Account, token: str, now: int) -> Done:
     """The Yes button: do what was asked, once."""
     asked = await take(store, actor, token, now)
     try:
@@ -86,7 +86,7 @@ async def confirm(store: Store, actor: Account, token: str, now: int) -> Done:
         raise
 
 
-async def _act(store: Store, actor: Account, asked: Asked, now: int) -> Done:
+async def _act(store: Storage, actor: Account, asked: Asked, now: int) -> Done:
     if asked.action == "deliver":
         told, cancelled = await staff.deliver_need(store, actor, asked.subject, now, asked.token)
         return Done(asked.action, asked.subject, {"donors": told, "cancelled": cancelled})

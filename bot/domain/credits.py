@@ -34,7 +34,7 @@ from bot.domain import staff
 from bot.domain.browse import PlaceName, place_of
 from bot.domain.refusal import Refused
 from bot.models import Account, Credit, CreditMove, Need, NeedKind, NeedStatus
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 DAY_S = 86_400
 SIMILAR_NEEDS = 3  # cards offered with a credit: enough to choose, few enough to read
@@ -64,7 +64,7 @@ def decide_at(credit: Credit, days: int) -> int:
     return credit.created_at + days * DAY_S
 
 
-async def own_credit(store: Store, credit_id: int, platform: str, donor_id: int) -> Credit:
+async def own_credit(store: Storage, credit_id: int, platform: str, donor_id: int) -> Credit:
     """The donor's own credit; anyone else's (or none) is refused the same way."""
     credit = await store.credit(credit_id)
     if credit is None or (credit.platform, credit.donor_id) != (platform, donor_id):
@@ -72,7 +72,7 @@ async def own_credit(store: Store, credit_id: int, platform: str, donor_id: int)
     return credit
 
 
-async def similar_needs(store: Store, credit: Credit, k: int, limit: int) -> list[Need]:
+async def similar_needs(store: Storage, credit: Credit, k: int, limit: int) -> list[Need]:
     """Open money needs with room, like the one the money came from (same category; same
     city, or same province when its city may not be named), most urgent first."""
     source = await store.need(credit.need_id) if credit.need_id is not None else None
@@ -82,7 +82,7 @@ async def similar_needs(store: Store, credit: Credit, k: int, limit: int) -> lis
     return await store.similar_needs(source, same_city=not place.is_province, limit=limit)
 
 
-async def choice(store: Store, credit: Credit, settings: Settings, language: str) -> Choice:
+async def choice(store: Storage, credit: Credit, settings: Settings, language: str) -> Choice:
     """What the donor is offered for a credit, read now (needs fill up and close)."""
     k = settings.k_anonymity
     needs = await similar_needs(store, credit, k, SIMILAR_NEEDS) if credit.unallocated else []
@@ -92,7 +92,7 @@ async def choice(store: Store, credit: Credit, settings: Settings, language: str
 
 
 async def move_to_need(
-    store: Store, *, credit_id: int, code: str, platform: str, donor_id: int, now: int
+    store: Storage, *, credit_id: int, code: str, platform: str, donor_id: int, now: int
 ) -> CreditMove:
     """The donor moves their credit to a need: as much as it has room for (the rest stays
     theirs to place). A full or closed need, or a credit already placed, is refused."""
@@ -113,7 +113,7 @@ async def move_to_need(
 
 
 async def give_to_office(
-    store: Store, *, credit_id: int, platform: str, donor_id: int, now: int
+    store: Storage, *, credit_id: int, platform: str, donor_id: int, now: int
 ) -> CreditMove:
     """The donor lets the welfare office use the credit where it is most needed."""
     await own_credit(store, credit_id, platform, donor_id)
@@ -126,7 +126,7 @@ async def give_to_office(
 
 
 async def credit_clock_tick(
-    store: Store, now: int, platform: str, *, days: int, k: int
+    store: Storage, now: int, platform: str, *, days: int, k: int
 ) -> list[CreditMove]:
     """The office decides the credits whose donors did not answer in `days`: the most
     urgent similar need with room takes what it can, the office the rest; the donor is
@@ -154,7 +154,7 @@ class OfficePlacement:
     amount: int  # what this need can take of it
 
 
-async def office_preview(store: Store, actor: Account, code: str) -> OfficePlacement:
+async def office_preview(store: Storage, actor: Account, code: str) -> OfficePlacement:
     """/place CODE: how much of the office's share the need would take (staff only)."""
     await staff.require_staff(store, actor)
     need = await store.need_by_code(code)
@@ -169,7 +169,7 @@ async def office_preview(store: Store, actor: Account, code: str) -> OfficePlace
 
 
 async def place_office_share(
-    store: Store, actor: Account, code: str, now: int, token: str | None = None
+    store: Storage, actor: Account, code: str, now: int, token: str | None = None
 ) -> tuple[Need, int]:
     """Staff place the office's share on a need, audited in the same transaction; the
     confirmation `token` makes a second press do nothing."""
@@ -184,13 +184,13 @@ async def place_office_share(
     return placed
 
 
-async def office_overview(store: Store, actor: Account) -> tuple[int, int]:
+async def office_overview(store: Storage, actor: Account) -> tuple[int, int]:
     """(unallocated credit, office share) for /office (staff only)."""
     await staff.require_staff(store, actor)
     return await store.credit_totals()
 
 
-async def credits_for_export(store: Store, actor: Account, now: int) -> list[tuple]:
+async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """Every credit, where its money is now (staff only, audited): no personal data."""
     await staff.require_staff(store, actor)
     rows = await store.credits_for_export()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from bot.domain import pledges
 from bot.domain.pledges import PledgeRefused
 from bot.models import NeedCategory, NeedKind, PledgeStatus
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 RECEIPTED = (PledgeStatus.PAID, PledgeStatus.DELIVERED)  # the money reached the office
 
@@ -51,7 +51,7 @@ def has_receipt(status: PledgeStatus, kind: NeedKind) -> bool:
 
 
 async def donation_receipt(
-    store: Store, *, reference: str, platform: str, donor_id: int
+    store: Storage, *, reference: str, platform: str, donor_id: int
 ) -> DonationReceipt:
     """The receipt of the donor's own paid money pledge; PledgeRefused with the reason
     (not the donor's, goods, or not paid: at least not any more) otherwise."""

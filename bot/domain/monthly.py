@@ -35,7 +35,8 @@ from bot.models import (
     Pledge,
     Province,
 )
-from bot.storage import MonthlyClaimLost, Store
+from bot.storage import MonthlyClaimLost
+from bot.storage.protocols import Storage
 from bot.text import RIALS_PER_TOMAN
 
 DUE_HOUR = 9  # local time on the chosen day
@@ -120,7 +121,7 @@ def check_day(day: int) -> None:
 
 
 async def resolve_scope(
-    store: Store, province_id: int, city_id: int | None, category: str, k: int
+    store: Storage, province_id: int, city_id: int | None, category: str, k: int
 ) -> Scope:
     """The place a picker button names, as donors may see it: a city is only accepted
     while it is named in browsing (k-anonymity), so a forged button learns nothing."""
@@ -137,7 +138,7 @@ async def resolve_scope(
     return Scope(province, city, browse.category_or_none(category))
 
 
-async def scope_of(store: Store, gift: MonthlyGift) -> Scope:
+async def scope_of(store: Storage, gift: MonthlyGift) -> Scope:
     """A gift's place by name (the donor chose it, so its city is named whatever its
     count is now)."""
     geo = await browse.geography(store)
@@ -148,12 +149,12 @@ async def scope_of(store: Store, gift: MonthlyGift) -> Scope:
 # -- the donor's own gift ------------------------------------------------------------------
 
 
-async def gift_of(store: Store, platform: str, donor_id: int) -> MonthlyGift | None:
+async def gift_of(store: Storage, platform: str, donor_id: int) -> MonthlyGift | None:
     return await store.monthly_of_donor(platform, donor_id)
 
 
 async def start(
-    store: Store,
+    store: Storage,
     *,
     platform: str,
     donor_id: int,
@@ -186,7 +187,7 @@ async def start(
     return await store.create_monthly(draft, token, now)
 
 
-async def own_gift(store: Store, platform: str, donor_id: int, gift_id: int, version: int
+async def own_gift(store: Storage, platform: str, donor_id: int, gift_id: int, version: int
                    ) -> MonthlyGift:  # fmt: skip
     """The donor's gift exactly as the button showed it, else `monthly-stale`."""
     gift = await store.monthly_of_donor(platform, donor_id)
@@ -195,7 +196,7 @@ async def own_gift(store: Store, platform: str, donor_id: int, gift_id: int, ver
     return gift
 
 
-async def skip(store: Store, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> MonthlyGift:
+async def skip(store: Storage, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> MonthlyGift:
     """Skip the next gift: that month is recorded as skipped and nothing is pledged."""
     if gift.status is not MonthlyStatus.ACTIVE:
         raise MonthlyRefused("monthly-stale")
@@ -206,13 +207,13 @@ async def skip(store: Store, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> Mont
                    version=gift.version + 1)  # fmt: skip
 
 
-async def pause(store: Store, gift: MonthlyGift, now: int) -> MonthlyGift:
+async def pause(store: Storage, gift: MonthlyGift, now: int) -> MonthlyGift:
     if gift.status is not MonthlyStatus.ACTIVE:
         raise MonthlyRefused("monthly-stale")
     return await _change(store, gift, now, status=MonthlyStatus.PAUSED.value)
 
 
-async def resume(store: Store, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> MonthlyGift:
+async def resume(store: Storage, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> MonthlyGift:
     """Give again from the next day to come; months missed while paused are not made up,
     and a month already given or skipped is never given again."""
     if gift.status is not MonthlyStatus.PAUSED:
@@ -222,19 +223,19 @@ async def resume(store: Store, gift: MonthlyGift, now: int, tz: dt.tzinfo) -> Mo
                          next_period=period, next_due_at=due)  # fmt: skip
 
 
-async def stop(store: Store, gift: MonthlyGift, now: int) -> MonthlyGift:
+async def stop(store: Storage, gift: MonthlyGift, now: int) -> MonthlyGift:
     """No more gifts; pledges already made stay as they are."""
     return await _change(store, gift, now, status=MonthlyStatus.STOPPED.value)
 
 
 async def change_amount(
-    store: Store, gift: MonthlyGift, amount: int, now: int, rules: PledgeRules
+    store: Storage, gift: MonthlyGift, amount: int, now: int, rules: PledgeRules
 ) -> MonthlyGift:
     check_amount(amount, rules)
     return await _change(store, gift, now, amount=amount)
 
 
-async def change_scope(store: Store, gift: MonthlyGift, scope: Scope, now: int) -> MonthlyGift:
+async def change_scope(store: Storage, gift: MonthlyGift, scope: Scope, now: int) -> MonthlyGift:
     return await _change(
         store,
         gift,
@@ -245,7 +246,7 @@ async def change_scope(store: Store, gift: MonthlyGift, scope: Scope, now: int) 
     )
 
 
-async def _change(store: Store, gift: MonthlyGift, now: int, **changes: object) -> MonthlyGift:
+async def _change(store: Storage, gift: MonthlyGift, now: int, **changes: object) -> MonthlyGift:
     changed = await store.change_monthly(gift.id, gift.version, now, **changes)
     if changed is None:
         raise MonthlyRefused("monthly-stale")
@@ -274,7 +275,7 @@ class MonthResult:
 
 
 async def run_due(
-    store: Store, *, platform: str, now: int, rules: PledgeRules, tz: dt.tzinfo
+    store: Storage, *, platform: str, now: int, rules: PledgeRules, tz: dt.tzinfo
 ) -> list[MonthResult]:
     """Give every gift whose day has come, one month of each per tick (a bot that was down
     for months catches up a month a tick, oldest first). A month another run already
@@ -295,7 +296,7 @@ async def run_due(
 
 
 async def give(
-    store: Store, gift: MonthlyGift, now: int, rules: PledgeRules, tz: dt.tzinfo
+    store: Storage, gift: MonthlyGift, now: int, rules: PledgeRules, tz: dt.tzinfo
 ) -> MonthResult | None:
     """This month's gift: a pledge to the most urgent need in scope that has room, made
     as a hand pledge is; or, when nothing needs money, the donor is told and the month is
@@ -332,7 +333,7 @@ async def give(
     return MonthResult(gift, None)
 
 
-async def _candidates(store: Store, gift: MonthlyGift, rules: PledgeRules
+async def _candidates(store: Storage, gift: MonthlyGift, rules: PledgeRules
                       ) -> list[tuple[Need, int]]:  # fmt: skip
     """Money needs in scope, most urgent first (browse order), with the amount each would
     get: first those with room for the whole gift; then, when none has, the most urgent
@@ -368,7 +369,7 @@ class MonthNews:
     place: PlaceName | None  # the need's place as donors may see it (k-anonymity)
 
 
-async def month_news(store: Store, reference: str | None, gift_id: int, platform: str,
+async def month_news(store: Storage, reference: str | None, gift_id: int, platform: str,
                      donor_id: int, k: int, language: str) -> MonthNews:  # fmt: skip
     gift = await store.monthly_of_donor(platform, donor_id)
     gift = gift if gift is not None and gift.id == gift_id else None
@@ -379,6 +380,6 @@ async def month_news(store: Store, reference: str | None, gift_id: int, platform
     return MonthNews(gift, scope, pledge, need, place)
 
 
-async def statistics(store: Store, platform: str, now: int, tz: dt.tzinfo) -> dict[str, int]:
+async def statistics(store: Storage, platform: str, now: int, tz: dt.tzinfo) -> dict[str, int]:
     """For /stats: gifts active and paused, and what this Jalali month's gifts raised."""
     return await store.monthly_statistics(platform, current_period(now, tz))

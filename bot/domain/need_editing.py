@@ -24,7 +24,7 @@ from bot.domain.need_import import MAX_DESCRIPTION, MAX_ITEM, MAX_QUANTITY
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
 from bot.models import Account, Need, NeedCategory, NeedDraft, NeedKind, NeedStatus
-from bot.storage import Store
+from bot.storage.protocols import Storage
 from bot.text import (
     RIALS_PER_TOMAN,
     InputError,
@@ -203,7 +203,7 @@ def preview_need(draft: NeedDraft, code: str, stored: Need | None) -> Need:
 
 
 async def donor_place(
-    store: Store, need: Need, k: int, language: str, stored: Need | None
+    store: Storage, need: Need, k: int, language: str, stored: Need | None
 ) -> browse.PlaceName:
     """The place a donor's card names once this need is open: its city only when the city
     then has at least K open needs (k-anonymity, as bot.domain.browse decides)."""
@@ -216,7 +216,9 @@ async def donor_place(
     return browse.PlaceName(geo.province_by_id[need.province_id].name(language), is_province=True)
 
 
-async def check_draft(store: Store, draft: NeedDraft, today: dt.date, stored: Need | None) -> None:
+async def check_draft(
+    store: Storage, draft: NeedDraft, today: dt.date, stored: Need | None
+) -> None:
     """Everything again before a write: the flow's values may be old (a deadline passed)."""
     city = (await browse.geography(store)).city_by_id.get(draft.city_id)
     if city is None or city.province_id != draft.province_id:
@@ -239,7 +241,7 @@ async def check_draft(store: Store, draft: NeedDraft, today: dt.date, stored: Ne
 # -- the writes: staff only, audited ------------------------------------------------------------
 
 
-async def new_code(store: Store) -> str:
+async def new_code(store: Storage) -> str:
     """A need code nobody uses yet: the preview shows it and publishing keeps it."""
     for _ in range(CODE_ATTEMPTS):
         code = new_need_code()
@@ -249,7 +251,7 @@ async def new_code(store: Store) -> str:
 
 
 async def create_need(
-    store: Store,
+    store: Storage,
     actor: Account,
     draft: NeedDraft,
     code: str,
@@ -284,7 +286,7 @@ def _same_need(need: Need, draft: NeedDraft) -> bool:
                                      draft.item_name, draft.description_fa)  # fmt: skip
 
 
-async def need_for_editing(store: Store, actor: Account, code: str) -> tuple[Need, str | None]:
+async def need_for_editing(store: Storage, actor: Account, code: str) -> tuple[Need, str | None]:
     """The stored need and its private national code (staff only)."""
     await require_staff(store, actor)
     need = await store.need_by_code(code.strip().upper())
@@ -293,7 +295,7 @@ async def need_for_editing(store: Store, actor: Account, code: str) -> tuple[Nee
     return need, await store.need_beneficiary_code(need.id)
 
 
-async def view_need(store: Store, actor: Account, code: str, now: int) -> tuple[Need, str | None]:
+async def view_need(store: Storage, actor: Account, code: str, now: int) -> tuple[Need, str | None]:
     """The staff view of a need; showing a household's national code is audited."""
     need, national_code = await need_for_editing(store, actor, code)
     if national_code:
@@ -302,7 +304,7 @@ async def view_need(store: Store, actor: Account, code: str, now: int) -> tuple[
 
 
 async def update_need(
-    store: Store, actor: Account, code: str, draft: NeedDraft, *, today: dt.date, now: int
+    store: Storage, actor: Account, code: str, draft: NeedDraft, *, today: dt.date, now: int
 ) -> Need:
     """Save changed values; the audit row names the fields that changed (not their values,
     which may be personal). Pledges keep their meaning (see `check_goal`)."""
@@ -320,7 +322,7 @@ async def update_need(
     return updated
 
 
-async def publish_need(store: Store, actor: Account, code: str, now: int) -> Need:
+async def publish_need(store: Storage, actor: Account, code: str, now: int) -> Need:
     """A draft goes live: donors can find it from now on."""
     need, _ = await need_for_editing(store, actor, code)
     if need.status is not NeedStatus.DRAFT:

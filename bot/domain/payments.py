@@ -35,7 +35,7 @@ from bot.models import (
     PaymentResult,
     PledgeStatus,
 )
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 NONCE_BYTES = 6  # 8 URL-safe characters: a fresh one per invoice, spent by its payment
 PAYLOAD = re.compile(r"^(P-[2-9A-HJ-NP-Z]{6}):([A-Za-z0-9_-]{8})$")
@@ -62,7 +62,7 @@ def can_pay_in_chat(provider_token: str, need: Need | None) -> bool:
 
 
 async def offer_invoice(
-    store: Store, *, reference: str, platform: str, donor_id: int, currency: str, now: int
+    store: Storage, *, reference: str, platform: str, donor_id: int, currency: str, now: int
 ) -> Invoice:
     """A new invoice for the donor's own unpaid money pledge, stored before it is sent so
     pre-checkout can find it; each press gets a fresh nonce."""
@@ -78,7 +78,7 @@ async def offer_invoice(
 
 
 async def pre_checkout(
-    store: Store, *, payload: str, amount: int, currency: str, now: int
+    store: Storage, *, payload: str, amount: int, currency: str, now: int
 ) -> str | None:
     """None when the payment may go ahead, else the locale id of the reason the payment
     sheet shows. One indexed read, so the answer comes well within the 10 seconds."""
@@ -101,7 +101,7 @@ async def pre_checkout(
     return None
 
 
-async def receive_payment(store: Store, payment: IncomingPayment, now: int) -> PaymentResult:
+async def receive_payment(store: Storage, payment: IncomingPayment, now: int) -> PaymentResult:
     """Record what arrived (see `Store.record_payment`): paid, reserved again, unallocated,
     or a duplicate that changes nothing (and is not counted again in `/metrics`)."""
     result = await store.record_payment(

@@ -16,7 +16,8 @@ from bot.config import Settings
 from bot.domain.browse import page_within
 from bot.domain.refusal import Refused
 from bot.models import MonthlyClaim, Need, NeedKind, NeedStatus, Pledge, PledgeStatus
-from bot.storage import CODE_ATTEMPTS, CodeTaken, Store
+from bot.storage import CODE_ATTEMPTS, CodeTaken
+from bot.storage.protocols import Storage
 from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, to_ascii_digits
 
 SECONDS_PER_HOUR = 3600
@@ -84,7 +85,7 @@ def check_amount(need: Need, amount: int, rules: PledgeRules) -> None:
 
 
 async def pledge_help(
-    store: Store,
+    store: Storage,
     *,
     need_code: str,
     platform: str,
@@ -143,7 +144,7 @@ def _ending(status: PledgeStatus) -> str:
 
 
 async def cancel_pledge(
-    store: Store, *, reference: str, platform: str, donor_id: int, now: int
+    store: Storage, *, reference: str, platform: str, donor_id: int, now: int
 ) -> Pledge:
     """The donor changed their mind: the share returns to the need."""
     await _own_pledge(store, reference, platform, donor_id)
@@ -154,7 +155,7 @@ async def cancel_pledge(
 
 
 async def report_paid(
-    store: Store,
+    store: Storage,
     *,
     reference: str,
     platform: str,
@@ -204,7 +205,7 @@ class StaffAlerts:
 
 
 async def alert_staff(
-    store: Store, alerts: StaffAlerts, message_id: str, pledge: Pledge, now: int, key: str
+    store: Storage, alerts: StaffAlerts, message_id: str, pledge: Pledge, now: int, key: str
 ) -> None:
     """Queue one alert about a pledge for the staff group (through the outbox, once per
     `key`). It names the pledge and need, never the donor."""
@@ -229,7 +230,7 @@ async def alert_staff(
 
 
 async def receive_receipt(
-    store: Store,
+    store: Storage,
     *,
     reference: str,
     platform: str,
@@ -256,7 +257,7 @@ async def receive_receipt(
     return kept
 
 
-async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pledge]:
+async def expire_due_pledges(store: Storage, now: int, platform: str) -> list[Pledge]:
     """Expire every awaiting pledge whose time is up; returns them, for the notices.
 
     Runs at start and then periodically: due times live in the store, so a restart
@@ -273,7 +274,7 @@ async def expire_due_pledges(store: Store, now: int, platform: str) -> list[Pled
 
 
 async def pledge_clock_tick(
-    store: Store, now: int, platform: str
+    store: Storage, now: int, platform: str
 ) -> tuple[list[Pledge], list[Pledge]]:
     """Expire what is due and remind at half time: (expired pledges, reminded pledges).
 
@@ -285,7 +286,7 @@ async def pledge_clock_tick(
     return expired, await store.remind_pledges(now, platform, notice="pledge-reminder")
 
 
-async def confirmable(store: Store, reference: str) -> Pledge:
+async def confirmable(store: Storage, reference: str) -> Pledge:
     """The pledge staff are about to confirm, if it still can be: checked before the bot
     asks for a tracking number, so nobody types one for a pledge already settled."""
     pledge = await store.pledge(reference)
@@ -298,7 +299,7 @@ async def confirmable(store: Store, reference: str) -> Pledge:
 
 
 async def confirm_payment(
-    store: Store, *, reference: str, bank_reference: str | None, now: int
+    store: Storage, *, reference: str, bank_reference: str | None, now: int
 ) -> tuple[Pledge, Need]:
     """Staff confirm the money (or the goods) arrived; the donor's thanks are queued with it.
     `bank_reference` is None when staff confirmed without one (their reason is audited)."""
@@ -319,7 +320,7 @@ DELIVERED_UNPAID_NOTICE = "pledge-need-delivered-unpaid-notice"
 
 
 async def deliver(
-    store: Store, need: Need, now: int, token: str | None = None
+    store: Storage, need: Need, now: int, token: str | None = None
 ) -> tuple[list[Pledge], list[Pledge]] | None:
     """The help reached the family: donors who paid hear it, unpaid pledges are cancelled
     (their donors told not to pay), the household hears it; all in one transaction, spending
@@ -330,7 +331,7 @@ async def deliver(
     )
 
 
-async def mark_delivered(store: Store, *, need_code: str, now: int) -> list[Pledge]:
+async def mark_delivered(store: Storage, *, need_code: str, now: int) -> list[Pledge]:
     """`deliver` by the need's code, for callers that only need the pledges delivered."""
     need = await store.need_by_code(need_code)
     delivered = await deliver(store, need, now) if need is not None else None
@@ -349,7 +350,7 @@ class DonorPledges:
 
 
 async def donor_pledges(
-    store: Store, platform: str, donor_id: int, page: int, size: int
+    store: Storage, platform: str, donor_id: int, page: int, size: int
 ) -> DonorPledges:
     """A page of the donor's pledges; an old or forged page number gives the last real page."""
     total = await store.count_pledges_of_donor(platform, donor_id)
@@ -358,7 +359,7 @@ async def donor_pledges(
     return DonorPledges(rows, page, pages)
 
 
-async def _own_pledge(store: Store, reference: str, platform: str, donor_id: int) -> Pledge:
+async def _own_pledge(store: Storage, reference: str, platform: str, donor_id: int) -> Pledge:
     """Only the donor who made a pledge may act on it; others learn nothing about it."""
     pledge = await store.pledge(reference)
     if pledge is None or (pledge.platform, pledge.donor_id) != (platform, donor_id):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from bot.config import Settings
 from bot.domain import payments
 from bot.models import Checkout, CheckoutState, IncomingPayment, Inquiry, TransactionAnswer
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 # Platforms that can be asked what became of a payment (Telegram has no such method): a
 # checkout elsewhere is recorded for the audit trail but never comes due.
@@ -61,7 +61,7 @@ class Settled:
     state: CheckoutState
 
 
-async def remember_approval(store: Store, approved: Checkout, rules: ReconcileRules) -> None:
+async def remember_approval(store: Storage, approved: Checkout, rules: ReconcileRules) -> None:
     """Written before pre-checkout says yes (from then on the money may move), with its
     first question due RECONCILE_AFTER_MINUTES after the approval where it can be asked."""
     if approved.platform in INQUIRABLE_PLATFORMS:
@@ -70,7 +70,7 @@ async def remember_approval(store: Store, approved: Checkout, rules: ReconcileRu
 
 
 async def reconcile_due(
-    store: Store, *, platform: str, now: int, ask: Ask, rules: ReconcileRules
+    store: Storage, *, platform: str, now: int, ask: Ask, rules: ReconcileRules
 ) -> list[Settled]:
     """Ask about every checkout whose next question is due (a batch per tick) and record
     each answer. Due times are rows: a restart neither forgets a question nor repeats one
@@ -85,7 +85,7 @@ async def reconcile_due(
 
 
 async def settle(
-    store: Store, checkout: Checkout, inquiry: Inquiry, now: int, rules: ReconcileRules
+    store: Storage, checkout: Checkout, inquiry: Inquiry, now: int, rules: ReconcileRules
 ) -> CheckoutState | None:
     """Record one answer; returns the checkout's state after it, or None when the checkout
     was settled meanwhile (its update arrived while the question was out)."""

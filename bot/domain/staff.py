@@ -24,13 +24,14 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
-from bot.storage import StaffNeedsWhere, Store
+from bot.storage import StaffNeedsWhere
+from bot.storage.protocols import Storage
 from bot.text import InputError, normalize_text
 
 MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
 
 
-async def require_staff(store: Store, account: Account) -> StaffRole:
+async def require_staff(store: Storage, account: Account) -> StaffRole:
     """The person's staff role right now; refuses everyone else."""
     fresh = await store.account(account.platform, account.user_id)
     if fresh is None or fresh.staff_role is StaffRole.NONE:
@@ -39,7 +40,7 @@ async def require_staff(store: Store, account: Account) -> StaffRole:
 
 
 async def audit(
-    store: Store,
+    store: Storage,
     actor: Account,
     action: str,
     subject_type: str,
@@ -58,7 +59,7 @@ async def audit(
     )
 
 
-async def find_pledge(store: Store, actor: Account, reference: str, now: int) -> Pledge:
+async def find_pledge(store: Storage, actor: Account, reference: str, now: int) -> Pledge:
     """A pledge by the reference the donor wrote on the transfer (staff only, audited)."""
     await require_staff(store, actor)
     pledge = await store.pledge(reference)
@@ -84,7 +85,7 @@ class Confirmable:
         return self.need.kind is NeedKind.ITEMS
 
 
-async def confirmable(store: Store, actor: Account, reference: str) -> Confirmable:
+async def confirmable(store: Storage, actor: Account, reference: str) -> Confirmable:
     """Checked before staff are asked for anything: they are staff, the pledge exists and
     can still be confirmed (not already paid, rejected, cancelled or expired)."""
     await require_staff(store, actor)
@@ -115,7 +116,7 @@ def read_no_tracking_reason(typed: str) -> str:
 
 
 async def confirm_payment(
-    store: Store,
+    store: Storage,
     actor: Account,
     reference: str,
     now: int,
@@ -143,7 +144,7 @@ async def confirm_payment(
     return Confirmable(pledge, need)
 
 
-async def next_to_confirm(store: Store, actor: Account) -> Pledge | None:
+async def next_to_confirm(store: Storage, actor: Account) -> Pledge | None:
     """The first pledge in the staff queue (reported payments and receipts first)."""
     await require_staff(store, actor)
     first = await store.pledges_awaiting_confirmation(limit=1, offset=0, need_id=None)
@@ -151,7 +152,7 @@ async def next_to_confirm(store: Store, actor: Account) -> Pledge | None:
 
 
 async def reject_payment(
-    store: Store, actor: Account, reference: str, reason: str, now: int
+    store: Storage, actor: Account, reference: str, reason: str, now: int
 ) -> Pledge:
     """No money arrived: reject, give the share back, tell the donor why (staff only)."""
     await require_staff(store, actor)
@@ -164,7 +165,7 @@ async def reject_payment(
     return rejected
 
 
-async def require_admin(store: Store, account: Account) -> None:
+async def require_admin(store: Storage, account: Account) -> None:
     if await require_staff(store, account) is not StaffRole.ADMIN:
         raise Refused("admin-only")
 
@@ -181,7 +182,7 @@ def parse_user_id(typed: str) -> int:
     return int(text)
 
 
-async def set_staff(store: Store, admin: Account, user_id: int, is_staff: bool, now: int) -> None:
+async def set_staff(store: Storage, admin: Account, user_id: int, is_staff: bool, now: int) -> None:
     """An admin adds or removes a staff member by user id (admins come from ADMIN_IDS)."""
     await require_admin(store, admin)
     target = await store.account(admin.platform, user_id)
@@ -209,7 +210,7 @@ class Invite:
     expires_at: int
 
 
-async def create_invite(store: Store, admin: Account, now: int, ttl_days: int) -> Invite:
+async def create_invite(store: Storage, admin: Account, now: int, ttl_days: int) -> Invite:
     """A one-time code a new staff member redeems with /join CODE within `ttl_days`."""
     await require_admin(store, admin)
     code = "S-" + random_code(8)
@@ -220,7 +221,7 @@ async def create_invite(store: Store, admin: Account, now: int, ttl_days: int) -
 
 
 async def void_orphaned_invites(
-    store: Store, platform: str, admin_ids: Sequence[int], now: int
+    store: Storage, platform: str, admin_ids: Sequence[int], now: int
 ) -> int:
     """Invites die with their admin: open invites whose creator is no longer in ADMIN_IDS
     (the only source of admins) are voided, each audited under its creator. Run before an
@@ -235,7 +236,7 @@ async def void_orphaned_invites(
 
 
 async def join(
-    store: Store, account: Account, code: str, now: int, admin_ids: Sequence[int]
+    store: Storage, account: Account, code: str, now: int, admin_ids: Sequence[int]
 ) -> None:
     """Redeem a staff invite; a used, expired, revoked or unknown code gets the same answer
     (an answer that differed would tell a guesser which codes exist)."""
@@ -247,7 +248,7 @@ async def join(
 
 
 async def open_invites(
-    store: Store, admin: Account, now: int, admin_ids: Sequence[int]
+    store: Storage, admin: Account, now: int, admin_ids: Sequence[int]
 ) -> list[Invite]:
     """The invites that can still be redeemed, newest first (admins only)."""
     await require_admin(store, admin)
@@ -256,7 +257,7 @@ async def open_invites(
     return [Invite(str(code), int(by), int(at), int(until)) for code, by, at, until in rows]
 
 
-async def revoke_invite(store: Store, admin: Account, code: str, now: int) -> str:
+async def revoke_invite(store: Storage, admin: Account, code: str, now: int) -> str:
     """An admin takes back an open invite (audited); anything else is refused."""
     await require_admin(store, admin)
     code = normalize_text(code).upper().replace(" ", "")
@@ -268,7 +269,7 @@ async def revoke_invite(store: Store, admin: Account, code: str, now: int) -> st
     return code
 
 
-async def undo_confirmation(store: Store, admin: Account, reference: str, now: int) -> Pledge:
+async def undo_confirmation(store: Storage, admin: Account, reference: str, now: int) -> Pledge:
     """An admin takes back a wrong confirmation (audited; the donor is told)."""
     await require_admin(store, admin)
     undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
@@ -296,7 +297,7 @@ class Queue:
 
 
 async def awaiting_confirmation(
-    store: Store, actor: Account, *, need_code: str | None = None, need_id: int = 0,
+    store: Storage, actor: Account, *, need_code: str | None = None, need_id: int = 0,
     page: int = 0,
 ) -> Queue:  # fmt: skip
     """What staff must check, reported payments and receipts first: all of it, or one
@@ -313,7 +314,7 @@ async def awaiting_confirmation(
 
 
 async def look_up_household(
-    store: Store, actor: Account, national_code: str, now: int
+    store: Storage, actor: Account, national_code: str, now: int
 ) -> Beneficiary | None:
     """A household by national code, for staff; every look is audited (personal data)."""
     await require_staff(store, actor)
@@ -341,7 +342,7 @@ class Ending:
     households: int  # verified people of the household, who hear of a delivery
 
 
-async def _ending(store: Store, need: Need) -> Ending:
+async def _ending(store: Storage, need: Need) -> Ending:
     counts = await store.pledge_counts(need.id)
     return Ending(
         need,
@@ -352,7 +353,7 @@ async def _ending(store: Store, need: Need) -> Ending:
     )
 
 
-async def _need(store: Store, code: str) -> Need:
+async def _need(store: Storage, code: str) -> Need:
     """The need a staff member typed the code of; an unknown code says where to look."""
     need = await store.need_by_code(code)
     if need is None:
@@ -371,14 +372,14 @@ def _check_deliverable(need: Need) -> Need:
     return need
 
 
-async def delivery_preview(store: Store, actor: Account, need_code: str) -> Ending:
+async def delivery_preview(store: Storage, actor: Account, need_code: str) -> Ending:
     """What /delivered CODE would do, or why it cannot (staff only)."""
     await require_staff(store, actor)
     return await _ending(store, _check_deliverable(await _need(store, need_code)))
 
 
 async def deliver_need(
-    store: Store, actor: Account, need_code: str, now: int, token: str | None = None
+    store: Storage, actor: Account, need_code: str, now: int, token: str | None = None
 ) -> tuple[int, int]:
     """Staff mark a need delivered: donors who paid are told, unpaid pledges are cancelled
     (see pledges.DELIVERED_UNPAID_NOTICE). Returns (donors told, pledges cancelled)."""
@@ -394,7 +395,7 @@ async def deliver_need(
     return len(delivered), len(cancelled)
 
 
-async def closing_preview(store: Store, actor: Account, need_code: str) -> Ending:
+async def closing_preview(store: Storage, actor: Account, need_code: str) -> Ending:
     """What /close CODE would do, or why it cannot (staff only)."""
     await require_staff(store, actor)
     need = await _need(store, need_code)
@@ -404,7 +405,7 @@ async def closing_preview(store: Store, actor: Account, need_code: str) -> Endin
 
 
 async def close_need(
-    store: Store, actor: Account, need_code: str, reason: str, now: int,
+    store: Storage, actor: Account, need_code: str, reason: str, now: int,
     token: str | None = None,
 ) -> tuple[int, int]:  # fmt: skip
     """Staff close a need with a reason: it leaves browsing, donors whose pledges were still
@@ -452,7 +453,7 @@ class NeedsPage:
         return max(1, -(-self.total // NEEDS_PAGE))
 
 
-async def list_needs(store: Store, actor: Account, wanted: NeedsFilter) -> NeedsPage:
+async def list_needs(store: Storage, actor: Account, wanted: NeedsFilter) -> NeedsPage:
     """A page of needs for staff, drafts first then the latest changed; a page past the
     end shows the last real page (staff only)."""
     await require_staff(store, actor)
@@ -469,7 +470,7 @@ async def list_needs(store: Store, actor: Account, wanted: NeedsFilter) -> Needs
 ACTIVE_DAYS = 30
 
 
-async def statistics(store: Store, actor: Account, now: int) -> dict[str, object]:
+async def statistics(store: Storage, actor: Account, now: int) -> dict[str, object]:
     """How the bot is doing at a glance (staff only; aggregates, no personal data)."""
     await require_staff(store, actor)
     return await store.statistics(actor.platform, now - ACTIVE_DAYS * 86_400)
@@ -478,7 +479,7 @@ async def statistics(store: Store, actor: Account, now: int) -> dict[str, object
 EXPORT_DAYS = 30
 
 
-async def recent_pledges_for_export(store: Store, actor: Account, now: int) -> list[tuple]:
+async def recent_pledges_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """The last 30 days of pledges, without personal data (staff only, audited)."""
     await require_staff(store, actor)
     rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.domain.refusal import Refused
-from bot.storage import Store
+from bot.storage.protocols import Storage
 from bot.text import InputError, parse_mobile, parse_national_code
 
 MAX_FAILURES = 5
@@ -72,7 +72,7 @@ def check_contact(
     return SharedContact(mobile=mobile, weak_ownership=contact_user_id is None)
 
 
-async def lock_seconds_left(store: Store, platform: str, user_id: int, now: int) -> int:
+async def lock_seconds_left(store: Storage, platform: str, user_id: int, now: int) -> int:
     """Seconds until verification opens again; 0 when it is open."""
     failures = await store.verification_failures(platform, user_id, since=now - WINDOW_S - LOCK_S)
     for index in range(len(failures) - MAX_FAILURES + 1):
@@ -83,7 +83,7 @@ async def lock_seconds_left(store: Store, platform: str, user_id: int, now: int)
 
 
 async def verify(
-    store: Store,
+    store: Storage,
     *,
     platform: str,
     user_id: int,
@@ -112,23 +112,23 @@ async def verify(
     return national_code
 
 
-async def linked_household(store: Store, platform: str, user_id: int) -> str | None:
+async def linked_household(store: Storage, platform: str, user_id: int) -> str | None:
     """The national code this person is linked to, or None."""
     return await store.beneficiary_link(platform, user_id)
 
 
-async def forget(store: Store, platform: str, user_id: int, now: int) -> None:
+async def forget(store: Storage, platform: str, user_id: int, now: int) -> None:
     """Remove the link and anything a verification flow kept (the shared phone)."""
     await store.unlink_beneficiary(platform, user_id)
     await store.save_flow_data(platform, user_id, None, now)
 
 
-async def drop_shared_phone(store: Store, platform: str, user_id: int) -> None:
+async def drop_shared_phone(store: Storage, platform: str, user_id: int) -> None:
     """Forget the phone this person shared, if a verification flow still holds it."""
     await store.drop_flow_data_holding(platform, SHARED_PHONE_FIELD, user_id=user_id)
 
 
-async def sweep_shared_phones(store: Store, platform: str, now: int) -> None:
+async def sweep_shared_phones(store: Storage, platform: str, now: int) -> None:
     """Drop every shared phone left in a flow for a day or more (a person who walked away)."""
     await store.drop_flow_data_holding(
         platform, SHARED_PHONE_FIELD, updated_before=now - SHARED_PHONE_TTL_S
