@@ -144,6 +144,18 @@ def _add_operator_parsers(commands: argparse._SubParsersAction) -> None:
         "http://127.0.0.1:PORT/telegram/bot and http://127.0.0.1:PORT/bale/bot (the "
         "TELEGRAM_BOT_API_BASE_URL and BALE_BOT_API_BASE_URL of one `hamdeli run`).",
     )
+    copy = commands.add_parser(
+        "copy-store",
+        help="copy a SQLite database into a new PostgreSQL database, verified",
+        description="Copy every row of the SQLite database into an empty PostgreSQL "
+        "database (migrated first), in one transaction, then verify every table's row count "
+        "and the sums of its integer columns (all money included) before committing. Refuses "
+        "a target that already holds data. The bot may keep running on the source; stop it "
+        "before switching DATABASE_URL, and copy again if it wrote meanwhile (into a new "
+        "database).",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="sqlite:///FILE.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="postgresql://USER@HOST/DB")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--platform", choices=["telegram", "bale", "both"], default="telegram")
 
@@ -206,6 +218,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "import":
         return asyncio.run(_import(args, settings))
+    if args.command == "copy-store":
+        return asyncio.run(_copy_store(args.source, args.target))
     if args.command in ("backup", "export", "emulator"):
         from bot import operations
 
@@ -262,6 +276,27 @@ async def _migrate(settings: Settings) -> int:
         print(
             f"database {settings.database_path} is at schema version {await store.schema_version()}"
         )
+    return 0
+
+
+async def _copy_store(source: str, target: str) -> int:
+    """SQLite to PostgreSQL; one line and exit code 2 for anything refused."""
+    from bot.storage.copy import copy_store, describe_problem
+
+    if not source.startswith("sqlite:///") or source == "sqlite:///":
+        print("--from must be a sqlite:/// URL, like sqlite:///data/hamdeli.db", file=sys.stderr)
+        return EXIT_USAGE
+    if not target.startswith(("postgresql://", "postgres://")):
+        print("--to must be a postgresql:// URL", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = await copy_store(Path(source.removeprefix("sqlite:///")), target)
+    except Exception as exc:  # one line, never a traceback (nor the target's password)
+        print(describe_problem(exc), file=sys.stderr)
+        return EXIT_USAGE
+    for table in report.tables:
+        print(f"{table.name:32} {table.rows:>10,} rows")
+    print(f"copied and verified {report.rows:,} rows in {report.seconds:.1f} s")
     return 0
 
 
