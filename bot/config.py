@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     bot_api_base_url: str | None = None
     bot_api_file_url: str | None = None
     database_url: str = "sqlite:///data/hamdeli.db"
+    # PostgreSQL only (issue #12): connections each process keeps open; several processes
+    # share the server's max_connections (100 by default), so 10 each leaves room for ~9.
+    database_pool_size: int = Field(default=10, ge=1, le=1000)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: Literal["fa", "en"] = "fa"
     # The staff group that receives support tickets (a negative chat id); none: no support.

@@ -1,0 +1,221 @@
+"""The PostgreSQL store's foundation: the pool, transactions with retry, migrations and the
+read cache.
+
+Why it looks the way it does:
+- An asyncpg pool (DATABASE_POOL_SIZE connections) instead of SQLite's one connection and
+  its lock: PostgreSQL runs many transactions at once, and several bot processes share it.
+- Every write transaction is a function of its connection, run by `_run`, not a
+  `with` block: under READ COMMITTED two transactions can still deadlock (40P01) or, at
+  stricter levels, fail to serialize (40001), and the only cure is running the whole body
+  again, which a `with` block cannot do.
+- The SQL of this backend is written natively ($1 placeholders). `_fetchall` and `_write`
+  also take SQLite's `?` placeholders, translated, because the tests that run on both
+  backends read and write rows with the same statements (see `_native`).
+- The browse cache reads the trigger-kept `data_versions` row (one primary-key read) before
+  answering from memory: that row moves with every change to needs in any process, so the
+  cache is never stale across workers. SQLite's in-thread probe has no twin here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, Self, TypeVar
+
+import asyncpg
+
+from bot.models import Account, Province
+from bot.storage.postgres import migrate as pg_migrate
+from bot.storage.records import DatabaseProblem
+from bot.storage.sqlite.common import NEEDS_VERSION, READ_CACHE_ENTRIES, _NothingDone
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Connection = asyncpg.Connection
+DEFAULT_POOL_SIZE = 10
+# Deadlock detected, serialization failure: the transaction was rolled back whole and
+# running it again is correct (nothing of it was committed).
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+TRANSACTION_ATTEMPTS = 5
+LOCK_NEEDS = "SELECT 1 FROM data_versions WHERE name = 'needs' FOR UPDATE"
+_PLACEHOLDER = re.compile(r"'[^']*'|\?")
+
+
+def _native(sql: str) -> str:
+    """SQLite's `?` placeholders as PostgreSQL's `$1, $2…` (quoted text left alone); SQL
+    already written with `$n` passes through unchanged."""
+    if "?" not in sql:
+        return sql
+    numbers = iter(range(1, sql.count("?") + 1))
+
+    def number(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(0) != "?" else f"${next(numbers)}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+class PgStoreBase:
+    """The pool, transactions, migrations and the read cache: what every PostgreSQL
+    repository builds on."""
+
+    def __init__(
+        self, dsn: str, *, pool_size: int = DEFAULT_POOL_SIZE, read_cache: bool = True
+    ) -> None:
+        self.dsn = dsn
+        self.pool_size = pool_size
+        self.read_cache = read_cache
+        self._pool: asyncpg.Pool | None = None
+        self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
+        self._provinces: tuple[Province, ...] | None = None
+        self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        self._data_version: int | None = None
+
+    async def open(self) -> None:
+        """Create the pool and migrate; idempotent. An unreachable server or a refused login
+        is a DatabaseProblem (one line for the operator), as a bad SQLite file is."""
+        if self._pool is not None:
+            return
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.dsn, min_size=1, max_size=self.pool_size, command_timeout=60
+            )
+            await self.migrate()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            await self.close()
+            raise DatabaseProblem(f"PostgreSQL database cannot be used: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("Store is not open")
+        return self._pool
+
+    async def answers_from_disk(self, busy_seconds: float = 2.0) -> None:
+        """Ask the server over a fresh connection (not the pool's), or raise: readiness must
+        see what the next start would see, not a connection that happens to be open."""
+        connection = await asyncpg.connect(self.dsn, timeout=busy_seconds)
+        try:
+            await connection.fetchval("SELECT 1", timeout=busy_seconds)
+        finally:
+            await connection.close()
+
+    async def _run(
+        self, body: Callable[[Connection], Awaitable[T]], *, writes_needs: bool = False
+    ) -> T:
+        """Run `body` in one transaction, again from the start when PostgreSQL rolled it back
+        for a deadlock or a serialization failure (a few times, with a short wait).
+
+        `writes_needs`: the body changes needs, so it first locks the needs version row.
+        Every change to needs locks that row anyway (its triggers, see 0012) and holds it to
+        the commit; taking it first, before any pledge or need row, gives every writer of
+        needs one lock order, so a pledge and an import or a closing never deadlock.
+        """
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                async with self.pool.acquire() as connection, connection.transaction():
+                    if writes_needs:
+                        await connection.execute(LOCK_NEEDS)
+                    return await body(connection)
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate not in RETRY_SQLSTATES or attempt == TRANSACTION_ATTEMPTS:
+                    raise
+                log.info("transaction retried (%s, attempt %d)", exc.sqlstate, attempt)
+                await asyncio.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+    async def _run_confirmed(
+        self, token: str | None, now: int, body: Callable[[Connection], Awaitable[T]]
+    ) -> T | None:
+        """`_run` (of a body that writes needs) that first spends a staff confirmation
+        `token` (when given): already spent, or the body raising _NothingDone, rolls all of
+        it back and returns None."""
+
+        async def confirmed(db: Connection) -> T:
+            if token is not None and not await self._use_confirmation(db, token, now):
+                raise _NothingDone
+            return await body(db)
+
+        try:
+            return await self._run(confirmed, writes_needs=True)
+        except _NothingDone:
+            return None
+
+    @staticmethod
+    async def _use_confirmation(db: Connection, token: str, now: int) -> bool:
+        row = await db.fetchrow(
+            "UPDATE staff_confirmations SET used_at = $1 WHERE token = $2 AND used_at IS NULL "
+            "RETURNING token",
+            now,
+            token,
+        )
+        return row is not None
+
+    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """One statement on its own (autocommit), its rows."""
+        return list(await self.pool.fetch(_native(sql), *params))
+
+    async def _fetchrow(self, sql: str, *params: Any) -> Any:
+        return await self.pool.fetchrow(sql, *params)
+
+    async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """One statement, committed on its own."""
+        await self.pool.execute(_native(sql), *params)
+
+    async def _cached_fetchall(
+        self,
+        sql: str,
+        params: tuple[Any, ...] = (),
+        convert: Callable[[Any], Any] | None = None,
+    ) -> list[Any]:
+        """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
+
+        The version row is read first (a primary-key read, never blocked by writers): any
+        process's committed change to needs has moved it, so a changed version drops the
+        whole cache. A change committing between this read and the query is seen by the
+        next read, as with SQLite's probe.
+        """
+        if not self.read_cache:
+            rows = await self._fetchall(sql, params)
+            return [convert(row) for row in rows] if convert else rows
+        version = await self.pool.fetchval(NEEDS_VERSION)
+        if version != self._data_version:
+            self._data_version = version
+            self._reads.clear()
+        key = (sql, tuple(tuple(p) if isinstance(p, list) else p for p in params))
+        rows = self._reads.get(key)
+        if rows is None:
+            rows = await self._fetchall(sql, params)
+            if convert is not None:
+                rows = [convert(row) for row in rows]
+            else:
+                rows = [tuple(row) for row in rows]
+            if len(self._reads) >= READ_CACHE_ENTRIES:
+                self._reads.clear()
+            self._reads[key] = rows
+        return list(rows)
+
+    async def schema_version(self) -> int:
+        async with self.pool.acquire() as connection:
+            return await pg_migrate.schema_version(connection)
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; returns the versions applied
+        (two workers starting at once apply each step once: see migrate.py)."""
+        async with self.pool.acquire() as connection:
+            return await pg_migrate.migrate(connection)

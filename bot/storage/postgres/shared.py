@@ -1,0 +1,314 @@
+"""What the PostgreSQL needs and pledges repositories write inside their transactions on
+behalf of other aggregates (the outbox, credits, audit, monthly runs), and the pledge reads
+the pledge domain needs. The same statements as SQLite's repositories, in PostgreSQL's
+dialect; the repositories that own these tables (outbox, credits, staff, monthly) are still
+to be ported and will take these over."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bot.models import CreditSource, MonthlyClaim, Pledge, PledgeStatus
+from bot.storage.postgres.base import Connection, PgStoreBase
+from bot.storage.records import MonthlyClaimLost
+from bot.storage.sqlite.common import _PLEDGE_COLUMNS, _pledge_from_row
+
+_P_PLEDGE_COLUMNS = ", ".join("p." + c for c in _PLEDGE_COLUMNS.split(", "))
+
+
+class PgSharedWrites(PgStoreBase):
+    """Writes shared by several repositories, each inside the caller's transaction."""
+
+    async def _queue_pledge_notices(
+        self,
+        db: Connection,
+        pledges: Sequence[Pledge],
+        message_id: str,
+        now: int,
+        extra: dict[str, object] | None = None,
+        *,
+        repeatable: bool = False,
+        dedupe: str | None = None,
+    ) -> None:
+        """Queue a message to each pledge's donor, once per event (see the SQLite twin)."""
+        pledges = [p for p in pledges if p.donor_id > 0]  # an erased donor cannot be told
+        if not pledges:
+            return
+        needs = {
+            row[0]: row
+            for row in await db.fetch(
+                "SELECT id, code, kind, item_name, item_name_en FROM needs "
+                "WHERE id = ANY($1::bigint[])",
+                list({p.need_id for p in pledges}),
+            )
+        }
+        await db.executemany(
+            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
+            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
+            [
+                (
+                    p.platform,
+                    p.donor_id,
+                    message_id,
+                    json.dumps(
+                        {
+                            "reference": p.reference,
+                            "code": needs[p.need_id][1],
+                            "amount": p.amount,
+                            "kind": needs[p.need_id][2],
+                            "item": needs[p.need_id][3],
+                            "item_en": needs[p.need_id][4],
+                            "expires_at": p.expires_at,
+                            **(extra or {}),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    now,
+                    f"{message_id}:{dedupe or p.reference}" + (f":{now}" if repeatable else ""),
+                )
+                for p in pledges
+            ],
+        )
+
+    async def _queue_household_news(
+        self, db: Connection, need_ids: Sequence[int], message_id: str, now: int
+    ) -> None:
+        """Tell the household a need is about (everyone linked to it) how it stands, once.
+
+        The args are written as SQLite's json_object writes them ({"category":"x"}, no
+        spaces), so both backends store the same text."""
+        await db.execute(
+            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
+            "dedupe_key) "
+            "SELECT l.platform, l.user_id, $1, '{\"category\":' || to_json(n.category)::text "
+            "|| '}', $2, $2, $1 || ':' || n.id || ':' || l.platform || ':' || l.user_id "
+            "FROM needs n JOIN beneficiary_links l "
+            "ON l.national_code = n.beneficiary_national_code "
+            "WHERE n.id = ANY($3::bigint[]) ON CONFLICT DO NOTHING",
+            message_id, now, list(need_ids),
+        )  # fmt: skip
+
+    async def _queue_published_news(self, db: Connection, now: int) -> None:
+        """Needs just added (created in this transaction) for a linked household: published."""
+        rows = await db.fetch(
+            "SELECT id FROM needs WHERE created_at = $1 AND status = 'open' "
+            "AND beneficiary_national_code IS NOT NULL",
+            now,
+        )
+        if rows:
+            await self._queue_household_news(
+                db, [row[0] for row in rows], "aid-news-published", now
+            )
+
+    @staticmethod
+    async def _insert_audit(
+        db: Any,
+        *,
+        at: int,
+        action: str,
+        platform: str | None,
+        actor_id: int | None,
+        subject_type: str | None,
+        subject_id: str | None,
+        details: dict[str, Any] | None,
+    ) -> None:
+        """One audit row, on its own (the pool) or inside the caller's transaction."""
+        await db.execute(
+            "INSERT INTO audit_log (at, platform, actor_id, action, subject_type, subject_id, "
+            "details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            at, platform, actor_id, action, subject_type, subject_id,
+            json.dumps(details, ensure_ascii=False) if details else None,
+        )  # fmt: skip
+
+    async def _open_credit(
+        self, db: Connection, *, platform: str, donor_id: int, amount: int,
+        source: CreditSource, pledge: Pledge | None, payment_id: int | None, now: int,
+    ) -> int:  # fmt: skip
+        """A credit in the donor's name, inside the caller's transaction, audited."""
+        credit_id = await db.fetchval(
+            "INSERT INTO credits (platform, donor_id, amount, unallocated, source, need_id, "
+            "pledge_id, payment_id, created_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8) "
+            "RETURNING id",
+            platform, donor_id, amount, source.value, pledge.need_id if pledge else None,
+            pledge.id if pledge else None, payment_id, now,
+        )  # fmt: skip
+        await self._insert_audit(
+            db, at=now, action="credit_opened", platform=platform, actor_id=None,
+            subject_type="credit", subject_id=str(credit_id),
+            details={"source": source.value, "amount": amount,
+                     "pledge": pledge.reference if pledge else None},
+        )  # fmt: skip
+        return credit_id
+
+    async def _credit_paid_pledges(
+        self, db: Connection, pledges: Sequence[Pledge], notice: str, now: int
+    ) -> None:
+        """Paid money pledges of a need that ended without them (closed): each one's money
+        becomes its donor's credit and the donor is asked where it goes."""
+        for pledge in pledges:
+            await db.execute(
+                "UPDATE pledges SET status = $1 WHERE id = $2",
+                PledgeStatus.CANCELLED.value,
+                pledge.id,
+            )
+            await db.execute(
+                "UPDATE needs SET paid = paid - $1, updated_at = $2 WHERE id = $3",
+                pledge.amount,
+                now,
+                pledge.need_id,
+            )
+            credit_id = await self._open_credit(
+                db, platform=pledge.platform, donor_id=pledge.donor_id, amount=pledge.amount,
+                source=CreditSource.NEED_CLOSED, pledge=pledge, payment_id=None, now=now,
+            )  # fmt: skip
+            await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
+
+    @staticmethod
+    async def _paid_money_pledges(db: Connection, need_id: int) -> list[Pledge]:
+        rows = await db.fetch(
+            f"SELECT {_P_PLEDGE_COLUMNS} FROM pledges p JOIN needs n ON n.id = p.need_id "
+            "WHERE p.need_id = $1 AND p.status = $2 AND n.kind = 'money' ORDER BY p.id",
+            need_id,
+            PledgeStatus.PAID.value,
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    @staticmethod
+    async def _claim_month(
+        db: Connection, claim: MonthlyClaim, outcome: str, pledge_id: int | None, now: int
+    ) -> None:
+        """Move the gift on to its next month, if this month is still the one to handle."""
+        claimed = await db.fetchrow(
+            "UPDATE monthly_gifts SET next_period = $1, next_due_at = $2, version = version + 1, "
+            "updated_at = $3 WHERE id = $4 AND next_period = $5 AND status = 'active' "
+            "RETURNING id",
+            claim.next_period, claim.next_due_at, now, claim.gift_id, claim.period,
+        )  # fmt: skip
+        if claimed is None:
+            raise MonthlyClaimLost(claim.gift_id)
+        await db.execute(
+            "INSERT INTO monthly_runs (gift_id, period, outcome, pledge_id, at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            claim.gift_id, claim.period, outcome, pledge_id, now,
+        )  # fmt: skip
+
+
+class PgPledgeReads(PgSharedWrites):
+    """What the pledge and accounts domains use from repositories not yet ported: the
+    pledge reads, audit and invite voiding (StaffAuditAndInvites) and notices
+    (Broadcasts.queue_notice)."""
+
+    async def pledge_by_token(self, token: str) -> Pledge | None:
+        row = await self._fetchrow(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = $1", token
+        )
+        return _pledge_from_row(row) if row else None
+
+    async def pledge(self, reference: str) -> Pledge | None:
+        row = await self._fetchrow(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = $1", reference
+        )
+        return _pledge_from_row(row) if row else None
+
+    async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
+        """Awaiting pledges whose time ran out, of one platform's donors."""
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = $1 AND expires_at <= $2 "
+            "AND platform = $3 ORDER BY id",
+            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
+        """Queue a reminder for awaiting pledges past half their time, once, in one
+        transaction with the mark."""
+
+        async def remind(db: Connection) -> list[Pledge]:
+            rows = await db.fetch(
+                "UPDATE pledges SET reminded = 1 WHERE status = $1 AND reminded = 0 "
+                "AND expires_at IS NOT NULL AND created_at + (expires_at - created_at) / 2 <= $2 "
+                f"AND platform = $3 RETURNING {_PLEDGE_COLUMNS}",
+                PledgeStatus.AWAITING_PAYMENT.value, now, platform,
+            )  # fmt: skip
+            reminded = [_pledge_from_row(row) for row in rows]
+            await self._queue_pledge_notices(db, reminded, notice, now)
+            return reminded
+
+        return await self._run(remind)
+
+    async def pledges_of_donor(
+        self, platform: str, donor_id: int, limit: int, offset: int = 0
+    ) -> list[Pledge]:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = $1 AND donor_id = $2 "
+            "ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
+            (platform, donor_id, limit, offset),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
+        """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
+        return int(
+            await self.pool.fetchval(
+                "SELECT count(*) FROM pledges WHERE platform = $1 AND donor_id = $2",
+                platform,
+                donor_id,
+            )
+        )
+
+    async def record_audit(
+        self,
+        *,
+        at: int,
+        action: str,
+        platform: str | None = None,
+        actor_id: int | None = None,
+        subject_type: str | None = None,
+        subject_id: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await self._insert_audit(
+            self.pool, at=at, action=action, platform=platform, actor_id=actor_id,
+            subject_type=subject_type, subject_id=subject_id, details=details,
+        )  # fmt: skip
+
+    async def void_invites_not_from(
+        self, platform: str, admins: Sequence[int], now: int
+    ) -> list[tuple[str, int]]:
+        """Open invites whose creator is no longer an admin die with them: (code, creator)
+        of each one voided now (the accounts domain runs it when an admin is demoted)."""
+        rows = await self._fetchall(
+            "UPDATE staff_invites SET revoked_at = $1 WHERE platform = $2 "
+            "AND used_by IS NULL AND revoked_at IS NULL AND expires_at > $1 "
+            "AND NOT (created_by = ANY($3::bigint[])) RETURNING code, created_by",
+            (now, platform, list(admins)),
+        )
+        return [(str(code), int(creator)) for code, creator in rows]
+
+    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = await self._fetchall(
+            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
+            "FROM audit_log ORDER BY id DESC LIMIT $1",
+            (limit,),
+        )
+        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    async def queue_notice(
+        self,
+        platform: str,
+        user_id: int,
+        message_id: str,
+        args: dict[str, object],
+        now: int,
+        *,
+        dedupe_key: str,
+    ) -> None:
+        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
+        await self.pool.execute(
+            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
+            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
+            platform, user_id, message_id, json.dumps(args, ensure_ascii=False), now, dedupe_key,
+        )  # fmt: skip
