@@ -55,6 +55,58 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
 
 
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[Store]:
+    """The SQLite store, named for tests that only make sense on SQLite in a module whose
+    `store` runs on both backends."""
+    async with Store(tmp_path / "hamdeli.db") as opened:
+        yield opened
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.pg)])
+def backend(request: pytest.FixtureRequest) -> object:
+    """Which backend `any_store` opens: None for SQLite, else the PostgreSQL cluster
+    (tests/pg.py; skipped when PostgreSQL is not installed). Synchronous, because an async
+    fixture cannot ask for another one by name."""
+    return request.getfixturevalue("pg_cluster") if request.param == "postgres" else None
+
+
+@pytest.fixture
+async def any_store(backend: object, tmp_path: Path) -> AsyncIterator[Store]:
+    """The same test on each backend. A module runs all its `store` tests on both by
+    overriding `store` with this fixture; PostgreSQL gets a fresh database per test."""
+    if backend is None:
+        async with Store(tmp_path / "hamdeli.db") as opened:
+            yield opened
+        return
+    import asyncpg
+
+    from bot.storage.postgres.store import PgStore
+
+    name = f"store_{next(_pg_databases)}"
+    admin = await asyncpg.connect(backend.dsn())  # type: ignore[attr-defined]
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+        async with PgStore(backend.dsn(name), pool_size=4) as opened:  # type: ignore[attr-defined]
+            yield opened  # type: ignore[misc]
+        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+_pg_databases = itertools.count(1)
+
+
+def another_process(store: object) -> Store:
+    """A second store on the same database, as another bot process would open it."""
+    from bot.storage.postgres.store import PgStore
+
+    if isinstance(store, PgStore):
+        return PgStore(store.dsn, pool_size=4)  # type: ignore[return-value]
+    assert isinstance(store, Store)
+    return Store(store.path)
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'hamdeli.db'}",

@@ -7,6 +7,13 @@ import pytest
 from bot.domain import accounts
 from bot.models import Persona, StaffRole
 from bot.storage import Store
+from tests.conftest import another_process
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test here runs on both backends (SQLite, PostgreSQL)."""
+    return any_store
 
 
 async def first_contact(store, user_id=1, language="en", admin_ids=(), now=100):
@@ -45,7 +52,7 @@ async def test_staff_granted_elsewhere_keep_their_role_when_not_in_admin_ids(sto
 
 async def test_the_staff_role_check_sees_changes_made_by_another_process(store) -> None:
     account = await first_contact(store, 9)
-    async with Store(store.path) as other_process:
+    async with another_process(store) as other_process:
         other = await other_process.account("telegram", 9)
         await other_process.set_staff_role(other, StaffRole.STAFF)
     assert await accounts.current_staff_role(store, account) is StaffRole.STAFF

@@ -13,11 +13,18 @@ from bot.domain import pledges
 from bot.domain.pledges import PledgeRefused, PledgeRules
 from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus, PledgeStatus
 from bot.storage import Store
+from tests.conftest import another_process
 
 TOMAN = 10
 RULES = PledgeRules(min_rials=100_000 * TOMAN, ttl_seconds=48 * 3600)
 NOW = 1_800_000_000
 _donors = itertools.count(1)
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test here runs on both backends (SQLite, PostgreSQL)."""
+    return any_store
 
 
 async def add_need(
@@ -139,7 +146,7 @@ async def test_200_concurrent_donors_never_pledge_more_than_the_target(store) ->
 
 async def test_two_processes_racing_never_over_pledge(store) -> None:
     code = await add_need(store, target=1_000_000 * TOMAN)
-    async with Store(store.path) as other_process:
+    async with another_process(store) as other_process:
         donors = [await donor(store) for _ in range(40)]
 
         async def attempt(which: Store, donor_id: int) -> bool:

@@ -1,0 +1,215 @@
+"""The PostgreSQL store (issue #12): its surface matches the protocols it implements, the
+browse cache is never stale across processes, pledges never over-commit a need whatever
+the interleaving across pools, and a deadlocked transaction runs again.
+
+The behaviour tests of accounts, browsing and pledges run on both backends from their own
+modules (tests/test_accounts.py, test_browse_queries.py, test_pledges.py, via `any_store`);
+this module holds what only PostgreSQL has: pools, the version-row cache, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.codes import new_confirm_token, new_pledge_reference
+from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
+from bot.storage import DatabaseProblem, Store, protocols
+from bot.storage.factory import store_for
+from bot.storage.postgres.base import _native
+from bot.storage.postgres.store import PgStore
+
+PORTED = [
+    protocols.Lifecycle,
+    protocols.Accounts,
+    protocols.PlacesAndBrowsing,
+    protocols.Needs,
+    protocols.Pledges,
+]
+NOW = 1_800_000_000
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+async def pg_store(pg_dsn: str) -> AsyncIterator[PgStore]:
+    async with PgStore(pg_dsn) as opened:
+        yield opened
+
+
+async def add_need(store: PgStore, target: int = 10_000_000, **changes: object) -> int:
+    province = (await store.provinces())[0]
+    external_id = f"ext-{next(_ids)}"
+    draft = NeedDraft(
+        city_id=province.cities[0].id, province_id=province.id, category=NeedCategory.OTHER,
+        kind=NeedKind.MONEY, target=target, description_fa="x", external_id=external_id,
+        **changes,  # type: ignore[arg-type]
+    )  # fmt: skip
+    await store.upsert_needs([draft], now=NOW)
+    rows = await store._fetchall("SELECT id FROM needs WHERE external_id = ?", (external_id,))
+    return int(rows[0][0])
+
+
+async def reserve(store: PgStore, need_id: int, donor_id: int, amount: int) -> bool:
+    pledge, _ = await store.reserve_pledge(
+        need_id=need_id, platform="telegram", donor_id=donor_id, amount=amount,
+        token=new_confirm_token(), reference=new_pledge_reference(), now=NOW,
+        expires_at=NOW + 3600,
+    )  # fmt: skip
+    return pledge is not None
+
+
+# -- surface ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("protocol", PORTED, ids=lambda p: p.__name__)
+def test_the_pg_store_implements_each_ported_protocol_as_declared(protocol: type) -> None:
+    for name in (n for n in vars(protocol) if not n.startswith("_")):
+        wanted = inspect.signature(getattr(protocol, name))
+        actual = inspect.signature(getattr(PgStore, name))
+        assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
+        assert inspect.iscoroutinefunction(getattr(PgStore, name)), name
+
+
+def test_sqlite_placeholders_become_numbered_ones_outside_quoted_text() -> None:
+    assert _native("SELECT ? WHERE a = '?' AND b IN (?, ?)") == (
+        "SELECT $1 WHERE a = '?' AND b IN ($2, $3)"
+    )
+    assert _native("SELECT $1") == "SELECT $1"
+
+
+def test_the_database_url_chooses_the_backend(tmp_path) -> None:
+    assert isinstance(store_for(f"sqlite:///{tmp_path / 'h.db'}"), Store)
+    chosen = store_for("postgresql://u:p@db.example/hamdeli", pool_size=3)
+    assert isinstance(chosen, PgStore)
+    assert chosen.pool_size == 3
+    assert isinstance(store_for("postgres://u@db/h"), PgStore)
+    with pytest.raises(ValueError, match="mysql://"):
+        store_for("mysql://u@db/h")
+
+
+async def test_an_unreachable_server_is_one_line_for_the_operator(tmp_path) -> None:
+    store = PgStore(f"postgresql://nobody@/hamdeli?host={tmp_path}&port=1", pool_size=1)
+    with pytest.raises(DatabaseProblem, match="PostgreSQL database cannot be used"):
+        await store.open()
+
+
+async def test_open_migrates_to_the_same_version_as_sqlite(pg_store: PgStore, store) -> None:
+    assert await pg_store.schema_version() == await store.schema_version() > 0
+    assert await pg_store.migrate() == []
+    await pg_store.answers_from_disk()
+
+
+# -- the browse cache ------------------------------------------------------------------------
+
+
+async def test_a_repeated_browse_on_pg_reads_only_the_version_row(
+    pg_store: PgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add_need(pg_store)
+    first = await pg_store.open_counts_by_province()
+    calls: list[str] = []
+    original = pg_store._fetchall
+
+    async def counting(*args):
+        calls.append(args[0])
+        return await original(*args)
+
+    monkeypatch.setattr(pg_store, "_fetchall", counting)
+    assert await pg_store.open_counts_by_province() == first
+    assert calls == []
+
+
+async def test_another_process_changes_show_at_once_on_pg(pg_store: PgStore) -> None:
+    await add_need(pg_store)
+    province = (await pg_store.provinces())[0]
+    city = province.cities[0].id
+    assert (await pg_store.open_counts_by_province())[province.id] == 1
+    assert len(await pg_store.open_needs_page([city], None, 10, 0)) == 1
+    async with PgStore(pg_store.dsn, pool_size=2) as other_process:
+        need_id = await add_need(other_process)
+        await add_need(other_process)
+        assert (await pg_store.open_counts_by_province())[province.id] == 3
+        await other_process.set_need_status(need_id, NeedStatus.CLOSED, NOW)
+    assert (await pg_store.open_counts_by_province())[province.id] == 2
+    assert await pg_store.open_need_count([city], None) == 2
+    assert len(await pg_store.open_needs_page([city], None, 10, 0)) == 2
+
+
+# -- pledges under concurrency ---------------------------------------------------------------
+
+
+async def test_200_concurrent_pledges_over_two_pools_never_over_commit_on_pg(
+    pg_store: PgStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two processes (pools of 10) take shares of one need while a third closes and
+    reopens other needs and re-imports this one: the conditional UPDATE holds, and the
+    lock order (version row first) leaves no deadlock to retry."""
+    caplog.set_level("INFO", logger="bot.storage.postgres.base")
+    need_id = await add_need(pg_store, target=100 * 7)
+    others = [await add_need(pg_store) for _ in range(5)]
+    for donor in range(1, 201):
+        await pg_store.seen_account("telegram", donor, donor, "fa", NOW)
+    async with PgStore(pg_store.dsn) as second:
+
+        async def churn() -> None:
+            for round_ in range(20):
+                other = others[round_ % len(others)]
+                await second.set_need_status(other, NeedStatus.CLOSED, NOW)
+                await second.set_need_status(other, NeedStatus.OPEN, NOW)
+
+        won, _ = await asyncio.gather(
+            asyncio.gather(
+                *(reserve(pg_store if d % 2 else second, need_id, d, 7) for d in range(1, 201))
+            ),
+            churn(),
+        )
+    need = await pg_store.need(need_id)
+    assert sum(won) == 100
+    assert (need.reserved, need.status) == (700, NeedStatus.FULLY_PLEDGED)
+    rows = await pg_store._fetchall(
+        "SELECT coalesce(sum(amount), 0), count(*) FROM pledges WHERE need_id = ?", (need_id,)
+    )
+    assert tuple(rows[0]) == (700, 100)
+    assert "transaction retried" not in caplog.text
+
+
+async def test_one_token_delivered_twice_at_once_makes_one_pledge_on_pg(pg_store: PgStore) -> None:
+    need_id = await add_need(pg_store, target=1000)
+    await pg_store.seen_account("telegram", 1, 1, "fa", NOW)
+
+    async def confirm() -> object:
+        pledge, _ = await pg_store.reserve_pledge(
+            need_id=need_id, platform="telegram", donor_id=1, amount=100, token="same",
+            reference=new_pledge_reference(), now=NOW, expires_at=NOW + 60,
+        )  # fmt: skip
+        return pledge
+
+    pledges = await asyncio.gather(*(confirm() for _ in range(10)))
+    assert len({p.reference for p in pledges}) == 1
+    assert (await pg_store.need(need_id)).reserved == 100
+
+
+async def test_a_deadlocked_transaction_runs_again_on_pg(pg_store: PgStore) -> None:
+    """Two transactions lock two rows in opposite orders: PostgreSQL aborts one (40P01)
+    and `_run` runs it again from the start, so both commit."""
+    for user in (1, 2):
+        await pg_store.seen_account("telegram", user, user, "fa", NOW)
+    both_hold_one = asyncio.Barrier(2)
+    attempts = {1: 0, 2: 0}
+
+    def body(first: int, second: int):
+        async def run(db) -> None:
+            attempts[first] += 1
+            lock = "SELECT 1 FROM users WHERE platform = 'telegram' AND user_id = $1 FOR UPDATE"
+            await db.execute(lock, first)
+            if attempts[first] == 1:
+                await both_hold_one.wait()
+            await db.execute(lock, second)
+
+        return run
+
+    await asyncio.gather(pg_store._run(body(1, 2)), pg_store._run(body(2, 1)))
+    assert sorted(attempts.values()) == [1, 2]
