@@ -37,8 +37,8 @@ class AccountsRepository(StoreBase):
         if cached and cached.chat_id == chat_id and now - cached.last_seen < LAST_SEEN_RESOLUTION_S:
             self._accounts.move_to_end(key)
             return cached
-        async with self._lock:
-            rows = await self.db.execute_fetchall(
+        async with self._connection() as db:
+            rows = await db.execute_fetchall(
                 "INSERT INTO users (platform, user_id, chat_id, language, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (platform, user_id) DO UPDATE SET "
@@ -152,6 +152,8 @@ class AccountsRepository(StoreBase):
 
     def _remember(self, account: Account) -> Account:
         key = (account.platform, account.user_id)
+        if self._in_unit():  # forgotten if the transaction rolls back
+            self._uncommitted.add(key)
         self._accounts[key] = account
         self._accounts.move_to_end(key)
         if len(self._accounts) > ACCOUNT_CACHE_SIZE:

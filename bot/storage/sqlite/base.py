@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Self
 
@@ -47,6 +47,9 @@ class StoreBase:
         self.create = create  # False: a missing file is a DatabaseProblem, not a new database
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._unit_task: asyncio.Task[Any] | None = None  # whose transaction is open
+        self._savepoints = 0  # nested transactions inside it
+        self._uncommitted: set[tuple[str, int]] = set()  # accounts cached inside it
         self._accounts: OrderedDict[tuple[str, int], Account] = OrderedDict()
         self._provinces: tuple[Province, ...] | None = None
         self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
@@ -155,34 +158,113 @@ class StoreBase:
             raise RuntimeError("Store is not open")
         return self._db
 
+    def unit_of_work(self) -> AbstractAsyncContextManager[None]:
+        """One transaction for everything this task asks of the store inside the block.
+
+        A staff action's change, its audit row and its outbox rows commit together or not
+        at all (product rule 2: a crash, or a failed audit insert, between the change and
+        its audit row must not leave an unaudited action). Any exception leaves the block
+        with all of it rolled back.
+
+        The unit holds the connection (and its lock) until it ends, so: keep it short, send
+        nothing over the network inside it, and never wait in it for another task that
+        uses the store (that task waits for the lock: a deadlock). Store methods called
+        from this task join it, whether they write one statement or open a transaction of
+        their own (that one becomes a savepoint); other coroutines wait, so none of their
+        statements lands inside it. A PostgreSQL backend does the same with one connection
+        from its pool held for the unit.
+        """
+        return self._transaction()
+
+    def _in_unit(self) -> bool:
+        """Whether the running task has this store's transaction open."""
+        return self._unit_task is not None and self._unit_task is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for one use: inside this task's open transaction as it is, else
+        under the lock (which keeps other coroutines' statements out of a transaction)."""
+        if self._in_unit():
+            yield self.db
+            return
+        async with self._lock:
+            yield self.db
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; holds the connection lock."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; holds the connection lock.
+
+        Opened again by the task that already has one open (a repository method called in
+        a unit of work), it is a savepoint within it: its failure undoes only its own
+        writes, as its own transaction would have, and the outer one decides the commit.
+        """
+        if self._in_unit():
+            async with self._savepoint() as db:
+                yield db
+            return
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            self._unit_task = asyncio.current_task()
+            try:
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    await self.db.execute("COMMIT")
+                except BaseException:
+                    await self._undo("ROLLBACK")
+                    raise
+            finally:
+                self._unit_task = None
+                self._uncommitted.clear()
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction within this task's open one (SQLite and PostgreSQL both have them)."""
+        self._savepoints += 1
+        name = f"nested_{self._savepoints}"
+        try:
+            await self.db.execute(f"SAVEPOINT {name}")
             try:
                 yield self.db
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await self._undo(f"ROLLBACK TO {name}", f"RELEASE {name}")
                 raise
-            await self.db.execute("COMMIT")
+            await self.db.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
+
+    async def _undo(self, *statements: str) -> None:
+        """Roll back (unless SQLite already did, as it does after some errors) and forget
+        the accounts cached meanwhile: what they say was never committed."""
+        for statement in statements:
+            if self.db.in_transaction:
+                await self.db.execute(statement)
+        for key in self._uncommitted:
+            self._accounts.pop(key, None)
 
     @asynccontextmanager
-    async def _confirmed(self, token: str | None, now: int) -> AsyncIterator[aiosqlite.Connection]:
-        """A transaction that first spends a staff confirmation `token` (when given): if it
-        was already spent, or the body raises _NothingDone, all of it is rolled back and the
-        block is left quietly (the caller's result stays unset)."""
+    async def _confirmed(
+        self, token: str | None, now: int
+    ) -> AsyncIterator[aiosqlite.Connection | None]:
+        """A transaction that first spends a staff confirmation `token` (when given). If the
+        body raises _NothingDone, all of it is rolled back and the block is left quietly
+        (the caller's result stays unset). If the token was already spent, the block gets
+        None instead of the connection: nothing was done, and the body must do nothing (a
+        context manager cannot skip its body)."""
+        entered = False
         try:
             async with self._transaction() as db:
                 if token is not None and not await self._use_confirmation(db, token, now):
                     raise _NothingDone
+                entered = True
                 yield db
         except _NothingDone:
             pass
+        if not entered:  # the token was spent: rolled back before the body
+            yield None
 
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        async with self._lock:
-            return list(await self.db.execute_fetchall(sql, params))
+        async with self._connection() as db:
+            return list(await db.execute_fetchall(sql, params))
 
     async def _cached_fetchall(
         self,
@@ -199,7 +281,7 @@ class StoreBase:
         this process's own pledge is seen at once, while a broadcast's thousands of outbox
         commits leave the cache alone.
         """
-        if not self.read_cache:
+        if not self.read_cache or self._in_unit():  # it may read what it has not committed
             return await self._fetchall(sql, params)
         version = self._version_probe.execute(NEEDS_VERSION).fetchone()[0]
         if version != self._data_version:
@@ -232,9 +314,10 @@ class StoreBase:
             return await self._fetchall(sql, params)
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
-        """One statement, one round trip, committed on its own (autocommit)."""
-        async with self._lock:
-            await self.db.execute(sql, params)
+        """One statement, one round trip, committed on its own (autocommit) unless this
+        task has a unit of work open."""
+        async with self._connection() as db:
+            await db.execute(sql, params)
 
     async def schema_version(self) -> int:
         rows = await self._fetchall("PRAGMA user_version")

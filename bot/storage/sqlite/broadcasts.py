@@ -162,6 +162,8 @@ class BroadcastsRepository(StoreBase):
         finished = now if to in (BroadcastStatus.CANCELLED, BroadcastStatus.DONE) else None
         rows = []
         async with self._confirmed(token, now) as db:
+            if db is None:  # the confirmation was spent
+                return None
             rows = await db.execute_fetchall(
                 "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ?, "
                 f"{_PAUSE_CLOCK} WHERE id = ? AND platform = ? "

@@ -252,6 +252,8 @@ class CreditsRepository(StoreBase):
         placed (no share, no room, the token spent)."""
         placed: tuple[Need, int] | None = None
         async with self._confirmed(token, now) as db:
+            if db is None:  # the confirmation was spent
+                return None
             rows = await db.execute_fetchall(
                 f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE office > 0 ORDER BY id"
             )
@@ -303,8 +305,8 @@ class CreditsRepository(StoreBase):
         office. For each credit: its amount is what is unallocated, the office's and what
         it funded. For each need: nothing over its target, and `paid` is its pledges'.
         """
-        async with self._lock:
-            donors = await self.db.execute_fetchall(
+        async with self._connection() as db:
+            donors = await db.execute_fetchall(
                 "WITH received AS ("
                 " SELECT platform, donor_id, amount FROM payments"
                 " UNION ALL SELECT p.platform, p.donor_id, p.amount FROM pledges p"
@@ -323,13 +325,13 @@ class CreditsRepository(StoreBase):
                 "UNION ALL SELECT h.platform, h.donor_id, 0, h.s FROM h WHERE NOT EXISTS "
                 "(SELECT 1 FROM r WHERE r.platform = h.platform AND r.donor_id = h.donor_id)"
             )
-            credits = await self.db.execute_fetchall(
+            credits = await db.execute_fetchall(
                 "SELECT c.id, c.amount, c.unallocated + c.office + coalesce(sum(p.amount), 0) "
                 "FROM credits c LEFT JOIN pledges p ON p.funded_by_credit = c.id "
                 "GROUP BY c.id HAVING c.amount != c.unallocated + c.office "
                 "+ coalesce(sum(p.amount), 0)"
             )
-            needs = await self.db.execute_fetchall(
+            needs = await db.execute_fetchall(
                 "SELECT n.code, n.target, n.reserved, n.paid, (SELECT coalesce(sum(amount), 0) "
                 "FROM pledges WHERE need_id = n.id AND status IN ('paid', 'delivered')) AS s "
                 "FROM needs n WHERE n.reserved + n.paid > n.target OR n.paid != s"

@@ -200,6 +200,8 @@ class NeedsRepository(StoreBase):
         delivered, or the confirmation `token` was already used."""
         told = None
         async with self._confirmed(token, now) as db:
+            if db is None:  # the confirmation was spent
+                return None
             closed = await db.execute_fetchall(
                 "UPDATE needs SET status = 'closed', updated_at = ? WHERE id = ? "
                 "AND status NOT IN ('closed', 'delivered') RETURNING id",

@@ -308,6 +308,8 @@ class PledgesRepository(StoreBase):
         confirmation `token` was already used."""
         done = None
         async with self._confirmed(token, now) as db:
+            if db is None:  # the confirmation was spent
+                return None
             updated = await db.execute_fetchall(
                 "UPDATE needs SET status = 'delivered', updated_at = ? WHERE id = ? "
                 "AND status NOT IN ('closed', 'delivered') AND paid > 0 RETURNING id",

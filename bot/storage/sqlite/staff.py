@@ -299,9 +299,9 @@ class StaffRepository(StoreBase):
         subject_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        async with self._lock:
+        async with self._connection() as db:
             await self._insert_audit(
-                self.db, at=at, action=action, platform=platform, actor_id=actor_id,
+                db, at=at, action=action, platform=platform, actor_id=actor_id,
                 subject_type=subject_type, subject_id=subject_id, details=details,
             )  # fmt: skip
 
