@@ -32,27 +32,21 @@ async def account_for_update(
         platform, user_id, chat_id, pick_language(client_language, default_language), now
     )
     is_listed = user_id in admin_ids
-    if is_listed and account.staff_role is not StaffRole.ADMIN:
-        account = await store.set_staff_role(account, StaffRole.ADMIN)
+    if is_listed == (account.staff_role is StaffRole.ADMIN):
+        return account
+    async with store.unit_of_work():  # the role, its audit row and the voided invites
+        role = StaffRole.ADMIN if is_listed else StaffRole.NONE
+        account = await store.set_staff_role(account, role)
         await store.record_audit(
             at=now,
-            action="admin_granted_by_settings",
+            action="admin_granted_by_settings" if is_listed else "admin_revoked_by_settings",
             platform=platform,
             actor_id=user_id,
             subject_type="user",
             subject_id=str(user_id),
         )
-    elif not is_listed and account.staff_role is StaffRole.ADMIN:
-        account = await store.set_staff_role(account, StaffRole.NONE)
-        await store.record_audit(
-            at=now,
-            action="admin_revoked_by_settings",
-            platform=platform,
-            actor_id=user_id,
-            subject_type="user",
-            subject_id=str(user_id),
-        )
-        await void_orphaned_invites(store, platform, list(admin_ids), now)  # die with them
+        if not is_listed:
+            await void_orphaned_invites(store, platform, list(admin_ids), now)  # die with them
     return account
 
 

@@ -95,22 +95,25 @@ async def start(
     await require_audience(store, actor, draft.audience)
     if (draft.audience in PLACED) != (draft.place_id is not None):
         raise Refused("broadcast-draft-gone")
-    broadcast, created = await store.create_broadcast(
-        platform=actor.platform,
-        creator_id=actor.user_id,
-        chat_id=chat_id,
-        text=check_text(draft.text, draft.photo_file_id is not None),
-        photo_file_id=draft.photo_file_id,
-        audience=draft.audience,
-        place_id=draft.place_id,
-        token=token,
-        now=now,
-    )
+    text = check_text(draft.text, draft.photo_file_id is not None)
+    async with store.unit_of_work():  # no run without its audit row
+        broadcast, created = await store.create_broadcast(
+            platform=actor.platform,
+            creator_id=actor.user_id,
+            chat_id=chat_id,
+            text=text,
+            photo_file_id=draft.photo_file_id,
+            audience=draft.audience,
+            place_id=draft.place_id,
+            token=token,
+            now=now,
+        )
+        if created:
+            await audit(
+                store, actor, "broadcast", "broadcast", str(broadcast.id), now,
+                audience=draft.audience.value, place=draft.place_id,
+            )  # fmt: skip
     if created:
-        await audit(
-            store, actor, "broadcast", "broadcast", str(broadcast.id), now,
-            audience=draft.audience.value, place=draft.place_id,
-        )  # fmt: skip
         # The first chunk now, so the progress starts with the count; the outbox queues
         # the rest of a large audience while it sends.
         await store.queue_broadcast_chunk(broadcast.id, QUEUE_CHUNK_USERS)
@@ -141,23 +144,24 @@ async def control(
     """
     await require_staff(store, actor)
     to, allowed = _CONTROLS[action]
-    changed = await store.change_broadcast_status(
-        broadcast_id,
-        actor.platform,
-        to,
-        allowed_from=allowed,
-        now=now,
-        reason="staff" if action == "pause" else None,
-        token=token,
-    )
-    if changed is None:
-        current = await _refuse_control(store, actor, broadcast_id)
-        if token is not None:  # the state allows it: the confirmation was spent meanwhile
-            raise Refused("staff-confirm-used")
-        raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
-    await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
-    if action == "resume":
-        await store.retry_broadcast_now(broadcast_id, now)
+    async with store.unit_of_work():  # the new state and its audit row together
+        changed = await store.change_broadcast_status(
+            broadcast_id,
+            actor.platform,
+            to,
+            allowed_from=allowed,
+            now=now,
+            reason="staff" if action == "pause" else None,
+            token=token,
+        )
+        if changed is None:
+            current = await _refuse_control(store, actor, broadcast_id)
+            if token is not None:  # the state allows it: the confirmation was spent meanwhile
+                raise Refused("staff-confirm-used")
+            raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
+        await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
+        if action == "resume":
+            await store.retry_broadcast_now(broadcast_id, now)
     return changed
 
 

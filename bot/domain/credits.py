@@ -193,6 +193,7 @@ async def office_overview(store: Storage, actor: Account) -> tuple[int, int]:
 async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """Every credit, where its money is now (staff only, audited): no personal data."""
     await staff.require_staff(store, actor)
-    rows = await store.credits_for_export()
-    await staff.audit(store, actor, "export_credits", "credits", "all", now, rows=len(rows))
+    async with store.unit_of_work():
+        rows = await store.credits_for_export()
+        await staff.audit(store, actor, "export_credits", "credits", "all", now, rows=len(rows))
     return rows

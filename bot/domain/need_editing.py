@@ -272,10 +272,13 @@ async def create_need(
         existing = await store.need_by_code(code)
         if existing is not None and _same_need(existing, draft):
             return existing
-        need = None if existing else await store.add_need(draft, code, status, now)
-        if need is not None:
-            await audit(store, actor, "add_need", "need", need.code, now, status=status.value)
-            return need
+        if existing is None:
+            async with store.unit_of_work():  # the need and its audit row together
+                need = await store.add_need(draft, code, status, now)
+                if need is not None:
+                    await audit(store, actor, "add_need", "need", need.code, now,
+                                status=status.value)  # fmt: skip
+                    return need
         code = await new_code(store)
     raise RuntimeError("no free need code")
 
@@ -296,10 +299,12 @@ async def need_for_editing(store: Storage, actor: Account, code: str) -> tuple[N
 
 
 async def view_need(store: Storage, actor: Account, code: str, now: int) -> tuple[Need, str | None]:
-    """The staff view of a need; showing a household's national code is audited."""
-    need, national_code = await need_for_editing(store, actor, code)
-    if national_code:
-        await audit(store, actor, "view_need", "need", need.code, now)
+    """The staff view of a need; showing a household's national code is audited, in the
+    same transaction as its read."""
+    async with store.unit_of_work():
+        need, national_code = await need_for_editing(store, actor, code)
+        if national_code:
+            await audit(store, actor, "view_need", "need", need.code, now)
     return need, national_code
 
 
@@ -310,15 +315,16 @@ async def update_need(
     which may be personal). Pledges keep their meaning (see `check_goal`)."""
     stored, national_code = await need_for_editing(store, actor, code)
     await check_draft(store, draft, today, stored)
-    updated = await store.update_need(stored.id, draft, now)
-    if updated is None:  # a pledge came in since the check: say what is possible now
-        fresh = await store.need(stored.id)
-        check_goal(fresh, draft.kind, draft.target)
-        raise Refused("need-form-changed-meanwhile")
-    before = values_from(stored, national_code)
-    after = values_from(updated, draft.beneficiary_national_code)
-    changed = sorted(key for key in before if before[key] != after[key])
-    await audit(store, actor, "edit_need", "need", updated.code, now, fields=changed)
+    async with store.unit_of_work():  # the new values and their audit row together
+        updated = await store.update_need(stored.id, draft, now)
+        if updated is None:  # a pledge came in since the check: say what is possible now
+            fresh = await store.need(stored.id)
+            check_goal(fresh, draft.kind, draft.target)
+            raise Refused("need-form-changed-meanwhile")
+        before = values_from(stored, national_code)
+        after = values_from(updated, draft.beneficiary_national_code)
+        changed = sorted(key for key in before if before[key] != after[key])
+        await audit(store, actor, "edit_need", "need", updated.code, now, fields=changed)
     return updated
 
 
@@ -327,8 +333,9 @@ async def publish_need(store: Storage, actor: Account, code: str, now: int) -> N
     need, _ = await need_for_editing(store, actor, code)
     if need.status is not NeedStatus.DRAFT:
         raise Refused("need-form-not-draft", code=need.code)
-    published = await store.publish_draft(need.id, now)
-    if published is None:
-        raise Refused("need-form-not-draft", code=need.code)
-    await audit(store, actor, "publish_need", "need", need.code, now)
+    async with store.unit_of_work():
+        published = await store.publish_draft(need.id, now)
+        if published is None:
+            raise Refused("need-form-not-draft", code=need.code)
+        await audit(store, actor, "publish_need", "need", need.code, now)
     return published

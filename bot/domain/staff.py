@@ -2,7 +2,8 @@
 
 A menu drawn yesterday proves nothing: every staff action asks the store for the person's
 role now (read through the cache, since roles change from other processes), and every
-write or view of personal data leaves an audit row: who, what, which record, when.
+write or view of personal data leaves an audit row: who, what, which record, when. The row
+is written in one unit of work with what it records, so neither commits without the other.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ async def audit(
     now: int,
     **details: object,
 ) -> None:
+    """One audit row. Called inside `store.unit_of_work()` with the change (or the read of
+    personal data) it records, so that both commit or neither does (product rule 2)."""
     await store.record_audit(
         at=now,
         action=action,
@@ -62,10 +65,11 @@ async def audit(
 async def find_pledge(store: Storage, actor: Account, reference: str, now: int) -> Pledge:
     """A pledge by the reference the donor wrote on the transfer (staff only, audited)."""
     await require_staff(store, actor)
-    pledge = await store.pledge(reference)
-    if pledge is None:
-        raise Refused("staff-pledge-not-found", reference=reference)
-    await audit(store, actor, "view_pledge", "pledge", reference, now)
+    async with store.unit_of_work():  # the read and its audit row together
+        pledge = await store.pledge(reference)
+        if pledge is None:
+            raise Refused("staff-pledge-not-found", reference=reference)
+        await audit(store, actor, "view_pledge", "pledge", reference, now)
     return pledge
 
 
@@ -130,17 +134,18 @@ async def confirm_payment(
     found = await confirmable(store, actor, reference)
     if not found.goods and tracking is None and not reason:
         raise Refused("staff-tracking-invalid")
-    pledge, need = await pledges.confirm_payment(
-        store, reference=reference, bank_reference=None if found.goods else tracking, now=now
-    )
-    if found.goods:
-        await audit(store, actor, "confirm_received", "pledge", reference, now)
-    elif tracking is not None:
-        await audit(store, actor, "confirm_payment", "pledge", reference, now,
-                    bank_reference=tracking)  # fmt: skip
-    else:
-        await audit(store, actor, "confirm_without_tracking", "pledge", reference, now,
-                    reason=reason)  # fmt: skip
+    async with store.unit_of_work():  # confirmed, thanks queued and audited: all or none
+        pledge, need = await pledges.confirm_payment(
+            store, reference=reference, bank_reference=None if found.goods else tracking, now=now
+        )
+        if found.goods:
+            await audit(store, actor, "confirm_received", "pledge", reference, now)
+        elif tracking is not None:
+            await audit(store, actor, "confirm_payment", "pledge", reference, now,
+                        bank_reference=tracking)  # fmt: skip
+        else:
+            await audit(store, actor, "confirm_without_tracking", "pledge", reference, now,
+                        reason=reason)  # fmt: skip
     return Confirmable(pledge, need)
 
 
@@ -156,12 +161,14 @@ async def reject_payment(
 ) -> Pledge:
     """No money arrived: reject, give the share back, tell the donor why (staff only)."""
     await require_staff(store, actor)
-    rejected = await store.reject_pledge(
-        reference, reason.strip(), now, notice="pledge-rejected-notice"
-    )
-    if rejected is None:
-        raise Refused("pledge-not-awaiting-payment")
-    await audit(store, actor, "reject_payment", "pledge", reference, now, reason=reason.strip())
+    async with store.unit_of_work():
+        rejected = await store.reject_pledge(
+            reference, reason.strip(), now, notice="pledge-rejected-notice"
+        )
+        if rejected is None:
+            raise Refused("pledge-not-awaiting-payment")
+        await audit(store, actor, "reject_payment", "pledge", reference, now,
+                    reason=reason.strip())  # fmt: skip
     return rejected
 
 
@@ -191,10 +198,11 @@ async def set_staff(store: Storage, admin: Account, user_id: int, is_staff: bool
     if target.staff_role is StaffRole.ADMIN:
         raise Refused("staff-user-is-admin", user_id=str(user_id))
     role = StaffRole.STAFF if is_staff else StaffRole.NONE
-    await store.set_staff_role_by_id(admin.platform, user_id, role)
-    await audit(
-        store, admin, "add_staff" if is_staff else "remove_staff", "user", str(user_id), now
-    )
+    async with store.unit_of_work():
+        await store.set_staff_role_by_id(admin.platform, user_id, role)
+        await audit(
+            store, admin, "add_staff" if is_staff else "remove_staff", "user", str(user_id), now
+        )
 
 
 INVITES_LISTED = 20
@@ -215,8 +223,9 @@ async def create_invite(store: Storage, admin: Account, now: int, ttl_days: int)
     await require_admin(store, admin)
     code = "S-" + random_code(8)
     expires_at = now + ttl_days * 86_400
-    await store.create_invite(code, admin.platform, admin.user_id, now, expires_at)
-    await audit(store, admin, "create_invite", "invite", code, now, days=ttl_days)
+    async with store.unit_of_work():
+        await store.create_invite(code, admin.platform, admin.user_id, now, expires_at)
+        await audit(store, admin, "create_invite", "invite", code, now, days=ttl_days)
     return Invite(code, admin.user_id, now, expires_at)
 
 
@@ -226,12 +235,13 @@ async def void_orphaned_invites(
     """Invites die with their admin: open invites whose creator is no longer in ADMIN_IDS
     (the only source of admins) are voided, each audited under its creator. Run before an
     invite is listed or redeemed, and when an admin loses the role."""
-    voided = await store.void_invites_not_from(platform, admin_ids, now)
-    for code, creator in voided:
-        await store.record_audit(
-            at=now, action="void_invite", platform=platform, actor_id=creator,
-            subject_type="invite", subject_id=code, details=None,
-        )  # fmt: skip
+    async with store.unit_of_work():
+        voided = await store.void_invites_not_from(platform, admin_ids, now)
+        for code, creator in voided:
+            await store.record_audit(
+                at=now, action="void_invite", platform=platform, actor_id=creator,
+                subject_type="invite", subject_id=code, details=None,
+            )  # fmt: skip
     return len(voided)
 
 
@@ -242,9 +252,10 @@ async def join(
     (an answer that differed would tell a guesser which codes exist)."""
     await void_orphaned_invites(store, account.platform, admin_ids, now)
     code = normalize_text(code).upper()
-    if not await store.redeem_invite(code, account.platform, account.user_id, now):
-        raise Refused("staff-invite-invalid")
-    await audit(store, account, "join_staff", "invite", code, now)
+    async with store.unit_of_work():
+        if not await store.redeem_invite(code, account.platform, account.user_id, now):
+            raise Refused("staff-invite-invalid")
+        await audit(store, account, "join_staff", "invite", code, now)
 
 
 async def open_invites(
@@ -263,19 +274,21 @@ async def revoke_invite(store: Storage, admin: Account, code: str, now: int) -> 
     code = normalize_text(code).upper().replace(" ", "")
     if not code:
         raise Refused("staff-revoke-usage")
-    if not await store.revoke_invite(code, admin.platform, admin.user_id, now):
-        raise Refused("staff-invite-not-open", code=code[:12])
-    await audit(store, admin, "revoke_invite", "invite", code, now)
+    async with store.unit_of_work():
+        if not await store.revoke_invite(code, admin.platform, admin.user_id, now):
+            raise Refused("staff-invite-not-open", code=code[:12])
+        await audit(store, admin, "revoke_invite", "invite", code, now)
     return code
 
 
 async def undo_confirmation(store: Storage, admin: Account, reference: str, now: int) -> Pledge:
     """An admin takes back a wrong confirmation (audited; the donor is told)."""
     await require_admin(store, admin)
-    undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
-    if undone is None:
-        raise Refused("staff-not-confirmed", reference=reference)
-    await audit(store, admin, "undo_confirmation", "pledge", reference, now)
+    async with store.unit_of_work():
+        undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
+        if undone is None:
+            raise Refused("staff-not-confirmed", reference=reference)
+        await audit(store, admin, "undo_confirmation", "pledge", reference, now)
     return undone
 
 
@@ -318,16 +331,10 @@ async def look_up_household(
 ) -> Beneficiary | None:
     """A household by national code, for staff; every look is audited (personal data)."""
     await require_staff(store, actor)
-    household = await store.beneficiary(national_code)
-    await audit(
-        store,
-        actor,
-        "view_beneficiary",
-        "beneficiary",
-        national_code,
-        now,
-        found=household is not None,
-    )
+    async with store.unit_of_work():  # no look without its audit row (product rule 2)
+        household = await store.beneficiary(national_code)
+        await audit(store, actor, "view_beneficiary", "beneficiary", national_code, now,
+                    found=household is not None)  # fmt: skip
     return household
 
 
@@ -385,13 +392,14 @@ async def deliver_need(
     (see pledges.DELIVERED_UNPAID_NOTICE). Returns (donors told, pledges cancelled)."""
     await require_staff(store, actor)
     need = _check_deliverable(await _need(store, need_code))
-    done = await pledges.deliver(store, need, now, token)
-    if done is None:  # changed meanwhile, or the token was spent: say which
-        _check_deliverable(await _need(store, need_code))
-        raise Refused("staff-confirm-used")
-    delivered, cancelled = done
-    await audit(store, actor, "deliver_need", "need", need_code, now,
-                donors=len(delivered), cancelled=len(cancelled))  # fmt: skip
+    async with store.unit_of_work():  # delivered, donors' notices queued, audited: all or none
+        done = await pledges.deliver(store, need, now, token)
+        if done is None:  # changed meanwhile, or the token was spent: say which
+            _check_deliverable(await _need(store, need_code))
+            raise Refused("staff-confirm-used")
+        delivered, cancelled = done
+        await audit(store, actor, "deliver_need", "need", need_code, now,
+                    donors=len(delivered), cancelled=len(cancelled))  # fmt: skip
     return len(delivered), len(cancelled)
 
 
@@ -414,15 +422,16 @@ async def close_need(
     donors told; a need already closed or delivered is refused."""
     await require_staff(store, actor)
     need = await _need(store, need_code)
-    told = await store.close_need(
-        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token
-    )
-    if told is None:
-        await closing_preview(store, actor, need_code)  # closed meanwhile: say so
-        raise Refused("staff-confirm-used")
-    cancelled, paid = told
-    await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
-                cancelled=len(cancelled), paid=len(paid))  # fmt: skip
+    async with store.unit_of_work():  # closed, donors' notices queued, audited: all or none
+        told = await store.close_need(
+            need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token
+        )
+        if told is None:
+            await closing_preview(store, actor, need_code)  # closed meanwhile: say so
+            raise Refused("staff-confirm-used")
+        cancelled, paid = told
+        await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
+                    cancelled=len(cancelled), paid=len(paid))  # fmt: skip
     return len(cancelled), len(paid)
 
 
@@ -482,8 +491,8 @@ EXPORT_DAYS = 30
 async def recent_pledges_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """The last 30 days of pledges, without personal data (staff only, audited)."""
     await require_staff(store, actor)
-    rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)
-    await audit(
-        store, actor, "export_pledges", "pledges", f"last {EXPORT_DAYS} days", now, rows=len(rows)
-    )
+    async with store.unit_of_work():
+        rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)
+        await audit(store, actor, "export_pledges", "pledges", f"last {EXPORT_DAYS} days", now,
+                    rows=len(rows))  # fmt: skip
     return rows

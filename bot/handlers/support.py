@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import HamdeliContext
+from bot.domain import staff
 from bot.handlers.common import Flow, answer_button, prompt_flow, reply
 from bot.i18n import translator
 from bot.models import StaffRole
@@ -83,14 +84,7 @@ async def relay_staff_reply(update: Update, context: HamdeliContext) -> None:
     await context.bot.send_message(
         person.chat_id, t("support-reply", ticket=ticket, text=user_text(message.text))
     )
-    await context.store.record_audit(
-        at=context.now(),
-        action="support_reply",
-        platform=platform,
-        actor_id=replier.user_id,
-        subject_type="ticket",
-        subject_id=str(ticket),
-    )
+    await staff.audit(context.store, replier, "support_reply", "ticket", str(ticket), context.now())
     raise ApplicationHandlerStop
 
 

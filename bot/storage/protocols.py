@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from bot.models import (
@@ -66,6 +67,13 @@ class Lifecycle(Protocol):
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction; returns the versions applied."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[None]:
+        """One transaction for everything the calling task asks of the store inside the
+        block: a staff action's change, its audit row and its outbox rows commit together
+        or not at all (product rule 2). Methods that open their own transaction join it (a
+        savepoint); other tasks wait. Keep it short, and send nothing over the network in it.
+        """
 
 
 class Accounts(Protocol):
