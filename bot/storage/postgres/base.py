@@ -22,7 +22,8 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, Self, TypeVar
 
 import asyncpg
@@ -73,6 +74,7 @@ class PgStoreBase:
         self._provinces: tuple[Province, ...] | None = None
         self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         self._data_version: int | None = None
+        self._units: dict[asyncio.Task[Any], Connection] = {}  # each task's unit of work
 
     async def open(self) -> None:
         """Create the pool and migrate; idempotent. An unreachable server or a refused login
@@ -102,9 +104,37 @@ class PgStoreBase:
 
     @property
     def pool(self) -> asyncpg.Pool:
+        """The pool; inside a unit of work, that task's connection (which answers fetch,
+        fetchrow, fetchval and execute as the pool does), so every statement joins it."""
         if self._pool is None:
             raise RuntimeError("Store is not open")
-        return self._pool
+        unit = self._unit()
+        return self._pool if unit is None else unit  # type: ignore[return-value]
+
+    def _unit(self) -> Connection | None:
+        return self._units.get(asyncio.current_task()) if self._units else None  # type: ignore[arg-type]
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """One transaction for everything this task asks of the store inside the block (see
+        the SQLite store's): one pool connection held for the unit; a unit or a `_run`
+        inside it is a savepoint. Rolled back, it forgets the cached accounts."""
+        unit = self._unit()
+        if unit is not None:
+            async with unit.transaction():
+                yield
+            return
+        task = asyncio.current_task()
+        async with self.pool.acquire() as connection:
+            self._units[task] = connection  # type: ignore[index]
+            try:
+                async with connection.transaction():
+                    yield
+            except BaseException:
+                self._accounts.clear()
+                raise
+            finally:
+                del self._units[task]  # type: ignore[arg-type]
 
     async def answers_from_disk(self, busy_seconds: float = 2.0) -> None:
         """Ask the server over a fresh connection (not the pool's), or raise: readiness must
@@ -126,6 +156,12 @@ class PgStoreBase:
         the commit; taking it first, before any pledge or need row, gives every writer of
         needs one lock order, so a pledge and an import or a closing never deadlock.
         """
+        unit = self._unit()
+        if unit is not None:  # a savepoint in this task's unit of work (not retried alone)
+            async with unit.transaction():
+                if writes_needs:
+                    await unit.execute(LOCK_NEEDS)
+                return await body(unit)
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
                 async with self.pool.acquire() as connection, connection.transaction():
@@ -190,7 +226,7 @@ class PgStoreBase:
         whole cache. A change committing between this read and the query is seen by the
         next read, as with SQLite's probe.
         """
-        if not self.read_cache:
+        if not self.read_cache or self._unit() is not None:
             rows = await self._fetchall(sql, params)
             return [convert(row) for row in rows] if convert else rows
         version = await self.pool.fetchval(NEEDS_VERSION)
