@@ -70,7 +70,8 @@ def test_the_pg_store_implements_each_ported_protocol_as_declared(protocol: type
         wanted = inspect.signature(getattr(protocol, name))
         actual = inspect.signature(getattr(PgStore, name))
         assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
-        assert inspect.iscoroutinefunction(getattr(PgStore, name)), name
+        is_async = inspect.iscoroutinefunction(getattr(protocol, name))  # not unit_of_work
+        assert inspect.iscoroutinefunction(getattr(PgStore, name)) == is_async, name
 
 
 def test_sqlite_placeholders_become_numbered_ones_outside_quoted_text() -> None:
