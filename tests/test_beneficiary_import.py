@@ -416,6 +416,12 @@ def test_every_tranche_row_gives_a_voucher_or_a_problem(rows) -> None:
 # -- the store --------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """The store tests of this module run on SQLite and on PostgreSQL."""
+    return any_store
+
+
 def _household(code: str, **changes: object) -> Beneficiary:
     values: dict[str, object] = {
         "national_code": code, "full_name": "x", "mobile": "+989121234567",
@@ -452,3 +458,42 @@ async def test_vouchers_are_kept_per_household_and_tranche(store: Store) -> None
     assert await store.upsert_vouchers([expired, second], now=2) == (0, 1)
     assert await store.vouchers_of("0012345679") == [expired, second]
     assert await store.count_vouchers() == 2
+
+
+async def test_a_link_and_failures_are_kept_per_person(store: Store) -> None:
+    await store.upsert_beneficiaries([_household("0012345679")], now=1)
+    await store.seen_account("telegram", 5, 5, "fa", 1)
+    for at in (10, 20, 30):
+        await store.record_verification_failure("telegram", 5, at)
+    assert await store.verification_failures("telegram", 5, since=20) == [20, 30]
+    assert await store.verification_failures("bale", 5, since=0) == []
+    await store.link_beneficiary("telegram", 5, "0012345679", weak_ownership=False, now=40)
+    await store.link_beneficiary("telegram", 5, "0012345679", weak_ownership=True, now=41)
+    assert await store.beneficiary_link("telegram", 5) == "0012345679"
+    await store.unlink_beneficiary("telegram", 5)
+    assert await store.beneficiary_link("telegram", 5) is None
+
+
+async def test_expiry_reminders_are_queued_once_and_not_for_who_turned_them_off(
+    store: Store,
+) -> None:
+    await store.upsert_beneficiaries([_household("0012345679")], now=1)
+    tranche = Voucher("0012345679", 1, 10, 30, VoucherStatus.CHARGED, dt.date(2025, 1, 1),
+                      dt.date(2025, 1, 10))  # fmt: skip
+    await store.upsert_vouchers([tranche], now=1)
+    for user_id in (5, 6):
+        await store.seen_account("telegram", user_id, user_id, "fa", 1)
+        await store.link_beneficiary("telegram", user_id, "0012345679", False, now=2)
+    await store.set_reminders_off("telegram", 6, True)
+    assert await store.reminders_off("telegram", 6)
+    assert not await store.reminders_off("telegram", 5)
+    assert await store.queue_voucher_reminders("telegram", dt.date(2025, 1, 5), 3, 9) == 0
+    assert await store.queue_voucher_reminders("telegram", dt.date(2025, 1, 7), 3, 9) == 1
+    assert await store.queue_voucher_reminders("telegram", dt.date(2025, 1, 8), 3, 9) == 0
+    rows = await store._fetchall(
+        "SELECT user_id, args FROM outbox WHERE message_id = 'voucher-reminder'"
+    )
+    assert [(row[0], row[1]) for row in rows] == [
+        (5, '{"tranche":1,"per_person":10,"total":30,"status":"charged",'
+            '"expires_on":"2025-01-10"}'),
+    ]  # fmt: skip

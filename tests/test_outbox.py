@@ -11,7 +11,7 @@ from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox, recover_outbox
 from bot.domain import pledges
 from bot.i18n import translator
-from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.models import NeedCategory, NeedDraft, NeedKind, OutboxStatus
 from bot.text import format_clock
 
 fa, en = translator("fa"), translator("en")
@@ -104,3 +104,55 @@ async def test_a_send_interrupted_by_a_crash_is_not_repeated(start_app, chat, ne
     await deliver_outbox(HamdeliContext(second.application))
     assert await second.store.outbox_statuses("telegram") == {"unknown": 1}
     assert not any(m.text.startswith("💚") for m in sara.replies)
+
+
+# -- the outbox repository, on both backends --------------------------------------------------
+
+
+async def queue(store, user_id: int, due_at: int, key: str) -> None:
+    await store._write(
+        "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
+        "dedupe_key) VALUES ('telegram', ?, 'aid-news-published', '{\"language\": \"en\"}', "
+        "?, 0, ?)",
+        (user_id, due_at, key),
+    )
+
+
+async def test_a_claim_takes_due_rows_once_and_a_send_is_finished_after(any_store) -> None:
+    store = any_store
+    await store.seen_account("telegram", 7, 70, "fa", 0)
+    for user_id, due_at, key in ((7, 5, "a"), (8, 1, "b"), (7, 99, "later")):
+        await queue(store, user_id, due_at, key)
+    claimed = await store.claim_outbox("telegram", now=10, limit=5)
+    assert [(i.user_id, i.chat_id, i.language, i.attempts) for i in claimed] == [
+        (7, 70, "fa", 1),
+        (8, 8, "en", 1),  # no user: addressed by its id, in the language it was queued with
+    ]
+    assert await store.claim_outbox("telegram", now=10, limit=5) == []
+    assert await store.outbox_statuses("telegram") == {"sending": 2, "pending": 1}
+    assert await store.outbox_backlog("telegram") == 3
+    await store.finish_outbox(claimed[0].id, OutboxStatus.SENT, now=11)
+    await store.finish_outbox(claimed[1].id, OutboxStatus.FAILED, now=11, retry_at=50)
+    assert [i.attempts for i in await store.claim_outbox("telegram", now=60, limit=5)] == [2]
+    assert await store.abandon_unfinished_sends("telegram") == 1
+    assert await store.outbox_statuses("telegram") == {"sent": 1, "unknown": 1, "pending": 1}
+
+
+async def test_an_overdue_outbox_is_stuck_only_while_nothing_is_sent(any_store) -> None:
+    store = any_store
+    await queue(store, 7, 5, "a")
+    await queue(store, 7, 5, "b")
+    assert not await store.outbox_stuck("telegram", due_before=5, sent_since=0)
+    assert await store.outbox_stuck("telegram", due_before=6, sent_since=0)
+    item = (await store.claim_outbox("telegram", now=10, limit=1))[0]
+    await store.finish_outbox(item.id, OutboxStatus.SENT, now=20)
+    assert not await store.outbox_stuck("telegram", due_before=6, sent_since=20)
+    assert await store.outbox_stuck("telegram", due_before=6, sent_since=21)
+    assert not await store.outbox_stuck("bale", due_before=6, sent_since=0)
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_at_once(any_store) -> None:
+    store = any_store
+    await store.seen_account("telegram", 7, 70, "fa", 0)
+    await store.mark_blocked("telegram", 7)
+    assert (await store.account("telegram", 7)).blocked

@@ -28,6 +28,11 @@ PORTED = [
     protocols.PlacesAndBrowsing,
     protocols.Needs,
     protocols.Pledges,
+    protocols.ConversationState,
+    protocols.Verification,
+    protocols.HouseholdsAndVouchers,
+    protocols.Support,
+    protocols.Outbox,
 ]
 NOW = 1_800_000_000
 _ids = itertools.count(1)
@@ -214,3 +219,36 @@ async def test_a_deadlocked_transaction_runs_again_on_pg(pg_store: PgStore) -> N
 
     await asyncio.gather(pg_store._run(body(1, 2)), pg_store._run(body(2, 1)))
     assert sorted(attempts.values()) == [1, 2]
+
+
+# -- the outbox under several workers --------------------------------------------------------
+
+
+async def test_two_pools_claiming_1000_due_rows_at_once_claim_each_once_on_pg(
+    pg_store: PgStore,
+) -> None:
+    """Two workers (pools of 10), each with eight senders claiming batches of 7 as fast as
+    they can: SKIP LOCKED hands every row to exactly one of them, and all rows go out."""
+    await pg_store.pool.executemany(
+        "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at) "
+        "VALUES ('telegram', $1, 'aid-news-published', '{}', $2, 0)",
+        [(user_id, NOW - user_id % 50) for user_id in range(1, 1001)],
+    )
+    all_ids = {row[0] for row in await pg_store._fetchall("SELECT id FROM outbox")}
+    async with PgStore(pg_store.dsn) as second:
+
+        async def sender(store: PgStore) -> list[int]:
+            claimed: list[int] = []
+            while batch := await store.claim_outbox("telegram", NOW, 7):
+                claimed += [item.id for item in batch]
+                await asyncio.sleep(0)
+            return claimed
+
+        claims = await asyncio.gather(*(sender(pg_store if n % 2 else second) for n in range(16)))
+    claimed = [item_id for batch in claims for item_id in batch]
+    assert len(claimed) == len(set(claimed)) == 1000
+    assert set(claimed) == all_ids
+    assert sum(1 for batch in claims if batch) > 2  # the senders really shared the work
+    assert await pg_store.outbox_statuses("telegram") == {"sending": 1000}
+    rows = await pg_store._fetchall("SELECT max(attempts) FROM outbox")
+    assert rows[0][0] == 1

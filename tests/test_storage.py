@@ -101,7 +101,8 @@ async def test_a_cached_account_costs_no_query(store: Store, monkeypatch) -> Non
     assert account.user_id == 8
 
 
-async def test_conversation_state_round_trip_and_end(store: Store) -> None:
+async def test_conversation_state_round_trip_and_end(any_store: Store) -> None:
+    store = any_store
     await store.save_conversation_state("telegram", "main", "[1, 1]", "donor", now=1)
     await store.save_conversation_state("bale", "main", "[1, 1]", "staff", now=1)
     assert await store.conversation_states("telegram", "main") == {"[1, 1]": "donor"}
@@ -110,7 +111,8 @@ async def test_conversation_state_round_trip_and_end(store: Store) -> None:
     assert await store.conversation_states("bale", "main") == {"[1, 1]": "staff"}
 
 
-async def test_flow_data_round_trip_and_removal(store: Store) -> None:
+async def test_flow_data_round_trip_and_removal(any_store: Store) -> None:
+    store = any_store
     await store.save_flow_data("telegram", 3, {"amount": 25_000_000, "note": "سلام"}, now=1)
     assert await store.flow_data("telegram", 3) == {"amount": 25_000_000, "note": "سلام"}
     await store.save_flow_data("telegram", 3, {}, now=2)
@@ -145,3 +147,25 @@ async def test_audit_log_records_who_did_what(store: Store) -> None:
     [entry] = await store.latest_audit()
     assert entry["action"] == "view_beneficiary"
     assert entry["actor_id"] == 1
+
+
+async def test_flow_data_holding_a_field_is_dropped_per_person_or_when_old(any_store) -> None:
+    store = any_store
+    await store.save_flow_data("telegram", 1, {"phone": "+989121234567", "n": 1}, now=10)
+    await store.save_flow_data("telegram", 2, {"phone": "+989121234568"}, now=50)
+    await store.save_flow_data("telegram", 3, {"phone": None, "n": 3}, now=10)
+    await store.save_flow_data("bale", 1, {"phone": "+989121234569"}, now=10)
+    await store.drop_flow_data_holding("telegram", "phone", user_id=2)
+    assert await store.flow_data("telegram", 2) is None
+    await store.drop_flow_data_holding("telegram", "phone", updated_before=20)
+    assert await store.flow_data("telegram", 1) is None
+    assert await store.flow_data("telegram", 3) == {"phone": None, "n": 3}  # holds no phone
+    assert await store.flow_data("bale", 1) == {"phone": "+989121234569"}
+
+
+async def test_a_conversation_remembers_when_it_was_last_written(any_store) -> None:
+    store = any_store
+    await any_store.save_conversation_state("telegram", "main", "[1, 1]", [1, {"a": 2}], now=5)
+    await any_store.save_conversation_state("telegram", "main", "[1, 1]", [2, None], now=9)
+    assert await store.conversation_times("telegram", "main") == {"[1, 1]": 9}
+    assert await store.conversation_states("telegram", "main") == {"[1, 1]": [2, None]}

@@ -71,3 +71,15 @@ async def test_without_a_staff_chat_support_gives_the_office_phone_when_set(star
     assert "021-6655 1234" in john.last_reply.text
     await sara.click(fa("button-main-menu"))
     assert fa("welcome") in sara.last_reply.text
+
+
+async def test_a_ticket_is_found_by_the_staff_message_that_carries_it(any_store) -> None:
+    """The store alone, on both backends."""
+    store = any_store
+    person = await store.seen_account("bale", 9, 90, "en", 1)
+    ticket_id = await store.open_ticket("bale", 9, now=2)
+    assert await store.ticket_for_staff_message("bale", 77) is None
+    await store.attach_ticket_message(ticket_id, 77)
+    assert await store.ticket_for_staff_message("bale", 77) == (ticket_id, person)
+    assert await store.ticket_for_staff_message("telegram", 77) is None
+    assert await store.open_ticket("bale", 9, now=3) != ticket_id

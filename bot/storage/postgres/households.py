@@ -1,0 +1,206 @@
+"""Households and vouchers (kalabarg) on PostgreSQL: imported personal data, read by their
+owner only. The same batches as SQLite's: each one short transaction that reads the stored
+rows with the batch's keys and writes only new or changed rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from bot.models import Beneficiary, Need, Voucher, VoucherStatus
+from bot.storage.postgres.base import Connection, PgStoreBase
+from bot.storage.records import IMPORT_BATCH_ROWS
+from bot.storage.sqlite.common import _NEED_COLUMNS, _need_from_row
+
+_BENEFICIARY_COLUMNS = (
+    "national_code, full_name, mobile, province_id, city_id, household_size, decile"
+)
+_VOUCHER_COLUMNS = (
+    "national_code, tranche, amount_per_person, total, status, charged_on, expires_on"
+)
+_UPSERT_BENEFICIARY = (
+    f"INSERT INTO beneficiaries ({_BENEFICIARY_COLUMNS}, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (national_code) DO UPDATE SET "
+    "full_name = excluded.full_name, mobile = excluded.mobile, "
+    "province_id = excluded.province_id, city_id = excluded.city_id, "
+    "household_size = excluded.household_size, decile = excluded.decile, "
+    "updated_at = excluded.updated_at"
+)
+_UPSERT_VOUCHER = (
+    f"INSERT INTO vouchers ({_VOUCHER_COLUMNS}, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (national_code, tranche) "
+    "DO UPDATE SET amount_per_person = excluded.amount_per_person, total = excluded.total, "
+    "status = excluded.status, charged_on = excluded.charged_on, "
+    "expires_on = excluded.expires_on, updated_at = excluded.updated_at"
+)
+AfterWrite = Callable[[Connection, list[tuple[Any, ...]]], Awaitable[None]]
+
+
+class PgHouseholdsRepository(PgStoreBase):
+    """Households and vouchers (kalabarg): imported personal data, read by their owner only."""
+
+    async def upsert_beneficiaries(
+        self, rows: Sequence[Beneficiary], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
+    ) -> tuple[int, int]:
+        """Add households or update them by national code; returns (added, updated).
+
+        Rows equal to the stored ones are neither (see the SQLite twin)."""
+        values = [
+            (r.national_code, r.full_name, r.mobile, r.province_id, r.city_id,
+             r.household_size, r.decile)
+            for r in rows
+        ]  # fmt: skip
+        select = (
+            f"SELECT {_BENEFICIARY_COLUMNS} FROM beneficiaries "
+            "WHERE national_code = ANY($1::text[])"
+        )
+        return await self._upsert_changed(values, 1, select, _UPSERT_BENEFICIARY, now, batch_rows)
+
+    async def upsert_vouchers(
+        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
+    ) -> tuple[int, int]:
+        """Add or update tranches by (national code, tranche); returns (added, updated).
+
+        Every household must exist: the foreign key refuses the batch otherwise."""
+        values = [
+            (r.national_code, r.tranche, r.amount_per_person, r.total, r.status.value,
+             r.charged_on.isoformat() if r.charged_on else None,
+             r.expires_on.isoformat() if r.expires_on else None)
+            for r in rows
+        ]  # fmt: skip
+        select = f"SELECT {_VOUCHER_COLUMNS} FROM vouchers WHERE national_code = ANY($1::text[])"
+
+        async def tell_linked_households(db: Connection, written: list) -> None:
+            await self._queue_voucher_notices(db, written, now)
+
+        return await self._upsert_changed(
+            values, 2, select, _UPSERT_VOUCHER, now, batch_rows, tell_linked_households
+        )
+
+    @staticmethod
+    async def _queue_voucher_notices(
+        db: Connection, written: list[tuple[Any, ...]], now: int
+    ) -> None:
+        """A new or changed tranche: one message to each person linked to that household,
+        keyed by the values so importing the same file again sends nothing."""
+        links = await db.fetch(
+            "SELECT national_code, platform, user_id FROM beneficiary_links "
+            "WHERE national_code = ANY($1::text[])",
+            list({row[0] for row in written}),
+        )
+        linked: dict[str, list[tuple[str, int]]] = {}
+        for code, platform, user_id in links:
+            linked.setdefault(code, []).append((platform, user_id))
+        notices = [
+            (
+                platform,
+                user_id,
+                "voucher-notice",
+                json.dumps(
+                    {
+                        "tranche": tranche,
+                        "per_person": per_person,
+                        "total": total,
+                        "status": status,
+                        "expires_on": expires_on,
+                    }
+                ),
+                now,
+                f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
+                f"{platform}:{user_id}",
+            )
+            for code, tranche, per_person, total, status, _charged, expires_on in written
+            for platform, user_id in linked.get(code, [])
+        ]
+        if notices:
+            await db.executemany(
+                "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
+                "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
+                notices,
+            )
+
+    async def _upsert_changed(
+        self,
+        values: list[tuple[Any, ...]],
+        key_width: int,
+        select: str,
+        upsert: str,
+        now: int,
+        batch_rows: int,
+        after_write: AfterWrite | None = None,
+    ) -> tuple[int, int]:
+        """Write the rows (key columns first) that are new or differ from the stored ones,
+        one transaction per batch; `after_write` runs inside it with the rows written."""
+        added = updated = 0
+        for start in range(0, len(values), batch_rows):
+            batch = values[start : start + batch_rows]
+
+            async def body(db: Connection, batch: list = batch) -> tuple[int, int]:
+                stored = {
+                    tuple(row)[:key_width]: tuple(row)
+                    for row in await db.fetch(select, [v[0] for v in batch])
+                }
+                new = [v for v in batch if v[:key_width] not in stored]
+                changed = [v for v in batch if stored.get(v[:key_width], v) != v]
+                if new or changed:
+                    await db.executemany(upsert, [(*v, now, now) for v in new + changed])
+                    if after_write is not None:
+                        await after_write(db, new + changed)
+                return len(new), len(changed)
+
+            new_count, changed_count = await self._run(body)
+            added, updated = added + new_count, updated + changed_count
+        return added, updated
+
+    async def household_sizes(self, national_codes: Sequence[str]) -> dict[str, int]:
+        """Household size by national code, for those of the codes that have a household
+        (one query however many codes)."""
+        rows = await self.pool.fetch(
+            "SELECT national_code, household_size FROM beneficiaries "
+            "WHERE national_code = ANY($1::text[])",
+            list(national_codes),
+        )
+        return {code: size for code, size in rows}
+
+    async def beneficiary(self, national_code: str) -> Beneficiary | None:
+        row = await self.pool.fetchrow(
+            f"SELECT {_BENEFICIARY_COLUMNS} FROM beneficiaries WHERE national_code = $1",
+            national_code,
+        )
+        return Beneficiary(*row) if row else None
+
+    async def vouchers_of(self, national_code: str) -> list[Voucher]:
+        """A household's tranches, first tranche first."""
+        rows = await self.pool.fetch(
+            f"SELECT {_VOUCHER_COLUMNS} FROM vouchers WHERE national_code = $1 ORDER BY tranche",
+            national_code,
+        )
+        return [
+            Voucher(
+                code,
+                tranche,
+                per_person,
+                total,
+                VoucherStatus(status),
+                dt.date.fromisoformat(charged) if charged else None,
+                dt.date.fromisoformat(expires) if expires else None,
+            )
+            for code, tranche, per_person, total, status, charged, expires in rows
+        ]
+
+    async def needs_of_household(self, national_code: str) -> list[Need]:
+        """The aid requests linked to a household (for its own status screen only)."""
+        rows = await self.pool.fetch(
+            f"SELECT {_NEED_COLUMNS} FROM needs WHERE beneficiary_national_code = $1 "
+            "AND status != 'closed' ORDER BY created_at DESC, id DESC LIMIT 10",
+            national_code,
+        )
+        return [_need_from_row(tuple(row)) for row in rows]
+
+    async def count_beneficiaries(self) -> int:
+        return int(await self.pool.fetchval("SELECT count(*) FROM beneficiaries"))
+
+    async def count_vouchers(self) -> int:
+        return int(await self.pool.fetchval("SELECT count(*) FROM vouchers"))
