@@ -252,3 +252,75 @@ async def test_two_pools_claiming_1000_due_rows_at_once_claim_each_once_on_pg(
     assert await pg_store.outbox_statuses("telegram") == {"sending": 1000}
     rows = await pg_store._fetchall("SELECT max(attempts) FROM outbox")
     assert rows[0][0] == 1
+
+
+# -- the unit of work ------------------------------------------------------------------------
+
+
+async def _users(store: PgStore) -> list[int]:
+    return [row[0] for row in await store._fetchall("SELECT user_id FROM users ORDER BY 1")]
+
+
+async def test_a_unit_of_work_commits_all_or_nothing_on_pg(pg_store: PgStore) -> None:
+    """Its own statements, a repository's transaction (a savepoint) and an outbox row
+    commit together; an exception takes all of them back, and the account cache too."""
+
+    async def unit(fail: bool, user_id: int) -> None:
+        async with pg_store.unit_of_work():
+            await pg_store.seen_account("telegram", user_id, user_id, "fa", NOW)
+            await pg_store.open_ticket("telegram", user_id, NOW)
+            await pg_store.save_flow_data("telegram", user_id, {"a": 1}, NOW)
+            if fail:
+                raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await unit(True, 1)
+    assert await _users(pg_store) == []
+    assert await pg_store.account("telegram", 1) is None
+    assert await pg_store.flow_data("telegram", 1) is None
+    await unit(False, 2)
+    assert await _users(pg_store) == [2]
+    assert await pg_store.flow_data("telegram", 2) == {"a": 1}
+
+
+async def test_a_spent_token_in_a_unit_undoes_only_its_own_savepoint_on_pg(
+    pg_store: PgStore,
+) -> None:
+    async def confirmed(db) -> bool:
+        await db.execute("UPDATE users SET language = 'en' WHERE user_id = 1")
+        return True
+
+    await pg_store.seen_account("telegram", 1, 1, "fa", NOW)
+    await pg_store._write(
+        "INSERT INTO staff_confirmations (token, platform, user_id, action, subject, "
+        "created_at, used_at) VALUES ('spent', 'telegram', 1, 'close', 'N', 0, 0)"
+    )
+    async with pg_store.unit_of_work():
+        await pg_store.open_ticket("telegram", 1, NOW)
+        assert await pg_store._run_confirmed("spent", NOW, confirmed) is None
+    rows = await pg_store._fetchall("SELECT count(*) FROM support_tickets")
+    assert rows[0][0] == 1
+    assert (await pg_store._fetchall("SELECT language FROM users"))[0][0] == "fa"
+
+
+async def test_other_tasks_write_beside_an_open_unit_not_inside_it_on_pg(
+    pg_store: PgStore,
+) -> None:
+    inside = asyncio.Event()
+    outside_done = asyncio.Event()
+
+    async def unit() -> None:
+        async with pg_store.unit_of_work():
+            await pg_store.seen_account("telegram", 1, 1, "fa", NOW)
+            inside.set()
+            await outside_done.wait()
+            raise RuntimeError("rolled back")
+
+    async def beside() -> None:
+        await inside.wait()
+        await pg_store.seen_account("telegram", 2, 2, "fa", NOW)
+        outside_done.set()
+
+    failed, _ = await asyncio.gather(unit(), beside(), return_exceptions=True)
+    assert isinstance(failed, RuntimeError)
+    assert await _users(pg_store) == [2]
