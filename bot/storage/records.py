@@ -68,3 +68,34 @@ class DatabaseProblem(Exception):
     Raised instead of sqlite3's own errors at open, so `hamdeli` prints it and exits with 2
     rather than a traceback (the people running the bot are volunteers).
     """
+
+
+# The numbered schema steps, version N being the Nth file. Every backend has its own dialect
+# of each file (bot/migrations/ for SQLite, bot/storage/postgres/migrations/ for PostgreSQL),
+# under the same name, so the two schemas move in step (tests/test_pg_schema.py compares them).
+SCHEMA_STEPS: tuple[str, ...] = (
+    "0001_places.sql",
+    "0002_users.sql",
+    "0003_needs_pledges.sql",
+    "0004_open_need_counts.sql",
+    "0005_outbox.sql",
+    "0006_beneficiaries.sql",
+    "0007_verification.sql",
+    "0008_reminder_opt_out.sql",
+    "0009_staff_invites.sql",
+    "0010_support_tickets.sql",
+    "0011_broadcasts.sql",
+    "0012_needs_version.sql",
+    "0013_broadcast_reports.sql",
+    "0014_staff_confirmations.sql",
+    "0015_broadcast_pauses.sql",
+    "0016_invite_expiry.sql",
+    "0017_needs_import_rows.sql",
+    "0018_payments.sql",
+    "0019_pledge_receipts.sql",
+    "0020_credits.sql",
+    "0021_monthly.sql",
+    "0022_reconcile.sql",
+    "0023_outbox_any_chat.sql",
+    "0024_item_name_en.sql",
+)

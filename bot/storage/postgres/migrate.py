@@ -25,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.storage.records import SCHEMA_STEPS
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -86,31 +88,9 @@ class Migration:
         return (MIGRATIONS_DIR / self.sql_file).read_text(encoding="utf-8")
 
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "0001_places.sql", _load_places_csv),
-    Migration(2, "0002_users.sql"),
-    Migration(3, "0003_needs_pledges.sql"),
-    Migration(4, "0004_open_need_counts.sql"),
-    Migration(5, "0005_outbox.sql"),
-    Migration(6, "0006_beneficiaries.sql"),
-    Migration(7, "0007_verification.sql"),
-    Migration(8, "0008_reminder_opt_out.sql"),
-    Migration(9, "0009_staff_invites.sql"),
-    Migration(10, "0010_support_tickets.sql"),
-    Migration(11, "0011_broadcasts.sql"),
-    Migration(12, "0012_needs_version.sql"),
-    Migration(13, "0013_broadcast_reports.sql"),
-    Migration(14, "0014_staff_confirmations.sql"),
-    Migration(15, "0015_broadcast_pauses.sql"),
-    Migration(16, "0016_invite_expiry.sql"),
-    Migration(17, "0017_needs_import_rows.sql"),
-    Migration(18, "0018_payments.sql"),
-    Migration(19, "0019_pledge_receipts.sql"),
-    Migration(20, "0020_credits.sql"),
-    Migration(21, "0021_monthly.sql"),
-    Migration(22, "0022_reconcile.sql"),
-    Migration(23, "0023_outbox_any_chat.sql"),
-    Migration(24, "0024_item_name_en.sql"),
+MIGRATIONS: tuple[Migration, ...] = tuple(
+    Migration(version, name, _load_places_csv if version == 1 else None)
+    for version, name in enumerate(SCHEMA_STEPS, start=1)
 )
 
 
