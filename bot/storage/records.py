@@ -4,6 +4,8 @@ raises and returns these."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,3 +101,42 @@ SCHEMA_STEPS: tuple[str, ...] = (
     "0023_outbox_any_chat.sql",
     "0024_item_name_en.sql",
 )
+
+
+VOUCHER_NOTICE = "voucher-notice"
+
+
+@dataclass(frozen=True)
+class QueuedNotice:
+    """One outbox row an import queues: who, which message, its arguments (JSON), when it
+    is due, and the dedupe key that keeps a re-run from queueing it again."""
+
+    platform: str
+    user_id: int
+    message_id: str
+    args: str
+    due_at: int
+    dedupe_key: str
+
+
+def voucher_notices(
+    written: Iterable[tuple[Any, ...]], linked: dict[str, list[tuple[str, int]]], now: int
+) -> list[QueuedNotice]:
+    """A new or changed tranche tells each person linked to that household, once per set
+    of values: the rule both backends follow when an import writes vouchers.
+
+    `written` rows are (national_code, tranche, per_person, total, status, charged_on,
+    expires_on); `linked` maps a national code to its (platform, user id) links.
+    """
+    return [
+        QueuedNotice(
+            platform, user_id, VOUCHER_NOTICE,
+            json.dumps({"tranche": tranche, "per_person": per_person, "total": total,
+                        "status": status, "expires_on": expires_on}),
+            now,
+            f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
+            f"{platform}:{user_id}",
+        )
+        for code, tranche, per_person, total, status, _charged, expires_on in written
+        for platform, user_id in linked.get(code, [])
+    ]  # fmt: skip

@@ -5,13 +5,15 @@ rows with the batch's keys and writes only new or changed rows."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.models import Beneficiary, Need, Voucher, VoucherStatus
 from bot.storage.postgres.base import Connection, PgStoreBase
-from bot.storage.records import IMPORT_BATCH_ROWS
+from bot.storage.records import (
+    IMPORT_BATCH_ROWS,
+    voucher_notices,
+)
 from bot.storage.sqlite.common import _NEED_COLUMNS, _need_from_row
 
 _BENEFICIARY_COLUMNS = (
@@ -93,33 +95,14 @@ class PgHouseholdsRepository(PgStoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = [
-            (
-                platform,
-                user_id,
-                "voucher-notice",
-                json.dumps(
-                    {
-                        "tranche": tranche,
-                        "per_person": per_person,
-                        "total": total,
-                        "status": status,
-                        "expires_on": expires_on,
-                    }
-                ),
-                now,
-                f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
-                f"{platform}:{user_id}",
-            )
-            for code, tranche, per_person, total, status, _charged, expires_on in written
-            for platform, user_id in linked.get(code, [])
-        ]
+        notices = voucher_notices(written, linked, now)
         if notices:
             await db.executemany(
                 "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
                 "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-                notices,
-            )
+                [(n.platform, n.user_id, n.message_id, n.args, n.due_at, n.dedupe_key)
+                 for n in notices],
+            )  # fmt: skip
 
     async def _upsert_changed(
         self,

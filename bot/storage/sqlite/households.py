@@ -17,6 +17,7 @@ from bot.models import (
 )
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
+    voucher_notices,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
@@ -134,34 +135,14 @@ class HouseholdsRepository(StoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = [
-            (
-                platform,
-                user_id,
-                "voucher-notice",
-                json.dumps(
-                    {
-                        "tranche": tranche,
-                        "per_person": per_person,
-                        "total": total,
-                        "status": status,
-                        "expires_on": expires_on,
-                    }
-                ),
-                now,
-                now,
-                f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
-                f"{platform}:{user_id}",
-            )
-            for code, tranche, per_person, total, status, _charged, expires_on in written
-            for platform, user_id in linked.get(code, [])
-        ]
+        notices = voucher_notices(written, linked, now)
         if notices:
             await db.executemany(
                 "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
                 "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                notices,
-            )
+                [(n.platform, n.user_id, n.message_id, n.args, n.due_at, now, n.dedupe_key)
+                 for n in notices],
+            )  # fmt: skip
 
     async def _upsert_changed(
         self,
