@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
 
 import aiosqlite
 
@@ -14,38 +12,26 @@ from bot.models import (
     CreditMove,
     CreditSource,
     Need,
-    NeedStatus,
     Pledge,
     PledgeStatus,
 )
+from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
     _need_from_row,
-    _NothingDone,
     _pledge_from_row,
 )
 
 
-class CreditsRepository(StoreBase):
+class CreditsRepository(StoreBase, CreditFlows):
     """Credit: paid money with no need to go to, until the donor or the office places it."""
 
     # Every move of credit (opened, moved to a need, given to the office, decided by the
     # office, placed by staff) is one transaction with one audit row. Money placed on a need
     # becomes a paid pledge funded by the credit, taken by the same conditional UPDATE that
     # keeps pledges from over-committing a need.
-
-    _CREDIT_COLUMNS = (
-        "id, platform, donor_id, amount, unallocated, office, source, need_id, pledge_id, "
-        "created_at, decided_at, decided_by"
-    )
-
-    @staticmethod
-    def _credit_from_row(row: Sequence[Any]) -> Credit:
-        values = list(row)
-        values[6] = CreditSource(values[6])
-        return Credit(*values)
 
     async def _open_credit(
         self, db: aiosqlite.Connection, *, platform: str, donor_id: int, amount: int,
@@ -100,18 +86,18 @@ class CreditsRepository(StoreBase):
 
     async def credit(self, credit_id: int) -> Credit | None:
         rows = await self._fetchall(
-            f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE id = ?", (credit_id,)
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = ?", (credit_id,)
         )
-        return self._credit_from_row(rows[0]) if rows else None
+        return credit_from_row(rows[0]) if rows else None
 
     async def credits_of_donor(self, platform: str, donor_id: int) -> list[Credit]:
         """The donor's credits still waiting for their choice, oldest first."""
         rows = await self._fetchall(
-            f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE platform = ? AND donor_id = ? "
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE platform = ? AND donor_id = ? "
             "AND unallocated > 0 ORDER BY id",
             (platform, donor_id),
         )
-        return [self._credit_from_row(row) for row in rows]
+        return [credit_from_row(row) for row in rows]
 
     async def similar_needs(
         self, need: Need, *, same_city: bool, limit: int, exclude: int | None = None
@@ -144,69 +130,56 @@ class CreditsRepository(StoreBase):
         credit is decided once, however often a button is pressed or the clock ticks.
         """
         async with self._transaction() as db:
-            rows = await db.execute_fetchall(
-                f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE id = ? AND unallocated > 0",
-                (credit_id,),
-            )
-            if not rows:
-                return None
-            credit = self._credit_from_row(next(iter(rows)))
-            if donor_id is not None and (credit.platform, credit.donor_id) != (platform, donor_id):
-                return None
-            if due_before is not None and credit.created_at > due_before:
-                return None
-            moved, need, pledge = 0, None, None
-            if need_id is not None:
-                need, pledge = await self._fund_from_credit(db, credit, credit.unallocated,
-                                                            need_id, now)  # fmt: skip
-                moved = pledge.amount if pledge else 0
-            to_office = credit.unallocated - moved if office_rest else 0
-            if not moved and not to_office:
-                return CreditMove(credit, need=need)  # the need was full: nothing changed
-            rows = await db.execute_fetchall(
-                "UPDATE credits SET unallocated = unallocated - ?, office = office + ?, "
-                "decided_at = ?, decided_by = ? WHERE id = ? "
-                f"RETURNING {self._CREDIT_COLUMNS}",
-                (moved + to_office, to_office, now, by, credit.id),
-            )
-            done = CreditMove(self._credit_from_row(next(iter(rows))), moved, to_office,
-                              need, pledge)  # fmt: skip
-            await self._insert_audit(
-                db, at=now, action="credit_decided" if due_before else "credit_moved",
-                platform=credit.platform, actor_id=None,  # never a donor's id: see /forget
-                subject_type="credit", subject_id=str(credit.id),
-                details={"by": by, "need": need.code if need and moved else None,
-                         "pledge": pledge.reference if pledge else None, "moved": moved,
-                         "office": to_office, "left": done.credit.unallocated},
+            return await self._move_credit_in(
+                db, credit_id, need_id, now, by=by, platform=platform, donor_id=donor_id,
+                office_rest=office_rest, notice=notice, due_before=due_before,
             )  # fmt: skip
-            if notice:
-                await db.execute(
-                    "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
-                    "created_at, dedupe_key) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ? > 0",
-                    (credit.platform, credit.donor_id, notice,
-                     json.dumps({"credit": credit.id, "amount": moved, "office": to_office,
-                                 "code": need.code if need and moved else None}),
-                     now, now, f"{notice}:{credit.id}", credit.donor_id),
-                )  # fmt: skip
-            return done
 
-    async def _fund_from_credit(
-        self, db: aiosqlite.Connection, credit: Credit, most: int, need_id: int, now: int
-    ) -> tuple[Need | None, Pledge | None]:
-        """Up to `most` of a credit goes to an open money need, as much as it has room for
-        (one conditional UPDATE, as pledging): a new paid pledge in the credit's donor's
-        name, and the household's news if the need is now funded."""
+    @staticmethod
+    async def _undecided_credit(db: aiosqlite.Connection, credit_id: int) -> Credit | None:
+        rows = await db.execute_fetchall(
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = ? AND unallocated > 0",
+            (credit_id,),
+        )
+        return credit_from_row(next(iter(rows))) if rows else None
+
+    @staticmethod
+    async def _spend_credit(
+        db: aiosqlite.Connection, credit_id: int, amount: int, to_office: int, now: int, by: str
+    ) -> Credit:
+        """`amount` leaves the credit's unallocated money, `to_office` of it to the office."""
+        rows = await db.execute_fetchall(
+            "UPDATE credits SET unallocated = unallocated - ?, office = office + ?, "
+            f"decided_at = ?, decided_by = ? WHERE id = ? RETURNING {CREDIT_COLUMNS}",
+            (amount, to_office, now, by, credit_id),
+        )
+        return credit_from_row(next(iter(rows)))
+
+    @staticmethod
+    async def _queue_credit_notice(
+        db: aiosqlite.Connection, credit: Credit, notice: str, args: str, now: int
+    ) -> None:
+        await db.execute(
+            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
+            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (credit.platform, credit.donor_id, notice, args, now, now, f"{notice}:{credit.id}"),
+        )
+
+    @staticmethod
+    async def _room_in_need(db: aiosqlite.Connection, need_id: int, most: int) -> int:
+        """How much of `most` an open money need has room for (0: none)."""
         rows = await db.execute_fetchall(
             "SELECT min(:most, target - reserved - paid) FROM needs WHERE id = :need "
             "AND status = 'open' AND kind = 'money' AND reserved + paid < target",
             {"most": most, "need": need_id},
         )
-        amount = int(next(iter(rows))[0] or 0) if rows else 0
-        if amount <= 0:
-            return await self._need_in(db, need_id), None
-        need = await self._pay_into_need(db, need_id, amount, now)
-        if need is None:  # cannot happen inside this transaction; never over-commit anyway
-            return await self._need_in(db, need_id), None
+        return int(next(iter(rows))[0] or 0) if rows else 0
+
+    @staticmethod
+    async def _insert_credit_pledge(
+        db: aiosqlite.Connection, credit: Credit, need_id: int, amount: int, now: int
+    ) -> Pledge:
+        """A paid pledge in the credit's donor's name, funded by the credit."""
         reference = public_codes.new_pledge_reference()
         while await db.execute_fetchall("SELECT 1 FROM pledges WHERE reference = ?", (reference,)):
             reference = public_codes.new_pledge_reference()
@@ -218,9 +191,7 @@ class CreditsRepository(StoreBase):
              PledgeStatus.PAID.value, public_codes.new_confirm_token(), now, now,
              f"credit-{credit.id}", credit.id),
         )  # fmt: skip
-        if need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], "aid-news-funded", now)
-        return need, _pledge_from_row(next(iter(rows)))
+        return _pledge_from_row(next(iter(rows)))
 
     @staticmethod
     async def _need_in(db: aiosqlite.Connection, need_id: int) -> Need | None:
@@ -233,11 +204,11 @@ class CreditsRepository(StoreBase):
         """Credits still undecided that were opened before `created_before`: the office's
         to decide now (the due time is created_at + REDIRECT_DECISION_DAYS)."""
         rows = await self._fetchall(
-            f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE unallocated > 0 "
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE unallocated > 0 "
             "AND created_at <= ? AND platform = ? ORDER BY created_at, id LIMIT ?",
             (created_before, platform, limit),
         )
-        return [self._credit_from_row(row) for row in rows]
+        return [credit_from_row(row) for row in rows]
 
     async def office_share(self) -> int:
         rows = await self._fetchall("SELECT coalesce(sum(office), 0) FROM credits")
@@ -254,31 +225,19 @@ class CreditsRepository(StoreBase):
         async with self._confirmed(token, now) as db:
             if db is None:  # the confirmation was spent
                 return None
-            rows = await db.execute_fetchall(
-                f"SELECT {self._CREDIT_COLUMNS} FROM credits WHERE office > 0 ORDER BY id"
-            )
-            total, need, pledges = 0, None, []
-            for row in rows:
-                credit = self._credit_from_row(row)
-                need, pledge = await self._fund_from_credit(db, credit, credit.office,
-                                                            need_id, now)  # fmt: skip
-                if pledge is None:
-                    break
-                await db.execute(
-                    "UPDATE credits SET office = office - ? WHERE id = ?",
-                    (pledge.amount, credit.id),
-                )
-                total += pledge.amount
-                pledges.append(pledge.reference)
-            if not total or need is None:
-                raise _NothingDone
-            await self._insert_audit(
-                db, at=now, action="office_share_placed", platform=platform, actor_id=actor_id,
-                subject_type="need", subject_id=need.code,
-                details={"amount": total, "pledges": pledges},
-            )  # fmt: skip
-            placed = need, total
+            placed = await self._place_office_share_in(db, need_id, now, platform, actor_id)
         return placed
+
+    @staticmethod
+    async def _office_credits(db: aiosqlite.Connection) -> list[Credit]:
+        rows = await db.execute_fetchall(
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE office > 0 ORDER BY id"
+        )
+        return [credit_from_row(row) for row in rows]
+
+    @staticmethod
+    async def _take_office_share(db: aiosqlite.Connection, credit_id: int, amount: int) -> None:
+        await db.execute("UPDATE credits SET office = office - ? WHERE id = ?", (amount, credit_id))
 
     async def credit_totals(self) -> tuple[int, int]:
         """(unallocated, office share) over every credit: for /stats."""
@@ -286,16 +245,6 @@ class CreditsRepository(StoreBase):
             "SELECT coalesce(sum(unallocated), 0), coalesce(sum(office), 0) FROM credits"
         )
         return int(rows[0][0]), int(rows[0][1])
-
-    async def credits_for_export(self) -> list[tuple[Any, ...]]:
-        """Every credit with its origin and where its money is now, oldest first."""
-        rows = await self._fetchall(
-            "SELECT c.id, c.source, p.reference, n.code, c.amount, c.unallocated, c.office, "
-            "c.amount - c.unallocated - c.office, c.created_at, c.decided_by FROM credits c "
-            "LEFT JOIN pledges p ON p.id = c.pledge_id LEFT JOIN needs n ON n.id = c.need_id "
-            "ORDER BY c.id"
-        )
-        return [tuple(row) for row in rows]
 
     async def ledger_problems(self) -> list[str]:
         """Every way the money does not add up, in words (empty when all is well).
@@ -336,9 +285,4 @@ class CreditsRepository(StoreBase):
                 "FROM pledges WHERE need_id = n.id AND status IN ('paid', 'delivered')) AS s "
                 "FROM needs n WHERE n.reserved + n.paid > n.target OR n.paid != s"
             )
-        return [
-            *(f"donor {p}:{d} paid {r} but {h} has a home" for p, d, r, h in donors),
-            *(f"credit {i} of {a} accounts for {s}" for i, a, s in credits),
-            *(f"need {c}: target {t}, reserved {r}, paid {p}, pledges paid {s}"
-              for c, t, r, p, s in needs),
-        ]  # fmt: skip
+        return ledger_words(donors, credits, needs)

@@ -9,20 +9,15 @@ import aiosqlite
 from bot.models import (
     Checkout,
     CheckoutState,
-    CreditSource,
     IncomingPayment,
     Inquiry,
     InvoiceCheck,
     Need,
-    NeedStatus,
-    PaymentOutcome,
     PaymentResult,
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import (
-    CREDIT_CLOSED_NOTICE,
-)
+from bot.storage.money import PaymentFlows, inquiry_records, payment_records
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
@@ -30,12 +25,11 @@ from bot.storage.sqlite.common import (
     _PLEDGE_COLUMNS,
     _checkout_from_row,
     _need_from_row,
-    _paid_facts,
     _pledge_from_row,
 )
 
 
-class PaymentsRepository(StoreBase):
+class PaymentsRepository(StoreBase, PaymentFlows):
     """Payments in the chat, and the reconciliation of checkouts whose outcome is unknown."""
 
     # An invoice is offered once per "Pay now" (its payload names the pledge and a nonce);
@@ -77,52 +71,35 @@ class PaymentsRepository(StoreBase):
         A redelivered update (same charge id) returns DUPLICATE and changes nothing. A pledge
         that expired or was cancelled after its pre-checkout takes its share again only if
         the need still has room (one conditional UPDATE, so no race over-funds it); a pledge
-        already paid, or no room, leaves the amount unallocated for the donor's choice.
+        already paid, or no room, leaves the amount unallocated for the donor's choice. The
+        steps are `PaymentFlows._record_payment_in` (bot/storage/money.py).
         """
         async with self._transaction() as db:
-            if await self._payment_known(db, payment, now):
-                return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
-            pledge = await self._invoiced_pledge(db, payment.payload)
-            outcome, need = await self._allocate(db, payment, pledge, now)
-            if outcome is not PaymentOutcome.UNALLOCATED:
-                pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[union-attr]
-            allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
-            inserted = await db.execute_fetchall(
-                "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
-                "currency, allocated, unallocated, telegram_payment_charge_id, "
-                "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id",
-                (payment.platform, payment.donor_id, pledge.id if pledge else None,
-                 payment.payload, payment.amount, payment.currency, allocated,
-                 payment.amount - allocated, payment.charge_id,
-                 payment.provider_charge_id or None, now),
-            )  # fmt: skip
-            await self._settle_checkout(db, payment, next(iter(inserted))[0], now)
-            credit_id = None
-            if allocated < payment.amount:  # no toman without a home: the donor's credit
-                credit_id = await self._open_credit(
-                    db, platform=payment.platform, donor_id=payment.donor_id,
-                    amount=payment.amount - allocated, source=CreditSource.PAYMENT,
-                    pledge=pledge, payment_id=int(next(iter(inserted))[0]), now=now,
-                )  # fmt: skip
-            await db.execute(
-                "UPDATE invoices SET paid_at = coalesce(paid_at, ?) WHERE payload = ?",
-                (now, payment.payload),
-            )
-            result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
-            await self._announce_payment(db, result, payment, need, now, paid_notice,
-                                         unallocated_notice, credit_id)  # fmt: skip
-            await self._insert_audit(
-                db, at=now, action="payment_received", platform=payment.platform,
-                actor_id=None, subject_type="payment", subject_id=payment.charge_id,
-                details={"actor": "payment", "pledge": pledge.reference if pledge else None,
-                         "outcome": outcome.value, "amount": payment.amount,
-                         "allocated": allocated, "unallocated": payment.amount - allocated,
-                         "currency": payment.currency,
-                         "provider_charge_id": payment.provider_charge_id,
-                         "via": "inquiry" if payment.transaction_id else "update"},
-            )  # fmt: skip
-            return result
+            return await self._record_payment_in(db, payment, now, paid_notice, unallocated_notice)
+
+    @staticmethod
+    async def _insert_payment(
+        db: aiosqlite.Connection, payment: IncomingPayment, pledge: Pledge | None,
+        allocated: int, now: int,
+    ) -> int:  # fmt: skip
+        rows = await db.execute_fetchall(
+            "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
+            "currency, allocated, unallocated, telegram_payment_charge_id, "
+            "provider_payment_charge_id, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
+            (payment.platform, payment.donor_id, pledge.id if pledge else None,
+             payment.payload, payment.amount, payment.currency, allocated,
+             payment.amount - allocated, payment.charge_id,
+             payment.provider_charge_id or None, now),
+        )  # fmt: skip
+        return int(next(iter(rows))[0])
+
+    @staticmethod
+    async def _mark_invoice_paid(db: aiosqlite.Connection, payload: str, now: int) -> None:
+        await db.execute(
+            "UPDATE invoices SET paid_at = coalesce(paid_at, ?) WHERE payload = ?",
+            (now, payload),
+        )
 
     @staticmethod
     async def _invoiced_pledge(db: aiosqlite.Connection, payload: str) -> Pledge | None:
@@ -140,32 +117,16 @@ class PaymentsRepository(StoreBase):
         )
         return _pledge_from_row(next(iter(rows)))
 
-    async def _allocate(
-        self, db: aiosqlite.Connection, payment: IncomingPayment, pledge: Pledge | None, now: int
-    ) -> tuple[PaymentOutcome, Need | None]:
-        """Give the payment its pledge's share: the reserved one, or a fresh one if the need
-        still has room; else nothing (UNALLOCATED)."""
-        if pledge is None or payment.amount != pledge.amount:
-            return PaymentOutcome.UNALLOCATED, None
-        if pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED):
-            paid = await self._pay_reserved_pledge(db, pledge.reference, payment.charge_id, now)
-            if paid is not None and paid[1].status is NeedStatus.CLOSED:
-                await self._credit_paid_pledges(db, [paid[0]], CREDIT_CLOSED_NOTICE, now)
-            if paid is not None:
-                return PaymentOutcome.PAID, paid[1]
-        if pledge.status not in (
-            PledgeStatus.EXPIRED, PledgeStatus.CANCELLED, PledgeStatus.REJECTED
-        ):  # fmt: skip
-            return PaymentOutcome.UNALLOCATED, None
-        taken = await self._pay_into_need(db, pledge.need_id, pledge.amount, now)
-        if taken is None:
-            return PaymentOutcome.UNALLOCATED, None
+    @staticmethod
+    async def _repay_pledge(
+        db: aiosqlite.Connection, pledge_id: int, charge_id: str, now: int
+    ) -> None:
+        """An ended pledge whose money arrived and found room again: paid after all."""
         await db.execute(
             "UPDATE pledges SET status = ?, paid_at = ?, bank_reference = ?, expires_at = NULL "
             "WHERE id = ?",
-            (PledgeStatus.PAID.value, now, payment.charge_id, pledge.id),
+            (PledgeStatus.PAID.value, now, charge_id, pledge_id),
         )
-        return PaymentOutcome.RESERVED_AGAIN, taken
 
     @staticmethod
     async def _pay_into_need(
@@ -182,33 +143,6 @@ class PaymentsRepository(StoreBase):
             {"amount": amount, "now": now, "need": need_id},
         )
         return _need_from_row(next(iter(taken))) if taken else None
-
-    async def _announce_payment(
-        self,
-        db: aiosqlite.Connection,
-        result: PaymentResult,
-        payment: IncomingPayment,
-        need: Need | None,
-        now: int,
-        paid_notice: str,
-        unallocated_notice: str,
-        credit_id: int | None = None,
-    ) -> None:
-        """The donor's thanks (or the word that the money is safe), and the household's news
-        when the need is now funded: queued with the payment, so each goes out once."""
-        if result.pledge is None:
-            return  # no pledge to name (an invoice this bot never made): staff see the row
-        if result.outcome is PaymentOutcome.UNALLOCATED:
-            await self._queue_pledge_notices(
-                db, [result.pledge], unallocated_notice, now, {"credit": credit_id},
-                dedupe=payment.charge_id,
-            )  # fmt: skip
-            return
-        await self._queue_pledge_notices(
-            db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
-        )
-        if need is not None and need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], "aid-news-funded", now)
 
     async def ledger(self) -> tuple[int, int, int]:
         """(sum of payments, allocated, unallocated) over every payment: the first is always
@@ -228,9 +162,7 @@ class PaymentsRepository(StoreBase):
             "ORDER BY y.id",
             (reference,),
         )
-        keys = ("amount", "currency", "allocated", "unallocated", "charge_id",
-                "provider_charge_id", "paid_at")  # fmt: skip
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return payment_records(rows)
 
     # Every approved pre-checkout is a checkout. Payments for one invoice are interchangeable
     # (same pledge, same amount), so what must hold is a count: each transaction Bale calls
@@ -246,16 +178,10 @@ class PaymentsRepository(StoreBase):
              checkout.next_inquiry_at)
         )  # fmt: skip
 
-    async def _payment_known(
-        self, db: aiosqlite.Connection, payment: IncomingPayment, now: int
-    ) -> bool:
-        """Whether this money is already counted, so recording it again would count it twice.
-
-        A charge id seen before is a redelivery. An inquiry's answer counts nothing for a
-        checkout no longer awaiting, and takes an update's payment for the same invoice that
-        no checkout claimed yet (the update came first). An update for an invoice whose
-        payment reconciliation already recorded is that payment: it is linked, nothing more.
-        """
+    @staticmethod
+    async def _charge_seen(db: aiosqlite.Connection, payment: IncomingPayment) -> list[Any]:
+        """None for each row that knows this charge id; else the reconciled checkout of the
+        invoice whose update has not come yet (see `PaymentFlows._payment_known`)."""
         seen = await db.execute_fetchall(
             "SELECT NULL FROM payments WHERE telegram_payment_charge_id = :charge "
             "UNION ALL SELECT NULL FROM checkouts WHERE charge_id = :charge "
@@ -264,18 +190,13 @@ class PaymentsRepository(StoreBase):
             "ORDER BY approved_at, transaction_id LIMIT 1)",
             {"charge": payment.charge_id, "payload": payment.payload},
         )
-        found = [row[0] for row in seen]  # None: this charge id is known
-        if None in found:
-            return True
-        if payment.transaction_id is not None:
-            return await self._claim_update_payment(db, payment, now)
-        if not found:
-            return False
-        await db.execute(  # the update of money reconciliation recorded: linked, no more
-            "UPDATE checkouts SET charge_id = ? WHERE transaction_id = ?",
-            (payment.charge_id, found[0]),
+        return [row[0] for row in seen]
+
+    @staticmethod
+    async def _link_checkout(db: aiosqlite.Connection, transaction_id: str, charge: str) -> None:
+        await db.execute(
+            "UPDATE checkouts SET charge_id = ? WHERE transaction_id = ?", (charge, transaction_id)
         )
-        return True
 
     @staticmethod
     async def _claim_update_payment(
@@ -374,14 +295,7 @@ class PaymentsRepository(StoreBase):
                  inquiry.detail[:200] or None),
             )  # fmt: skip
             if state is CheckoutState.GIVEN_UP:
-                await self._insert_audit(
-                    db, at=now, action="payment_inquiry_given_up", platform=checkout.platform,
-                    actor_id=None, subject_type="payment",
-                    subject_id=checkout.payload.split(":", 1)[0],
-                    details={"actor": "payment", "transaction": checkout.transaction_id,
-                             "inquiries": next(iter(moved))[0],
-                             "last_answer": inquiry.answer.value, "amount": checkout.amount},
-                )  # fmt: skip
+                await self._audit_given_up(db, checkout, inquiry, next(iter(moved))[0], now)
             return True
 
     async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
@@ -391,5 +305,4 @@ class PaymentsRepository(StoreBase):
             "WHERE transaction_id = ? ORDER BY id",
             (transaction_id,),
         )
-        keys = ("asked_at", "answer", "amount", "detail")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return inquiry_records(rows)

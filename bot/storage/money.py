@@ -1,0 +1,304 @@
+"""What recording a payment and moving a credit do, step by step: the same on every backend.
+
+Why it is its own module: the order of the steps is where the money rules live (a
+duplicate counts nothing; a payment pays its pledge, or takes a fresh share only if the
+need has room, or becomes the donor's credit; every move of credit is audited once and
+its donor told once), and two copies of it, one per backend, would drift. Each backend
+mixes `PaymentFlows` and `CreditFlows` into its repositories and supplies the statements
+they call (the `_` methods documented below) in its own SQL dialect, and the transaction
+each flow runs in (SQLite's `_transaction`, PostgreSQL's `_run`). `db` is that backend's
+connection inside the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bot.models import (
+    Checkout,
+    Credit,
+    CreditMove,
+    CreditSource,
+    IncomingPayment,
+    Inquiry,
+    Need,
+    NeedStatus,
+    PaymentOutcome,
+    PaymentResult,
+    Pledge,
+    PledgeStatus,
+)
+from bot.storage.records import CREDIT_CLOSED_NOTICE
+from bot.storage.sqlite.common import _NothingDone, _paid_facts
+
+CREDIT_COLUMNS = (
+    "id, platform, donor_id, amount, unallocated, office, source, need_id, pledge_id, "
+    "created_at, decided_at, decided_by"
+)
+
+
+def credit_from_row(row: Sequence[Any]) -> Credit:
+    values = list(row)
+    values[6] = CreditSource(values[6])
+    return Credit(*values)
+
+
+def credit_notice_args(credit: Credit, moved: int, to_office: int, need: Need | None) -> str:
+    """The JSON of the donor's notice that their credit was placed (the same text on
+    every backend: the outbox row is what delivery renders)."""
+    return json.dumps(
+        {"credit": credit.id, "amount": moved, "office": to_office,
+         "code": need.code if need and moved else None}
+    )  # fmt: skip
+
+
+def payment_records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """`payments_of_pledge` rows (amount, currency, allocated, unallocated, charge id,
+    provider charge id, paid at) as records."""
+    keys = ("amount", "currency", "allocated", "unallocated", "charge_id",
+            "provider_charge_id", "paid_at")  # fmt: skip
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def inquiry_records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """`inquiries_of` rows (asked at, answer, amount, detail) as records."""
+    keys = ("asked_at", "answer", "amount", "detail")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+Rows = Sequence[Sequence[Any]]
+
+
+def ledger_words(donors: Rows, credits: Rows, needs: Rows) -> list[str]:
+    """The rows `ledger_problems` found, in words: (platform, donor, received, housed) per
+    donor, (id, amount, accounted) per credit, (code, target, reserved, paid, pledged) per
+    need."""
+    return [
+        *(f"donor {p}:{d} paid {r} but {h} has a home" for p, d, r, h in donors),
+        *(f"credit {i} of {a} accounts for {s}" for i, a, s in credits),
+        *(f"need {c}: target {t}, reserved {r}, paid {p}, pledges paid {s}"
+          for c, t, r, p, s in needs),
+    ]  # fmt: skip
+
+
+class PaymentFlows:
+    """Recording a payment (see `record_payment` in each backend). The backend supplies
+    `_charge_seen`, `_claim_update_payment`, `_link_checkout`, `_invoiced_pledge`,
+    `_pledge_by_id`, `_pay_reserved_pledge`, `_pay_into_need`, `_repay_pledge`,
+    `_insert_payment`, `_settle_checkout`, `_mark_invoice_paid`, `_open_credit`,
+    `_credit_paid_pledges`, `_queue_pledge_notices`, `_queue_household_news` and
+    `_insert_audit`."""
+
+    async def _record_payment_in(
+        self, db: Any, payment: IncomingPayment, now: int, paid_notice: str,
+        unallocated_notice: str,
+    ) -> PaymentResult:  # fmt: skip
+        """The whole of recording one payment, inside the caller's transaction."""
+        if await self._payment_known(db, payment, now):  # type: ignore[attr-defined]
+            return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
+        pledge = await self._invoiced_pledge(db, payment.payload)  # type: ignore[attr-defined]
+        outcome, need = await self._allocate(db, payment, pledge, now)
+        if outcome is not PaymentOutcome.UNALLOCATED:
+            pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[attr-defined,union-attr]
+        allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
+        payment_id = await self._insert_payment(db, payment, pledge, allocated, now)  # type: ignore[attr-defined]
+        await self._settle_checkout(db, payment, payment_id, now)  # type: ignore[attr-defined]
+        credit_id = None
+        if allocated < payment.amount:  # no toman without a home: the donor's credit
+            credit_id = await self._open_credit(  # type: ignore[attr-defined]
+                db, platform=payment.platform, donor_id=payment.donor_id,
+                amount=payment.amount - allocated, source=CreditSource.PAYMENT,
+                pledge=pledge, payment_id=payment_id, now=now,
+            )  # fmt: skip
+        await self._mark_invoice_paid(db, payment.payload, now)  # type: ignore[attr-defined]
+        result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
+        await self._announce_payment(db, result, payment, need, now, paid_notice,
+                                     unallocated_notice, credit_id)  # fmt: skip
+        await self._insert_audit(  # type: ignore[attr-defined]
+            db, at=now, action="payment_received", platform=payment.platform,
+            actor_id=None, subject_type="payment", subject_id=payment.charge_id,
+            details={"actor": "payment", "pledge": pledge.reference if pledge else None,
+                     "outcome": outcome.value, "amount": payment.amount,
+                     "allocated": allocated, "unallocated": payment.amount - allocated,
+                     "currency": payment.currency,
+                     "provider_charge_id": payment.provider_charge_id,
+                     "via": "inquiry" if payment.transaction_id else "update"},
+        )  # fmt: skip
+        return result
+
+    async def _payment_known(self, db: Any, payment: IncomingPayment, now: int) -> bool:
+        """Whether this money is already counted, so recording it again would count it twice.
+
+        A charge id seen before is a redelivery. An inquiry's answer counts nothing for a
+        checkout no longer awaiting, and takes an update's payment for the same invoice that
+        no checkout claimed yet (the update came first). An update for an invoice whose
+        payment reconciliation already recorded is that payment: it is linked, nothing more.
+        """
+        found = await self._charge_seen(db, payment)  # type: ignore[attr-defined]
+        if None in found:  # None: this charge id is known
+            return True
+        if payment.transaction_id is not None:
+            return await self._claim_update_payment(db, payment, now)  # type: ignore[attr-defined]
+        if not found:
+            return False
+        # the update of money reconciliation recorded: linked, no more
+        await self._link_checkout(db, found[0], payment.charge_id)  # type: ignore[attr-defined]
+        return True
+
+    async def _audit_given_up(
+        self, db: Any, checkout: Checkout, inquiry: Inquiry, inquiries: int, now: int
+    ) -> None:
+        """Reconciliation gave up on a checkout: audited with the payment as the actor."""
+        await self._insert_audit(  # type: ignore[attr-defined]
+            db, at=now, action="payment_inquiry_given_up", platform=checkout.platform,
+            actor_id=None, subject_type="payment", subject_id=checkout.payload.split(":", 1)[0],
+            details={"actor": "payment", "transaction": checkout.transaction_id,
+                     "inquiries": inquiries, "last_answer": inquiry.answer.value,
+                     "amount": checkout.amount},
+        )  # fmt: skip
+
+    async def _allocate(
+        self, db: Any, payment: IncomingPayment, pledge: Pledge | None, now: int
+    ) -> tuple[PaymentOutcome, Need | None]:
+        """Give the payment its pledge's share: the reserved one, or a fresh one if the need
+        still has room; else nothing (UNALLOCATED)."""
+        if pledge is None or payment.amount != pledge.amount:
+            return PaymentOutcome.UNALLOCATED, None
+        if pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED):
+            paid = await self._pay_reserved_pledge(db, pledge.reference, payment.charge_id, now)  # type: ignore[attr-defined]
+            if paid is not None and paid[1].status is NeedStatus.CLOSED:
+                await self._credit_paid_pledges(db, [paid[0]], CREDIT_CLOSED_NOTICE, now)  # type: ignore[attr-defined]
+            if paid is not None:
+                return PaymentOutcome.PAID, paid[1]
+        if pledge.status not in (
+            PledgeStatus.EXPIRED, PledgeStatus.CANCELLED, PledgeStatus.REJECTED
+        ):  # fmt: skip
+            return PaymentOutcome.UNALLOCATED, None
+        taken = await self._pay_into_need(db, pledge.need_id, pledge.amount, now)  # type: ignore[attr-defined]
+        if taken is None:
+            return PaymentOutcome.UNALLOCATED, None
+        await self._repay_pledge(db, pledge.id, payment.charge_id, now)  # type: ignore[attr-defined]
+        return PaymentOutcome.RESERVED_AGAIN, taken
+
+    async def _announce_payment(
+        self,
+        db: Any,
+        result: PaymentResult,
+        payment: IncomingPayment,
+        need: Need | None,
+        now: int,
+        paid_notice: str,
+        unallocated_notice: str,
+        credit_id: int | None = None,
+    ) -> None:
+        """The donor's thanks (or the word that the money is safe), and the household's news
+        when the need is now funded: queued with the payment, so each goes out once."""
+        if result.pledge is None:
+            return  # no pledge to name (an invoice this bot never made): staff see the row
+        if result.outcome is PaymentOutcome.UNALLOCATED:
+            await self._queue_pledge_notices(  # type: ignore[attr-defined]
+                db, [result.pledge], unallocated_notice, now, {"credit": credit_id},
+                dedupe=payment.charge_id,
+            )  # fmt: skip
+            return
+        await self._queue_pledge_notices(  # type: ignore[attr-defined]
+            db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
+        )
+        if need is not None and need.status is NeedStatus.FUNDED:
+            await self._queue_household_news(db, [need.id], "aid-news-funded", now)  # type: ignore[attr-defined]
+
+
+class CreditFlows:
+    """Moving credit (see `move_credit` and `place_office_share` in each backend). The
+    backend supplies `_undecided_credit`, `_spend_credit`, `_queue_credit_notice`,
+    `_office_credits`, `_take_office_share`, `_room_in_need`, `_pay_into_need`, `_need_in`,
+    `_insert_credit_pledge`, `_queue_household_news` and `_insert_audit`."""
+
+    async def credits_for_export(self) -> list[tuple[Any, ...]]:
+        """Every credit with its origin and where its money is now, oldest first. The
+        statement has no parameters and means the same on every backend: one copy."""
+        rows = await self._fetchall(  # type: ignore[attr-defined]
+            "SELECT c.id, c.source, p.reference, n.code, c.amount, c.unallocated, c.office, "
+            "c.amount - c.unallocated - c.office, c.created_at, c.decided_by FROM credits c "
+            "LEFT JOIN pledges p ON p.id = c.pledge_id LEFT JOIN needs n ON n.id = c.need_id "
+            "ORDER BY c.id"
+        )
+        return [tuple(row) for row in rows]
+
+    async def _move_credit_in(
+        self, db: Any, credit_id: int, need_id: int | None, now: int, *, by: str,
+        platform: str | None, donor_id: int | None, office_rest: bool, notice: str | None,
+        due_before: int | None,
+    ) -> CreditMove | None:  # fmt: skip
+        """The whole of one move of credit, inside the caller's transaction."""
+        credit = await self._undecided_credit(db, credit_id)  # type: ignore[attr-defined]
+        if credit is None:
+            return None
+        if donor_id is not None and (credit.platform, credit.donor_id) != (platform, donor_id):
+            return None
+        if due_before is not None and credit.created_at > due_before:
+            return None
+        moved, need, pledge = 0, None, None
+        if need_id is not None:
+            need, pledge = await self._fund_from_credit(db, credit, credit.unallocated,
+                                                        need_id, now)  # fmt: skip
+            moved = pledge.amount if pledge else 0
+        to_office = credit.unallocated - moved if office_rest else 0
+        if not moved and not to_office:
+            return CreditMove(credit, need=need)  # the need was full: nothing changed
+        after = await self._spend_credit(db, credit.id, moved + to_office, to_office, now, by)  # type: ignore[attr-defined]
+        done = CreditMove(after, moved, to_office, need, pledge)
+        await self._insert_audit(  # type: ignore[attr-defined]
+            db, at=now, action="credit_decided" if due_before else "credit_moved",
+            platform=credit.platform, actor_id=None,  # never a donor's id: see /forget
+            subject_type="credit", subject_id=str(credit.id),
+            details={"by": by, "need": need.code if need and moved else None,
+                     "pledge": pledge.reference if pledge else None, "moved": moved,
+                     "office": to_office, "left": done.credit.unallocated},
+        )  # fmt: skip
+        if notice and credit.donor_id > 0:  # an erased donor cannot be told
+            await self._queue_credit_notice(  # type: ignore[attr-defined]
+                db, credit, notice, credit_notice_args(credit, moved, to_office, need), now
+            )
+        return done
+
+    async def _fund_from_credit(
+        self, db: Any, credit: Credit, most: int, need_id: int, now: int
+    ) -> tuple[Need | None, Pledge | None]:
+        """Up to `most` of a credit goes to an open money need, as much as it has room for
+        (one conditional UPDATE, as pledging): a new paid pledge in the credit's donor's
+        name, and the household's news if the need is now funded."""
+        amount = await self._room_in_need(db, need_id, most)  # type: ignore[attr-defined]
+        if amount <= 0:
+            return await self._need_in(db, need_id), None  # type: ignore[attr-defined]
+        need = await self._pay_into_need(db, need_id, amount, now)  # type: ignore[attr-defined]
+        if need is None:  # the room was taken meanwhile: never over-commit
+            return await self._need_in(db, need_id), None  # type: ignore[attr-defined]
+        pledge = await self._insert_credit_pledge(db, credit, need_id, amount, now)  # type: ignore[attr-defined]
+        if need.status is NeedStatus.FUNDED:
+            await self._queue_household_news(db, [need.id], "aid-news-funded", now)  # type: ignore[attr-defined]
+        return need, pledge
+
+    async def _place_office_share_in(
+        self, db: Any, need_id: int, now: int, platform: str, actor_id: int
+    ) -> tuple[Need, int]:
+        """The office's share onto a need, oldest credits first, inside the caller's
+        transaction; raises _NothingDone (rolling it back) when nothing was placed."""
+        total, need, pledges = 0, None, []
+        for credit in await self._office_credits(db):  # type: ignore[attr-defined]
+            need, pledge = await self._fund_from_credit(db, credit, credit.office, need_id, now)
+            if pledge is None:
+                break
+            await self._take_office_share(db, credit.id, pledge.amount)  # type: ignore[attr-defined]
+            total += pledge.amount
+            pledges.append(pledge.reference)
+        if not total or need is None:
+            raise _NothingDone
+        await self._insert_audit(  # type: ignore[attr-defined]
+            db, at=now, action="office_share_placed", platform=platform, actor_id=actor_id,
+            subject_type="need", subject_id=need.code,
+            details={"amount": total, "pledges": pledges},
+        )  # fmt: skip
+        return need, total
