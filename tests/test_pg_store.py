@@ -13,14 +13,16 @@ import inspect
 import itertools
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 
 from bot.codes import new_confirm_token, new_pledge_reference
-from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
+from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus, PaymentOutcome, PledgeStatus
 from bot.storage import DatabaseProblem, Store, protocols
 from bot.storage.factory import store_for
 from bot.storage.postgres.base import _native
 from bot.storage.postgres.store import PgStore
+from tests import test_money_store as money
 
 PORTED = [
     protocols.Lifecycle,
@@ -28,6 +30,8 @@ PORTED = [
     protocols.PlacesAndBrowsing,
     protocols.Needs,
     protocols.Pledges,
+    protocols.Payments,
+    protocols.Credits,
     protocols.ConversationState,
     protocols.Verification,
     protocols.HouseholdsAndVouchers,
@@ -324,3 +328,42 @@ async def test_other_tasks_write_beside_an_open_unit_not_inside_it_on_pg(
     failed, _ = await asyncio.gather(unit(), beside(), return_exceptions=True)
     assert isinstance(failed, RuntimeError)
     assert await _users(pg_store) == [2]
+
+
+# -- payments ----------------------------------------------------------------------------------
+
+
+async def test_a_payment_meeting_its_uncommitted_twin_at_the_charge_key_counts_once_on_pg(
+    pg_store: PgStore,
+) -> None:
+    """The charge id's unique key is the last guard against counting money twice. Every
+    recording takes the needs version row first, so two recordings never get this far;
+    here a bare connection (which takes no such lock) holds the same charge id
+    uncommitted: `record_payment` waits at the key, and when the twin commits it runs again
+    from the start and finds the money counted."""
+    made = await money.pledge(pg_store, await money.add_need(pg_store))
+    payment = money.paid(made, await money.invoice(pg_store, made))
+    twin = await asyncpg.connect(pg_store.dsn)
+    try:
+        held = twin.transaction()
+        await held.start()
+        await twin.execute(
+            "INSERT INTO payments (platform, donor_id, invoice_payload, amount, currency, "
+            "allocated, unallocated, telegram_payment_charge_id, paid_at) "
+            "VALUES ($1, $2, $3, $4, 'IRR', 0, $4, $5, $6)",
+            payment.platform, payment.donor_id, payment.payload, payment.amount,
+            payment.charge_id, NOW,
+        )  # fmt: skip
+        recording = asyncio.create_task(
+            pg_store.record_payment(payment, NOW, paid_notice="paid", unallocated_notice="no")
+        )
+        await asyncio.sleep(0.3)
+        assert not recording.done()  # waiting at the unique key
+        await held.commit()
+        result = await recording
+    finally:
+        await twin.close()
+    assert result.outcome is PaymentOutcome.DUPLICATE
+    assert await pg_store.ledger() == (money.AMOUNT, 0, money.AMOUNT)
+    assert (await pg_store.pledge(made.reference)).status is PledgeStatus.AWAITING_PAYMENT
+    assert await pg_store._fetchall("SELECT 1 FROM outbox WHERE message_id = 'paid'") == []

@@ -325,11 +325,13 @@ async def test_two_lost_payments_of_one_invoice_are_both_counted_once(chat, need
     await assert_ledger(chat.store)
 
 
-async def test_checkouts_arriving_together_share_one_commit_and_share_its_failure(
+async def test_on_sqlite_checkouts_arriving_together_share_one_commit_and_its_failure(
     store,
 ) -> None:
     """Hundreds of pre-checkouts at once: their rows are committed together, each writer
-    returning once its row is stored; when that commit fails, every writer hears it."""
+    returning once its row is stored; when that commit fails, every writer hears it.
+    SQLite only: the group commit exists because SQLite has one writer at a time
+    (PostgreSQL commits the rows side by side: tests/test_money_store.py)."""
     rows = [
         Checkout(f"pc{n}", "bale", n, f"P-AAAAAA:{n:08d}", 10_000, "IRR", 1,
                  CheckoutState.AWAITING, 0, 301)
