@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from bot.models import (
     Audience,
@@ -19,8 +20,11 @@ from bot.storage.sqlite.common import (
 )
 
 
-class BroadcastsRepository(StoreBase):
-    """Broadcasts: announcements to an audience, their rows, progress and reports."""
+class BroadcastQueries:
+    """Broadcast statements both backends run as written (`?` placeholders, no dialect), so
+    the SQLite and the PostgreSQL store share them: each brings its own `_fetchall`."""
+
+    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
 
     async def audience_size(self, platform: str, audience: Audience, place_id: int | None) -> int:
         """How many people a broadcast to this audience would reach now (for the preview)."""
@@ -29,6 +33,50 @@ class BroadcastsRepository(StoreBase):
             f"SELECT count(*) FROM users u WHERE u.platform = ? AND {where}", (platform, *params)
         )
         return int(rows[0][0])
+
+    async def finish_broadcast_if_complete(self, broadcast_id: int, now: int) -> Broadcast | None:
+        """Mark a running or paused broadcast done once every recipient's row has ended (a
+        run paused after its last send has nothing left to wait for); else None."""
+        rows = await self._fetchall(
+            f"UPDATE broadcasts SET status = 'done', finished_at = ?, {_PAUSE_CLOCK} "
+            "WHERE id = ? AND status IN ('running', 'paused') AND built_upto >= users_upto "
+            "AND sent + blocked + failed + unknown >= total "
+            f"RETURNING {_BROADCAST_COLUMNS}",
+            (now, "done", now, now, now, broadcast_id),
+        )
+        return _broadcast_from_row(rows[0]) if rows else None
+
+    async def unfinished_broadcasts(self, platform: str) -> list[Broadcast]:
+        """What the outbox looks after: running and paused broadcasts of this platform, and
+        cancelled ones whose final report is still to come."""
+        rows = await self._fetchall(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE platform = ? "
+            "AND (status IN ('running', 'paused') OR reported_at IS NULL) "
+            "AND status <> 'done' ORDER BY id",
+            (platform,),
+        )
+        return [_broadcast_from_row(row) for row in rows]
+
+    async def broadcasts_to_queue(self, platform: str) -> list[int]:
+        rows = await self._fetchall(
+            "SELECT id FROM broadcasts WHERE platform = ? AND status IN ('running', 'paused') "
+            "AND built_upto < users_upto ORDER BY id",
+            (platform,),
+        )
+        return [row[0] for row in rows]
+
+    async def broadcast_statuses(self, broadcast_id: int) -> dict[str, int]:
+        """Recipients by outbox status, counted row by row (tests and reports check the
+        trigger-kept counts against this)."""
+        rows = await self._fetchall(
+            "SELECT status, count(*) FROM outbox WHERE broadcast_id = ? GROUP BY status",
+            (broadcast_id,),
+        )
+        return dict(rows)
+
+
+class BroadcastsRepository(BroadcastQueries, StoreBase):
+    """Broadcasts: announcements to an audience, their rows, progress and reports."""
 
     async def create_broadcast(
         self,
@@ -73,17 +121,6 @@ class BroadcastsRepository(StoreBase):
         )
         return _broadcast_from_row(rows[0]) if rows else None
 
-    async def unfinished_broadcasts(self, platform: str) -> list[Broadcast]:
-        """What the outbox looks after: running and paused broadcasts of this platform, and
-        cancelled ones whose final report is still to come."""
-        rows = await self._fetchall(
-            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE platform = ? "
-            "AND (status IN ('running', 'paused') OR reported_at IS NULL) "
-            "AND status <> 'done' ORDER BY id",
-            (platform,),
-        )
-        return [_broadcast_from_row(row) for row in rows]
-
     async def broadcast_in_flight(self, broadcast_id: int) -> bool:
         """Whether a send of this broadcast is under way (claimed, not finished)."""
         rows = await self._fetchall(
@@ -102,14 +139,6 @@ class BroadcastsRepository(StoreBase):
             "AND due_at > ?",
             (now, broadcast_id, now),
         )
-
-    async def broadcasts_to_queue(self, platform: str) -> list[int]:
-        rows = await self._fetchall(
-            "SELECT id FROM broadcasts WHERE platform = ? AND status IN ('running', 'paused') "
-            "AND built_upto < users_upto ORDER BY id",
-            (platform,),
-        )
-        return [row[0] for row in rows]
 
     async def queue_broadcast_chunk(self, broadcast_id: int, users: int) -> bool:
         """Queue the next `users` users' rows (those in the audience) in one short
@@ -169,21 +198,9 @@ class BroadcastsRepository(StoreBase):
                 f"{_PAUSE_CLOCK} WHERE id = ? AND platform = ? "
                 f"AND status IN ({','.join('?' * len(allowed_from))}) "
                 f"RETURNING {_BROADCAST_COLUMNS}",
-                (to.value, reason, finished, to.value, now, now, broadcast_id, platform,
+                (to.value, reason, finished, to.value, now, now, now, broadcast_id, platform,
                  *(s.value for s in allowed_from)),
             )  # fmt: skip
-        return _broadcast_from_row(rows[0]) if rows else None
-
-    async def finish_broadcast_if_complete(self, broadcast_id: int, now: int) -> Broadcast | None:
-        """Mark a running or paused broadcast done once every recipient's row has ended (a
-        run paused after its last send has nothing left to wait for); else None."""
-        rows = await self._fetchall(
-            f"UPDATE broadcasts SET status = 'done', finished_at = ?, {_PAUSE_CLOCK} "
-            "WHERE id = ? AND status IN ('running', 'paused') AND built_upto >= users_upto "
-            "AND sent + blocked + failed + unknown >= total "
-            f"RETURNING {_BROADCAST_COLUMNS}",
-            (now, "done", now, now, broadcast_id),
-        )
         return _broadcast_from_row(rows[0]) if rows else None
 
     async def broadcast_sending_seconds(self, broadcast_id: int, now: int) -> int:
@@ -195,15 +212,6 @@ class BroadcastsRepository(StoreBase):
             (now, now, broadcast_id),
         )
         return max(0, int(rows[0][0])) if rows else 0
-
-    async def broadcast_statuses(self, broadcast_id: int) -> dict[str, int]:
-        """Recipients by outbox status, counted row by row (tests and reports check the
-        trigger-kept counts against this)."""
-        rows = await self._fetchall(
-            "SELECT status, count(*) FROM outbox WHERE broadcast_id = ? GROUP BY status",
-            (broadcast_id,),
-        )
-        return dict(rows)
 
     async def queue_notice(
         self,

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import os
 import sqlite3
@@ -126,12 +127,44 @@ def _staff_needs_sql(where: StaffNeedsWhere) -> tuple[str, tuple[Any, ...]]:
 # An invite that can still be redeemed (one parameter: now).
 _OPEN_INVITE = "used_by IS NULL AND revoked_at IS NULL AND expires_at > ?"
 # A status change keeps the pause clock: entering "paused" starts it (paused_at); leaving a
-# pause adds its length to paused_s. Parameters: the new status, now, now.
+# pause adds its length to paused_s. Parameters: the new status, now, now, now. (Written in
+# SQL both backends speak: no max(a, b), which is greatest() on PostgreSQL.)
 _PAUSE_CLOCK = (
     "paused_at = CASE WHEN ? = 'paused' THEN coalesce(paused_at, ?) END, "
     "paused_s = paused_s + CASE WHEN status = 'paused' AND paused_at IS NOT NULL "
-    "THEN max(0, ? - paused_at) ELSE 0 END"
+    "AND ? > paused_at THEN ? - paused_at ELSE 0 END"
 )
+_CONFIRMATION_COLUMNS = "token, platform, user_id, action, subject, details, created_at, used_at"
+
+
+def _confirmation_from_row(row: Sequence[Any]) -> dict[str, Any]:
+    """A staff confirmation as the staff domain reads it: its details decoded."""
+    confirmation = dict(zip(_CONFIRMATION_COLUMNS.split(", "), row, strict=True))
+    confirmation["details"] = json.loads(confirmation["details"]) if confirmation["details"] else {}
+    return confirmation
+
+
+def _statistics(
+    personas: Sequence[Sequence[Any]],
+    staff: int,
+    active: int,
+    needs: Sequence[Sequence[Any]],
+    pledges: Sequence[Sequence[Any]],
+    money: Sequence[Sequence[Any]],
+    credit: Sequence[Any],
+) -> dict[str, Any]:
+    """The numbers of /stats from the rows of their queries (the same on every backend)."""
+    return {
+        "credit": tuple(credit),
+        "personas": {persona: count for persona, count in personas},
+        "staff": staff,
+        "active": active,
+        "needs": {status: count for status, count in needs},
+        "pledges": {status: count for status, count in pledges},
+        "money_by_province": [tuple(row) for row in money],
+    }
+
+
 _BROADCAST_COLUMNS = (
     "id, platform, creator_id, chat_id, progress_message_id, text, photo_file_id, audience, "
     "place_id, status, pause_reason, total, sent, blocked, failed, unknown, created_at, "
@@ -145,7 +178,7 @@ _USER_CITY = (
     "AND l.user_id = u.user_id), u.home_city_id)"
 )
 _AUDIENCES = {
-    Audience.EVERYONE: "1",
+    Audience.EVERYONE: "TRUE",  # a boolean on both backends (1 is not one on PostgreSQL)
     Audience.DONORS: "u.persona = 'donor'",
     Audience.BENEFICIARIES: "u.persona = 'beneficiary'",
     Audience.STAFF: "u.staff_role <> 'none'",
@@ -256,6 +289,23 @@ _MONTHLY_COLUMNS = (
 _MONTHLY_CHANGEABLE = frozenset(
     {"amount", "province_id", "city_id", "category", "status", "next_period", "next_due_at"}
 )
+
+
+def _check_monthly_changes(changes: dict[str, object]) -> None:
+    """Only these columns of a standing gift change through `change_monthly`."""
+    unknown = changes.keys() - _MONTHLY_CHANGEABLE
+    if unknown:
+        raise ValueError(f"not changeable: {sorted(unknown)}")
+
+
+def _monthly_statistics(by_status: dict[str, int], raised: int, paid_gifts: int) -> dict[str, int]:
+    """Standing gifts by status, and what the gifts of a month raised (every backend)."""
+    return {
+        "active": by_status.get(MonthlyStatus.ACTIVE.value, 0),
+        "paused": by_status.get(MonthlyStatus.PAUSED.value, 0),
+        "raised": raised,
+        "paid_gifts": paid_gifts,
+    }
 
 
 def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:

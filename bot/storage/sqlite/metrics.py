@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from bot.storage.sqlite.base import StoreBase
 
 
-class MetricsRepository(StoreBase):
-    """Small read-only counts for the /metrics gauges."""
+class MetricsQueries:
+    """The gauges' counts: statements both backends speak as written and that take no
+    parameters, so the SQLite and the PostgreSQL store share this one class (each brings
+    its own `_fetchall`)."""
+
+    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
 
     async def metrics_outbox_depth(self) -> list[tuple[str, str, int]]:
         """(platform, kind, rows waiting or being sent); kind is notice or broadcast."""
@@ -14,16 +21,20 @@ class MetricsRepository(StoreBase):
             "SELECT platform, CASE WHEN broadcast_id IS NULL THEN 'notice' ELSE 'broadcast' "
             "END, count(*) FROM outbox WHERE status IN ('pending', 'sending') GROUP BY 1, 2"
         )
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [(row[0], row[1], int(row[2])) for row in rows]
 
     async def metrics_broadcasts_running(self) -> list[tuple[str, int]]:
         """(platform, broadcasts running)."""
         rows = await self._fetchall(
             "SELECT platform, count(*) FROM broadcasts WHERE status = 'running' GROUP BY 1"
         )
-        return [(row[0], row[1]) for row in rows]
+        return [(row[0], int(row[1])) for row in rows]
 
     async def metrics_pledges_by_status(self) -> list[tuple[str, str, int]]:
         """(platform, status, pledges)."""
         rows = await self._fetchall("SELECT platform, status, count(*) FROM pledges GROUP BY 1, 2")
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [(row[0], row[1], int(row[2])) for row in rows]
+
+
+class MetricsRepository(MetricsQueries, StoreBase):
+    """Small read-only counts for the /metrics gauges."""

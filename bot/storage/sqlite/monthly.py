@@ -9,16 +9,16 @@ import aiosqlite
 from bot.models import (
     MonthlyClaim,
     MonthlyGift,
-    MonthlyStatus,
 )
 from bot.storage.records import (
     MonthlyClaimLost,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
-    _MONTHLY_CHANGEABLE,
     _MONTHLY_COLUMNS,
+    _check_monthly_changes,
     _monthly_from_row,
+    _monthly_statistics,
 )
 
 
@@ -67,9 +67,7 @@ class MonthlyRepository(StoreBase):
     ) -> MonthlyGift | None:
         """Change a standing gift as the donor saw it (`version`); None when it changed
         since (an older button) or was stopped. Values are column values."""
-        unknown = changes.keys() - _MONTHLY_CHANGEABLE
-        if unknown:
-            raise ValueError(f"not changeable: {sorted(unknown)}")
+        _check_monthly_changes(changes)
         sets = "".join(f"{column} = :{column}, " for column in changes)
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
@@ -148,13 +146,7 @@ class MonthlyRepository(StoreBase):
             "WHERE g.platform = ? AND r.period = ? AND p.status IN ('paid', 'delivered')",
             (platform, period),
         )
-        by_status = dict(counts)
-        return {
-            "active": by_status.get(MonthlyStatus.ACTIVE.value, 0),
-            "paused": by_status.get(MonthlyStatus.PAUSED.value, 0),
-            "raised": raised[0][0],
-            "paid_gifts": raised[0][1],
-        }
+        return _monthly_statistics(dict(counts), raised[0][0], raised[0][1])
 
     async def monthly_run(self, gift_id: int, period: int) -> tuple[str, int | None] | None:
         """What became of one month of a gift: (outcome, pledge id), or None if not yet."""

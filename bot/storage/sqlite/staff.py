@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiosqlite
@@ -15,13 +15,109 @@ from bot.models import (
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
+    _CONFIRMATION_COLUMNS,
     _OPEN_INVITE,
     _PLEDGE_COLUMNS,
+    _confirmation_from_row,
     _pledge_from_row,
+    _statistics,
 )
 
 
-class StaffRepository(StoreBase):
+class StaffQueries:
+    """Staff statements both backends run as written (`?` placeholders, no dialect), so the
+    SQLite and the PostgreSQL store share them: each brings its own `_fetchall`."""
+
+    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
+
+    async def open_invites(self, platform: str, now: int, limit: int) -> list[tuple[Any, ...]]:
+        """Invites that can still be redeemed, newest first: (code, created_by, created_at,
+        expires_at)."""
+        rows = await self._fetchall(
+            "SELECT code, created_by, created_at, expires_at FROM staff_invites "
+            f"WHERE platform = ? AND {_OPEN_INVITE} ORDER BY created_at DESC, code LIMIT ?",
+            (platform, now, limit),
+        )
+        return [tuple(row) for row in rows]
+
+    async def revoke_invite(self, code: str, platform: str, by: int, now: int) -> bool:
+        """An admin takes back an open invite; False if it was not open."""
+        rows = await self._fetchall(
+            "UPDATE staff_invites SET revoked_at = ?, revoked_by = ? WHERE code = ? "
+            f"AND platform = ? AND {_OPEN_INVITE} RETURNING code",
+            (now, by, code, platform, now),
+        )
+        return bool(rows)
+
+    async def pledges_for_export(
+        self, since: int, until: int, with_pii: bool
+    ) -> list[tuple[Any, ...]]:
+        """Pledges created in [since, until) with their need, oldest first. With `with_pii`,
+        the linked household's national code, name and phone are added (staff only)."""
+        pii = ", n.beneficiary_national_code, b.full_name, b.mobile" if with_pii else ""
+        rows = await self._fetchall(
+            "SELECT p.reference, n.code, n.kind, n.item_name, p.amount, p.status, "
+            f"p.created_at, p.paid_at, p.bank_reference{pii} FROM pledges p "
+            "JOIN needs n ON n.id = p.need_id "
+            "LEFT JOIN beneficiaries b ON b.national_code = n.beneficiary_national_code "
+            "WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.id",
+            (since, until),
+        )
+        return [tuple(row) for row in rows]
+
+    async def pledge_by_token(self, token: str) -> Pledge | None:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
+        )
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def pledge(self, reference: str) -> Pledge | None:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = ?", (reference,)
+        )
+        return _pledge_from_row(rows[0]) if rows else None
+
+    async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
+        """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer).
+
+        Per platform: each bot process expires the pledges of the donors it can tell.
+        """
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = ? AND expires_at <= ? "
+            "AND platform = ? ORDER BY id",
+            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def pledges_of_donor(
+        self, platform: str, donor_id: int, limit: int, offset: int = 0
+    ) -> list[Pledge]:
+        rows = await self._fetchall(
+            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = ? AND donor_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (platform, donor_id, limit, offset),
+        )
+        return [_pledge_from_row(row) for row in rows]
+
+    async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
+        """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
+        rows = await self._fetchall(
+            "SELECT count(*) FROM pledges WHERE platform = ? AND donor_id = ?",
+            (platform, donor_id),
+        )
+        return int(rows[0][0])
+
+    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = await self._fetchall(
+            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
+            "FROM audit_log ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+class StaffRepository(StaffQueries, StoreBase):
     """Staff: roles, invites, one-time confirmations, the audit log, statistics and exports."""
 
     async def set_staff_role_by_id(self, platform: str, user_id: int, role: StaffRole) -> bool:
@@ -61,24 +157,6 @@ class StaffRepository(StoreBase):
         self._accounts.pop((platform, user_id), None)
         return True
 
-    async def open_invites(self, platform: str, now: int, limit: int) -> list[tuple[Any, ...]]:
-        """Invites that can still be redeemed, newest first: (code, created_by, created_at,
-        expires_at)."""
-        return await self._fetchall(
-            "SELECT code, created_by, created_at, expires_at FROM staff_invites "
-            f"WHERE platform = ? AND {_OPEN_INVITE} ORDER BY created_at DESC, code LIMIT ?",
-            (platform, now, limit),
-        )
-
-    async def revoke_invite(self, code: str, platform: str, by: int, now: int) -> bool:
-        """An admin takes back an open invite; False if it was not open."""
-        rows = await self._fetchall(
-            "UPDATE staff_invites SET revoked_at = ?, revoked_by = ? WHERE code = ? "
-            f"AND platform = ? AND {_OPEN_INVITE} RETURNING code",
-            (now, by, code, platform, now),
-        )
-        return bool(rows)
-
     async def void_invites_not_from(
         self, platform: str, admins: Sequence[int], now: int
     ) -> list[tuple[str, int]]:
@@ -93,22 +171,6 @@ class StaffRepository(StoreBase):
                 (now, platform, now, json.dumps(list(admins))),
             )
         ]
-
-    async def pledges_for_export(
-        self, since: int, until: int, with_pii: bool
-    ) -> list[tuple[Any, ...]]:
-        """Pledges created in [since, until) with their need, oldest first. With `with_pii`,
-        the linked household's national code, name and phone are added (staff only)."""
-        pii = ", n.beneficiary_national_code, b.full_name, b.mobile" if with_pii else ""
-        rows = await self._fetchall(
-            "SELECT p.reference, n.code, n.kind, n.item_name, p.amount, p.status, "
-            f"p.created_at, p.paid_at, p.bank_reference{pii} FROM pledges p "
-            "JOIN needs n ON n.id = p.need_id "
-            "LEFT JOIN beneficiaries b ON b.national_code = n.beneficiary_national_code "
-            "WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.id",
-            (since, until),
-        )
-        return [tuple(row) for row in rows]
 
     async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
         """The numbers of /stats, in one transaction so they agree with each other."""
@@ -136,15 +198,9 @@ class StaffRepository(StoreBase):
             credit = await db.execute_fetchall(
                 "SELECT coalesce(sum(unallocated), 0), coalesce(sum(office), 0) FROM credits"
             )
-        return {
-            "credit": tuple(next(iter(credit))),
-            "personas": dict(personas),
-            "staff": staff[0][0],
-            "active": active[0][0],
-            "needs": dict(needs),
-            "pledges": dict(pledges),
-            "money_by_province": list(money),
-        }
+        return _statistics(
+            personas, staff[0][0], active[0][0], needs, pledges, money, next(iter(credit))
+        )
 
     async def create_confirmation(
         self, token: str, platform: str, user_id: int, action: str, subject: str,
@@ -159,17 +215,9 @@ class StaffRepository(StoreBase):
 
     async def confirmation(self, token: str) -> dict[str, Any] | None:
         rows = await self._fetchall(
-            "SELECT token, platform, user_id, action, subject, details, created_at, used_at "
-            "FROM staff_confirmations WHERE token = ?",
-            (token,),
+            f"SELECT {_CONFIRMATION_COLUMNS} FROM staff_confirmations WHERE token = ?", (token,)
         )
-        if not rows:
-            return None
-        keys = ("token", "platform", "user_id", "action", "subject", "details", "created_at",
-                "used_at")  # fmt: skip
-        row = dict(zip(keys, rows[0], strict=True))
-        row["details"] = json.loads(row["details"]) if row["details"] else {}
-        return row
+        return _confirmation_from_row(rows[0]) if rows else None
 
     async def use_confirmation(self, token: str, now: int) -> bool:
         """Spend a confirmation without acting (its "no" button); False if already spent."""
@@ -232,30 +280,6 @@ class StaffRepository(StoreBase):
             await self._queue_pledge_notices(db, [pledge], notice, now)
             return pledge
 
-    async def pledge_by_token(self, token: str) -> Pledge | None:
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
-        )
-        return _pledge_from_row(rows[0]) if rows else None
-
-    async def pledge(self, reference: str) -> Pledge | None:
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = ?", (reference,)
-        )
-        return _pledge_from_row(rows[0]) if rows else None
-
-    async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
-        """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer).
-
-        Per platform: each bot process expires the pledges of the donors it can tell.
-        """
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = ? AND expires_at <= ? "
-            "AND platform = ?",
-            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
-        )
-        return [_pledge_from_row(row) for row in rows]
-
     async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
         """Queue a reminder for awaiting pledges past half their time, once: the pledge is
         marked and the message queued in one transaction, so no restart repeats or loses it."""
@@ -269,24 +293,6 @@ class StaffRepository(StoreBase):
             reminded = [_pledge_from_row(row) for row in rows]
             await self._queue_pledge_notices(db, reminded, notice, now)
             return reminded
-
-    async def pledges_of_donor(
-        self, platform: str, donor_id: int, limit: int, offset: int = 0
-    ) -> list[Pledge]:
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = ? AND donor_id = ? "
-            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            (platform, donor_id, limit, offset),
-        )
-        return [_pledge_from_row(row) for row in rows]
-
-    async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
-        """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
-        rows = await self._fetchall(
-            "SELECT count(*) FROM pledges WHERE platform = ? AND donor_id = ?",
-            (platform, donor_id),
-        )
-        return int(rows[0][0])
 
     async def record_audit(
         self,
@@ -331,12 +337,3 @@ class StaffRepository(StoreBase):
                 json.dumps(details, ensure_ascii=False) if details else None,
             ),
         )
-
-    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = await self._fetchall(
-            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
-            "FROM audit_log ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
