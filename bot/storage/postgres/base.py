@@ -176,11 +176,16 @@ class PgStoreBase:
         raise AssertionError("unreachable")
 
     async def _run_confirmed(
-        self, token: str | None, now: int, body: Callable[[Connection], Awaitable[T]]
+        self,
+        token: str | None,
+        now: int,
+        body: Callable[[Connection], Awaitable[T]],
+        *,
+        writes_needs: bool = True,
     ) -> T | None:
-        """`_run` (of a body that writes needs) that first spends a staff confirmation
-        `token` (when given): already spent, or the body raising _NothingDone, rolls all of
-        it back and returns None."""
+        """`_run` (of a body that writes needs, unless told otherwise) that first spends a
+        staff confirmation `token` (when given): already spent, or the body raising
+        _NothingDone, rolls all of it back and returns None."""
 
         async def confirmed(db: Connection) -> T:
             if token is not None and not await self._use_confirmation(db, token, now):
@@ -188,7 +193,7 @@ class PgStoreBase:
             return await body(db)
 
         try:
-            return await self._run(confirmed, writes_needs=True)
+            return await self._run(confirmed, writes_needs=writes_needs)
         except _NothingDone:
             return None
 

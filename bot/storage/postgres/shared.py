@@ -1,8 +1,8 @@
-"""What the PostgreSQL needs and pledges repositories write inside their transactions on
-behalf of other aggregates (the outbox, credits, audit, monthly runs), and the pledge reads
-the pledge domain needs. The same statements as SQLite's repositories, in PostgreSQL's
-dialect; the repositories that own these tables (outbox, credits, staff, monthly) are still
-to be ported and will take these over."""
+"""What the PostgreSQL repositories write inside their transactions on behalf of other
+aggregates (the outbox, credits, audit, monthly runs): the same statements as SQLite's, in
+PostgreSQL's dialect. SQLite keeps each in the repository that owns its table, a base of
+the one store class; here they sit in one base below every repository that calls them
+(needs, pledges, staff, monthly), so none of those depends on another."""
 
 from __future__ import annotations
 
@@ -192,123 +192,4 @@ class PgSharedWrites(PgStoreBase):
             "INSERT INTO monthly_runs (gift_id, period, outcome, pledge_id, at) "
             "VALUES ($1, $2, $3, $4, $5)",
             claim.gift_id, claim.period, outcome, pledge_id, now,
-        )  # fmt: skip
-
-
-class PgPledgeReads(PgSharedWrites):
-    """What the pledge and accounts domains use from repositories not yet ported: the
-    pledge reads, audit and invite voiding (StaffAuditAndInvites) and notices
-    (Broadcasts.queue_notice)."""
-
-    async def pledge_by_token(self, token: str) -> Pledge | None:
-        row = await self._fetchrow(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = $1", token
-        )
-        return _pledge_from_row(row) if row else None
-
-    async def pledge(self, reference: str) -> Pledge | None:
-        row = await self._fetchrow(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = $1", reference
-        )
-        return _pledge_from_row(row) if row else None
-
-    async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
-        """Awaiting pledges whose time ran out, of one platform's donors."""
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status = $1 AND expires_at <= $2 "
-            "AND platform = $3 ORDER BY id",
-            (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
-        )
-        return [_pledge_from_row(row) for row in rows]
-
-    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
-        """Queue a reminder for awaiting pledges past half their time, once, in one
-        transaction with the mark."""
-
-        async def remind(db: Connection) -> list[Pledge]:
-            rows = await db.fetch(
-                "UPDATE pledges SET reminded = 1 WHERE status = $1 AND reminded = 0 "
-                "AND expires_at IS NOT NULL AND created_at + (expires_at - created_at) / 2 <= $2 "
-                f"AND platform = $3 RETURNING {_PLEDGE_COLUMNS}",
-                PledgeStatus.AWAITING_PAYMENT.value, now, platform,
-            )  # fmt: skip
-            reminded = [_pledge_from_row(row) for row in rows]
-            await self._queue_pledge_notices(db, reminded, notice, now)
-            return reminded
-
-        return await self._run(remind)
-
-    async def pledges_of_donor(
-        self, platform: str, donor_id: int, limit: int, offset: int = 0
-    ) -> list[Pledge]:
-        rows = await self._fetchall(
-            f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE platform = $1 AND donor_id = $2 "
-            "ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
-            (platform, donor_id, limit, offset),
-        )
-        return [_pledge_from_row(row) for row in rows]
-
-    async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
-        """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
-        return int(
-            await self.pool.fetchval(
-                "SELECT count(*) FROM pledges WHERE platform = $1 AND donor_id = $2",
-                platform,
-                donor_id,
-            )
-        )
-
-    async def record_audit(
-        self,
-        *,
-        at: int,
-        action: str,
-        platform: str | None = None,
-        actor_id: int | None = None,
-        subject_type: str | None = None,
-        subject_id: str | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        await self._insert_audit(
-            self.pool, at=at, action=action, platform=platform, actor_id=actor_id,
-            subject_type=subject_type, subject_id=subject_id, details=details,
-        )  # fmt: skip
-
-    async def void_invites_not_from(
-        self, platform: str, admins: Sequence[int], now: int
-    ) -> list[tuple[str, int]]:
-        """Open invites whose creator is no longer an admin die with them: (code, creator)
-        of each one voided now (the accounts domain runs it when an admin is demoted)."""
-        rows = await self._fetchall(
-            "UPDATE staff_invites SET revoked_at = $1 WHERE platform = $2 "
-            "AND used_by IS NULL AND revoked_at IS NULL AND expires_at > $1 "
-            "AND NOT (created_by = ANY($3::bigint[])) RETURNING code, created_by",
-            (now, platform, list(admins)),
-        )
-        return [(str(code), int(creator)) for code, creator in rows]
-
-    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = await self._fetchall(
-            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
-            "FROM audit_log ORDER BY id DESC LIMIT $1",
-            (limit,),
-        )
-        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
-
-    async def queue_notice(
-        self,
-        platform: str,
-        user_id: int,
-        message_id: str,
-        args: dict[str, object],
-        now: int,
-        *,
-        dedupe_key: str,
-    ) -> None:
-        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
-        await self.pool.execute(
-            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
-            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-            platform, user_id, message_id, json.dumps(args, ensure_ascii=False), now, dedupe_key,
         )  # fmt: skip
