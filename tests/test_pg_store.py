@@ -1,6 +1,7 @@
-"""The PostgreSQL store (issue #12): its surface matches the protocols it implements, the
-browse cache is never stale across processes, pledges never over-commit a need whatever
-the interleaving across pools, and a deadlocked transaction runs again.
+"""The PostgreSQL store (issue #12): the browse cache is never stale across processes,
+pledges never over-commit a need whatever the interleaving across pools, a deadlocked
+transaction runs again, one-time tokens are spent once and a broadcast sent by two pools
+reaches each person once with exact counts.
 
 The behaviour tests of accounts, browsing and pledges run on both backends from their own
 modules (tests/test_accounts.py, test_browse_queries.py, test_pledges.py, via `any_store`);
@@ -9,7 +10,6 @@ this module holds what only PostgreSQL has: pools, the version-row cache, retrie
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 from collections.abc import AsyncIterator
 
@@ -17,27 +17,23 @@ import asyncpg
 import pytest
 
 from bot.codes import new_confirm_token, new_pledge_reference
-from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus, PaymentOutcome, PledgeStatus
-from bot.storage import DatabaseProblem, Store, protocols
+from bot.models import (
+    Audience,
+    BroadcastStatus,
+    NeedCategory,
+    NeedDraft,
+    NeedKind,
+    NeedStatus,
+    OutboxStatus,
+    PaymentOutcome,
+    PledgeStatus,
+)
+from bot.storage import DatabaseProblem, Store
 from bot.storage.factory import store_for
 from bot.storage.postgres.base import _native
 from bot.storage.postgres.store import PgStore
 from tests import test_money_store as money
 
-PORTED = [
-    protocols.Lifecycle,
-    protocols.Accounts,
-    protocols.PlacesAndBrowsing,
-    protocols.Needs,
-    protocols.Pledges,
-    protocols.Payments,
-    protocols.Credits,
-    protocols.ConversationState,
-    protocols.Verification,
-    protocols.HouseholdsAndVouchers,
-    protocols.Support,
-    protocols.Outbox,
-]
 NOW = 1_800_000_000
 _ids = itertools.count(1)
 
@@ -70,17 +66,7 @@ async def reserve(store: PgStore, need_id: int, donor_id: int, amount: int) -> b
     return pledge is not None
 
 
-# -- surface ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("protocol", PORTED, ids=lambda p: p.__name__)
-def test_the_pg_store_implements_each_ported_protocol_as_declared(protocol: type) -> None:
-    for name in (n for n in vars(protocol) if not n.startswith("_")):
-        wanted = inspect.signature(getattr(protocol, name))
-        actual = inspect.signature(getattr(PgStore, name))
-        assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
-        is_async = inspect.iscoroutinefunction(getattr(protocol, name))  # not unit_of_work
-        assert inspect.iscoroutinefunction(getattr(PgStore, name)) == is_async, name
+# -- surface (its protocols: tests/test_storage_protocols.py) -----------------------------------
 
 
 def test_sqlite_placeholders_become_numbered_ones_outside_quoted_text() -> None:
@@ -256,6 +242,107 @@ async def test_two_pools_claiming_1000_due_rows_at_once_claim_each_once_on_pg(
     assert await pg_store.outbox_statuses("telegram") == {"sending": 1000}
     rows = await pg_store._fetchall("SELECT max(attempts) FROM outbox")
     assert rows[0][0] == 1
+
+
+# -- one-time tokens and broadcasts under several workers -------------------------------------
+
+
+async def test_a_confirm_token_spent_from_two_pools_at_once_is_spent_once_on_pg(
+    pg_store: PgStore,
+) -> None:
+    """Two workers each get the confirm press of one cancel several times at once (a
+    double press, redelivered): the broadcast is cancelled by exactly one of them, and the
+    token's "no" button, pressed meanwhile, finds it spent. Likewise one invite code
+    redeemed from both pools makes one person staff."""
+    await pg_store.seen_account("telegram", 1, 1, "fa", NOW)
+    broadcast, _ = await pg_store.create_broadcast(
+        platform="telegram", creator_id=1, chat_id=1, text="x", photo_file_id=None,
+        audience=Audience.EVERYONE, place_id=None, token="b", now=NOW,
+    )  # fmt: skip
+    await pg_store.create_confirmation(
+        "c", "telegram", 1, "cancel_broadcast", str(broadcast.id), None, NOW
+    )
+    await pg_store.create_invite("S-ONCE", "telegram", 1, NOW, NOW + 3600)
+    for user_id in range(10, 20):
+        await pg_store.seen_account("telegram", user_id, user_id, "fa", NOW)
+    async with PgStore(pg_store.dsn) as second:
+
+        async def cancel(store: PgStore) -> bool:
+            changed = await store.change_broadcast_status(
+                broadcast.id, "telegram", BroadcastStatus.CANCELLED,
+                allowed_from=[BroadcastStatus.RUNNING, BroadcastStatus.PAUSED], now=NOW,
+                token="c",
+            )  # fmt: skip
+            return changed is not None
+
+        stores = [pg_store, second] * 5
+        spent = await asyncio.gather(
+            *(cancel(store) for store in stores),
+            *(store.use_confirmation("c", NOW) for store in stores),
+        )
+        joined = await asyncio.gather(
+            *(store.redeem_invite("S-ONCE", "telegram", 10 + n, NOW) for n, store in
+              enumerate(stores))
+        )  # fmt: skip
+    assert spent.count(True) == 1
+    assert (await pg_store.confirmation("c"))["used_at"] == NOW  # type: ignore[index]
+    cancelled = (await pg_store.broadcast(broadcast.id)).status is BroadcastStatus.CANCELLED  # type: ignore[union-attr]
+    assert cancelled == any(spent[:10])  # cancelled exactly when a cancel won the token
+    assert joined.count(True) == 1
+    staff = await pg_store._fetchall("SELECT count(*) FROM users WHERE staff_role = 'staff'")
+    assert staff[0][0] == 1
+
+
+async def test_two_pools_sending_one_broadcast_reach_each_person_once_with_exact_counts_on_pg(
+    pg_store: PgStore,
+) -> None:
+    """Two workers queue one 600-person broadcast in small chunks at once, then eight
+    senders over both claim and finish its rows: every person's row is queued once and
+    claimed once, the trigger-kept counts equal the rows' statuses, and of the two workers
+    finishing the run one does."""
+    await pg_store.pool.executemany(
+        "INSERT INTO users (platform, user_id, chat_id, language, first_seen, last_seen) "
+        "VALUES ('telegram', $1, $1, 'fa', 0, 0)",
+        [(user_id,) for user_id in range(1, 601)],
+    )
+    broadcast, _ = await pg_store.create_broadcast(
+        platform="telegram", creator_id=1, chat_id=1, text="x", photo_file_id=None,
+        audience=Audience.EVERYONE, place_id=None, token="b", now=NOW,
+    )  # fmt: skip
+    ending = {0: OutboxStatus.SENT, 1: OutboxStatus.BLOCKED, 2: OutboxStatus.FAILED}
+    async with PgStore(pg_store.dsn) as second:
+        stores = [pg_store, second] * 4
+
+        async def queue(store: PgStore) -> None:
+            while await store.queue_broadcast_chunk(broadcast.id, 25):
+                pass  # each chunk is a transaction of its own: the others' chunks go between
+
+        async def sender(store: PgStore) -> list[int]:
+            claimed: list[int] = []
+            while batch := await store.claim_outbox("telegram", NOW, 7):
+                for item in batch:
+                    claimed.append(item.user_id)
+                    await store.finish_outbox(item.id, ending[item.user_id % 3], NOW)
+            return claimed
+
+        await asyncio.gather(*(queue(store) for store in stores))
+        claims = await asyncio.gather(*(sender(store) for store in stores))
+        finished = await asyncio.gather(
+            *(store.finish_broadcast_if_complete(broadcast.id, NOW) for store in stores)
+        )
+    claimed = [user_id for batch in claims for user_id in batch]
+    assert sorted(claimed) == list(range(1, 601))
+    assert sum(1 for batch in claims if batch) > 2  # the senders really shared the work
+    done = await pg_store.broadcast(broadcast.id)
+    assert done is not None
+    assert (done.total, done.sent, done.blocked, done.failed, done.unknown) == (
+        600, 200, 200, 200, 0,
+    )  # fmt: skip
+    assert await pg_store.broadcast_statuses(broadcast.id) == {
+        "sent": 200, "blocked": 200, "failed": 200,
+    }  # fmt: skip
+    assert [b is not None for b in finished].count(True) == 1
+    assert done.status is BroadcastStatus.DONE
 
 
 # -- the unit of work ------------------------------------------------------------------------

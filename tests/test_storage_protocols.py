@@ -1,6 +1,7 @@
 """The protocols in bot/storage/protocols.py are the store's whole surface: the SQLite
-Store implements each method with the same parameters, and has no public method that no
-protocol lists (a new method goes in its repository's protocol, or this fails)."""
+Store and the PostgreSQL PgStore each implement every method of every protocol (the whole
+`Storage`) with the same parameters, and have no public method that no protocol lists (a
+new method goes in its repository's protocol, or this fails)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import inspect
 import pytest
 
 from bot.storage import Store, protocols
+from bot.storage.postgres.store import PgStore
 
 REPOSITORIES = [
     value
@@ -29,24 +31,26 @@ def declared(protocol: type) -> set[str]:
     return {name for name in vars(protocol) if not name.startswith("_")}
 
 
+@pytest.mark.parametrize("store", [Store, PgStore], ids=["sqlite", "postgres"])
 @pytest.mark.parametrize("protocol", REPOSITORIES, ids=lambda p: p.__name__)
-def test_the_sqlite_store_implements_each_method_as_declared(protocol: type) -> None:
+def test_each_store_implements_each_method_as_declared(store: type, protocol: type) -> None:
     for name in declared(protocol):
         wanted = inspect.signature(getattr(protocol, name))
-        actual = inspect.signature(getattr(Store, name))
+        actual = inspect.signature(getattr(store, name))
         assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
-        assert inspect.iscoroutinefunction(getattr(Store, name)) == (
-            inspect.iscoroutinefunction(getattr(protocol, name))
+        assert inspect.iscoroutinefunction(getattr(store, name)) == (
+            inspect.iscoroutinefunction(getattr(protocol, name))  # not unit_of_work
         ), name
 
 
-def test_every_public_store_method_is_in_exactly_one_protocol() -> None:
+@pytest.mark.parametrize("store", [Store, PgStore], ids=["sqlite", "postgres"])
+def test_every_public_store_method_is_in_exactly_one_protocol(store: type) -> None:
     owners: dict[str, list[str]] = {}
     for protocol in REPOSITORIES:
         for name in declared(protocol):
             owners.setdefault(name, []).append(protocol.__name__)
     assert {name: where for name, where in owners.items() if len(where) > 1} == {}
-    assert public_methods(Store) - set(owners) == set()
+    assert public_methods(store) - set(owners) == set()
 
 
 def test_storage_is_every_repository_at_once() -> None:

@@ -1,9 +1,12 @@
 """A staff action, its audit row and its outbox rows commit together or not at all.
 
 Product rule 2: personal-data reads and staff writes are audited in the same transaction as
-the change. Each test makes the audit insert itself fail (a real SQLite trigger on the
-audit table, as a full disk or a broken row would) and checks the action left nothing
-behind; then, with the trigger gone, the same action happens with exactly one audit row.
+the change. Each test makes the audit insert itself fail (a real trigger on the audit
+table, as a full disk or a broken row would) and checks the action left nothing behind;
+then, with the trigger gone, the same action happens with exactly one audit row. Every
+test runs on both backends, but the two whose names say SQLite: the command line's export
+opens the settings' SQLite file, and only SQLite's one connection makes other tasks wait
+for an open unit (tests/test_pg_store.py has PostgreSQL's side of that).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.domain import accounts, broadcasts, need_editing, pledges, staff
@@ -44,18 +48,43 @@ ADMIN, DONOR, NEWCOMER = 900_001, 1001, 1002
 RULES = pledges.PledgeRules(min_rials=10_000, ttl_seconds=3600)
 
 
+# What a refused audit insert raises: SQLite's RAISE(ABORT), PostgreSQL's RAISE EXCEPTION.
+AUDIT_REFUSED = (sqlite3.IntegrityError, asyncpg.RaiseError)
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test here runs on both backends (SQLite, PostgreSQL), but those that ask for
+    `sqlite_store`."""
+    return any_store
+
+
 @asynccontextmanager
 async def audit_refused(store: Store) -> AsyncIterator[None]:
-    """Every audit insert fails while inside (a trigger in the file: other connections to
-    it, such as the command line's, see it too)."""
-    await store._write(
-        "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
-    )
+    """Every audit insert fails while inside (a trigger in the database: other connections
+    to it, such as the command line's, see it too)."""
+    if isinstance(store, Store):
+        await store._write(
+            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+        )
+    else:
+        await store._write(
+            "CREATE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'audit refused'; END $$"
+        )
+        await store._write(
+            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION audit_refused()"
+        )
     try:
         yield
     finally:
-        await store._write("DROP TRIGGER audit_refused")
+        if isinstance(store, Store):
+            await store._write("DROP TRIGGER audit_refused")
+        else:
+            await store._write("DROP TRIGGER audit_refused ON audit_log")
+            await store._write("DROP FUNCTION audit_refused()")
 
 
 async def audit_actions(store: Store) -> list[str]:
@@ -75,7 +104,7 @@ async def all_or_nothing(
     """`act` fails whole while its audit row cannot be written, then succeeds with one."""
     audited = await audit_actions(store)
     async with audit_refused(store):
-        with pytest.raises(sqlite3.IntegrityError, match="audit refused"):
+        with pytest.raises(AUDIT_REFUSED, match="audit refused"):
             await act()
     assert not await happened(), "the change committed without its audit row"
     assert await audit_actions(store) == audited
@@ -102,6 +131,10 @@ DRAFT = NeedDraft(
 
 @pytest.fixture
 async def need(store: Store) -> Need:
+    return await add_need(store)
+
+
+async def add_need(store: Store) -> Need:
     province = (await store.provinces())[0]
     draft = dataclasses.replace(DRAFT, city_id=province.cities[0].id, province_id=province.id)
     await store.upsert_needs([draft], now=NOW)
@@ -258,23 +291,24 @@ async def test_looking_up_a_household_is_not_answered_without_its_audit_row(
     store: Store, admin: Account
 ) -> None:
     async with audit_refused(store):
-        with pytest.raises(sqlite3.IntegrityError, match="audit refused"):
+        with pytest.raises(AUDIT_REFUSED, match="audit refused"):
             await staff.look_up_household(store, admin, "0000000000", NOW)
     assert await audit_actions(store) == []
     assert await staff.look_up_household(store, admin, "0000000000", NOW) is None
     assert await audit_actions(store) == ["view_beneficiary"]
 
 
-async def test_an_export_with_personal_data_is_not_written_without_its_audit_row(
-    store: Store, need: Need, tmp_path: Path
+async def test_a_pii_export_from_the_sqlite_file_is_not_written_without_its_audit_row(
+    sqlite_store: Store, tmp_path: Path
 ) -> None:
-    await pledge(store, need)
+    store = sqlite_store
+    await pledge(store, await add_need(store))
     out = tmp_path / "pledges.csv"
     args = argparse.Namespace(since="2025-11-01", until=None, out=out, with_pii=True)
     settings = make_settings(tmp_path)
     assert settings.database_path == store.path
     async with audit_refused(store):
-        with pytest.raises(sqlite3.IntegrityError, match="audit refused"):
+        with pytest.raises(AUDIT_REFUSED, match="audit refused"):
             await export_pledges(args, settings)
     assert not out.exists()
     assert await audit_actions(store) == []
@@ -341,9 +375,12 @@ async def test_a_confirmation_spent_meanwhile_is_refused_and_changes_nothing(
     assert "deliver_need" not in await audit_actions(store)
 
 
-async def test_two_concurrent_units_of_work_do_not_interleave(store: Store) -> None:
+async def test_two_concurrent_units_of_work_wait_for_sqlites_one_connection(
+    sqlite_store: Store,
+) -> None:
     """While one task's unit is open (and yields to the loop), another task's statements
     wait for it: none lands inside it, so its rollback takes none of them with it."""
+    store = sqlite_store
     events: list[str] = []
     opened = asyncio.Event()
 
