@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import metrics
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication, HamdeliContext, Services
-from bot.delivery import outbox_of, recover_outbox
+from bot.delivery import outbox_of, recover_outbox, schedule_worker_clock
 from bot.handlers import (
     beneficiary,
     broadcasts,
@@ -81,7 +82,11 @@ def build_application(
             PlatformRequest(updates_request or request or HTTPXRequest(), settings.platform)
         )
         .rate_limiter(HamdeliRateLimiter.from_settings(settings))
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(
+            PerChatUpdateProcessor(
+                MAX_CONCURRENT_UPDATES, turn=functools.partial(store.chat_turn, settings.platform)
+            )
+        )
         .persistence(StorePersistence(store, settings.platform, clock))
         .context_types(ContextTypes(context=HamdeliContext))
         .arbitrary_callback_data(False)
@@ -130,6 +135,7 @@ async def on_start(application: HamdeliApplication) -> None:
     monthly.schedule_monthly_clock(application)
     credits.schedule_credit_clock(application)
     await recover_outbox(application)
+    schedule_worker_clock(application)
     outbox = outbox_of(application)
     application.outbox_task = asyncio.create_task(outbox.run(), name="outbox")
 

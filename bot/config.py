@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -134,6 +135,10 @@ class Settings(BaseSettings):
     # PostgreSQL only (issue #12): connections each process keeps open; several processes
     # share the server's max_connections (100 by default), so 10 each leaves room for ~9.
     database_pool_size: int = Field(default=10, ge=1, le=1000)
+    # This process's name among the `hamdeli run` workers sharing one database (#12): stable
+    # per worker slot (WORKER_ID=w1…), so a worker restarted after a crash recovers its own
+    # predecessor's interrupted sends. Unset: the hostname (one worker per host or container).
+    worker_id: str | None = Field(default=None, max_length=64, pattern=r"^[\w.:@-]+$")
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_language: Literal["fa", "en"] = "fa"
     # The staff group that receives support tickets (a negative chat id); none: no support.
@@ -324,7 +329,7 @@ class Settings(BaseSettings):
             return text
         raise ValueError("must start with https:// (platforms post webhooks only over TLS)")
 
-    @field_validator("webhook_secret", mode="before")
+    @field_validator("webhook_secret", "worker_id", mode="before")
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -371,6 +376,11 @@ class Settings(BaseSettings):
     @property
     def base_file_url(self) -> str:
         return self.bot_api_file_url or PLATFORM_URLS[self.platform][1]
+
+    @property
+    def worker(self) -> str:
+        """WORKER_ID, else the hostname: what this process's outbox claims are recorded as."""
+        return self.worker_id or socket.gethostname()
 
     @property
     def outbox_rate(self) -> float:

@@ -11,8 +11,12 @@ pauses the broadcast and alerts its sender (a revoked token looks like that on B
 network errors back off, a bounded number of times. Notices are claimed before broadcast
 rows, so a million-person announcement never holds up "your payment was confirmed".
 
-Everything that matters is in the store (rows, counts, statuses); what lives here is only
-pacing and the last progress edit, so any process can take over after a restart.
+Everything that matters is in the store (rows, counts, statuses, the pacing bucket); what
+lives here is only a 429's pause and the last progress edit, so any process can take over
+after a restart. Several workers (`hamdeli run` processes, #12) share one outbox: each claim
+records the worker (WORKER_ID), a worker starting again marks only its own interrupted
+sends 'unknown' (and those of workers silent for WORKER_SILENT_S), and the send rate is
+one bucket in the store for all of them.
 """
 
 from __future__ import annotations
@@ -58,6 +62,13 @@ FORBIDDEN_RETRY_S = 300  # a 403 that is not "blocked" (revoked token?): try aga
 PROGRESS_EVERY_S = 3.0  # the sender's progress message is edited at most this often
 REPORT_EVERY_S = 0.5  # how often a running outbox looks at its broadcasts' counts
 IDLE_S = 1.0  # how often an idle outbox looks for new rows (other processes queue too)
+MIN_WAIT_S = 0.001  # the shortest wait for tokens (another worker may have just taken them)
+# Several workers (#12): each says it is alive this often (its clock job), and the sends of
+# a worker silent this long are marked 'unknown' by any other. Far longer than any send
+# (HTTP timeouts, STOP_TIMEOUT_SECONDS), so only a worker that is gone is taken for dead;
+# a wrong guess costs no duplicate, only an 'unknown' that its own late record overwrites.
+WORKER_BEAT_S = 30
+WORKER_SILENT_S = 300
 # Descriptions of a 403 that mean this one person cannot be reached (Telegram's wording).
 UNREACHABLE = ("blocked", "deactivated", "can't initiate", "not a member", "kicked")
 # A timeout after the request left may have been delivered: never repeated (at most once).
@@ -67,16 +78,27 @@ MAYBE_DELIVERED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError,
 
 class Pacer:
     """A token bucket: at most `rate` sends a second, in bursts of at most 50 ms' worth;
-    `pause` stops every sender at once (a 429 is about the whole bot, not one person)."""
+    `pause` stops every sender of this process at once (a 429 is about the whole bot, not
+    one person).
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    The bucket is a row in the store (`take_send_tokens`), one per platform, shared by every
+    worker: two `hamdeli run` processes serving one bot together never send faster than
+    BROADCAST_RATE. Each take is one statement, and takes ~10 ms' worth of tokens at a time
+    (one round trip per claimed batch, not per message)."""
+
+    def __init__(
+        self,
+        rate: float,
+        store: Store,
+        platform: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = rate
         self.capacity = max(1.0, rate / 20)
         # Hand out tokens ~10 ms' worth at a time: one store round trip claims them all.
         self.least = max(1, min(int(self.capacity), int(rate / 100)))
+        self.store, self.platform = store, platform
         self._clock = clock
-        self._tokens = 1.0
-        self._stamp = clock()
         self._resume_at = 0.0
         self._interrupted = asyncio.Event()
 
@@ -88,14 +110,13 @@ class Pacer:
             if now < self._resume_at:
                 await self._wait(self._resume_at - now)
                 continue
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
             least = min(self.least, most)
-            if self._tokens >= least:
-                granted = min(most, int(self._tokens))
-                self._tokens -= granted
+            granted, tokens = await self.store.take_send_tokens(
+                self.platform, self.rate, self.capacity, least, most
+            )
+            if granted:
                 return granted
-            await self._wait((least - self._tokens) / self.rate)
+            await self._wait(max(MIN_WAIT_S, (least - tokens) / self.rate))
         return 0
 
     async def _wait(self, seconds: float) -> None:
@@ -105,12 +126,12 @@ class Pacer:
     def interrupt(self) -> None:
         self._interrupted.set()
 
-    def give_back(self, tokens: int) -> None:
-        self._tokens = min(self.capacity, self._tokens + tokens)
+    async def give_back(self, tokens: int) -> None:
+        if tokens > 0:
+            await self.store.give_back_send_tokens(self.platform, self.capacity, tokens)
 
     def pause(self, seconds: float) -> None:
         self._resume_at = max(self._resume_at, self._clock() + seconds)
-        self._tokens = 0.0
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,8 @@ class Outbox:
         self.services = services
         self.store: Store = services.store
         self.platform: str = services.platform
-        self.pacer = Pacer(services.settings.outbox_rate)
+        self.worker: str = services.settings.worker
+        self.pacer = Pacer(services.settings.outbox_rate, self.store, self.platform)
         self.max_forbidden = services.settings.broadcast_max_consecutive_forbidden
         self.backoff_base_s, self.backoff_max_s = backoff_base_s, backoff_max_s
         self.progress_every_s = progress_every_s
@@ -194,8 +216,8 @@ class Outbox:
             if more_to_queue:
                 more_to_queue = await self._queue_broadcast_rows()
             tokens = await self.pacer.take(self._batch)
-            items = await self.store.claim_outbox(self.platform, self.now(), tokens)
-            self.pacer.give_back(tokens - len(items))
+            items = await self.store.claim_outbox(self.platform, self.now(), tokens, self.worker)
+            await self.pacer.give_back(tokens - len(items))
             for item in items:
                 await self._slots.acquire()
                 task = asyncio.create_task(self._deliver(item))
@@ -485,9 +507,43 @@ def outbox_of(application: Application) -> Outbox:  # type: ignore[type-arg]
 
 
 async def recover_outbox(application: Application) -> None:  # type: ignore[type-arg]
-    """At start: interrupted sends become 'unknown' (at most once); then deliver for good."""
+    """At start: this worker's interrupted sends (its own claims, from before a crash or a
+    SIGKILL: WORKER_ID is the same after a restart) and those of workers silent for
+    WORKER_SILENT_S become 'unknown' (at most once); other workers' sends in flight are
+    left alone. Then deliver for good."""
     services = application.services  # type: ignore[attr-defined]
-    abandoned = await services.store.abandon_unfinished_sends(services.platform)
-    metrics.count_outbox_abandoned(services.platform, abandoned)
+    worker, now = services.settings.worker, int(services.clock())
+    log.info("%s bot starts as worker %s", services.platform, worker)
+    await services.store.worker_seen(worker, now, starting=True)
+    abandoned = await services.store.abandon_unfinished_sends(
+        services.platform, worker, silent_before=now - WORKER_SILENT_S
+    )
+    _count_abandoned(services.platform, abandoned, "during a crash")
+
+
+async def worker_clock(context: HamdeliContext) -> None:
+    """This worker is alive; sends of workers silent for WORKER_SILENT_S become 'unknown'.
+
+    Any worker may do the second: a worker that is gone for good (scaled down, its host
+    lost) never starts again to recover its own rows, and a row left 'sending' would hold
+    its broadcast open forever. Marking them 'unknown' repeats nothing, and the broadcast's
+    counts move with each row's status (the progress trigger), so they stay exact."""
+    services = context.application.services  # type: ignore[attr-defined]
+    now = int(services.clock())
+    await services.store.worker_seen(services.settings.worker, now)
+    abandoned = await services.store.abandon_unfinished_sends(
+        services.platform, silent_before=now - WORKER_SILENT_S
+    )
+    _count_abandoned(services.platform, abandoned, "by a worker silent for long")
+
+
+def schedule_worker_clock(application: Application) -> None:  # type: ignore[type-arg]
+    application.job_queue.run_repeating(  # type: ignore[union-attr]
+        worker_clock, interval=WORKER_BEAT_S, first=WORKER_BEAT_S
+    )
+
+
+def _count_abandoned(platform: str, abandoned: int, when: str) -> None:
+    metrics.count_outbox_abandoned(platform, abandoned)
     if abandoned:
-        log.warning("%d messages were being sent during a crash; not sent again", abandoned)
+        log.warning("%d messages were being sent %s; not sent again", abandoned, when)

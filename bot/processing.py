@@ -4,22 +4,36 @@ A slow person (a big query, a retried send) must not stall everyone else, and on
 two quick taps must not race each other through a conversation. PTB's built-in
 `SimpleUpdateProcessor` gives the first but not the second; this processor keeps one lock
 per chat (or per user, for updates without a chat).
+
+Several `hamdeli run` processes may serve one bot (#12): inside the chat's lock, the update
+also waits for the chat's turn in the store (`chat_turn`: PostgreSQL's advisory lock, held
+while it is handled), so one chat's updates are handled one at a time across processes too,
+in the order they asked for their turn. The in-process lock comes first: a chat's second
+update waits here, holding nothing of the store's, until the first is done.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import contextlib
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """At most `max_concurrent_updates` at once; one at a time per chat, in arrival order."""
+    """At most `max_concurrent_updates` at once; one at a time per chat, in arrival order
+    (across processes too, with the store's `turn`)."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        turn: Callable[[int], AbstractAsyncContextManager[object]] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self._turn = turn or (lambda _key: contextlib.nullcontext())
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -36,7 +50,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._turn(key):
                 await super().process_update(update, coroutine)
         finally:
             self._waiting[key] -= 1

@@ -114,10 +114,12 @@ async def test_places_are_the_same_rows_with_the_same_ids_on_both_backends(
 
 
 def _family(declared: str) -> str:
-    """integer or text: what SQLite's type affinity and PostgreSQL's type agree on."""
+    """integer, real or text: what SQLite's type affinity and PostgreSQL's type agree on."""
     declared = declared.lower()
     if declared in ("integer", "bigint", "smallint"):
         return "integer"
+    if declared in ("real", "double precision"):  # SQLite's REAL is an 8-byte float
+        return "real"
     return declared
 
 

@@ -436,7 +436,9 @@ class Verification(Protocol):
 class Outbox(Protocol):
     """The outbox: every message the bot sends on its own, claimed and recorded at most once."""
 
-    async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
+    async def claim_outbox(
+        self, platform: str, now: int, limit: int, worker: str | None = None
+    ) -> list[OutboxItem]:
         """Mark the next due messages 'sending' (committed before any is sent) and return them with
         the recipient's chat and language: notices first, then running broadcasts."""
 
@@ -445,7 +447,9 @@ class Outbox(Protocol):
     ) -> None:
         """Record how a send ended; `retry_at` puts it back as pending for later."""
 
-    async def abandon_unfinished_sends(self, platform: str) -> int:
+    async def abandon_unfinished_sends(
+        self, platform: str, worker: str | None = None, *, silent_before: int | None = None
+    ) -> int:
         """At start: sends a crash interrupted may or may not have arrived. They become 'unknown'
         and are not repeated: a person must never get the same message twice."""
 
@@ -739,6 +743,26 @@ class MetricsReads(Protocol):
         """(platform, status, pledges)."""
 
 
+class Workers(Protocol):
+    """Workers: who is alive, the shared send rate, and one chat's turn across processes."""
+
+    async def worker_seen(self, worker: str, now: int, *, starting: bool = False) -> None:
+        """This worker is alive (its clock beats every WORKER_BEAT_S); `starting` also records
+        when it (re)started."""
+
+    async def take_send_tokens(
+        self, platform: str, rate: float, capacity: float, least: int, most: int
+    ) -> tuple[int, float]:
+        """Take up to `most` send tokens from the platform's bucket, shared by every worker, if
+        at least `least` are there: (taken, tokens left)."""
+
+    async def give_back_send_tokens(self, platform: str, capacity: float, tokens: int) -> None:
+        """Tokens taken but not used (fewer messages were due): back in the shared bucket."""
+
+    def chat_turn(self, platform: str, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """One chat's updates one at a time across processes (held while one is handled)."""
+
+
 class Storage(
     Lifecycle,
     Accounts,
@@ -756,6 +780,7 @@ class Storage(
     MonthlyGifts,
     ConversationState,
     MetricsReads,
+    Workers,
     Protocol,
 ):
     """The whole store, as the domain and the handlers use it."""

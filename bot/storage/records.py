@@ -100,6 +100,7 @@ SCHEMA_STEPS: tuple[str, ...] = (
     "0022_reconcile.sql",
     "0023_outbox_any_chat.sql",
     "0024_item_name_en.sql",
+    "0025_workers.sql",
 )
 
 

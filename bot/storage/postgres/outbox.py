@@ -15,16 +15,18 @@ import json
 
 from bot.models import OutboxItem, OutboxStatus
 from bot.storage.postgres.base import Connection, PgStoreBase
+from bot.storage.sqlite.common import _unfinished_sends_sql
 
 _RETURNING = "RETURNING id, user_id, message_id, args, attempts, broadcast_id"
+_CLAIMED = "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = $4 "
 _CLAIM_NOTICES = (
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ("
+    _CLAIMED + "WHERE id IN ("
     "SELECT id FROM outbox WHERE platform = $1 AND status = 'pending' "
     "AND broadcast_id IS NULL AND due_at <= $2 ORDER BY due_at LIMIT $3 "
     "FOR UPDATE SKIP LOCKED) AND status = 'pending' " + _RETURNING
 )
 _CLAIM_BROADCAST_ROWS = (
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ("
+    _CLAIMED + "WHERE id IN ("
     "SELECT o.id FROM broadcasts b JOIN outbox o ON o.broadcast_id = b.id "
     "AND o.status = 'pending' AND o.due_at <= $2 WHERE b.platform = $1 "
     "AND b.status = 'running' ORDER BY b.id, o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED) "
@@ -35,9 +37,12 @@ _CLAIM_BROADCAST_ROWS = (
 class PgOutboxRepository(PgStoreBase):
     """The outbox: every message the bot sends on its own, claimed and recorded at most once."""
 
-    async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
+    async def claim_outbox(
+        self, platform: str, now: int, limit: int, worker: str | None = None
+    ) -> list[OutboxItem]:
         """Mark the next due messages 'sending' (committed before any is sent) and return them
         with the recipient's chat and language: notices first, then running broadcasts.
+        Each claimed row records `worker` (claimed_by), whose recovery it is after a crash.
 
         One transaction: the notices, then (when the batch has room) broadcast rows, then
         the recipients. Anything failing rolls the whole claim back, so no row is stranded
@@ -45,9 +50,11 @@ class PgOutboxRepository(PgStoreBase):
         """
 
         async def claim(db: Connection) -> list[OutboxItem]:
-            rows = list(await db.fetch(_CLAIM_NOTICES, platform, now, limit))
+            rows = list(await db.fetch(_CLAIM_NOTICES, platform, now, limit, worker))
             if len(rows) < limit:
-                rows += await db.fetch(_CLAIM_BROADCAST_ROWS, platform, now, limit - len(rows))
+                rows += await db.fetch(
+                    _CLAIM_BROADCAST_ROWS, platform, now, limit - len(rows), worker
+                )
             if not rows:
                 return []
             people = {
@@ -95,19 +102,18 @@ class PgOutboxRepository(PgStoreBase):
             item_id,
         )
 
-    async def abandon_unfinished_sends(self, platform: str) -> int:
+    async def abandon_unfinished_sends(
+        self, platform: str, worker: str | None = None, *, silent_before: int | None = None
+    ) -> int:
         """At start: sends a crash interrupted may or may not have arrived. They become
         'unknown' and are not repeated: a person must never get the same message twice.
 
-        Every 'sending' row of the platform, as on SQLite: with several workers this is only
-        right while one starts alone (which rows are whose is still to be recorded, #12).
+        With several workers, a worker starting marks only its own rows (`worker`) and those
+        of workers silent since `silent_before`; another worker's sends in flight are left
+        alone (`_unfinished_sends_sql`, shared with SQLite).
         """
-        rows = await self.pool.fetch(
-            "UPDATE outbox SET status = 'unknown' WHERE platform = $1 AND status = 'sending' "
-            "RETURNING id",
-            platform,
-        )
-        return len(rows)
+        sql, params = _unfinished_sends_sql(platform, worker, silent_before)
+        return len(await self._fetchall(sql, params))
 
     async def mark_blocked(self, platform: str, user_id: int) -> None:
         """They blocked the bot: later messages skip them until they write again."""

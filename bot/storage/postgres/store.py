@@ -22,6 +22,7 @@ from bot.storage.postgres.pledges import PgPledgesRepository
 from bot.storage.postgres.staff import PgStaffRepository
 from bot.storage.postgres.support import PgSupportRepository
 from bot.storage.postgres.verification import PgVerificationRepository
+from bot.storage.postgres.workers import PgWorkersRepository
 
 
 class PgStore(
@@ -39,5 +40,6 @@ class PgStore(
     PgStaffRepository,
     PgMonthlyRepository,
     PgMetricsRepository,
+    PgWorkersRepository,
 ):
     """Hamdeli's persistent state on PostgreSQL, behind the same methods as `Store`."""

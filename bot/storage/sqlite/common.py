@@ -105,6 +105,36 @@ CODE_ATTEMPTS = 5
 CODE_ROUNDS = 20  # draws of the codes still missing, each checked against those in use
 
 
+def _unfinished_sends_sql(
+    platform: str, worker: str | None, silent_before: int | None
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement that marks interrupted sends 'unknown', for both backends (`?`
+    placeholders; PostgreSQL's store numbers them). Which 'sending' rows: with neither
+    `worker` nor `silent_before`, every one of the platform (one process on its own); with a
+    `worker`, that worker's own and the unclaimed ones (claimed before claims were
+    recorded); with `silent_before`, also those of workers not seen since then (or never).
+    The partial index outbox_sending keeps it to the rows in flight."""
+    who: list[str] = []
+    params: list[Any] = [platform]
+    if worker is None and silent_before is None:
+        who.append("1 = 1")
+    if worker is not None:
+        who.append("claimed_by = ? OR claimed_by IS NULL")
+        params.append(worker)
+    if silent_before is not None:
+        who.append(
+            "claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM workers w "
+            "WHERE w.worker = outbox.claimed_by AND w.last_seen >= ?)"
+        )
+        params.append(silent_before)
+    sql = (
+        "UPDATE outbox SET status = 'unknown' WHERE platform = ? AND status = 'sending' AND ("
+        + " OR ".join(f"({one})" for one in who)
+        + ") RETURNING id"
+    )
+    return sql, tuple(params)
+
+
 def _staff_needs_sql(where: StaffNeedsWhere) -> tuple[str, tuple[Any, ...]]:
     clauses, params = ["1"], []
     for column, value in (

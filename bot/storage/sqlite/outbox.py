@@ -13,6 +13,7 @@ from bot.models import (
     Pledge,
 )
 from bot.storage.sqlite.base import StoreBase
+from bot.storage.sqlite.common import _unfinished_sends_sql
 
 
 class OutboxRepository(StoreBase):
@@ -104,15 +105,19 @@ class OutboxRepository(StoreBase):
                 db, [row[0] for row in rows], "aid-news-published", now
             )
 
-    async def claim_outbox(self, platform: str, now: int, limit: int) -> list[OutboxItem]:
+    async def claim_outbox(
+        self, platform: str, now: int, limit: int, worker: str | None = None
+    ) -> list[OutboxItem]:
         """Mark the next due messages 'sending' (committed before any is sent) and return them
         with the recipient's chat and language: notices first, then running broadcasts.
+        Each claimed row records `worker` (claimed_by), whose recovery it is after a crash.
 
         Two round trips per batch: SQLite cannot use an index for a subquery in RETURNING
         (it would scan every user per row), so the recipients are read right after.
         """
         rows = await self._fetchall(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id IN ("
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?4 "
+            "WHERE id IN ("
             " SELECT id FROM (SELECT id FROM outbox WHERE platform = ?1 AND status = 'pending'"
             "  AND broadcast_id IS NULL AND due_at <= ?2 ORDER BY due_at LIMIT ?3)"
             " UNION ALL"
@@ -121,7 +126,7 @@ class OutboxRepository(StoreBase):
             "  WHERE b.platform = ?1 AND b.status = 'running' ORDER BY b.id, o.id LIMIT ?3)"
             " LIMIT ?3) "
             "RETURNING id, user_id, message_id, args, attempts, broadcast_id",
-            (platform, now, limit),
+            (platform, now, limit, worker),
         )
         if not rows:
             return []
@@ -171,15 +176,14 @@ class OutboxRepository(StoreBase):
             (status.value, now if status is OutboxStatus.SENT else None, item_id),
         )
 
-    async def abandon_unfinished_sends(self, platform: str) -> int:
+    async def abandon_unfinished_sends(
+        self, platform: str, worker: str | None = None, *, silent_before: int | None = None
+    ) -> int:
         """At start: sends a crash interrupted may or may not have arrived. They become
-        'unknown' and are not repeated: a person must never get the same message twice."""
-        rows = await self._fetchall(
-            "UPDATE outbox SET status = 'unknown' WHERE platform = ? AND status = 'sending' "
-            "RETURNING id",
-            (platform,),
-        )
-        return len(rows)
+        'unknown' and are not repeated: a person must never get the same message twice.
+        Which ones (`worker`, `silent_before`): see `_unfinished_sends_sql`."""
+        sql, params = _unfinished_sends_sql(platform, worker, silent_before)
+        return len(await self._fetchall(sql, params))
 
     async def mark_blocked(self, platform: str, user_id: int) -> None:
         """They blocked the bot: later messages skip them until they write again."""

@@ -17,6 +17,7 @@ from bot.storage.sqlite.pledges import PledgesRepository
 from bot.storage.sqlite.staff import StaffRepository
 from bot.storage.sqlite.support import SupportRepository
 from bot.storage.sqlite.verification import VerificationRepository
+from bot.storage.sqlite.workers import WorkersRepository
 
 
 class Store(
@@ -35,5 +36,6 @@ class Store(
     SupportRepository,
     MonthlyRepository,
     MetricsRepository,
+    WorkersRepository,
 ):
     """Hamdeli's persistent state, behind intention-named async methods."""
