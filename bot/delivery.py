@@ -78,8 +78,8 @@ MAYBE_DELIVERED = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError,
 
 class Pacer:
     """A token bucket: at most `rate` sends a second, in bursts of at most 50 ms' worth;
-    `pause` stops every sender of this process at once (a 429 is about the whole bot, not
-    one person).
+    `pause` stops every sender at once, of this process and (through the store) of every
+    other worker (a 429 is about the whole bot, not one person).
 
     The bucket is a row in the store (`take_send_tokens`), one per platform, shared by every
     worker: two `hamdeli run` processes serving one bot together never send faster than
@@ -101,6 +101,7 @@ class Pacer:
         self._clock = clock
         self._resume_at = 0.0
         self._interrupted = asyncio.Event()
+        self._pausing: set[asyncio.Task[None]] = set()
 
     async def take(self, most: int) -> int:
         """Wait for a few tokens (`least`); take up to `most` of those available. Returns 0
@@ -131,7 +132,18 @@ class Pacer:
             await self.store.give_back_send_tokens(self.platform, self.capacity, tokens)
 
     def pause(self, seconds: float) -> None:
+        """Stop this process's sends at once, and every other worker's through the store
+        (written in the background: the caller is recording a send's outcome)."""
         self._resume_at = max(self._resume_at, self._clock() + seconds)
+        task = asyncio.create_task(self._pause_everyone(seconds))
+        self._pausing.add(task)
+        task.add_done_callback(self._pausing.discard)
+
+    async def _pause_everyone(self, seconds: float) -> None:
+        try:
+            await self.store.pause_sends(self.platform, self.rate, self.capacity, seconds)
+        except Exception:  # this worker still pauses; the others may meet a 429 of their own
+            log.warning("the pause was not shared with the other workers", exc_info=True)
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,19 @@ async def test_tokens_given_back_are_there_for_the_next_take(store) -> None:
     assert (await store.take_send_tokens("bale", 1.0, 10.0, 1, 10))[0] == 0  # its own bucket
 
 
+async def test_a_429_at_one_worker_pauses_the_others_sends_too(store) -> None:
+    """The platform's 429 is about the whole bot: the worker that got it leaves the shared
+    bucket in debt, and the other worker's next token comes only after the pause."""
+    async with another_process(store) as other:
+        told, other_worker = Pacer(100.0, store, "telegram"), Pacer(100.0, other, "telegram")
+        assert await other_worker.take(1) == 1
+        told.pause(0.5)
+        await asyncio.gather(*told._pausing)
+        began = time.monotonic()
+        assert await other_worker.take(1) == 1
+        assert time.monotonic() - began >= 0.45
+
+
 async def test_two_workers_outboxes_share_one_broadcast_rate(start_app) -> None:
     """Two Applications (w1, w2) on one file deliver one broadcast at BROADCAST_RATE=40
     together: every person gets it once, both worked, and the sends of any second are at

@@ -759,6 +759,12 @@ class Workers(Protocol):
     async def give_back_send_tokens(self, platform: str, capacity: float, tokens: int) -> None:
         """Tokens taken but not used (fewer messages were due): back in the shared bucket."""
 
+    async def pause_sends(
+        self, platform: str, rate: float, capacity: float, seconds: float
+    ) -> None:
+        """A 429 (it is about the whole bot): every worker's sends wait `seconds`, by leaving the
+        shared bucket that far in debt (refilled from now)."""
+
     def chat_turn(self, platform: str, chat_id: int) -> AbstractAsyncContextManager[None]:
         """One chat's updates one at a time across processes (held while one is handled)."""
 

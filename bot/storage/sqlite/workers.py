@@ -52,6 +52,17 @@ class WorkersRepository(StoreBase):
             (capacity, tokens, platform),
         )
 
+    async def pause_sends(
+        self, platform: str, rate: float, capacity: float, seconds: float
+    ) -> None:
+        """A 429 (it is about the whole bot): every worker's sends wait `seconds`, by leaving
+        the shared bucket that far in debt (refilled from now)."""
+        await self._write(
+            f"UPDATE send_pacing SET tokens = MIN({_AVAILABLE}, -?4 * ?2), "
+            f"updated_at = MAX(send_pacing.updated_at, {_NOW}) WHERE platform = ?1",
+            (platform, rate, capacity, seconds),
+        )
+
     @asynccontextmanager
     async def chat_turn(self, platform: str, chat_id: int) -> AsyncIterator[None]:
         """One chat's updates one at a time across processes. Nothing to do on SQLite: one
