@@ -1,11 +1,11 @@
-"""The PostgreSQL store (issue #12): the browse cache is never stale across processes,
-pledges never over-commit a need whatever the interleaving across pools, a deadlocked
-transaction runs again, one-time tokens are spent once and a broadcast sent by two pools
-reaches each person once with exact counts.
+"""The PostgreSQL store (issue #12): pledges never over-commit a need whatever the
+interleaving across pools, a deadlocked transaction runs again, one-time tokens are spent
+once and a broadcast sent by two pools reaches each person once with exact counts.
 
 The behaviour tests of accounts, browsing and pledges run on both backends from their own
 modules (tests/test_accounts.py, test_browse_queries.py, test_pledges.py, via `any_store`);
-this module holds what only PostgreSQL has: pools, the version-row cache, retries."""
+this module holds what only PostgreSQL has: pools and retries (the browse cache's listener
+has tests/test_pg_read_cache.py)."""
 
 from __future__ import annotations
 
@@ -96,42 +96,6 @@ async def test_open_migrates_to_the_same_version_as_sqlite(pg_store: PgStore, st
     assert await pg_store.schema_version() == await store.schema_version() > 0
     assert await pg_store.migrate() == []
     await pg_store.answers_from_disk()
-
-
-# -- the browse cache ------------------------------------------------------------------------
-
-
-async def test_a_repeated_browse_on_pg_reads_only_the_version_row(
-    pg_store: PgStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await add_need(pg_store)
-    first = await pg_store.open_counts_by_province()
-    calls: list[str] = []
-    original = pg_store._fetchall
-
-    async def counting(*args):
-        calls.append(args[0])
-        return await original(*args)
-
-    monkeypatch.setattr(pg_store, "_fetchall", counting)
-    assert await pg_store.open_counts_by_province() == first
-    assert calls == []
-
-
-async def test_another_process_changes_show_at_once_on_pg(pg_store: PgStore) -> None:
-    await add_need(pg_store)
-    province = (await pg_store.provinces())[0]
-    city = province.cities[0].id
-    assert (await pg_store.open_counts_by_province())[province.id] == 1
-    assert len(await pg_store.open_needs_page([city], None, 10, 0)) == 1
-    async with PgStore(pg_store.dsn, pool_size=2) as other_process:
-        need_id = await add_need(other_process)
-        await add_need(other_process)
-        assert (await pg_store.open_counts_by_province())[province.id] == 3
-        await other_process.set_need_status(need_id, NeedStatus.CLOSED, NOW)
-    assert (await pg_store.open_counts_by_province())[province.id] == 2
-    assert await pg_store.open_need_count([city], None) == 2
-    assert len(await pg_store.open_needs_page([city], None, 10, 0)) == 2
 
 
 # -- pledges under concurrency ---------------------------------------------------------------

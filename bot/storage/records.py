@@ -101,6 +101,7 @@ SCHEMA_STEPS: tuple[str, ...] = (
     "0023_outbox_any_chat.sql",
     "0024_item_name_en.sql",
     "0025_workers.sql",
+    "0026_needs_notify.sql",
 )
 
 

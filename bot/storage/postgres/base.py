@@ -11,16 +11,19 @@ Why it looks the way it does:
 - The SQL of this backend is written natively ($1 placeholders). `_fetchall` and `_write`
   also take SQLite's `?` placeholders, translated, because the tests that run on both
   backends read and write rows with the same statements (see `_native`).
-- The browse cache reads the trigger-kept `data_versions` row (one primary-key read) before
-  answering from memory: that row moves with every change to needs in any process, so the
-  cache is never stale across workers. SQLite's in-thread probe has no twin here.
+- The browse cache answers from memory without a round trip while a connection of its own
+  listens for changes to needs (LISTEN/NOTIFY); see `_cached_fetchall` for what that
+  guarantees and why. SQLite's in-thread probe has no twin here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 import re
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -44,6 +47,12 @@ RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 TRANSACTION_ATTEMPTS = 5
 LOCK_NEEDS = "SELECT 1 FROM data_versions WHERE name = 'needs' FOR UPDATE"
 _PLACEHOLDER = re.compile(r"'[^']*'|\?")
+# The browse cache's listener (see `_cached_fetchall`). The channel is notified by every
+# change to needs (needs_version_bump, migration 0026).
+NEEDS_CHANNEL = "hamdeli_needs"
+HEARTBEAT_SECONDS = 0.25  # a round trip on the listener this often proves it still hears
+TRUST_SECONDS = 1.0  # memory answers only while the last proof is at most this old
+RECONNECT_SECONDS = (0.1, 5.0)  # first and longest wait before listening again
 
 
 def _native(sql: str) -> str:
@@ -75,6 +84,12 @@ class PgStoreBase:
         self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         self._data_version: int | None = None
         self._units: dict[asyncio.Task[Any], Connection] = {}  # each task's unit of work
+        # The browse cache's listener and what it has proven (see _cached_fetchall).
+        self._listener: Connection | None = None
+        self._listening: asyncio.Task[None] | None = None
+        self._changes = 0  # moves on every notification, own commit, listener lost or found
+        self._checked = -1  # the value of _changes when the version row was last read
+        self._heard_until = -math.inf  # monotonic time before which every notice arrived
 
     async def open(self) -> None:
         """Create the pool and migrate; idempotent. An unreachable server or a refused login
@@ -86,11 +101,20 @@ class PgStoreBase:
                 self.dsn, min_size=1, max_size=self.pool_size, command_timeout=60
             )
             await self.migrate()
+            if self.read_cache:
+                await self._listen()
+                self._listening = asyncio.create_task(self._keep_listening())
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             await self.close()
             raise DatabaseProblem(f"PostgreSQL database cannot be used: {exc}") from exc
 
     async def close(self) -> None:
+        if self._listening is not None:
+            task, self._listening = self._listening, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._stop_listening()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
@@ -135,6 +159,7 @@ class PgStoreBase:
                 raise
             finally:
                 del self._units[task]  # type: ignore[arg-type]
+                self._changes += 1  # it may have changed needs: check before trusting memory
 
     async def answers_from_disk(self, busy_seconds: float = 2.0) -> None:
         """Ask the server over a fresh connection (not the pool's), or raise: readiness must
@@ -162,18 +187,22 @@ class PgStoreBase:
                 if writes_needs:
                     await unit.execute(LOCK_NEEDS)
                 return await body(unit)
-        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
-            try:
-                async with self.pool.acquire() as connection, connection.transaction():
-                    if writes_needs:
-                        await connection.execute(LOCK_NEEDS)
-                    return await body(connection)
-            except asyncpg.PostgresError as exc:
-                if exc.sqlstate not in RETRY_SQLSTATES or attempt == TRANSACTION_ATTEMPTS:
-                    raise
-                log.info("transaction retried (%s, attempt %d)", exc.sqlstate, attempt)
-                await asyncio.sleep(0.01 * attempt)
-        raise AssertionError("unreachable")
+        try:
+            for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+                try:
+                    async with self.pool.acquire() as connection, connection.transaction():
+                        if writes_needs:
+                            await connection.execute(LOCK_NEEDS)
+                        return await body(connection)
+                except asyncpg.PostgresError as exc:
+                    if exc.sqlstate not in RETRY_SQLSTATES or attempt == TRANSACTION_ATTEMPTS:
+                        raise
+                    log.info("transaction retried (%s, attempt %d)", exc.sqlstate, attempt)
+                    await asyncio.sleep(0.01 * attempt)
+            raise AssertionError("unreachable")
+        finally:
+            if writes_needs:  # committed or not, the next cached read checks the version row
+                self._changes += 1
 
     async def _run_confirmed(
         self,
@@ -215,8 +244,11 @@ class PgStoreBase:
         return await self.pool.fetchrow(sql, *params)
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
-        """One statement, committed on its own."""
-        await self.pool.execute(_native(sql), *params)
+        """One statement, committed on its own (it may change needs: the cache checks)."""
+        try:
+            await self.pool.execute(_native(sql), *params)
+        finally:
+            self._changes += 1
 
     async def _cached_fetchall(
         self,
@@ -226,18 +258,48 @@ class PgStoreBase:
     ) -> list[Any]:
         """`_fetchall` for what donors browse, answered from memory while needs are unchanged.
 
-        The version row is read first (a primary-key read, never blocked by writers): any
-        process's committed change to needs has moved it, so a changed version drops the
-        whole cache. A change committing between this read and the query is seen by the
-        next read, as with SQLite's probe.
+        The truth is the trigger-kept `data_versions` row: any process's committed change to
+        needs moves it, and a changed version drops the whole cache. Reading it before every
+        answer (one round trip, ~200 µs through the pool) made a cached page ~50× dearer than
+        on SQLite, so the row is read only when something may have changed: the trigger also
+        notifies `hamdeli_needs` at commit (0026), and a connection of this store's own, not
+        the pool's, listens. An answer comes from memory, with no round trip, only when
+        1. the version row was read since the last notification, since the last transaction
+           of this store that may have written needs (`writes_needs`, a unit of work,
+           `_write`: our own changes show at once), and since the listener (re)connected;
+        2. the listener is connected, and a round trip on it, sent at most TRUST_SECONDS
+           ago, has come back (the heartbeat, every HEARTBEAT_SECONDS).
+        Otherwise the version row is read first, as before: while the listener is lost or
+        late, every answer is checked, never trusted.
+
+        Why that is never stale beyond a bound. PostgreSQL (15+) signals the listening
+        backends inside the writer's commit, before the commit returns, and a backend
+        sends its pending notifications before it answers its next query. So when the
+        heartbeat sent at time h comes back, every notice of a commit that finished before
+        h has arrived (asyncpg hands notices and replies over in the order they came), and
+        each such commit either moved `_changes` or was already seen by a version read.
+        An answer from memory therefore includes every change to needs committed before
+        the last successful heartbeat was sent, at most TRUST_SECONDS ago, and in practice
+        every change whose notice has arrived, a fraction of a millisecond after its
+        commit (bench/browse_query.py measures it). What no design without a round trip
+        per answer can promise is a change another process committed a moment ago: the
+        notice is still on its way. SQLite's probe reads shared memory, so it can; here the
+        choice is one round trip per answer (what this replaced), or this bound.
+
+        A change committing while an answer is being read cannot hide in the cache either:
+        `_changes` is taken before the version row is read, so a notice that arrives
+        during the read leaves the cache unchecked, and the next answer reads the row again.
         """
         if not self.read_cache or self._unit() is not None:
             rows = await self._fetchall(sql, params)
             return [convert(row) for row in rows] if convert else rows
-        version = await self.pool.fetchval(NEEDS_VERSION)
-        if version != self._data_version:
-            self._data_version = version
-            self._reads.clear()
+        if not self._trusted():
+            changes = self._changes
+            version = await self.pool.fetchval(NEEDS_VERSION)
+            if version != self._data_version:
+                self._data_version = version
+                self._reads.clear()
+            self._checked = changes
         key = (sql, tuple(tuple(p) if isinstance(p, list) else p for p in params))
         rows = self._reads.get(key)
         if rows is None:
@@ -250,6 +312,78 @@ class PgStoreBase:
                 self._reads.clear()
             self._reads[key] = rows
         return list(rows)
+
+    def _trusted(self) -> bool:
+        """May the cache answer without reading the version row? (See _cached_fetchall.)"""
+        listener = self._listener
+        return (
+            listener is not None
+            and not listener.is_closed()
+            and self._checked == self._changes
+            and time.monotonic() - self._heard_until <= TRUST_SECONDS
+        )
+
+    @property
+    def cache_listening(self) -> bool:
+        """Whether the browse cache's listener is connected (health checks, tests)."""
+        return self._listener is not None and not self._listener.is_closed()
+
+    async def _listen(self) -> None:
+        """Connect the listener and LISTEN. Only after LISTEN has returned does `_changes`
+        move, so the next answer reads the version row: commits before that read are in
+        it, commits after LISTEN are notified."""
+        listener = await asyncpg.connect(self.dsn, timeout=TRUST_SECONDS * 5)
+        try:
+            sent = time.monotonic()
+            await listener.add_listener(NEEDS_CHANNEL, self._needs_changed)
+            listener.add_termination_listener(self._listener_lost)
+        except BaseException:
+            listener.terminate()
+            raise
+        self._listener = listener
+        self._heard_until = sent
+        self._changes += 1
+
+    async def _keep_listening(self) -> None:
+        """The heartbeat: a round trip on the listener every HEARTBEAT_SECONDS (each one
+        proves every notice sent before it has arrived); a listener lost, refused or late is
+        dropped and connected again, waiting longer after each failure."""
+        wait = RECONNECT_SECONDS[0]
+        while True:
+            try:
+                if not self.cache_listening:
+                    await self._stop_listening()
+                    await self._listen()
+                    log.info("browse cache listening again")
+                    wait = RECONNECT_SECONDS[0]
+                listener = self._listener
+                assert listener is not None
+                sent = time.monotonic()
+                await listener.fetchval("SELECT 1", timeout=TRUST_SECONDS)
+                if listener is self._listener:
+                    self._heard_until = sent
+                await asyncio.sleep(HEARTBEAT_SECONDS)
+            except Exception as exc:  # whatever it was, the answers are checked meanwhile
+                log.warning("browse cache not listening (%r): every answer is checked", exc)
+                await self._stop_listening()
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, RECONNECT_SECONDS[1])
+
+    async def _stop_listening(self) -> None:
+        listener, self._listener = self._listener, None
+        self._changes += 1
+        if listener is not None and not listener.is_closed():
+            listener.remove_termination_listener(self._listener_lost)
+            try:
+                await asyncio.wait_for(listener.close(), timeout=TRUST_SECONDS)
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                listener.terminate()
+
+    def _needs_changed(self, *_: object) -> None:
+        self._changes += 1
+
+    def _listener_lost(self, *_: object) -> None:
+        self._changes += 1
 
     async def schema_version(self) -> int:
         async with self.pool.acquire() as connection:

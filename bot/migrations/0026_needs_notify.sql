@@ -1,0 +1,4 @@
+-- Nothing to change in SQLite: in PostgreSQL this step makes every change to needs notify
+-- the other bot processes (LISTEN/NOTIFY). Processes sharing a SQLite file see a change
+-- through the version row, which the browse cache reads in-thread before each answer.
+-- The step exists so that both backends' schemas keep the same numbers.
