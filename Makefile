@@ -27,9 +27,11 @@ test: $(STAMP)
 # deletes. PostgreSQL comes from Debian's package (as root) when initdb is neither on PATH
 # nor in /usr/lib/postgresql/<version>/bin; asyncpg is a dependency, so $(STAMP) has it.
 # HAMDELI_TEST_PG=1 turns "PostgreSQL missing" from a skip into a failure.
+POSTGRES_SERVER = command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 test-pg: $(STAMP)
-	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@$(POSTGRES_SERVER)
 	HAMDELI_TEST_PG=1 $(BIN)/pytest -q -m pg
 
 lint: $(STAMP)
@@ -40,14 +42,20 @@ format: $(STAMP)
 	$(BIN)/ruff format bot tests bench
 	$(BIN)/ruff check --fix bot tests bench
 
+# The store benches (browse, pledges, status lookup) measure SQLite and PostgreSQL side by
+# side on a throwaway cluster (bench/backends.py); `make bench BENCH_BACKEND=sqlite` (or
+# postgres) measures one.
+BENCH_BACKEND ?= both
+
 bench: $(STAMP)
+	@[ "$(BENCH_BACKEND)" = sqlite ] || { $(POSTGRES_SERVER); }
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/webhook.py
-	$(BIN)/python bench/browse_query.py
-	$(BIN)/python bench/pledges.py
+	$(BIN)/python bench/browse_query.py --backend $(BENCH_BACKEND)
+	$(BIN)/python bench/pledges.py --backend $(BENCH_BACKEND)
 	$(BIN)/python bench/payments.py
 	$(BIN)/python bench/import_beneficiaries.py
-	$(BIN)/python bench/status_lookup.py
+	$(BIN)/python bench/status_lookup.py --backend $(BENCH_BACKEND)
 	$(BIN)/python bench/broadcast.py
 
 clean:

@@ -1,12 +1,20 @@
-"""`make bench`: the queries donors browse with, at a million needs over every city.
+"""`make bench`: the queries donors browse with, at a million needs over every city, on
+SQLite and PostgreSQL in the same run.
 
 The needs are written with plain sqlite3 in one transaction (the fast way to fill a file),
-through the real schema, so the 0004 triggers keep open_need_counts as they would in use.
-Each query is then timed through `Store` (aiosqlite, what the bot runs) and, in the same
-run, the very same SQL and parameters through plain sqlite3 in this thread: the baseline
-that shows what SQLite itself costs and what aiosqlite's thread hops add.
+through the real schema, so the 0004 triggers keep open_need_counts as they would in use;
+for PostgreSQL that file is copied with copy-store (COPY; see bench/backends.py), so both
+hold the same rows. Each query is then timed through the store (aiosqlite, or PgStore on
+its asyncpg pool: what the bot runs) and, in the same run, the very same SQL and parameters
+without the store: plain sqlite3 in this thread, or one asyncpg connection. That baseline
+shows what the database itself costs, and what the store adds (aiosqlite's thread hops,
+the pool's acquire and release). Every query draws the same workload on both backends.
+
+Then the cache: the browse pages again, answered from memory (the store's read cache), and
+on PostgreSQL how long another process's change takes to reach that cache.
 
     python bench/browse_query.py [--needs 1000000] [--queries 2000] [--seed 7]
+                                 [--backend sqlite|postgres|both] [--pg-dsn DSN]
 """
 
 from __future__ import annotations
@@ -25,8 +33,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from backends import (
+    LABELS,
+    POSTGRES,
+    SQLITE,
+    add_backend_options,
+    chosen,
+    copy_into,
+    postgres,
+    ratio,
+)
+
 from bot.models import NeedCategory, NeedStatus
 from bot.storage import Store
+from bot.storage.postgres.base import _native
+from bot.storage.postgres.store import PgStore
 
 PAGE_SIZE = 5
 GOAL_P99_MS = 2.0
@@ -46,7 +68,11 @@ INSERT_NEED = (
     "deadline, urgent, status, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, 'money', ?, ?, ?, ?, ?, ?, ?)"
 )
+CACHE_CHANGES = 200  # another process's changes timed until the cache shows them
 Query = Callable[[], Awaitable[Any]]
+Statements = list[tuple[str, tuple[Any, ...]]]
+Plain = Callable[[Statements], Awaitable["Timing"]]
+AnyStore = Store | PgStore
 
 
 @dataclass(frozen=True)
@@ -111,9 +137,9 @@ def fill(path: Path, count: int, rng: random.Random) -> float:
 # -- the measurement -------------------------------------------------------------------------
 
 
-async def capture(store: Store, queries: list[Query]) -> list[tuple[str, tuple[Any, ...]]]:
+async def capture(store: AnyStore, queries: list[Query]) -> Statements:
     """Run each query once (a warm-up) and record the SQL and parameters it sent."""
-    sent: list[tuple[str, tuple[Any, ...]]] = []
+    sent: Statements = []
     fetchall = store._fetchall
 
     async def spy(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -138,25 +164,43 @@ async def time_store(queries: list[Query]) -> Timing:
     return timing(samples)
 
 
-def time_plain(db: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> Timing:
-    for sql, params in statements:  # warm-up, as the capture was for the store
-        db.execute(sql, params).fetchall()
-    samples = []
-    for sql, params in statements:
-        started = time.perf_counter_ns()
-        db.execute(sql, params).fetchall()
-        samples.append(time.perf_counter_ns() - started)
-    return timing(samples)
+def plain_sqlite(db: sqlite3.Connection) -> Plain:
+    """The statements through plain sqlite3 in this thread."""
+
+    async def run(statements: Statements) -> Timing:
+        for sql, params in statements:  # warm-up, as the capture was for the store
+            db.execute(sql, params).fetchall()
+        samples = []
+        for sql, params in statements:
+            started = time.perf_counter_ns()
+            db.execute(sql, params).fetchall()
+            samples.append(time.perf_counter_ns() - started)
+        return timing(samples)
+
+    return run
 
 
-async def measure(store: Store, plain: sqlite3.Connection, queries: list[Query]) -> str:
-    """One line: the store's timings next to the same statements through plain sqlite3."""
+def plain_postgres(db: asyncpg.Connection) -> Plain:
+    """The statements on one asyncpg connection (prepared and cached, as the pool's are)."""
+
+    async def run(statements: Statements) -> Timing:
+        native = [(_native(sql), params) for sql, params in statements]
+        for sql, params in native:
+            await db.fetch(sql, *params)
+        samples = []
+        for sql, params in native:
+            started = time.perf_counter_ns()
+            await db.fetch(sql, *params)
+            samples.append(time.perf_counter_ns() - started)
+        return timing(samples)
+
+    return run
+
+
+async def measure(store: AnyStore, plain: Plain, queries: list[Query]) -> tuple[Timing, Timing]:
+    """The store's timings and the same statements' without it."""
     statements = await capture(store, queries)
-    ours, baseline = await time_store(queries), time_plain(plain, statements)
-    return (
-        f"(aiosqlite): p50 {ours.p50_ms:.2f} ms  p99 {ours.p99_ms:.2f} ms   "
-        f"| plain sqlite3: p50 {baseline.p50_ms:.2f} ms  p99 {baseline.p99_ms:.2f} ms"
-    )
+    return await time_store(queries), await plain(statements)
 
 
 @dataclass(frozen=True)
@@ -168,7 +212,7 @@ class Place:
     open_needs: int
 
 
-async def places(store: Store) -> list[Place]:
+async def places(store: AnyStore) -> list[Place]:
     """Every city with its open needs, read through the store's own counts."""
     by_city: dict[int, int] = {}
     for province in await store.open_counts_by_province():
@@ -181,7 +225,7 @@ async def places(store: Store) -> list[Place]:
 
 
 def workloads(
-    store: Store, cities: list[Place], rng: random.Random, n: int
+    store: AnyStore, cities: list[Place], rng: random.Random, n: int
 ) -> dict[str, list[Query]]:
     """Donors' queries: a page of 5 (pages 1-4) of a city picked as donors would, in
     proportion to its open needs (so big cities often), with and without a category, and
@@ -207,7 +251,10 @@ def workloads(
 
 
 def province_pages(
-    store: Store, cities: list[Place], rng: random.Random, categories: list[NeedCategory | None]
+    store: AnyStore,
+    cities: list[Place],
+    rng: random.Random,
+    categories: list[NeedCategory | None],
 ) -> list[Query]:
     """First pages of whole provinces (all their cities in one list): each city gives only
     its first index entries to a small sort, so a big province costs little more."""
@@ -221,19 +268,98 @@ def province_pages(
     ]
 
 
-async def run(path: Path, queries: int, rng: random.Random) -> None:
+Results = dict[str, tuple[Timing, Timing | None]]  # line -> (store, without the store)
+
+
+async def measure_all(
+    uncached: AnyStore, cached: AnyStore, plain: Plain, n: int, seed: int
+) -> Results:
+    """Every line of one backend; `uncached` times the queries, `cached` the read cache.
+    The workload is drawn from `seed`, so both backends are asked the very same things."""
+    rng = random.Random(seed)
+    cities = await places(uncached)
+    results: Results = {}
+    for name, workload in workloads(uncached, cities, rng, n).items():
+        results[name] = await measure(uncached, plain, workload)
+    for name, categories in [("", [None]), (", category", list(NeedCategory))]:
+        pages = province_pages(uncached, cities, rng, categories)
+        results["province page 1" + name] = await measure(uncached, plain, pages)
+    pages = workloads(cached, cities, random.Random(seed), n)["browse page"]
+    for page in pages:
+        await page()  # every page once into the cache; then all answers come from memory
+    results["browse page, cached"] = (await time_store(pages), None)
+    return results
+
+
+async def on_sqlite(path: Path, n: int, seed: int) -> Results:
     plain = sqlite3.connect(path, isolation_level=None)
     try:
-        async with Store(path, read_cache=False) as store:  # time the queries, not the cache
-            cities = await places(store)
-            for name, workload in workloads(store, cities, rng, queries).items():
-                goal = f"   goal p99 <= {GOAL_P99_MS:g} ms" if name.startswith("browse") else ""
-                print(f"{name:<26} {await measure(store, plain, workload)}{goal}")
-            for name, categories in [("", [None]), (", category", list(NeedCategory))]:
-                pages = province_pages(store, cities, rng, categories)
-                print(f"{'province page 1' + name:<26} {await measure(store, plain, pages)}")
+        # read_cache=False: time the queries, not the cache
+        async with Store(path, read_cache=False) as uncached, Store(path) as cached:
+            return await measure_all(uncached, cached, plain_sqlite(plain), n, seed)
     finally:
         plain.close()
+
+
+async def on_postgres(path: Path, dsn: str, n: int, seed: int) -> tuple[Results, str]:
+    seconds = await copy_into(path, dsn)
+    note = f"PostgreSQL: the same rows copied by copy-store (COPY) in {seconds:.1f} s, analyzed"
+    plain = await asyncpg.connect(dsn)
+    try:
+        async with PgStore(dsn, read_cache=False) as uncached, PgStore(dsn) as cached:
+            results = await measure_all(uncached, cached, plain_postgres(plain), n, seed)
+            delays = await change_reaches_cache(cached, dsn)
+    finally:
+        await plain.close()
+    cut = statistics.quantiles(delays, n=100, method="inclusive")
+    note += (
+        f"\nanother process's change in the PostgreSQL cache: p50 {cut[49]:.2f} ms, "
+        f"p99 {cut[98]:.2f} ms after its commit returned ({len(delays)} changes; "
+        "bound 1,000 ms, see PgStoreBase._cached_fetchall)"
+    )
+    return results, note
+
+
+async def change_reaches_cache(cached: PgStore, dsn: str) -> list[float]:
+    """Milliseconds from another process's commit returning to `cached` answering with
+    it, for CACHE_CHANGES changes (a need closed, then opened again)."""
+    province = (await cached.provinces())[0]
+    city_ids = [city.id for city in province.cities]
+    async with PgStore(dsn, pool_size=1, read_cache=False) as other_process:
+        need = (await other_process.open_needs_page(city_ids, None, 1, 0))[0]
+        delays = []
+        for n in range(CACHE_CHANGES):
+            before = (await cached.open_counts_by_province())[province.id]
+            status = NeedStatus.CLOSED if n % 2 == 0 else NeedStatus.OPEN
+            await other_process.set_need_status(need.id, status, 0)
+            committed = time.perf_counter()
+            while (await cached.open_counts_by_province())[province.id] == before:  # noqa: ASYNC110 - polling the cache is what is timed
+                await asyncio.sleep(0)
+            delays.append((time.perf_counter() - committed) * 1000)
+    return delays
+
+
+def report(results: dict[str, Results]) -> None:
+    """One line per query: each backend's store and baseline, and PostgreSQL/SQLite."""
+    backends = list(results)
+    baselines = {SQLITE: "plain sqlite3", POSTGRES: "one connection"}
+    header = f"{'p50 / p99 ms':<26}"
+    for backend in backends:
+        header += f" {LABELS[backend] + ' store':>18} {baselines[backend]:>18} |"
+    print(header + (" PG/SQLite p50" if len(backends) == 2 else ""))
+    for name in results[backends[0]]:
+        line = f"{name:<26}"
+        for backend in backends:
+            ours, plain = results[backend][name]
+            line += f" {ours.p50_ms:8.3f} /{ours.p99_ms:7.3f}"
+            line += f" {plain.p50_ms:8.3f} /{plain.p99_ms:7.3f} |" if plain else f" {'':>18} |"
+        if len(backends) == 2:
+            line += (
+                f" {ratio(results[POSTGRES][name][0].p50_ms, results[SQLITE][name][0].p50_ms):>8}"
+            )
+        if name.startswith("browse page") and "cached" not in name:
+            line += f"   goal p99 <= {GOAL_P99_MS:g} ms"
+        print(line)
 
 
 async def create(path: Path) -> None:
@@ -241,11 +367,26 @@ async def create(path: Path) -> None:
         pass  # schema, places and triggers, exactly as the bot creates them
 
 
+async def run(path: Path, args: argparse.Namespace) -> None:
+    results: dict[str, Results] = {}
+    notes = []
+    if SQLITE in chosen(args):
+        results[SQLITE] = await on_sqlite(path, args.queries, args.seed + 1)
+    if POSTGRES in chosen(args):
+        async with postgres(args.pg_dsn) as dsn:
+            results[POSTGRES], note = await on_postgres(path, dsn, args.queries, args.seed + 1)
+            notes.append(note)
+    for note in notes:
+        print(note)
+    report(results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--needs", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=7)
+    add_backend_options(parser)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="hamdeli-browse-") as folder:
@@ -255,7 +396,7 @@ def main() -> None:
         size_mb = path.stat().st_size / 1e6
         print(f"{args.needs:,} needs written in {seconds:.1f} s ({size_mb:.0f} MB), "
               f"{args.queries:,} queries per line, page size {PAGE_SIZE}")  # fmt: skip
-        asyncio.run(run(path, args.queries, rng))
+        asyncio.run(run(path, args))
 
 
 if __name__ == "__main__":

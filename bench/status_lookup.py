@@ -1,11 +1,15 @@
-"""A beneficiary's status lookup at 1,000,000 households: p50 and p99, next to plain sqlite3.
+"""A beneficiary's status lookup at 1,000,000 households: p50 and p99 on SQLite and
+PostgreSQL, each next to the same SQL without the store, in one run.
 
 The status screen reads the caller's link, the household and its tranches. This bench fills
 a migrated store with households (two tranches each) and links with plain sqlite3 (fast),
 then times those three store reads (aiosqlite, as the bot does them) for random linked
-people, next to the same SQL through plain sqlite3 in-thread in the same run.
+people, next to the same SQL through plain sqlite3 in-thread in the same run. For
+PostgreSQL the file is copied with copy-store (COPY; bench/backends.py) and the same people
+are looked up through PgStore's pool, next to the same SQL on one asyncpg connection.
 
     python bench/status_lookup.py [--households 1000000] [--queries 2000]
+                                  [--backend sqlite|postgres|both] [--pg-dsn DSN]
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import asyncpg
+from backends import LABELS, POSTGRES, SQLITE, add_backend_options, chosen, copy_into, postgres
+
 from bot.storage import Store
+from bot.storage.postgres.store import PgStore
 from bot.text import national_code_check_digit
 
 GOAL_P99_MS = 2.0
@@ -65,15 +73,15 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(samples):.3f} ms  p99 {cuts[98]:.3f} ms"
 
 
-async def time_store(path: Path, people: list[int]) -> list[float]:
+async def time_store(store: Store | PgStore, people: list[int]) -> list[float]:
     samples = []
-    async with Store(path) as store:
-        for user_id in people:
-            started = time.perf_counter()
-            code = await store.beneficiary_link("telegram", user_id)
-            assert await store.beneficiary(code) is not None
-            await store.vouchers_of(code)
-            samples.append((time.perf_counter() - started) * 1000)
+    for user_id in people:
+        started = time.perf_counter()
+        code = await store.beneficiary_link("telegram", user_id)
+        assert code is not None
+        assert await store.beneficiary(code) is not None
+        await store.vouchers_of(code)
+        samples.append((time.perf_counter() - started) * 1000)
     return samples
 
 
@@ -93,7 +101,26 @@ def time_plain(path: Path, people: list[int]) -> list[float]:
     return samples
 
 
-async def main_async(households: int, queries: int) -> None:
+async def time_plain_postgres(dsn: str, people: list[int]) -> list[float]:
+    """The same three reads on one asyncpg connection (no pool)."""
+    db = await asyncpg.connect(dsn)
+    samples = []
+    try:
+        for user_id in people:
+            started = time.perf_counter()
+            code = await db.fetchval(
+                "SELECT national_code FROM beneficiary_links WHERE platform = 'telegram' "
+                "AND user_id = $1", user_id)  # fmt: skip
+            await db.fetchrow("SELECT * FROM beneficiaries WHERE national_code = $1", code)
+            await db.fetch("SELECT * FROM vouchers WHERE national_code = $1 ORDER BY tranche",
+                           code)  # fmt: skip
+            samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        await db.close()
+    return samples
+
+
+async def main_async(households: int, queries: int, args: argparse.Namespace) -> None:
     path = Path(tempfile.mkdtemp(prefix="hamdeli-status-")) / "status.db"
     async with Store(path):
         pass  # migrate
@@ -103,18 +130,38 @@ async def main_async(households: int, queries: int) -> None:
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     rng = random.Random(7)
     people = [rng.randint(1, households) for _ in range(queries)]
-    store = await time_store(path, people)
-    plain = time_plain(path, people)
-    print(f"status lookup (aiosqlite, 3 reads): {percentiles(store)}   | plain sqlite3: "
-          f"{percentiles(plain)}   goal p99 <= {GOAL_P99_MS:g} ms")  # fmt: skip
+    results: dict[str, tuple[list[float], list[float]]] = {}
+    if SQLITE in chosen(args):
+        async with Store(path) as store:
+            await time_store(store, people[:100])  # warm-up, as for PostgreSQL
+            results[SQLITE] = (await time_store(store, people), time_plain(path, people))
+    if POSTGRES in chosen(args):
+        async with postgres(args.pg_dsn) as dsn:
+            seconds = await copy_into(path, dsn)
+            print(f"PostgreSQL: the same rows copied by copy-store (COPY) in {seconds:.1f} s")
+            async with PgStore(dsn) as store:
+                await time_store(store, people[:100])
+                results[POSTGRES] = (
+                    await time_store(store, people),
+                    await time_plain_postgres(dsn, people),
+                )
+    baselines = {SQLITE: "plain sqlite3", POSTGRES: "one connection"}
+    for backend, (ours, plain) in results.items():
+        goal = f"goal p99 <= {GOAL_P99_MS:g} ms"
+        print(f"status lookup, {LABELS[backend]:<10} (store, 3 reads): {percentiles(ours)}   "
+              f"| {baselines[backend]}: {percentiles(plain)}   {goal}")  # fmt: skip
+    if len(results) == 2:
+        pg, lite = (statistics.median(results[b][0]) for b in (POSTGRES, SQLITE))
+        print(f"ratio PostgreSQL/SQLite (store p50): {pg / lite:.1f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2000)
+    add_backend_options(parser)
     args = parser.parse_args()
-    asyncio.run(main_async(args.households, args.queries))
+    asyncio.run(main_async(args.households, args.queries, args))
 
 
 if __name__ == "__main__":

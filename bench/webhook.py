@@ -82,6 +82,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def database_url(folder: Path) -> str:
+    """The store of one measured `hamdeli run`: a fresh SQLite file. The place for a
+    `--backend postgres` (bench/backends.py gives a fresh database) once `hamdeli run`
+    accepts DATABASE_URL=postgresql://."""
+    return f"sqlite:///{folder / 'hamdeli.db'}"
+
+
 def command(target: Target, api_port: int, port: int, folder: Path) -> tuple[list[str], dict]:
     """argv and environment of the bot process; it answers webhooks on `port`."""
     env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
@@ -91,7 +98,7 @@ def command(target: Target, api_port: int, port: int, folder: Path) -> tuple[lis
                 "--url", f"http://127.0.0.1:{port}", "--secret", SECRET]  # fmt: skip
         return argv + ["--ptb-defaults"] * (target.bot == "echo-ptb-defaults"), env
     env |= {
-        "DATABASE_URL": f"sqlite:///{folder / 'hamdeli.db'}",
+        "DATABASE_URL": database_url(folder),
         "LOG_LEVEL": "WARNING",
         # Telegram's 30 messages/s would cap the run; the bench measures processing cost.
         "RATE_LIMIT_PER_SECOND": "1000000000",
