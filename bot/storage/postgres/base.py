@@ -102,7 +102,10 @@ class PgStoreBase:
             )
             await self.migrate()
             if self.read_cache:
-                await self._listen()
+                try:
+                    await self._listen()
+                except (OSError, TimeoutError, asyncpg.PostgresError) as exc:  # not fatal:
+                    log.warning("browse cache not listening yet (%r)", exc)  # answers checked
                 self._listening = asyncio.create_task(self._keep_listening())
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             await self.close()
