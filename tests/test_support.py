@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from telegram import Update
 
+from bot.context import HamdeliContext
+from bot.delivery import deliver_outbox
+from bot.domain import support
 from bot.emulator import EmulatedUserInfo
 from bot.i18n import translator
+from bot.models import StaffRole
 from tests.conftest import ADMIN_ID
+from tests.test_unit_of_work import AUDIT_REFUSED, audit_actions, audit_refused, outbox_rows
 
 fa = translator("fa")
 STAFF_CHAT = -100555
@@ -45,6 +52,7 @@ async def test_a_message_to_support_and_the_answer_back(start_app) -> None:
     await staff_reply(chat, 424242, posted.message_id, "not staff")  # someone else in the group
     assert not sara.last_reply.text.startswith("💬")
     await staff_reply(chat, ADMIN_ID, posted.message_id, "فردا شارژ می‌شود")
+    await deliver_outbox(HamdeliContext(chat.application))  # queued with its audit row
     assert sara.last_reply.text == fa("support-reply", ticket=ticket, text="فردا شارژ می‌شود")
     sent = json.dumps([c.params for c in chat.emulator.calls if c.params.get("chat_id") == sara.id],
                       ensure_ascii=False)  # fmt: skip
@@ -83,3 +91,46 @@ async def test_a_ticket_is_found_by_the_staff_message_that_carries_it(any_store)
     assert await store.ticket_for_staff_message("bale", 77) == (ticket_id, person)
     assert await store.ticket_for_staff_message("telegram", 77) is None
     assert await store.open_ticket("bale", 9, now=3) != ticket_id
+
+
+async def test_a_staff_answer_is_queued_with_its_audit_row_once(any_store) -> None:
+    """On both backends: the answer waits in the outbox with its audit row; a redelivered
+    update queues it once; someone without a staff role queues nothing."""
+    store = any_store
+    person = await store.seen_account("bale", 9, 90, "en", 1)
+    staffer = await store.set_staff_role(
+        await store.seen_account("bale", 5, 50, "fa", 1), StaffRole.STAFF
+    )
+    ticket = await support.open_ticket(store, person, now=2)
+    await support.attach_ticket(store, ticket, 77)
+    stranger = await store.seen_account("bale", 6, 60, "fa", 1)
+    assert await support.answer_ticket(store, stranger, 77, 100, "no", now=3) is None
+    assert await support.answer_ticket(store, staffer, 78, 101, "no", now=3) is None
+    for _ in range(2):  # the same update twice
+        assert await support.answer_ticket(store, staffer, 77, 102, "tomorrow", now=4) == ticket
+    rows = await store._fetchall("SELECT user_id, message_id, args FROM outbox")
+    assert [(r[0], r[1], json.loads(r[2])) for r in rows] == [
+        (9, "support-reply", {"ticket": ticket, "text": "tomorrow"})
+    ]
+    audited = [row for row in await store.latest_audit(10) if row["action"] == "support_reply"]
+    assert len(audited) == 2  # each answer is audited; only one is sent
+
+
+async def test_a_refused_audit_row_leaves_no_answer_queued(any_store) -> None:
+    """On both backends: the audit insert fails (a trigger), so the answer is not queued
+    either; with the trigger gone the same answer is queued with one audit row."""
+    store = any_store
+    person = await store.seen_account("bale", 9, 90, "en", 1)
+    staffer = await store.set_staff_role(
+        await store.seen_account("bale", 5, 50, "fa", 1), StaffRole.STAFF
+    )
+    ticket = await support.open_ticket(store, person, now=2)
+    await support.attach_ticket(store, ticket, 77)
+    async with audit_refused(store):
+        with pytest.raises(AUDIT_REFUSED, match="audit refused"):
+            await support.answer_ticket(store, staffer, 77, 100, "tomorrow", now=3)
+    assert await outbox_rows(store) == 0
+    assert await audit_actions(store) == []
+    assert await support.answer_ticket(store, staffer, 77, 100, "tomorrow", now=3) == ticket
+    assert await outbox_rows(store) == 1
+    assert await audit_actions(store) == ["support_reply"]

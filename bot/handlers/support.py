@@ -19,10 +19,10 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import HamdeliContext
-from bot.domain import staff
+from bot.delivery import outbox_of
+from bot.domain import support
 from bot.handlers.common import Flow, answer_button, prompt_flow, reply
 from bot.i18n import translator
-from bot.models import StaffRole
 from bot.views import common as common_views
 from bot.views.screen import Screen, user_text
 
@@ -40,8 +40,8 @@ async def ask_for_message(update: Update, context: HamdeliContext) -> str | int:
 
 async def got_message(update: Update, context: HamdeliContext) -> int:
     """Open a ticket and post it to the staff chat (text escaped, no account shown)."""
-    platform, me = context.services.platform, context.me
-    ticket = await context.store.open_ticket(platform, me.user_id, context.now())
+    me = context.me
+    ticket = await support.open_ticket(context.store, me, context.now())
     staff_t = translator(context.settings.default_language)
     persona = staff_t(f"support-persona-{me.persona.value if me.persona else 'new'}")
     text = staff_t(
@@ -55,7 +55,7 @@ async def got_message(update: Update, context: HamdeliContext) -> int:
     except TelegramError:
         await reply(update, _unavailable(context))
         return ConversationHandler.END
-    await context.store.attach_ticket_message(ticket, posted.message_id)
+    await support.attach_ticket(context.store, ticket, posted.message_id)
     await reply(update, Screen(context.t("support-sent", ticket=ticket)))
     return ConversationHandler.END
 
@@ -70,21 +70,17 @@ async def text_expected(update: Update, context: HamdeliContext) -> str:
 
 
 async def relay_staff_reply(update: Update, context: HamdeliContext) -> None:
-    """A staff member replied to a ticket in the staff chat: send it to the person."""
+    """A staff member replied to a ticket in the staff chat: the answer is queued for the
+    person with its audit row (the outbox sends it); anything else in the chat is ignored."""
     message = update.effective_message
-    platform = context.services.platform
-    replier = await context.store.account(platform, update.effective_user.id)
-    found = await context.store.ticket_for_staff_message(
-        platform, message.reply_to_message.message_id
-    )
-    if replier is None or replier.staff_role is StaffRole.NONE or found is None or not message.text:
-        raise ApplicationHandlerStop
-    ticket, person = found
-    t = translator(person.language)
-    await context.bot.send_message(
-        person.chat_id, t("support-reply", ticket=ticket, text=user_text(message.text))
-    )
-    await staff.audit(context.store, replier, "support_reply", "ticket", str(ticket), context.now())
+    if message.text:
+        replier = await context.store.account(context.services.platform, update.effective_user.id)
+        ticket = await support.answer_ticket(
+            context.store, replier, message.reply_to_message.message_id, message.message_id,
+            message.text, context.now(),
+        )  # fmt: skip
+        if ticket is not None:
+            outbox_of(context.application).wake()
     raise ApplicationHandlerStop
 
 

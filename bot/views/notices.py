@@ -7,6 +7,7 @@ import datetime as dt
 from bot import callbacks
 from bot.domain.credits import DECIDED_NOTICE
 from bot.domain.payments import PAID_NOTICE
+from bot.domain.support import SUPPORT_REPLY_NOTICE
 from bot.i18n import Translator
 from bot.models import NeedKind, VoucherStatus
 from bot.text import format_toman
@@ -14,7 +15,7 @@ from bot.views import credits as credit_views
 from bot.views import donation_receipt as receipt_views
 from bot.views.broadcasts import report_notice
 from bot.views.donor import notice_text as pledge_notice_text
-from bot.views.screen import Markup, button, keyboard
+from bot.views.screen import Markup, button, keyboard, user_text
 
 
 def render_notice(
@@ -23,6 +24,8 @@ def render_notice(
     """The text of a queued message: kalabarg news, or news about a donor's pledge."""
     if message_id in ("voucher-notice", "voucher-reminder"):
         return _voucher_notice(t, message_id, args, dt.datetime.fromtimestamp(now, tz).date())
+    if message_id == SUPPORT_REPLY_NOTICE:  # the staff's words, bounded as any user text
+        return t(message_id, ticket=args["ticket"], text=user_text(str(args["text"])))
     if message_id.startswith("broadcast-"):
         return report_notice(t, message_id, args)
     if message_id == DECIDED_NOTICE:
