@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from telegram import Update
 
 from bot.context import HamdeliContext
