@@ -195,3 +195,19 @@ async def queue_report(store: Storage, broadcast: Broadcast, now: int) -> None:
          "done": broadcast.done, "seconds": seconds},
         now, dedupe_key=f"broadcast-report:{broadcast.id}",
     )  # fmt: skip
+
+
+async def set_announcements(store: Storage, platform: str, user_id: int, off: bool) -> None:
+    """A person's own choice: no announcements (the button under each one), or them again.
+    Reports and notices about their own pledges and household are not announcements."""
+    await store.set_announcements_opt_out(platform, user_id, off)
+
+
+async def set_home_city(store: Storage, platform: str, user_id: int, city_id: int) -> None:
+    """The city whose announcements a person hears (an audience by place)."""
+    await store.set_home_city(platform, user_id, city_id)
+
+
+async def remember_progress_message(store: Storage, broadcast_id: int, message_id: int) -> None:
+    """The staff chat's message the outbox keeps up to date while the run goes on."""
+    await store.set_broadcast_progress_message(broadcast_id, message_id)

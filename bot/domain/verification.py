@@ -19,6 +19,7 @@ Rules, in the order a person meets them:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot import metrics
@@ -133,3 +134,23 @@ async def sweep_shared_phones(store: Storage, platform: str, now: int) -> None:
     await store.drop_flow_data_holding(
         platform, SHARED_PHONE_FIELD, updated_before=now - SHARED_PHONE_TTL_S
     )
+
+
+async def toggle_reminders(store: Storage, platform: str, user_id: int) -> bool | None:
+    """Expiry reminders off if they were on, on if off; the new `off`. None, changing
+    nothing: the person is not linked to a household (reminders are about its kalabarg).
+    News of a changed tranche always comes, whatever this says."""
+    if await store.beneficiary_link(platform, user_id) is None:
+        return None
+    off = not await store.reminders_off(platform, user_id)
+    await store.set_reminders_off(platform, user_id, off)
+    return off
+
+
+async def queue_voucher_reminders(
+    store: Storage, platform: str, today: dt.date, days_ahead: int, now: int
+) -> int:
+    """The clock's part: a reminder for each charged tranche expiring within `days_ahead`
+    days, queued once per person (people who turned reminders off are skipped); the
+    outbox sends them."""
+    return await store.queue_voucher_reminders(platform, today, days_ahead, now)

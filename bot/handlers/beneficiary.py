@@ -303,9 +303,9 @@ VOUCHER_CLOCK_SECONDS = 3600
 async def voucher_clock(context: HamdeliContext) -> None:
     """Hourly (and at start): queue expiry reminders that came due (the outbox sends them),
     and drop shared phones a day old that a walked-away verification left behind."""
-    await context.store.queue_voucher_reminders(
-        context.services.platform, _today(context), context.settings.voucher_reminder_days,
-        context.now(),
+    await verification.queue_voucher_reminders(
+        context.store, context.services.platform, _today(context),
+        context.settings.voucher_reminder_days, context.now(),
     )  # fmt: skip
     await verification.sweep_shared_phones(context.store, context.services.platform, context.now())
 
@@ -316,14 +316,13 @@ def schedule_voucher_clock(application: Application) -> None:  # type: ignore[ty
 
 async def toggle_reminders(update: Update, context: HamdeliContext) -> None:
     """Expiry reminders on or off; news of changed tranches always comes."""
-    platform, user_id = context.services.platform, context.me.user_id
-    if not await verification.linked_household(context.store, platform, user_id):
-        # Reminders are about a household's kalabarg: first the person must be linked.
+    off = await verification.toggle_reminders(
+        context.store, context.services.platform, context.me.user_id
+    )
+    if off is None:  # reminders are about a household's kalabarg: first the person links
         await answer_button(update, context.t("reminders-verify-first"))
         await show(update, views.verify_first(context.t))
         return
-    off = not await context.store.reminders_off(platform, user_id)
-    await context.store.set_reminders_off(platform, user_id, off)
     await answer_button(update, context.t("reminders-now-off" if off else "reminders-now-on"))
     await _show_status(update, context)
 

@@ -198,7 +198,7 @@ async def _show_new_progress(update: Update, context: HamdeliContext, broadcast:
     """The message the outbox keeps up to date, with pause and cancel under it."""
     progress = views.progress_screen(context.t, broadcast, None)
     message = await update.effective_chat.send_message(progress.text, reply_markup=progress.markup)
-    await context.store.set_broadcast_progress_message(broadcast.id, message.message_id)
+    await broadcasts.remember_progress_message(context.store, broadcast.id, message.message_id)
 
 
 @refusals_answered
@@ -289,8 +289,8 @@ async def settings(update: Update, context: HamdeliContext, prefix: str = "") ->
 
 async def stop_announcements(update: Update, context: HamdeliContext) -> None:
     """The button under every announcement: no more of them, said plainly."""
-    await context.store.set_announcements_opt_out(
-        context.services.platform, context.me.user_id, True
+    await broadcasts.set_announcements(
+        context.store, context.services.platform, context.me.user_id, True
     )
     await answer_button(update, context.t("announcements-turned-off"))
     await reply(update, Screen(context.t("announcements-turned-off")))
@@ -298,8 +298,8 @@ async def stop_announcements(update: Update, context: HamdeliContext) -> None:
 
 async def toggle_announcements(update: Update, context: HamdeliContext) -> None:
     off = context.button.arg == "off"
-    await context.store.set_announcements_opt_out(
-        context.services.platform, context.me.user_id, off
+    await broadcasts.set_announcements(
+        context.store, context.services.platform, context.me.user_id, off
     )
     done = "announcements-turned-off" if off else "announcements-turned-on"
     await settings(update, context, context.t(done))
@@ -325,7 +325,9 @@ async def save_home_city(update: Update, context: HamdeliContext) -> None:
     if city is None:
         await pick_home_province(update, context)
         return
-    await context.store.set_home_city(context.services.platform, context.me.user_id, city.id)
+    await broadcasts.set_home_city(
+        context.store, context.services.platform, context.me.user_id, city.id
+    )
     await settings(
         update, context, context.t("home-city-saved", city=city.name(context.t.language))
     )
