@@ -48,6 +48,7 @@ from bot.context import HamdeliApplication
 from bot.delivery import PROGRESS_EVERY_S
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv
+from bot.domain.notices import NEED_NEWS, voucher_notices
 from bot.emulator import PLATFORMS, BotApiEmulator, EmulatedUser, SentMessage, Upload
 from bot.logs import configure_logging
 from bot.models import Persona
@@ -111,7 +112,7 @@ async def seed_demo(
     parsed = parse_needs_csv(demo_file("demo_needs.csv", today), await store.provinces(), today)
     if parsed.problems:
         raise RuntimeError(f"demo data is invalid: {parsed.problems[0]}")
-    await store.upsert_needs([draft for _, draft in parsed.drafts], now)
+    await store.upsert_needs([draft for _, draft in parsed.drafts], now, news=NEED_NEWS)
     await _seed_household(store, now, today)
     for bot in (application, *others):
         await _seed_people(store, bot.services.platform, language, now)
@@ -135,7 +136,7 @@ async def _seed_household(store: Store, now: int, today: dt.date) -> None:
     vouchers = rows.with_households(await store.household_sizes(rows.national_codes()))
     if households.problems or vouchers.problems:
         raise RuntimeError("demo households are invalid")
-    await store.upsert_vouchers([v for _, v in vouchers.vouchers], now)
+    await store.upsert_vouchers([v for _, v in vouchers.vouchers], now, tell=voucher_notices)
 
 
 def demo_file(name: str, today: dt.date) -> str:
@@ -295,6 +296,11 @@ class TerminalChat:
     async def _wait_for_outbox(self, _: str) -> None:
         """Until no bot has anything waiting to be sent (or WAIT_LIMIT_S); what came is
         shown next (the other platform's, when you switch to whom it reached)."""
+        await self._outbox_sent()
+        await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit
+
+    async def _outbox_sent(self) -> None:
+        """Until no bot has anything waiting to be sent (or WAIT_LIMIT_S)."""
         store = self.application.services.store
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_S
         while asyncio.get_running_loop().time() < deadline:
@@ -302,7 +308,6 @@ class TerminalChat:
             if not any(backlogs):
                 break
             await asyncio.sleep(WATCH_S)
-        await asyncio.sleep(PROGRESS_EVERY_S)  # the last progress edit
 
     async def _reply_in_support_group(self, text: str) -> None:
         """Staff answer the newest ticket in the support group, as they would by replying."""
@@ -313,6 +318,7 @@ class TerminalChat:
             return
         update = self.emulator.make_group_reply_update(staff.info, group, tickets[-1], text)
         await self.application.process_update(Update.de_json(update, self.application.bot))
+        await self._outbox_sent()  # the answer is queued with its audit row; the outbox sends it
         print("  (replied in the support group; the person gets it as a message from support)")
 
     async def _pay_last_invoice(self, _: str) -> None:

@@ -27,6 +27,7 @@ from typing import TextIO, TypeVar
 from bot.config import Settings
 from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_vouchers_csv
 from bot.domain.need_import import parse_needs_csv, pledge_conflicts
+from bot.domain.notices import NEED_NEWS, voucher_notices
 from bot.models import Beneficiary, NeedDraft, Voucher
 from bot.storage import ImportRefused, Store
 
@@ -106,6 +107,7 @@ async def _write_needs(
         digest=digest,
         check=functools.partial(pledge_conflicts, rows),
         after_batch=step,
+        news=NEED_NEWS,  # a household linked to a new need hears it was published
     )
     if bar is not None:
         bar.finish()
@@ -148,8 +150,10 @@ async def import_vouchers(path: Path, settings: Settings, *, progress: bool) -> 
         return parsed.problems, [row for _, row in parsed.vouchers]
 
     return await _import_household_rows(
-        path, settings, progress, check, Store.upsert_vouchers, ("voucher", "vouchers")
-    )
+        path, settings, progress, check,
+        functools.partial(Store.upsert_vouchers, tell=voucher_notices),  # linked people told
+        ("voucher", "vouchers"),
+    )  # fmt: skip
 
 
 async def _import_household_rows(

@@ -11,6 +11,7 @@ import pytest
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.domain import pledges
+from bot.domain.notices import NEED_NEWS, voucher_notices
 from bot.handlers import beneficiary as beneficiary_handlers
 from bot.i18n import translator
 from bot.models import (
@@ -186,8 +187,8 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
     tranche_3 = Voucher(CODE, 3, 6_000_000, 24_000_000, VoucherStatus.CHARGED,
                         dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
     async with Store(chat.store.path) as importer:  # the import runs in its own process
-        await importer.upsert_vouchers([tranche_3], now=5)
-        await importer.upsert_vouchers([tranche_3], now=6)  # the same file again
+        await importer.upsert_vouchers([tranche_3], now=5, tell=voucher_notices)
+        await importer.upsert_vouchers([tranche_3], now=6, tell=voucher_notices)  # again
     await deliver_outbox(context)
     notice = fa("voucher-notice", tranche=3, status=fa("voucher-status-charged"),
                 per_person="۶۰۰٬۰۰۰ تومان", total="۲٬۴۰۰٬۰۰۰ تومان",
@@ -196,7 +197,7 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
     async with Store(chat.store.path) as importer:
         changed = Voucher(CODE, 3, 7_000_000, 28_000_000, VoucherStatus.CHARGED,
                           dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
-        await importer.upsert_vouchers([changed], now=7)
+        await importer.upsert_vouchers([changed], now=7, tell=voucher_notices)
     await deliver_outbox(context)
     assert maryam.last_reply.text.startswith("🛒")
     assert "۷۰۰٬۰۰۰" in maryam.last_reply.text
@@ -246,7 +247,7 @@ async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household,
     async with Store(chat.store.path) as importer:
         soon = Voucher(CODE, 3, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
                        dt.date(2025, 11, 1), dt.date(2025, 11, 28))  # fmt: skip
-        await importer.upsert_vouchers([soon], now=0)
+        await importer.upsert_vouchers([soon], now=0, tell=voucher_notices)
     await deliver_outbox(context)  # the news of the new tranche
     clock.now = dt.datetime(2025, 11, 22, 12, tzinfo=dt.UTC).timestamp()  # 6 days before
     await beneficiary_handlers.voucher_clock(context)
@@ -262,7 +263,7 @@ async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household,
     async with Store(chat.store.path) as importer:
         later = Voucher(CODE, 4, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
                         dt.date(2025, 11, 1), dt.date(2025, 11, 25))  # fmt: skip
-        await importer.upsert_vouchers([later], now=0)
+        await importer.upsert_vouchers([later], now=0, tell=voucher_notices)
     await beneficiary_handlers.voucher_clock(context)
     await deliver_outbox(context)
     assert len([m for m in maryam.replies if m.text.startswith("⏰")]) == 1
@@ -283,7 +284,7 @@ async def test_the_household_hears_when_its_need_is_published_funded_and_deliver
                        category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=1_000_000,
                        description_fa="دارو", external_id="news-1",
                        beneficiary_national_code=CODE)],
-            now=100,
+            now=100, news=NEED_NEWS,  # as `hamdeli import needs` tells the household
         )  # fmt: skip
     await deliver_outbox(context)
     medical = fa("category-medical")

@@ -1,10 +1,7 @@
 """Who is told what is the domain's decision, not the store's: no module under bot/storage
-names a message of locales/ (its string literals, read with `ast`).
-
-Not done yet (issue #12): the household's news when a need is published, funded or
-delivered, a paid pledge's credit when its need was closed, and the voucher notice of an
-import are still chosen inside the store's transactions, on both backends. They are listed
-here so the list can only shrink: an id that leaves bot/storage must leave this list too.
+names a message of locales/ (its string literals, read with `ast`). The domain passes the
+store what to queue (records.NeedNews, a VoucherNotices rule, notice parameters), and the
+store queues it inside the transaction of the change.
 """
 
 from __future__ import annotations
@@ -14,13 +11,6 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STILL_IN_STORAGE = {
-    "aid-news-published",
-    "aid-news-funded",
-    "aid-news-delivered",
-    "credit-need-closed-notice",
-    "voucher-notice",
-}
 
 
 def locale_ids() -> set[str]:
@@ -50,6 +40,4 @@ def test_the_locale_ids_are_read() -> None:
 
 def test_no_module_under_bot_storage_names_a_message() -> None:
     found = locale_ids_in_storage()
-    new = {key: where for key, where in found.items() if key not in STILL_IN_STORAGE}
-    assert not new, f"the domain decides who is told what, not the store: {new}"
-    assert set(found) == STILL_IN_STORAGE, "moved out of bot/storage: drop it from the list"
+    assert not found, f"the domain decides who is told what, not the store: {found}"

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.domain import staff
 from bot.domain.browse import PlaceName, place_of
+from bot.domain.notices import CLOSED_CREDIT_NOTICE, NEED_NEWS
 from bot.domain.refusal import Refused
 from bot.models import Account, Credit, CreditMove, Need, NeedKind, NeedStatus
 from bot.storage.protocols import Storage
@@ -42,7 +43,7 @@ CLOCK_BATCH = 200  # credits decided per tick; the rest at the next tick
 DECIDED_NOTICE = "credit-decided-notice"  # the office decided: where the money went
 # The notices that ask the donor to choose, rendered live (bot.delivery) with the cards of
 # the similar needs as they are when the message is sent.
-CHOICE_NOTICES = frozenset({"payment-unallocated-notice", "credit-need-closed-notice"})
+CHOICE_NOTICES = frozenset({"payment-unallocated-notice", CLOSED_CREDIT_NOTICE})
 
 
 class CreditRefused(Refused):
@@ -103,8 +104,9 @@ async def move_to_need(
     if need is None or need.kind is not NeedKind.MONEY:
         raise CreditRefused("credit-need-full", code=code[:12])
     done = await store.move_credit(
-        credit.id, need.id, now, by="donor", platform=platform, donor_id=donor_id
-    )
+        credit.id, need.id, now, by="donor", platform=platform, donor_id=donor_id,
+        news=NEED_NEWS,
+    )  # fmt: skip
     if done is None:
         raise CreditRefused("credit-already-decided")
     if not done.moved:
@@ -118,8 +120,9 @@ async def give_to_office(
     """The donor lets the welfare office use the credit where it is most needed."""
     await own_credit(store, credit_id, platform, donor_id)
     done = await store.move_credit(
-        credit_id, None, now, by="donor", platform=platform, donor_id=donor_id, office_rest=True
-    )
+        credit_id, None, now, by="donor", platform=platform, donor_id=donor_id, office_rest=True,
+        news=NEED_NEWS,
+    )  # fmt: skip
     if done is None:
         raise CreditRefused("credit-already-decided")
     return done
@@ -138,7 +141,7 @@ async def credit_clock_tick(
         needs = await similar_needs(store, credit, k, 1)
         done = await store.move_credit(
             credit.id, needs[0].id if needs else None, now, by="office", office_rest=True,
-            notice=DECIDED_NOTICE, due_before=due_before,
+            notice=DECIDED_NOTICE, due_before=due_before, news=NEED_NEWS,
         )  # fmt: skip
         if done is not None:
             decided.append(done)
@@ -177,7 +180,7 @@ async def place_office_share(
     need = await store.need_by_code(code)
     placed = await store.place_office_share(
         need.id,  # type: ignore[union-attr]
-        now, platform=actor.platform, actor_id=actor.user_id, token=token,
+        now, platform=actor.platform, actor_id=actor.user_id, token=token, news=NEED_NEWS,
     )  # fmt: skip
     if placed is None:
         raise Refused("staff-confirm-used")

@@ -21,6 +21,7 @@ from bot.codes import new_need_code
 from bot.domain import browse
 from bot.domain.csv_import import CONTROL_CHARACTERS
 from bot.domain.need_import import MAX_DESCRIPTION, MAX_ITEM, MAX_QUANTITY
+from bot.domain.notices import NEED_NEWS
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
 from bot.models import Account, Need, NeedCategory, NeedDraft, NeedKind, NeedStatus
@@ -274,7 +275,7 @@ async def create_need(
             return existing
         if existing is None:
             async with store.unit_of_work():  # the need and its audit row together
-                need = await store.add_need(draft, code, status, now)
+                need = await store.add_need(draft, code, status, now, news=NEED_NEWS)
                 if need is not None:
                     await audit(store, actor, "add_need", "need", need.code, now,
                                 status=status.value)  # fmt: skip
@@ -334,7 +335,7 @@ async def publish_need(store: Storage, actor: Account, code: str, now: int) -> N
     if need.status is not NeedStatus.DRAFT:
         raise Refused("need-form-not-draft", code=need.code)
     async with store.unit_of_work():
-        published = await store.publish_draft(need.id, now)
+        published = await store.publish_draft(need.id, now, news=NEED_NEWS)
         if published is None:
             raise Refused("need-form-not-draft", code=need.code)
         await audit(store, actor, "publish_need", "need", need.code, now)

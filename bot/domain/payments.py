@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.domain import pledges
+from bot.domain.notices import NEED_NEWS
 from bot.domain.pledges import PledgeRefused
 from bot.models import (
     IncomingPayment,
@@ -105,8 +106,9 @@ async def receive_payment(store: Storage, payment: IncomingPayment, now: int) ->
     """Record what arrived (see `Store.record_payment`): paid, reserved again, unallocated,
     or a duplicate that changes nothing (and is not counted again in `/metrics`)."""
     result = await store.record_payment(
-        payment, now, paid_notice=PAID_NOTICE, unallocated_notice=UNALLOCATED_NOTICE
-    )
+        payment, now, paid_notice=PAID_NOTICE, unallocated_notice=UNALLOCATED_NOTICE,
+        news=NEED_NEWS,
+    )  # fmt: skip
     if result.outcome is not PaymentOutcome.DUPLICATE:
         metrics.count_payment(payment.platform, payment.amount)
     return result

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.codes import new_pledge_reference
 from bot.config import Settings
 from bot.domain.browse import page_within
+from bot.domain.notices import NEED_NEWS
 from bot.domain.refusal import Refused
 from bot.models import MonthlyClaim, Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import CODE_ATTEMPTS, CodeTaken
@@ -304,8 +305,9 @@ async def confirm_payment(
     """Staff confirm the money (or the goods) arrived; the donor's thanks are queued with it.
     `bank_reference` is None when staff confirmed without one (their reason is audited)."""
     confirmed = await store.confirm_pledge_payment(
-        reference, (bank_reference or "").strip() or None, now, notice="pledge-paid-notice"
-    )
+        reference, (bank_reference or "").strip() or None, now, notice="pledge-paid-notice",
+        news=NEED_NEWS,
+    )  # fmt: skip
     if confirmed is None:
         raise PledgeRefused("pledge-not-awaiting-payment")
     return confirmed
@@ -327,8 +329,9 @@ async def deliver(
     the confirmation `token` if one is given. Returns (delivered, cancelled), or None when
     nothing changed (closed, already delivered, nothing paid, or the token was spent)."""
     return await store.mark_need_delivered(
-        need.id, now, DELIVERED_NOTICE, unpaid_notice=DELIVERED_UNPAID_NOTICE, token=token
-    )
+        need.id, now, DELIVERED_NOTICE, unpaid_notice=DELIVERED_UNPAID_NOTICE, token=token,
+        news=NEED_NEWS,
+    )  # fmt: skip
 
 
 async def mark_delivered(store: Storage, *, need_code: str, now: int) -> list[Pledge]:

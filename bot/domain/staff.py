@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.browse import page_within
+from bot.domain.notices import CLOSED_CREDIT_NOTICE
 from bot.domain.refusal import Refused
 from bot.models import (
     Account,
@@ -424,8 +425,9 @@ async def close_need(
     need = await _need(store, need_code)
     async with store.unit_of_work():  # closed, donors' notices queued, audited: all or none
         told = await store.close_need(
-            need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token
-        )
+            need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token,
+            credit_notice=CLOSED_CREDIT_NOTICE,
+        )  # fmt: skip
         if told is None:
             await closing_preview(store, actor, need_code)  # closed meanwhile: say so
             raise Refused("staff-confirm-used")

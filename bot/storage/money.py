@@ -30,7 +30,7 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import CREDIT_CLOSED_NOTICE
+from bot.storage.records import NO_NEWS, NeedNews
 from bot.storage.sqlite.common import _NothingDone, _paid_facts
 
 CREDIT_COLUMNS = (
@@ -93,13 +93,13 @@ class PaymentFlows:
 
     async def _record_payment_in(
         self, db: Any, payment: IncomingPayment, now: int, paid_notice: str,
-        unallocated_notice: str,
+        unallocated_notice: str, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """The whole of recording one payment, inside the caller's transaction."""
         if await self._payment_known(db, payment, now):  # type: ignore[attr-defined]
             return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
         pledge = await self._invoiced_pledge(db, payment.payload)  # type: ignore[attr-defined]
-        outcome, need = await self._allocate(db, payment, pledge, now)
+        outcome, need = await self._allocate(db, payment, pledge, now, news)
         if outcome is not PaymentOutcome.UNALLOCATED:
             pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[attr-defined,union-attr]
         allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
@@ -115,7 +115,7 @@ class PaymentFlows:
         await self._mark_invoice_paid(db, payment.payload, now)  # type: ignore[attr-defined]
         result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
         await self._announce_payment(db, result, payment, need, now, paid_notice,
-                                     unallocated_notice, credit_id)  # fmt: skip
+                                     unallocated_notice, news, credit_id)  # fmt: skip
         await self._insert_audit(  # type: ignore[attr-defined]
             db, at=now, action="payment_received", platform=payment.platform,
             actor_id=None, subject_type="payment", subject_id=payment.charge_id,
@@ -160,8 +160,9 @@ class PaymentFlows:
         )  # fmt: skip
 
     async def _allocate(
-        self, db: Any, payment: IncomingPayment, pledge: Pledge | None, now: int
-    ) -> tuple[PaymentOutcome, Need | None]:
+        self, db: Any, payment: IncomingPayment, pledge: Pledge | None, now: int,
+        news: NeedNews,
+    ) -> tuple[PaymentOutcome, Need | None]:  # fmt: skip
         """Give the payment its pledge's share: the reserved one, or a fresh one if the need
         still has room; else nothing (UNALLOCATED)."""
         if pledge is None or payment.amount != pledge.amount:
@@ -169,7 +170,7 @@ class PaymentFlows:
         if pledge.status in (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED):
             paid = await self._pay_reserved_pledge(db, pledge.reference, payment.charge_id, now)  # type: ignore[attr-defined]
             if paid is not None and paid[1].status is NeedStatus.CLOSED:
-                await self._credit_paid_pledges(db, [paid[0]], CREDIT_CLOSED_NOTICE, now)  # type: ignore[attr-defined]
+                await self._credit_paid_pledges(db, [paid[0]], news.closed_credit, now)  # type: ignore[attr-defined]
             if paid is not None:
                 return PaymentOutcome.PAID, paid[1]
         if pledge.status not in (
@@ -191,6 +192,7 @@ class PaymentFlows:
         now: int,
         paid_notice: str,
         unallocated_notice: str,
+        news: NeedNews,
         credit_id: int | None = None,
     ) -> None:
         """The donor's thanks (or the word that the money is safe), and the household's news
@@ -207,7 +209,7 @@ class PaymentFlows:
             db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
         )
         if need is not None and need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], "aid-news-funded", now)  # type: ignore[attr-defined]
+            await self._queue_household_news(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
 
 
 class CreditFlows:
@@ -230,7 +232,7 @@ class CreditFlows:
     async def _move_credit_in(
         self, db: Any, credit_id: int, need_id: int | None, now: int, *, by: str,
         platform: str | None, donor_id: int | None, office_rest: bool, notice: str | None,
-        due_before: int | None,
+        due_before: int | None, news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """The whole of one move of credit, inside the caller's transaction."""
         credit = await self._undecided_credit(db, credit_id)  # type: ignore[attr-defined]
@@ -243,7 +245,7 @@ class CreditFlows:
         moved, need, pledge = 0, None, None
         if need_id is not None:
             need, pledge = await self._fund_from_credit(db, credit, credit.unallocated,
-                                                        need_id, now)  # fmt: skip
+                                                        need_id, now, news)  # fmt: skip
             moved = pledge.amount if pledge else 0
         to_office = credit.unallocated - moved if office_rest else 0
         if not moved and not to_office:
@@ -265,7 +267,7 @@ class CreditFlows:
         return done
 
     async def _fund_from_credit(
-        self, db: Any, credit: Credit, most: int, need_id: int, now: int
+        self, db: Any, credit: Credit, most: int, need_id: int, now: int, news: NeedNews
     ) -> tuple[Need | None, Pledge | None]:
         """Up to `most` of a credit goes to an open money need, as much as it has room for
         (one conditional UPDATE, as pledging): a new paid pledge in the credit's donor's
@@ -278,17 +280,20 @@ class CreditFlows:
             return await self._need_in(db, need_id), None  # type: ignore[attr-defined]
         pledge = await self._insert_credit_pledge(db, credit, need_id, amount, now)  # type: ignore[attr-defined]
         if need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], "aid-news-funded", now)  # type: ignore[attr-defined]
+            await self._queue_household_news(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
         return need, pledge
 
     async def _place_office_share_in(
-        self, db: Any, need_id: int, now: int, platform: str, actor_id: int
-    ) -> tuple[Need, int]:
+        self, db: Any, need_id: int, now: int, platform: str, actor_id: int,
+        news: NeedNews = NO_NEWS,
+    ) -> tuple[Need, int]:  # fmt: skip
         """The office's share onto a need, oldest credits first, inside the caller's
         transaction; raises _NothingDone (rolling it back) when nothing was placed."""
         total, need, pledges = 0, None, []
         for credit in await self._office_credits(db):  # type: ignore[attr-defined]
-            need, pledge = await self._fund_from_credit(db, credit, credit.office, need_id, now)
+            need, pledge = await self._fund_from_credit(
+                db, credit, credit.office, need_id, now, news
+            )
             if pledge is None:
                 break
             await self._take_office_share(db, credit.id, pledge.amount)  # type: ignore[attr-defined]

@@ -44,10 +44,12 @@ from bot.models import (
     Voucher,
 )
 from bot.storage.records import (
-    CREDIT_CLOSED_NOTICE,
     IMPORT_BATCH_ROWS,
+    NO_NEWS,
     ImportedNeed,
+    NeedNews,
     StaffNeedsWhere,
+    VoucherNotices,
 )
 
 
@@ -128,8 +130,12 @@ class PlacesAndBrowsing(Protocol):
 class Needs(Protocol):
     """Needs: creating, importing, editing and closing them (staff), and their counts."""
 
-    async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:
-        """Add needs, or update those whose external_id exists; returns (added, updated)."""
+    async def upsert_needs(
+        self, drafts: Sequence[NeedDraft], now: int, *, news: NeedNews = NO_NEWS
+    ) -> tuple[int, int]:
+        """Add needs, or update those whose external_id exists; returns (added, updated).
+        `news` (here and below): which message each party hears as a need moves (the
+        domain's choice, bot/domain/notices.py), queued in the same transaction."""
 
     async def import_needs(
         self,
@@ -139,6 +145,7 @@ class Needs(Protocol):
         digest: str | None = None,
         check: Callable[[dict[int, ImportedNeed]], Sequence[Any]] | None = None,
         after_batch: Callable[[int], Awaitable[None]] | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[int, int]:
         """Write a file's rows (line, draft) in ONE transaction; returns (added, updated)."""
 
@@ -160,7 +167,7 @@ class Needs(Protocol):
         unpaid_notice: str,
         paid_notice: str,
         token: str | None = None,
-        credit_notice: str = CREDIT_CLOSED_NOTICE,
+        credit_notice: str | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
         """Take a need out of browsing, in one transaction: pledges still awaiting payment are
         cancelled (shares returned, donors told not to pay); money already paid leaves
@@ -172,8 +179,9 @@ class Needs(Protocol):
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None: ...
 
     async def add_need(
-        self, draft: NeedDraft, code: str, status: NeedStatus, now: int
-    ) -> Need | None:
+        self, draft: NeedDraft, code: str, status: NeedStatus, now: int, *,
+        news: NeedNews = NO_NEWS,
+    ) -> Need | None:  # fmt: skip
         """One need staff wrote, under the code its preview showed, open or as a draft."""
 
     async def need_beneficiary_code(self, need_id: int) -> str | None:
@@ -182,7 +190,9 @@ class Needs(Protocol):
     async def update_need(self, need_id: int, draft: NeedDraft, now: int) -> Need | None:
         """Staff change a need's values (its code and external id stay)."""
 
-    async def publish_draft(self, need_id: int, now: int) -> Need | None:
+    async def publish_draft(
+        self, need_id: int, now: int, *, news: NeedNews = NO_NEWS
+    ) -> Need | None:
         """A draft becomes open (None: it is not a draft); a linked household is told."""
 
 
@@ -244,8 +254,9 @@ class Pledges(Protocol):
         """The donor's pledges a receipt may be for: awaiting payment or reported paid."""
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None
-    ) -> tuple[Pledge, Need] | None:
+        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
+        *, news: NeedNews = NO_NEWS,
+    ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
 
     async def mark_need_delivered(
@@ -256,6 +267,7 @@ class Pledges(Protocol):
         *,
         unpaid_notice: str | None = None,
         token: str | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
         """The help reached the family, in one transaction: the need and its paid pledges become
         delivered (those donors told), pledges still awaiting payment are cancelled
@@ -283,8 +295,9 @@ class Payments(Protocol):
         answer within seconds, so this is its only read."""
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str
-    ) -> PaymentResult:
+        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
+        news: NeedNews = NO_NEWS,
+    ) -> PaymentResult:  # fmt: skip
         """Money arrived: in ONE transaction record it, pay its pledge (or keep it unallocated),
         queue the donor's thanks and the household's news, and audit it with the payment
         as the actor. Never refuses: the money has left the donor's account."""
@@ -349,6 +362,7 @@ class Credits(Protocol):
         office_rest: bool = False,
         notice: str | None = None,
         due_before: int | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:
         """Place a credit's unallocated money, in one transaction with one audit row."""
 
@@ -359,8 +373,9 @@ class Credits(Protocol):
     async def office_share(self) -> int: ...
 
     async def place_office_share(
-        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None
-    ) -> tuple[Need, int] | None:
+        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None,
+        news: NeedNews = NO_NEWS,
+    ) -> tuple[Need, int] | None:  # fmt: skip
         """Staff place the office's share on a need, oldest credits first, as much as the need has
         room for, spending the confirmation `token`; one audit row with the staff member
         as actor. Returns (the need after, amount placed), or None when nothing was
@@ -385,9 +400,12 @@ class HouseholdsAndVouchers(Protocol):
         """Add households or update them by national code; returns (added, updated)."""
 
     async def upsert_vouchers(
-        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
-    ) -> tuple[int, int]:
-        """Add or update tranches by (national code, tranche); returns (added, updated)."""
+        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS,
+        tell: VoucherNotices | None = None,
+    ) -> tuple[int, int]:  # fmt: skip
+        """Add or update tranches by (national code, tranche); returns (added, updated).
+        `tell`: the domain's rule for who hears of a new or changed tranche
+        (bot/domain/notices.voucher_notices), queued in the same transaction."""
 
     async def household_sizes(self, national_codes: Sequence[str]) -> dict[str, int]:
         """Household size by national code, for those of the codes that have a household."""

@@ -4,15 +4,29 @@ raises and returns these."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.models import NeedStatus
 
-CREDIT_CLOSED_NOTICE = "credit-need-closed-notice"  # paid money whose need was closed
 
+@dataclass(frozen=True)
+class NeedNews:
+    """Who hears what when a need moves, as the domain decides (bot/domain/notices.py):
+    the message the household linked to the need hears when it is published, funded or
+    delivered, and the one a donor hears whose payment met a need already closed (the money
+    becomes their credit). The store queues them inside the transaction that moves the
+    need, so each commits with its change; a field left None queues nothing (the money
+    still moves). The store itself names no message."""
+
+    published: str | None = None
+    funded: str | None = None
+    delivered: str | None = None
+    closed_credit: str | None = None
+
+
+NO_NEWS = NeedNews()  # callers that write needs without telling anyone (demo, benches)
 
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: a running bot never waits long
 
@@ -105,9 +119,6 @@ SCHEMA_STEPS: tuple[str, ...] = (
 )
 
 
-VOUCHER_NOTICE = "voucher-notice"
-
-
 @dataclass(frozen=True)
 class QueuedNotice:
     """One outbox row an import queues: who, which message, its arguments (JSON), when it
@@ -121,24 +132,9 @@ class QueuedNotice:
     dedupe_key: str
 
 
-def voucher_notices(
-    written: Iterable[tuple[Any, ...]], linked: dict[str, list[tuple[str, int]]], now: int
-) -> list[QueuedNotice]:
-    """A new or changed tranche tells each person linked to that household, once per set
-    of values: the rule both backends follow when an import writes vouchers.
-
-    `written` rows are (national_code, tranche, per_person, total, status, charged_on,
-    expires_on); `linked` maps a national code to its (platform, user id) links.
-    """
-    return [
-        QueuedNotice(
-            platform, user_id, VOUCHER_NOTICE,
-            json.dumps({"tranche": tranche, "per_person": per_person, "total": total,
-                        "status": status, "expires_on": expires_on}),
-            now,
-            f"voucher:{code}:{tranche}:{per_person}:{total}:{status}:{expires_on}:"
-            f"{platform}:{user_id}",
-        )
-        for code, tranche, per_person, total, status, _charged, expires_on in written
-        for platform, user_id in linked.get(code, [])
-    ]  # fmt: skip
+# The domain's rule for an import's changed tranches (bot/domain/notices.voucher_notices):
+# given the rows written (national_code, tranche, per_person, total, status, charged_on,
+# expires_on), who is linked to each national code, and now, the notices to queue.
+VoucherNotices = Callable[
+    [Iterable[tuple[Any, ...]], dict[str, list[tuple[str, int]]], int], list[QueuedNotice]
+]

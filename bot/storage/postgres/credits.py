@@ -8,6 +8,7 @@ from bot.models import Credit, CreditMove, Need, Pledge, PledgeStatus
 from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
+from bot.storage.records import NO_NEWS, NeedNews
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
@@ -56,7 +57,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
         platform: str | None = None, donor_id: int | None = None, office_rest: bool = False,
-        notice: str | None = None, due_before: int | None = None,
+        notice: str | None = None, due_before: int | None = None, news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """Place a credit's unallocated money, in one transaction with one audit row
         (`CreditFlows._move_credit_in`, the same steps as SQLite)."""
@@ -64,7 +65,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
         async def move(db: Connection) -> CreditMove | None:
             return await self._move_credit_in(
                 db, credit_id, need_id, now, by=by, platform=platform, donor_id=donor_id,
-                office_rest=office_rest, notice=notice, due_before=due_before,
+                office_rest=office_rest, notice=notice, due_before=due_before, news=news,
             )  # fmt: skip
 
         return await self._run(move, writes_needs=True)
@@ -148,14 +149,15 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
         return int(await self.pool.fetchval("SELECT coalesce(sum(office), 0) FROM credits"))
 
     async def place_office_share(
-        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None
-    ) -> tuple[Need, int] | None:
+        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None,
+        news: NeedNews = NO_NEWS,
+    ) -> tuple[Need, int] | None:  # fmt: skip
         """Staff place the office's share on a need, oldest credits first, spending the
         confirmation `token` (`_run_confirmed`, which locks the needs version row first);
         None when nothing was placed (no share, no room, the token spent)."""
 
         async def place(db: Connection) -> tuple[Need, int]:
-            return await self._place_office_share_in(db, need_id, now, platform, actor_id)
+            return await self._place_office_share_in(db, need_id, now, platform, actor_id, news)
 
         return await self._run_confirmed(token, now, place)
 

@@ -12,7 +12,7 @@ from bot.models import Beneficiary, Need, Voucher, VoucherStatus
 from bot.storage.postgres.base import Connection, PgStoreBase
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
-    voucher_notices,
+    VoucherNotices,
 )
 from bot.storage.sqlite.common import _NEED_COLUMNS, _need_from_row
 
@@ -61,8 +61,9 @@ class PgHouseholdsRepository(PgStoreBase):
         return await self._upsert_changed(values, 1, select, _UPSERT_BENEFICIARY, now, batch_rows)
 
     async def upsert_vouchers(
-        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
-    ) -> tuple[int, int]:
+        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS,
+        tell: VoucherNotices | None = None,
+    ) -> tuple[int, int]:  # fmt: skip
         """Add or update tranches by (national code, tranche); returns (added, updated).
 
         Every household must exist: the foreign key refuses the batch otherwise."""
@@ -75,7 +76,8 @@ class PgHouseholdsRepository(PgStoreBase):
         select = f"SELECT {_VOUCHER_COLUMNS} FROM vouchers WHERE national_code = ANY($1::text[])"
 
         async def tell_linked_households(db: Connection, written: list) -> None:
-            await self._queue_voucher_notices(db, written, now)
+            if tell is not None:  # the domain's rule: who hears what (bot/domain/notices.py)
+                await self._queue_voucher_notices(db, written, now, tell)
 
         return await self._upsert_changed(
             values, 2, select, _UPSERT_VOUCHER, now, batch_rows, tell_linked_households
@@ -83,7 +85,7 @@ class PgHouseholdsRepository(PgStoreBase):
 
     @staticmethod
     async def _queue_voucher_notices(
-        db: Connection, written: list[tuple[Any, ...]], now: int
+        db: Connection, written: list[tuple[Any, ...]], now: int, tell: VoucherNotices
     ) -> None:
         """A new or changed tranche: one message to each person linked to that household,
         keyed by the values so importing the same file again sends nothing."""
@@ -95,7 +97,7 @@ class PgHouseholdsRepository(PgStoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = voucher_notices(written, linked, now)
+        notices = tell(written, linked, now)
         if notices:
             await db.executemany(
                 "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "

@@ -12,11 +12,12 @@ from bot.models import Need, NeedDraft, NeedStatus, Pledge, PledgeStatus
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
 from bot.storage.records import (
-    CREDIT_CLOSED_NOTICE,
     IMPORT_BATCH_ROWS,
+    NO_NEWS,
     CodeTaken,
     ImportedNeed,
     ImportRefused,
+    NeedNews,
     StaffNeedsWhere,
 )
 from bot.storage.sqlite.common import (
@@ -86,13 +87,15 @@ def _staff_needs_sql(where: StaffNeedsWhere, first: int = 1) -> tuple[str, list[
 class PgNeedsRepository(PgSharedWrites):
     """Needs: creating, importing, editing and closing them (staff), and their counts."""
 
-    async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:
+    async def upsert_needs(
+        self, drafts: Sequence[NeedDraft], now: int, *, news: NeedNews = NO_NEWS
+    ) -> tuple[int, int]:
         """Add needs, or update those whose external_id exists; returns (added, updated),
         in batches of IMPORT_BATCH_ROWS rows, one transaction each (as on SQLite)."""
         added = updated = 0
         for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
             batch = list(enumerate(drafts[start : start + IMPORT_BATCH_ROWS], start=start + 1))
-            new, existing = await self.import_needs(batch, now)
+            new, existing = await self.import_needs(batch, now, news=news)
             added, updated = added + new, updated + existing
         return added, updated
 
@@ -104,6 +107,7 @@ class PgNeedsRepository(PgSharedWrites):
         digest: str | None = None,
         check: Callable[[dict[int, ImportedNeed]], Sequence[Any]] | None = None,
         after_batch: Callable[[int], Awaitable[None]] | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[int, int]:
         """Write a file's rows (line, draft) in ONE transaction; returns (added, updated).
 
@@ -139,7 +143,7 @@ class PgNeedsRepository(PgSharedWrites):
                 added, updated = added + len(new), updated + len(batch) - len(new)
                 if after_batch is not None:
                     await after_batch(added + updated)
-            await self._queue_published_news(db, now)
+            await self._queue_published_news(db, now, news.published)
             return added, updated
 
         return await self._run(write, writes_needs=True)
@@ -222,7 +226,7 @@ class PgNeedsRepository(PgSharedWrites):
 
     async def close_need(
         self, need_id: int, now: int, unpaid_notice: str, paid_notice: str,
-        token: str | None = None, credit_notice: str = CREDIT_CLOSED_NOTICE,
+        token: str | None = None, credit_notice: str | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:  # fmt: skip
         """Take a need out of browsing, in one transaction (see the SQLite twin): awaiting
         pledges cancelled, paid money to credit, reporters told staff settle it. None if
@@ -264,8 +268,9 @@ class PgNeedsRepository(PgSharedWrites):
         await self._run(change, writes_needs=True)
 
     async def add_need(
-        self, draft: NeedDraft, code: str, status: NeedStatus, now: int
-    ) -> Need | None:
+        self, draft: NeedDraft, code: str, status: NeedStatus, now: int, *,
+        news: NeedNews = NO_NEWS,
+    ) -> Need | None:  # fmt: skip
         """One need staff wrote, under the code its preview showed, open or as a draft.
         None when another need has the code meanwhile (the caller picks another)."""
 
@@ -278,7 +283,7 @@ class PgNeedsRepository(PgSharedWrites):
             )  # fmt: skip
             need = _need_from_row(row)
             if need.open and draft.beneficiary_national_code:
-                await self._queue_household_news(db, [need.id], "aid-news-published", now)
+                await self._queue_household_news(db, [need.id], news.published, now)
             return need
 
         try:
@@ -308,7 +313,9 @@ class PgNeedsRepository(PgSharedWrites):
 
         return await self._run(change, writes_needs=True)
 
-    async def publish_draft(self, need_id: int, now: int) -> Need | None:
+    async def publish_draft(
+        self, need_id: int, now: int, *, news: NeedNews = NO_NEWS
+    ) -> Need | None:
         """A draft becomes open (None: it is not a draft); a linked household is told."""
 
         async def publish(db: Connection) -> Need | None:
@@ -320,7 +327,7 @@ class PgNeedsRepository(PgSharedWrites):
             )
             if row is None:
                 return None
-            await self._queue_household_news(db, [need_id], "aid-news-published", now)
+            await self._queue_household_news(db, [need_id], news.published, now)
             return _need_from_row(row)
 
         return await self._run(publish, writes_needs=True)

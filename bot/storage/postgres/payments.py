@@ -21,6 +21,7 @@ from bot.models import (
 from bot.storage.money import PaymentFlows, inquiry_records, payment_records
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import _P_PLEDGE_COLUMNS, PgSharedWrites
+from bot.storage.records import NO_NEWS, NeedNews
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
     _NEED_COLUMNS,
@@ -64,8 +65,9 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
         )
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str
-    ) -> PaymentResult:
+        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
+        news: NeedNews = NO_NEWS,
+    ) -> PaymentResult:  # fmt: skip
         """Money arrived: recorded, allocated (or kept as credit), announced and audited in
         one transaction (`PaymentFlows._record_payment_in`, the same steps as SQLite).
 
@@ -77,7 +79,9 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
         """
 
         async def record(db: Connection) -> PaymentResult:
-            return await self._record_payment_in(db, payment, now, paid_notice, unallocated_notice)
+            return await self._record_payment_in(
+                db, payment, now, paid_notice, unallocated_notice, news
+            )
 
         try:
             return await self._run(record, writes_needs=True)

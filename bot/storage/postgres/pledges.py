@@ -7,7 +7,7 @@ import asyncpg
 from bot.models import MonthlyClaim, Need, NeedStatus, Pledge, PledgeStatus
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.needs import PgNeedsRepository
-from bot.storage.records import CREDIT_CLOSED_NOTICE, CodeTaken, MonthlyClaimLost
+from bot.storage.records import NO_NEWS, CodeTaken, MonthlyClaimLost, NeedNews
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
@@ -235,8 +235,9 @@ class PgPledgesRepository(PgNeedsRepository):
         return [_pledge_from_row(row) for row in rows]
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None
-    ) -> tuple[Pledge, Need] | None:
+        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
+        *, news: NeedNews = NO_NEWS,
+    ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
 
         async def confirm(db: Connection) -> tuple[Pledge, Need] | None:
@@ -245,12 +246,12 @@ class PgPledgesRepository(PgNeedsRepository):
                 return None
             pledge, need = paid
             if need.status is NeedStatus.CLOSED:  # paid after the need closed: a credit
-                await self._credit_paid_pledges(db, [pledge], CREDIT_CLOSED_NOTICE, now)
+                await self._credit_paid_pledges(db, [pledge], news.closed_credit, now)
                 return pledge, need
             if notice:
                 await self._queue_pledge_notices(db, [pledge], notice, now, _paid_facts(pledge))
             if need.status is NeedStatus.FUNDED:
-                await self._queue_household_news(db, [need.id], "aid-news-funded", now)
+                await self._queue_household_news(db, [need.id], news.funded, now)
             return pledge, need
 
         return await self._run(confirm, writes_needs=True)
@@ -290,6 +291,7 @@ class PgPledgesRepository(PgNeedsRepository):
         *,
         unpaid_notice: str | None = None,
         token: str | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
         """The help reached the family, in one transaction (see the SQLite twin). Returns
         (delivered, cancelled), or None when nothing was done."""
@@ -312,7 +314,7 @@ class PgPledgesRepository(PgNeedsRepository):
             if notice:
                 await self._queue_pledge_notices(db, delivered, notice, now)
             cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
-            await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
+            await self._queue_household_news(db, [need_id], news.delivered, now)
             return delivered, cancelled
 
         return await self._run_confirmed(token, now, deliver)

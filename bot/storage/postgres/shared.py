@@ -73,12 +73,15 @@ class PgSharedWrites(PgStoreBase):
         )
 
     async def _queue_household_news(
-        self, db: Connection, need_ids: Sequence[int], message_id: str, now: int
+        self, db: Connection, need_ids: Sequence[int], message_id: str | None, now: int
     ) -> None:
-        """Tell the household a need is about (everyone linked to it) how it stands, once.
+        """Tell the household a need is about (everyone linked to it) how it stands, once,
+        with the message the caller's domain chose (None: no one is told).
 
         The args are written as SQLite's json_object writes them ({"category":"x"}, no
         spaces), so both backends store the same text."""
+        if message_id is None:
+            return
         await db.execute(
             "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
             "dedupe_key) "
@@ -90,17 +93,17 @@ class PgSharedWrites(PgStoreBase):
             message_id, now, list(need_ids),
         )  # fmt: skip
 
-    async def _queue_published_news(self, db: Connection, now: int) -> None:
+    async def _queue_published_news(self, db: Connection, now: int, message_id: str | None) -> None:
         """Needs just added (created in this transaction) for a linked household: published."""
+        if message_id is None:
+            return
         rows = await db.fetch(
             "SELECT id FROM needs WHERE created_at = $1 AND status = 'open' "
             "AND beneficiary_national_code IS NOT NULL",
             now,
         )
         if rows:
-            await self._queue_household_news(
-                db, [row[0] for row in rows], "aid-news-published", now
-            )
+            await self._queue_household_news(db, [row[0] for row in rows], message_id, now)
 
     @staticmethod
     async def _insert_audit(
@@ -143,7 +146,7 @@ class PgSharedWrites(PgStoreBase):
         return credit_id
 
     async def _credit_paid_pledges(
-        self, db: Connection, pledges: Sequence[Pledge], notice: str, now: int
+        self, db: Connection, pledges: Sequence[Pledge], notice: str | None, now: int
     ) -> None:
         """Paid money pledges of a need that ended without them (closed): each one's money
         becomes its donor's credit and the donor is asked where it goes."""
@@ -163,7 +166,8 @@ class PgSharedWrites(PgStoreBase):
                 db, platform=pledge.platform, donor_id=pledge.donor_id, amount=pledge.amount,
                 source=CreditSource.NEED_CLOSED, pledge=pledge, payment_id=None, now=now,
             )  # fmt: skip
-            await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
+            if notice:  # the message the domain chose (bot/domain/notices.py)
+                await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
 
     @staticmethod
     async def _paid_money_pledges(db: Connection, need_id: int) -> list[Pledge]:

@@ -16,6 +16,7 @@ from bot.models import (
     PledgeStatus,
 )
 from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
+from bot.storage.records import NO_NEWS, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
@@ -55,7 +56,7 @@ class CreditsRepository(StoreBase, CreditFlows):
         return credit_id
 
     async def _credit_paid_pledges(
-        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], notice: str, now: int
+        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], notice: str | None, now: int
     ) -> None:
         """Paid money pledges of a need that ended without them (closed): each one's money
         leaves the need and becomes its donor's credit, and the donor is asked where it
@@ -73,7 +74,8 @@ class CreditsRepository(StoreBase, CreditFlows):
                 db, platform=pledge.platform, donor_id=pledge.donor_id, amount=pledge.amount,
                 source=CreditSource.NEED_CLOSED, pledge=pledge, payment_id=None, now=now,
             )  # fmt: skip
-            await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
+            if notice:  # the message the domain chose (bot/domain/notices.py)
+                await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
 
     async def _paid_money_pledges(self, db: aiosqlite.Connection, need_id: int) -> list[Pledge]:
         rows = await db.execute_fetchall(
@@ -118,7 +120,7 @@ class CreditsRepository(StoreBase, CreditFlows):
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
         platform: str | None = None, donor_id: int | None = None, office_rest: bool = False,
-        notice: str | None = None, due_before: int | None = None,
+        notice: str | None = None, due_before: int | None = None, news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """Place a credit's unallocated money, in one transaction with one audit row.
 
@@ -132,7 +134,7 @@ class CreditsRepository(StoreBase, CreditFlows):
         async with self._transaction() as db:
             return await self._move_credit_in(
                 db, credit_id, need_id, now, by=by, platform=platform, donor_id=donor_id,
-                office_rest=office_rest, notice=notice, due_before=due_before,
+                office_rest=office_rest, notice=notice, due_before=due_before, news=news,
             )  # fmt: skip
 
     @staticmethod
@@ -215,8 +217,9 @@ class CreditsRepository(StoreBase, CreditFlows):
         return int(rows[0][0])
 
     async def place_office_share(
-        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None
-    ) -> tuple[Need, int] | None:
+        self, need_id: int, now: int, *, platform: str, actor_id: int, token: str | None = None,
+        news: NeedNews = NO_NEWS,
+    ) -> tuple[Need, int] | None:  # fmt: skip
         """Staff place the office's share on a need, oldest credits first, as much as the
         need has room for, spending the confirmation `token`; one audit row with the staff
         member as actor. Returns (the need after, amount placed), or None when nothing was
@@ -225,7 +228,7 @@ class CreditsRepository(StoreBase, CreditFlows):
         async with self._confirmed(token, now) as db:
             if db is None:  # the confirmation was spent
                 return None
-            placed = await self._place_office_share_in(db, need_id, now, platform, actor_id)
+            placed = await self._place_office_share_in(db, need_id, now, platform, actor_id, news)
         return placed
 
     @staticmethod

@@ -17,7 +17,7 @@ from bot.models import (
 )
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
-    voucher_notices,
+    VoucherNotices,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
@@ -86,8 +86,9 @@ class HouseholdsRepository(StoreBase):
         )
 
     async def upsert_vouchers(
-        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS
-    ) -> tuple[int, int]:
+        self, rows: Sequence[Voucher], now: int, *, batch_rows: int = IMPORT_BATCH_ROWS,
+        tell: VoucherNotices | None = None,
+    ) -> tuple[int, int]:  # fmt: skip
         """Add or update tranches by (national code, tranche); returns (added, updated).
 
         Like upsert_beneficiaries. Every household must exist: the foreign key refuses the
@@ -111,14 +112,19 @@ class HouseholdsRepository(StoreBase):
         )
 
         async def tell_linked_households(db: aiosqlite.Connection, written: list) -> None:
-            await self._queue_voucher_notices(db, written, now)
+            if tell is not None:  # the domain's rule: who hears what (bot/domain/notices.py)
+                await self._queue_voucher_notices(db, written, now, tell)
 
         return await self._upsert_changed(
             values, 2, select, self._UPSERT_VOUCHER, now, batch_rows, tell_linked_households
         )
 
     async def _queue_voucher_notices(
-        self, db: aiosqlite.Connection, written: list[tuple[Any, ...]], now: int
+        self,
+        db: aiosqlite.Connection,
+        written: list[tuple[Any, ...]],
+        now: int,
+        tell: VoucherNotices,
     ) -> None:
         """A new or changed tranche: one message to each person linked to that household.
 
@@ -135,7 +141,7 @@ class HouseholdsRepository(StoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = voucher_notices(written, linked, now)
+        notices = tell(written, linked, now)
         if notices:
             await db.executemany(
                 "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "

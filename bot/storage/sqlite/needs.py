@@ -17,11 +17,12 @@ from bot.models import (
     PledgeStatus,
 )
 from bot.storage.records import (
-    CREDIT_CLOSED_NOTICE,
     IMPORT_BATCH_ROWS,
+    NO_NEWS,
     CodeTaken,
     ImportedNeed,
     ImportRefused,
+    NeedNews,
     StaffNeedsWhere,
 )
 from bot.storage.sqlite.base import StoreBase
@@ -44,7 +45,9 @@ from bot.storage.sqlite.common import (
 class NeedsRepository(StoreBase):
     """Needs: creating, importing, editing and closing them (staff), and their counts."""
 
-    async def upsert_needs(self, drafts: Sequence[NeedDraft], now: int) -> tuple[int, int]:
+    async def upsert_needs(
+        self, drafts: Sequence[NeedDraft], now: int, *, news: NeedNews = NO_NEWS
+    ) -> tuple[int, int]:
         """Add needs, or update those whose external_id exists; returns (added, updated).
 
         For code that writes needs directly (the demo, tests, benches): batches of
@@ -55,7 +58,7 @@ class NeedsRepository(StoreBase):
         added = updated = 0
         for start in range(0, len(drafts), IMPORT_BATCH_ROWS):
             batch = list(enumerate(drafts[start : start + IMPORT_BATCH_ROWS], start=start + 1))
-            new, existing = await self.import_needs(batch, now)
+            new, existing = await self.import_needs(batch, now, news=news)
             added, updated = added + new, updated + existing
         return added, updated
 
@@ -67,6 +70,7 @@ class NeedsRepository(StoreBase):
         digest: str | None = None,
         check: Callable[[dict[int, ImportedNeed]], Sequence[Any]] | None = None,
         after_batch: Callable[[int], Awaitable[None]] | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[int, int]:
         """Write a file's rows (line, draft) in ONE transaction; returns (added, updated).
 
@@ -106,7 +110,7 @@ class NeedsRepository(StoreBase):
                 added, updated = added + len(new), updated + len(batch) - len(new)
                 if after_batch is not None:
                     await after_batch(added + updated)
-            await self._queue_published_news(db, now)
+            await self._queue_published_news(db, now, news.published)
         return added, updated
 
     @staticmethod
@@ -190,7 +194,7 @@ class NeedsRepository(StoreBase):
 
     async def close_need(
         self, need_id: int, now: int, unpaid_notice: str, paid_notice: str,
-        token: str | None = None, credit_notice: str = CREDIT_CLOSED_NOTICE,
+        token: str | None = None, credit_notice: str | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:  # fmt: skip
         """Take a need out of browsing, in one transaction: pledges still awaiting payment
         are cancelled (shares returned, donors told not to pay); money already paid leaves
@@ -229,8 +233,9 @@ class NeedsRepository(StoreBase):
         )
 
     async def add_need(
-        self, draft: NeedDraft, code: str, status: NeedStatus, now: int
-    ) -> Need | None:
+        self, draft: NeedDraft, code: str, status: NeedStatus, now: int, *,
+        news: NeedNews = NO_NEWS,
+    ) -> Need | None:  # fmt: skip
         """One need staff wrote, under the code its preview showed, open or as a draft.
 
         None when another need has the code meanwhile (the caller picks another). A need
@@ -247,7 +252,7 @@ class NeedsRepository(StoreBase):
                 )
                 need = _need_from_row(next(iter(rows)))
                 if need.open and draft.beneficiary_national_code:
-                    await self._queue_household_news(db, [need.id], "aid-news-published", now)
+                    await self._queue_household_news(db, [need.id], news.published, now)
                 return need
         except sqlite3.IntegrityError as exc:
             if "needs.code" not in str(exc):
@@ -275,7 +280,9 @@ class NeedsRepository(StoreBase):
         )
         return _need_from_row(rows[0]) if rows else None
 
-    async def publish_draft(self, need_id: int, now: int) -> Need | None:
+    async def publish_draft(
+        self, need_id: int, now: int, *, news: NeedNews = NO_NEWS
+    ) -> Need | None:
         """A draft becomes open (None: it is not a draft); a linked household is told."""
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
@@ -285,5 +292,5 @@ class NeedsRepository(StoreBase):
             )
             if not rows:
                 return None
-            await self._queue_household_news(db, [need_id], "aid-news-published", now)
+            await self._queue_household_news(db, [need_id], news.published, now)
             return _need_from_row(next(iter(rows)))

@@ -79,9 +79,12 @@ class OutboxRepository(StoreBase):
         )
 
     async def _queue_household_news(
-        self, db: aiosqlite.Connection, need_ids: Sequence[int], message_id: str, now: int
+        self, db: aiosqlite.Connection, need_ids: Sequence[int], message_id: str | None, now: int
     ) -> None:
-        """Tell the household a need is about (everyone linked to it) how it stands, once."""
+        """Tell the household a need is about (everyone linked to it) how it stands, once,
+        with the message the caller's domain chose (None: no one is told)."""
+        if message_id is None:
+            return
         await db.execute(
             "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
             "created_at, dedupe_key) "
@@ -93,17 +96,19 @@ class OutboxRepository(StoreBase):
             (message_id, now, now, message_id, json.dumps(list(need_ids))),
         )
 
-    async def _queue_published_news(self, db: aiosqlite.Connection, now: int) -> None:
+    async def _queue_published_news(
+        self, db: aiosqlite.Connection, now: int, message_id: str | None
+    ) -> None:
         """Needs just added (created in this transaction) for a linked household: published."""
+        if message_id is None:
+            return
         rows = await db.execute_fetchall(
             "SELECT id FROM needs WHERE created_at = ? AND status = 'open' "
             "AND beneficiary_national_code IS NOT NULL",
             (now,),
         )
         if rows:
-            await self._queue_household_news(
-                db, [row[0] for row in rows], "aid-news-published", now
-            )
+            await self._queue_household_news(db, [row[0] for row in rows], message_id, now)
 
     async def claim_outbox(
         self, platform: str, now: int, limit: int, worker: str | None = None

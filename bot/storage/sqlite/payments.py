@@ -18,6 +18,7 @@ from bot.models import (
     PledgeStatus,
 )
 from bot.storage.money import PaymentFlows, inquiry_records, payment_records
+from bot.storage.records import NO_NEWS, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
@@ -62,8 +63,9 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         )
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str
-    ) -> PaymentResult:
+        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
+        news: NeedNews = NO_NEWS,
+    ) -> PaymentResult:  # fmt: skip
         """Money arrived: in ONE transaction record it, pay its pledge (or keep it
         unallocated), queue the donor's thanks and the household's news, and audit it with
         the payment as the actor. Never refuses: the money has left the donor's account.
@@ -75,7 +77,9 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         steps are `PaymentFlows._record_payment_in` (bot/storage/money.py).
         """
         async with self._transaction() as db:
-            return await self._record_payment_in(db, payment, now, paid_notice, unallocated_notice)
+            return await self._record_payment_in(
+                db, payment, now, paid_notice, unallocated_notice, news
+            )
 
     @staticmethod
     async def _insert_payment(

@@ -11,11 +11,7 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import (
-    CREDIT_CLOSED_NOTICE,
-    CodeTaken,
-    MonthlyClaimLost,
-)
+from bot.storage.records import NO_NEWS, CodeTaken, MonthlyClaimLost, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
@@ -244,8 +240,9 @@ class PledgesRepository(StoreBase):
         return [_pledge_from_row(row) for row in rows]
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None
-    ) -> tuple[Pledge, Need] | None:
+        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
+        *, news: NeedNews = NO_NEWS,
+    ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
         async with self._transaction() as db:
             paid = await self._pay_reserved_pledge(db, reference, bank_reference, now)
@@ -253,12 +250,12 @@ class PledgesRepository(StoreBase):
                 return None
             pledge, need = paid
             if need.status is NeedStatus.CLOSED:  # paid after the need closed: a credit
-                await self._credit_paid_pledges(db, [pledge], CREDIT_CLOSED_NOTICE, now)
+                await self._credit_paid_pledges(db, [pledge], news.closed_credit, now)
                 return pledge, need
             if notice:
                 await self._queue_pledge_notices(db, [pledge], notice, now, _paid_facts(pledge))
             if need.status is NeedStatus.FUNDED:
-                await self._queue_household_news(db, [need.id], "aid-news-funded", now)
+                await self._queue_household_news(db, [need.id], news.funded, now)
             return pledge, need
 
     @staticmethod
@@ -299,6 +296,7 @@ class PledgesRepository(StoreBase):
         *,
         unpaid_notice: str | None = None,
         token: str | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
         """The help reached the family, in one transaction: the need and its paid pledges
         become delivered (those donors told), pledges still awaiting payment are cancelled
@@ -326,7 +324,7 @@ class PledgesRepository(StoreBase):
             if notice:
                 await self._queue_pledge_notices(db, delivered, notice, now)
             cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
-            await self._queue_household_news(db, [need_id], "aid-news-delivered", now)
+            await self._queue_household_news(db, [need_id], news.delivered, now)
             done = delivered, cancelled
         return done
 
