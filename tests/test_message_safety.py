@@ -55,6 +55,7 @@ async def test_a_3000_character_support_ticket_reaches_staff_cut_not_broken(star
     assert "…" in posted.text
     assert utf16_length(posted.text) <= 4096
     await staff_reply(chat, ADMIN_ID, posted.message_id, LONG)  # a long answer back
+    await deliver_outbox(HamdeliContext(chat.application))  # the outbox sends the answer
     assert sara.last_reply.text.startswith("💬")
     assert "{???}" not in sara.last_reply.text
     assert "…" in sara.last_reply.text
