@@ -37,7 +37,8 @@ from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
 from bot.processing import PerChatUpdateProcessor
 from bot.ratelimit import HamdeliRateLimiter
-from bot.storage import Store
+from bot.storage.factory import open_store
+from bot.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
-    store: Store | None = None,
+    store: Storage | None = None,
     clock: Clock = time.time,
     flows: Sequence[BaseHandler] | None = None,  # type: ignore[type-arg]
     owns_store: bool = True,
@@ -64,7 +65,7 @@ def build_application(
     shared menus and the catch-alls; tests may pass extra ones to exercise the machinery.
     `owns_store=False` when several bots share `store`: whoever passed it opens and closes it.
     """
-    store = store or Store(settings.database_path)
+    store = store or open_store(settings)
     services = Services(settings=settings, store=store, clock=clock)
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
     application = (

@@ -252,7 +252,7 @@ def _run(settings: Settings) -> int:
     mode = "webhooks" if settings.webhook_url else "polling"
     logging.getLogger(__name__).info(
         "starting %s (%s) with %s",
-        " and ".join(one.platform for one in bots), mode, settings.database_path,
+        " and ".join(one.platform for one in bots), mode, settings.database_label,
     )  # fmt: skip
     service = asyncio.run(serve(settings, bots))
     for platform in service.refused_tokens:
@@ -270,11 +270,12 @@ def _not_invalid_token(record: logging.LogRecord) -> bool:
 
 
 async def _migrate(settings: Settings) -> int:
-    from bot.storage import Store
+    from bot.storage.factory import open_store
 
-    async with Store(settings.database_path) as store:
+    async with open_store(settings) as store:
         print(
-            f"database {settings.database_path} is at schema version {await store.schema_version()}"
+            f"database {settings.database_label} is at schema version "
+            f"{await store.schema_version()}"
         )
     return 0
 

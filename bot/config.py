@@ -34,7 +34,8 @@ FIXES: dict[str, str] = {
     "PLATFORM": "use 'telegram' or 'bale'",
     "BOT_API_BASE_URL": "use a URL such as http://127.0.0.1:8081/bot (the token is appended)",
     "BOT_API_FILE_URL": "use a URL such as http://127.0.0.1:8081/file/bot",
-    "DATABASE_URL": "use sqlite:///relative/path.db or sqlite:////absolute/path.db",
+    "DATABASE_URL": "use sqlite:///relative/path.db, sqlite:////absolute/path.db or "
+    "postgresql://user:password@host/database",
     "ADMIN_IDS": "use numeric user ids separated by commas, e.g. 12345,67890 (or leave empty)",
     "DEFAULT_LANGUAGE": "use 'fa' or 'en'",
     "STAFF_CHAT_ID": "use the numeric id of the staff group, e.g. -1001234567890",
@@ -112,6 +113,8 @@ def provider_token_problem(platform: str, token: str, currency: str) -> str | No
     return None
 
 
+# DATABASE_URL schemes that name PostgreSQL (asyncpg takes both).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_BROADCAST_RATE = {"telegram": 25.0, "bale": 10.0}
 # Telegram's rule for setWebhook's secret_token; the same secret is a path segment on Bale.
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -269,10 +272,18 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///") or value == "sqlite:///":
-            raise ValueError("only sqlite:/// URLs are supported for now")
-        return value
+    def _database_url(cls, value: str) -> str:
+        """SQLite (a file, the default) or PostgreSQL (a server: issue #12)."""
+        value = value.strip()
+        if value.startswith("sqlite:///") and value != "sqlite:///":
+            return value
+        if value.startswith(POSTGRES_SCHEMES) and urlsplit(value).hostname is not None:
+            return value
+        if value.startswith(POSTGRES_SCHEMES) and "host=" in value:  # a unix-socket folder
+            return value
+        raise ValueError(
+            "use sqlite:///data/hamdeli.db (a file) or postgresql://user:password@host/db"
+        )
 
     @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod
@@ -388,13 +399,43 @@ class Settings(BaseSettings):
         return self.broadcast_rate or DEFAULT_BROADCAST_RATE[self.platform]
 
     @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(POSTGRES_SCHEMES)
+
+    @property
     def database_path(self) -> Path:
-        """`sqlite:///data/x.db` is relative to the working directory; `sqlite:////x.db` not."""
+        """The SQLite file: `sqlite:///data/x.db` is relative to the working directory,
+        `sqlite:////x.db` not. Asking it of a PostgreSQL URL is a bug (a ValueError)."""
+        if self.uses_postgres:
+            raise ValueError("DATABASE_URL names PostgreSQL, not a file")
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def database_label(self) -> str:
+        """The database for logs and messages: the file, or the server and database name
+        without the password (a log line must never carry a secret)."""
+        if not self.uses_postgres:
+            return str(self.database_path)
+        return redacted_database_url(self.database_url)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+def redacted_database_url(url: str) -> str:
+    """A PostgreSQL URL fit for a log line: the user, host, port and database, never the
+    password (in the netloc or as a `password=` parameter) nor any other parameter but the
+    socket folder (`host=`)."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    socket = [p for p in parts.query.split("&") if p.startswith("host=")]
+    query = f"?{socket[0]}" if socket else ""
+    return f"{parts.scheme}://{netloc}{parts.path}{query}"
 
 
 def listen_address(listen: str) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from bot.callbacks import Parsed
 from bot.config import Settings
 from bot.i18n import Translator, translator
 from bot.models import Account
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 Clock = Callable[[], float]
 
@@ -28,7 +28,7 @@ class Services:
     """What the handlers need besides Telegram: settings, the store and a clock."""
 
     settings: Settings
-    store: Store
+    store: Storage
     clock: Clock = field(default=time.time)
 
     @property
@@ -86,7 +86,7 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore
         return self.application.services  # type: ignore[attr-defined]
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Storage:
         return self.services.store
 
     @property

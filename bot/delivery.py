@@ -48,7 +48,7 @@ from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
 from bot.i18n import Translator, translator
 from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
 from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
-from bot.storage import Store
+from bot.storage.protocols import Storage
 from bot.views import credits as credit_views
 from bot.views import monthly as monthly_views
 from bot.views.broadcasts import announcement, progress_screen
@@ -167,7 +167,7 @@ class Outbox:
         self.application = application
         services = application.services  # type: ignore[attr-defined]
         self.services = services
-        self.store: Store = services.store
+        self.store: Storage = services.store
         self.platform: str = services.platform
         self.worker: str = services.settings.worker
         self.pacer = Pacer(services.settings.outbox_rate, self.store, self.platform)

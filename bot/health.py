@@ -12,7 +12,6 @@ operator reading the JSON sees which one failed:
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,9 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.platform import PlatformRequest
-from bot.storage import DatabaseProblem, Store
+from bot.storage import DatabaseProblem
+from bot.storage.factory import DATABASE_ERRORS
+from bot.storage.protocols import Storage
 
 if TYPE_CHECKING:
     from bot.web import BotView, ServiceView
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 # A probe answers within this or counts as failed: a readiness check that hangs is worse
 # than one that says no (the supervisor's own timeout would hide which check hung).
 CHECK_TIMEOUT_SECONDS = 2.0
-_STORE_ERRORS = (sqlite3.Error, OSError, DatabaseProblem, RuntimeError, TimeoutError)
+_STORE_ERRORS = (*DATABASE_ERRORS, DatabaseProblem, RuntimeError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Readiness:
         }
 
 
-async def store_check(store: Store) -> Check:
+async def store_check(store: Storage) -> Check:
     """The database file can be opened and read now (a file made unreadable fails it)."""
     try:
         await asyncio.wait_for(store.answers_from_disk(), CHECK_TIMEOUT_SECONDS)
@@ -120,7 +121,7 @@ def platform_requests(application: Application) -> list[PlatformRequest]:  # typ
     return list(unique.values())
 
 
-async def outbox_check(store: Store, platform: str, stuck_seconds: int, now: int) -> Check:
+async def outbox_check(store: Storage, platform: str, stuck_seconds: int, now: int) -> Check:
     """Messages of this platform are not overdue by `stuck_seconds` with nothing sent."""
     name = f"outbox.{platform}"
     since = now - stuck_seconds

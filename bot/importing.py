@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,7 +28,9 @@ from bot.domain.beneficiary_import import parse_beneficiaries_csv, parse_voucher
 from bot.domain.need_import import parse_needs_csv, pledge_conflicts
 from bot.domain.notices import NEED_NEWS, voucher_notices
 from bot.models import Beneficiary, NeedDraft, Voucher
-from bot.storage import ImportRefused, Store
+from bot.storage import ImportRefused
+from bot.storage.factory import DATABASE_ERRORS, open_store
+from bot.storage.protocols import Storage
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -58,7 +59,7 @@ async def import_needs(
         return EXIT_USAGE
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # decoding is lossless
     try:
-        async with Store(settings.database_path, create=False) as store:
+        async with open_store(settings, create=False) as store:
             today = dt.datetime.now(settings.tz).date()
             parsed = parse_needs_csv(text, await store.provinces(), today)
             if parsed.problems:
@@ -69,8 +70,8 @@ async def import_needs(
     except ImportRefused as refused:
         _report_problems(path, [str(problem) for problem in refused.problems])
         return EXIT_PROBLEMS
-    except (sqlite3.Error, OSError) as exc:
-        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
+    except DATABASE_ERRORS as exc:
+        print(f"database {settings.database_label}: {exc}", file=sys.stderr)
         print(DATABASE_ERROR_HINT, file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"imported {_count(added + updated, 'need')}: {added} added, {updated} updated")
@@ -84,7 +85,7 @@ def _report_problems(path: Path, problems: list[str]) -> None:
 
 
 async def _write_needs(
-    store: Store,
+    store: Storage,
     rows: list[tuple[int, NeedDraft]],
     digest: str,
     bar: ProgressBar | None,
@@ -127,7 +128,7 @@ _Row = TypeVar("_Row")
 async def import_beneficiaries(path: Path, settings: Settings, *, progress: bool) -> int:
     """Import a households CSV; returns the exit code (0 imported, 1 problems, 2 unreadable)."""
 
-    async def check(store: Store, text: str) -> tuple[list, list[Beneficiary]]:
+    async def check(store: Storage, text: str) -> tuple[list, list[Beneficiary]]:
         parsed = parse_beneficiaries_csv(text, await store.provinces())
         return parsed.problems, [row for _, row in parsed.beneficiaries]
 
@@ -136,7 +137,7 @@ async def import_beneficiaries(path: Path, settings: Settings, *, progress: bool
         settings,
         progress,
         check,
-        Store.upsert_beneficiaries,
+        attrgetter("upsert_beneficiaries"),
         ("beneficiary", "beneficiaries"),
     )
 
@@ -144,14 +145,15 @@ async def import_beneficiaries(path: Path, settings: Settings, *, progress: bool
 async def import_vouchers(path: Path, settings: Settings, *, progress: bool) -> int:
     """Import a kalabarg CSV; its households must be imported already (exit codes as above)."""
 
-    async def check(store: Store, text: str) -> tuple[list, list[Voucher]]:
+    async def check(store: Storage, text: str) -> tuple[list, list[Voucher]]:
         checked = parse_vouchers_csv(text)
         parsed = checked.with_households(await store.household_sizes(checked.national_codes()))
         return parsed.problems, [row for _, row in parsed.vouchers]
 
     return await _import_household_rows(
         path, settings, progress, check,
-        functools.partial(Store.upsert_vouchers, tell=voucher_notices),  # linked people told
+        # each linked person is told of a changed tranche (bot/domain/notices.py)
+        lambda store: functools.partial(store.upsert_vouchers, tell=voucher_notices),
         ("voucher", "vouchers"),
     )  # fmt: skip
 
@@ -160,8 +162,8 @@ async def _import_household_rows(
     path: Path,
     settings: Settings,
     progress: bool,
-    check: Callable[[Store, str], Awaitable[tuple[list, list[_Row]]]],
-    upsert: Callable[..., Awaitable[tuple[int, int]]],
+    check: Callable[[Storage, str], Awaitable[tuple[list, list[_Row]]]],
+    upsert: Callable[[Storage], Callable[..., Awaitable[tuple[int, int]]]],
     nouns: tuple[str, str],
 ) -> int:
     """Read, check every row, and write all or nothing: what both household imports share."""
@@ -169,17 +171,17 @@ async def _import_household_rows(
     if text is None:
         return EXIT_USAGE
     try:
-        async with Store(settings.database_path, create=False) as store:
+        async with open_store(settings, create=False) as store:
             problems, rows = await check(store, text)
             if problems:
                 _report_problems(path, [str(problem) for problem in problems])
                 return EXIT_PROBLEMS
             # In key order, each batch writes neighbouring pages of the table.
             rows = sorted(rows, key=attrgetter("national_code"))
-            write = functools.partial(upsert, store)
+            write = upsert(store)
             added, updated = await _write_in_batches(write, rows, progress)
-    except (sqlite3.Error, OSError) as exc:
-        print(f"database {settings.database_path}: {exc}", file=sys.stderr)
+    except DATABASE_ERRORS as exc:
+        print(f"database {settings.database_label}: {exc}", file=sys.stderr)
         print(HOUSEHOLD_DATABASE_ERROR_HINT, file=sys.stderr)
         return EXIT_PROBLEMS
     print(_summary(len(rows), *nouns, added, updated))

@@ -26,7 +26,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, ConversationHandler
 
 if TYPE_CHECKING:
-    from bot.storage import Store
+    from bot.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _child(metric: Counter | Gauge, *labels: str) -> Any:
     return child
 
 
-async def scrape(store: Store | None = None) -> bytes:
+async def scrape(store: Storage | None = None) -> bytes:
     """The metrics as Prometheus reads them; gauges that mirror the store are refreshed
     first (`store` may be None where no store is open)."""
     if store is not None:
@@ -183,7 +183,7 @@ async def scrape(store: Store | None = None) -> bytes:
     return generate_latest(REGISTRY)
 
 
-async def refresh_from_store(store: Store) -> None:
+async def refresh_from_store(store: Storage) -> None:
     """Set the store-backed gauges. Everything is read first and set without an await in
     between, so two scrapes at once never show a half-cleared gauge."""
     depth = await store.metrics_outbox_depth()

@@ -15,15 +15,27 @@ import time
 
 from bot.config import Settings
 from bot.emulator import PLATFORMS, BotApiEmulator, serve_http
-from bot.storage import DatabaseProblem, Store, backup_database
+from bot.storage import DatabaseProblem, backup_database
+from bot.storage.factory import open_store
+from bot.storage.protocols import Storage
 from bot.text import InputError, parse_date
 from bot.views.exports import pledges_csv
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# `hamdeli backup` copies a SQLite file; a PostgreSQL server is backed up by its own tools,
+# which the IT department that runs it already schedules (and which see every worker's rows).
+BACKUP_ON_POSTGRES = (
+    "backup copies a SQLite file; DATABASE_URL names PostgreSQL: back it up with pg_dump "
+    '(e.g. pg_dump --format=custom --file=hamdeli.dump "$DATABASE_URL") '
+    "or the server's own backups"
+)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "backup":
+        if settings.uses_postgres:
+            print(BACKUP_ON_POSTGRES, file=sys.stderr)
+            return EXIT_USAGE
         try:
             backup_database(settings.database_path, args.file)
         except DatabaseProblem as problem:
@@ -64,7 +76,7 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
     if args.out.is_dir():
         print(f"--out {args.out}: is a folder; name a file such as pledges.csv", file=sys.stderr)
         return EXIT_USAGE
-    async with Store(settings.database_path, create=False) as store:
+    async with open_store(settings, create=False) as store:
         rows = await _pledges_for_export(store, since, until, args)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +89,7 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _pledges_for_export(
-    store: Store, since: int, until: int, args: argparse.Namespace
+    store: Storage, since: int, until: int, args: argparse.Namespace
 ) -> list[tuple[object, ...]]:
     """The rows to export; personal data is read in the transaction that audits the
     reading (product rule 2), so no export of it goes unrecorded."""

@@ -22,7 +22,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 TOUCH_S = 60  # an unchanged state's time is refreshed at most this often
 
@@ -30,7 +30,7 @@ TOUCH_S = 60  # an unchanged state's time is refreshed at most this often
 class StorePersistence(BasePersistence[dict, dict, dict]):  # type: ignore[type-arg]
     """Conversation states and flow data in the store, keyed by platform."""
 
-    def __init__(self, store: Store, platform: str, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Storage, platform: str, clock: Callable[[], float]) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=False, callback_data=False

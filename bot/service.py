@@ -38,7 +38,8 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import Clock, HamdeliApplication
 from bot.health import platform_requests
-from bot.storage import Store
+from bot.storage.factory import open_store
+from bot.storage.protocols import Storage
 from bot.web import WebServer, build_web_app, web_server
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,7 @@ class Service:
     """Every configured bot, one store, one web server: what `hamdeli run` runs."""
 
     settings: Settings
-    store: Store
+    store: Storage
     runners: dict[str, BotRunner]
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     server: WebServer | None = None
@@ -257,7 +258,7 @@ class Service:
     ) -> Service:
         """One Application per bot on one shared store; `requests` (tests) replaces a
         platform's HTTP client, e.g. with the in-process emulator."""
-        store = Store(settings.database_path)
+        store = open_store(settings)
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         runners = {}
         for one in bots:

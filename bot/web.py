@@ -31,7 +31,7 @@ from telegram import Update
 from bot import health, metrics
 from bot.config import Settings
 from bot.context import HamdeliApplication
-from bot.storage import Store
+from bot.storage.protocols import Storage
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class ServiceView(Protocol):
     def settings(self) -> Settings: ...
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> Storage: ...
 
     @property
     def bots(self) -> Mapping[str, BotView]:

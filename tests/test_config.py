@@ -64,6 +64,23 @@ def test_database_url_relative_and_absolute(monkeypatch, tmp_path) -> None:
     assert load_settings().database_path == tmp_path / "x.db"
 
 
+def test_database_url_names_postgresql_and_its_label_never_shows_the_password(
+    monkeypatch,
+) -> None:
+    url = "postgresql://hamdeli:s3cret-pass@db.example:5433/hamdeli?password=other&sslmode=require"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = load_settings()
+    assert settings.uses_postgres
+    assert settings.database_label == "postgresql://hamdeli@db.example:5433/hamdeli"
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        _ = settings.database_path  # a file path asked of a server is a bug, not a guess
+    monkeypatch.setenv("DATABASE_URL", "postgresql:///hamdeli?host=/run/postgresql")
+    assert load_settings().database_label == "postgresql:///hamdeli?host=/run/postgresql"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://")  # names no server at all
+    with pytest.raises(SettingsProblem, match="DATABASE_URL"):
+        load_settings()
+
+
 def test_token_is_secret_in_repr(monkeypatch) -> None:
     monkeypatch.setenv("BOT_TOKEN", "123456:SECRET-TOKEN-VALUE-abcdefghij")
     settings = load_settings()
@@ -84,7 +101,7 @@ def test_dotenv_file_is_read(tmp_path) -> None:
         ("PLATFORM", "whatsapp"),
         ("TIMEZONE", "Mars/Olympus"),
         ("LOG_LEVEL", "LOUD"),
-        ("DATABASE_URL", "postgres://x"),
+        ("DATABASE_URL", "mysql://x"),
         ("DEFAULT_LANGUAGE", "de"),
         ("BOT_API_BASE_URL", "ftp://x"),
     ],

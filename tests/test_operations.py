@@ -186,3 +186,22 @@ def test_every_formula_start_is_neutralized_and_plain_text_is_not() -> None:
         assert neutralized(value) == "'" + value
     for value in ("P-8F3K2Q", "777", "", "سلام", 42, -5):
         assert neutralized(value) == value
+
+
+@pytest.mark.pg
+def test_migrate_and_backup_on_postgresql_name_the_server_never_the_password(
+    pg_dsn, tmp_path
+) -> None:
+    """DATABASE_URL=postgresql://… reaches every command through the store factory: migrate
+    builds the schema on the server; backup, which copies a SQLite file, says to use pg_dump."""
+    from bot.storage.records import SCHEMA_STEPS
+
+    url = pg_dsn.replace("postgres@", "postgres:never-printed@")  # trust auth ignores it
+    migrated = hamdeli("migrate", cwd=tmp_path, DATABASE_URL=url)
+    assert migrated.returncode == 0, migrated.stderr
+    assert f"is at schema version {len(SCHEMA_STEPS)}" in migrated.stdout
+    assert "never-printed" not in migrated.stdout + migrated.stderr
+    refused = hamdeli("backup", str(tmp_path / "copy.db"), cwd=tmp_path, DATABASE_URL=url)
+    assert refused.returncode == 2
+    assert "pg_dump" in refused.stderr
+    assert not (tmp_path / "copy.db").exists()
