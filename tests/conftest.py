@@ -16,10 +16,16 @@ from bot.context import HamdeliApplication
 from bot.emulator import BotApiEmulator, EmulatedUser
 from bot.i18n import use_strict_translations
 from bot.storage import Store
+from bot.storage.factory import store_for
+from bot.storage.protocols import Storage
+
+# A plugin (below) that this module also imports from: its asserts are rewritten first.
+pytest.register_assert_rewrite("tests.databases")
+from tests.databases import database_url  # noqa: E402
 
 # The throwaway PostgreSQL cluster (tests/pg.py): it starts only for a test that asks for it,
 # and those tests skip when PostgreSQL is not installed, so `make test` never needs it.
-pytest_plugins = ("tests.pg",)
+pytest_plugins = ("tests.pg", "tests.databases")
 
 # Shared CI machines are noisy: a property test must fail on a wrong answer, not a slow one.
 hypothesis_settings.register_profile("hamdeli", deadline=None)
@@ -50,8 +56,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "hamdeli.db") as opened:
+async def store(tmp_path: Path) -> AsyncIterator[Storage]:
+    """This test's store, on the backend of the run (tests/databases.py)."""
+    async with store_for(database_url(tmp_path), pool_size=4) as opened:
         yield opened
 
 
@@ -109,7 +116,8 @@ def another_process(store: object) -> Store:
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "database_url": f"sqlite:///{tmp_path / 'hamdeli.db'}",
+        "database_url": database_url(tmp_path),
+        "database_pool_size": 4,
         "admin_ids": [ADMIN_ID],
         # Tests send far more than 30 messages a second; pacing has tests of its own.
         "rate_limit_per_second": 100_000,
@@ -134,7 +142,7 @@ class Chat:
         self._ids = itertools.count(1001)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Storage:
         return self.application.services.store
 
     def user(
