@@ -95,7 +95,8 @@ async def _pledges_for_export(
     reading (product rule 2), so no export of it goes unrecorded."""
     if not args.with_pii:
         return await store.pledges_for_export(since, until, with_pii=False)
-    async with store.unit_of_work():
+
+    async def read_and_audit() -> list[tuple[object, ...]]:
         rows = await store.pledges_for_export(since, until, with_pii=True)
         await store.record_audit(
             at=int(time.time()),
@@ -104,7 +105,9 @@ async def _pledges_for_export(
             subject_id=args.out.name,
             details={"rows": len(rows)},
         )
-    return rows
+        return rows
+
+    return await store.run_unit(read_and_audit)
 
 
 async def serve_emulator(port: int, platform: str) -> int:

@@ -175,6 +175,55 @@ async def test_a_deadlocked_transaction_runs_again_on_pg(pg_store: PgStore) -> N
     assert sorted(attempts.values()) == [1, 2]
 
 
+async def test_a_deadlocked_unit_of_work_runs_again_whole_on_pg(pg_store: PgStore) -> None:
+    """Two staff actions (units of work, as @in_one_unit runs them), each writing an audit
+    row and then locking two accounts in opposite orders: PostgreSQL aborts one unit
+    (40P01); `run_unit` runs that one again from its start, so both commit, and the aborted
+    attempt's audit row is gone with it (exactly one row per action)."""
+    for user in (1, 2):
+        await pg_store.seen_account("telegram", user, user, "fa", NOW)
+    both_hold_one = asyncio.Barrier(2)
+    attempts = {1: 0, 2: 0}
+    lock = "SELECT 1 FROM users WHERE platform = 'telegram' AND user_id = ? FOR UPDATE"
+
+    def action(first: int, second: int):
+        async def body() -> int:
+            attempts[first] += 1
+            await pg_store.record_audit(
+                at=NOW, action="test", subject_type="user", subject_id=str(first), details={}
+            )
+            await pg_store._fetchall(lock, (first,))
+            if attempts[first] == 1:
+                await both_hold_one.wait()
+            await pg_store._fetchall(lock, (second,))
+            return first
+
+        return body
+
+    done = await asyncio.gather(pg_store.run_unit(action(1, 2)), pg_store.run_unit(action(2, 1)))
+    assert done == [1, 2]
+    assert sorted(attempts.values()) == [1, 2]
+    rows = await pg_store._fetchall("SELECT subject_id FROM audit_log WHERE action = 'test'")
+    assert sorted(row[0] for row in rows) == ["1", "2"]
+
+
+async def test_a_refusal_inside_a_unit_is_not_run_again(store) -> None:
+    """Only the database's own deadlock or serialization failure is retried: a domain
+    refusal (or any other error) leaves the unit once, all of it rolled back."""
+    runs = 0
+
+    async def body() -> None:
+        nonlocal runs
+        runs += 1
+        await store.seen_account("telegram", 7, 7, "fa", NOW)
+        raise LookupError("refused")
+
+    with pytest.raises(LookupError):
+        await store.run_unit(body)
+    assert runs == 1
+    assert await store.account("telegram", 7) is None
+
+
 # -- the outbox under several workers --------------------------------------------------------
 
 

@@ -6,11 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.domain.staff import void_orphaned_invites
+from bot.domain.units import in_one_unit
 from bot.i18n import available_languages, pick_language
 from bot.models import Account, Persona, StaffRole
 from bot.storage.protocols import Storage
 
 
+@in_one_unit
 async def account_for_update(
     store: Storage,
     *,
@@ -34,19 +36,19 @@ async def account_for_update(
     is_listed = user_id in admin_ids
     if is_listed == (account.staff_role is StaffRole.ADMIN):
         return account
-    async with store.unit_of_work():  # the role, its audit row and the voided invites
-        role = StaffRole.ADMIN if is_listed else StaffRole.NONE
-        account = await store.set_staff_role(account, role)
-        await store.record_audit(
-            at=now,
-            action="admin_granted_by_settings" if is_listed else "admin_revoked_by_settings",
-            platform=platform,
-            actor_id=user_id,
-            subject_type="user",
-            subject_id=str(user_id),
-        )
-        if not is_listed:
-            await void_orphaned_invites(store, platform, list(admin_ids), now)  # die with them
+    # one unit: the role, its audit row and the voided invites
+    role = StaffRole.ADMIN if is_listed else StaffRole.NONE
+    account = await store.set_staff_role(account, role)
+    await store.record_audit(
+        at=now,
+        action="admin_granted_by_settings" if is_listed else "admin_revoked_by_settings",
+        platform=platform,
+        actor_id=user_id,
+        subject_type="user",
+        subject_id=str(user_id),
+    )
+    if not is_listed:
+        await void_orphaned_invites(store, platform, list(admin_ids), now)  # die with them
     return account
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
+from bot.domain.units import in_one_unit
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, StaffRole
 from bot.storage.protocols import Storage
 
@@ -84,6 +85,7 @@ async def audience_size(store: Storage, actor: Account, draft: Draft) -> int:
     return await store.audience_size(actor.platform, draft.audience, draft.place_id)
 
 
+@in_one_unit
 async def start(
     store: Storage, actor: Account, draft: Draft, *, chat_id: int, token: str, now: int
 ) -> tuple[Broadcast, bool]:
@@ -96,23 +98,23 @@ async def start(
     if (draft.audience in PLACED) != (draft.place_id is not None):
         raise Refused("broadcast-draft-gone")
     text = check_text(draft.text, draft.photo_file_id is not None)
-    async with store.unit_of_work():  # no run without its audit row
-        broadcast, created = await store.create_broadcast(
-            platform=actor.platform,
-            creator_id=actor.user_id,
-            chat_id=chat_id,
-            text=text,
-            photo_file_id=draft.photo_file_id,
-            audience=draft.audience,
-            place_id=draft.place_id,
-            token=token,
-            now=now,
-        )
-        if created:
-            await audit(
-                store, actor, "broadcast", "broadcast", str(broadcast.id), now,
-                audience=draft.audience.value, place=draft.place_id,
-            )  # fmt: skip
+    # one unit: no run without its audit row
+    broadcast, created = await store.create_broadcast(
+        platform=actor.platform,
+        creator_id=actor.user_id,
+        chat_id=chat_id,
+        text=text,
+        photo_file_id=draft.photo_file_id,
+        audience=draft.audience,
+        place_id=draft.place_id,
+        token=token,
+        now=now,
+    )
+    if created:
+        await audit(
+            store, actor, "broadcast", "broadcast", str(broadcast.id), now,
+            audience=draft.audience.value, place=draft.place_id,
+        )  # fmt: skip
     if created:
         # The first chunk now, so the progress starts with the count; the outbox queues
         # the rest of a large audience while it sends.
@@ -133,6 +135,7 @@ _CONTROLS = {
 }
 
 
+@in_one_unit
 async def control(
     store: Storage, actor: Account, broadcast_id: int, action: str, now: int,
     token: str | None = None,
@@ -144,24 +147,24 @@ async def control(
     """
     await require_staff(store, actor)
     to, allowed = _CONTROLS[action]
-    async with store.unit_of_work():  # the new state and its audit row together
-        changed = await store.change_broadcast_status(
-            broadcast_id,
-            actor.platform,
-            to,
-            allowed_from=allowed,
-            now=now,
-            reason="staff" if action == "pause" else None,
-            token=token,
-        )
-        if changed is None:
-            current = await _refuse_control(store, actor, broadcast_id)
-            if token is not None:  # the state allows it: the confirmation was spent meanwhile
-                raise Refused("staff-confirm-used")
-            raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
-        await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
-        if action == "resume":
-            await store.retry_broadcast_now(broadcast_id, now)
+    # one unit: the new state and its audit row together
+    changed = await store.change_broadcast_status(
+        broadcast_id,
+        actor.platform,
+        to,
+        allowed_from=allowed,
+        now=now,
+        reason="staff" if action == "pause" else None,
+        token=token,
+    )
+    if changed is None:
+        current = await _refuse_control(store, actor, broadcast_id)
+        if token is not None:  # the state allows it: the confirmation was spent meanwhile
+            raise Refused("staff-confirm-used")
+        raise Refused(f"broadcast-already-{current.status.value}", id=broadcast_id)
+    await audit(store, actor, f"broadcast_{action}", "broadcast", str(broadcast_id), now)
+    if action == "resume":
+        await store.retry_broadcast_now(broadcast_id, now)
     return changed
 
 

@@ -34,6 +34,7 @@ from bot.domain import staff
 from bot.domain.browse import PlaceName, place_of
 from bot.domain.notices import CLOSED_CREDIT_NOTICE, NEED_NEWS
 from bot.domain.refusal import Refused
+from bot.domain.units import in_one_unit
 from bot.models import Account, Credit, CreditMove, Need, NeedKind, NeedStatus
 from bot.storage.protocols import Storage
 
@@ -193,10 +194,10 @@ async def office_overview(store: Storage, actor: Account) -> tuple[int, int]:
     return await store.credit_totals()
 
 
+@in_one_unit
 async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """Every credit, where its money is now (staff only, audited): no personal data."""
     await staff.require_staff(store, actor)
-    async with store.unit_of_work():
-        rows = await store.credits_for_export()
-        await staff.audit(store, actor, "export_credits", "credits", "all", now, rows=len(rows))
+    rows = await store.credits_for_export()
+    await staff.audit(store, actor, "export_credits", "credits", "all", now, rows=len(rows))
     return rows

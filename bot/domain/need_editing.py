@@ -24,6 +24,7 @@ from bot.domain.need_import import MAX_DESCRIPTION, MAX_ITEM, MAX_QUANTITY
 from bot.domain.notices import NEED_NEWS
 from bot.domain.refusal import Refused
 from bot.domain.staff import audit, require_staff
+from bot.domain.units import in_one_unit
 from bot.models import Account, Need, NeedCategory, NeedDraft, NeedKind, NeedStatus
 from bot.storage.protocols import Storage
 from bot.text import (
@@ -251,6 +252,7 @@ async def new_code(store: Storage) -> str:
     raise RuntimeError("no free need code")
 
 
+@in_one_unit
 async def create_need(
     store: Storage,
     actor: Account,
@@ -274,12 +276,11 @@ async def create_need(
         if existing is not None and _same_need(existing, draft):
             return existing
         if existing is None:
-            async with store.unit_of_work():  # the need and its audit row together
-                need = await store.add_need(draft, code, status, now, news=NEED_NEWS)
-                if need is not None:
-                    await audit(store, actor, "add_need", "need", need.code, now,
-                                status=status.value)  # fmt: skip
-                    return need
+            need = await store.add_need(draft, code, status, now, news=NEED_NEWS)
+            if need is not None:  # the need and its audit row together (one unit)
+                await audit(store, actor, "add_need", "need", need.code, now,
+                            status=status.value)  # fmt: skip
+                return need
         code = await new_code(store)
     raise RuntimeError("no free need code")
 
@@ -299,16 +300,17 @@ async def need_for_editing(store: Storage, actor: Account, code: str) -> tuple[N
     return need, await store.need_beneficiary_code(need.id)
 
 
+@in_one_unit
 async def view_need(store: Storage, actor: Account, code: str, now: int) -> tuple[Need, str | None]:
     """The staff view of a need; showing a household's national code is audited, in the
     same transaction as its read."""
-    async with store.unit_of_work():
-        need, national_code = await need_for_editing(store, actor, code)
-        if national_code:
-            await audit(store, actor, "view_need", "need", need.code, now)
+    need, national_code = await need_for_editing(store, actor, code)
+    if national_code:
+        await audit(store, actor, "view_need", "need", need.code, now)
     return need, national_code
 
 
+@in_one_unit
 async def update_need(
     store: Storage, actor: Account, code: str, draft: NeedDraft, *, today: dt.date, now: int
 ) -> Need:
@@ -316,27 +318,27 @@ async def update_need(
     which may be personal). Pledges keep their meaning (see `check_goal`)."""
     stored, national_code = await need_for_editing(store, actor, code)
     await check_draft(store, draft, today, stored)
-    async with store.unit_of_work():  # the new values and their audit row together
-        updated = await store.update_need(stored.id, draft, now)
-        if updated is None:  # a pledge came in since the check: say what is possible now
-            fresh = await store.need(stored.id)
-            check_goal(fresh, draft.kind, draft.target)
-            raise Refused("need-form-changed-meanwhile")
-        before = values_from(stored, national_code)
-        after = values_from(updated, draft.beneficiary_national_code)
-        changed = sorted(key for key in before if before[key] != after[key])
-        await audit(store, actor, "edit_need", "need", updated.code, now, fields=changed)
+    # one unit: the new values and their audit row together
+    updated = await store.update_need(stored.id, draft, now)
+    if updated is None:  # a pledge came in since the check: say what is possible now
+        fresh = await store.need(stored.id)
+        check_goal(fresh, draft.kind, draft.target)
+        raise Refused("need-form-changed-meanwhile")
+    before = values_from(stored, national_code)
+    after = values_from(updated, draft.beneficiary_national_code)
+    changed = sorted(key for key in before if before[key] != after[key])
+    await audit(store, actor, "edit_need", "need", updated.code, now, fields=changed)
     return updated
 
 
+@in_one_unit
 async def publish_need(store: Storage, actor: Account, code: str, now: int) -> Need:
     """A draft goes live: donors can find it from now on."""
     need, _ = await need_for_editing(store, actor, code)
     if need.status is not NeedStatus.DRAFT:
         raise Refused("need-form-not-draft", code=need.code)
-    async with store.unit_of_work():
-        published = await store.publish_draft(need.id, now, news=NEED_NEWS)
-        if published is None:
-            raise Refused("need-form-not-draft", code=need.code)
-        await audit(store, actor, "publish_need", "need", need.code, now)
+    published = await store.publish_draft(need.id, now, news=NEED_NEWS)
+    if published is None:
+        raise Refused("need-form-not-draft", code=need.code)
+    await audit(store, actor, "publish_need", "need", need.code, now)
     return published

@@ -16,6 +16,7 @@ from bot.domain import pledges
 from bot.domain.browse import page_within
 from bot.domain.notices import CLOSED_CREDIT_NOTICE
 from bot.domain.refusal import Refused
+from bot.domain.units import in_one_unit
 from bot.models import (
     Account,
     Beneficiary,
@@ -50,8 +51,9 @@ async def audit(
     now: int,
     **details: object,
 ) -> None:
-    """One audit row. Called inside `store.unit_of_work()` with the change (or the read of
-    personal data) it records, so that both commit or neither does (product rule 2)."""
+    """One audit row. Called inside the action's unit of work (@in_one_unit) with the
+    change (or the read of personal data) it records, so that both commit or neither does
+    (product rule 2)."""
     await store.record_audit(
         at=now,
         action=action,
@@ -63,14 +65,15 @@ async def audit(
     )
 
 
+@in_one_unit
 async def find_pledge(store: Storage, actor: Account, reference: str, now: int) -> Pledge:
     """A pledge by the reference the donor wrote on the transfer (staff only, audited)."""
     await require_staff(store, actor)
-    async with store.unit_of_work():  # the read and its audit row together
-        pledge = await store.pledge(reference)
-        if pledge is None:
-            raise Refused("staff-pledge-not-found", reference=reference)
-        await audit(store, actor, "view_pledge", "pledge", reference, now)
+    # one unit: the read and its audit row together
+    pledge = await store.pledge(reference)
+    if pledge is None:
+        raise Refused("staff-pledge-not-found", reference=reference)
+    await audit(store, actor, "view_pledge", "pledge", reference, now)
     return pledge
 
 
@@ -120,6 +123,7 @@ def read_no_tracking_reason(typed: str) -> str:
     return reason
 
 
+@in_one_unit
 async def confirm_payment(
     store: Storage,
     actor: Account,
@@ -135,18 +139,18 @@ async def confirm_payment(
     found = await confirmable(store, actor, reference)
     if not found.goods and tracking is None and not reason:
         raise Refused("staff-tracking-invalid")
-    async with store.unit_of_work():  # confirmed, thanks queued and audited: all or none
-        pledge, need = await pledges.confirm_payment(
-            store, reference=reference, bank_reference=None if found.goods else tracking, now=now
-        )
-        if found.goods:
-            await audit(store, actor, "confirm_received", "pledge", reference, now)
-        elif tracking is not None:
-            await audit(store, actor, "confirm_payment", "pledge", reference, now,
-                        bank_reference=tracking)  # fmt: skip
-        else:
-            await audit(store, actor, "confirm_without_tracking", "pledge", reference, now,
-                        reason=reason)  # fmt: skip
+    # one unit: confirmed, thanks queued and audited: all or none
+    pledge, need = await pledges.confirm_payment(
+        store, reference=reference, bank_reference=None if found.goods else tracking, now=now
+    )
+    if found.goods:
+        await audit(store, actor, "confirm_received", "pledge", reference, now)
+    elif tracking is not None:
+        await audit(store, actor, "confirm_payment", "pledge", reference, now,
+                    bank_reference=tracking)  # fmt: skip
+    else:
+        await audit(store, actor, "confirm_without_tracking", "pledge", reference, now,
+                    reason=reason)  # fmt: skip
     return Confirmable(pledge, need)
 
 
@@ -157,19 +161,19 @@ async def next_to_confirm(store: Storage, actor: Account) -> Pledge | None:
     return first[0] if first else None
 
 
+@in_one_unit
 async def reject_payment(
     store: Storage, actor: Account, reference: str, reason: str, now: int
 ) -> Pledge:
     """No money arrived: reject, give the share back, tell the donor why (staff only)."""
     await require_staff(store, actor)
-    async with store.unit_of_work():
-        rejected = await store.reject_pledge(
-            reference, reason.strip(), now, notice="pledge-rejected-notice"
-        )
-        if rejected is None:
-            raise Refused("pledge-not-awaiting-payment")
-        await audit(store, actor, "reject_payment", "pledge", reference, now,
-                    reason=reason.strip())  # fmt: skip
+    rejected = await store.reject_pledge(
+        reference, reason.strip(), now, notice="pledge-rejected-notice"
+    )
+    if rejected is None:
+        raise Refused("pledge-not-awaiting-payment")
+    await audit(store, actor, "reject_payment", "pledge", reference, now,
+                reason=reason.strip())  # fmt: skip
     return rejected
 
 
@@ -190,6 +194,7 @@ def parse_user_id(typed: str) -> int:
     return int(text)
 
 
+@in_one_unit
 async def set_staff(store: Storage, admin: Account, user_id: int, is_staff: bool, now: int) -> None:
     """An admin adds or removes a staff member by user id (admins come from ADMIN_IDS)."""
     await require_admin(store, admin)
@@ -199,11 +204,10 @@ async def set_staff(store: Storage, admin: Account, user_id: int, is_staff: bool
     if target.staff_role is StaffRole.ADMIN:
         raise Refused("staff-user-is-admin", user_id=str(user_id))
     role = StaffRole.STAFF if is_staff else StaffRole.NONE
-    async with store.unit_of_work():
-        await store.set_staff_role_by_id(admin.platform, user_id, role)
-        await audit(
-            store, admin, "add_staff" if is_staff else "remove_staff", "user", str(user_id), now
-        )
+    await store.set_staff_role_by_id(admin.platform, user_id, role)
+    await audit(
+        store, admin, "add_staff" if is_staff else "remove_staff", "user", str(user_id), now
+    )
 
 
 INVITES_LISTED = 20
@@ -219,33 +223,34 @@ class Invite:
     expires_at: int
 
 
+@in_one_unit
 async def create_invite(store: Storage, admin: Account, now: int, ttl_days: int) -> Invite:
     """A one-time code a new staff member redeems with /join CODE within `ttl_days`."""
     await require_admin(store, admin)
     code = "S-" + random_code(8)
     expires_at = now + ttl_days * 86_400
-    async with store.unit_of_work():
-        await store.create_invite(code, admin.platform, admin.user_id, now, expires_at)
-        await audit(store, admin, "create_invite", "invite", code, now, days=ttl_days)
+    await store.create_invite(code, admin.platform, admin.user_id, now, expires_at)
+    await audit(store, admin, "create_invite", "invite", code, now, days=ttl_days)
     return Invite(code, admin.user_id, now, expires_at)
 
 
+@in_one_unit
 async def void_orphaned_invites(
     store: Storage, platform: str, admin_ids: Sequence[int], now: int
 ) -> int:
     """Invites die with their admin: open invites whose creator is no longer in ADMIN_IDS
     (the only source of admins) are voided, each audited under its creator. Run before an
     invite is listed or redeemed, and when an admin loses the role."""
-    async with store.unit_of_work():
-        voided = await store.void_invites_not_from(platform, admin_ids, now)
-        for code, creator in voided:
-            await store.record_audit(
-                at=now, action="void_invite", platform=platform, actor_id=creator,
-                subject_type="invite", subject_id=code, details=None,
-            )  # fmt: skip
+    voided = await store.void_invites_not_from(platform, admin_ids, now)
+    for code, creator in voided:
+        await store.record_audit(
+            at=now, action="void_invite", platform=platform, actor_id=creator,
+            subject_type="invite", subject_id=code, details=None,
+        )  # fmt: skip
     return len(voided)
 
 
+@in_one_unit
 async def join(
     store: Storage, account: Account, code: str, now: int, admin_ids: Sequence[int]
 ) -> None:
@@ -253,10 +258,9 @@ async def join(
     (an answer that differed would tell a guesser which codes exist)."""
     await void_orphaned_invites(store, account.platform, admin_ids, now)
     code = normalize_text(code).upper()
-    async with store.unit_of_work():
-        if not await store.redeem_invite(code, account.platform, account.user_id, now):
-            raise Refused("staff-invite-invalid")
-        await audit(store, account, "join_staff", "invite", code, now)
+    if not await store.redeem_invite(code, account.platform, account.user_id, now):
+        raise Refused("staff-invite-invalid")
+    await audit(store, account, "join_staff", "invite", code, now)
 
 
 async def open_invites(
@@ -269,27 +273,27 @@ async def open_invites(
     return [Invite(str(code), int(by), int(at), int(until)) for code, by, at, until in rows]
 
 
+@in_one_unit
 async def revoke_invite(store: Storage, admin: Account, code: str, now: int) -> str:
     """An admin takes back an open invite (audited); anything else is refused."""
     await require_admin(store, admin)
     code = normalize_text(code).upper().replace(" ", "")
     if not code:
         raise Refused("staff-revoke-usage")
-    async with store.unit_of_work():
-        if not await store.revoke_invite(code, admin.platform, admin.user_id, now):
-            raise Refused("staff-invite-not-open", code=code[:12])
-        await audit(store, admin, "revoke_invite", "invite", code, now)
+    if not await store.revoke_invite(code, admin.platform, admin.user_id, now):
+        raise Refused("staff-invite-not-open", code=code[:12])
+    await audit(store, admin, "revoke_invite", "invite", code, now)
     return code
 
 
+@in_one_unit
 async def undo_confirmation(store: Storage, admin: Account, reference: str, now: int) -> Pledge:
     """An admin takes back a wrong confirmation (audited; the donor is told)."""
     await require_admin(store, admin)
-    async with store.unit_of_work():
-        undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
-        if undone is None:
-            raise Refused("staff-not-confirmed", reference=reference)
-        await audit(store, admin, "undo_confirmation", "pledge", reference, now)
+    undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
+    if undone is None:
+        raise Refused("staff-not-confirmed", reference=reference)
+    await audit(store, admin, "undo_confirmation", "pledge", reference, now)
     return undone
 
 
@@ -327,15 +331,16 @@ async def awaiting_confirmation(
     return Queue(pledges, total, page, need_id)
 
 
+@in_one_unit
 async def look_up_household(
     store: Storage, actor: Account, national_code: str, now: int
 ) -> Beneficiary | None:
     """A household by national code, for staff; every look is audited (personal data)."""
     await require_staff(store, actor)
-    async with store.unit_of_work():  # no look without its audit row (product rule 2)
-        household = await store.beneficiary(national_code)
-        await audit(store, actor, "view_beneficiary", "beneficiary", national_code, now,
-                    found=household is not None)  # fmt: skip
+    # one unit: no look without its audit row (product rule 2)
+    household = await store.beneficiary(national_code)
+    await audit(store, actor, "view_beneficiary", "beneficiary", national_code, now,
+                found=household is not None)  # fmt: skip
     return household
 
 
@@ -386,6 +391,7 @@ async def delivery_preview(store: Storage, actor: Account, need_code: str) -> En
     return await _ending(store, _check_deliverable(await _need(store, need_code)))
 
 
+@in_one_unit
 async def deliver_need(
     store: Storage, actor: Account, need_code: str, now: int, token: str | None = None
 ) -> tuple[int, int]:
@@ -393,14 +399,14 @@ async def deliver_need(
     (see pledges.DELIVERED_UNPAID_NOTICE). Returns (donors told, pledges cancelled)."""
     await require_staff(store, actor)
     need = _check_deliverable(await _need(store, need_code))
-    async with store.unit_of_work():  # delivered, donors' notices queued, audited: all or none
-        done = await pledges.deliver(store, need, now, token)
-        if done is None:  # changed meanwhile, or the token was spent: say which
-            _check_deliverable(await _need(store, need_code))
-            raise Refused("staff-confirm-used")
-        delivered, cancelled = done
-        await audit(store, actor, "deliver_need", "need", need_code, now,
-                    donors=len(delivered), cancelled=len(cancelled))  # fmt: skip
+    # one unit: delivered, donors' notices queued, audited: all or none
+    done = await pledges.deliver(store, need, now, token)
+    if done is None:  # changed meanwhile, or the token was spent: say which
+        _check_deliverable(await _need(store, need_code))
+        raise Refused("staff-confirm-used")
+    delivered, cancelled = done
+    await audit(store, actor, "deliver_need", "need", need_code, now,
+                donors=len(delivered), cancelled=len(cancelled))  # fmt: skip
     return len(delivered), len(cancelled)
 
 
@@ -413,6 +419,7 @@ async def closing_preview(store: Storage, actor: Account, need_code: str) -> End
     return await _ending(store, need)
 
 
+@in_one_unit
 async def close_need(
     store: Storage, actor: Account, need_code: str, reason: str, now: int,
     token: str | None = None,
@@ -423,17 +430,17 @@ async def close_need(
     donors told; a need already closed or delivered is refused."""
     await require_staff(store, actor)
     need = await _need(store, need_code)
-    async with store.unit_of_work():  # closed, donors' notices queued, audited: all or none
-        told = await store.close_need(
-            need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token,
-            credit_notice=CLOSED_CREDIT_NOTICE,
-        )  # fmt: skip
-        if told is None:
-            await closing_preview(store, actor, need_code)  # closed meanwhile: say so
-            raise Refused("staff-confirm-used")
-        cancelled, paid = told
-        await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
-                    cancelled=len(cancelled), paid=len(paid))  # fmt: skip
+    # one unit: closed, donors' notices queued, audited: all or none
+    told = await store.close_need(
+        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token,
+        credit_notice=CLOSED_CREDIT_NOTICE,
+    )  # fmt: skip
+    if told is None:
+        await closing_preview(store, actor, need_code)  # closed meanwhile: say so
+        raise Refused("staff-confirm-used")
+    cancelled, paid = told
+    await audit(store, actor, "close_need", "need", need_code, now, reason=reason,
+                cancelled=len(cancelled), paid=len(paid))  # fmt: skip
     return len(cancelled), len(paid)
 
 
@@ -490,11 +497,11 @@ async def statistics(store: Storage, actor: Account, now: int) -> dict[str, obje
 EXPORT_DAYS = 30
 
 
+@in_one_unit
 async def recent_pledges_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
     """The last 30 days of pledges, without personal data (staff only, audited)."""
     await require_staff(store, actor)
-    async with store.unit_of_work():
-        rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)
-        await audit(store, actor, "export_pledges", "pledges", f"last {EXPORT_DAYS} days", now,
-                    rows=len(rows))  # fmt: skip
+    rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)
+    await audit(store, actor, "export_pledges", "pledges", f"last {EXPORT_DAYS} days", now,
+                rows=len(rows))  # fmt: skip
     return rows

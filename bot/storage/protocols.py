@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.models import (
     Account,
@@ -52,6 +52,8 @@ from bot.storage.records import (
     VoucherNotices,
 )
 
+T = TypeVar("T")
+
 
 class Lifecycle(Protocol):
     """The connection, its lock, transactions, migrations and the read cache: what every
@@ -76,6 +78,13 @@ class Lifecycle(Protocol):
         or not at all (product rule 2). Methods that open their own transaction join it (a
         savepoint); other tasks wait. Keep it short, and send nothing over the network in it.
         """
+
+    async def run_unit(self, body: Callable[[], Awaitable[T]]) -> T:
+        """`body` in one unit of work, run again from its start when the database rolled
+        the whole unit back for a deadlock or a serialization failure (PostgreSQL, several
+        workers: two units may lock the same rows in opposite orders, and the only cure is
+        a fresh attempt). Inside an enclosing unit it is a savepoint and the enclosing unit
+        is the one retried. The body must touch nothing but the store: it may run twice."""
 
 
 class Accounts(Protocol):

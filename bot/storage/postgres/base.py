@@ -68,6 +68,21 @@ def _native(sql: str) -> str:
     return _PLACEHOLDER.sub(number, sql)
 
 
+async def _retried(attempt: Callable[[], Awaitable[T]], what: str) -> T:
+    """`attempt` (a whole transaction) again from its start, a few times after a short wait,
+    while PostgreSQL rolls it back for a deadlock or a serialization failure: nothing of a
+    rolled-back attempt was committed, so running it again is correct."""
+    for number in range(1, TRANSACTION_ATTEMPTS + 1):
+        try:
+            return await attempt()
+        except asyncpg.PostgresError as exc:
+            if exc.sqlstate not in RETRY_SQLSTATES or number == TRANSACTION_ATTEMPTS:
+                raise
+            log.info("%s retried (%s, attempt %d)", what, exc.sqlstate, number)
+            await asyncio.sleep(0.01 * number)
+    raise AssertionError("unreachable")
+
+
 class PgStoreBase:
     """The pool, transactions, migrations and the read cache: what every PostgreSQL
     repository builds on."""
@@ -164,6 +179,22 @@ class PgStoreBase:
                 del self._units[task]  # type: ignore[arg-type]
                 self._changes += 1  # it may have changed needs: check before trusting memory
 
+    async def run_unit(self, body: Callable[[], Awaitable[T]]) -> T:
+        """`body` in one unit of work, again from the start (a few times, after a short
+        wait) when PostgreSQL rolled the unit back for a deadlock or a serialization
+        failure, as `_run` does for one transaction. A `_run` inside a unit is a savepoint
+        and is never retried alone, so this is where a unit's deadlock is cured. Nested in
+        another unit: a savepoint, and the outer unit retries."""
+        if self._unit() is not None:
+            async with self.unit_of_work():
+                return await body()
+
+        async def once() -> T:
+            async with self.unit_of_work():
+                return await body()
+
+        return await _retried(once, "unit of work")
+
     async def answers_from_disk(self, busy_seconds: float = 2.0) -> None:
         """Ask the server over a fresh connection (not the pool's), or raise: readiness must
         see what the next start would see, not a connection that happens to be open."""
@@ -190,19 +221,15 @@ class PgStoreBase:
                 if writes_needs:
                     await unit.execute(LOCK_NEEDS)
                 return await body(unit)
+
+        async def once() -> T:
+            async with self.pool.acquire() as connection, connection.transaction():
+                if writes_needs:
+                    await connection.execute(LOCK_NEEDS)
+                return await body(connection)
+
         try:
-            for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
-                try:
-                    async with self.pool.acquire() as connection, connection.transaction():
-                        if writes_needs:
-                            await connection.execute(LOCK_NEEDS)
-                        return await body(connection)
-                except asyncpg.PostgresError as exc:
-                    if exc.sqlstate not in RETRY_SQLSTATES or attempt == TRANSACTION_ATTEMPTS:
-                        raise
-                    log.info("transaction retried (%s, attempt %d)", exc.sqlstate, attempt)
-                    await asyncio.sleep(0.01 * attempt)
-            raise AssertionError("unreachable")
+            return await _retried(once, "transaction")
         finally:
             if writes_needs:  # committed or not, the next cached read checks the version row
                 self._changes += 1

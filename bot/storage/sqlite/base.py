@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiosqlite
 
@@ -35,6 +35,8 @@ from bot.storage.sqlite.common import (
     database_file_problem,
     log,
 )
+
+T = TypeVar("T")
 
 
 class StoreBase:
@@ -175,6 +177,12 @@ class StoreBase:
         from its pool held for the unit.
         """
         return self._transaction()
+
+    async def run_unit(self, body: Callable[[], Awaitable[T]]) -> T:
+        """`body` in one unit of work. One writer at a time (the connection lock, BEGIN
+        IMMEDIATE) cannot deadlock, so unlike PostgreSQL's there is nothing to retry."""
+        async with self.unit_of_work():
+            return await body()
 
     def _in_unit(self) -> bool:
         """Whether the running task has this store's transaction open."""
