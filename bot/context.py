@@ -74,6 +74,12 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
             self.flows_touched = False
             await self.update_persistence()
 
+    async def handle_now(self, update: object) -> None:
+        """Handle `update` as the update queue would (through the update processor: one
+        chat at a time, in order, a bounded number at once), returning when it is done:
+        what a webhook that answers only after handling needs (bot/web.py)."""
+        await self.update_processor.process_update(update, self.process_update(update))
+
 
 class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[type-arg]
     """CallbackContext with typed access to Hamdeli's services and the current account."""

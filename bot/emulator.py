@@ -30,7 +30,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
@@ -134,8 +134,9 @@ _SECRET_TOKEN_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 BAD_SECRET: Final = "Bad Request: secret token contains unallowed characters"
 BAD_WEBHOOK_URL: Final = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
 _NOT_BY_DEFAULT: Final = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-WEBHOOK_TIMEOUT_S: Final = 10.0
+WEBHOOK_TIMEOUT_S: Final = 30.0
 WEBHOOK_MAX_BACKOFF_S: Final = 1.0
+WEBHOOK_MAX_CONNECTIONS: Final = 40  # Telegram's default for setWebhook's max_connections
 
 # Bale's own methods: Telegram answers them 404 like any method it does not have.
 _BALE_ONLY: Final = frozenset({"inquireTransaction"})
@@ -462,6 +463,19 @@ def _visible_text(raw: str, parse_mode: str | None, platform: str = "telegram") 
 # --------------------------------------------------------------------------- the emulator
 
 
+def _update_chat(update: JSONDict) -> int | None:
+    """The chat an update belongs to (its sender's, for those without a chat): the unit
+    whose updates a webhook receives one at a time and in order; None: no order needed."""
+    body = next((value for key, value in update.items() if key != "update_id"), None)
+    if not isinstance(body, dict):
+        return None
+    for holder in (body, body.get("message")):
+        if isinstance(holder, dict) and isinstance(holder.get("chat"), dict):
+            return int(holder["chat"]["id"])
+    sender = body.get("from")
+    return int(sender["id"]) if isinstance(sender, dict) else None
+
+
 class BotApiEmulator(BaseRequest):
     """A fake Bot API server living inside PTB's request layer.
 
@@ -497,8 +511,11 @@ class BotApiEmulator(BaseRequest):
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.webhook_retry_s = 0.05  # the first retry's wait; it doubles up to 1 s
         self._webhook_error: tuple[int, str] | None = None  # (date, message) of the last
+        self.webhook_max_connections = WEBHOOK_MAX_CONNECTIONS
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_loop: asyncio.AbstractEventLoop | None = None
+        self._webhook_wakeup: asyncio.Event | None = None  # a new update to consider
+        self._balanced: itertools.cycle[str] | None = None  # see balance_webhook
         self.initialized = False
         self.http_port: int | None = None
         self._messages: dict[int, dict[int, SentMessage]] = {}
@@ -1085,6 +1102,7 @@ class BotApiEmulator(BaseRequest):
         if allowed is not None:  # absent: the previous setting stays, as on Telegram
             self.webhook_allowed_updates = allowed
         self.webhook_url, self.webhook_secret = url, None if secret is None else str(secret)
+        self.webhook_max_connections = int(params.get("max_connections") or WEBHOOK_MAX_CONNECTIONS)
         self._webhook_error = None
         self._webhook_loop = asyncio.get_running_loop()
         self._schedule_webhook()
@@ -1145,29 +1163,85 @@ class BotApiEmulator(BaseRequest):
             with contextlib.suppress(RuntimeError):  # that loop is already closed
                 loop.call_soon_threadsafe(self._start_webhook_delivery)
 
+    def balance_webhook(self, addresses: Sequence[str]) -> None:
+        """Stand in for a load balancer in front of several workers: each POST goes to the
+        next of `addresses` ("host:port") in turn, keeping the webhook URL's path (and its
+        secret), and a POST that finds no one there is retried at the next address."""
+        self._balanced = itertools.cycle(list(addresses))
+
     def _start_webhook_delivery(self) -> None:
+        if self._webhook_wakeup is not None:
+            self._webhook_wakeup.set()
         if self.webhook_url and (self._webhook_task is None or self._webhook_task.done()):
             assert self._webhook_loop is not None
             self._webhook_task = self._webhook_loop.create_task(self._deliver_webhooks())
 
     async def _deliver_webhooks(self) -> None:
-        """One update at a time, in order; a failure is retried (short backoff, doubling)
-        until it is taken, so an update is never skipped while the webhook stays set."""
+        """Up to `max_connections` POSTs at once, as Telegram makes them, but one chat's
+        updates one at a time and in order: a chat's next update goes out only once the
+        previous one was taken, so a person's messages reach the bot in the order sent, and
+        other people's meanwhile. A failure is retried (short backoff, doubling) until it
+        is taken: an update is never skipped while the webhook stays set, and it leaves
+        the queue only when taken (a deleted webhook leaves it for getUpdates)."""
+        posting: dict[asyncio.Task[None], JSONDict] = {}
+        self._webhook_wakeup = wakeup = asyncio.Event()
+        limits = httpx.Limits(max_connections=self.webhook_max_connections)
+        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S, limits=limits) as client:
+            try:
+                while self.webhook_url and self._updates:
+                    wakeup.clear()
+                    for update in self._next_to_post(list(posting.values())):
+                        posting[asyncio.create_task(self._post_until_taken(client, update))] = (
+                            update
+                        )
+                    woken = asyncio.ensure_future(wakeup.wait())
+                    done, _ = await asyncio.wait(
+                        {*posting, woken}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    woken.cancel()
+                    for task in done & posting.keys():
+                        del posting[task]
+            finally:
+                for task in posting:
+                    task.cancel()
+                await asyncio.gather(*posting, return_exceptions=True)
+
+    def _next_to_post(self, posting: list[JSONDict]) -> list[JSONDict]:
+        """Queued updates that may go out now: not already being posted, their chat free
+        (and no earlier update of it waiting), within the connection limit. Updates of a
+        type the webhook did not ask for leave the queue."""
+        busy = {_update_chat(update) for update in posting}
+        flying = {id(update) for update in posting}
+        chosen: list[JSONDict] = []
+        for update in list(self._updates):
+            if len(posting) + len(chosen) >= self.webhook_max_connections:
+                break
+            if not self._webhook_wants(update):
+                self._updates.remove(update)
+                continue
+            chat = _update_chat(update)
+            if id(update) in flying or (chat is not None and chat in busy):
+                busy.add(chat)
+                continue
+            busy.add(chat)
+            chosen.append(update)
+        return chosen
+
+    async def _post_until_taken(self, client: httpx.AsyncClient, update: JSONDict) -> None:
         failures = 0
-        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S) as client:
-            while self.webhook_url and self._updates:
-                update = self._updates[0]
-                if not self._webhook_wants(update):
-                    self._updates.pop(0)
-                    continue
-                if await self._post_update(client, self.webhook_url, update):
-                    if self._updates and self._updates[0] is update:
-                        self._updates.pop(0)
-                    failures = 0
-                    continue
-                failures += 1
-                backoff = self.webhook_retry_s * 2 ** (failures - 1)
-                await asyncio.sleep(min(backoff, WEBHOOK_MAX_BACKOFF_S))
+        while self.webhook_url:
+            if await self._post_update(client, self._delivery_url(self.webhook_url), update):
+                with contextlib.suppress(ValueError):  # gone already (getUpdates, a drop)
+                    self._updates.remove(update)
+                return
+            failures += 1
+            backoff = self.webhook_retry_s * 2 ** (failures - 1)
+            await asyncio.sleep(min(backoff, WEBHOOK_MAX_BACKOFF_S))
+
+    def _delivery_url(self, url: str) -> str:
+        if self._balanced is None:
+            return url
+        return urlsplit(url)._replace(netloc=next(self._balanced)).geturl()
 
     def _webhook_wants(self, update: JSONDict) -> bool:
         kind = next(key for key in update if key != "update_id")

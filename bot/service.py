@@ -30,6 +30,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.request import BaseRequest
 
@@ -79,6 +80,7 @@ class BotRunner:
     was_up: bool = False
     _post_init_done: bool = field(default=False, repr=False)
     _logged: tuple[str, str] = field(default=("", ""), repr=False)
+    _in_flight: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
 
     @property
     def platform(self) -> str:
@@ -88,6 +90,26 @@ class BotRunner:
     def running(self) -> bool:
         """Taking updates now (bot/web.py answers 503 otherwise, so the platform resends)."""
         return self.state in LIVE_STATES and self.application.running
+
+    async def handle(self, update: Update) -> None:
+        """Handle one update from the webhook, returning once it has been handled: the
+        webhook answers 200 only then (bot/web.py), so an update a crash interrupted was
+        never acknowledged and the platform delivers it again (to whichever worker is up).
+
+        Tracked, so `stop` lets the updates in hand finish before the Application stops
+        under them. Shielded: a client that hangs up mid-request does not cut a handler
+        off halfway.
+        """
+        task = asyncio.ensure_future(self.application.handle_now(update))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        await asyncio.shield(task)
+
+    def abandon_updates(self) -> None:
+        """Cancel the webhook updates still being handled (a stop out of time): none was
+        acknowledged, so the platform delivers each again after the restart."""
+        for task in list(self._in_flight):
+            task.cancel()
 
     async def supervise(self, stopping: asyncio.Event, *, give_up_on_refused_token: bool) -> None:
         """Start the bot, retrying with backoff, then watch it until `stopping` is set.
@@ -193,6 +215,8 @@ class BotRunner:
         """Stop taking updates, let the handlers and the sends in flight finish and be
         recorded (post_stop stops the outbox), then shut down. The webhook stays set."""
         self._set("stopping", "")
+        if self._in_flight:  # webhook updates in hand: handled before the bot stops
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
         await self._teardown()
         self._set("stopped", "")
 
@@ -362,6 +386,8 @@ class Service:
                 "stopping took longer than STOP_TIMEOUT_SECONDS=%s; exiting anyway (a send "
                 "cut short is recorded as unknown at the next start)", limit,
             )  # fmt: skip
+            for runner in self.runners.values():
+                runner.abandon_updates()  # their webhooks answer 503: delivered again
         if server_task is not None and self.server is not None:
             self.server.should_exit = True
             with contextlib.suppress(asyncio.CancelledError):

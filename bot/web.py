@@ -1,9 +1,15 @@
 """The built-in HTTP server: both platforms' webhooks, /healthz, /readyz and /metrics.
 
 PTB's documented custom-webhook pattern (its `customwebhookbot` example): a small
-Starlette app served by uvicorn, whose webhook route hands each update to the
-Application's `update_queue` and answers at once. The platform never waits for a handler,
-so a slow handler never makes it resend.
+Starlette app served by uvicorn. Unlike that example, the webhook answers 200 once the
+update has been handled, not when it was queued (issue #12): with several workers behind a
+load balancer this is what keeps a person's updates in order (the platform sends a chat's
+next update after the previous one was answered, and the worker that takes it finds the
+chat free), and what makes a crash harmless (an update in a killed worker's memory was
+never acknowledged, so the platform delivers it again). Handlers take milliseconds, far
+below the platforms' webhook timeouts, and an update still being handled after
+ANSWER_WITHIN_S is answered anyway; the platform's own connection limit (`max_connections`,
+40 by default) bounds how many wait at once.
 
 Only `/webhook/` belongs on the public side. `/metrics` and `/readyz` tell an outsider how
 busy the bot is and what fails; the reverse proxy (deploy/) must forward `/webhook/` only.
@@ -14,6 +20,7 @@ log is off, and nothing here logs the path or the secret.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
@@ -54,6 +61,10 @@ class BotView(Protocol):
         """True while PTB's Application is started and taking updates."""
         ...
 
+    async def handle(self, update: Update) -> None:
+        """Handle `update`; returns once it has been handled."""
+        ...
+
 
 class ServiceView(Protocol):
     """The running service as the web server sees it (bot/service.py implements it)."""
@@ -70,12 +81,18 @@ class ServiceView(Protocol):
         ...
 
 
-def build_web_app(view: ServiceView) -> Starlette:
+# The webhook answers when the update has been handled, or after this long anyway: a handler
+# waiting out a platform's 429 (RetryAfter can be 30 s) must not run into the platform's
+# own webhook timeout, which would deliver the update a second time while it is handled.
+ANSWER_WITHIN_S = 20.0
+
+
+def build_web_app(view: ServiceView, *, answer_within: float = ANSWER_WITHIN_S) -> Starlette:
     """The Starlette app; routes read `view` on every request, so bots that start, stop
     or fail later are seen as they are now."""
 
     async def webhook(request: Request) -> Response:
-        return await _webhook(view, request)
+        return await _webhook(view, request, answer_within)
 
     async def healthz(request: Request) -> Response:
         # Liveness: answering at all means the event loop runs.
@@ -100,8 +117,8 @@ def build_web_app(view: ServiceView) -> Starlette:
     )
 
 
-async def _webhook(view: ServiceView, request: Request) -> Response:
-    """Refuse what is not the platform's, then queue the update and answer 200 at once.
+async def _webhook(view: ServiceView, request: Request, answer_within: float) -> Response:
+    """Refuse what is not the platform's, then handle the update and answer 200.
 
     Order matters: an unknown platform is 404 and a wrong secret 403 before anything else,
     so a stranger learns nothing about the bot's state; 503 (not running) makes the
@@ -121,7 +138,16 @@ async def _webhook(view: ServiceView, request: Request) -> Response:
     update = _update_from(await request.body(), bot.application)
     if update is None:
         return _plain(400, "not an update")
-    await bot.application.update_queue.put(update)
+    handled = asyncio.ensure_future(bot.handle(update))
+    try:
+        await asyncio.wait_for(asyncio.shield(handled), answer_within)
+    except TimeoutError:  # still being handled: answered all the same
+        pass
+    except asyncio.CancelledError:
+        if not handled.cancelled():
+            raise  # this request itself was cancelled
+        # Cut off by a stop that ran out of time: not handled, so not acknowledged.
+        return _plain(503, "stopping")
     return Response(status_code=200)
 
 

@@ -258,3 +258,112 @@ async def test_a_malformed_secret_token_is_refused(
     with pytest.raises(BadRequest, match=r"(?i)secret token"):
         await bots["telegram"].set_webhook("http://127.0.0.1:1/x", secret_token=secret)
     assert emulators["telegram"].webhook_url is None
+
+
+# --------------------------------------------------------------------------- several workers
+
+
+@dataclass
+class HeldReceiver:
+    """A webhook endpoint that answers each update only when the test releases it, so the
+    test sees which updates the emulator has in flight at once."""
+
+    port: int = 0
+    hold: bool = True  # False: answer at once
+    arrived: list[tuple[int, str]] = field(default_factory=list)  # (update_id, text)
+    released: dict[int, asyncio.Event] = field(default_factory=dict)
+
+    async def hook(self, request: Request) -> Response:
+        body = await request.json()
+        update_id = body["update_id"]
+        self.arrived.append((update_id, body["message"]["text"]))
+        if self.hold:
+            await self.released.setdefault(update_id, asyncio.Event()).wait()
+        return Response(status_code=200)
+
+    def release(self, update_id: int) -> None:
+        self.released.setdefault(update_id, asyncio.Event()).set()
+
+    def texts(self) -> list[str]:
+        return [text for _, text in self.arrived]
+
+
+async def serve(receiver: HeldReceiver) -> tuple[uvicorn.Server, asyncio.Task[None]]:
+    app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    listening = socket.create_server(("127.0.0.1", 0))
+    receiver.port = listening.getsockname()[1]
+    return server, asyncio.create_task(server.serve(sockets=[listening]))
+
+
+async def until(condition, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_one_chat_waits_for_its_previous_update_while_other_chats_go_meanwhile(
+    emulators: dict[str, BotApiEmulator], bots: dict[str, PtbBot]
+) -> None:
+    """As Telegram with max_connections: many POSTs at once, but a person's next message
+    only after the previous one was answered, so several workers keep each chat in order."""
+    receiver = HeldReceiver()
+    server, serving = await serve(receiver)
+    emu = emulators["telegram"]
+    try:
+        await bots["telegram"].set_webhook(f"http://127.0.0.1:{receiver.port}/hook")
+        alice, bob = USER, EmulatedUserInfo(1002, "Bob", "fa")
+        first = emu.push_update(emu.make_message_update(alice, "alice 1"))["update_id"]
+        emu.push_update(emu.make_message_update(alice, "alice 2"))
+        bobs = emu.push_update(emu.make_message_update(bob, "bob 1"))["update_id"]
+        await until(lambda: set(receiver.texts()) == {"alice 1", "bob 1"})
+        await asyncio.sleep(0.2)
+        assert "alice 2" not in receiver.texts(), "a chat's next update went out too soon"
+        receiver.release(bobs)
+        receiver.release(first)
+        await until(lambda: "alice 2" in receiver.texts())
+        receiver.release(receiver.arrived[-1][0])
+        await emu.webhook_idle(5)
+        assert receiver.texts().index("alice 1") < receiver.texts().index("alice 2")
+    finally:
+        for event in receiver.released.values():
+            event.set()
+        await emu.call("deleteWebhook", {})
+        server.should_exit = True
+        await serving
+
+
+async def test_a_balanced_webhook_spreads_over_workers_and_passes_over_one_that_is_down(
+    emulators: dict[str, BotApiEmulator], bots: dict[str, PtbBot]
+) -> None:
+    """`balance_webhook` stands in for the load balancer: POSTs go round the workers, and
+    a worker that is down (nothing listening) only delays its update to the next one."""
+    workers = [HeldReceiver(hold=False), HeldReceiver(hold=False)]
+    served = [await serve(worker) for worker in workers]
+    down = socket.create_server(("127.0.0.1", 0))
+    down_port = down.getsockname()[1]
+    down.close()  # a worker killed: its port refuses connections
+    emu = emulators["telegram"]
+    try:
+        await bots["telegram"].set_webhook("http://balancer.invalid/hook")
+        emu.balance_webhook(
+            [
+                f"127.0.0.1:{workers[0].port}",
+                f"127.0.0.1:{down_port}",
+                f"127.0.0.1:{workers[1].port}",
+            ]
+        )
+        people = [EmulatedUserInfo(2000 + n, f"P{n}", "fa") for n in range(12)]
+        for person in people:
+            emu.push_update(emu.make_message_update(person, f"hello {person.id}"))
+        await emu.webhook_idle(10)
+        got = [text for worker in workers for text in worker.texts()]
+        assert sorted(got) == sorted(f"hello {p.id}" for p in people)  # each exactly once
+        assert all(worker.arrived for worker in workers), "one worker got everything"
+    finally:
+        await emu.call("deleteWebhook", {})
+        for server, serving in served:
+            server.should_exit = True
+            await serving
