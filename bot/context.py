@@ -46,6 +46,7 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         # before the first bot starts and closes it after the last one stopped.
         self.owns_store = owns_store
         self.flows_touched = False
+        self._flow_handlers: list[Any] | None = None
         self.outbox: Any = None  # bot.delivery.Outbox, created on first use
 
     async def initialize(self) -> None:
@@ -69,10 +70,22 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         Every update is counted here, once, by type (`/metrics`).
         """
         metrics.count_update(self.services.platform, update)
+        if self.services.store.shared_by_processes and self.persistence is not None:
+            for flow in self._flows():
+                await flow.reload_state(update, self.persistence)
         await super().process_update(update)
         if self.persistence is not None and self.flows_touched:
             self.flows_touched = False
             await self.update_persistence()
+
+    def _flows(self) -> list[Any]:
+        """The persistent flows (bot/handlers/common.FlowHandler) among the handlers."""
+        if self._flow_handlers is None:
+            self._flow_handlers = [
+                handler for group in self.handlers.values() for handler in group
+                if hasattr(handler, "reload_state")
+            ]  # fmt: skip
+        return self._flow_handlers
 
     async def handle_now(self, update: object) -> None:
         """Handle `update` as the update queue would (through the update processor: one

@@ -51,6 +51,23 @@ class StorePersistence(BasePersistence[dict, dict, dict]):  # type: ignore[type-
             self._written_at[(name, key)] = times.get(key, 0)
         return {_key_from_json(key): state for key, state in states.items()}
 
+    async def reload_conversation(
+        self, name: str, key: ConversationKey
+    ) -> tuple[object | None, int | None]:
+        """One conversation's state and its time as the store has them now: with several
+        workers, another may have moved it since this process last wrote it (then the
+        write-skip below compares against what is really stored)."""
+        key_json = json.dumps(list(key))
+        found = await self.store.conversation_state(self.platform, name, key_json)
+        if found is None:
+            self._written_states.pop((name, key_json), None)
+            self._written_at.pop((name, key_json), None)
+            return None, None
+        state, written_at = found
+        self._written_states[(name, key_json)] = json.dumps(state)
+        self._written_at[(name, key_json)] = written_at
+        return state, written_at
+
     def last_written(self, name: str, key: ConversationKey) -> int | None:
         """When this conversation's state was last written (None: it has none)."""
         return self._written_at.get((name, json.dumps(list(key))))

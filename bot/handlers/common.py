@@ -326,6 +326,27 @@ class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
             await hook(update, context)
         return result
 
+    async def reload_state(self, update: object, persistence: StorePersistence) -> None:
+        """Take this update's conversation state from the store before it is handled: with
+        several workers the person's previous update may have been handled by another one,
+        which moved the state there (PTB reads persisted states only when it starts).
+        Written without PTB's change tracking, so nothing is written back for it."""
+        if not isinstance(update, Update) or update.effective_user is None:
+            return
+        if update.effective_chat is None:
+            return
+        key = self._get_key(update)
+        state, written_at = await persistence.reload_conversation(self.name, key)
+        # PTB keeps the states in _conversations (a TrackingDict once started).
+        states = getattr(self._conversations, "data", self._conversations)
+        if state is None:
+            states.pop(key, None)
+            self._active_at.pop(key, None)
+            return
+        states[key] = state
+        if written_at is not None:  # another worker's activity counts as activity
+            self._active_at[key] = max(self._active_at.get(key, written_at), written_at)
+
     def _idle(self, application: Any, state: object, key: Any, handler: Any, now: float) -> bool:
         """Whether a state's own handler would answer a flow that has been idle too long
         (entry points and fallbacks leave the flow anyway)."""

@@ -72,6 +72,12 @@ class Lifecycle(Protocol):
     async def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction; returns the versions applied."""
 
+    @property
+    def shared_by_processes(self) -> bool:
+        """Whether other processes change the rows this one caches (PostgreSQL, several
+        workers): what a process keeps in memory, such as a person's conversation state,
+        is then read again before each use."""
+
     def unit_of_work(self) -> AbstractAsyncContextManager[None]:
         """One transaction for everything the calling task asks of the store inside the
         block: a staff action's change, its audit row and its outbox rows commit together
@@ -732,6 +738,12 @@ class ConversationState(Protocol):
 
     async def conversation_times(self, platform: str, name: str) -> dict[str, int]:
         """When each conversation's state was last written (see StorePersistence)."""
+
+    async def conversation_state(
+        self, platform: str, name: str, key: str
+    ) -> tuple[Any, int] | None:
+        """One conversation's state and when it was written (None: in no state): what a
+        worker reads before handling an update, when another may have moved it."""
 
     async def save_conversation_state(
         self, platform: str, name: str, key: str, state: Any, now: int

@@ -25,14 +25,17 @@ class PgAccountsRepository(PgStoreBase):
     ) -> Account:
         """The account of someone who just wrote to the bot, created on first contact.
 
-        Costs no query when the account is cached and was seen recently (as on SQLite).
-        `language` only applies to a new account.
+        Seen recently, it costs a read instead of a write (last_seen moves at most once per
+        LAST_SEEN_RESOLUTION_S). Unlike SQLite's, the cached account is never answered
+        as it is: another worker may have changed the person's role, persona or language
+        since, and the next handler must see that. `language` only applies to a new account.
         """
         key = (platform, user_id)
         cached = self._accounts.get(key)
         if cached and cached.chat_id == chat_id and now - cached.last_seen < LAST_SEEN_RESOLUTION_S:
-            self._accounts.move_to_end(key)
-            return cached
+            current = await self.account(platform, user_id)
+            if current is not None:
+                return self._remember(current)
         row = await self._fetchrow(
             "INSERT INTO users (platform, user_id, chat_id, language, first_seen, last_seen) "
             "VALUES ($1, $2, $3, $4, $5, $5) "

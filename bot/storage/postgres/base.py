@@ -156,6 +156,12 @@ class PgStoreBase:
     def _unit(self) -> Connection | None:
         return self._units.get(asyncio.current_task()) if self._units else None  # type: ignore[arg-type]
 
+    @property
+    def shared_by_processes(self) -> bool:
+        """True: PostgreSQL is where several workers meet, so another process may have
+        changed any row since this one last read it."""
+        return True
+
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[None]:
         """One transaction for everything this task asks of the store inside the block (see

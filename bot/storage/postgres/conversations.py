@@ -29,6 +29,16 @@ class PgConversationsRepository(PgStoreBase):
         )
         return {key: int(updated_at) for key, updated_at in rows}
 
+    async def conversation_state(
+        self, platform: str, name: str, key: str
+    ) -> tuple[Any, int] | None:
+        row = await self.pool.fetchrow(
+            "SELECT state, updated_at FROM conversation_states "
+            "WHERE platform = $1 AND name = $2 AND key = $3",
+            platform, name, key,
+        )  # fmt: skip
+        return (json.loads(row[0]), int(row[1])) if row else None
+
     async def save_conversation_state(
         self, platform: str, name: str, key: str, state: Any, now: int
     ) -> None:

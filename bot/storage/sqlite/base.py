@@ -160,6 +160,12 @@ class StoreBase:
             raise RuntimeError("Store is not open")
         return self._db
 
+    @property
+    def shared_by_processes(self) -> bool:
+        """False: SQLite is one process's store (several processes on one file are not a
+        deployment Hamdeli offers; PostgreSQL is), so what it caches stays true."""
+        return False
+
     def unit_of_work(self) -> AbstractAsyncContextManager[None]:
         """One transaction for everything this task asks of the store inside the block.
 

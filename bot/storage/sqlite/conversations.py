@@ -26,6 +26,16 @@ class ConversationsRepository(StoreBase):
         )
         return {key: int(updated_at) for key, updated_at in rows}
 
+    async def conversation_state(
+        self, platform: str, name: str, key: str
+    ) -> tuple[Any, int] | None:
+        rows = await self._fetchall(
+            "SELECT state, updated_at FROM conversation_states "
+            "WHERE platform = ? AND name = ? AND key = ?",
+            (platform, name, key),
+        )
+        return (json.loads(rows[0][0]), int(rows[0][1])) if rows else None
+
     async def save_conversation_state(
         self, platform: str, name: str, key: str, state: Any, now: int
     ) -> None:
