@@ -89,7 +89,7 @@ class Pacer:
     def __init__(
         self,
         rate: float,
-        store: Store,
+        store: Storage,
         platform: str,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

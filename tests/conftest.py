@@ -93,7 +93,7 @@ async def any_store(backend: object, tmp_path: Path) -> AsyncIterator[Store]:
     name = f"store_{next(_pg_databases)}"
     admin = await asyncpg.connect(backend.dsn())  # type: ignore[attr-defined]
     try:
-        await admin.execute(f"CREATE DATABASE {name}")
+        await admin.execute(f"CREATE DATABASE {name} STRATEGY FILE_COPY")
         async with PgStore(backend.dsn(name), pool_size=4) as opened:  # type: ignore[attr-defined]
             yield opened  # type: ignore[misc]
         await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
