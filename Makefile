@@ -51,6 +51,7 @@ bench: $(STAMP)
 	@[ "$(BENCH_BACKEND)" = sqlite ] || { $(POSTGRES_SERVER); }
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/workers.py
 	$(BIN)/python bench/browse_query.py --backend $(BENCH_BACKEND)
 	$(BIN)/python bench/pledges.py --backend $(BENCH_BACKEND)
 	$(BIN)/python bench/payments.py

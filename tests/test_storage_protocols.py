@@ -35,6 +35,9 @@ def declared(protocol: type) -> set[str]:
 @pytest.mark.parametrize("protocol", REPOSITORIES, ids=lambda p: p.__name__)
 def test_each_store_implements_each_method_as_declared(store: type, protocol: type) -> None:
     for name in declared(protocol):
+        if isinstance(vars(protocol)[name], property):  # a fact about the store, not a call
+            assert isinstance(getattr(store, name), property), name
+            continue
         wanted = inspect.signature(getattr(protocol, name))
         actual = inspect.signature(getattr(store, name))
         assert list(actual.parameters.values()) == list(wanted.parameters.values()), name
