@@ -23,16 +23,19 @@ run: $(STAMP)  ## run against Telegram or Bale: BOT_TOKEN=... make run
 test: $(STAMP)
 	$(BIN)/pytest -q
 
-# The PostgreSQL tests (marked `pg`) on a throwaway cluster that tests/pg.py starts and
-# deletes. PostgreSQL comes from Debian's package (as root) when initdb is neither on PATH
-# nor in /usr/lib/postgresql/<version>/bin; asyncpg is a dependency, so $(STAMP) has it.
-# HAMDELI_TEST_PG=1 turns "PostgreSQL missing" from a skip into a failure.
+# The whole suite again, on PostgreSQL: HAMDELI_TEST_BACKEND=postgres gives every test that
+# asks for a database (tests/databases.py) one of its own on a throwaway cluster that
+# tests/pg.py starts and deletes, and runs the tests marked `pg`; tests marked
+# `sqlite_only` (their names say why) are skipped. PostgreSQL comes from Debian's package
+# (as root) when initdb is neither on PATH nor in /usr/lib/postgresql/<version>/bin;
+# asyncpg is a dependency, so $(STAMP) has it. HAMDELI_TEST_PG=1 turns "PostgreSQL
+# missing" from a skip into a failure.
 POSTGRES_SERVER = command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 test-pg: $(STAMP)
 	@$(POSTGRES_SERVER)
-	HAMDELI_TEST_PG=1 $(BIN)/pytest -q -m pg
+	HAMDELI_TEST_PG=1 HAMDELI_TEST_BACKEND=postgres $(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench

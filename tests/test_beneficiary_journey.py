@@ -24,10 +24,10 @@ from bot.models import (
     Voucher,
     VoucherStatus,
 )
-from bot.storage import Store
 from bot.text import national_code_check_digit
 from bot.views import beneficiary as beneficiary_views
 from bot.views.beneficiary import aid_progress
+from tests.conftest import another_process
 
 fa, en = translator("fa"), translator("en")
 CODE = "001234567" + str(national_code_check_digit("001234567"))
@@ -186,7 +186,7 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
     context = HamdeliContext(chat.application)
     tranche_3 = Voucher(CODE, 3, 6_000_000, 24_000_000, VoucherStatus.CHARGED,
                         dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
-    async with Store(chat.store.path) as importer:  # the import runs in its own process
+    async with another_process(chat.store) as importer:  # the import runs in its own process
         await importer.upsert_vouchers([tranche_3], now=5, tell=voucher_notices)
         await importer.upsert_vouchers([tranche_3], now=6, tell=voucher_notices)  # again
     await deliver_outbox(context)
@@ -194,7 +194,7 @@ async def test_a_changed_tranche_is_told_to_the_linked_person_once(chat, househo
                 per_person="۶۰۰٬۰۰۰ تومان", total="۲٬۴۰۰٬۰۰۰ تومان",
                 date=dt.date(2031, 2, 1))  # fmt: skip
     assert [m.text for m in maryam.replies].count(notice) == 1
-    async with Store(chat.store.path) as importer:
+    async with another_process(chat.store) as importer:
         changed = Voucher(CODE, 3, 7_000_000, 28_000_000, VoucherStatus.CHARGED,
                           dt.date(2026, 11, 1), dt.date(2031, 2, 1))  # fmt: skip
         await importer.upsert_vouchers([changed], now=7, tell=voucher_notices)
@@ -244,7 +244,7 @@ async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household,
     await maryam.click(fa("verify-share-contact-button"))
     await maryam.send(CODE)
     context = HamdeliContext(chat.application)
-    async with Store(chat.store.path) as importer:
+    async with another_process(chat.store) as importer:
         soon = Voucher(CODE, 3, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
                        dt.date(2025, 11, 1), dt.date(2025, 11, 28))  # fmt: skip
         await importer.upsert_vouchers([soon], now=0, tell=voucher_notices)
@@ -260,7 +260,7 @@ async def test_expiry_reminders_come_once_and_can_be_turned_off(chat, household,
     await maryam.click(fa("button-refresh"))
     await maryam.click(fa("button-reminders-off"))
     assert maryam.last_answer == fa("reminders-now-off")
-    async with Store(chat.store.path) as importer:
+    async with another_process(chat.store) as importer:
         later = Voucher(CODE, 4, 5_000_000, 20_000_000, VoucherStatus.CHARGED,
                         dt.date(2025, 11, 1), dt.date(2025, 11, 25))  # fmt: skip
         await importer.upsert_vouchers([later], now=0, tell=voucher_notices)
@@ -278,7 +278,7 @@ async def test_the_household_hears_when_its_need_is_published_funded_and_deliver
     await maryam.send(CODE)
     context = HamdeliContext(chat.application)
     province = next(p for p in await chat.store.provinces() if p.name_en == "Tehran")
-    async with Store(chat.store.path) as importer:
+    async with another_process(chat.store) as importer:
         await importer.upsert_needs(
             [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
                        category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=1_000_000,

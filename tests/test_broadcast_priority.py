@@ -18,10 +18,11 @@ FIRST_ID = 7_000_000
 
 async def add_donors(store, count: int) -> None:
     """Many people at once (test setup: one transaction instead of 10,000 first visits)."""
-    await store.db.executemany(
+    await store._write(  # one statement both backends speak: numbers from a recursive CTE
         "INSERT INTO users (platform, user_id, chat_id, persona, language, first_seen, "
-        "last_seen) VALUES ('telegram', ?, ?, 'donor', 'fa', 0, 0)",
-        [(FIRST_ID + i, FIRST_ID + i) for i in range(count)],
+        "last_seen) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i + 1 < ?) SELECT 'telegram', ? + i, ? + i, 'donor', 'fa', 0, 0 FROM n",
+        (count, FIRST_ID, FIRST_ID),
     )
 
 

@@ -410,7 +410,8 @@ async def test_a_cancel_report_counts_the_sends_that_were_already_on_their_way(c
     assert reports(admin, report) == 1
 
 
-async def test_an_outcome_the_store_could_not_take_is_recorded_later(chat, admin, monkeypatch):
+@pytest.mark.sqlite_only
+async def test_an_outcome_sqlite_could_not_take_is_recorded_later(chat, admin, monkeypatch):
     crowd = await people(chat, 2)
     await compose(admin, "donors")
     await admin.click("✅")
@@ -465,7 +466,10 @@ def test_progress_shows_why_a_run_is_paused_and_an_eta_only_while_it_runs() -> N
     assert "left" not in text
 
 
-async def test_a_claim_that_fails_halfway_strands_no_message(chat, admin, monkeypatch) -> None:
+@pytest.mark.sqlite_only
+async def test_a_claim_that_fails_halfway_on_sqlite_strands_no_message(
+    chat, admin, monkeypatch
+) -> None:
     crowd = await people(chat, 2)
     await compose(admin, "donors")
     await admin.click("✅")

@@ -12,6 +12,7 @@ from bot.domain.need_import import COLUMNS
 from bot.importing import ProgressBar, import_needs
 from bot.models import NeedKind
 from bot.storage import Store
+from bot.storage.factory import store_for
 from tests.commands import hamdeli, migrated
 from tests.conftest import make_settings
 
@@ -216,7 +217,7 @@ def test_import_has_help_that_shows_the_header(tmp_path, command) -> None:
 
 async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) -> None:
     settings = make_settings(tmp_path)
-    async with Store(settings.database_path):  # import never creates the database
+    async with store_for(settings.database_url):  # import never creates the database
         pass
     code = await import_needs(write_csv(tmp_path, *GOOD_ROWS), settings, progress=True)
     captured = capsys.readouterr()
@@ -228,7 +229,7 @@ async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) 
 
 async def test_no_progress_bar_when_not_asked(tmp_path, capsys) -> None:
     settings = make_settings(tmp_path)
-    async with Store(settings.database_path):
+    async with store_for(settings.database_url):
         pass
     assert await import_needs(write_csv(tmp_path, *GOOD_ROWS), settings, progress=False) == 0
     assert capsys.readouterr().err == ""

@@ -12,6 +12,7 @@ from bot.domain.beneficiary_import import BENEFICIARY_COLUMNS, VOUCHER_COLUMNS
 from bot.importing import import_beneficiaries
 from bot.models import VoucherStatus
 from bot.storage import Store
+from bot.storage.factory import store_for
 from tests.commands import hamdeli, migrated
 from tests.conftest import make_settings
 
@@ -221,7 +222,7 @@ def test_the_help_of_each_kind_shows_its_header(tmp_path, kind, header) -> None:
 
 async def test_progress_bar_on_a_terminal_ends_at_100_percent(tmp_path, capsys) -> None:
     path = write_csv(tmp_path, HOUSEHOLDS_HEADER, *HOUSEHOLDS)
-    async with Store(make_settings(tmp_path).database_path):  # import never creates it
+    async with store_for(make_settings(tmp_path).database_url):  # import never creates it
         pass
     assert await import_beneficiaries(path, make_settings(tmp_path), progress=True) == 0
     captured = capsys.readouterr()

@@ -23,6 +23,7 @@ from bot.domain.pledges import PledgeRules
 from bot.importing import import_needs
 from bot.models import NeedStatus
 from bot.storage import IMPORT_BATCH_ROWS, Store
+from bot.storage.factory import store_for
 from tests.commands import clean_env, hamdeli, migrated
 from tests.conftest import make_settings
 
@@ -53,7 +54,7 @@ def settings(tmp_path):
 
 
 async def codes_in(settings) -> list[str]:
-    async with Store(settings.database_path) as store:
+    async with store_for(settings.database_url) as store:
         return [r[0] for r in await store._fetchall("SELECT code FROM needs")]
 
 
@@ -168,7 +169,7 @@ async def test_a_problem_found_by_the_database_on_a_late_line_imports_nothing(
 
 
 async def pledge_all_of(settings, external_id: str, amount: int) -> None:
-    async with Store(settings.database_path) as store:
+    async with store_for(settings.database_url) as store:
         (code,) = (await store._fetchall(
             "SELECT code FROM needs WHERE external_id = ?", (external_id,)))[0]  # fmt: skip
         await store.seen_account("telegram", 7, 7, "fa", NOW)
@@ -179,7 +180,7 @@ async def pledge_all_of(settings, external_id: str, amount: int) -> None:
 
 
 async def need_of(settings, external_id: str):
-    async with Store(settings.database_path) as store:
+    async with store_for(settings.database_url) as store:
         (need_id,) = (await store._fetchall(
             "SELECT id FROM needs WHERE external_id = ?", (external_id,)))[0]  # fmt: skip
         return await store.need(need_id)

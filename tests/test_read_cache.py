@@ -6,6 +6,7 @@ import pytest
 
 from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
 from bot.storage import Store
+from tests.conftest import another_process
 
 
 async def add_needs(store: Store, *ids: str) -> None:
@@ -65,7 +66,7 @@ async def test_another_process_changes_show_at_once(store) -> None:
     await add_needs(store, "a")
     province_id = (await store.provinces())[0].id
     assert (await store.open_counts_by_province())[province_id] == 1
-    async with Store(store.path) as importer:
+    async with another_process(store) as importer:
         await add_needs(importer, "b", "c")
     assert (await store.open_counts_by_province())[province_id] == 3
 

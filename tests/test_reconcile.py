@@ -325,6 +325,7 @@ async def test_two_lost_payments_of_one_invoice_are_both_counted_once(chat, need
     await assert_ledger(chat.store)
 
 
+@pytest.mark.sqlite_only
 async def test_on_sqlite_checkouts_arriving_together_share_one_commit_and_its_failure(
     store,
 ) -> None:
@@ -357,7 +358,8 @@ async def test_on_telegram_an_approval_is_recorded_but_never_asked_about(start_a
     assert (stored.state, stored.next_inquiry_at) == (CheckoutState.AWAITING, None)
 
 
-async def test_pre_checkout_still_answers_when_the_quick_read_is_refused(chat, needs) -> None:
+@pytest.mark.sqlite_only
+async def test_pre_checkout_still_answers_when_sqlites_quick_read_is_refused(chat, needs) -> None:
     """The lock-free read may meet a busy database: the answer then comes the ordinary way."""
     sara = await donor(chat)
     await pledge_and_invoice(chat, sara, needs["codes"]["t2"], "1000000")

@@ -42,7 +42,8 @@ async def test_two_processes_starting_at_once_migrate_once(tmp_path) -> None:
         await second.close()
 
 
-async def test_wal_and_foreign_keys_are_on(store: Store) -> None:
+@pytest.mark.sqlite_only
+async def test_sqlite_wal_and_foreign_keys_are_on(store: Store) -> None:
     assert (await store._fetchall("PRAGMA journal_mode"))[0][0] == "wal"
     assert (await store._fetchall("PRAGMA foreign_keys"))[0][0] == 1
     with pytest.raises(sqlite3.IntegrityError):
@@ -89,7 +90,8 @@ async def test_persona_and_staff_role_are_kept_apart(store: Store) -> None:
     assert fresh.staff_role is StaffRole.STAFF
 
 
-async def test_a_cached_account_costs_no_query(store: Store, monkeypatch) -> None:
+@pytest.mark.sqlite_only
+async def test_on_sqlite_a_cached_account_costs_no_query(store: Store, monkeypatch) -> None:
     await store.seen_account("telegram", 8, 8, "fa", now=100)
 
     async def no_queries(*args):
@@ -128,7 +130,8 @@ async def insert_then_fail(store: Store) -> None:
         raise RuntimeError("boom")
 
 
-async def test_a_failed_transaction_changes_nothing(store: Store) -> None:
+@pytest.mark.sqlite_only
+async def test_a_failed_sqlite_transaction_changes_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError):
         await insert_then_fail(store)
     assert await store.count_accounts() == 0

@@ -298,6 +298,7 @@ async def test_looking_up_a_household_is_not_answered_without_its_audit_row(
     assert await audit_actions(store) == ["view_beneficiary"]
 
 
+@pytest.mark.sqlite_only
 async def test_a_pii_export_from_the_sqlite_file_is_not_written_without_its_audit_row(
     sqlite_store: Store, tmp_path: Path
 ) -> None:

@@ -27,6 +27,7 @@ from bot.context import HamdeliApplication
 from bot.emulator import BotApiEmulator, EmulatedUserInfo
 from bot.models import OutboxStatus
 from bot.storage import Store
+from bot.storage.factory import store_for
 from bot.web import SECRET_HEADER, build_web_app, parse_listen, web_server
 from tests.conftest import FakeClock, make_settings
 
@@ -62,7 +63,7 @@ class Service:
 @pytest.fixture
 async def service(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Service]:
     settings = make_settings(tmp_path, webhook_secret=SECRET)
-    store = Store(settings.database_path)
+    store = store_for(settings.database_url)
     view = Service(settings, store)
     for platform in PLATFORMS:
         emulator = BotApiEmulator(platform=platform)
@@ -407,11 +408,12 @@ async def assert_unready_until_restored(
         assert (await client.get("/readyz")).status_code == 200
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(
     hasattr(os, "geteuid") and os.geteuid() == 0,
     reason="root reads a file whatever its mode, so chmod 000 cannot make it unreadable",
 )
-async def test_an_unreadable_database_makes_the_service_unready_until_restored(
+async def test_an_unreadable_sqlite_file_makes_the_service_unready_until_restored(
     service: Service, base_url: str
 ) -> None:
     path = service.store.path
@@ -419,7 +421,8 @@ async def test_an_unreadable_database_makes_the_service_unready_until_restored(
     await assert_unready_until_restored(base_url, lambda: path.chmod(0), lambda: path.chmod(mode))
 
 
-async def test_a_database_file_gone_makes_the_service_unready_until_restored(
+@pytest.mark.sqlite_only
+async def test_a_sqlite_file_gone_makes_the_service_unready_until_restored(
     service: Service, base_url: str
 ) -> None:
     """The same as chmod 000, and checked even as root: the connection kept open would go
