@@ -1163,6 +1163,15 @@ class BotApiEmulator(BaseRequest):
             with contextlib.suppress(RuntimeError):  # that loop is already closed
                 loop.call_soon_threadsafe(self._start_webhook_delivery)
 
+    async def stop_webhook(self) -> None:
+        """Delete the webhook and wait until its deliveries have stopped and their
+        connections are closed (deleteWebhook alone only asks them to stop)."""
+        task = self._webhook_task
+        self._delete_webhook({}, {})
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     def balance_webhook(self, addresses: Sequence[str]) -> None:
         """Stand in for a load balancer in front of several workers: each POST goes to the
         next of `addresses` ("host:port") in turn, keeping the webhook URL's path (and its

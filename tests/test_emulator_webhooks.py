@@ -330,7 +330,7 @@ async def test_one_chat_waits_for_its_previous_update_while_other_chats_go_meanw
     finally:
         for event in receiver.released.values():
             event.set()
-        await emu.call("deleteWebhook", {})
+        await emu.stop_webhook()
         server.should_exit = True
         await serving
 
@@ -363,7 +363,7 @@ async def test_a_balanced_webhook_spreads_over_workers_and_passes_over_one_that_
         assert sorted(got) == sorted(f"hello {p.id}" for p in people)  # each exactly once
         assert all(worker.arrived for worker in workers), "one worker got everything"
     finally:
-        await emu.call("deleteWebhook", {})
+        await emu.stop_webhook()
         for server, serving in served:
             server.should_exit = True
             await serving

@@ -32,7 +32,7 @@ import httpx
 import pytest
 
 from bot.domain import broadcasts
-from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
+from bot.emulator import ApiCall, BotApiEmulator, EmulatedUserInfo, serve_http
 from bot.i18n import translator
 from bot.models import Audience, Broadcast, NeedCategory, NeedDraft, NeedKind, StaffRole
 from bot.storage.postgres.store import PgStore
@@ -133,7 +133,7 @@ async def deployment(tmp_path: Path, dsn: str, **settings: str) -> AsyncIterator
             await running.start(worker)
         yield running
     finally:
-        await emulator.call("deleteWebhook", {})
+        await emulator.stop_webhook()
         await running.stop_all()
         server.close()
         await server.wait_closed()
@@ -285,8 +285,7 @@ async def test_a_10000_recipient_broadcast_survives_a_killed_worker_at_the_share
         emulator = running.emulator
 
         def delivered() -> int:
-            return sum(1 for call in emulator.calls if call.method == "sendMessage"
-                       and int(call.params.get("chat_id", 0)) >= 10_000_000)  # fmt: skip
+            return len(announcements(emulator, recipients))
 
         await wait_for(lambda: delivered() >= recipients // 3, 120)
         victim = running.workers[1]
@@ -305,10 +304,7 @@ async def test_a_10000_recipient_broadcast_survives_a_killed_worker_at_the_share
             )}  # fmt: skip
         finally:
             await connection.close()
-    sends = [
-        call for call in emulator.calls
-        if call.method == "sendMessage" and int(call.params.get("chat_id", 0)) >= 10_000_000
-    ]  # fmt: skip
+    sends = announcements(emulator, recipients)
     per_person = collections.Counter(int(call.params["chat_id"]) for call in sends)
     assert max(per_person.values()) == 1, "someone got the announcement twice"
     assert sent_to <= set(per_person)
@@ -317,12 +313,28 @@ async def test_a_10000_recipient_broadcast_survives_a_killed_worker_at_the_share
     assert statuses.get("sent", 0) + unknown == recipients, statuses
     assert unknown <= 32, statuses  # at most the killed worker's sends in flight
     assert len(set(per_person) - sent_to) <= unknown  # delivered, the record cut off
-    busiest = busiest_second([call.time for call in sends])
-    span = max(call.time for call in sends) - min(call.time for call in sends)
+    times = [call.time for call in sends]
+    one, five = busiest(times, 1.0), busiest(times, 5.0)
+    span = max(times) - min(times)
     print(f"\n{len(sends)} sends in {span:.1f} s ({len(sends) / span:.0f}/s), busiest second "
-          f"{busiest}, unknown {unknown}, statuses {statuses}")  # fmt: skip
-    # The shared bucket's burst is a twentieth of a second's worth (bot/delivery.py).
-    assert busiest <= BROADCAST_RATE * 1.1, busiest
+          f"{one}, busiest 5 s {five}, unknown {unknown}, statuses {statuses}")  # fmt: skip
+    # The shared bucket lets through at most rate × T + burst (a twentieth of a second's
+    # worth) in any T seconds. Seen at the platform, each send is late by its own trip
+    # (tenths of a second on this loaded machine), which bunches them a little: hence the
+    # margin, small against what three unshared workers would send (3 × the rate).
+    burst = BROADCAST_RATE / 20
+    assert one <= BROADCAST_RATE * 1.25 + burst, one
+    assert five <= BROADCAST_RATE * 5.25 + burst, five
+
+
+def announcements(emulator: BotApiEmulator, recipients: int) -> list[ApiCall]:
+    """The sendMessage calls to the broadcast's recipients (not the admin's progress)."""
+    first = 10_000_000
+    return [
+        call for call in emulator.calls
+        if call.method == "sendMessage"
+        and first <= int(call.params.get("chat_id", 0)) < first + recipients
+    ]  # fmt: skip
 
 
 async def broadcast_done(connection: asyncpg.Connection, broadcast_id: int, total: int) -> bool:
@@ -341,12 +353,12 @@ async def wait_for_async(condition: Callable[[], object], seconds: float) -> Non
         await asyncio.sleep(0.2)
 
 
-def busiest_second(times: list[float]) -> int:
-    """The most sends in any window of one second (sliding over the sends themselves)."""
+def busiest(times: list[float], window: float) -> int:
+    """The most sends in any `window` seconds (sliding over the sends themselves)."""
     times = sorted(times)
     most, start = 0, 0
     for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
+        while at - times[start] >= window:
             start += 1
         most = max(most, end - start + 1)
     return most
