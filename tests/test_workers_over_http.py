@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator, Callable
@@ -133,6 +134,8 @@ async def deployment(tmp_path: Path, dsn: str, **settings: str) -> AsyncIterator
             await running.start(worker)
         yield running
     finally:
+        with contextlib.suppress(TimeoutError):  # the last 200s: no POST cut off mid-way
+            await emulator.webhook_idle(30)
         await emulator.stop_webhook()
         await running.stop_all()
         server.close()
