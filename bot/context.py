@@ -6,6 +6,7 @@ Following PTB's `contexttypesbot.py`: handlers read `context.store`, `context.se
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,3 +127,40 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore
     def t(self) -> Translator:
         language = self.account.language if self.account else self.settings.default_language
         return translator(language)
+
+    # -- the office's today and the flow's data: one way for every handler ---------------------
+
+    def today(self) -> dt.date:
+        """Today at the office (`settings.tz`), not on the server's clock: deadlines,
+        vouchers and reminders are dated by the office's calendar, whoever reads them."""
+        return dt.datetime.fromtimestamp(self.now(), self.settings.tz).date()
+
+    @property
+    def flow(self) -> FlowData:
+        """What this person's flow has collected so far, kept in the store (`FlowData`)."""
+        return FlowData(self)
+
+
+@dataclass(frozen=True)
+class FlowData:
+    """What a flow has collected for the person of this update: written to the store by the
+    step that collects it, so a restart continues where they were. The platform, the person
+    and the time come from the context, so a handler says only what it keeps."""
+
+    context: HamdeliContext
+
+    async def get(self) -> dict[str, Any]:
+        """What is kept (an empty dict when nothing is)."""
+        me = self.context.me
+        return await self.context.store.flow_data(self.context.services.platform, me.user_id) or {}
+
+    async def save(self, data: dict[str, Any] | None) -> None:
+        """Keep `data` in place of whatever was kept; None or {} keeps nothing."""
+        context = self.context
+        await context.store.save_flow_data(
+            context.services.platform, context.me.user_id, data, context.now()
+        )
+
+    async def clear(self) -> None:
+        """Keep nothing: the flow is over, or starts again from nothing."""
+        await self.save(None)

@@ -46,10 +46,6 @@ NATIONAL_CODE = "national_code"  # waiting for the household head's national cod
 END = ConversationHandler.END
 
 
-def _today(context: HamdeliContext) -> dt.date:
-    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
-
-
 async def open_status(update: Update, context: HamdeliContext) -> str | int:
     """ "Check my status": straight to the status once linked, else verification."""
     if context.button is not None and context.button.kind == "role":
@@ -85,11 +81,8 @@ async def got_contact(update: Update, context: HamdeliContext) -> str:
         intro = views.verify_intro(context.t)
         await reply(update, Screen(context.t(refused.message_id), intro.markup))
         return CONTACT
-    await context.store.save_flow_data(
-        context.services.platform,
-        context.me.user_id,
-        {verification.SHARED_PHONE_FIELD: shared.mobile, "weak": shared.weak_ownership},
-        context.now(),
+    await context.flow.save(
+        {verification.SHARED_PHONE_FIELD: shared.mobile, "weak": shared.weak_ownership}
     )
     await reply(update, views.ask_national_code(context.t))
     return NATIONAL_CODE
@@ -107,7 +100,7 @@ async def contact_expected(update: Update, context: HamdeliContext) -> str | int
 
 async def got_national_code(update: Update, context: HamdeliContext) -> str | int:
     platform, user_id = context.services.platform, context.me.user_id
-    shared = await context.store.flow_data(platform, user_id) or {}
+    shared = await context.flow.get()
     phone = shared.get(verification.SHARED_PHONE_FIELD)
     if phone is None:  # the phone is gone (checked, forgotten or swept): share it again
         await reply(update, views.verify_intro(context.t))
@@ -185,7 +178,7 @@ async def _show_status(update: Update, context: HamdeliContext) -> bool:
             context.t,
             household,
             vouchers,
-            _today(context),
+            context.today(),
             context.settings.kalabarg_official_channels,
             needs,
             reminders_off=reminders_off,
@@ -304,7 +297,7 @@ async def voucher_clock(context: HamdeliContext) -> None:
     """Hourly (and at start): queue expiry reminders that came due (the outbox sends them),
     and drop shared phones a day old that a walked-away verification left behind."""
     await verification.queue_voucher_reminders(
-        context.store, context.services.platform, _today(context),
+        context.store, context.services.platform, context.today(),
         context.settings.voucher_reminder_days, context.now(),
     )  # fmt: skip
     await verification.sweep_shared_phones(context.store, context.services.platform, context.now())

@@ -177,7 +177,7 @@ async def send(update: Update, context: HamdeliContext) -> None:
         if earlier.progress_message_id is None:  # a crash came before it was shown
             await _show_new_progress(update, context, earlier)
         return
-    data = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    data = await context.flow.get()
     draft = Draft.from_json(data.get("broadcast"))
     if draft is None or data.get("token") != token:
         raise Refused("broadcast-draft-gone")
@@ -234,7 +234,7 @@ async def _ask_cancel(update: Update, context: HamdeliContext, broadcast_id: int
 
 
 async def _draft(context: HamdeliContext) -> Draft | None:
-    data = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    data = await context.flow.get()
     return Draft.from_json(data.get("broadcast"))
 
 
@@ -247,9 +247,7 @@ async def _draft_or_refuse(context: HamdeliContext) -> Draft:
 
 async def _save_draft(context: HamdeliContext, draft: Draft | None, token: str = "") -> None:
     data = {"broadcast": draft.to_json(), "token": token} if draft else None
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, data, context.now()
-    )
+    await context.flow.save(data)
 
 
 def _as_broadcast(context: HamdeliContext, draft: Draft) -> Broadcast:

@@ -154,9 +154,7 @@ async def open_staff_console(update: Update, context: HamdeliContext) -> None:
 async def cancel(update: Update, context: HamdeliContext) -> None:
     """/cancel: drop whatever a flow collected, say where the person is now, and show that
     menu: the staff console for staff who chose no other role, else their role's menu."""
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, None, context.now()
-    )
+    await context.flow.clear()
     persona = context.me.persona
     if persona is None:
         role = await accounts.current_staff_role(context.store, context.me)

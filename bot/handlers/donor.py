@@ -8,7 +8,6 @@ starts, so a crash loses nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -53,10 +52,6 @@ MAX_QUANTITY_BUTTONS = 10
 RECEIPT_FILES = filters.PHOTO | filters.Document.PDF | filters.Document.IMAGE
 # Text that may be a bank tracking number (checked exactly by pledges.read_tracking_number).
 TRACKING_TEXT = re.compile(r"^[\s\-_/.0-9\u06f0-\u06f9\u0660-\u0669]{6,60}$")
-
-
-def today(context: HamdeliContext) -> dt.date:
-    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
 
 
 async def _refuse(update: Update, context: HamdeliContext, message_id: str, **args: object) -> None:
@@ -184,7 +179,7 @@ async def _show_page(
             pages=pages,
             category=category,
         ),
-        today(context),
+        context.today(),
         prefix,
     )
     await show(update, screen)
@@ -273,7 +268,7 @@ async def _show_need(update: Update, context: HamdeliContext, code: str) -> None
     link = share_link(context, need.code)
     await show(
         update,
-        views.need_screen(context.t, need, place, today(context), link),
+        views.need_screen(context.t, need, place, context.today(), link),
     )
 
 
@@ -292,9 +287,7 @@ async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
         await _refuse(update, context, "pledge-need-unavailable")
         return ConversationHandler.END
     await answer_button(update)
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, {"need": need.code}, context.now()
-    )
+    await context.flow.save({"need": need.code})
     rules = PledgeRules.from_settings(context.settings)
     await show(update, views.amount_screen(context.t, need, _presets(context, need, rules)))
     return AMOUNT
@@ -309,7 +302,7 @@ def _presets(context: HamdeliContext, need: Need, rules: PledgeRules) -> list[in
 
 
 async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
-    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    flow = await context.flow.get()
     need = await context.store.need_by_code(str(flow.get("need", "")))
     if need is None:
         await reply(
@@ -320,8 +313,7 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
         value = _read_amount(need, update.effective_message.text or "")
     except InputError as error:
         if flow.get("confirming"):  # not an amount after all: ordinary text, flow over
-            await context.store.save_flow_data(context.services.platform, context.me.user_id,
-                                               None, context.now())  # fmt: skip
+            await context.flow.clear()
             await typed_text(update, context)
             return ConversationHandler.END
         await reply(update, Screen(context.t(error.code, **error.args_)))
@@ -362,20 +354,17 @@ async def _confirm_or_explain(update, context, need: Need, value: int) -> str | 
     await show(update, screen)
     # Still listening: a new amount typed on the confirm screen replaces this one (a fresh
     # screen and token, and the older confirm button no longer counts).
-    await context.store.save_flow_data(context.services.platform, context.me.user_id,
-                                       {"need": need.code, "confirming": True, "token": token},
-                                       context.now())  # fmt: skip
+    await context.flow.save({"need": need.code, "confirming": True, "token": token})
     return AMOUNT
 
 
 async def confirm_in_flow(update: Update, context: HamdeliContext) -> str | int:
     """A confirm button while the amount can still change: only the latest one counts."""
-    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    flow = await context.flow.get()
     if flow.get("token") not in (None, context.button.args[2]):
         await answer_button(update, context.t("pledge-amount-replaced"))
         return AMOUNT
-    await context.store.save_flow_data(context.services.platform, context.me.user_id, None,
-                                       context.now())  # fmt: skip
+    await context.flow.clear()
     await confirm(update, context)
     return ConversationHandler.END
 
@@ -408,9 +397,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
         await show(update, views.donor_home(context.t).with_prefix(text))
         return
     await answer_button(update)
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, None, context.now()
-    )
+    await context.flow.clear()
     need = await context.store.need(pledge.need_id)
     await show(update, views.pledge_done_screen(context.t, need, pledge, context.settings))
 
@@ -509,9 +496,7 @@ async def ask_receipt(update: Update, context: HamdeliContext) -> str | int:
 
 
 async def _await_receipt(context: HamdeliContext, reference: str) -> None:
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, {"receipt": reference}, context.now()
-    )
+    await context.flow.save({"receipt": reference})
 
 
 def _receipt_of(update: Update) -> tuple[str | None, str | None]:
@@ -526,14 +511,13 @@ def _receipt_of(update: Update) -> tuple[str | None, str | None]:
 async def receipt_in_flow(update: Update, context: HamdeliContext) -> str | int:
     """The receipt after "I've paid" or "📎 Send receipt": kept, staff told, back to the
     donor's pledges. Text that is no tracking number is explained, and the wait goes on."""
-    platform, user_id = context.services.platform, context.me.user_id
     try:
         file_id, tracking = _receipt_of(update)
     except InputError as error:
         await reply(update, Screen(context.t(error.code, **error.args_)))
         return RECEIPT
-    reference = str((await context.store.flow_data(platform, user_id) or {}).get("receipt"))
-    await context.store.save_flow_data(platform, user_id, None, context.now())
+    reference = str((await context.flow.get()).get("receipt"))
+    await context.flow.clear()
     await _keep_receipt(update, context, reference, file_id, tracking)
     return ConversationHandler.END
 
@@ -585,10 +569,7 @@ async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
     if len(candidates) == 1:
         await _keep_receipt(update, context, candidates[0].reference, file_id, tracking)
         return
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id,
-        {"loose_receipt": {"file": file_id, "tracking": tracking}}, context.now(),
-    )  # fmt: skip
+    await context.flow.save({"loose_receipt": {"file": file_id, "tracking": tracking}})
     needs = {p.need_id: await context.store.need(p.need_id) for p in candidates}
     await reply(update, views.receipt_choice_screen(context.t, candidates, needs))
 
@@ -611,12 +592,11 @@ async def _receipt_candidates(context: HamdeliContext) -> list[Pledge]:
 
 async def receipt_for(update: Update, context: HamdeliContext) -> None:
     """The donor picked the pledge a loose receipt is for."""
-    platform, user_id = context.services.platform, context.me.user_id
-    loose = (await context.store.flow_data(platform, user_id) or {}).get("loose_receipt")
+    loose = (await context.flow.get()).get("loose_receipt")
     if not isinstance(loose, dict) or not (loose.get("file") or loose.get("tracking")):
         await _refuse(update, context, "button-expired")
         return
-    await context.store.save_flow_data(platform, user_id, None, context.now())
+    await context.flow.clear()
     await _keep_receipt(
         update, context, context.button.args[0], loose.get("file"), loose.get("tracking")
     )

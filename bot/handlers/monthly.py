@@ -94,7 +94,7 @@ async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     await answer_button(update)
     flow = {"monthly": "new"} if gift is None else {"monthly": "edit", "gift": gift.id,
                                                    "version": gift.version}  # fmt: skip
-    await context.store.save_flow_data(*_who(context), flow, context.now())
+    await context.flow.save(flow)
     await show(update, _amount_screen(context, gift))
     return MONTHLY_AMOUNT
 
@@ -108,7 +108,7 @@ def _amount_screen(context: HamdeliContext, gift: MonthlyGift | None) -> Screen:
 
 
 async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
-    flow = await context.store.flow_data(*_who(context)) or {}
+    flow = await context.flow.get()
     try:
         amount = parse_money(update.effective_message.text or "")
         monthly.check_amount(amount, _rules(context))
@@ -118,7 +118,7 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     except MonthlyRefused as refused:
         await _refused(update, context, refused)
         return MONTHLY_AMOUNT
-    await context.store.save_flow_data(*_who(context), None, context.now())
+    await context.flow.clear()
     if flow.get("monthly") == "edit":
         try:
             gift = await _own(context, flow.get("gift"), flow.get("version"))

@@ -158,13 +158,11 @@ async def _ask_about_pledge(update, context, message_id: str, state: str) -> str
 
 async def _remember(context: HamdeliContext, data: dict[str, object] | None) -> None:
     """Which pledge the next typed answer is for, kept in the store (restarts keep it)."""
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, data, context.now()
-    )
+    await context.flow.save(data)
 
 
 async def _flow_pledge(context: HamdeliContext) -> str:
-    flow = await context.store.flow_data(context.services.platform, context.me.user_id) or {}
+    flow = await context.flow.get()
     return str(flow.get("pledge", ""))
 
 

@@ -14,12 +14,11 @@ same preview with Save. A draft is published from there. Closing and delivery st
 
 Every step checks the staff role at that moment (`staff_step`): a forged button, or a role
 taken away midway, gets "staff only" and changes nothing. What the flow collected is in the
-store after every step (`flow_data`), so a restart continues where staff left off.
+store after every step (`context.flow`), so a restart continues where staff left off.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -83,26 +82,14 @@ Step = Callable[[Update, HamdeliContext, Form], Awaitable[str | int]]
 
 
 async def _form(context: HamdeliContext) -> Form | None:
-    data = await context.store.flow_data(context.services.platform, context.me.user_id)
+    data = await context.flow.get()
     form = (data or {}).get(FORM)
     return form if isinstance(form, dict) else None
 
 
 async def _keep(context: HamdeliContext, form: Form) -> None:
     """Written before the next question is asked, so a restart resumes with it."""
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, {FORM: form}, context.now()
-    )
-
-
-async def _forget(context: HamdeliContext) -> None:
-    await context.store.save_flow_data(
-        context.services.platform, context.me.user_id, None, context.now()
-    )
-
-
-def _today(context: HamdeliContext) -> dt.date:
-    return dt.datetime.fromtimestamp(context.now(), context.settings.tz).date()
+    await context.flow.save({FORM: form})
 
 
 # -- refusals and leaving -----------------------------------------------------------------------
@@ -110,7 +97,7 @@ def _today(context: HamdeliContext) -> dt.date:
 
 async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
     """Not staff (any more), or no such need: say so, forget the form, end the flow."""
-    await _forget(context)
+    await context.flow.clear()
     return await refuse(update, context, refused)
 
 
@@ -171,7 +158,7 @@ async def _question(context: HamdeliContext, form: Form, state: str, page: int) 
         return views.quantity_question(t, form["item"])
     if state == PREVIEW:
         return await _preview(context, form)
-    return views.typed_question(t, state.removeprefix("need_"), _today(context))
+    return views.typed_question(t, state.removeprefix("need_"), context.today())
 
 
 async def _next(update: Update, context: HamdeliContext, form: Form, field: str) -> str:
@@ -205,7 +192,7 @@ async def _shown(
         city=geo.city_by_id[need.city_id],
         province=geo.province_by_id[need.province_id],
         national_code=national_code,
-        today=_today(context),
+        today=context.today(),
         saved=stored is not None,
     )
 
@@ -408,7 +395,7 @@ typed_description = _typed(DESCRIPTION, lambda text, _: need_editing.read_descri
 typed_description_en = _typed(DESCRIPTION_EN, lambda text, _: need_editing.read_description(text))
 typed_national_code = _typed(NATIONAL_CODE, lambda text, _: need_editing.read_national_code(text))
 typed_deadline = _typed(
-    DEADLINE, lambda text, context: need_editing.read_deadline(text, _today(context)).isoformat()
+    DEADLINE, lambda text, context: need_editing.read_deadline(text, context.today()).isoformat()
 )
 
 
@@ -435,13 +422,13 @@ async def _create(update: Update, context: HamdeliContext, form: Form, publish: 
             need_editing.draft_from_values(form["values"]),
             form["code"],
             publish=publish,
-            today=_today(context),
+            today=context.today(),
             now=context.now(),
         )
     except InputError as error:  # the values got old (a deadline passed): fix, then again
         await answer_button(update)
         return await _again(update, context, form, PREVIEW, error)
-    await _forget(context)
+    await context.flow.clear()
     return await _done(
         update, context, need, "need-form-published" if publish else "need-form-drafted"
     )
@@ -467,13 +454,13 @@ async def save_changes(update: Update, context: HamdeliContext, form: Form) -> s
             context.me,
             form["code"],
             need_editing.draft_from_values(form["values"]),
-            today=_today(context),
+            today=context.today(),
             now=context.now(),
         )
     except InputError as error:
         await answer_button(update)
         return await _again(update, context, form, PREVIEW, error)
-    await _forget(context)
+    await context.flow.clear()
     return await _done(update, context, need, "need-form-saved")
 
 
@@ -564,7 +551,7 @@ async def publish_draft(update: Update, context: HamdeliContext) -> None:
 async def cancel(update: Update, context: HamdeliContext) -> None:
     """The flow's cancel button (the flow itself already ended on the press)."""
     await staff.require_staff(context.store, context.me)
-    await _forget(context)
+    await context.flow.clear()
     await _to_console(update, context, "need-form-cancelled")
 
 
