@@ -32,6 +32,7 @@ from bot.handlers import (
     staff_needs,
     support,
 )
+from bot.handlers import settings as everyones_settings
 from bot.i18n import available_languages, translator
 from bot.persistence import StorePersistence
 from bot.platform import PlatformRequest
@@ -105,8 +106,10 @@ def build_application(
     routes |= monthly.routes()
     routes |= credits.routes()
     routes |= donation_receipts.routes()
+    routes |= everyones_settings.routes()
     handlers = [
-        *staff.handlers(), *broadcasts.handlers(), *donor.handlers(), *beneficiary.handlers()
+        *staff.handlers(), *everyones_settings.handlers(), *donor.handlers(),
+        *beneficiary.handlers(),
     ]  # fmt: skip
     handlers += staff_needs.handlers()
     handlers += credits.handlers()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -39,6 +39,8 @@ from bot.text import InputError
 from bot.views import accounts as account_views
 from bot.views import beneficiary as views
 from bot.views import common as common_views
+from bot.views.common import input_error
+from bot.views.refusals import refusal_text
 from bot.views.screen import Screen
 
 CONTACT = "contact"  # waiting for the person's own contact
@@ -77,9 +79,8 @@ async def got_contact(update: Update, context: HamdeliContext) -> str:
             forwarded=message.forward_origin is not None,
             phone_number=message.contact.phone_number,
         )
-    except VerificationRefused as refused:
-        intro = views.verify_intro(context.t)
-        await reply(update, Screen(context.t(refused.message_id), intro.markup))
+    except VerificationRefused as refused:  # not their own contact: why, and share again
+        await reply(update, views.contact_expected(context.t, refusal_text(context.t, refused)))
         return CONTACT
     await context.flow.save(
         {verification.SHARED_PHONE_FIELD: shared.mobile, "weak": shared.weak_ownership}
@@ -93,8 +94,7 @@ async def contact_expected(update: Update, context: HamdeliContext) -> str | int
     if (update.effective_message.text or "").strip() == context.t("verify-cancel-button"):
         await _leave(update, context, context.t("verify-cancelled"))
         return END
-    intro = views.verify_intro(context.t)
-    await reply(update, Screen(context.t("verify-contact-expected"), intro.markup))
+    await reply(update, views.contact_expected(context.t, context.t("verify-contact-expected")))
     return CONTACT
 
 
@@ -116,7 +116,7 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
             now=context.now(),
         )
     except InputError as error:
-        await reply(update, Screen(context.t(error.code, **error.args_)))
+        await reply(update, input_error(context.t, error))
         return NATIONAL_CODE
     except VerificationRefused as refused:
         if refused.message_id == "verify-locked":  # the shared phone goes with the flow
@@ -125,11 +125,10 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
             return END
         # The code was checked: the phone goes, and a new try starts with sharing it again.
         await verification.drop_shared_phone(context.store, platform, user_id)
-        await reply(update, views.verify_again(context.t, context.t(refused.message_id,
-                                                                    **refused.args_)))  # fmt: skip
+        await reply(update, views.verify_again(context.t, refusal_text(context.t, refused)))
         return CONTACT
     await verification.drop_shared_phone(context.store, platform, user_id)
-    await reply(update, Screen(context.t("verify-linked"), ReplyKeyboardRemove()))
+    await reply(update, views.linked_screen(context.t))
     await _show_status(update, context)
     return END
 
@@ -156,7 +155,7 @@ async def national_code_expected(update: Update, context: HamdeliContext) -> str
 async def _leave(update: Update, context: HamdeliContext, text: str) -> None:
     """End verification: drop the shared phone, remove the reply keyboard, show the menu."""
     await drop_shared_phone(update, context)
-    await reply(update, Screen(text, ReplyKeyboardRemove()))
+    await reply(update, views.verification_left(text))
     await reply(update, common_views.main_menu(context.t, context.me))
 
 
@@ -242,7 +241,7 @@ PASTED_SMS = "pasted_sms"
 
 async def ask_for_sms(update: Update, context: HamdeliContext) -> str:
     await answer_button(update)
-    await reply(update, Screen(context.t("sms-ask")))
+    await reply(update, views.sms_ask(context.t))
     return PASTED_SMS
 
 
@@ -253,7 +252,7 @@ async def check_sms(update: Update, context: HamdeliContext) -> int:
 
 
 async def sms_text_expected(update: Update, context: HamdeliContext) -> str:
-    await reply(update, Screen(context.t("sms-text-expected")))
+    await reply(update, views.sms_text_expected(context.t))
     return PASTED_SMS
 
 

@@ -1,4 +1,5 @@
-"""Announcements: staff compose and send them; everyone can turn them off or set a city.
+"""Announcements: staff compose and send them (everyone's settings for them, turning them
+off or choosing a home city, are `bot.handlers.settings`).
 
 Composing is one typed step (the text, or a photo with a caption) and then buttons: the
 audience, a place for a province or city audience, a preview exactly as recipients will
@@ -27,10 +28,11 @@ from bot.domain.browse import geography
 from bot.domain.refusal import Refused
 from bot.domain.staff import require_staff
 from bot.handlers.common import Flow, Route, answer_button, reply, show
-from bot.handlers.staff import refusals_answered, refuse, staff_entry
+from bot.handlers.guards import STAFF_ONLY, guarded, to_console
 from bot.models import Audience, Broadcast, BroadcastStatus
 from bot.views import broadcasts as views
-from bot.views.screen import Screen
+from bot.views.common import try_again
+from bot.views.refusals import refusal_text
 
 COMPOSE = "broadcast_text"
 END = ConversationHandler.END
@@ -39,7 +41,7 @@ END = ConversationHandler.END
 # -- composing -----------------------------------------------------------------------------
 
 
-@staff_entry
+@guarded(to_console, staff_only=True)
 async def ask_text(update: Update, context: HamdeliContext) -> str | int:
     """/broadcast or the console button: start a fresh draft."""
     await answer_button(update)
@@ -48,24 +50,21 @@ async def ask_text(update: Update, context: HamdeliContext) -> str | int:
     return COMPOSE
 
 
+@guarded(to_console)
 async def got_text(update: Update, context: HamdeliContext) -> str | int:
     draft = await _draft(context)
     photo = draft.photo_file_id if draft else None
     return await _take_text(update, context, update.effective_message.text or "", photo)
 
 
+@guarded(to_console)
 async def got_photo(update: Update, context: HamdeliContext) -> str | int:
     """A photo: with its caption it is the whole announcement; without, the text follows."""
     message = update.effective_message
     photo = message.photo[-1].file_id
     if not (message.caption or "").strip():
         await _save_draft(context, Draft(text="", photo_file_id=photo))
-        await reply(
-            update,
-            Screen(
-                context.t("broadcast-photo-needs-caption", caption_limit=broadcasts.MAX_CAPTION)
-            ),
-        )
+        await reply(update, views.caption_needed_screen(context.t))
         return COMPOSE
     return await _take_text(update, context, message.caption, photo)
 
@@ -73,12 +72,12 @@ async def got_photo(update: Update, context: HamdeliContext) -> str | int:
 async def _take_text(
     update: Update, context: HamdeliContext, text: str, photo: str | None
 ) -> str | int:
+    await require_staff(context.store, context.me)  # not staff (any more): the guard
     try:
-        await require_staff(context.store, context.me)
         checked = broadcasts.check_text(text, photo is not None)
-    except Refused as refused:
-        await refuse(update, context, refused)
-        return END if refused.message_id == "staff-only" else COMPOSE
+    except Refused as refused:  # too long, or empty: why, and send it again
+        await reply(update, try_again(refusal_text(context.t, refused)))
+        return COMPOSE
     await _save_draft(context, Draft(text=checked, photo_file_id=photo))
     audiences = await broadcasts.audiences_for(context.store, context.me)
     await reply(update, views.audience_screen(context.t, audiences))
@@ -86,15 +85,15 @@ async def _take_text(
 
 
 async def text_needed(update: Update, context: HamdeliContext) -> str:
-    await reply(update, Screen(context.t("broadcast-text-needed")))
+    await reply(update, views.text_needed_screen(context.t))
     return COMPOSE
 
 
-@refusals_answered
+@guarded(to_console)
 async def change_audience(update: Update, context: HamdeliContext) -> None:
     """From the preview: the same text, another audience."""
     await require_staff(context.store, context.me)
-    await _draft_or_refuse(context)
+    await _current_draft(context)
     await answer_button(update)
     await _offer_audiences(update, context)
 
@@ -106,17 +105,17 @@ async def _offer_audiences(update: Update, context: HamdeliContext, prefix: str 
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 
 
-@refusals_answered
+@guarded(to_console)
 async def choose_audience(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
-    draft = await _draft_or_refuse(context)
+    draft = await _current_draft(context)
     audience = Audience(context.button.arg)
     try:  # "everyone" from an old screen or a forged button: the other audiences instead
         await broadcasts.require_audience(context.store, context.me, audience)
     except Refused as refused:
-        if refused.message_id == "staff-only":
+        if refused.message_id == STAFF_ONLY:
             raise
-        text = context.t(refused.message_id)
+        text = refusal_text(context.t, refused)
         await answer_button(update, text)
         await _offer_audiences(update, context, text)
         return
@@ -129,10 +128,10 @@ async def choose_audience(update: Update, context: HamdeliContext) -> None:
     await _preview(update, context, Draft(draft.text, draft.photo_file_id, audience))
 
 
-@refusals_answered
+@guarded(to_console)
 async def choose_place(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
-    draft = await _draft_or_refuse(context)
+    draft = await _current_draft(context)
     kind, place_id = context.button.args[0], int(context.button.args[1])
     places = await geography(context.store)
     await answer_button(update)
@@ -154,7 +153,7 @@ async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> Non
     count = await broadcasts.audience_size(context.store, context.me, draft)
     token = new_confirm_token()
     await _save_draft(context, draft, token)
-    await show(update, Screen(context.t("broadcast-preview-title")))
+    await show(update, views.preview_title_screen(context.t))
     sample = views.announcement(context.t, _as_broadcast(context, draft))
     chat = update.effective_chat
     if draft.photo_file_id:
@@ -166,7 +165,7 @@ async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> Non
     await reply(update, views.confirm_screen(context.t, audience, count, token))
 
 
-@refusals_answered
+@guarded(to_console)
 async def send(update: Update, context: HamdeliContext) -> None:
     """The confirm button: starts the broadcast once, however often it is pressed."""
     token = context.button.arg
@@ -189,7 +188,7 @@ async def send(update: Update, context: HamdeliContext) -> None:
     if not created:
         return
     await _save_draft(context, None)
-    await show(update, Screen(context.t("broadcast-started", id=broadcast.id)))
+    await show(update, views.started_screen(context.t, broadcast.id))
     await _show_new_progress(update, context, broadcast)
     outbox_of(context.application).wake()
 
@@ -201,7 +200,7 @@ async def _show_new_progress(update: Update, context: HamdeliContext, broadcast:
     await broadcasts.remember_progress_message(context.store, broadcast.id, message.message_id)
 
 
-@refusals_answered
+@guarded(to_console)
 async def control(update: Update, context: HamdeliContext) -> None:
     """Pause or resume from the progress message's buttons; cancel asks once first."""
     action, broadcast_id = context.button.args[0], int(context.button.args[1])
@@ -238,7 +237,8 @@ async def _draft(context: HamdeliContext) -> Draft | None:
     return Draft.from_json(data.get("broadcast"))
 
 
-async def _draft_or_refuse(context: HamdeliContext) -> Draft:
+async def _current_draft(context: HamdeliContext) -> Draft:
+    """The draft being composed; none (sent, or a new one begun) is refused as gone."""
     draft = await _draft(context)
     if draft is None or not draft.text:
         raise Refused("broadcast-draft-gone")
@@ -270,67 +270,6 @@ async def _place_name(context: HamdeliContext, draft: Draft) -> str | None:
     return None
 
 
-# -- everyone's settings -----------------------------------------------------------------------
-
-
-async def settings(update: Update, context: HamdeliContext, prefix: str = "") -> None:
-    """/settings and its button: announcements on or off, and the home city."""
-    await answer_button(update)
-    me = await context.store.account(context.services.platform, context.me.user_id)
-    places = await geography(context.store)
-    city = places.city_by_id.get(me.home_city_id) if me and me.home_city_id else None
-    screen = views.settings_screen(
-        context.t, me or context.me, city.name(context.t.language) if city else None
-    )
-    await show(update, screen.with_prefix(prefix) if prefix else screen)
-
-
-async def stop_announcements(update: Update, context: HamdeliContext) -> None:
-    """The button under every announcement: no more of them, said plainly."""
-    await broadcasts.set_announcements(
-        context.store, context.services.platform, context.me.user_id, True
-    )
-    await answer_button(update, context.t("announcements-turned-off"))
-    await reply(update, Screen(context.t("announcements-turned-off")))
-
-
-async def toggle_announcements(update: Update, context: HamdeliContext) -> None:
-    off = context.button.arg == "off"
-    await broadcasts.set_announcements(
-        context.store, context.services.platform, context.me.user_id, off
-    )
-    done = "announcements-turned-off" if off else "announcements-turned-on"
-    await settings(update, context, context.t(done))
-
-
-async def pick_home_province(update: Update, context: HamdeliContext) -> None:
-    await answer_button(update)
-    provinces = (await geography(context.store)).provinces
-    await show(update, views.home_provinces_screen(context.t, list(provinces)))
-
-
-async def pick_home_city(update: Update, context: HamdeliContext) -> None:
-    province = (await geography(context.store)).province_by_id.get(int(context.button.arg))
-    if province is None:
-        await pick_home_province(update, context)
-        return
-    await answer_button(update)
-    await show(update, views.home_cities_screen(context.t, province))
-
-
-async def save_home_city(update: Update, context: HamdeliContext) -> None:
-    city = (await geography(context.store)).city_by_id.get(int(context.button.arg))
-    if city is None:
-        await pick_home_province(update, context)
-        return
-    await broadcasts.set_home_city(
-        context.store, context.services.platform, context.me.user_id, city.id
-    )
-    await settings(
-        update, context, context.t("home-city-saved", city=city.name(context.t.language))
-    )
-
-
 # -- wiring ----------------------------------------------------------------------------------
 
 
@@ -360,14 +299,4 @@ def routes() -> dict[str, Route]:
         "broadcast_place": choose_place,
         "broadcast_send": send,
         "broadcast_control": control,
-        callbacks.ANNOUNCEMENTS_OFF: stop_announcements,
-        callbacks.SETTINGS: settings,
-        "announcements": toggle_announcements,
-        callbacks.HOME_CITY: pick_home_province,
-        "home_province": pick_home_city,
-        "home_city": save_home_city,
     }
-
-
-def handlers() -> list:
-    return [CommandHandler("settings", settings)]

@@ -14,48 +14,60 @@ from telegram.ext import Application, BaseHandler, CommandHandler
 from bot.context import HamdeliContext
 from bot.domain import confirmations, credits
 from bot.domain.credits import CreditRefused
+from bot.domain.refusal import Refused
 from bot.handlers.common import Route, answer_button, reply, show
-from bot.handlers.staff import _code_argument, refusals_answered
+from bot.handlers.guards import WayForward, guarded, to_console
+from bot.handlers.staff import code_argument
 from bot.models import Credit
 from bot.views import credits as views
+from bot.views.screen import Screen
 
 CREDIT_CLOCK_SECONDS = 300  # days-long deadlines: every five minutes is on time enough
+
+
+async def _choice(context: HamdeliContext, credit: Credit, header: str) -> Screen:
+    """The choice for a credit as it is now, under `header`."""
+    choice = await credits.choice(context.store, credit, context.settings, context.t.language)
+    return views.choice_screen(context.t, choice, header, context.settings.tz, context.now())
 
 
 async def _show_choice(
     update: Update, context: HamdeliContext, credit: Credit, header: str
 ) -> None:
-    """The choice for a credit as it is now, under `header`."""
-    choice = await credits.choice(context.store, credit, context.settings, context.t.language)
-    await show(update, views.choice_screen(context.t, choice, header, context.settings.tz,
-                                           context.now()))  # fmt: skip
+    await show(update, await _choice(context, credit, header))
 
 
+async def to_credit_choice(context: HamdeliContext, refused: Refused, text: str) -> WayForward:
+    """Where an old credit button goes on from: if the credit still waits, its choice as
+    it is now, under the refusal; else the donor's pledges and menu."""
+    credit = await context.store.credit(int(context.button.args[0]))
+    mine = credit is not None and (credit.platform, credit.donor_id) == (
+        context.services.platform, context.me.user_id,
+    )  # fmt: skip
+    if mine and credit.unallocated:  # type: ignore[union-attr]
+        return WayForward(await _choice(context, credit, text), in_place=True)  # type: ignore[arg-type]
+    return WayForward(views.refused_screen(context.t, text), in_place=True)
+
+
+@guarded(to_credit_choice)
 async def show_credit(update: Update, context: HamdeliContext) -> None:
     """Choose again: the donor's credit with the similar needs as they are now."""
-    try:
-        credit = await credits.own_credit(
-            context.store, int(context.button.arg), context.services.platform, context.me.user_id
-        )
-    except CreditRefused as refused:
-        await _refuse(update, context, refused)
-        return
+    credit = await credits.own_credit(
+        context.store, int(context.button.arg), context.services.platform, context.me.user_id
+    )
     await answer_button(update)
     title = context.t("credit-choice-title", amount=views.toman(context.t, credit.amount))
     await _show_choice(update, context, credit, title)
 
 
+@guarded(to_credit_choice)
 async def move(update: Update, context: HamdeliContext) -> None:
     """Move the credit to the need on the button: as much as it has room for."""
     credit_id, code = int(context.button.args[0]), context.button.args[1]
-    try:
-        done = await credits.move_to_need(
-            context.store, credit_id=credit_id, code=code, platform=context.services.platform,
-            donor_id=context.me.user_id, now=context.now(),
-        )  # fmt: skip
-    except CreditRefused as refused:
-        await _refuse(update, context, refused)
-        return
+    done = await credits.move_to_need(
+        context.store, credit_id=credit_id, code=code, platform=context.services.platform,
+        donor_id=context.me.user_id, now=context.now(),
+    )  # fmt: skip
     await answer_button(update, context.t("credit-moved-toast"))
     if done.credit.unallocated:
         await _show_choice(update, context, done.credit, views.moved_header(context.t, done))
@@ -63,32 +75,15 @@ async def move(update: Update, context: HamdeliContext) -> None:
         await show(update, views.done_screen(context.t, done))
 
 
+@guarded(to_credit_choice)
 async def to_office(update: Update, context: HamdeliContext) -> None:
     """Let the welfare office use the credit where it is most needed."""
-    try:
-        done = await credits.give_to_office(
-            context.store, credit_id=int(context.button.arg),
-            platform=context.services.platform, donor_id=context.me.user_id, now=context.now(),
-        )  # fmt: skip
-    except CreditRefused as refused:
-        await _refuse(update, context, refused)
-        return
+    done = await credits.give_to_office(
+        context.store, credit_id=int(context.button.arg),
+        platform=context.services.platform, donor_id=context.me.user_id, now=context.now(),
+    )  # fmt: skip
     await answer_button(update, context.t("credit-moved-toast"))
     await show(update, views.done_screen(context.t, done))
-
-
-async def _refuse(update: Update, context: HamdeliContext, refused: CreditRefused) -> None:
-    """A stale button: say why; if the credit still waits, show its choice as it is now."""
-    text = context.t(refused.message_id, **refused.args_)
-    await answer_button(update, text)
-    credit = await context.store.credit(int(context.button.args[0]))
-    mine = credit is not None and (credit.platform, credit.donor_id) == (
-        context.services.platform, context.me.user_id,
-    )  # fmt: skip
-    if mine and credit.unallocated:  # type: ignore[union-attr]
-        await _show_choice(update, context, credit, text)  # type: ignore[arg-type]
-    else:
-        await show(update, views.refused_screen(context.t, text))
 
 
 # -- the clock: the office decides what donors left undecided --------------------------------
@@ -111,18 +106,18 @@ def schedule_credit_clock(application: Application) -> None:  # type: ignore[typ
 # -- staff -----------------------------------------------------------------------------------
 
 
-@refusals_answered
+@guarded(to_console)
 async def office(update: Update, context: HamdeliContext) -> None:
     """/office: unallocated credit and the office's share, and how to place it."""
     unallocated, share = await credits.office_overview(context.store, context.me)
     await reply(update, views.office_screen(context.t, unallocated, share))
 
 
-@refusals_answered
+@guarded(to_console)
 async def place(update: Update, context: HamdeliContext) -> None:
     """/place CODE: how much of the office's share the need would take; asks once."""
     await credits.office_overview(context.store, context.me)  # staff only, before any input
-    code = _code_argument(context)
+    code = code_argument(context)
     if not code:
         raise CreditRefused("credit-place-usage")
     placement = await credits.office_preview(context.store, context.me, code)

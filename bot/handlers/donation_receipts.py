@@ -15,26 +15,22 @@ from telegram import Update
 
 from bot.context import HamdeliContext
 from bot.domain.donation_receipts import donation_receipt
-from bot.domain.pledges import PledgeRefused
-from bot.handlers import donor
 from bot.handlers.common import Route, answer_button
+from bot.handlers.guards import guarded, to_donor_menu
 from bot.views import donation_receipt as views
 
 log = logging.getLogger(__name__)
 
 
+@guarded(to_donor_menu)
 async def send_receipt(update: Update, context: HamdeliContext) -> None:
     """The donor's own paid pledge: its receipt, as a PDF document in their language."""
-    try:
-        receipt = await donation_receipt(
-            context.store,
-            reference=context.button.args[0],
-            platform=context.services.platform,
-            donor_id=context.me.user_id,
-        )
-    except PledgeRefused as refused:
-        await donor._refuse(update, context, refused.message_id)
-        return
+    receipt = await donation_receipt(
+        context.store,
+        reference=context.button.args[0],
+        platform=context.services.platform,
+        donor_id=context.me.user_id,
+    )
     await answer_button(update)
     settings = context.settings
     pdf = await asyncio.to_thread(

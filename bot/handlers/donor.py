@@ -28,6 +28,7 @@ from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token, typed_need_code
 from bot.context import HamdeliContext
 from bot.domain import browse, pledges, typed
 from bot.domain.pledges import PledgeRefused, PledgeRules, StaffAlerts
+from bot.domain.refusal import Refused
 from bot.handlers.common import (
     Flow,
     Route,
@@ -37,11 +38,12 @@ from bot.handlers.common import (
     show,
     unknown_message,
 )
+from bot.handlers.guards import Worded, guarded, to_donor_menu
 from bot.models import Need, NeedKind, Pledge, PledgeStatus, Province
 from bot.text import RIALS_PER_TOMAN, InputError, parse_money, parse_whole_number
 from bot.views import credits as credit_views
 from bot.views import donor as views
-from bot.views.screen import Screen
+from bot.views.common import input_error
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +56,6 @@ RECEIPT_FILES = filters.PHOTO | filters.Document.PDF | filters.Document.IMAGE
 TRACKING_TEXT = re.compile(r"^[\s\-_/.0-9\u06f0-\u06f9\u0660-\u0669]{6,60}$")
 
 
-async def _refuse(update: Update, context: HamdeliContext, message_id: str, **args: object) -> None:
-    """A stale or impossible button: a polite word, the donor menu, and no change."""
-    await answer_button(update, context.t(message_id, **args))
-    await show(update, views.donor_home(context.t).with_prefix(context.t(message_id, **args)))
-
-
 # -- browsing ----------------------------------------------------------------------------
 
 
@@ -70,13 +66,13 @@ async def provinces(update: Update, context: HamdeliContext) -> None:
     await show(update, views.provinces_screen(context.t, geo.provinces, counts))
 
 
+@guarded(to_donor_menu)
 async def cities(update: Update, context: HamdeliContext) -> None:
     province = (await browse.geography(context.store)).province_by_id.get(
         int(context.button.args[0])
     )
     if province is None:
-        await _refuse(update, context, "button-expired")
-        return
+        raise Refused("button-expired")
     await answer_button(update)
     await _show_province(update, context, province)
 
@@ -109,12 +105,12 @@ async def _show_province(
     )
 
 
+@guarded(to_donor_menu)
 async def city_page(update: Update, context: HamdeliContext) -> None:
     city_id, category, page = context.button.args
     found = await browse.look_up_city(context.store, int(city_id), context.settings.k_anonymity)
     if found is None:
-        await _refuse(update, context, "button-expired")
-        return
+        raise Refused("button-expired")
     if found.named is None:
         await _show_province_level(update, context, found)
         return
@@ -129,12 +125,12 @@ async def city_page(update: Update, context: HamdeliContext) -> None:
     )
 
 
+@guarded(to_donor_menu)
 async def other_page(update: Update, context: HamdeliContext) -> None:
     province_id, category, page = context.button.args
     province = (await browse.geography(context.store)).province_by_id.get(int(province_id))
     if province is None:
-        await _refuse(update, context, "button-expired")
-        return
+        raise Refused("button-expired")
     found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
     place = views.PlaceRef.other(province, context.t)
     await _show_page(update, context, place, found.small_ids, category, int(page))
@@ -185,14 +181,14 @@ async def _show_page(
     await show(update, screen)
 
 
+@guarded(to_donor_menu)
 async def categories(update: Update, context: HamdeliContext) -> None:
     """Category chips of a named city, or of a province's unnamed cities together."""
     parsed, k = context.button, context.settings.k_anonymity
     if parsed.kind == "city_filter":
         city = await browse.look_up_city(context.store, int(parsed.arg), k)
         if city is None:
-            await _refuse(update, context, "button-expired")
-            return
+            raise Refused("button-expired")
         if city.named is None:
             await _show_province_level(update, context, city)
             return
@@ -201,8 +197,7 @@ async def categories(update: Update, context: HamdeliContext) -> None:
     else:
         province = (await browse.geography(context.store)).province_by_id.get(int(parsed.arg))
         if province is None:
-            await _refuse(update, context, "button-expired")
-            return
+            raise Refused("button-expired")
         place = views.PlaceRef.other(province, context.t)
         city_ids = (await browse.cities_of(context.store, province, k)).small_ids
     await answer_button(update)
@@ -213,15 +208,16 @@ async def categories(update: Update, context: HamdeliContext) -> None:
 # -- one need: a card button, a typed code, or a shared link ----------------------------
 
 
+@guarded(to_donor_menu)
 async def need_button(update: Update, context: HamdeliContext) -> None:
     need = await context.store.need_by_code(context.button.args[0])
     if need is None or not need.visible_to_donors:
-        await _refuse(update, context, "need-not-found")
-        return
+        raise Refused("need-not-found")
     await answer_button(update)
     await _show_need(update, context, need.code)
 
 
+@guarded(to_donor_menu)
 async def typed_text(update: Update, context: HamdeliContext) -> None:
     """Text outside any flow: a need code (any digits) opens the need, a province or city
     name opens its needs; anything else gets the short answer every audience shares."""
@@ -252,6 +248,7 @@ async def _typed_place(update: Update, context: HamdeliContext, place: typed.Typ
     await _show_province(update, context, place.province, announce=True)
 
 
+@guarded(to_donor_menu)
 async def shared_link(update: Update, context: HamdeliContext) -> None:
     match = DEEP_LINK.match(update.effective_message.text.strip())
     await _show_need(update, context, match.group(1).upper())
@@ -260,8 +257,7 @@ async def shared_link(update: Update, context: HamdeliContext) -> None:
 async def _show_need(update: Update, context: HamdeliContext, code: str) -> None:
     need = await context.store.need_by_code(code)
     if need is None or not need.visible_to_donors:
-        await reply(update, views.donor_home(context.t).with_prefix(context.t("need-not-found")))
-        return
+        raise Refused("need-not-found")
     place = await browse.place_of(
         context.store, need, context.settings.k_anonymity, context.t.language
     )
@@ -280,12 +276,12 @@ def share_link(context: HamdeliContext, code: str) -> str:
 # -- pledging -----------------------------------------------------------------------------
 
 
+@guarded(to_donor_menu)
 async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     """ "Help" on a need: offer amounts (or quantities) and wait for a typed one."""
     need = await context.store.need_by_code(context.button.args[0])
     if need is None or need.remaining <= 0 or not need.open:
-        await _refuse(update, context, "pledge-need-unavailable")
-        return ConversationHandler.END
+        raise PledgeRefused("pledge-need-unavailable")
     await answer_button(update)
     await context.flow.save({"need": need.code})
     rules = PledgeRules.from_settings(context.settings)
@@ -301,14 +297,12 @@ def _presets(context: HamdeliContext, need: Need, rules: PledgeRules) -> list[in
     return [value for value in wanted if rules.min_rials <= value < need.remaining]
 
 
+@guarded(to_donor_menu)
 async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     flow = await context.flow.get()
     need = await context.store.need_by_code(str(flow.get("need", "")))
     if need is None:
-        await reply(
-            update, views.donor_home(context.t).with_prefix(context.t("pledge-need-unavailable"))
-        )
-        return ConversationHandler.END
+        raise PledgeRefused("pledge-need-unavailable")
     try:
         value = _read_amount(need, update.effective_message.text or "")
     except InputError as error:
@@ -316,7 +310,7 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
             await context.flow.clear()
             await typed_text(update, context)
             return ConversationHandler.END
-        await reply(update, Screen(context.t(error.code, **error.args_)))
+        await reply(update, input_error(context.t, error))
         return AMOUNT
     return await _confirm_or_explain(update, context, need, value)
 
@@ -330,12 +324,12 @@ def _read_amount(need: Need, text: str) -> int:
     return quantity
 
 
+@guarded(to_donor_menu)
 async def chosen_amount(update: Update, context: HamdeliContext) -> int:
     code, value = context.button.args
     need = await context.store.need_by_code(code)
     if need is None:
-        await _refuse(update, context, "pledge-need-unavailable")
-        return ConversationHandler.END
+        raise PledgeRefused("pledge-need-unavailable")
     await answer_button(update)
     return await _confirm_or_explain(update, context, need, int(value))
 
@@ -345,8 +339,8 @@ async def _confirm_or_explain(update, context, need: Need, value: int) -> str | 
     rules = PledgeRules.from_settings(context.settings)
     try:
         pledges.check_amount(need, value, rules)
-    except PledgeRefused as refused:
-        await reply(update, Screen(views.refusal_text(context.t, need, refused)))
+    except PledgeRefused as refused:  # below the minimum, above what remains: type again
+        await reply(update, views.amount_again(context.t, need, refused))
         return AMOUNT
     token = new_confirm_token()
     until = views.Deadline(context.now() + rules.ttl_for(need.kind), context.settings.tz)
@@ -371,10 +365,11 @@ async def confirm_in_flow(update: Update, context: HamdeliContext) -> str | int:
 
 async def amount_hint(update: Update, context: HamdeliContext) -> str:
     """Anything but text while we wait for an amount: say what we expect."""
-    await reply(update, Screen(context.t("pledge-not-understood")))
+    await reply(update, views.amount_hint_screen(context.t))
     return AMOUNT
 
 
+@guarded(to_donor_menu)
 async def confirm(update: Update, context: HamdeliContext) -> None:
     code, value, token = context.button.args
     try:
@@ -388,14 +383,11 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
             now=context.now(),
             rules=PledgeRules.from_settings(context.settings),
         )
-    except PledgeRefused as refused:
+    except PledgeRefused as refused:  # amounts in this need's units (toman or items)
         need = await context.store.need_by_code(code)
-        text = (
-            views.refusal_text(context.t, need, refused) if need else context.t(refused.message_id)
-        )
-        await answer_button(update, text)
-        await show(update, views.donor_home(context.t).with_prefix(text))
-        return
+        if need is None:
+            raise
+        raise Worded(views.refusal_text(context.t, need, refused)) from refused
     await answer_button(update)
     await context.flow.clear()
     need = await context.store.need(pledge.need_id)
@@ -429,43 +421,41 @@ async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 
 
+@guarded(to_donor_menu)
 async def cancel_ask(update: Update, context: HamdeliContext) -> None:
     pledge = await context.store.pledge(context.button.args[0])
     if pledge is None or (pledge.platform, pledge.donor_id) != (
         context.services.platform,
         context.me.user_id,
     ):
-        await _refuse(update, context, "pledge-not-found")
-        return
+        raise PledgeRefused("pledge-not-found")
     await answer_button(update)
     need = await context.store.need(pledge.need_id)
     await show(update, views.cancel_ask_screen(context.t, need, pledge))
 
 
+@guarded(to_donor_menu)
 async def cancel_do(update: Update, context: HamdeliContext) -> None:
     reference = context.button.args[0]
     done = context.t("pledge-cancelled", reference=reference)
     await _act_on_pledge(update, context, pledges.cancel_pledge, done)
 
 
+@guarded(to_donor_menu)
 async def report_paid(update: Update, context: HamdeliContext) -> str | int:
     """ "I've paid" (or, for goods, "I've delivered it"): expiry stops and staff are told.
     After a transfer the bot asks for the bank tracking number or a photo of the receipt:
     a card-to-card transfer has no description, so that is how staff find the money."""
     reference = context.button.args[0]
-    try:
-        pledge = await pledges.report_paid(
-            context.store,
-            reference=reference,
-            platform=context.services.platform,
-            donor_id=context.me.user_id,
-            receipt_file_id=None,
-            now=context.now(),
-            alerts=StaffAlerts.from_settings(context.settings),
-        )
-    except PledgeRefused as refused:
-        await _refuse(update, context, refused.message_id, **refused.args_)
-        return ConversationHandler.END
+    pledge = await pledges.report_paid(
+        context.store,
+        reference=reference,
+        platform=context.services.platform,
+        donor_id=context.me.user_id,
+        receipt_file_id=None,
+        now=context.now(),
+        alerts=StaffAlerts.from_settings(context.settings),
+    )
     need = await context.store.need(pledge.need_id)
     if need is not None and need.kind is NeedKind.ITEMS:
         await answer_button(update, context.t("pledge-delivery-reported"))
@@ -477,6 +467,7 @@ async def report_paid(update: Update, context: HamdeliContext) -> str | int:
     return RECEIPT
 
 
+@guarded(to_donor_menu)
 async def ask_receipt(update: Update, context: HamdeliContext) -> str | int:
     """ "📎 Send receipt" on a pledge in "My pledges": wait for a photo, PDF or number."""
     reference = context.button.args[0]
@@ -484,11 +475,9 @@ async def ask_receipt(update: Update, context: HamdeliContext) -> str | int:
     if pledge is None or (pledge.platform, pledge.donor_id) != (
         context.services.platform, context.me.user_id
     ):  # fmt: skip
-        await _refuse(update, context, "pledge-not-found")
-        return ConversationHandler.END
+        raise PledgeRefused("pledge-not-found")
     if pledge.status in (PledgeStatus.EXPIRED, PledgeStatus.CANCELLED):
-        await _refuse(update, context, "receipt-pledge-ended", reference=reference)
-        return ConversationHandler.END
+        raise PledgeRefused("receipt-pledge-ended", reference=reference)
     await answer_button(update)
     await _await_receipt(context, reference)
     await show(update, views.receipt_screen(context.t, reference, reported=False))
@@ -508,13 +497,14 @@ def _receipt_of(update: Update) -> tuple[str | None, str | None]:
     return None, pledges.read_tracking_number(message.text or "")
 
 
+@guarded(to_donor_menu)
 async def receipt_in_flow(update: Update, context: HamdeliContext) -> str | int:
     """The receipt after "I've paid" or "📎 Send receipt": kept, staff told, back to the
     donor's pledges. Text that is no tracking number is explained, and the wait goes on."""
     try:
         file_id, tracking = _receipt_of(update)
     except InputError as error:
-        await reply(update, Screen(context.t(error.code, **error.args_)))
+        await reply(update, input_error(context.t, error))
         return RECEIPT
     reference = str((await context.flow.get()).get("receipt"))
     await context.flow.clear()
@@ -526,25 +516,22 @@ async def _keep_receipt(
     update: Update, context: HamdeliContext, reference: str, file_id, tracking
 ) -> None:
     """Attach a receipt to one pledge and say so above the donor's pledges."""
-    try:
-        await pledges.receive_receipt(
-            context.store, reference=reference, platform=context.services.platform,
-            donor_id=context.me.user_id, file_id=file_id, tracking=tracking,
-            now=context.now(), alerts=StaffAlerts.from_settings(context.settings),
-        )  # fmt: skip
-    except PledgeRefused as refused:
-        await _refuse(update, context, refused.message_id, **refused.args_)
-        return
+    await pledges.receive_receipt(
+        context.store, reference=reference, platform=context.services.platform,
+        donor_id=context.me.user_id, file_id=file_id, tracking=tracking,
+        now=context.now(), alerts=StaffAlerts.from_settings(context.settings),
+    )  # fmt: skip
     await answer_button(update)
     saved = context.t("pledge-receipt-saved", reference=reference)
     await _show_my_pledges(update, context, 0, saved)
 
 
 async def receipt_hint(update: Update, context: HamdeliContext) -> str:
-    await reply(update, Screen(context.t("pledge-receipt-expected")))
+    await reply(update, views.receipt_expected_screen(context.t))
     return RECEIPT
 
 
+@guarded(to_donor_menu)
 async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
     """A receipt photo, PDF or tracking number sent outside any flow: it goes to the
     donor's pending pledge; with several, the donor picks which. With none pending it goes
@@ -590,12 +577,12 @@ async def _receipt_candidates(context: HamdeliContext) -> list[Pledge]:
     return [p for p in latest if p.status in decided]
 
 
+@guarded(to_donor_menu)
 async def receipt_for(update: Update, context: HamdeliContext) -> None:
     """The donor picked the pledge a loose receipt is for."""
     loose = (await context.flow.get()).get("loose_receipt")
     if not isinstance(loose, dict) or not (loose.get("file") or loose.get("tracking")):
-        await _refuse(update, context, "button-expired")
-        return
+        raise Refused("button-expired")
     await context.flow.clear()
     await _keep_receipt(
         update, context, context.button.args[0], loose.get("file"), loose.get("tracking")
@@ -604,18 +591,14 @@ async def receipt_for(update: Update, context: HamdeliContext) -> None:
 
 async def _act_on_pledge(update, context, action, done: str, **extra: object) -> None:
     """Run a donor's action on their own pledge; say how it went above their pledges."""
-    try:
-        await action(
-            context.store,
-            reference=context.button.args[0],
-            platform=context.services.platform,
-            donor_id=context.me.user_id,
-            now=context.now(),
-            **extra,
-        )
-    except PledgeRefused as refused:
-        await _refuse(update, context, refused.message_id)
-        return
+    await action(
+        context.store,
+        reference=context.button.args[0],
+        platform=context.services.platform,
+        donor_id=context.me.user_id,
+        now=context.now(),
+        **extra,
+    )
     await answer_button(update, done)
     await _show_my_pledges(update, context, 0, done)
 

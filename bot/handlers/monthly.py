@@ -25,11 +25,15 @@ from bot.context import HamdeliContext
 from bot.domain import browse, monthly
 from bot.domain.monthly import MonthlyRefused, Scope
 from bot.domain.pledges import PledgeRules
+from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.guards import WayForward, guarded
 from bot.models import MonthlyGift, MonthlyStatus
 from bot.text import RIALS_PER_TOMAN, InputError, parse_money
 from bot.views import donor as donor_views
 from bot.views import monthly as views
+from bot.views.common import input_error, try_again
+from bot.views.refusals import refusal_text
 from bot.views.screen import Screen
 
 MONTHLY_AMOUNT = "monthly_amount"  # conversation state: waiting for a typed monthly amount
@@ -45,16 +49,12 @@ def _who(context: HamdeliContext) -> tuple[str, int]:
     return context.services.platform, context.me.user_id
 
 
-async def _refused(update: Update, context: HamdeliContext, refused: MonthlyRefused) -> None:
-    """A refusal in words (amounts in toman); a stale button also shows the gift as it is."""
-    args = {k: views.toman(context.t, v) if isinstance(v, int) else v
-            for k, v in refused.args_.items()}  # fmt: skip
-    text = context.t(refused.message_id, **args)
-    await answer_button(update, text)
+async def to_gift(context: HamdeliContext, refused: Refused, text: str) -> WayForward:
+    """Where a refused monthly step goes on from: a stale button shows the gift as it
+    stands, in its place; any other refusal the way back to the monthly gift."""
     if refused.message_id != "monthly-stale":
-        await reply(update, Screen(text))
-        return
-    await show(update, (await _home_screen(context)).with_prefix(text))
+        return WayForward(views.refused_screen(context.t, text))
+    return WayForward((await _home_screen(context)).with_prefix(text), in_place=True)
 
 
 # -- the gift as it stands -------------------------------------------------------------------
@@ -82,15 +82,12 @@ async def home(update: Update, context: HamdeliContext) -> None:
 # -- the amount: preset buttons, or typed in any digits ------------------------------------
 
 
+@guarded(to_gift)
 async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     """Start (mk:new) or change (mk:q:amount:…) the amount; a typed answer is awaited."""
     gift = None
     if context.button is not None and context.button.kind == "mk_ask":
-        try:
-            gift = await _own(context, context.button.args[1], context.button.args[2])
-        except MonthlyRefused as refused:
-            await _refused(update, context, refused)
-            return ConversationHandler.END
+        gift = await _own(context, context.button.args[1], context.button.args[2])
     await answer_button(update)
     flow = {"monthly": "new"} if gift is None else {"monthly": "edit", "gift": gift.id,
                                                    "version": gift.version}  # fmt: skip
@@ -107,24 +104,21 @@ def _amount_screen(context: HamdeliContext, gift: MonthlyGift | None) -> Screen:
     return views.amount_screen(context.t, shown, rules.min_rials, maximum, gift)
 
 
+@guarded(to_gift)
 async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     flow = await context.flow.get()
     try:
         amount = parse_money(update.effective_message.text or "")
         monthly.check_amount(amount, _rules(context))
     except InputError as error:
-        await reply(update, Screen(context.t(error.code, **error.args_)))
+        await reply(update, input_error(context.t, error))
         return MONTHLY_AMOUNT
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
+    except MonthlyRefused as refused:  # outside the limits: why, and type again
+        await reply(update, try_again(refusal_text(context.t, refused)))
         return MONTHLY_AMOUNT
     await context.flow.clear()
     if flow.get("monthly") == "edit":
-        try:
-            gift = await _own(context, flow.get("gift"), flow.get("version"))
-        except MonthlyRefused as refused:
-            await _refused(update, context, refused)
-            return ConversationHandler.END
+        gift = await _own(context, flow.get("gift"), flow.get("version"))
         await reply(update, views.confirm_amount_screen(context.t, gift, amount))
         return ConversationHandler.END
     await reply(update, await _provinces(context, callbacks.mk_who_new(amount)))
@@ -132,10 +126,11 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
 
 
 async def amount_hint(update: Update, context: HamdeliContext) -> str:
-    await reply(update, Screen(context.t("monthly-amount-hint")))
+    await reply(update, views.amount_hint_screen(context.t))
     return MONTHLY_AMOUNT
 
 
+@guarded(to_gift)
 async def chosen_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a new gift: on to the place."""
     await _step(update, context, _provinces_for, callbacks.mk_who_new(int(context.button.arg)))
@@ -155,10 +150,12 @@ async def _provinces(context: HamdeliContext, who: str) -> Screen:
 # -- the place: a province, then the whole of it or a city donors may see -----------------
 
 
+@guarded(to_gift)
 async def provinces(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, _provinces_for, context.button.arg)
 
 
+@guarded(to_gift)
 async def province(update: Update, context: HamdeliContext) -> None:
     who, province_id = context.button.args
 
@@ -174,6 +171,7 @@ async def province(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, screen, who)
 
 
+@guarded(to_gift)
 async def place(update: Update, context: HamdeliContext) -> None:
     who, place = context.button.args
 
@@ -185,6 +183,7 @@ async def place(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, screen, who)
 
 
+@guarded(to_gift)
 async def category(update: Update, context: HamdeliContext) -> None:
     """The kind of need: a new gift goes on to the day; a standing one asks to confirm."""
     who, place, kind = context.button.args
@@ -200,6 +199,7 @@ async def category(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, screen, who)
 
 
+@guarded(to_gift)
 async def day(update: Update, context: HamdeliContext) -> None:
     """The day: the whole gift, to confirm before it starts."""
     amount, place, kind, day = context.button.args
@@ -216,30 +216,23 @@ async def day(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, screen, "")
 
 
+@guarded(to_gift)
 async def start(update: Update, context: HamdeliContext) -> None:
     amount, place, kind, day, token = context.button.args
-    try:
-        scope = await _scope(context, place, kind)
-        gift, created = await monthly.start(
-            context.store, platform=context.services.platform, donor_id=context.me.user_id,
-            amount=int(amount), scope=scope, day=int(day), token=token, now=context.now(),
-            rules=_rules(context), tz=context.settings.tz,
-        )  # fmt: skip
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
-        return
+    scope = await _scope(context, place, kind)
+    gift, created = await monthly.start(
+        context.store, platform=context.services.platform, donor_id=context.me.user_id,
+        amount=int(amount), scope=scope, day=int(day), token=token, now=context.now(),
+        rules=_rules(context), tz=context.settings.tz,
+    )  # fmt: skip
     done = context.t("monthly-started" if created else "monthly-already")
     await answer_button(update, done)
     await show(update, await _manage(context, gift, done))
 
 
 async def _step(update: Update, context: HamdeliContext, build, who: str) -> None:
-    """One picker step: its screen, or the refusal (a stale button) in its place."""
-    try:
-        screen = await build(context, who)
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
-        return
+    """One picker step: its screen (a stale button is refused: the step's guard)."""
+    screen = await build(context, who)
     await answer_button(update)
     await show(update, screen)
 
@@ -276,23 +269,19 @@ async def _own(context: HamdeliContext, gift_id: object, version: object) -> Mon
 # -- changing it: each change one button, asked once, then done -----------------------------
 
 
+@guarded(to_gift)
 async def ask(update: Update, context: HamdeliContext) -> str | int | None:
     action, gift_id, version = context.button.args
     if action == "amount":
         return await ask_amount(update, context)
-    try:
-        gift = await _own(context, gift_id, version)
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
-        return None
+    gift = await _own(context, gift_id, version)
     if action == "place":
         await answer_button(update)
         await show(update, await _provinces(context, callbacks.mk_who_gift(gift.id, gift.version)))
         return None
     text = _ask_text(context, action, gift)
     if text is None:
-        await _refused(update, context, MonthlyRefused("monthly-stale"))
-        return None
+        raise MonthlyRefused("monthly-stale")
     await answer_button(update)
     await show(update, views.ask_screen(context.t, action, gift, text))
     return None
@@ -317,33 +306,31 @@ def _ask_text(context: HamdeliContext, action: str, gift: MonthlyGift) -> str | 
     return None
 
 
+@guarded(to_gift)
 async def do(update: Update, context: HamdeliContext) -> None:
     action, gift_id, version = context.button.args
     store, now, tz = context.store, context.now(), context.settings.tz
-    try:
-        gift = await _own(context, gift_id, version)
-        if action == "skip":
-            skipped = monthly.due_date(gift.next_due_at, tz)
-            changed = await monthly.skip(store, gift, now, tz)
-            done = context.t("monthly-done-skip", date=skipped)
-        elif action == "pause":
-            changed, done = await monthly.pause(store, gift, now), context.t("monthly-done-pause")
-        elif action == "resume":
-            changed = await monthly.resume(store, gift, now, tz)
-            done = context.t("monthly-done-resume")
-        else:
-            await monthly.stop(store, gift, now)
-            done = context.t("monthly-done-stop")
-            await answer_button(update, done)
-            await show(update, donor_views.donor_home(context.t).with_prefix(done))
-            return
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
+    gift = await _own(context, gift_id, version)
+    if action == "skip":
+        skipped = monthly.due_date(gift.next_due_at, tz)
+        changed = await monthly.skip(store, gift, now, tz)
+        done = context.t("monthly-done-skip", date=skipped)
+    elif action == "pause":
+        changed, done = await monthly.pause(store, gift, now), context.t("monthly-done-pause")
+    elif action == "resume":
+        changed = await monthly.resume(store, gift, now, tz)
+        done = context.t("monthly-done-resume")
+    else:
+        await monthly.stop(store, gift, now)
+        done = context.t("monthly-done-stop")
+        await answer_button(update, done)
+        await show(update, donor_views.donor_home(context.t).with_prefix(done))
         return
     await answer_button(update, done)
     await show(update, await _manage(context, changed, done))
 
 
+@guarded(to_gift)
 async def new_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a standing gift: asked once."""
     gift_id, version, amount = context.button.args
@@ -356,29 +343,23 @@ async def new_amount(update: Update, context: HamdeliContext) -> None:
     await _step(update, context, screen, "")
 
 
+@guarded(to_gift)
 async def set_amount(update: Update, context: HamdeliContext) -> None:
     gift_id, version, amount = context.button.args
-    try:
-        gift = await _own(context, gift_id, version)
-        changed = await monthly.change_amount(context.store, gift, int(amount), context.now(),
-                                              _rules(context))  # fmt: skip
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
-        return
+    gift = await _own(context, gift_id, version)
+    changed = await monthly.change_amount(context.store, gift, int(amount), context.now(),
+                                          _rules(context))  # fmt: skip
     done = context.t("monthly-done-amount", amount=views.toman(context.t, changed.amount))
     await answer_button(update, done)
     await show(update, await _manage(context, changed, done))
 
 
+@guarded(to_gift)
 async def set_place(update: Update, context: HamdeliContext) -> None:
     gift_id, version, place, kind = context.button.args
-    try:
-        gift = await _own(context, gift_id, version)
-        scope = await _scope(context, place, kind)
-        changed = await monthly.change_scope(context.store, gift, scope, context.now())
-    except MonthlyRefused as refused:
-        await _refused(update, context, refused)
-        return
+    gift = await _own(context, gift_id, version)
+    scope = await _scope(context, place, kind)
+    changed = await monthly.change_scope(context.store, gift, scope, context.now())
     done = context.t("monthly-done-place", scope=views.scope_text(context.t, scope))
     await answer_button(update, done)
     await show(update, await _manage(context, changed, done))

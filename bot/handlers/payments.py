@@ -23,8 +23,8 @@ from telegram.ext import (
 from bot.context import HamdeliContext
 from bot.domain import payments, reconcile
 from bot.domain.pledges import PledgeRefused
-from bot.handlers import donor
 from bot.handlers.common import Route, answer_button
+from bot.handlers.guards import guarded, to_donor_menu
 from bot.i18n import Translator, translator
 from bot.models import Checkout, CheckoutState, IncomingPayment
 from bot.views import payments as views
@@ -32,24 +32,20 @@ from bot.views import payments as views
 log = logging.getLogger(__name__)
 
 
+@guarded(to_donor_menu)
 async def pay_now(update: Update, context: HamdeliContext) -> None:
     """The donor's own unpaid money pledge: a fresh invoice, stored, then sent."""
     token = context.settings.provider_token
     if not token:
-        await donor._refuse(update, context, "payment-not-offered")
-        return
-    try:
-        invoice = await payments.offer_invoice(
-            context.store,
-            reference=context.button.args[0],
-            platform=context.services.platform,
-            donor_id=context.me.user_id,
-            currency=context.settings.payment_currency,
-            now=context.now(),
-        )
-    except PledgeRefused as refused:
-        await donor._refuse(update, context, refused.message_id)
-        return
+        raise PledgeRefused("payment-not-offered")
+    invoice = await payments.offer_invoice(
+        context.store,
+        reference=context.button.args[0],
+        platform=context.services.platform,
+        donor_id=context.me.user_id,
+        currency=context.settings.payment_currency,
+        now=context.now(),
+    )
     await answer_button(update)
     await context.bot.send_invoice(
         chat_id=update.effective_chat.id,

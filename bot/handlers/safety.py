@@ -32,7 +32,6 @@ from bot.handlers.common import answer_button, reply
 from bot.handlers.support import SUPPORT_TEXT
 from bot.views import common as common_views
 from bot.views import safety as views
-from bot.views.screen import Screen
 
 
 class _SpeaksOfDanger(filters.MessageFilter):
@@ -59,7 +58,7 @@ async def carry_on(update: Update, context: HamdeliContext) -> None:
     """ "Continue": back to the open question if a flow waits, else to the menu."""
     await answer_button(update)
     if _flow_state(update, context) is not None:
-        await reply(update, Screen(context.t("safety-carry-on")))
+        await reply(update, views.carry_on_screen(context.t))
     else:
         await reply(update, common_views.main_menu(context.t, context.me))
     raise ApplicationHandlerStop

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
-from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import (
@@ -28,79 +26,41 @@ from bot.delivery import outbox_of
 from bot.domain import confirmations, credits, monthly, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, send_receipt_file, show
+from bot.handlers.guards import STAFF_ONLY, guarded, to_console, to_menu, to_next_pledge
 from bot.logs import hide_in_logs
-from bot.models import Pledge, StaffRole
+from bot.models import Pledge
 from bot.text import InputError, normalize_text, parse_national_code
 from bot.views import staff as views
 from bot.views.charts import raised_vs_target_png
+from bot.views.common import input_error, try_again
 from bot.views.exports import credits_csv, pledges_csv
-from bot.views.screen import Screen
+from bot.views.refusals import refusal_text
 
 REFERENCE, BANK_REFERENCE, REASON = "reference", "bank_reference", "reason"
 NO_TRACKING_REASON = "no_tracking_reason"
-Handler = Callable[[Update, HamdeliContext], Awaitable[None]]
 END = ConversationHandler.END
 AUDIT_ENTRIES = 15
 
 
-async def refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
-    """A domain refusal in its words (on the button too), ending any flow: the one way every
-    staff screen says no."""
-    text = context.t(refused.message_id, **refused.args_)
-    await answer_button(update, text)
-    await reply(update, Screen(text))
-    return END
-
-
-def refusals_answered(handler: Handler) -> Handler:
-    """Staff commands and buttons: a domain refusal (not staff, unknown record…) becomes
-    its localized answer, the same way for every action."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: HamdeliContext) -> None:
-        try:
-            await handler(update, context)
-        except Refused as refused:
-            await refuse(update, context, refused)
-
-    return guarded
-
-
-FlowStep = Callable[[Update, HamdeliContext], Awaitable[str | int]]
-
-
-def staff_entry(entry: FlowStep) -> FlowStep:
-    """A flow's first step, for staff only (checked now): anyone else is refused and the
-    flow does not start."""
-
-    @functools.wraps(entry)
-    async def checked(update: Update, context: HamdeliContext) -> str | int:
-        try:
-            await staff.require_staff(context.store, context.me)
-        except Refused as refused:
-            return await refuse(update, context, refused)
-        return await entry(update, context)
-
-    return checked
-
-
-@staff_entry
+@guarded(to_console, staff_only=True)
 async def ask_reference(update: Update, context: HamdeliContext) -> str | int:
     await answer_button(update)
-    await reply(update, Screen(context.t("staff-ask-reference")))
+    await reply(update, views.ask_reference_screen(context.t))
     return REFERENCE
 
 
+@guarded(to_console)
 async def got_reference(update: Update, context: HamdeliContext) -> str | int:
+    """A typed reference: the pledge, or why not and type again (not staff: the guard)."""
     reference = normalize_text(update.effective_message.text or "").upper().replace(" ", "")
     if not reference.startswith("P-"):
         reference = f"P-{reference}"
     try:
         pledge = await staff.find_pledge(context.store, context.me, reference, context.now())
     except Refused as refused:
-        if refused.message_id == "staff-only":
-            return await refuse(update, context, refused)
-        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
+        if refused.message_id == STAFF_ONLY:
+            raise
+        await reply(update, try_again(refusal_text(context.t, refused)))
         return REFERENCE
     await _show_pledge(update, context, pledge)
     return END
@@ -114,31 +74,29 @@ async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) 
     await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
 
 
+@guarded(to_next_pledge)
 async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
     """✅ on a pledge: first check it can still be confirmed, and only then ask. Goods are
     confirmed as received at once (there is no bank number for a sewing machine)."""
     reference = context.button.arg
-    try:
-        found = await staff.confirmable(context.store, context.me, reference)
-        if found.goods:
-            await staff.confirm_payment(context.store, context.me, reference, context.now())
-    except Refused as refused:
-        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    found = await staff.confirmable(context.store, context.me, reference)
     if found.goods:
+        await staff.confirm_payment(context.store, context.me, reference, context.now())
         return await _decided(update, context, context.t("staff-received", reference=reference))
     await answer_button(update)
-    await _remember(context, {"pledge": reference})
+    await context.flow.save({"pledge": reference})
     await show(update, views.ask_tracking_screen(context.t, reference))
     return BANK_REFERENCE
 
 
+@guarded(to_next_pledge)
 async def ask_no_tracking_reason(update: Update, context: HamdeliContext) -> str | int:
     """ "Confirm without a tracking number": allowed, but only with a written reason."""
     return await _ask_about_pledge(update, context, "staff-ask-no-tracking-reason",
                                    NO_TRACKING_REASON)  # fmt: skip
 
 
-@staff_entry
+@guarded(to_next_pledge, staff_only=True)
 async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
     return await _ask_about_pledge(update, context, "staff-ask-reason", REASON)
 
@@ -146,80 +104,66 @@ async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
 async def _ask_about_pledge(update, context, message_id: str, state: str) -> str | int:
     """Check the button's pledge can still be confirmed or rejected, then ask and wait."""
     reference = context.button.arg
-    try:
-        await staff.confirmable(context.store, context.me, reference)
-    except Refused as refused:
-        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    await staff.confirmable(context.store, context.me, reference)
     await answer_button(update)
-    await _remember(context, {"pledge": reference})
-    await show(update, Screen(context.t(message_id, reference=reference)))
+    await context.flow.save({"pledge": reference})  # the next typed answer is for it
+    await show(update, views.reason_question(context.t, message_id, reference))
     return state
 
 
-async def _remember(context: HamdeliContext, data: dict[str, object] | None) -> None:
-    """Which pledge the next typed answer is for, kept in the store (restarts keep it)."""
-    await context.flow.save(data)
-
-
 async def _flow_pledge(context: HamdeliContext) -> str:
-    flow = await context.flow.get()
-    return str(flow.get("pledge", ""))
+    """Which pledge the typed answer is for (kept in the store: restarts keep it)."""
+    return str((await context.flow.get()).get("pledge", ""))
 
 
+@guarded(to_next_pledge)
 async def got_bank_reference(update: Update, context: HamdeliContext) -> str | int:
     """The typed tracking number: 6–20 digits after normalization, else asked again."""
     reference = await _flow_pledge(context)
     try:
         tracking = staff.read_bank_tracking(update.effective_message.text or "")
-    except Refused as refused:
-        problem = context.t(refused.message_id, **refused.args_)
+    except Refused as refused:  # not a tracking number: why, and type again
+        problem = refusal_text(context.t, refused)
         await reply(update, views.ask_tracking_screen(context.t, reference, problem))
         return BANK_REFERENCE
     return await _confirm(update, context, reference, tracking=tracking)
 
 
+@guarded(to_next_pledge)
 async def got_no_tracking_reason(update: Update, context: HamdeliContext) -> str | int:
     reference = await _flow_pledge(context)
     try:
         reason = staff.read_no_tracking_reason(update.effective_message.text or "")
-    except Refused as refused:
-        await reply(update, Screen(context.t(refused.message_id, **refused.args_)))
+    except Refused as refused:  # too short to be a reason: why, and type again
+        await reply(update, try_again(refusal_text(context.t, refused)))
         return NO_TRACKING_REASON
     return await _confirm(update, context, reference, reason=reason)
 
 
 async def _confirm(update, context, reference: str, **typed: str) -> int:
-    await _remember(context, None)
-    try:
-        await staff.confirm_payment(context.store, context.me, reference, context.now(), **typed)
-    except Refused as refused:
-        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    await context.flow.clear()
+    await staff.confirm_payment(context.store, context.me, reference, context.now(), **typed)
     return await _decided(update, context, context.t("staff-confirmed", reference=reference))
 
 
+@guarded(to_next_pledge)
 async def got_reason(update: Update, context: HamdeliContext) -> int:
     reference = await _flow_pledge(context)
-    await _remember(context, None)
+    await context.flow.clear()
     answer = (update.effective_message.text or "").strip()[:200]
-    try:
-        await staff.reject_payment(context.store, context.me, reference, answer, context.now())
-    except Refused as refused:
-        return await _decided(update, context, context.t(refused.message_id, **refused.args_))
+    await staff.reject_payment(context.store, context.me, reference, answer, context.now())
     return await _decided(update, context, context.t("staff-rejected", reference=reference))
 
 
 async def _decided(update: Update, context: HamdeliContext, text: str) -> int:
-    """How a confirm, a reject or a refusal of either ends: its words, and "next in
-    queue" one press away (a non-staff person is only told no)."""
+    """How a confirm or a reject ends: its words, and "next in queue" one press away (a
+    refusal of either ends the same way: `guards.to_next_pledge`)."""
     await answer_button(update, text)
-    if context.me.staff_role is StaffRole.NONE:
-        await reply(update, Screen(text))
-    else:
-        await reply(update, views.after_decision_screen(context.t, text))
+    await reply(update, views.after_decision_screen(context.t, text))
     return END
 
 
-@refusals_answered
+@guarded(to_console)
 async def next_in_queue(update: Update, context: HamdeliContext) -> None:
     """➡️ Next in queue: the first pledge still waiting, or "nothing waits"."""
     pledge = await staff.next_to_confirm(context.store, context.me)
@@ -231,7 +175,7 @@ async def next_in_queue(update: Update, context: HamdeliContext) -> None:
         context.store, context.me, pledge.reference, context.now()))  # fmt: skip
 
 
-@refusals_answered
+@guarded(to_console)
 async def show_audit(update: Update, context: HamdeliContext) -> None:
     await staff.require_staff(context.store, context.me)
     await answer_button(update)
@@ -239,37 +183,36 @@ async def show_audit(update: Update, context: HamdeliContext) -> None:
     await show(update, views.audit_screen(context.t, entries, context.settings.tz))
 
 
-@refusals_answered
+@guarded(to_console)
 async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
     """/addstaff USER_ID and /removestaff USER_ID (admins)."""
     is_staff = update.effective_message.text.startswith("/addstaff")
     await staff.require_admin(context.store, context.me)  # before reading any input
     user_id = staff.parse_user_id(" ".join(context.args or []))
     await staff.set_staff(context.store, context.me, user_id, is_staff, context.now())
-    done = "staff-added" if is_staff else "staff-removed"
-    await reply(update, Screen(context.t(done, user_id=str(user_id))))
+    await reply(update, views.staff_changed_screen(context.t, is_staff, user_id))
 
 
-@refusals_answered
+@guarded(to_console)
 async def invite(update: Update, context: HamdeliContext) -> None:
     """/invite (admins): a one-time code that works for STAFF_INVITE_TTL_DAYS."""
     made = await staff.create_invite(
         context.store, context.me, context.now(), context.settings.staff_invite_ttl_days
     )
     until = dt.datetime.fromtimestamp(made.expires_at, context.settings.tz).date()
-    await reply(update, Screen(context.t("staff-invite-created", code=made.code, date=until)))
+    await reply(update, views.invite_screen(context.t, made.code, until))
 
 
-@refusals_answered
+@guarded(to_menu)
 async def join(update: Update, context: HamdeliContext) -> None:
     await staff.join(
         context.store, context.me, " ".join(context.args or []), context.now(),
         context.settings.admin_ids,
     )  # fmt: skip
-    await reply(update, Screen(context.t("staff-joined")))
+    await reply(update, views.joined_screen(context.t))
 
 
-@refusals_answered
+@guarded(to_console)
 async def show_commands(update: Update, context: HamdeliContext) -> None:
     """The console's list of staff commands (staff only)."""
     await staff.require_staff(context.store, context.me)
@@ -277,7 +220,7 @@ async def show_commands(update: Update, context: HamdeliContext) -> None:
     await show(update, views.staff_commands_screen(context.t))
 
 
-@refusals_answered
+@guarded(to_console)
 async def show_invites(update: Update, context: HamdeliContext) -> None:
     """/invites (admins): the open invite codes, each with a revoke button."""
     await _invites(update, context)
@@ -292,7 +235,7 @@ async def _invites(update: Update, context: HamdeliContext, prefix: str = "") ->
     await show(update, screen.with_prefix(prefix) if prefix else screen)
 
 
-@refusals_answered
+@guarded(to_console)
 async def revoke_invite(update: Update, context: HamdeliContext) -> None:
     """/revokeinvite CODE or an invite's revoke button (admins; audited)."""
     typed = context.button.arg if context.button else " ".join(context.args or [])
@@ -300,7 +243,7 @@ async def revoke_invite(update: Update, context: HamdeliContext) -> None:
     await _invites(update, context, context.t("staff-invite-revoked", code=code))
 
 
-@refusals_answered
+@guarded(to_console)
 async def show_queue(update: Update, context: HamdeliContext) -> None:
     """/queue, or /queue CODE for one need's pledges (the console button: all of them); the
     page buttons carry the page and the need."""
@@ -315,50 +258,49 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
     await show(update, views.queue_screen(context.t, queue, needs))
 
 
-@refusals_answered
+@guarded(to_console)
 async def open_pledge(update: Update, context: HamdeliContext) -> None:
     pledge = await staff.find_pledge(context.store, context.me, context.button.arg, context.now())
     await answer_button(update)
     await _show_pledge(update, context, pledge)
 
 
-@refusals_answered
+@guarded(to_console)
 async def undo(update: Update, context: HamdeliContext) -> None:
     """/undo P-XXXXXX: an admin takes back a wrong confirmation."""
     reference = normalize_text(" ".join(context.args or [])).upper()
     await staff.undo_confirmation(context.store, context.me, reference, context.now())
-    await reply(update, Screen(context.t("staff-undone", reference=reference)))
+    await reply(update, views.undone_screen(context.t, reference))
 
 
+@guarded(to_console)
 async def household(update: Update, context: HamdeliContext) -> None:
     """/household NATIONAL_CODE: the record, for staff (audit-logged)."""
+    await staff.require_staff(context.store, context.me)  # before reading any input
     try:
-        await staff.require_staff(context.store, context.me)  # before reading any input
         code = parse_national_code(" ".join(context.args or []))
-        found = await staff.look_up_household(context.store, context.me, code, context.now())
     except InputError as error:
-        await reply(update, Screen(context.t(error.code, **error.args_)))
+        await reply(update, input_error(context.t, error))
         return
-    except Refused as refused:
-        await refuse(update, context, refused)
-        return
+    found = await staff.look_up_household(context.store, context.me, code, context.now())
     if found is None:
-        await reply(update, Screen(context.t("staff-household-not-found")))
+        await reply(update, views.household_not_found_screen(context.t))
         return
     vouchers = len(await context.store.vouchers_of(code))
     hide_in_logs(found.full_name)  # the reply is logged at DEBUG, and no pattern knows a name
     await reply(update, views.household_screen(context.t, found, vouchers))
 
 
-def _code_argument(context: HamdeliContext) -> str:
+def code_argument(context: HamdeliContext) -> str:
+    """A need's code typed after a command (/delivered CODE, /place CODE): as printed."""
     return normalize_text(" ".join(context.args or [])).upper().lstrip("#")
 
 
-@refusals_answered
+@guarded(to_console)
 async def delivered(update: Update, context: HamdeliContext) -> None:
     """/delivered CODE: says what will be told to whom, and asks once (see confirm)."""
     await staff.require_staff(context.store, context.me)  # before reading any input
-    code = _code_argument(context)
+    code = code_argument(context)
     if not code:
         raise Refused("staff-delivered-usage")
     ending = await staff.delivery_preview(context.store, context.me, code)
@@ -366,7 +308,7 @@ async def delivered(update: Update, context: HamdeliContext) -> None:
     await reply(update, views.ending_screen(context.t, ending, "deliver", token))
 
 
-@refusals_answered
+@guarded(to_console)
 async def close(update: Update, context: HamdeliContext) -> None:
     """/close CODE REASON: says what will be told to whom, and asks once (see confirm); the
     reason goes to the audit log."""
@@ -382,7 +324,7 @@ async def close(update: Update, context: HamdeliContext) -> None:
     await reply(update, views.ending_screen(context.t, ending, "close", token, reason))
 
 
-@refusals_answered
+@guarded(to_console)
 async def confirm(update: Update, context: HamdeliContext) -> None:
     """The Yes of /delivered, /close or cancelling a run: done once, however often pressed."""
     done = await confirmations.confirm(context.store, context.me, context.button.arg, context.now())
@@ -395,7 +337,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
         outbox.wake()
 
 
-@refusals_answered
+@guarded(to_console)
 async def dismiss(update: Update, context: HamdeliContext) -> None:
     """The No: nothing changes, and the Yes above is spent."""
     await confirmations.dismiss(context.store, context.me, context.button.arg, context.now())
@@ -403,7 +345,7 @@ async def dismiss(update: Update, context: HamdeliContext) -> None:
     await show(update, views.dismissed_screen(context.t))
 
 
-@refusals_answered
+@guarded(to_console)
 async def export(update: Update, context: HamdeliContext) -> None:
     """The console's export button: the last 30 days of pledges as a CSV document."""
     rows = await staff.recent_pledges_for_export(context.store, context.me, context.now())
@@ -422,7 +364,7 @@ async def export(update: Update, context: HamdeliContext) -> None:
         )  # fmt: skip
 
 
-@refusals_answered
+@guarded(to_console)
 async def stats(update: Update, context: HamdeliContext) -> None:
     numbers = await staff.statistics(context.store, context.me, context.now())
     numbers["monthly"] = await monthly.statistics(

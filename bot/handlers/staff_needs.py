@@ -12,9 +12,10 @@ Changing (/editneed CODE): the need with a button per value → that value's que
 same preview with Save. A draft is published from there. Closing and delivery stay
 /close and /delivered (bot.handlers.staff).
 
-Every step checks the staff role at that moment (`staff_step`): a forged button, or a role
-taken away midway, gets "staff only" and changes nothing. What the flow collected is in the
-store after every step (`context.flow`), so a restart continues where staff left off.
+Every step checks the staff role at that moment (`with_form`, through `bot.handlers.guards`):
+a forged button, or a role taken away midway, gets "staff only" and changes nothing. What
+the flow collected is in the store after every step (`context.flow`), so a restart continues
+where staff left off.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from bot.context import HamdeliContext
 from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
-from bot.handlers.staff import refusals_answered, refuse, staff_entry
+from bot.handlers.guards import guarded, to_console
 from bot.models import Need, NeedKind, NeedStatus
 from bot.text import InputError, normalize_text
 from bot.views import staff as staff_views
@@ -92,13 +93,7 @@ async def _keep(context: HamdeliContext, form: Form) -> None:
     await context.flow.save({FORM: form})
 
 
-# -- refusals and leaving -----------------------------------------------------------------------
-
-
-async def _refuse(update: Update, context: HamdeliContext, refused: Refused) -> int:
-    """Not staff (any more), or no such need: say so, forget the form, end the flow."""
-    await context.flow.clear()
-    return await refuse(update, context, refused)
+# -- steps and leaving --------------------------------------------------------------------------
 
 
 async def _to_console(update: Update, context: HamdeliContext, message_id: str) -> int:
@@ -110,19 +105,18 @@ async def _to_console(update: Update, context: HamdeliContext, message_id: str) 
     return END
 
 
-def staff_step(step: Step) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
-    """A step of the flow: for staff only (checked now), with the form from the store."""
+def with_form(step: Step) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+    """A step of the flow: for staff only (checked now, by the guard), with the form from
+    the store. Refused (not staff any more, no such need): the form is forgotten and the
+    flow ends (`guards.guarded`)."""
 
+    @guarded(to_console, staff_only=True, forget_flow=True)
     @functools.wraps(step)
     async def checked(update: Update, context: HamdeliContext) -> str | int:
-        try:
-            await staff.require_staff(context.store, context.me)
-            form = await _form(context)
-            if form is None:  # the form is gone (cancelled elsewhere): an old button
-                return await _to_console(update, context, "button-expired")
-            return await step(update, context, form)
-        except Refused as refused:
-            return await _refuse(update, context, refused)
+        form = await _form(context)
+        if form is None:  # the form is gone (cancelled elsewhere): an old button
+            return await _to_console(update, context, "button-expired")
+        return await step(update, context, form)
 
     return checked
 
@@ -208,7 +202,7 @@ async def _preview(context: HamdeliContext, form: Form) -> Screen:
 # -- starting -----------------------------------------------------------------------------------
 
 
-@staff_entry
+@guarded(to_console, staff_only=True)
 async def start_new(update: Update, context: HamdeliContext) -> str | int:
     """/newneed or ➕: an empty form under the code the need will have; the place first."""
     await answer_button(update)
@@ -218,13 +212,11 @@ async def start_new(update: Update, context: HamdeliContext) -> str | int:
     return await _ask(update, context, form, PROVINCE)
 
 
+@guarded(to_console, forget_flow=True)
 async def start_edit(update: Update, context: HamdeliContext) -> str | int:
     """A value's button on a need's staff view: its question, then the preview."""
     code, field = context.button.args
-    try:
-        need, national_code = await need_editing.need_for_editing(context.store, context.me, code)
-    except Refused as refused:
-        return await _refuse(update, context, refused)
+    need, national_code = await need_editing.need_for_editing(context.store, context.me, code)
     await answer_button(update)
     values = need_editing.values_from(need, national_code)
     form = {"mode": "edit", "code": need.code, "single": True, "values": values}
@@ -235,13 +227,13 @@ async def start_edit(update: Update, context: HamdeliContext) -> str | int:
 # -- buttons ------------------------------------------------------------------------------------
 
 
-@staff_step
+@with_form
 async def province_page(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
     return await _ask(update, context, form, PROVINCE, page=int(context.button.arg))
 
 
-@staff_step
+@with_form
 async def chose_province(update: Update, context: HamdeliContext, form: Form) -> str:
     """Kept aside until a city is chosen, so a half-changed place is never previewed."""
     await answer_button(update)
@@ -253,13 +245,13 @@ async def chose_province(update: Update, context: HamdeliContext, form: Form) ->
     return await _ask(update, context, form, CITY)
 
 
-@staff_step
+@with_form
 async def city_page(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
     return await _ask(update, context, form, CITY, page=int(context.button.arg))
 
 
-@staff_step
+@with_form
 async def chose_city(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
     city = (await browse.geography(context.store)).city_by_id.get(int(context.button.arg))
@@ -269,14 +261,14 @@ async def chose_city(update: Update, context: HamdeliContext, form: Form) -> str
     return await _next(update, context, form, "place")
 
 
-@staff_step
+@with_form
 async def chose_category(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
     form["values"]["category"] = context.button.arg
     return await _next(update, context, form, "category")
 
 
-@staff_step
+@with_form
 async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str:
     """Money asks for an amount, goods for a name and a quantity; kept aside until then."""
     await answer_button(update)
@@ -290,7 +282,7 @@ async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str
     return await _ask(update, context, form, AMOUNT if kind is NeedKind.MONEY else ITEM)
 
 
-@staff_step
+@with_form
 async def chose_urgent(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
     form["values"]["urgent"] = context.button.arg == "1"
@@ -301,7 +293,7 @@ def _leave_empty(state: str) -> Callable[[Update, HamdeliContext], Awaitable[str
     """The "skip" / "no deadline" / "no English description" button of an optional value."""
     field = state.removeprefix("need_")
 
-    @staff_step
+    @with_form
     async def leave_empty(update: Update, context: HamdeliContext, form: Form) -> str:
         await answer_button(update)
         form["values"][VALUE_KEYS.get(field, field)] = None
@@ -310,7 +302,7 @@ def _leave_empty(state: str) -> Callable[[Update, HamdeliContext], Awaitable[str
     return leave_empty
 
 
-@staff_step
+@with_form
 async def change_field(update: Update, context: HamdeliContext, form: Form) -> str:
     """A value's button on the preview: ask it again, then back to the preview."""
     await answer_button(update)
@@ -324,7 +316,7 @@ def _hint(state: str, message_id: str) -> Callable[[Update, HamdeliContext], Awa
     step's old button): say what is expected and ask the same question again, so nothing
     collected so far is lost."""
 
-    @staff_step
+    @with_form
     async def hint(update: Update, context: HamdeliContext, form: Form) -> str:
         await answer_button(update, context.t(message_id))
         return await _ask(update, context, form, state, context.t(message_id))
@@ -339,7 +331,7 @@ def _text(update: Update) -> str:
     return update.effective_message.text or ""
 
 
-@staff_step
+@with_form
 async def typed_amount(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
         target = need_editing.read_amount(_text(update))
@@ -350,7 +342,7 @@ async def typed_amount(update: Update, context: HamdeliContext, form: Form) -> s
     return await _next(update, context, form, "goal")
 
 
-@staff_step
+@with_form
 async def typed_item(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
         form["item"] = need_editing.read_item_name(_text(update))
@@ -360,7 +352,7 @@ async def typed_item(update: Update, context: HamdeliContext, form: Form) -> str
     return await _ask(update, context, form, QUANTITY)
 
 
-@staff_step
+@with_form
 async def typed_quantity(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
         quantity = need_editing.read_quantity(_text(update))
@@ -380,7 +372,7 @@ def _typed(
     """A value typed in one message: read it (or explain and ask again), keep it, go on."""
     field = state.removeprefix("need_")
 
-    @staff_step
+    @with_form
     async def typed(update: Update, context: HamdeliContext, form: Form) -> str:
         try:
             form["values"][VALUE_KEYS.get(field, field)] = read(_text(update), context)
@@ -434,17 +426,17 @@ async def _create(update: Update, context: HamdeliContext, form: Form, publish: 
     )
 
 
-@staff_step
+@with_form
 async def publish(update: Update, context: HamdeliContext, form: Form) -> str | int:
     return await _create(update, context, form, publish=True)
 
 
-@staff_step
+@with_form
 async def save_draft(update: Update, context: HamdeliContext, form: Form) -> str | int:
     return await _create(update, context, form, publish=False)
 
 
-@staff_step
+@with_form
 async def save_changes(update: Update, context: HamdeliContext, form: Form) -> str | int:
     if form["mode"] != "edit" or context.button.arg != form["code"]:
         return await _hint(PREVIEW, "button-expired")(update, context)
@@ -467,7 +459,7 @@ async def save_changes(update: Update, context: HamdeliContext, form: Form) -> s
 # -- outside the flow ---------------------------------------------------------------------------
 
 
-@refusals_answered
+@guarded(to_console)
 async def edit_need(update: Update, context: HamdeliContext) -> None:
     """/editneed CODE: the need as donors see it, what only staff see, a button per value."""
     await staff.require_staff(context.store, context.me)  # before reading any input
@@ -477,7 +469,7 @@ async def edit_need(update: Update, context: HamdeliContext) -> None:
     await _staff_view(update, context, code)
 
 
-@refusals_answered
+@guarded(to_console)
 async def open_need(update: Update, context: HamdeliContext) -> None:
     """A need's button in /needs: its staff view, as /editneed shows it (a new message, so
     the list stays to pick the next one)."""
@@ -493,7 +485,7 @@ async def _staff_view(update: Update, context: HamdeliContext, code: str) -> Non
     await reply(update, views.need_staff_screen(context.t, shown))
 
 
-@refusals_answered
+@guarded(to_console)
 async def list_needs(update: Update, context: HamdeliContext) -> None:
     """/needs, the console's 🗂 and the list's own buttons: a page of the office's needs."""
     listed = await staff.list_needs(context.store, context.me, _needs_filter(context))
@@ -517,7 +509,7 @@ def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
     )
 
 
-@refusals_answered
+@guarded(to_console)
 async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
     await staff.require_staff(context.store, context.me)
     whose, status, place = context.button.args
@@ -525,7 +517,7 @@ async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
     await show(update, views.needs_status_screen(context.t, whose == "m", status, place))
 
 
-@refusals_answered
+@guarded(to_console)
 async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
     """Provinces, or one province's cities (an unknown province: the provinces)."""
     await staff.require_staff(context.store, context.me)
@@ -538,7 +530,7 @@ async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
     await show(update, screen)
 
 
-@refusals_answered
+@guarded(to_console)
 async def publish_draft(update: Update, context: HamdeliContext) -> None:
     """The staff view's "publish this draft" button."""
     need = await need_editing.publish_need(
@@ -547,7 +539,7 @@ async def publish_draft(update: Update, context: HamdeliContext) -> None:
     await _done(update, context, need, "need-form-draft-published")
 
 
-@refusals_answered
+@guarded(to_console)
 async def cancel(update: Update, context: HamdeliContext) -> None:
     """The flow's cancel button (the flow itself already ended on the press)."""
     await staff.require_staff(context.store, context.me)
@@ -555,7 +547,7 @@ async def cancel(update: Update, context: HamdeliContext) -> None:
     await _to_console(update, context, "need-form-cancelled")
 
 
-@refusals_answered
+@guarded(to_console)
 async def stale_step(update: Update, context: HamdeliContext) -> None:
     """A step's button from a flow that is over: staff get the console, others a refusal."""
     await _to_console(update, context, "button-expired")

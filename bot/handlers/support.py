@@ -24,6 +24,7 @@ from bot.domain import support
 from bot.handlers.common import Flow, answer_button, prompt_flow, reply
 from bot.i18n import translator
 from bot.views import common as common_views
+from bot.views import support as views
 from bot.views.screen import Screen, user_text
 
 SUPPORT_TEXT = "support_text"
@@ -34,7 +35,7 @@ async def ask_for_message(update: Update, context: HamdeliContext) -> str | int:
     if context.settings.staff_chat_id is None:
         await reply(update, _unavailable(context))
         return ConversationHandler.END
-    await reply(update, Screen(context.t("support-ask")))
+    await reply(update, views.ask_screen(context.t))
     return SUPPORT_TEXT
 
 
@@ -56,7 +57,7 @@ async def got_message(update: Update, context: HamdeliContext) -> int:
         await reply(update, _unavailable(context))
         return ConversationHandler.END
     await support.attach_ticket(context.store, ticket, posted.message_id)
-    await reply(update, Screen(context.t("support-sent", ticket=ticket)))
+    await reply(update, views.sent_screen(context.t, ticket))
     return ConversationHandler.END
 
 
@@ -65,7 +66,7 @@ def _unavailable(context: HamdeliContext) -> Screen:
 
 
 async def text_expected(update: Update, context: HamdeliContext) -> str:
-    await reply(update, Screen(context.t("support-text-expected")))
+    await reply(update, views.text_expected_screen(context.t))
     return SUPPORT_TEXT
 
 

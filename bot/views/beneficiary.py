@@ -201,3 +201,29 @@ def sms_verdict(t: Translator, signs: list[str]) -> Screen:
     else:
         lines = [t("sms-looks-fine"), t("sms-rule")]
     return Screen("\n".join(lines), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))
+
+
+def contact_expected(t: Translator, why: str) -> Screen:
+    """The contact could not be used (someone else's, forwarded) or something else came:
+    why, with the share button still there."""
+    return Screen(why, verify_intro(t).markup)
+
+
+def linked_screen(t: Translator) -> Screen:
+    """Verified: say so and take the share keyboard away (the status follows)."""
+    return Screen(t("verify-linked"), ReplyKeyboardRemove())
+
+
+def verification_left(text: str) -> Screen:
+    """Verification ended (cancelled): its words, and the share keyboard taken away."""
+    return Screen(text, ReplyKeyboardRemove())
+
+
+@cache
+def sms_ask(t: Translator) -> Screen:
+    return Screen(t("sms-ask"))
+
+
+@cache
+def sms_text_expected(t: Translator) -> Screen:
+    return Screen(t("sms-text-expected"))

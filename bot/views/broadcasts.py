@@ -204,3 +204,26 @@ def cancel_ask_screen(t: Translator, broadcast: Broadcast, token: str) -> Screen
     text = t("broadcast-cancel-ask", id=broadcast.id, sent=broadcast.sent,
              remaining=broadcast.remaining)  # fmt: skip
     return Screen(text, keyboard(*confirm_keyboard(t, t("broadcast-cancel-yes-button"), token)))
+
+
+def caption_needed_screen(t: Translator) -> Screen:
+    """A photo came without a caption: the text of the announcement is still to come."""
+    return Screen(t("broadcast-photo-needs-caption", caption_limit=MAX_CAPTION))
+
+
+def text_needed_screen(t: Translator) -> Screen:
+    return Screen(t("broadcast-text-needed"))
+
+
+def preview_title_screen(t: Translator) -> Screen:
+    """The line above the sample announcement (in place of the audience picker)."""
+    return Screen(t("broadcast-preview-title"))
+
+
+def started_screen(t: Translator, broadcast_id: int) -> Screen:
+    return Screen(t("broadcast-started", id=broadcast_id))
+
+
+def announcements_off_screen(t: Translator) -> Screen:
+    """The answer to the button under an announcement: no more of them."""
+    return Screen(t("announcements-turned-off"))

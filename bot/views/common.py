@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton
 from bot import callbacks
 from bot.i18n import Translator, available_languages, translator
 from bot.models import Account, Persona, StaffRole
-from bot.text import to_persian_digits, uses_persian_digits
+from bot.text import InputError, to_persian_digits, uses_persian_digits
 from bot.views.donor import donor_home
 from bot.views.screen import Screen, button, footer, keyboard
 
@@ -127,3 +127,14 @@ def support_unavailable(t: Translator, office_phone: str) -> Screen:
         f"{t('support-unavailable')}\n{office_line(t, office_phone)}",
         keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]),
     )
+
+
+def try_again(text: str) -> Screen:
+    """Why a typed answer cannot be used, while the question stays open: no buttons, the
+    person types again (a menu button or a command still leaves the flow)."""
+    return Screen(text)
+
+
+def input_error(t: Translator, error: InputError) -> Screen:
+    """A typed answer the parsers could not read (bot.text): their reason, and type again."""
+    return try_again(t(error.code, **error.args_))

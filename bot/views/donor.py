@@ -486,6 +486,22 @@ def refusal_text(t: Translator, need: Need, refused: PledgeRefused) -> str:
     return t(refused.message_id, **args)
 
 
+def amount_again(t: Translator, need: Need, refused: PledgeRefused) -> Screen:
+    """A typed or chosen amount the rules refuse (below the minimum, above what remains):
+    why, in this need's units, while the amount is still awaited."""
+    return Screen(refusal_text(t, need, refused))
+
+
+def amount_hint_screen(t: Translator) -> Screen:
+    """Anything but text while an amount is awaited."""
+    return Screen(t("pledge-not-understood"))
+
+
+def receipt_expected_screen(t: Translator) -> Screen:
+    """Anything but a photo, a PDF or a tracking number while a receipt is awaited."""
+    return Screen(t("pledge-receipt-expected"))
+
+
 def deadline_args(t: Translator, moment: int, tz: dt.tzinfo) -> dict[str, object]:
     """An exact deadline: the Jalali date and the clock time, in the reader's digits."""
     when = dt.datetime.fromtimestamp(moment, tz)

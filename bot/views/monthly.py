@@ -291,3 +291,14 @@ def stats_line(t: Translator, numbers: dict[str, int]) -> str:
     """/stats: gifts active and paused, and what this Jalali month's gifts raised."""
     return t("stats-monthly", active=numbers["active"], paused=numbers["paused"],
              raised=toman(t, numbers["raised"]), paid=numbers["paid_gifts"])  # fmt: skip
+
+
+def refused_screen(t: Translator, text: str) -> Screen:
+    """A monthly step refused (an amount outside the limits on an old or forged button): why,
+    and the monthly gift one press away."""
+    return Screen(text, keyboard([button(t("monthly-button"), callbacks.MONTHLY)]))
+
+
+def amount_hint_screen(t: Translator) -> Screen:
+    """Anything but text while the monthly amount is awaited."""
+    return Screen(t("monthly-amount-hint"))

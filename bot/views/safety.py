@@ -14,3 +14,8 @@ def safety_answer(t: Translator, *, support: bool) -> Screen:
     if support:
         rows.append([button(t("safety-support-button"), callbacks.SUPPORT)])
     return Screen(t("safety-answer"), keyboard(*rows))
+
+
+def carry_on_screen(t: Translator) -> Screen:
+    """ "Continue" while a flow waits: its question is still open, answer it as before."""
+    return Screen(t("safety-carry-on"))

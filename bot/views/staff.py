@@ -478,3 +478,35 @@ def invites_screen(t: Translator, invites: list[Invite], tz: dt.tzinfo) -> Scree
     ]  # fmt: skip
     rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
     return Screen("\n".join(lines), keyboard(*rows))
+
+
+def ask_reference_screen(t: Translator) -> Screen:
+    """/pledge or the console's 🔎: type a pledge's reference."""
+    return Screen(t("staff-ask-reference"))
+
+
+def reason_question(t: Translator, message_id: str, reference: str) -> Screen:
+    """Before a rejection, or a confirmation without a tracking number: type the reason."""
+    return Screen(t(message_id, reference=reference))
+
+
+def staff_changed_screen(t: Translator, added: bool, user_id: int) -> Screen:
+    """/addstaff or /removestaff done."""
+    return Screen(t("staff-added" if added else "staff-removed", user_id=str(user_id)))
+
+
+def invite_screen(t: Translator, code: str, until: dt.date) -> Screen:
+    """/invite: the one-time code and the last day it works."""
+    return Screen(t("staff-invite-created", code=code, date=until))
+
+
+def joined_screen(t: Translator) -> Screen:
+    return Screen(t("staff-joined"))
+
+
+def undone_screen(t: Translator, reference: str) -> Screen:
+    return Screen(t("staff-undone", reference=reference))
+
+
+def household_not_found_screen(t: Translator) -> Screen:
+    return Screen(t("staff-household-not-found"))
