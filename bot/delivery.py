@@ -49,6 +49,7 @@ from bot.i18n import Translator, translator
 from bot.models import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus
 from bot.ratelimit import OUTBOX_PACED, is_bare_flood_error
 from bot.storage.protocols import Storage
+from bot.storage.records import Notice
 from bot.views import credits as credit_views
 from bot.views import monthly as monthly_views
 from bot.views.broadcasts import announcement, progress_screen
@@ -409,9 +410,10 @@ class Outbox:
                 broadcast_id, self.max_forbidden, refused.message,
             )  # fmt: skip
             await self.store.queue_notice(
-                self.platform, paused.creator_id, "broadcast-paused-forbidden",
-                {"id": broadcast_id, "refusals": self.max_forbidden}, self.now(),
-                dedupe_key=f"broadcast-paused:{broadcast_id}:{self.now()}",
+                Notice(self.platform, paused.creator_id, "broadcast-paused-forbidden",
+                       {"id": broadcast_id, "refusals": self.max_forbidden},
+                       f"broadcast-paused:{broadcast_id}:{self.now()}"),
+                self.now(),
             )  # fmt: skip
 
     def _network_trouble(self, item: OutboxItem, error: NetworkError) -> Outcome:

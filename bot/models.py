@@ -430,8 +430,6 @@ class MonthlyClaim:
     period: int
     next_period: int
     next_due_at: int
-    notice: str = ""  # queued to the donor in the same transaction (empty: none)
-    notice_args: dict[str, object] = field(default_factory=dict)
 
 
 class CreditSource(StrEnum):

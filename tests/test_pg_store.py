@@ -17,6 +17,7 @@ import asyncpg
 import pytest
 
 from bot.codes import new_confirm_token, new_pledge_reference
+from bot.domain.notices import TellDonor
 from bot.models import (
     Audience,
     BroadcastStatus,
@@ -455,7 +456,9 @@ async def test_a_payment_meeting_its_uncommitted_twin_at_the_charge_key_counts_o
             payment.charge_id, NOW,
         )  # fmt: skip
         recording = asyncio.create_task(
-            pg_store.record_payment(payment, NOW, paid_notice="paid", unallocated_notice="no")
+            pg_store.record_payment(
+                payment, NOW, tell_paid=TellDonor("paid"), tell_unallocated=TellDonor("no")
+            )
         )
         await asyncio.sleep(0.3)
         assert not recording.done()  # waiting at the unique key

@@ -6,6 +6,7 @@ import pytest
 
 from bot.models import NeedCategory, NeedDraft, NeedKind, NeedStatus
 from bot.storage import Store
+from bot.storage.records import Notice
 from tests.conftest import another_process
 
 
@@ -46,7 +47,7 @@ async def test_writes_that_are_not_about_needs_keep_the_cache(store, monkeypatch
     await add_needs(store, "a")
     first = await store.open_counts_by_province()
     await store.seen_account("telegram", 1, 1, "fa", 5)
-    await store.queue_notice("telegram", 1, "broadcast-report", {"id": 1}, 5, dedupe_key="k")
+    await store.queue_notice(Notice("telegram", 1, "broadcast-report", {"id": 1}, "k"), 5)
     await store.claim_outbox("telegram", 10, 5)
     calls = count_queries(store, monkeypatch)
     assert await store.open_counts_by_province() == first

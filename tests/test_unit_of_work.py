@@ -39,6 +39,7 @@ from bot.models import (
 )
 from bot.operations import export_pledges
 from bot.storage import Store
+from bot.storage.records import Notice
 from tests.conftest import make_settings
 
 NOW = 1_764_000_000  # 2025-11-24
@@ -333,8 +334,7 @@ async def test_an_exception_inside_a_unit_of_work_rolls_back_all_of_it(
             await store.create_invite("S-ONE", PLATFORM, ADMIN, NOW, NOW + 3600)
             assert await store.redeem_invite("S-ONE", PLATFORM, NEWCOMER, NOW)
             await store.record_audit(at=NOW, action="join_staff", platform=PLATFORM)
-            await store.queue_notice(PLATFORM, NEWCOMER, "support-reply", {}, NOW,
-                                     dedupe_key="k1")  # fmt: skip
+            await store.queue_notice(Notice(PLATFORM, NEWCOMER, "support-reply", {}, "k1"), NOW)
             newcomer = await store.account(PLATFORM, NEWCOMER)
             assert newcomer.staff_role is StaffRole.STAFF  # type: ignore[union-attr]
             raise RuntimeError("changed my mind")

@@ -28,6 +28,7 @@ from bot.emulator import BotApiEmulator, EmulatedUserInfo
 from bot.models import OutboxStatus
 from bot.storage import Store
 from bot.storage.factory import store_for
+from bot.storage.records import Notice
 from bot.web import SECRET_HEADER, build_web_app, parse_listen, web_server
 from tests.conftest import FakeClock, make_settings
 
@@ -370,8 +371,9 @@ async def test_a_stuck_outbox_makes_the_service_unready(
     store, stuck = service.store, service.settings.outbox_stuck_seconds
     due = int(clock()) + 10_000  # later than the bots' clock: their outbox leaves it alone
     for number in (1, 2):
-        await store.queue_notice("bale", number, "broadcast-report", {"id": number}, due,
-                                 dedupe_key=f"web-test-{number}")  # fmt: skip
+        await store.queue_notice(
+            Notice("bale", number, "broadcast-report", {"id": number}, f"web-test-{number}"), due
+        )
 
     async def failed_at(now: int) -> list[str]:
         return (await health.readiness(service, now=lambda: now)).failed

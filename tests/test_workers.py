@@ -31,6 +31,7 @@ from bot.models import BroadcastStatus, OutboxStatus
 from bot.storage.postgres.store import PgStore
 from bot.storage.postgres.workers import _chat_key
 from bot.storage.protocols import Workers
+from bot.storage.records import Notice
 from bot.storage.sqlite.workers import WorkersRepository
 from tests.conftest import ADMIN_ID, another_process, make_settings
 from tests.test_broadcasts import compose, people, received
@@ -46,7 +47,7 @@ def store(any_store):
 async def queue(store, count: int, first_user: int = 1) -> None:
     for user_id in range(first_user, first_user + count):
         await store.queue_notice(
-            "telegram", user_id, "aid-news-published", {}, NOW, dedupe_key=f"n:{user_id}"
+            Notice("telegram", user_id, "aid-news-published", {}, f"n:{user_id}"), NOW
         )
 
 

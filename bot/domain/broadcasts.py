@@ -13,6 +13,7 @@ from bot.domain.staff import audit, require_staff
 from bot.domain.units import in_one_unit
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, StaffRole
 from bot.storage.protocols import Storage
+from bot.storage.records import Notice
 
 # Telegram's limits (4096 and 1024), less room for the header line.
 MAX_TEXT = 3_800
@@ -191,12 +192,15 @@ async def queue_report(store: Storage, broadcast: Broadcast, now: int) -> None:
     await store.mark_broadcast_reported(broadcast.id, now)
     seconds = await store.broadcast_sending_seconds(broadcast.id, now)
     await store.queue_notice(
-        broadcast.platform, broadcast.creator_id, "broadcast-report",
-        {"id": broadcast.id, "status": broadcast.status.value, "total": broadcast.total,
-         "sent": broadcast.sent, "blocked": broadcast.blocked, "failed": broadcast.failed,
-         "unknown": broadcast.unknown, "not_sent": broadcast.remaining,
-         "done": broadcast.done, "seconds": seconds},
-        now, dedupe_key=f"broadcast-report:{broadcast.id}",
+        Notice(
+            broadcast.platform, broadcast.creator_id, "broadcast-report",
+            {"id": broadcast.id, "status": broadcast.status.value, "total": broadcast.total,
+             "sent": broadcast.sent, "blocked": broadcast.blocked, "failed": broadcast.failed,
+             "unknown": broadcast.unknown, "not_sent": broadcast.remaining,
+             "done": broadcast.done, "seconds": seconds},
+            f"broadcast-report:{broadcast.id}",
+        ),
+        now,
     )  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.domain import staff
 from bot.domain.browse import PlaceName, place_of
-from bot.domain.notices import CLOSED_CREDIT_NOTICE, NEED_NEWS
+from bot.domain.notices import CLOSED_CREDIT_NOTICE, NEED_NEWS, TellCreditDonor
 from bot.domain.refusal import Refused
 from bot.domain.units import in_one_unit
 from bot.models import Account, Credit, CreditMove, Need, NeedKind, NeedStatus
@@ -142,7 +142,7 @@ async def credit_clock_tick(
         needs = await similar_needs(store, credit, k, 1)
         done = await store.move_credit(
             credit.id, needs[0].id if needs else None, now, by="office", office_rest=True,
-            notice=DECIDED_NOTICE, due_before=due_before, news=NEED_NEWS,
+            tell=TellCreditDonor(DECIDED_NOTICE), due_before=due_before, news=NEED_NEWS,
         )  # fmt: skip
         if done is not None:
             decided.append(done)

@@ -22,6 +22,7 @@ import jdatetime
 
 from bot.domain import browse, pledges
 from bot.domain.browse import PlaceName
+from bot.domain.notices import TellDonor
 from bot.domain.pledges import PledgeRefused, PledgeRules
 from bot.domain.refusal import Refused
 from bot.models import (
@@ -37,6 +38,7 @@ from bot.models import (
 )
 from bot.storage import MonthlyClaimLost
 from bot.storage.protocols import Storage
+from bot.storage.records import Notice
 from bot.text import RIALS_PER_TOMAN
 
 DUE_HOUR = 9  # local time on the chosen day
@@ -253,14 +255,17 @@ async def _change(store: Storage, gift: MonthlyGift, now: int, **changes: object
     return changed
 
 
-def _claim(
-    gift: MonthlyGift, tz: dt.tzinfo, notice: str = "", args: dict[str, object] | None = None
-) -> MonthlyClaim:
+def _claim(gift: MonthlyGift, tz: dt.tzinfo) -> MonthlyClaim:
     """The claim on a gift's next month, moving it on to the month after."""
     after = following(gift.next_period)
-    due = due_at(after, gift.day, tz)
-    return MonthlyClaim(gift.id, gift.next_period, after, due, notice,
-                        {**(args or {}), "next_due_at": due})  # fmt: skip
+    return MonthlyClaim(gift.id, gift.next_period, after, due_at(after, gift.day, tz))
+
+
+def _month_args(gift: MonthlyGift, claim: MonthlyClaim) -> dict[str, object]:
+    """What the donor's news of a month says besides the pledge: which gift and month, its
+    amount, and when the next one comes."""
+    return {"gift": gift.id, "period": gift.next_period, "monthly_amount": gift.amount,
+            "next_due_at": claim.next_due_at}  # fmt: skip
 
 
 # -- each month ----------------------------------------------------------------------------
@@ -307,8 +312,8 @@ async def give(
     if account is None or account.blocked:  # nobody to pay it: hold no family's share
         closed = await store.close_month(_claim(gift, tz), "skipped", now)
         return MonthResult(gift, None) if closed else None
-    args = {"gift": gift.id, "period": gift.next_period, "monthly_amount": gift.amount}
-    claim = _claim(gift, tz, PLEDGED_NOTICE, args)
+    claim = _claim(gift, tz)
+    args = _month_args(gift, claim)
     for need, amount in await _candidates(store, gift, rules):
         try:
             pledge = await pledges.pledge_help(
@@ -321,14 +326,20 @@ async def give(
                 now=now,
                 rules=rules,
                 monthly=claim,
+                tell=TellDonor(PLEDGED_NOTICE, args),  # the pledge's donor: the gift's
             )
         except PledgeRefused:  # another donor took it meanwhile: the next need
             continue
         except MonthlyClaimLost:
             return None
         return MonthResult(gift, pledge)
-    nothing = _claim(gift, tz, NOTHING_NOTICE, args)
-    if not await store.close_month(nothing, "nothing", now):
+    told = (
+        Notice(gift.platform, gift.donor_id, NOTHING_NOTICE, args,
+               f"{NOTHING_NOTICE}:{gift.id}:{claim.period}")
+        if gift.donor_id > 0  # an erased donor cannot be told (their gift stopped anyway)
+        else None
+    )  # fmt: skip
+    if not await store.close_month(claim, "nothing", now, notice=told):
         return None
     return MonthResult(gift, None)
 

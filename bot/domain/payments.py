@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.domain import pledges
-from bot.domain.notices import NEED_NEWS
+from bot.domain.notices import NEED_NEWS, TellDonor
 from bot.domain.pledges import PledgeRefused
 from bot.models import (
     IncomingPayment,
@@ -106,7 +106,11 @@ async def receive_payment(store: Storage, payment: IncomingPayment, now: int) ->
     """Record what arrived (see `Store.record_payment`): paid, reserved again, unallocated,
     or a duplicate that changes nothing (and is not counted again in `/metrics`)."""
     result = await store.record_payment(
-        payment, now, paid_notice=PAID_NOTICE, unallocated_notice=UNALLOCATED_NOTICE,
+        payment, now,
+        # the donor's thanks name the platform's charge id as the proof of payment
+        tell_paid=TellDonor(PAID_NOTICE, paid=True, charge_id=payment.charge_id),
+        # one pledge can meet several payments: each unallocated one is its own event
+        tell_unallocated=TellDonor(UNALLOCATED_NOTICE, event=payment.charge_id),
         news=NEED_NEWS,
     )  # fmt: skip
     if result.outcome is not PaymentOutcome.DUPLICATE:

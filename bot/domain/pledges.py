@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from bot.codes import new_pledge_reference
 from bot.config import Settings
 from bot.domain.browse import page_within
-from bot.domain.notices import NEED_NEWS
+from bot.domain.notices import NEED_NEWS, TellDonor
 from bot.domain.refusal import Refused
 from bot.models import MonthlyClaim, Need, NeedKind, NeedStatus, Pledge, PledgeStatus
 from bot.storage import CODE_ATTEMPTS, CodeTaken
 from bot.storage.protocols import Storage
+from bot.storage.records import DonorNotice, Notice
 from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, to_ascii_digits
 
 SECONDS_PER_HOUR = 3600
@@ -96,13 +97,15 @@ async def pledge_help(
     now: int,
     rules: PledgeRules,
     monthly: MonthlyClaim | None = None,
+    tell: DonorNotice | None = None,
 ) -> Pledge:
     """Reserve part of a need for a donor until they pay (or the pledge expires).
 
     Idempotent on `token`: the confirm button's token makes a redelivered confirmation
     return the pledge it already created. Losing a race to another donor is a refusal
     that says what remains, never an error. A monthly gift pledges through here too, its
-    month claimed in the same transaction (`bot.domain.monthly`).
+    month claimed in the same transaction (`bot.domain.monthly`), its donor told by
+    `tell` in it too.
     """
     need = await store.need_by_code(need_code)
     if need is None:
@@ -125,6 +128,7 @@ async def pledge_help(
                 now=now,
                 expires_at=now + rules.ttl_for(need.kind),
                 monthly=monthly,
+                tell=tell,
             )
             break
         except CodeTaken:  # the transaction rolled back whole: draw another reference
@@ -225,8 +229,9 @@ async def alert_staff(
         "language": alerts.language,
     }
     await store.queue_notice(
-        pledge.platform, alerts.chat_id, message_id, args, now,
-        dedupe_key=f"{message_id}:{pledge.reference}:{key}",
+        Notice(pledge.platform, alerts.chat_id, message_id, args,
+               f"{message_id}:{pledge.reference}:{key}"),
+        now,
     )  # fmt: skip
 
 
@@ -267,7 +272,7 @@ async def expire_due_pledges(store: Storage, now: int, platform: str) -> list[Pl
     expired = []
     for pledge in await store.expired_pledges(now, platform):
         released = await store.release_pledge(
-            pledge.reference, PledgeStatus.EXPIRED, now, notice="pledge-expired-notice"
+            pledge.reference, PledgeStatus.EXPIRED, now, tell=TellDonor("pledge-expired-notice")
         )
         if released is not None:
             expired.append(released)
@@ -284,7 +289,7 @@ async def pledge_clock_tick(
     down is handled at the first tick after a start, exactly once.
     """
     expired = await expire_due_pledges(store, now, platform)
-    return expired, await store.remind_pledges(now, platform, notice="pledge-reminder")
+    return expired, await store.remind_pledges(now, platform, tell=TellDonor("pledge-reminder"))
 
 
 async def confirmable(store: Storage, reference: str) -> Pledge:
@@ -305,8 +310,8 @@ async def confirm_payment(
     """Staff confirm the money (or the goods) arrived; the donor's thanks are queued with it.
     `bank_reference` is None when staff confirmed without one (their reason is audited)."""
     confirmed = await store.confirm_pledge_payment(
-        reference, (bank_reference or "").strip() or None, now, notice="pledge-paid-notice",
-        news=NEED_NEWS,
+        reference, (bank_reference or "").strip() or None, now,
+        tell=TellDonor("pledge-paid-notice", paid=True), news=NEED_NEWS,
     )  # fmt: skip
     if confirmed is None:
         raise PledgeRefused("pledge-not-awaiting-payment")
@@ -329,8 +334,8 @@ async def deliver(
     the confirmation `token` if one is given. Returns (delivered, cancelled), or None when
     nothing changed (closed, already delivered, nothing paid, or the token was spent)."""
     return await store.mark_need_delivered(
-        need.id, now, DELIVERED_NOTICE, unpaid_notice=DELIVERED_UNPAID_NOTICE, token=token,
-        news=NEED_NEWS,
+        need.id, now, TellDonor(DELIVERED_NOTICE), tell_unpaid=TellDonor(DELIVERED_UNPAID_NOTICE),
+        token=token, news=NEED_NEWS,
     )  # fmt: skip
 
 

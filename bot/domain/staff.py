@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from bot.codes import random_code
 from bot.domain import pledges
 from bot.domain.browse import page_within
-from bot.domain.notices import CLOSED_CREDIT_NOTICE
+from bot.domain.notices import CLOSED_CREDIT_NOTICE, TellDonor
 from bot.domain.refusal import Refused
 from bot.domain.units import in_one_unit
 from bot.models import (
@@ -168,8 +168,9 @@ async def reject_payment(
     """No money arrived: reject, give the share back, tell the donor why (staff only)."""
     await require_staff(store, actor)
     rejected = await store.reject_pledge(
-        reference, reason.strip(), now, notice="pledge-rejected-notice"
-    )
+        reference, now,
+        TellDonor("pledge-rejected-notice", {"reason": reason.strip()}, at=now),
+    )  # fmt: skip
     if rejected is None:
         raise Refused("pledge-not-awaiting-payment")
     await audit(store, actor, "reject_payment", "pledge", reference, now,
@@ -290,7 +291,7 @@ async def revoke_invite(store: Storage, admin: Account, code: str, now: int) -> 
 async def undo_confirmation(store: Storage, admin: Account, reference: str, now: int) -> Pledge:
     """An admin takes back a wrong confirmation (audited; the donor is told)."""
     await require_admin(store, admin)
-    undone = await store.undo_confirmation(reference, now, notice="pledge-unconfirmed-notice")
+    undone = await store.undo_confirmation(reference, now, TellDonor("pledge-unconfirmed-notice"))
     if undone is None:
         raise Refused("staff-not-confirmed", reference=reference)
     await audit(store, admin, "undo_confirmation", "pledge", reference, now)
@@ -432,8 +433,9 @@ async def close_need(
     need = await _need(store, need_code)
     # one unit: closed, donors' notices queued, audited: all or none
     told = await store.close_need(
-        need.id, now, "pledge-need-closed-notice", "pledge-need-closed-paid-notice", token,
-        credit_notice=CLOSED_CREDIT_NOTICE,
+        need.id, now, TellDonor("pledge-need-closed-notice"),
+        TellDonor("pledge-need-closed-paid-notice"), token,
+        tell_credited=TellDonor(CLOSED_CREDIT_NOTICE),
     )  # fmt: skip
     if told is None:
         await closing_preview(store, actor, need_code)  # closed meanwhile: say so

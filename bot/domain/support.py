@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.domain import staff
 from bot.models import Account, StaffRole
 from bot.storage.protocols import Storage
+from bot.storage.records import Notice
 
 SUPPORT_REPLY_NOTICE = "support-reply"
 
@@ -43,11 +44,11 @@ async def answer_ticket(
     if found is None:
         return None
     ticket, person = found
+    answer = Notice(
+        person.platform, person.user_id, SUPPORT_REPLY_NOTICE, {"ticket": ticket, "text": text},
+        f"support-reply:{replier.platform}:{reply_message_id}",
+    )  # fmt: skip
     async with store.unit_of_work():  # the queued answer and its audit row: both or neither
-        await store.queue_notice(
-            person.platform, person.user_id, SUPPORT_REPLY_NOTICE,
-            {"ticket": ticket, "text": text}, now,
-            dedupe_key=f"support-reply:{replier.platform}:{reply_message_id}",
-        )  # fmt: skip
+        await store.queue_notice(answer, now)
         await staff.audit(store, replier, "support_reply", "ticket", str(ticket), now)
     return ticket

@@ -12,7 +12,6 @@ connection inside the transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,8 +29,8 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import NO_NEWS, NeedNews
-from bot.storage.sqlite.common import _NothingDone, _paid_facts
+from bot.storage.records import NO_NEWS, CreditNotice, DonorNotice, NeedNews
+from bot.storage.sqlite.common import _NothingDone
 
 CREDIT_COLUMNS = (
     "id, platform, donor_id, amount, unallocated, office, source, need_id, pledge_id, "
@@ -43,15 +42,6 @@ def credit_from_row(row: Sequence[Any]) -> Credit:
     values = list(row)
     values[6] = CreditSource(values[6])
     return Credit(*values)
-
-
-def credit_notice_args(credit: Credit, moved: int, to_office: int, need: Need | None) -> str:
-    """The JSON of the donor's notice that their credit was placed (the same text on
-    every backend: the outbox row is what delivery renders)."""
-    return json.dumps(
-        {"credit": credit.id, "amount": moved, "office": to_office,
-         "code": need.code if need and moved else None}
-    )  # fmt: skip
 
 
 def payment_records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -88,12 +78,12 @@ class PaymentFlows:
     `_charge_seen`, `_claim_update_payment`, `_link_checkout`, `_invoiced_pledge`,
     `_pledge_by_id`, `_pay_reserved_pledge`, `_pay_into_need`, `_repay_pledge`,
     `_insert_payment`, `_settle_checkout`, `_mark_invoice_paid`, `_open_credit`,
-    `_credit_paid_pledges`, `_queue_pledge_notices`, `_queue_household_news` and
-    `_insert_audit`."""
+    `_credit_paid_pledges` and `_insert_audit`; who is told what is the domain's rules
+    (`tell_paid`, `tell_unallocated`, `news`), applied by `NoticeWrites`."""
 
     async def _record_payment_in(
-        self, db: Any, payment: IncomingPayment, now: int, paid_notice: str,
-        unallocated_notice: str, news: NeedNews = NO_NEWS,
+        self, db: Any, payment: IncomingPayment, now: int, tell_paid: DonorNotice,
+        tell_unallocated: DonorNotice, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """The whole of recording one payment, inside the caller's transaction."""
         if await self._payment_known(db, payment, now):  # type: ignore[attr-defined]
@@ -114,8 +104,8 @@ class PaymentFlows:
             )  # fmt: skip
         await self._mark_invoice_paid(db, payment.payload, now)  # type: ignore[attr-defined]
         result = PaymentResult(outcome, allocated, payment.amount - allocated, pledge)
-        await self._announce_payment(db, result, payment, need, now, paid_notice,
-                                     unallocated_notice, news, credit_id)  # fmt: skip
+        await self._announce_payment(db, result, need, now, tell_paid, tell_unallocated,
+                                     news, credit_id)  # fmt: skip
         await self._insert_audit(  # type: ignore[attr-defined]
             db, at=now, action="payment_received", platform=payment.platform,
             actor_id=None, subject_type="payment", subject_id=payment.charge_id,
@@ -187,11 +177,10 @@ class PaymentFlows:
         self,
         db: Any,
         result: PaymentResult,
-        payment: IncomingPayment,
         need: Need | None,
         now: int,
-        paid_notice: str,
-        unallocated_notice: str,
+        tell_paid: DonorNotice,
+        tell_unallocated: DonorNotice,
         news: NeedNews,
         credit_id: int | None = None,
     ) -> None:
@@ -200,23 +189,21 @@ class PaymentFlows:
         if result.pledge is None:
             return  # no pledge to name (an invoice this bot never made): staff see the row
         if result.outcome is PaymentOutcome.UNALLOCATED:
-            await self._queue_pledge_notices(  # type: ignore[attr-defined]
-                db, [result.pledge], unallocated_notice, now, {"credit": credit_id},
-                dedupe=payment.charge_id,
-            )  # fmt: skip
+            await self._tell_donors(  # type: ignore[attr-defined]
+                db, [result.pledge], tell_unallocated, now, credit_id=credit_id
+            )
             return
-        await self._queue_pledge_notices(  # type: ignore[attr-defined]
-            db, [result.pledge], paid_notice, now, _paid_facts(result.pledge, payment)
-        )
+        await self._tell_donors(db, [result.pledge], tell_paid, now)  # type: ignore[attr-defined]
         if need is not None and need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
+            await self._tell_households(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
 
 
 class CreditFlows:
     """Moving credit (see `move_credit` and `place_office_share` in each backend). The
-    backend supplies `_undecided_credit`, `_spend_credit`, `_queue_credit_notice`,
-    `_office_credits`, `_take_office_share`, `_room_in_need`, `_pay_into_need`, `_need_in`,
-    `_insert_credit_pledge`, `_queue_household_news` and `_insert_audit`."""
+    backend supplies `_undecided_credit`, `_spend_credit`, `_office_credits`,
+    `_take_office_share`, `_room_in_need`, `_pay_into_need`, `_need_in`,
+    `_insert_credit_pledge` and `_insert_audit`; the domain's rules (`tell`, `news`) are
+    applied by `NoticeWrites`."""
 
     async def credits_for_export(self) -> list[tuple[Any, ...]]:
         """Every credit with its origin and where its money is now, oldest first. The
@@ -231,7 +218,7 @@ class CreditFlows:
 
     async def _move_credit_in(
         self, db: Any, credit_id: int, need_id: int | None, now: int, *, by: str,
-        platform: str | None, donor_id: int | None, office_rest: bool, notice: str | None,
+        platform: str | None, donor_id: int | None, office_rest: bool, tell: CreditNotice | None,
         due_before: int | None, news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """The whole of one move of credit, inside the caller's transaction."""
@@ -260,10 +247,8 @@ class CreditFlows:
                      "pledge": pledge.reference if pledge else None, "moved": moved,
                      "office": to_office, "left": done.credit.unallocated},
         )  # fmt: skip
-        if notice and credit.donor_id > 0:  # an erased donor cannot be told
-            await self._queue_credit_notice(  # type: ignore[attr-defined]
-                db, credit, notice, credit_notice_args(credit, moved, to_office, need), now
-            )
+        if tell is not None:  # the domain's rule: whether and how the donor hears of it
+            await self._queue_notices(db, [tell(done)], now)  # type: ignore[attr-defined]
         return done
 
     async def _fund_from_credit(
@@ -280,7 +265,7 @@ class CreditFlows:
             return await self._need_in(db, need_id), None  # type: ignore[attr-defined]
         pledge = await self._insert_credit_pledge(db, credit, need_id, amount, now)  # type: ignore[attr-defined]
         if need.status is NeedStatus.FUNDED:
-            await self._queue_household_news(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
+            await self._tell_households(db, [need.id], news.funded, now)  # type: ignore[attr-defined]
         return need, pledge
 
     async def _place_office_share_in(

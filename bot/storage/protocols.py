@@ -46,8 +46,11 @@ from bot.models import (
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     NO_NEWS,
+    CreditNotice,
+    DonorNotice,
     ImportedNeed,
     NeedNews,
+    Notice,
     StaffNeedsWhere,
     VoucherNotices,
 )
@@ -149,8 +152,10 @@ class Needs(Protocol):
         self, drafts: Sequence[NeedDraft], now: int, *, news: NeedNews = NO_NEWS
     ) -> tuple[int, int]:
         """Add needs, or update those whose external_id exists; returns (added, updated).
-        `news` (here and below): which message each party hears as a need moves (the
-        domain's choice, bot/domain/notices.py), queued in the same transaction."""
+        `news` (here and below): the domain's rules for who hears what as a need moves
+        (bot/domain/notices.py), applied in the same transaction. Every `tell` below is
+        such a rule (or a `Notice`, when the domain knows the recipient): the store names
+        no message and picks no recipient itself."""
 
     async def import_needs(
         self,
@@ -179,16 +184,17 @@ class Needs(Protocol):
         self,
         need_id: int,
         now: int,
-        unpaid_notice: str,
-        paid_notice: str,
+        tell_unpaid: DonorNotice,
+        tell_paid: DonorNotice,
         token: str | None = None,
-        credit_notice: str | None = None,
+        tell_credited: DonorNotice | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
         """Take a need out of browsing, in one transaction: pledges still awaiting payment are
-        cancelled (shares returned, donors told not to pay); money already paid leaves
-        the need as its donors' credit, each asked where it goes (`credit_notice`);
-        donors who reported a payment (or gave items) are told it is safe and staff will
-        settle it. Returns (cancelled, paid or reported), or None if the need was
+        cancelled (shares returned, donors told not to pay: `tell_unpaid`); money already
+        paid leaves the need as its donors' credit, each asked where it goes
+        (`tell_credited`); donors who reported a payment (or gave items) are told it is
+        safe and staff will settle it (`tell_paid`). Returns (cancelled, paid or
+        reported), or None if the need was
         already closed or delivered, or the confirmation `token` was already used."""
 
     async def set_need_status(self, need_id: int, status: NeedStatus, now: int) -> None: ...
@@ -226,19 +232,19 @@ class Pledges(Protocol):
         now: int,
         expires_at: int,
         monthly: MonthlyClaim | None = None,
+        tell: DonorNotice | None = None,
     ) -> tuple[Pledge | None, int]:
         """Reserve `amount` of a need for a donor, atomically; returns (pledge, remaining)."""
 
     async def release_pledge(
-        self, reference: str, to_status: PledgeStatus, now: int, notice: str | None = None
+        self, reference: str, to_status: PledgeStatus, now: int, tell: DonorNotice | None = None
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
 
-    async def reject_pledge(
-        self, reference: str, reason: str, now: int, notice: str
-    ) -> Pledge | None:
+    async def reject_pledge(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """Staff found no payment: the pledge is rejected, its share returns to the need, and the
-        donor's message (with the reason) is queued in the same transaction."""
+        donor's message (the domain's, with the reason) is queued in the same
+        transaction."""
 
     async def report_rejected_pledge_again(self, reference: str, now: int) -> Pledge | None:
         """The donor insists a rejected payment was made: the pledge takes its share of the need
@@ -269,8 +275,8 @@ class Pledges(Protocol):
         """The donor's pledges a receipt may be for: awaiting payment or reported paid."""
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
-        *, news: NeedNews = NO_NEWS,
+        self, reference: str, bank_reference: str | None, now: int,
+        tell: DonorNotice | None = None, *, news: NeedNews = NO_NEWS,
     ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
 
@@ -278,9 +284,9 @@ class Pledges(Protocol):
         self,
         need_id: int,
         now: int,
-        notice: str | None = None,
+        tell: DonorNotice | None = None,
         *,
-        unpaid_notice: str | None = None,
+        tell_unpaid: DonorNotice | None = None,
         token: str | None = None,
         news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
@@ -310,8 +316,8 @@ class Payments(Protocol):
         answer within seconds, so this is its only read."""
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
-        news: NeedNews = NO_NEWS,
+        self, payment: IncomingPayment, now: int, *, tell_paid: DonorNotice,
+        tell_unallocated: DonorNotice, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """Money arrived: in ONE transaction record it, pay its pledge (or keep it unallocated),
         queue the donor's thanks and the household's news, and audit it with the payment
@@ -375,7 +381,7 @@ class Credits(Protocol):
         platform: str | None = None,
         donor_id: int | None = None,
         office_rest: bool = False,
-        notice: str | None = None,
+        tell: CreditNotice | None = None,
         due_before: int | None = None,
         news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:
@@ -571,17 +577,10 @@ class Broadcasts(Protocol):
         """Recipients by outbox status, counted row by row (tests and reports check the trigger-
         kept counts against this)."""
 
-    async def queue_notice(
-        self,
-        platform: str,
-        user_id: int,
-        message_id: str,
-        args: dict[str, object],
-        now: int,
-        *,
-        dedupe_key: str,
-    ) -> None:
-        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
+    async def queue_notice(self, notice: Notice, now: int) -> bool:
+        """One notice for one person (a report, an alert, a support answer), queued once per
+        its dedupe key: False when that key was queued before (a redelivered update), so
+        the caller can do what goes with it once too."""
 
     async def set_announcements_opt_out(self, platform: str, user_id: int, off: bool) -> None: ...
 
@@ -648,7 +647,7 @@ class StaffAuditAndInvites(Protocol):
         """Pledges staff must check: reported payments (receipts first), then awaiting ones; all of
         them, or one need's."""
 
-    async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
+    async def undo_confirmation(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back from
         paid to reserved (a funded need reopens as fully pledged), the donor is told."""
 
@@ -659,7 +658,7 @@ class StaffAuditAndInvites(Protocol):
     async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
         """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer)."""
 
-    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
+    async def remind_pledges(self, now: int, platform: str, tell: DonorNotice) -> list[Pledge]:
         """Queue a reminder for awaiting pledges past half their time, once: the pledge is marked
         and the message queued in one transaction, so no restart repeats or loses it."""
 
@@ -719,10 +718,12 @@ class MonthlyGifts(Protocol):
         """Active gifts whose month has come, oldest due first."""
 
     async def close_month(
-        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None
-    ) -> bool:
+        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None,
+        notice: Notice | None = None,
+    ) -> bool:  # fmt: skip
         """A month handled without a pledge (nothing needed money, or the donor skipped it), with
-        its notice; False when another run (or an older button) got there first."""
+        the domain's `notice` to the donor; False when another run (or an older button) got
+        there first."""
 
     async def monthly_statistics(self, platform: str, period: int) -> dict[str, int]:
         """Standing gifts by status, and what the gifts of `period` raised (paid so far)."""

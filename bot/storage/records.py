@@ -4,26 +4,77 @@ raises and returns these."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import NeedStatus
+from bot.models import CreditMove, NeedStatus, Pledge
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for one person, as the domain decided it: who (the platform, and the
+    user or chat id the outbox sends to), which message of locales/, its arguments (raw
+    values: the sender renders them in the recipient's language when it sends), and the
+    dedupe key that queues it once however often its change is tried (a redelivered
+    update, a second worker, a re-run import). The store writes it, as it is, into the
+    outbox inside the transaction of the change it tells of."""
+
+    platform: str
+    user_id: int
+    message_id: str
+    args: Mapping[str, Any]
+    dedupe_key: str
+
+
+@dataclass(frozen=True)
+class PledgeFacts:
+    """What the store knows, inside the transaction of a change, of one pledge the change
+    touched: the pledge as it is after the change, the facts of its need a donor's message
+    names, and what the change itself made of it (the credit its money became). The
+    domain's `DonorNotice` rule turns it into the donor's Notice (or none)."""
+
+    pledge: Pledge
+    code: str
+    kind: str
+    item: str | None
+    item_en: str | None
+    credit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NeedLink:
+    """One person linked to the household a need is about (a verified beneficiary), as
+    the store finds them inside the transaction that moves the need."""
+
+    need_id: int
+    category: str
+    platform: str
+    user_id: int
+
+
+# The domain's rules for who is told what (bot/domain/notices.py), applied by the store to
+# the rows a change touched, inside its transaction: only there are those rows known (the
+# pledges a close cancels, the people linked to a household), and only there does the
+# outbox row commit with the change. A rule returns None for someone it tells nothing.
+DonorNotice = Callable[[PledgeFacts], Notice | None]  # a pledge's donor
+HouseholdNotice = Callable[[NeedLink], Notice | None]  # a need's household
+CreditNotice = Callable[[CreditMove], Notice | None]  # a credit's donor, once it moved
 
 
 @dataclass(frozen=True)
 class NeedNews:
     """Who hears what when a need moves, as the domain decides (bot/domain/notices.py):
-    the message the household linked to the need hears when it is published, funded or
-    delivered, and the one a donor hears whose payment met a need already closed (the money
-    becomes their credit). The store queues them inside the transaction that moves the
-    need, so each commits with its change; a field left None queues nothing (the money
-    still moves). The store itself names no message."""
+    the rule for the household linked to the need when it is published, funded or
+    delivered, and the one for a donor whose payment met a need already closed (the money
+    becomes their credit). The store applies them inside the transaction that moves the
+    need, so each notice commits with its change; a field left None tells no one (the
+    money still moves). The store itself names no message and picks no recipient."""
 
-    published: str | None = None
-    funded: str | None = None
-    delivered: str | None = None
-    closed_credit: str | None = None
+    published: HouseholdNotice | None = None
+    funded: HouseholdNotice | None = None
+    delivered: HouseholdNotice | None = None
+    closed_credit: DonorNotice | None = None
 
 
 NO_NEWS = NeedNews()  # callers that write needs without telling anyone (demo, benches)
@@ -119,22 +170,9 @@ SCHEMA_STEPS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class QueuedNotice:
-    """One outbox row an import queues: who, which message, its arguments (JSON), when it
-    is due, and the dedupe key that keeps a re-run from queueing it again."""
-
-    platform: str
-    user_id: int
-    message_id: str
-    args: str
-    due_at: int
-    dedupe_key: str
-
-
 # The domain's rule for an import's changed tranches (bot/domain/notices.voucher_notices):
 # given the rows written (national_code, tranche, per_person, total, status, charged_on,
 # expires_on), who is linked to each national code, and now, the notices to queue.
 VoucherNotices = Callable[
-    [Iterable[tuple[Any, ...]], dict[str, list[tuple[str, int]]], int], list[QueuedNotice]
+    [Iterable[tuple[Any, ...]], dict[str, list[tuple[str, int]]], int], list[Notice]
 ]

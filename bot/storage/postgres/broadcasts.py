@@ -13,11 +13,12 @@ Several workers share one broadcast. What keeps it exact:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from bot.models import Audience, Broadcast, BroadcastStatus
+from bot.storage.notices import outbox_args
 from bot.storage.postgres.base import Connection, PgStoreBase, _native
+from bot.storage.records import Notice
 from bot.storage.sqlite.broadcasts import BroadcastQueries
 from bot.storage.sqlite.common import (
     _BROADCAST_COLUMNS,
@@ -196,19 +197,13 @@ class PgBroadcastsRepository(BroadcastQueries, PgStoreBase):
         )
         self._accounts.pop((platform, user_id), None)
 
-    async def queue_notice(
-        self,
-        platform: str,
-        user_id: int,
-        message_id: str,
-        args: dict[str, object],
-        now: int,
-        *,
-        dedupe_key: str,
-    ) -> None:
-        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
-        await self.pool.execute(
+    async def queue_notice(self, notice: Notice, now: int) -> bool:
+        """One notice for one person, queued once per its dedupe key: False when that key
+        was queued before (see the SQLite twin)."""
+        queued = await self.pool.fetchval(
             "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
-            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-            platform, user_id, message_id, json.dumps(args, ensure_ascii=False), now, dedupe_key,
+            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+            notice.platform, notice.user_id, notice.message_id, outbox_args(notice), now,
+            notice.dedupe_key,
         )  # fmt: skip
+        return queued is not None

@@ -8,7 +8,7 @@ from bot.models import Credit, CreditMove, Need, Pledge, PledgeStatus
 from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
-from bot.storage.records import NO_NEWS, NeedNews
+from bot.storage.records import NO_NEWS, CreditNotice, NeedNews
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
@@ -57,7 +57,8 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
         platform: str | None = None, donor_id: int | None = None, office_rest: bool = False,
-        notice: str | None = None, due_before: int | None = None, news: NeedNews = NO_NEWS,
+        tell: CreditNotice | None = None, due_before: int | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """Place a credit's unallocated money, in one transaction with one audit row
         (`CreditFlows._move_credit_in`, the same steps as SQLite)."""
@@ -65,7 +66,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
         async def move(db: Connection) -> CreditMove | None:
             return await self._move_credit_in(
                 db, credit_id, need_id, now, by=by, platform=platform, donor_id=donor_id,
-                office_rest=office_rest, notice=notice, due_before=due_before, news=news,
+                office_rest=office_rest, tell=tell, due_before=due_before, news=news,
             )  # fmt: skip
 
         return await self._run(move, writes_needs=True)
@@ -90,16 +91,6 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             amount, to_office, now, by, credit_id,
         )  # fmt: skip
         return credit_from_row(row)
-
-    @staticmethod
-    async def _queue_credit_notice(
-        db: Connection, credit: Credit, notice: str, args: str, now: int
-    ) -> None:
-        await db.execute(
-            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
-            "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-            credit.platform, credit.donor_id, notice, args, now, f"{notice}:{credit.id}",
-        )  # fmt: skip
 
     @staticmethod
     async def _room_in_need(db: Connection, need_id: int, most: int) -> int:

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.models import Beneficiary, Need, Voucher, VoucherStatus
-from bot.storage.postgres.base import Connection, PgStoreBase
+from bot.storage.postgres.base import Connection
+from bot.storage.postgres.shared import PgSharedWrites
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     VoucherNotices,
@@ -40,7 +41,7 @@ _UPSERT_VOUCHER = (
 AfterWrite = Callable[[Connection, list[tuple[Any, ...]]], Awaitable[None]]
 
 
-class PgHouseholdsRepository(PgStoreBase):
+class PgHouseholdsRepository(PgSharedWrites):
     """Households and vouchers (kalabarg): imported personal data, read by their owner only."""
 
     async def upsert_beneficiaries(
@@ -83,9 +84,8 @@ class PgHouseholdsRepository(PgStoreBase):
             values, 2, select, _UPSERT_VOUCHER, now, batch_rows, tell_linked_households
         )
 
-    @staticmethod
     async def _queue_voucher_notices(
-        db: Connection, written: list[tuple[Any, ...]], now: int, tell: VoucherNotices
+        self, db: Connection, written: list[tuple[Any, ...]], now: int, tell: VoucherNotices
     ) -> None:
         """A new or changed tranche: one message to each person linked to that household,
         keyed by the values so importing the same file again sends nothing."""
@@ -97,14 +97,7 @@ class PgHouseholdsRepository(PgStoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = tell(written, linked, now)
-        if notices:
-            await db.executemany(
-                "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
-                "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-                [(n.platform, n.user_id, n.message_id, n.args, n.due_at, n.dedupe_key)
-                 for n in notices],
-            )  # fmt: skip
+        await self._queue_notices(db, tell(written, linked, now), now)
 
     async def _upsert_changed(
         self,

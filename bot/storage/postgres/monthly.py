@@ -8,12 +8,10 @@ moves it on and the other's transaction rolls back whole. Where SQLite's single 
 
 from __future__ import annotations
 
-import json
-
 from bot.models import MonthlyClaim, MonthlyGift
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
-from bot.storage.records import MonthlyClaimLost
+from bot.storage.records import MonthlyClaimLost, Notice
 from bot.storage.sqlite.common import (
     _MONTHLY_COLUMNS,
     _check_monthly_changes,
@@ -97,10 +95,12 @@ class PgMonthlyRepository(PgSharedWrites):
         return [_monthly_from_row(row) for row in rows]
 
     async def close_month(
-        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None
-    ) -> bool:
+        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None,
+        notice: Notice | None = None,
+    ) -> bool:  # fmt: skip
         """A month handled without a pledge (nothing needed money, or the donor skipped it),
-        with its notice; False when another run (or an older button) got there first.
+        with the domain's `notice` to the donor; False when another run (or an older
+        button) got there first.
 
         With `version` (a donor's button), the gift's row is locked while its version is
         checked, so no change slips in between the check and the claim."""
@@ -115,14 +115,7 @@ class PgMonthlyRepository(PgSharedWrites):
                 if current is None:
                     raise MonthlyClaimLost(claim.gift_id)
             await self._claim_month(db, claim, outcome, None, now)
-            if claim.notice:
-                await db.execute(
-                    "INSERT INTO outbox (platform, user_id, message_id, args, due_at, "
-                    "created_at, dedupe_key) SELECT platform, donor_id, $1, $2, $3, $3, $4 "
-                    "FROM monthly_gifts WHERE id = $5 AND donor_id > 0 ON CONFLICT DO NOTHING",
-                    claim.notice, json.dumps(claim.notice_args, ensure_ascii=False), now,
-                    f"{claim.notice}:{claim.gift_id}:{claim.period}", claim.gift_id,
-                )  # fmt: skip
+            await self._queue_notices(db, [notice], now)
 
         try:
             await self._run(close)

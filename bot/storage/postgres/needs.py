@@ -15,6 +15,7 @@ from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     NO_NEWS,
     CodeTaken,
+    DonorNotice,
     ImportedNeed,
     ImportRefused,
     NeedNews,
@@ -225,8 +226,8 @@ class PgNeedsRepository(PgSharedWrites):
         return _need_from_row(row) if row else None
 
     async def close_need(
-        self, need_id: int, now: int, unpaid_notice: str, paid_notice: str,
-        token: str | None = None, credit_notice: str | None = None,
+        self, need_id: int, now: int, tell_unpaid: DonorNotice, tell_paid: DonorNotice,
+        token: str | None = None, tell_credited: DonorNotice | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:  # fmt: skip
         """Take a need out of browsing, in one transaction (see the SQLite twin): awaiting
         pledges cancelled, paid money to credit, reporters told staff settle it. None if
@@ -241,7 +242,7 @@ class PgNeedsRepository(PgSharedWrites):
             )
             if closed is None:
                 raise _NothingDone
-            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
+            cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
             rows = await db.fetch(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE need_id = $1 "
                 "AND status IN ($2, $3) ORDER BY id",
@@ -249,9 +250,9 @@ class PgNeedsRepository(PgSharedWrites):
             )  # fmt: skip
             paid = [_pledge_from_row(row) for row in rows]
             credited = await self._paid_money_pledges(db, need_id)
-            await self._credit_paid_pledges(db, credited, credit_notice, now)
+            await self._credit_paid_pledges(db, credited, tell_credited, now)
             settled_by_staff = [p for p in paid if p not in credited]
-            await self._queue_pledge_notices(db, settled_by_staff, paid_notice, now)
+            await self._tell_donors(db, settled_by_staff, tell_paid, now)
             return cancelled, paid
 
         return await self._run_confirmed(token, now, close)
@@ -283,7 +284,7 @@ class PgNeedsRepository(PgSharedWrites):
             )  # fmt: skip
             need = _need_from_row(row)
             if need.open and draft.beneficiary_national_code:
-                await self._queue_household_news(db, [need.id], news.published, now)
+                await self._tell_households(db, [need.id], news.published, now)
             return need
 
         try:
@@ -327,13 +328,13 @@ class PgNeedsRepository(PgSharedWrites):
             )
             if row is None:
                 return None
-            await self._queue_household_news(db, [need_id], news.published, now)
+            await self._tell_households(db, [need_id], news.published, now)
             return _need_from_row(row)
 
         return await self._run(publish, writes_needs=True)
 
     async def _cancel_unpaid(
-        self, db: Connection, need_id: int, notice: str | None, now: int
+        self, db: Connection, need_id: int, tell: DonorNotice | None, now: int
     ) -> list[Pledge]:
         """A need that ends (closed, delivered): pledges still awaiting payment are cancelled,
         their shares returned and their donors told not to pay."""
@@ -345,8 +346,7 @@ class PgNeedsRepository(PgSharedWrites):
         cancelled = sorted((_pledge_from_row(row) for row in rows), key=lambda p: p.id)
         for pledge in cancelled:
             await self._return_share(db, pledge, now)
-        if notice:
-            await self._queue_pledge_notices(db, cancelled, notice, now)
+        await self._tell_donors(db, cancelled, tell, now)
         return cancelled
 
     @staticmethod

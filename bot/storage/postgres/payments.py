@@ -21,7 +21,7 @@ from bot.models import (
 from bot.storage.money import PaymentFlows, inquiry_records, payment_records
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import _P_PLEDGE_COLUMNS, PgSharedWrites
-from bot.storage.records import NO_NEWS, NeedNews
+from bot.storage.records import NO_NEWS, DonorNotice, NeedNews
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
     _NEED_COLUMNS,
@@ -65,8 +65,8 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
         )
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
-        news: NeedNews = NO_NEWS,
+        self, payment: IncomingPayment, now: int, *, tell_paid: DonorNotice,
+        tell_unallocated: DonorNotice, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """Money arrived: recorded, allocated (or kept as credit), announced and audited in
         one transaction (`PaymentFlows._record_payment_in`, the same steps as SQLite).
@@ -80,7 +80,7 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
 
         async def record(db: Connection) -> PaymentResult:
             return await self._record_payment_in(
-                db, payment, now, paid_notice, unallocated_notice, news
+                db, payment, now, tell_paid, tell_unallocated, news
             )
 
         try:

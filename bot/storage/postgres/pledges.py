@@ -7,13 +7,12 @@ import asyncpg
 from bot.models import MonthlyClaim, Need, NeedStatus, Pledge, PledgeStatus
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.needs import PgNeedsRepository
-from bot.storage.records import NO_NEWS, CodeTaken, MonthlyClaimLost, NeedNews
+from bot.storage.records import NO_NEWS, CodeTaken, DonorNotice, MonthlyClaimLost, NeedNews
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
     _need_from_row,
     _NothingDone,
-    _paid_facts,
     _pledge_from_row,
 )
 
@@ -36,6 +35,7 @@ class PgPledgesRepository(PgNeedsRepository):
         now: int,
         expires_at: int,
         monthly: MonthlyClaim | None = None,
+        tell: DonorNotice | None = None,
     ) -> tuple[Pledge | None, int]:
         """Reserve `amount` of a need for a donor, atomically; returns (pledge, remaining).
 
@@ -46,7 +46,7 @@ class PgPledgesRepository(PgNeedsRepository):
         it does not carry the guarantee.) A token seen before returns that pledge
         unchanged; two deliveries of one token at once meet at its unique index, and the
         loser, run again, finds the winner's pledge. A lost race returns (None, what
-        remains now).
+        remains now). `monthly` and `tell` as on SQLite.
         """
 
         async def reserve(db: Connection) -> tuple[Pledge | None, int]:
@@ -74,10 +74,7 @@ class PgPledgesRepository(PgNeedsRepository):
             pledge = _pledge_from_row(row)
             if monthly is not None:
                 await self._claim_month(db, monthly, "pledged", pledge.id, now)
-                if monthly.notice:
-                    await self._queue_pledge_notices(
-                        db, [pledge], monthly.notice, now, monthly.notice_args
-                    )
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge, taken
 
         try:
@@ -115,7 +112,7 @@ class PgPledgesRepository(PgNeedsRepository):
         return remaining or 0
 
     async def release_pledge(
-        self, reference: str, to_status: PledgeStatus, now: int, notice: str | None = None
+        self, reference: str, to_status: PledgeStatus, now: int, tell: DonorNotice | None = None
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
 
@@ -129,17 +126,15 @@ class PgPledgesRepository(PgNeedsRepository):
                 return None
             pledge = _pledge_from_row(row)
             await self._return_share(db, pledge, now)
-            if notice:
-                await self._queue_pledge_notices(db, [pledge], notice, now)
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
         return await self._run(release, writes_needs=True)
 
-    async def reject_pledge(
-        self, reference: str, reason: str, now: int, notice: str
-    ) -> Pledge | None:
+    async def reject_pledge(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """Staff found no payment: the pledge is rejected, its share returns to the need,
-        and the donor's message (with the reason) is queued in the same transaction."""
+        and the donor's message (the domain's, with the reason) is queued in the same
+        transaction."""
 
         async def reject(db: Connection) -> Pledge | None:
             row = await db.fetchrow(
@@ -152,9 +147,7 @@ class PgPledgesRepository(PgNeedsRepository):
                 return None
             pledge = _pledge_from_row(row)
             await self._return_share(db, pledge, now)
-            await self._queue_pledge_notices(
-                db, [pledge], notice, now, {"reason": reason}, repeatable=True
-            )
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
         return await self._run(reject, writes_needs=True)
@@ -235,8 +228,8 @@ class PgPledgesRepository(PgNeedsRepository):
         return [_pledge_from_row(row) for row in rows]
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
-        *, news: NeedNews = NO_NEWS,
+        self, reference: str, bank_reference: str | None, now: int,
+        tell: DonorNotice | None = None, *, news: NeedNews = NO_NEWS,
     ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
 
@@ -248,10 +241,9 @@ class PgPledgesRepository(PgNeedsRepository):
             if need.status is NeedStatus.CLOSED:  # paid after the need closed: a credit
                 await self._credit_paid_pledges(db, [pledge], news.closed_credit, now)
                 return pledge, need
-            if notice:
-                await self._queue_pledge_notices(db, [pledge], notice, now, _paid_facts(pledge))
+            await self._tell_donors(db, [pledge], tell, now)
             if need.status is NeedStatus.FUNDED:
-                await self._queue_household_news(db, [need.id], news.funded, now)
+                await self._tell_households(db, [need.id], news.funded, now)
             return pledge, need
 
         return await self._run(confirm, writes_needs=True)
@@ -287,9 +279,9 @@ class PgPledgesRepository(PgNeedsRepository):
         self,
         need_id: int,
         now: int,
-        notice: str | None = None,
+        tell: DonorNotice | None = None,
         *,
-        unpaid_notice: str | None = None,
+        tell_unpaid: DonorNotice | None = None,
         token: str | None = None,
         news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
@@ -311,10 +303,9 @@ class PgPledgesRepository(PgNeedsRepository):
                 PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value,
             )  # fmt: skip
             delivered = sorted((_pledge_from_row(row) for row in rows), key=lambda p: p.id)
-            if notice:
-                await self._queue_pledge_notices(db, delivered, notice, now)
-            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
-            await self._queue_household_news(db, [need_id], news.delivered, now)
+            await self._tell_donors(db, delivered, tell, now)
+            cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
+            await self._tell_households(db, [need_id], news.delivered, now)
             return delivered, cancelled
 
         return await self._run_confirmed(token, now, deliver)

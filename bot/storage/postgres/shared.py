@@ -7,95 +7,56 @@ the one store class; here they sit in one base below every repository that calls
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.models import CreditSource, MonthlyClaim, Pledge, PledgeStatus
+from bot.storage.notices import NoticeWrites, outbox_args
 from bot.storage.postgres.base import Connection, PgStoreBase
-from bot.storage.records import MonthlyClaimLost
+from bot.storage.records import DonorNotice, HouseholdNotice, MonthlyClaimLost, NeedLink, Notice
 from bot.storage.sqlite.common import _PLEDGE_COLUMNS, _pledge_from_row
 
 _P_PLEDGE_COLUMNS = ", ".join("p." + c for c in _PLEDGE_COLUMNS.split(", "))
 
 
-class PgSharedWrites(PgStoreBase):
+class PgSharedWrites(NoticeWrites, PgStoreBase):
     """Writes shared by several repositories, each inside the caller's transaction."""
 
-    async def _queue_pledge_notices(
-        self,
-        db: Connection,
-        pledges: Sequence[Pledge],
-        message_id: str,
-        now: int,
-        extra: dict[str, object] | None = None,
-        *,
-        repeatable: bool = False,
-        dedupe: str | None = None,
-    ) -> None:
-        """Queue a message to each pledge's donor, once per event (see the SQLite twin)."""
-        pledges = [p for p in pledges if p.donor_id > 0]  # an erased donor cannot be told
-        if not pledges:
-            return
-        needs = {
-            row[0]: row
-            for row in await db.fetch(
-                "SELECT id, code, kind, item_name, item_name_en FROM needs "
-                "WHERE id = ANY($1::bigint[])",
-                list({p.need_id for p in pledges}),
-            )
-        }
+    async def _insert_notices(self, db: Connection, notices: Sequence[Notice], now: int) -> None:
+        """The domain's notices as outbox rows due now; a dedupe key already queued is
+        skipped, so the same event is told once (see bot/storage/notices.py)."""
         await db.executemany(
             "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
             "dedupe_key) VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT DO NOTHING",
-            [
-                (
-                    p.platform,
-                    p.donor_id,
-                    message_id,
-                    json.dumps(
-                        {
-                            "reference": p.reference,
-                            "code": needs[p.need_id][1],
-                            "amount": p.amount,
-                            "kind": needs[p.need_id][2],
-                            "item": needs[p.need_id][3],
-                            "item_en": needs[p.need_id][4],
-                            "expires_at": p.expires_at,
-                            **(extra or {}),
-                        },
-                        ensure_ascii=False,
-                    ),
-                    now,
-                    f"{message_id}:{dedupe or p.reference}" + (f":{now}" if repeatable else ""),
-                )
-                for p in pledges
-            ],
-        )
-
-    async def _queue_household_news(
-        self, db: Connection, need_ids: Sequence[int], message_id: str | None, now: int
-    ) -> None:
-        """Tell the household a need is about (everyone linked to it) how it stands, once,
-        with the message the caller's domain chose (None: no one is told).
-
-        The args are written as SQLite's json_object writes them ({"category":"x"}, no
-        spaces), so both backends store the same text."""
-        if message_id is None:
-            return
-        await db.execute(
-            "INSERT INTO outbox (platform, user_id, message_id, args, due_at, created_at, "
-            "dedupe_key) "
-            "SELECT l.platform, l.user_id, $1, '{\"category\":' || to_json(n.category)::text "
-            "|| '}', $2, $2, $1 || ':' || n.id || ':' || l.platform || ':' || l.user_id "
-            "FROM needs n JOIN beneficiary_links l "
-            "ON l.national_code = n.beneficiary_national_code "
-            "WHERE n.id = ANY($3::bigint[]) ON CONFLICT DO NOTHING",
-            message_id, now, list(need_ids),
+            [(n.platform, n.user_id, n.message_id, outbox_args(n), now, n.dedupe_key)
+             for n in notices],
         )  # fmt: skip
 
-    async def _queue_published_news(self, db: Connection, now: int, message_id: str | None) -> None:
+    async def _needs_named(self, db: Connection, need_ids: Iterable[int]) -> list[Sequence[Any]]:
+        """(id, code, kind, item_name, item_name_en) of each need: what a donor is told."""
+        return list(
+            await db.fetch(
+                "SELECT id, code, kind, item_name, item_name_en FROM needs "
+                "WHERE id = ANY($1::bigint[])",
+                list(need_ids),
+            )
+        )
+
+    async def _linked_to_needs(self, db: Connection, need_ids: Sequence[int]) -> list[NeedLink]:
+        """The people linked to each need's household, with the need's category."""
+        rows = await db.fetch(
+            "SELECT n.id, n.category, l.platform, l.user_id FROM needs n "
+            "JOIN beneficiary_links l ON l.national_code = n.beneficiary_national_code "
+            "WHERE n.id = ANY($1::bigint[]) ORDER BY n.id, l.platform, l.user_id",
+            list(need_ids),
+        )
+        return [NeedLink(*row) for row in rows]
+
+    async def _queue_published_news(
+        self, db: Connection, now: int, tell: HouseholdNotice | None
+    ) -> None:
         """Needs just added (created in this transaction) for a linked household: published."""
-        if message_id is None:
+        if tell is None:
             return
         rows = await db.fetch(
             "SELECT id FROM needs WHERE created_at = $1 AND status = 'open' "
@@ -103,7 +64,7 @@ class PgSharedWrites(PgStoreBase):
             now,
         )
         if rows:
-            await self._queue_household_news(db, [row[0] for row in rows], message_id, now)
+            await self._tell_households(db, [row[0] for row in rows], tell, now)
 
     @staticmethod
     async def _insert_audit(
@@ -146,7 +107,7 @@ class PgSharedWrites(PgStoreBase):
         return credit_id
 
     async def _credit_paid_pledges(
-        self, db: Connection, pledges: Sequence[Pledge], notice: str | None, now: int
+        self, db: Connection, pledges: Sequence[Pledge], tell: DonorNotice | None, now: int
     ) -> None:
         """Paid money pledges of a need that ended without them (closed): each one's money
         becomes its donor's credit and the donor is asked where it goes."""
@@ -166,8 +127,7 @@ class PgSharedWrites(PgStoreBase):
                 db, platform=pledge.platform, donor_id=pledge.donor_id, amount=pledge.amount,
                 source=CreditSource.NEED_CLOSED, pledge=pledge, payment_id=None, now=now,
             )  # fmt: skip
-            if notice:  # the message the domain chose (bot/domain/notices.py)
-                await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
+            await self._tell_donors(db, [pledge], tell, now, credit_id=credit_id)
 
     @staticmethod
     async def _paid_money_pledges(db: Connection, need_id: int) -> list[Pledge]:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.models import Pledge, PledgeStatus, StaffRole
 from bot.storage.postgres.base import Connection, _native
 from bot.storage.postgres.shared import PgSharedWrites
+from bot.storage.records import DonorNotice
 from bot.storage.sqlite.common import (
     _CONFIRMATION_COLUMNS,
     _OPEN_INVITE,
@@ -160,7 +161,7 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
         )  # fmt: skip
         return [_pledge_from_row(row) for row in rows]
 
-    async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
+    async def undo_confirmation(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back
         from paid to reserved (a funded need reopens as fully pledged), the donor is told."""
 
@@ -179,12 +180,12 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
                 "WHERE id = $3",
                 pledge.amount, now, pledge.need_id,
             )  # fmt: skip
-            await self._queue_pledge_notices(db, [pledge], notice, now)
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
         return await self._run(undo, writes_needs=True)
 
-    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
+    async def remind_pledges(self, now: int, platform: str, tell: DonorNotice) -> list[Pledge]:
         """Queue a reminder for awaiting pledges past half their time, once, in one
         transaction with the mark."""
 
@@ -196,7 +197,7 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
                 PledgeStatus.AWAITING_PAYMENT.value, now, platform,
             )  # fmt: skip
             reminded = [_pledge_from_row(row) for row in rows]
-            await self._queue_pledge_notices(db, reminded, notice, now)
+            await self._tell_donors(db, reminded, tell, now)
             return reminded
 
         return await self._run(remind)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -11,6 +10,8 @@ from bot.models import (
     Broadcast,
     BroadcastStatus,
 )
+from bot.storage.notices import outbox_args
+from bot.storage.records import Notice
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _BROADCAST_COLUMNS,
@@ -213,23 +214,17 @@ class BroadcastsRepository(BroadcastQueries, StoreBase):
         )
         return max(0, int(rows[0][0])) if rows else 0
 
-    async def queue_notice(
-        self,
-        platform: str,
-        user_id: int,
-        message_id: str,
-        args: dict[str, object],
-        now: int,
-        *,
-        dedupe_key: str,
-    ) -> None:
-        """One notice for one person (a report, an alert), queued once per `dedupe_key`."""
-        await self._write(
+    async def queue_notice(self, notice: Notice, now: int) -> bool:
+        """One notice for one person (a report, an alert, a support answer), queued once per
+        its dedupe key: False when that key was queued before (a redelivered update), so
+        the caller can do what goes with it once too."""
+        rows = await self._fetchall(
             "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
-            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (platform, user_id, message_id, json.dumps(args, ensure_ascii=False), now, now,
-             dedupe_key),
+            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (notice.platform, notice.user_id, notice.message_id, outbox_args(notice), now, now,
+             notice.dedupe_key),
         )  # fmt: skip
+        return bool(rows)
 
     async def set_announcements_opt_out(self, platform: str, user_id: int, off: bool) -> None:
         await self._write(

@@ -26,7 +26,6 @@ from bot.models import (
     BroadcastStatus,
     Checkout,
     CheckoutState,
-    IncomingPayment,
     MonthlyGift,
     MonthlyStatus,
     Need,
@@ -355,15 +354,6 @@ def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:
         next_due_at=next_due_at,
         version=version,
     )
-
-
-def _paid_facts(pledge: Pledge, payment: IncomingPayment | None = None) -> dict[str, object]:
-    """What the donor's thanks for a paid pledge states besides the pledge (it is their
-    receipt in the chat): when it was paid, and the proof: the platform's charge id of an
-    in-chat payment, else the bank tracking number staff confirmed it with (if any)."""
-    if payment is not None:
-        return {"paid_at": pledge.paid_at, "charge_id": payment.charge_id}
-    return {"paid_at": pledge.paid_at, "tracking": pledge.bank_reference}
 
 
 def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:

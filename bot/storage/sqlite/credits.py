@@ -16,7 +16,7 @@ from bot.models import (
     PledgeStatus,
 )
 from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
-from bot.storage.records import NO_NEWS, NeedNews
+from bot.storage.records import NO_NEWS, CreditNotice, DonorNotice, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
@@ -56,8 +56,9 @@ class CreditsRepository(StoreBase, CreditFlows):
         return credit_id
 
     async def _credit_paid_pledges(
-        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], notice: str | None, now: int
-    ) -> None:
+        self, db: aiosqlite.Connection, pledges: Sequence[Pledge], tell: DonorNotice | None,
+        now: int,
+    ) -> None:  # fmt: skip
         """Paid money pledges of a need that ended without them (closed): each one's money
         leaves the need and becomes its donor's credit, and the donor is asked where it
         goes. The pledge is cancelled but keeps its `paid_at`: it was paid."""
@@ -74,8 +75,7 @@ class CreditsRepository(StoreBase, CreditFlows):
                 db, platform=pledge.platform, donor_id=pledge.donor_id, amount=pledge.amount,
                 source=CreditSource.NEED_CLOSED, pledge=pledge, payment_id=None, now=now,
             )  # fmt: skip
-            if notice:  # the message the domain chose (bot/domain/notices.py)
-                await self._queue_pledge_notices(db, [pledge], notice, now, {"credit": credit_id})
+            await self._tell_donors(db, [pledge], tell, now, credit_id=credit_id)
 
     async def _paid_money_pledges(self, db: aiosqlite.Connection, need_id: int) -> list[Pledge]:
         rows = await db.execute_fetchall(
@@ -120,7 +120,8 @@ class CreditsRepository(StoreBase, CreditFlows):
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
         platform: str | None = None, donor_id: int | None = None, office_rest: bool = False,
-        notice: str | None = None, due_before: int | None = None, news: NeedNews = NO_NEWS,
+        tell: CreditNotice | None = None, due_before: int | None = None,
+        news: NeedNews = NO_NEWS,
     ) -> CreditMove | None:  # fmt: skip
         """Place a credit's unallocated money, in one transaction with one audit row.
 
@@ -128,13 +129,14 @@ class CreditsRepository(StoreBase, CreditFlows):
         with `office_rest` what is left goes to the office. `platform`/`donor_id` make it
         the donor's own act (someone else's credit is None); `due_before` makes it the
         office's decision on a credit created before then (one not yet due is None), with
-        the donor told by `notice`. None also when nothing is unallocated any more: each
-        credit is decided once, however often a button is pressed or the clock ticks.
+        the donor told as the domain's rule `tell` says. None also when nothing is
+        unallocated any more: each credit is decided once, however often a button is
+        pressed or the clock ticks.
         """
         async with self._transaction() as db:
             return await self._move_credit_in(
                 db, credit_id, need_id, now, by=by, platform=platform, donor_id=donor_id,
-                office_rest=office_rest, notice=notice, due_before=due_before, news=news,
+                office_rest=office_rest, tell=tell, due_before=due_before, news=news,
             )  # fmt: skip
 
     @staticmethod
@@ -156,16 +158,6 @@ class CreditsRepository(StoreBase, CreditFlows):
             (amount, to_office, now, by, credit_id),
         )
         return credit_from_row(next(iter(rows)))
-
-    @staticmethod
-    async def _queue_credit_notice(
-        db: aiosqlite.Connection, credit: Credit, notice: str, args: str, now: int
-    ) -> None:
-        await db.execute(
-            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
-            "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (credit.platform, credit.donor_id, notice, args, now, now, f"{notice}:{credit.id}"),
-        )
 
     @staticmethod
     async def _room_in_need(db: aiosqlite.Connection, need_id: int, most: int) -> int:

@@ -141,14 +141,7 @@ class HouseholdsRepository(StoreBase):
         linked: dict[str, list[tuple[str, int]]] = {}
         for code, platform, user_id in links:
             linked.setdefault(code, []).append((platform, user_id))
-        notices = tell(written, linked, now)
-        if notices:
-            await db.executemany(
-                "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
-                "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(n.platform, n.user_id, n.message_id, n.args, n.due_at, now, n.dedupe_key)
-                 for n in notices],
-            )  # fmt: skip
+        await self._queue_notices(db, tell(written, linked, now), now)
 
     async def _upsert_changed(
         self,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import aiosqlite
 
 from bot.models import (
@@ -12,6 +10,7 @@ from bot.models import (
 )
 from bot.storage.records import (
     MonthlyClaimLost,
+    Notice,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
@@ -88,10 +87,12 @@ class MonthlyRepository(StoreBase):
         return [_monthly_from_row(row) for row in rows]
 
     async def close_month(
-        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None
-    ) -> bool:
+        self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None,
+        notice: Notice | None = None,
+    ) -> bool:  # fmt: skip
         """A month handled without a pledge (nothing needed money, or the donor skipped it),
-        with its notice; False when another run (or an older button) got there first."""
+        with the domain's `notice` to the donor; False when another run (or an older
+        button) got there first."""
         try:
             async with self._transaction() as db:
                 if version is not None:
@@ -102,14 +103,7 @@ class MonthlyRepository(StoreBase):
                     if not current:
                         raise MonthlyClaimLost(claim.gift_id)
                 await self._claim_month(db, claim, outcome, None, now)
-                if claim.notice:
-                    await db.execute(
-                        "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, "
-                        "due_at, created_at, dedupe_key) SELECT platform, donor_id, ?, ?, ?, ?, ? "
-                        "FROM monthly_gifts WHERE id = ? AND donor_id > 0",
-                        (claim.notice, json.dumps(claim.notice_args, ensure_ascii=False), now,
-                         now, f"{claim.notice}:{claim.gift_id}:{claim.period}", claim.gift_id),
-                    )  # fmt: skip
+                await self._queue_notices(db, [notice], now)
         except MonthlyClaimLost:
             return False
         return True

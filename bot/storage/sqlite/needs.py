@@ -20,6 +20,7 @@ from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     NO_NEWS,
     CodeTaken,
+    DonorNotice,
     ImportedNeed,
     ImportRefused,
     NeedNews,
@@ -193,13 +194,14 @@ class NeedsRepository(StoreBase):
         return _need_from_row(rows[0]) if rows else None
 
     async def close_need(
-        self, need_id: int, now: int, unpaid_notice: str, paid_notice: str,
-        token: str | None = None, credit_notice: str | None = None,
+        self, need_id: int, now: int, tell_unpaid: DonorNotice, tell_paid: DonorNotice,
+        token: str | None = None, tell_credited: DonorNotice | None = None,
     ) -> tuple[list[Pledge], list[Pledge]] | None:  # fmt: skip
         """Take a need out of browsing, in one transaction: pledges still awaiting payment
-        are cancelled (shares returned, donors told not to pay); money already paid leaves
-        the need as its donors' credit, each asked where it goes (`credit_notice`); donors
-        who reported a payment (or gave items) are told it is safe and staff will settle it.
+        are cancelled (shares returned, donors told not to pay: `tell_unpaid`); money
+        already paid leaves the need as its donors' credit, each asked where it goes
+        (`tell_credited`); donors who reported a payment (or gave items) are told it is
+        safe and staff will settle it (`tell_paid`). Each rule is the domain's.
         Returns (cancelled, paid or reported), or None if the need was already closed or
         delivered, or the confirmation `token` was already used."""
         told = None
@@ -213,16 +215,16 @@ class NeedsRepository(StoreBase):
             )
             if not closed:
                 raise _NothingDone
-            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
+            cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
             rows = await db.execute_fetchall(
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE need_id = ? AND status IN (?, ?)",
                 (need_id, PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.PAID.value),
             )
             paid = [_pledge_from_row(row) for row in rows]
             credited = await self._paid_money_pledges(db, need_id)
-            await self._credit_paid_pledges(db, credited, credit_notice, now)
+            await self._credit_paid_pledges(db, credited, tell_credited, now)
             settled_by_staff = [p for p in paid if p not in credited]
-            await self._queue_pledge_notices(db, settled_by_staff, paid_notice, now)
+            await self._tell_donors(db, settled_by_staff, tell_paid, now)
             told = cancelled, paid
         return told
 
@@ -252,7 +254,7 @@ class NeedsRepository(StoreBase):
                 )
                 need = _need_from_row(next(iter(rows)))
                 if need.open and draft.beneficiary_national_code:
-                    await self._queue_household_news(db, [need.id], news.published, now)
+                    await self._tell_households(db, [need.id], news.published, now)
                 return need
         except sqlite3.IntegrityError as exc:
             if "needs.code" not in str(exc):
@@ -292,5 +294,5 @@ class NeedsRepository(StoreBase):
             )
             if not rows:
                 return None
-            await self._queue_household_news(db, [need_id], news.published, now)
+            await self._tell_households(db, [need_id], news.published, now)
             return _need_from_row(next(iter(rows)))

@@ -3,104 +3,66 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import aiosqlite
 
 from bot.models import (
     OutboxItem,
     OutboxStatus,
-    Pledge,
 )
+from bot.storage.notices import NoticeWrites, outbox_args
+from bot.storage.records import HouseholdNotice, NeedLink, Notice
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import _unfinished_sends_sql
 
 
-class OutboxRepository(StoreBase):
+class OutboxRepository(NoticeWrites, StoreBase):
     """The outbox: every message the bot sends on its own, claimed and recorded at most once."""
 
-    async def _queue_pledge_notices(
-        self,
-        db: aiosqlite.Connection,
-        pledges: Sequence[Pledge],
-        message_id: str,
-        now: int,
-        extra: dict[str, object] | None = None,
-        *,
-        repeatable: bool = False,
-        dedupe: str | None = None,
+    async def _insert_notices(
+        self, db: aiosqlite.Connection, notices: Sequence[Notice], now: int
     ) -> None:
-        """Queue a message to each pledge's donor, inside the caller's transaction.
-
-        The arguments carry raw values (amount and unit); the sender renders them in the
-        donor's language at send time. The dedupe key (the event: the pledge, or `dedupe`
-        when one pledge can have several, like payments) makes the same event queue once;
-        a `repeatable` event (a rejection, after the donor reported the payment again)
-        is keyed by its time as well, so the second one is told too.
-        """
-        pledges = [p for p in pledges if p.donor_id > 0]  # an erased donor cannot be told
-        if not pledges:
-            return
-        needs = {
-            row[0]: row
-            for row in await db.execute_fetchall(
-                f"SELECT id, code, kind, item_name, item_name_en FROM needs WHERE id IN "
-                f"({','.join('?' * len(pledges))})",
-                [p.need_id for p in pledges],
-            )
-        }
+        """The domain's notices as outbox rows due now; a dedupe key already queued is
+        skipped, so the same event is told once (see bot/storage/notices.py)."""
         await db.executemany(
             "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
             "created_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    p.platform,
-                    p.donor_id,
-                    message_id,
-                    json.dumps(
-                        {
-                            "reference": p.reference,
-                            "code": needs[p.need_id][1],
-                            "amount": p.amount,
-                            "kind": needs[p.need_id][2],
-                            "item": needs[p.need_id][3],
-                            "item_en": needs[p.need_id][4],
-                            "expires_at": p.expires_at,
-                            **(extra or {}),
-                        },
-                        ensure_ascii=False,
-                    ),
-                    now,
-                    now,
-                    f"{message_id}:{dedupe or p.reference}" + (f":{now}" if repeatable else ""),
-                )
-                for p in pledges
-            ],
+            [(n.platform, n.user_id, n.message_id, outbox_args(n), now, now, n.dedupe_key)
+             for n in notices],
+        )  # fmt: skip
+
+    async def _needs_named(
+        self, db: aiosqlite.Connection, need_ids: Iterable[int]
+    ) -> list[Sequence[Any]]:
+        """(id, code, kind, item_name, item_name_en) of each need: what a donor is told."""
+        ids = list(need_ids)
+        return list(
+            await db.execute_fetchall(
+                "SELECT id, code, kind, item_name, item_name_en FROM needs WHERE id IN "
+                f"({','.join('?' * len(ids))})",
+                ids,
+            )
         )
 
-    async def _queue_household_news(
-        self, db: aiosqlite.Connection, need_ids: Sequence[int], message_id: str | None, now: int
-    ) -> None:
-        """Tell the household a need is about (everyone linked to it) how it stands, once,
-        with the message the caller's domain chose (None: no one is told)."""
-        if message_id is None:
-            return
-        await db.execute(
-            "INSERT OR IGNORE INTO outbox (platform, user_id, message_id, args, due_at, "
-            "created_at, dedupe_key) "
-            "SELECT l.platform, l.user_id, ?, json_object('category', n.category), ?, ?, "
-            "? || ':' || n.id || ':' || l.platform || ':' || l.user_id "
-            "FROM needs n JOIN beneficiary_links l "
-            "ON l.national_code = n.beneficiary_national_code "
-            "WHERE n.id IN (SELECT value FROM json_each(?))",
-            (message_id, now, now, message_id, json.dumps(list(need_ids))),
+    async def _linked_to_needs(
+        self, db: aiosqlite.Connection, need_ids: Sequence[int]
+    ) -> list[NeedLink]:
+        """The people linked to each need's household, with the need's category."""
+        rows = await db.execute_fetchall(
+            "SELECT n.id, n.category, l.platform, l.user_id FROM needs n "
+            "JOIN beneficiary_links l ON l.national_code = n.beneficiary_national_code "
+            "WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.id, l.platform, l.user_id",
+            (json.dumps(list(need_ids)),),
         )
+        return [NeedLink(*row) for row in rows]
 
     async def _queue_published_news(
-        self, db: aiosqlite.Connection, now: int, message_id: str | None
+        self, db: aiosqlite.Connection, now: int, tell: HouseholdNotice | None
     ) -> None:
         """Needs just added (created in this transaction) for a linked household: published."""
-        if message_id is None:
+        if tell is None:
             return
         rows = await db.execute_fetchall(
             "SELECT id FROM needs WHERE created_at = ? AND status = 'open' "
@@ -108,7 +70,7 @@ class OutboxRepository(StoreBase):
             (now,),
         )
         if rows:
-            await self._queue_household_news(db, [row[0] for row in rows], message_id, now)
+            await self._tell_households(db, [row[0] for row in rows], tell, now)
 
     async def claim_outbox(
         self, platform: str, now: int, limit: int, worker: str | None = None

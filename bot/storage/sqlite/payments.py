@@ -18,7 +18,7 @@ from bot.models import (
     PledgeStatus,
 )
 from bot.storage.money import PaymentFlows, inquiry_records, payment_records
-from bot.storage.records import NO_NEWS, NeedNews
+from bot.storage.records import NO_NEWS, DonorNotice, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
@@ -63,8 +63,8 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         )
 
     async def record_payment(
-        self, payment: IncomingPayment, now: int, *, paid_notice: str, unallocated_notice: str,
-        news: NeedNews = NO_NEWS,
+        self, payment: IncomingPayment, now: int, *, tell_paid: DonorNotice,
+        tell_unallocated: DonorNotice, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """Money arrived: in ONE transaction record it, pay its pledge (or keep it
         unallocated), queue the donor's thanks and the household's news, and audit it with
@@ -78,7 +78,7 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         """
         async with self._transaction() as db:
             return await self._record_payment_in(
-                db, payment, now, paid_notice, unallocated_notice, news
+                db, payment, now, tell_paid, tell_unallocated, news
             )
 
     @staticmethod

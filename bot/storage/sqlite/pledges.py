@@ -11,14 +11,13 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import NO_NEWS, CodeTaken, MonthlyClaimLost, NeedNews
+from bot.storage.records import NO_NEWS, CodeTaken, DonorNotice, MonthlyClaimLost, NeedNews
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
     _need_from_row,
     _NothingDone,
-    _paid_facts,
     _pledge_from_row,
 )
 
@@ -38,6 +37,7 @@ class PledgesRepository(StoreBase):
         now: int,
         expires_at: int,
         monthly: MonthlyClaim | None = None,
+        tell: DonorNotice | None = None,
     ) -> tuple[Pledge | None, int]:
         """Reserve `amount` of a need for a donor, atomically; returns (pledge, remaining).
 
@@ -46,7 +46,8 @@ class PledgesRepository(StoreBase):
         processes can over-pledge. A token seen before returns that pledge unchanged (a
         redelivered confirmation). A lost race returns (None, what remains now).
         A `monthly` gift's month is claimed in the same transaction (MonthlyClaimLost, and
-        nothing reserved, when another run already handled it).
+        nothing reserved, when another run already handled it); `tell` is the domain's
+        notice of the new pledge to its donor (a monthly gift's), queued with it.
         """
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
@@ -81,10 +82,7 @@ class PledgesRepository(StoreBase):
             pledge = _pledge_from_row(next(iter(rows)))
             if monthly is not None:
                 await self._claim_month(db, monthly, "pledged", pledge.id, now)
-                if monthly.notice:
-                    await self._queue_pledge_notices(
-                        db, [pledge], monthly.notice, now, monthly.notice_args
-                    )
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge, taken
 
     @staticmethod
@@ -113,7 +111,7 @@ class PledgesRepository(StoreBase):
         return next(iter(rows))[0] if rows else 0
 
     async def release_pledge(
-        self, reference: str, to_status: PledgeStatus, now: int, notice: str | None = None
+        self, reference: str, to_status: PledgeStatus, now: int, tell: DonorNotice | None = None
     ) -> Pledge | None:
         """Cancel or expire an awaiting pledge and give its share back to the need."""
         async with self._transaction() as db:
@@ -126,8 +124,7 @@ class PledgesRepository(StoreBase):
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
             await self._return_share(db, pledge, now)
-            if notice:
-                await self._queue_pledge_notices(db, [pledge], notice, now)
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
     @staticmethod
@@ -140,11 +137,10 @@ class PledgesRepository(StoreBase):
             (pledge.amount, now, pledge.need_id),
         )
 
-    async def reject_pledge(
-        self, reference: str, reason: str, now: int, notice: str
-    ) -> Pledge | None:
+    async def reject_pledge(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """Staff found no payment: the pledge is rejected, its share returns to the need,
-        and the donor's message (with the reason) is queued in the same transaction."""
+        and the donor's message (the domain's, with the reason) is queued in the same
+        transaction."""
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 "UPDATE pledges SET status = ?, expires_at = NULL WHERE reference = ? "
@@ -160,9 +156,7 @@ class PledgesRepository(StoreBase):
                 return None
             pledge = _pledge_from_row(next(iter(rows)))
             await self._return_share(db, pledge, now)
-            await self._queue_pledge_notices(
-                db, [pledge], notice, now, {"reason": reason}, repeatable=True
-            )
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
     async def report_rejected_pledge_again(self, reference: str, now: int) -> Pledge | None:
@@ -240,8 +234,8 @@ class PledgesRepository(StoreBase):
         return [_pledge_from_row(row) for row in rows]
 
     async def confirm_pledge_payment(
-        self, reference: str, bank_reference: str | None, now: int, notice: str | None = None,
-        *, news: NeedNews = NO_NEWS,
+        self, reference: str, bank_reference: str | None, now: int,
+        tell: DonorNotice | None = None, *, news: NeedNews = NO_NEWS,
     ) -> tuple[Pledge, Need] | None:  # fmt: skip
         """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
         async with self._transaction() as db:
@@ -252,10 +246,9 @@ class PledgesRepository(StoreBase):
             if need.status is NeedStatus.CLOSED:  # paid after the need closed: a credit
                 await self._credit_paid_pledges(db, [pledge], news.closed_credit, now)
                 return pledge, need
-            if notice:
-                await self._queue_pledge_notices(db, [pledge], notice, now, _paid_facts(pledge))
+            await self._tell_donors(db, [pledge], tell, now)
             if need.status is NeedStatus.FUNDED:
-                await self._queue_household_news(db, [need.id], news.funded, now)
+                await self._tell_households(db, [need.id], news.funded, now)
             return pledge, need
 
     @staticmethod
@@ -292,9 +285,9 @@ class PledgesRepository(StoreBase):
         self,
         need_id: int,
         now: int,
-        notice: str | None = None,
+        tell: DonorNotice | None = None,
         *,
-        unpaid_notice: str | None = None,
+        tell_unpaid: DonorNotice | None = None,
         token: str | None = None,
         news: NeedNews = NO_NEWS,
     ) -> tuple[list[Pledge], list[Pledge]] | None:
@@ -321,15 +314,14 @@ class PledgesRepository(StoreBase):
                 (PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value),
             )
             delivered = [_pledge_from_row(row) for row in rows]
-            if notice:
-                await self._queue_pledge_notices(db, delivered, notice, now)
-            cancelled = await self._cancel_unpaid(db, need_id, unpaid_notice, now)
-            await self._queue_household_news(db, [need_id], news.delivered, now)
+            await self._tell_donors(db, delivered, tell, now)
+            cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
+            await self._tell_households(db, [need_id], news.delivered, now)
             done = delivered, cancelled
         return done
 
     async def _cancel_unpaid(
-        self, db: aiosqlite.Connection, need_id: int, notice: str | None, now: int
+        self, db: aiosqlite.Connection, need_id: int, tell: DonorNotice | None, now: int
     ) -> list[Pledge]:
         """A need that ends (closed, delivered): pledges still awaiting payment are cancelled,
         their shares returned and their donors told not to pay (inside the caller's
@@ -342,8 +334,7 @@ class PledgesRepository(StoreBase):
         cancelled = [_pledge_from_row(row) for row in rows]
         for pledge in cancelled:
             await self._return_share(db, pledge, now)
-        if notice:
-            await self._queue_pledge_notices(db, cancelled, notice, now)
+        await self._tell_donors(db, cancelled, tell, now)
         return cancelled
 
     async def pledge_counts(self, need_id: int) -> dict[PledgeStatus, int]:

@@ -13,6 +13,7 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
+from bot.storage.records import DonorNotice
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CONFIRMATION_COLUMNS,
@@ -259,7 +260,7 @@ class StaffRepository(StaffQueries, StoreBase):
         )
         return [_pledge_from_row(row) for row in rows]
 
-    async def undo_confirmation(self, reference: str, now: int, notice: str) -> Pledge | None:
+    async def undo_confirmation(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back
         from paid to reserved (a funded need reopens as fully pledged), the donor is told."""
         async with self._transaction() as db:
@@ -277,10 +278,10 @@ class StaffRepository(StaffQueries, StoreBase):
                 "ELSE status END WHERE id = :need",
                 {"amount": pledge.amount, "now": now, "need": pledge.need_id},
             )
-            await self._queue_pledge_notices(db, [pledge], notice, now)
+            await self._tell_donors(db, [pledge], tell, now)
             return pledge
 
-    async def remind_pledges(self, now: int, platform: str, notice: str) -> list[Pledge]:
+    async def remind_pledges(self, now: int, platform: str, tell: DonorNotice) -> list[Pledge]:
         """Queue a reminder for awaiting pledges past half their time, once: the pledge is
         marked and the message queued in one transaction, so no restart repeats or loses it."""
         async with self._transaction() as db:
@@ -291,7 +292,7 @@ class StaffRepository(StaffQueries, StoreBase):
                 (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
             )
             reminded = [_pledge_from_row(row) for row in rows]
-            await self._queue_pledge_notices(db, reminded, notice, now)
+            await self._tell_donors(db, reminded, tell, now)
             return reminded
 
     async def record_audit(
