@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -59,6 +60,32 @@ async def test_a_message_to_support_and_the_answer_back(start_app) -> None:
     assert str(ADMIN_ID) not in sent
 
 
+async def test_a_redelivered_staff_reply_is_answered_and_audited_once(start_app) -> None:
+    """The platform delivers a staff member's reply a second time (its answer to the first
+    delivery was lost): the person gets the answer once, and the audit log holds one row
+    for it, not one per delivery."""
+    chat = await start_app(staff_chat_id=STAFF_CHAT)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    sara = chat.user(name="Sara")
+    await sara.send("/start")
+    await sara.click(fa("button-help"))
+    await sara.click(fa("button-support"))
+    await sara.send("کالابرگ من شارژ نشده")
+    [posted] = chat.emulator.messages_in(STAFF_CHAT)
+    replier = EmulatedUserInfo(id=ADMIN_ID, first_name="Staffer", language_code="fa")
+    reply = chat.emulator.make_group_reply_update(replier, STAFF_CHAT, posted, "فردا")
+    for _ in range(2):  # the same update, delivered again
+        update = Update.de_json(copy.deepcopy(reply), chat.application.bot)
+        await chat.application.process_update(update)
+    await deliver_outbox(HamdeliContext(chat.application))
+    await deliver_outbox(HamdeliContext(chat.application))
+    answers = [m for m in sara.replies if m.text.startswith("💬")]
+    assert len(answers) == 1
+    audited = [r for r in await chat.store.latest_audit(50) if r["action"] == "support_reply"]
+    assert len(audited) == 1
+
+
 async def test_without_a_staff_chat_support_says_so(chat) -> None:
     sara = chat.user()
     await sara.send("/support")
@@ -94,7 +121,8 @@ async def test_a_ticket_is_found_by_the_staff_message_that_carries_it(any_store)
 
 async def test_a_staff_answer_is_queued_with_its_audit_row_once(any_store) -> None:
     """On both backends: the answer waits in the outbox with its audit row; a redelivered
-    update queues it once; someone without a staff role queues nothing."""
+    update queues it once and audits it once; someone without a staff role queues
+    nothing."""
     store = any_store
     person = await store.seen_account("bale", 9, 90, "en", 1)
     staffer = await store.set_staff_role(
@@ -112,7 +140,7 @@ async def test_a_staff_answer_is_queued_with_its_audit_row_once(any_store) -> No
         (9, "support-reply", {"ticket": ticket, "text": "tomorrow"})
     ]
     audited = [row for row in await store.latest_audit(10) if row["action"] == "support_reply"]
-    assert len(audited) == 2  # each answer is audited; only one is sent
+    assert len(audited) == 1  # one reply: one answer sent, one audit row
 
 
 async def test_a_refused_audit_row_leaves_no_answer_queued(any_store) -> None:

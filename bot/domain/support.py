@@ -3,6 +3,9 @@
 The answer is not sent by the handler: it is queued in the outbox in one unit of work with
 its audit row, so a crash or a refused audit insert never leaves an answer sent without its
 audit row, nor an audited answer that never goes out (the outbox sends it at most once).
+Both are keyed by the reply itself (the outbox row's dedupe key): a redelivered update
+finds the answer already queued and writes neither again, so one reply is one answer
+sent and one audit row.
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ async def answer_ticket(
     """Queue a staff member's answer to the person behind the ticket whose staff-chat
     message (`answered_message_id`) it replies to, with its audit row, in one unit of
     work. The dedupe key is the reply's own message id: a redelivered update queues it
-    once. None (nothing queued): the replier is not staff (the role is read now) or the
-    message carries no ticket."""
+    once, and audits it once (only the unit that queued it writes the audit row). None
+    (nothing queued): the replier is not staff (the role is read now) or the message
+    carries no ticket."""
     if replier is None or replier.staff_role is StaffRole.NONE:
         return None
     found = await store.ticket_for_staff_message(replier.platform, answered_message_id)
@@ -49,6 +53,6 @@ async def answer_ticket(
         f"support-reply:{replier.platform}:{reply_message_id}",
     )  # fmt: skip
     async with store.unit_of_work():  # the queued answer and its audit row: both or neither
-        await store.queue_notice(answer, now)
-        await staff.audit(store, replier, "support_reply", "ticket", str(ticket), now)
+        if await store.queue_notice(answer, now):  # False: this reply came before
+            await staff.audit(store, replier, "support_reply", "ticket", str(ticket), now)
     return ticket
