@@ -92,10 +92,10 @@ class Person:
         self.emulator = emulator
         self.info = EmulatedUserInfo(id=user_id, first_name=name, language_code="fa")
 
-    async def _wait_for_change(self, push) -> str:
+    async def _wait_for_change(self, push, seconds: float = 20) -> str:
         mark = self.emulator.change_mark()
         push()
-        return await self.wait_for_message(mark)
+        return await self.wait_for_message(mark, seconds)
 
     async def wait_for_message(self, mark: int, seconds: float = 20) -> str:
         """The text of the latest message the bot sent or edited in this chat after `mark`."""
@@ -110,7 +110,7 @@ class Person:
         edited since, once one contains `until`: a screen may come in several messages."""
         update = self.emulator.make_message_update(self.info, text)
         if until is None:
-            return await self._wait_for_change(lambda: self.emulator.push_update(update))
+            return await self._wait_for_change(lambda: self.emulator.push_update(update), seconds)
         mark = self.emulator.change_mark()
         self.emulator.push_update(update)
         deadline = time.monotonic() + seconds
@@ -136,7 +136,7 @@ class Person:
             assert time.monotonic() < deadline, f"no button {label!r} appeared"
             await asyncio.sleep(0.02)
         update = self.emulator.make_callback_update(self.info, message, message.button_data(label))
-        return await self._wait_for_change(lambda: self.emulator.push_update(update))
+        return await self._wait_for_change(lambda: self.emulator.push_update(update), seconds)
 
     def _latest_with(self, label: str) -> SentMessage | None:
         return next(

@@ -25,6 +25,7 @@ import asyncpg
 import pytest
 
 from bot.domain import accounts, broadcasts, need_editing, pledges, staff
+from bot.domain.notices import TellDonor
 from bot.domain.refusal import Refused
 from bot.models import (
     Account,
@@ -356,7 +357,8 @@ async def test_a_nested_transaction_that_does_nothing_leaves_the_rest_of_the_uni
     assert await store.use_confirmation("c1", NOW)
     async with store.unit_of_work():
         await store.record_audit(at=NOW, action="first", platform=PLATFORM)
-        assert await store.close_need(1, NOW, "a", "b", token="c1") is None  # spent
+        unpaid, paid = TellDonor("a"), TellDonor("b")
+        assert await store.close_need(1, NOW, unpaid, paid, token="c1") is None  # spent
         await store.record_audit(at=NOW, action="second", platform=PLATFORM)
     assert await audit_actions(store) == ["second", "first"]
 
