@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import accounts, safety, verification
 from bot.domain.verification import SharedContact, VerificationRefused
@@ -50,7 +50,7 @@ END = ConversationHandler.END
 
 async def open_status(update: Update, context: HamdeliContext) -> str | int:
     """ "Check my status": straight to the status once linked, else verification."""
-    if context.button is not None and context.button.kind == "role":
+    if context.button is not None and context.button.kind is Button.ROLE:
         context.account = await accounts.choose_persona(
             context.store, context.me, Persona.BENEFICIARY
         )
@@ -262,8 +262,8 @@ def flows() -> list[Flow]:
     return [
         Flow(
             entry_points=[
-                CallbackQueryHandler(open_status, pattern=r"^menu:beneficiary$"),
-                CallbackQueryHandler(open_status, pattern=f"^{callbacks.STATUS}$"),
+                CallbackQueryHandler(open_status, pattern=Button.ROLE.pattern(Persona.BENEFICIARY)),
+                CallbackQueryHandler(open_status, pattern=Button.STATUS.pattern()),
                 CommandHandler("status", open_status),
             ],
             states={
@@ -279,9 +279,7 @@ def flows() -> list[Flow]:
             },
             on_leave=drop_shared_phone,
         ),
-        prompt_flow(
-            PASTED_SMS, callbacks.CHECK_SMS, "sms", ask_for_sms, check_sms, sms_text_expected
-        ),
+        prompt_flow(PASTED_SMS, Button.CHECK_SMS, "sms", ask_for_sms, check_sms, sms_text_expected),
     ]
 
 
@@ -319,10 +317,10 @@ async def toggle_reminders(update: Update, context: HamdeliContext) -> None:
     await _show_status(update, context)
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        callbacks.HISTORY: history,
-        callbacks.FORGET_ASK: forget_ask,
-        callbacks.FORGET_DO: forget_do,
-        callbacks.REMINDERS: toggle_reminders,
+        Button.HISTORY: history,
+        Button.FORGET_ASK: forget_ask,
+        Button.FORGET_DO: forget_do,
+        Button.REMINDERS: toggle_reminders,
     }

@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.codes import new_confirm_token
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
@@ -279,7 +279,7 @@ def flows() -> list[Flow]:
         Flow(
             entry_points=[
                 CommandHandler("broadcast", ask_text),
-                CallbackQueryHandler(ask_text, pattern=f"^{callbacks.BROADCAST_NEW}$"),
+                CallbackQueryHandler(ask_text, pattern=Button.BROADCAST_NEW.pattern()),
             ],
             states={
                 COMPOSE: [
@@ -292,11 +292,11 @@ def flows() -> list[Flow]:
     ]
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        callbacks.BROADCAST_AUDIENCE: change_audience,
-        "broadcast_audience": choose_audience,
-        "broadcast_place": choose_place,
-        "broadcast_send": send,
-        "broadcast_control": control,
+        Button.BROADCAST_CHANGE_AUDIENCE: change_audience,
+        Button.BROADCAST_AUDIENCE: choose_audience,
+        Button.BROADCAST_PLACE: choose_place,
+        Button.BROADCAST_SEND: send,
+        Button.BROADCAST_CONTROL: control,
     }

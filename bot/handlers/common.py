@@ -12,7 +12,6 @@ function, and send the screen `bot.views` builds.
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import accounts, typed
 from bot.models import Persona, StaffRole
@@ -208,7 +208,7 @@ async def check_button(update: Update, context: HamdeliContext) -> None:
 Route = Callable[[Update, HamdeliContext], Awaitable[object]]
 
 
-def button_router(routes: dict[str, Route]) -> Route:
+def button_router(routes: dict[Button, Route]) -> Route:
     """One handler for every button: a table from button kind to handler.
 
     A single lookup instead of PTB trying a pattern per button kind keeps every click
@@ -228,14 +228,14 @@ def button_router(routes: dict[str, Route]) -> Route:
     return route_button
 
 
-COMMON_ROUTES: dict[str, Route] = {
-    callbacks.MENU_HOME: role_chooser,
-    callbacks.MENU: main_menu,
-    callbacks.MENU_STAFF: open_staff_console,
-    callbacks.HELP: help_command,
-    callbacks.LANGUAGE_PICKER: language_picker,
-    "role": choose_role,
-    "language": set_language,
+COMMON_ROUTES: dict[Button, Route] = {
+    Button.MENU_HOME: role_chooser,
+    Button.MENU: main_menu,
+    Button.MENU_STAFF: open_staff_console,
+    Button.HELP: help_command,
+    Button.LANGUAGE_PICKER: language_picker,
+    Button.ROLE: choose_role,
+    Button.LANGUAGE: set_language,
 }
 
 
@@ -387,13 +387,13 @@ class Flow:
 
 
 def prompt_flow(
-    state: str, button: str, command: str, ask: Route, on_text: Route, on_other: Route
+    state: str, button: Button, command: str, ask: Route, on_text: Route, on_other: Route
 ) -> Flow:
     """A one-question flow: a button or a command asks, typed text answers, and anything
     else (a sticker, a photo) gets `on_other`'s hint while the question stays open."""
     return Flow(
         entry_points=[
-            CallbackQueryHandler(ask, pattern=f"^{re.escape(button)}$"),
+            CallbackQueryHandler(ask, pattern=button.pattern()),
             CommandHandler(command, ask),
         ],
         states={
@@ -462,7 +462,7 @@ _EXPIRED_FLOW = TypeHandler(Update, leave_flow_then_handle)
 def register(
     application: Application,  # type: ignore[type-arg]
     flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
-    routes: dict[str, Route] | None = None,
+    routes: dict[Button, Route] | None = None,
     handlers: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
 ) -> None:
     """Add every handler in its one visible order.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, BaseHandler, CommandHandler
 
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import confirmations, credits
 from bot.domain.credits import CreditRefused
@@ -131,5 +132,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("office", office), CommandHandler("place", place)]
 
 
-def routes() -> dict[str, Route]:
-    return {"credit_show": show_credit, "credit_move": move, "credit_office": to_office}
+def routes() -> dict[Button, Route]:
+    return {Button.CREDIT_SHOW: show_credit, Button.CREDIT_MOVE: move,
+            Button.CREDIT_OFFICE: to_office}  # fmt: skip

@@ -13,6 +13,7 @@ import logging
 
 from telegram import Update
 
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain.donation_receipts import donation_receipt
 from bot.handlers.common import Route, answer_button
@@ -48,5 +49,5 @@ async def send_receipt(update: Update, context: HamdeliContext) -> None:
     )
 
 
-def routes() -> dict[str, Route]:
-    return {"donation_receipt": send_receipt}
+def routes() -> dict[Button, Route]:
+    return {Button.DONATION_RECEIPT: send_receipt}

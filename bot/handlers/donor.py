@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token, typed_need_code
 from bot.context import HamdeliContext
 from bot.domain import browse, pledges, typed
@@ -185,7 +185,7 @@ async def _show_page(
 async def categories(update: Update, context: HamdeliContext) -> None:
     """Category chips of a named city, or of a province's unnamed cities together."""
     parsed, k = context.button, context.settings.k_anonymity
-    if parsed.kind == "city_filter":
+    if parsed.kind is Button.CITY_FILTER:
         city = await browse.look_up_city(context.store, int(parsed.arg), k)
         if city is None:
             raise Refused("button-expired")
@@ -625,23 +625,22 @@ def schedule_pledge_clock(application: Application) -> None:  # type: ignore[typ
 
 def flows() -> list[Flow]:
     """Typing an amount (or quantity) for a pledge; a receipt photo after "I've paid"."""
-    pattern = callbacks.matches
     return [
         Flow(
-            entry_points=[CallbackQueryHandler(ask_amount, pattern=pattern("help_need"))],
+            entry_points=[CallbackQueryHandler(ask_amount, pattern=Button.HELP_NEED.pattern())],
             states={
                 AMOUNT: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed_amount),
-                    CallbackQueryHandler(chosen_amount, pattern=pattern("amount")),
-                    CallbackQueryHandler(confirm_in_flow, pattern=pattern("confirm")),
+                    CallbackQueryHandler(chosen_amount, pattern=Button.AMOUNT.pattern()),
+                    CallbackQueryHandler(confirm_in_flow, pattern=Button.CONFIRM.pattern()),
                     MessageHandler(~filters.COMMAND, amount_hint),
                 ]
             },
         ),
         Flow(
             entry_points=[
-                CallbackQueryHandler(report_paid, pattern=pattern("paid")),
-                CallbackQueryHandler(ask_receipt, pattern=pattern("receipt")),
+                CallbackQueryHandler(report_paid, pattern=Button.PAID.pattern()),
+                CallbackQueryHandler(ask_receipt, pattern=Button.RECEIPT.pattern()),
             ],
             states={
                 RECEIPT: [
@@ -666,21 +665,21 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     """The donor's buttons, by kind (see bot.callbacks)."""
     return {
-        callbacks.PRIVACY: privacy,
-        "provinces": provinces,
-        "cities": cities,
-        "city_page": city_page,
-        "other_page": other_page,
-        "city_filter": categories,
-        "other_filter": categories,
-        "need": need_button,
-        "amount": chosen_amount,
-        "confirm": confirm,
-        "my_pledges": my_pledges,
-        "cancel_ask": cancel_ask,
-        "cancel_do": cancel_do,
-        "receipt_for": receipt_for,
+        Button.PRIVACY: privacy,
+        Button.PROVINCES: provinces,
+        Button.CITIES: cities,
+        Button.CITY_PAGE: city_page,
+        Button.OTHER_PAGE: other_page,
+        Button.CITY_FILTER: categories,
+        Button.OTHER_FILTER: categories,
+        Button.NEED: need_button,
+        Button.AMOUNT: chosen_amount,
+        Button.CONFIRM: confirm,
+        Button.MY_PLEDGES: my_pledges,
+        Button.CANCEL_ASK: cancel_ask,
+        Button.CANCEL_DO: cancel_do,
+        Button.RECEIPT_FOR: receipt_for,
     }

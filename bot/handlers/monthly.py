@@ -8,8 +8,6 @@ answer, an amount, is the `MONTHLY_AMOUNT` flow. Each change asks once, then say
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -20,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.callbacks import Button
 from bot.codes import new_confirm_token
 from bot.context import HamdeliContext
 from bot.domain import browse, monthly
@@ -38,7 +37,6 @@ from bot.views.screen import Screen
 
 MONTHLY_AMOUNT = "monthly_amount"  # conversation state: waiting for a typed monthly amount
 MONTHLY_CLOCK_SECONDS = 60
-_ASK_AMOUNT = re.compile(r"^mk:q:amount:\d{1,9}:\d{1,9}$")
 
 
 def _rules(context: HamdeliContext) -> PledgeRules:
@@ -86,7 +84,7 @@ async def home(update: Update, context: HamdeliContext) -> None:
 async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     """Start (mk:new) or change (mk:q:amount:…) the amount; a typed answer is awaited."""
     gift = None
-    if context.button is not None and context.button.kind == "mk_ask":
+    if context.button is not None and context.button.kind is Button.MK_ASK:
         gift = await _own(context, context.button.args[1], context.button.args[2])
     await answer_button(update)
     flow = {"monthly": "new"} if gift is None else {"monthly": "edit", "gift": gift.id,
@@ -390,8 +388,8 @@ def flows() -> list[Flow]:
     return [
         Flow(
             entry_points=[
-                CallbackQueryHandler(ask_amount, pattern=callbacks.matches("mk_new")),
-                CallbackQueryHandler(ask_amount, pattern=_ASK_AMOUNT),
+                CallbackQueryHandler(ask_amount, pattern=Button.MK_NEW.pattern()),
+                CallbackQueryHandler(ask_amount, pattern=Button.MK_ASK.pattern("amount")),
             ],
             states={
                 MONTHLY_AMOUNT: [
@@ -403,20 +401,20 @@ def flows() -> list[Flow]:
     ]
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        "mk_home": home,
-        "mk_new": ask_amount,
-        "mk_amount": chosen_amount,
-        "mk_provinces": provinces,
-        "mk_province": province,
-        "mk_place": place,
-        "mk_category": category,
-        "mk_day": day,
-        "mk_start": start,
-        "mk_ask": ask,
-        "mk_do": do,
-        "mk_new_amount": new_amount,
-        "mk_set_amount": set_amount,
-        "mk_set_place": set_place,
+        Button.MK_HOME: home,
+        Button.MK_NEW: ask_amount,
+        Button.MK_AMOUNT: chosen_amount,
+        Button.MK_PROVINCES: provinces,
+        Button.MK_PROVINCE: province,
+        Button.MK_CHOSEN_PLACE: place,
+        Button.MK_CATEGORY: category,
+        Button.MK_DAY: day,
+        Button.MK_START: start,
+        Button.MK_ASK: ask,
+        Button.MK_DO: do,
+        Button.MK_NEW_AMOUNT: new_amount,
+        Button.MK_SET_AMOUNT: set_amount,
+        Button.MK_SET_PLACE: set_place,
     }

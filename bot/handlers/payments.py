@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import payments, reconcile
 from bot.domain.pledges import PledgeRefused
@@ -117,5 +118,5 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, payment_arrived), group=-1)
 
 
-def routes() -> dict[str, Route]:
-    return {"pay": pay_now}
+def routes() -> dict[Button, Route]:
+    return {Button.PAY: pay_now}

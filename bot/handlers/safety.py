@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import safety
 from bot.handlers.common import answer_button, reply
@@ -70,7 +71,7 @@ class _ContinueButton(CallbackQueryHandler):  # type: ignore[type-arg]
     def check_update(self, update: object) -> bool:
         query = update.callback_query if isinstance(update, Update) else None
         parsed = callbacks.parse(query.data) if query and isinstance(query.data, str) else None
-        return parsed is not None and parsed.kind == "safety_continue"
+        return parsed is not None and parsed.kind is Button.SAFETY_CONTINUE
 
 
 def _flow_state(update: Update, context: HamdeliContext) -> object:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import broadcasts
 from bot.domain.browse import geography
@@ -76,14 +76,14 @@ async def save_home_city(update: Update, context: HamdeliContext) -> None:
     )
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        callbacks.ANNOUNCEMENTS_OFF: stop_announcements,
-        callbacks.SETTINGS: settings,
-        "announcements": toggle_announcements,
-        callbacks.HOME_CITY: pick_home_province,
-        "home_province": pick_home_city,
-        "home_city": save_home_city,
+        Button.ANNOUNCEMENTS_OFF: stop_announcements,
+        Button.SETTINGS: settings,
+        Button.ANNOUNCEMENTS: toggle_announcements,
+        Button.HOME_CITY_PICKER: pick_home_province,
+        Button.HOME_PROVINCE: pick_home_city,
+        Button.HOME_CITY: save_home_city,
     }
 
 

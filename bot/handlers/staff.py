@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
 from bot.domain import confirmations, credits, monthly, staff
@@ -248,7 +248,8 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
     """/queue, or /queue CODE for one need's pledges (the console button: all of them); the
     page buttons carry the page and the need."""
     code = normalize_text(" ".join(context.args or [])).upper() or None
-    button = context.button if context.button and context.button.kind == "staff_queue" else None
+    paged = context.button is not None and context.button.kind is Button.STAFF_QUEUE_PAGE
+    button = context.button if paged else None
     queue = await staff.awaiting_confirmation(
         context.store, context.me, need_code=code,
         need_id=int(button.args[1]) if button else 0, page=int(button.args[0]) if button else 0,
@@ -389,17 +390,16 @@ async def stats(update: Update, context: HamdeliContext) -> None:
 
 def flows() -> list[Flow]:
     """Find a pledge by reference; type the bank tracking number or a rejection reason."""
-    pattern = callbacks.matches
     text = filters.TEXT & ~filters.COMMAND
     return [
         Flow(
             entry_points=[
-                CallbackQueryHandler(ask_reference, pattern=f"^{callbacks.STAFF_FIND}$"),
+                CallbackQueryHandler(ask_reference, pattern=Button.STAFF_FIND.pattern()),
                 CommandHandler("pledge", ask_reference),
-                CallbackQueryHandler(ask_bank_reference, pattern=pattern("staff_pay")),
-                CallbackQueryHandler(ask_reason, pattern=pattern("staff_reject")),
+                CallbackQueryHandler(ask_bank_reference, pattern=Button.STAFF_PAY.pattern()),
+                CallbackQueryHandler(ask_reason, pattern=Button.STAFF_REJECT.pattern()),
                 CallbackQueryHandler(
-                    ask_no_tracking_reason, pattern=pattern("staff_pay_unreferenced")
+                    ask_no_tracking_reason, pattern=Button.STAFF_PAY_UNREFERENCED.pattern()
                 ),
             ],
             states={
@@ -429,18 +429,18 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        callbacks.STAFF_AUDIT: show_audit,
-        callbacks.STAFF_QUEUE: show_queue,
-        "staff_queue": show_queue,
-        callbacks.STAFF_STATS: stats,
-        callbacks.STAFF_EXPORT: export,
-        "staff_open": open_pledge,
-        callbacks.STAFF_NEXT: next_in_queue,
-        callbacks.STAFF_INVITES: show_invites,
-        callbacks.STAFF_COMMANDS: show_commands,
-        "staff_revoke_invite": revoke_invite,
-        "staff_confirm": confirm,
-        "staff_dismiss": dismiss,
+        Button.STAFF_AUDIT: show_audit,
+        Button.STAFF_QUEUE: show_queue,
+        Button.STAFF_QUEUE_PAGE: show_queue,
+        Button.STAFF_STATS: stats,
+        Button.STAFF_EXPORT: export,
+        Button.STAFF_OPEN: open_pledge,
+        Button.STAFF_NEXT: next_in_queue,
+        Button.STAFF_INVITES: show_invites,
+        Button.STAFF_COMMANDS: show_commands,
+        Button.STAFF_REVOKE_INVITE: revoke_invite,
+        Button.STAFF_CONFIRM: confirm,
+        Button.STAFF_DISMISS: dismiss,
     }

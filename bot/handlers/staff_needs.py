@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
@@ -71,8 +72,9 @@ VALUE_KEYS = {"description": "description_fa"}  # where a value is kept, if not 
 CHOICES = {CATEGORY: views.category_screen, KIND: views.kind_screen, URGENT: views.urgent_screen}
 # Buttons that only mean something inside the flow; pressed outside it they are stale.
 STEP_BUTTONS = (
-    "sn_province_page", "sn_province", "sn_city_page", "sn_city", "sn_category", "sn_kind",
-    "sn_none", "sn_urgent", "sn_field", "sn_publish", "sn_draft", "sn_save",
+    Button.SN_PROVINCE_PAGE, Button.SN_PROVINCE, Button.SN_CITY_PAGE, Button.SN_CITY,
+    Button.SN_CATEGORY, Button.SN_KIND, Button.SN_NONE, Button.SN_URGENT, Button.SN_FIELD,
+    Button.SN_PUBLISH, Button.SN_DRAFT, Button.SN_SAVE,
 )  # fmt: skip
 
 Form = dict[str, Any]
@@ -285,7 +287,7 @@ async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str
 @with_form
 async def chose_urgent(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    form["values"]["urgent"] = context.button.arg == "1"
+    form["values"]["urgent"] = context.button.arg
     return await _next(update, context, form, "urgent")
 
 
@@ -495,13 +497,13 @@ async def list_needs(update: Update, context: HamdeliContext) -> None:
 
 
 def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
-    """The filter a /needs button carries (see callbacks.staff_needs); /needs: everything."""
-    if context.button is None or context.button.kind != "staff_needs":
+    """The filter a /needs button carries (see Button.STAFF_NEEDS); /needs: everything."""
+    if context.button is None or context.button.kind is not Button.STAFF_NEEDS:
         return staff.NeedsFilter()
-    whose, status, place, page = context.button.args
+    mine, status, place, page = context.button.args
     number = int(place[1:]) if place != "0" else None
     return staff.NeedsFilter(
-        mine=whose == "m",
+        mine=mine,
         status=None if status == "all" else NeedStatus(status),
         province_id=number if place.startswith("p") else None,
         city_id=number if place.startswith("c") else None,
@@ -512,20 +514,20 @@ def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
 @guarded(to_console)
 async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
     await staff.require_staff(context.store, context.me)
-    whose, status, place = context.button.args
+    mine, status, place = context.button.args
     await answer_button(update)
-    await show(update, views.needs_status_screen(context.t, whose == "m", status, place))
+    await show(update, views.needs_status_screen(context.t, mine, status, place))
 
 
 @guarded(to_console)
 async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
     """Provinces, or one province's cities (an unknown province: the provinces)."""
     await staff.require_staff(context.store, context.me)
-    whose, status, province_id = context.button.args
+    mine, status, province_id = context.button.args
     geo = await browse.geography(context.store)
     await answer_button(update)
     screen = views.needs_place_screen(
-        context.t, whose == "m", status, geo.provinces, geo.province_by_id.get(int(province_id))
+        context.t, mine, status, geo.provinces, geo.province_by_id.get(int(province_id))
     )
     await show(update, screen)
 
@@ -556,31 +558,27 @@ async def stale_step(update: Update, context: HamdeliContext) -> None:
 # -- wiring -------------------------------------------------------------------------------------
 
 
-def _is_step(data: object) -> bool:
-    parsed = callbacks.parse(data) if isinstance(data, str) else None
-    return parsed is not None and parsed.kind in STEP_BUTTONS
-
-
 def flows() -> list[Flow]:
     """Adding a need and changing one value of a need: one flow, a state per question."""
-    pattern = callbacks.matches
     text, other = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
 
-    def buttons(state: str, *pairs: tuple[str, Route]) -> list[BaseHandler]:  # type: ignore[type-arg]
-        choices = [CallbackQueryHandler(h, pattern=pattern(kind)) for kind, h in pairs]
+    def buttons(state: str, *pairs: tuple[Button, Route]) -> list[BaseHandler]:  # type: ignore[type-arg]
+        choices = [CallbackQueryHandler(h, pattern=kind.pattern()) for kind, h in pairs]
         return [*choices, MessageHandler(other, _hint(state, "need-form-use-buttons"))]
 
     def typed(state: str, handler: Route, optional: bool = False) -> list[BaseHandler]:  # type: ignore[type-arg]
-        empty = [CallbackQueryHandler(_leave_empty(state), pattern=pattern("sn_none"))]
+        empty = [CallbackQueryHandler(_leave_empty(state), pattern=Button.SN_NONE.pattern())]
         hint = MessageHandler(other, _hint(state, "need-form-type-text"))
         return [MessageHandler(text, handler), *(empty if optional else []), hint]
 
-    provinces = ("sn_province_page", province_page)  # also the city list's "other provinces"
+    provinces = (Button.SN_PROVINCE_PAGE, province_page)  # also the city list's "other provinces"
     states = {
-        PROVINCE: buttons(PROVINCE, ("sn_province", chose_province), provinces),
-        CITY: buttons(CITY, ("sn_city", chose_city), ("sn_city_page", city_page), provinces),
-        CATEGORY: buttons(CATEGORY, ("sn_category", chose_category)),
-        KIND: buttons(KIND, ("sn_kind", chose_kind)),
+        PROVINCE: buttons(PROVINCE, (Button.SN_PROVINCE, chose_province), provinces),
+        CITY: buttons(
+            CITY, (Button.SN_CITY, chose_city), (Button.SN_CITY_PAGE, city_page), provinces
+        ),
+        CATEGORY: buttons(CATEGORY, (Button.SN_CATEGORY, chose_category)),
+        KIND: buttons(KIND, (Button.SN_KIND, chose_kind)),
         AMOUNT: typed(AMOUNT, typed_amount),
         ITEM: typed(ITEM, typed_item),
         QUANTITY: typed(QUANTITY, typed_quantity),
@@ -588,23 +586,24 @@ def flows() -> list[Flow]:
         DESCRIPTION_EN: typed(DESCRIPTION_EN, typed_description_en, optional=True),
         DEADLINE: typed(DEADLINE, typed_deadline, optional=True),
         NATIONAL_CODE: typed(NATIONAL_CODE, typed_national_code, optional=True),
-        URGENT: buttons(URGENT, ("sn_urgent", chose_urgent)),
+        URGENT: buttons(URGENT, (Button.SN_URGENT, chose_urgent)),
         PREVIEW: buttons(
             PREVIEW,
-            ("sn_publish", publish),
-            ("sn_draft", save_draft),
-            ("sn_save", save_changes),
-            ("sn_field", change_field),
+            (Button.SN_PUBLISH, publish),
+            (Button.SN_DRAFT, save_draft),
+            (Button.SN_SAVE, save_changes),
+            (Button.SN_FIELD, change_field),
         ),
     }
+    old_step = callbacks.any_of(STEP_BUTTONS)
     for state, expected in states.items():  # another step's old button keeps the flow
-        expected.append(CallbackQueryHandler(_hint(state, "button-expired"), pattern=_is_step))
+        expected.append(CallbackQueryHandler(_hint(state, "button-expired"), pattern=old_step))
     return [
         Flow(
             entry_points=[
                 CommandHandler("newneed", start_new),
-                CallbackQueryHandler(start_new, pattern=pattern("sn_new")),
-                CallbackQueryHandler(start_edit, pattern=pattern("sn_edit")),
+                CallbackQueryHandler(start_new, pattern=Button.SN_NEW.pattern()),
+                CallbackQueryHandler(start_edit, pattern=Button.SN_EDIT.pattern()),
             ],
             states=states,
         )
@@ -615,13 +614,13 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler("editneed", edit_need), CommandHandler("needs", list_needs)]
 
 
-def routes() -> dict[str, Route]:
+def routes() -> dict[Button, Route]:
     return {
-        "sn_publish_draft": publish_draft,
-        "sn_view": open_need,
-        "staff_needs": list_needs,
-        "staff_needs_status": pick_needs_status,
-        "staff_needs_place": pick_needs_place,
-        "sn_cancel": cancel,
+        Button.SN_PUBLISH_DRAFT: publish_draft,
+        Button.SN_VIEW: open_need,
+        Button.STAFF_NEEDS: list_needs,
+        Button.STAFF_NEEDS_STATUS: pick_needs_status,
+        Button.STAFF_NEEDS_PLACE: pick_needs_place,
+        Button.SN_CANCEL: cancel,
         **dict.fromkeys(STEP_BUTTONS, stale_step),
     }

@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
 from bot.domain import support
@@ -93,6 +93,6 @@ def staff_chat_handler(staff_chat_id: int) -> BaseHandler:  # type: ignore[type-
 def flows() -> list[Flow]:
     return [
         prompt_flow(
-            SUPPORT_TEXT, callbacks.SUPPORT, "support", ask_for_message, got_message, text_expected
+            SUPPORT_TEXT, Button.SUPPORT, "support", ask_for_message, got_message, text_expected
         )
     ]

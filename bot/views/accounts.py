@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.i18n import Translator
 from bot.views.screen import Screen, button, keyboard
 
@@ -12,8 +12,8 @@ def forget_donor_ask(t: Translator, pledges: int) -> Screen:
     return Screen(
         t("forget-donor-ask", count=pledges),
         keyboard(
-            [button(t("forget-donor-yes"), callbacks.FORGET_DO)],
-            [button(t("button-back"), callbacks.MENU_HOME)],
+            [button(t("forget-donor-yes"), Button.FORGET_DO())],
+            [button(t("button-back"), Button.MENU_HOME())],
         ),
     )
 
@@ -22,9 +22,9 @@ def forget_donor_done(t: Translator, number: int, pledges: int) -> Screen:
     """Erased: the donor number their pledges now carry, and the way back."""
     return Screen(
         t("forget-donor-done", count=pledges, number=number),
-        keyboard([button(t("forget-start-again"), callbacks.MENU_HOME)]),
+        keyboard([button(t("forget-start-again"), Button.MENU_HOME())]),
     )
 
 
 def forget_staff(t: Translator) -> Screen:
-    return Screen(t("forget-staff"), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))
+    return Screen(t("forget-staff"), keyboard([button(t("button-main-menu"), Button.MENU_HOME())]))

@@ -11,7 +11,7 @@ from functools import cache
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Voucher, VoucherStatus
 from bot.text import days_until, format_percent, format_toman, localize_digits
@@ -44,8 +44,8 @@ def verify_first(t: Translator) -> Screen:
     return Screen(
         t("reminders-verify-first"),
         keyboard(
-            [button(t("button-verify"), callbacks.STATUS)],
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-verify"), Button.STATUS())],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -61,8 +61,8 @@ def locked_screen(t: Translator, opens_at: dt.datetime) -> Screen:
     return Screen(
         t("verify-locked", date=opens_at.date(), time=time_of_day),
         keyboard(
-            [button(t("button-support"), callbacks.SUPPORT)],
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-support"), Button.SUPPORT())],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -112,18 +112,18 @@ def status_screen(
         "\n".join(lines),
         keyboard(
             [
-                button(t("button-refresh"), callbacks.STATUS),
-                button(t("button-history"), callbacks.HISTORY),
+                button(t("button-refresh"), Button.STATUS()),
+                button(t("button-history"), Button.HISTORY()),
             ],
             [
                 button(
                     t("button-reminders-on" if reminders_off else "button-reminders-off"),
-                    callbacks.REMINDERS,
+                    Button.REMINDERS(),
                 )
             ],
-            [button(t("button-check-sms"), callbacks.CHECK_SMS)],
-            [button(t("button-forget"), callbacks.FORGET_ASK)],
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-check-sms"), Button.CHECK_SMS())],
+            [button(t("button-forget"), Button.FORGET_ASK())],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -180,7 +180,7 @@ def history_screen(t: Translator, vouchers: list[Voucher]) -> Screen:
         )
         for v in earlier
     ]
-    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.STATUS)]))
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), Button.STATUS())]))
 
 
 @cache
@@ -188,8 +188,8 @@ def forget_ask(t: Translator) -> Screen:
     return Screen(
         t("forget-ask"),
         keyboard(
-            [button(t("forget-yes"), callbacks.FORGET_DO)],
-            [button(t("button-back"), callbacks.STATUS)],
+            [button(t("forget-yes"), Button.FORGET_DO())],
+            [button(t("button-back"), Button.STATUS())],
         ),
     )
 
@@ -200,7 +200,7 @@ def sms_verdict(t: Translator, signs: list[str]) -> Screen:
         lines = [t("sms-warning"), *(t(sign) for sign in signs), "", t("sms-rule")]
     else:
         lines = [t("sms-looks-fine"), t("sms-rule")]
-    return Screen("\n".join(lines), keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]))
+    return Screen("\n".join(lines), keyboard([button(t("button-main-menu"), Button.MENU_HOME())]))
 
 
 def contact_expected(t: Translator, why: str) -> Screen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.broadcasts import MAX_CAPTION, MAX_TEXT
 from bot.i18n import Translator
 from bot.models import Account, Audience, Broadcast, BroadcastStatus, Province
@@ -23,7 +23,7 @@ def announcement(t: Translator, broadcast: Broadcast) -> Screen:
     text = user_text(broadcast.text, limit)
     return Screen(
         f"{t('broadcast-header')}\n\n{text}",
-        keyboard([button(t("broadcast-stop-button"), callbacks.ANNOUNCEMENTS_OFF)]),
+        keyboard([button(t("broadcast-stop-button"), Button.ANNOUNCEMENTS_OFF())]),
     )
 
 
@@ -34,7 +34,7 @@ def ask_text_screen(t: Translator) -> Screen:
 def audience_screen(t: Translator, audiences: list[Audience]) -> Screen:
     """The audiences this sender may choose (staff do not see "everyone": admins only)."""
     rows = [
-        [button(t(f"broadcast-audience-{a.value}"), callbacks.broadcast_audience(a))]
+        [button(t(f"broadcast-audience-{a.value}"), Button.BROADCAST_AUDIENCE(a))]
         for a in audiences
     ]
     return Screen(t("broadcast-ask-audience"), keyboard(*rows, _cancel_row(t)))
@@ -43,7 +43,7 @@ def audience_screen(t: Translator, audiences: list[Audience]) -> Screen:
 def provinces_picker(t: Translator, provinces: list[Province], next_kind: str) -> Screen:
     """Provinces, two to a row; `next_kind` is "province" (the audience) or "cities"."""
     names = [
-        button(p.name(t.language), callbacks.broadcast_place(next_kind, p.id))
+        button(p.name(t.language), Button.BROADCAST_PLACE(next_kind, p.id))
         for p in by_name(provinces, t.language)
     ]
     return Screen(t("broadcast-ask-province"), keyboard(*_rows(names, 2), _cancel_row(t)))
@@ -51,7 +51,7 @@ def provinces_picker(t: Translator, provinces: list[Province], next_kind: str) -
 
 def cities_picker(t: Translator, province: Province) -> Screen:
     names = [
-        button(c.name(t.language), callbacks.broadcast_place("city", c.id))
+        button(c.name(t.language), Button.BROADCAST_PLACE("city", c.id))
         for c in by_name(province.cities, t.language)
     ]
     return Screen(t("broadcast-ask-city"), keyboard(*_rows(names, 3), _cancel_row(t)))
@@ -62,10 +62,10 @@ def confirm_screen(t: Translator, audience: str, count: int, token: str) -> Scre
     return Screen(
         t("broadcast-confirm", audience=audience, count=count),
         keyboard(
-            [button(t("broadcast-send-button", count=count), callbacks.broadcast_send(token))]
+            [button(t("broadcast-send-button", count=count), Button.BROADCAST_SEND(token))]
             if count
             else [],
-            [button(t("broadcast-change-audience-button"), callbacks.BROADCAST_AUDIENCE)],
+            [button(t("broadcast-change-audience-button"), Button.BROADCAST_CHANGE_AUDIENCE())],
             _cancel_row(t),
         ),
     )
@@ -133,7 +133,7 @@ def _controls(t: Translator, broadcast: Broadcast) -> list:
     else:
         return []
     return [
-        button(t(f"broadcast-{a}-button"), callbacks.broadcast_control(a, broadcast.id))
+        button(t(f"broadcast-{a}-button"), Button.BROADCAST_CONTROL(a, broadcast.id))
         for a in actions
     ]
 
@@ -156,7 +156,7 @@ def settings_screen(t: Translator, account: Account, home_city: str | None) -> S
     on = not account.announcements_opt_out
     toggle = button(
         t("settings-announcements-off-button" if on else "settings-announcements-on-button"),
-        callbacks.announcements("off" if on else "on"),
+        Button.ANNOUNCEMENTS("off" if on else "on"),
     )
     return Screen(
         t(
@@ -166,27 +166,27 @@ def settings_screen(t: Translator, account: Account, home_city: str | None) -> S
         ),
         keyboard(
             [toggle],
-            [button(t("settings-home-city-button"), callbacks.HOME_CITY)],
-            [button(t("button-back"), callbacks.MENU_HOME)],
+            [button(t("settings-home-city-button"), Button.HOME_CITY_PICKER())],
+            [button(t("button-back"), Button.MENU_HOME())],
         ),
     )
 
 
 def home_provinces_screen(t: Translator, provinces: list[Province]) -> Screen:
     names = [
-        button(p.name(t.language), callbacks.home_province(p.id))
+        button(p.name(t.language), Button.HOME_PROVINCE(p.id))
         for p in by_name(provinces, t.language)
     ]
-    back = [button(t("button-back"), callbacks.SETTINGS)]
+    back = [button(t("button-back"), Button.SETTINGS())]
     return Screen(t("settings-ask-province"), keyboard(*_rows(names, 2), back))
 
 
 def home_cities_screen(t: Translator, province: Province) -> Screen:
     names = [
-        button(c.name(t.language), callbacks.home_city(c.id))
+        button(c.name(t.language), Button.HOME_CITY(c.id))
         for c in by_name(province.cities, t.language)
     ]
-    back = [button(t("button-back"), callbacks.HOME_CITY)]
+    back = [button(t("button-back"), Button.HOME_CITY_PICKER())]
     return Screen(t("settings-ask-city"), keyboard(*_rows(names, 3), back))
 
 
@@ -196,7 +196,7 @@ def _rows(buttons: list, per_row: int) -> list[list]:
 
 
 def _cancel_row(t: Translator) -> list:
-    return [button(t("broadcast-cancel-compose-button"), callbacks.MENU_STAFF)]
+    return [button(t("broadcast-cancel-compose-button"), Button.MENU_STAFF())]
 
 
 def cancel_ask_screen(t: Translator, broadcast: Broadcast, token: str) -> Screen:

@@ -11,7 +11,7 @@ from functools import cache
 
 from telegram import InlineKeyboardButton
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.i18n import Translator, available_languages, translator
 from bot.models import Account, Persona, StaffRole
 from bot.text import InputError, to_persian_digits, uses_persian_digits
@@ -27,11 +27,11 @@ def role_chooser(t: Translator, account: Account) -> Screen:
 @cache
 def _role_chooser(t: Translator, show_staff: bool) -> Screen:
     rows = [
-        [button(t("role-donor-button"), callbacks.menu_for(Persona.DONOR))],
-        [button(t("role-beneficiary-button"), callbacks.menu_for(Persona.BENEFICIARY))],
+        [button(t("role-donor-button"), Button.ROLE(Persona.DONOR))],
+        [button(t("role-beneficiary-button"), Button.ROLE(Persona.BENEFICIARY))],
     ]
     if show_staff:
-        rows.append([button(t("role-staff-button"), callbacks.MENU_STAFF)])
+        rows.append([button(t("role-staff-button"), Button.MENU_STAFF())])
     return Screen(f"{t('welcome')}\n\n{t('welcome-choose')}", keyboard(*rows, footer(t)))
 
 
@@ -43,10 +43,10 @@ def role_home(t: Translator, persona: Persona) -> Screen:
     return Screen(
         t("beneficiary-home"),
         keyboard(
-            [button(t("button-my-status"), callbacks.STATUS)],
-            [button(t("button-check-sms"), callbacks.CHECK_SMS)],
+            [button(t("button-my-status"), Button.STATUS())],
+            [button(t("button-check-sms"), Button.CHECK_SMS())],
             footer(t),
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -60,7 +60,7 @@ def main_menu(t: Translator, account: Account) -> Screen:
 
 def menu_row(t: Translator) -> list[InlineKeyboardButton]:
     """One button to the person's own menu: under short answers that need no whole menu."""
-    return [button(t("button-menu"), callbacks.MENU)]
+    return [button(t("button-menu"), Button.MENU())]
 
 
 def short_answer(t: Translator, text: str) -> Screen:
@@ -76,12 +76,12 @@ def language_picker(t: Translator) -> Screen:
         [
             button(
                 translator(code)("language-self-name") + (" ✓" if code == t.language else ""),
-                callbacks.language(code),
+                Button.LANGUAGE(code),
             )
         ]
         for code in available_languages()
     ]
-    back = [button(t("button-back"), callbacks.MENU)]
+    back = [button(t("button-back"), Button.MENU())]
     return Screen(t("language-choose"), keyboard(*rows, back))
 
 
@@ -104,8 +104,8 @@ def _help_screen(t: Translator, persona: Persona | None, role: StaffRole) -> Scr
     return Screen(
         "\n\n".join(parts),
         keyboard(
-            [button(t("button-support"), callbacks.SUPPORT)],
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-support"), Button.SUPPORT())],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -125,7 +125,7 @@ def support_unavailable(t: Translator, office_phone: str) -> Screen:
     """No support chat configured (or it failed): the office instead, and the way back."""
     return Screen(
         f"{t('support-unavailable')}\n{office_line(t, office_phone)}",
-        keyboard([button(t("button-main-menu"), callbacks.MENU_HOME)]),
+        keyboard([button(t("button-main-menu"), Button.MENU_HOME())]),
     )
 
 

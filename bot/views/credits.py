@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.credits import Choice, OfficePlacement
 from bot.i18n import Translator
 from bot.models import Credit, CreditMove, Persona
@@ -21,8 +21,8 @@ from bot.views.staff import confirm_keyboard
 
 def _ways_back(t: Translator) -> list[list]:
     return [
-        [button(t("button-my-pledges"), callbacks.my_pledges())],
-        [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+        [button(t("button-my-pledges"), Button.MY_PLEDGES())],
+        [button(t("button-back"), Button.ROLE(Persona.DONOR))],
     ]
 
 
@@ -39,12 +39,12 @@ def choice_screen(t: Translator, choice: Choice, header: str, tz: dt.tzinfo, now
     for number, (need, place) in enumerate(choice.needs, start=1):
         lines.append(need_card(t, need, card_place(t, place), today, number, 300))
         label = t("credit-move-button", number=number, name=help_name(t, need), code=need.code)
-        rows.append([button(label, callbacks.credit_move(credit.id, need.code))])
+        rows.append([button(label, Button.CREDIT_MOVE(credit.id, need.code))])
     if not choice.needs:
         lines.append(t("credit-no-similar"))
     decide = dt.datetime.fromtimestamp(choice.decide_at, tz).date()
     lines.append(direction_mark(t.language) + t("credit-choice-deadline", date=decide))
-    rows.append([button(t("credit-office-button"), callbacks.credit_office(credit.id))])
+    rows.append([button(t("credit-office-button"), Button.CREDIT_OFFICE(credit.id))])
     return Screen("\n\n".join(lines), keyboard(*rows, *_ways_back(t)))
 
 
@@ -113,7 +113,7 @@ def office_screen(t: Translator, unallocated: int, office: int) -> Screen:
          t("credit-office-share", amount=toman(t, office)),
          t("credit-office-how")]
     )  # fmt: skip
-    return Screen(text, keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen(text, keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 
 def place_ask_screen(t: Translator, placement: OfficePlacement, token: str) -> Screen:
@@ -134,7 +134,7 @@ def with_credits(t: Translator, screen: Screen, credits: list[Credit]) -> Screen
         return screen
     rows = [
         [button(t("credit-waiting-button", amount=toman(t, credit.unallocated)),
-                callbacks.credit_show(credit.id))]
+                Button.CREDIT_SHOW(credit.id))]
         for credit in credits
     ]  # fmt: skip
     old = list(screen.markup.inline_keyboard) if screen.markup else []  # type: ignore[union-attr]

@@ -23,7 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from telegram import InlineKeyboardButton
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.donation_receipts import DonationReceipt
 from bot.i18n import Translator
 from bot.text import (
@@ -55,7 +55,7 @@ class Issuer:
 def receipt_button(t: Translator, reference: str, *, named: bool = False) -> InlineKeyboardButton:
     """Under the thanks it needs no name; in "My pledges", among several, it names its pledge."""
     label = t("donation-receipt-pledge-button", reference=reference) if named else None
-    return button(label or t("donation-receipt-button"), callbacks.donation_receipt(reference))
+    return button(label or t("donation-receipt-button"), Button.DONATION_RECEIPT(reference))
 
 
 def file_name(receipt: DonationReceipt) -> str:

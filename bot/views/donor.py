@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.config import Settings
 from bot.domain.browse import PlaceName, Same
 from bot.domain.donation_receipts import has_receipt
@@ -135,12 +135,12 @@ def donor_home(t: Translator) -> Screen:
     return Screen(
         t("donor-home"),
         keyboard(
-            [button(t("button-browse"), callbacks.PROVINCES)],
-            [button(t("button-my-pledges"), callbacks.my_pledges())],
-            [button(t("monthly-button"), callbacks.MONTHLY)],
-            [button(t("button-privacy"), callbacks.PRIVACY)],
+            [button(t("button-browse"), Button.PROVINCES())],
+            [button(t("button-my-pledges"), Button.MY_PLEDGES())],
+            [button(t("monthly-button"), Button.MK_HOME())],
+            [button(t("button-privacy"), Button.PRIVACY())],
             footer(t),
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
@@ -228,13 +228,13 @@ def provinces_screen(
 def _provinces_screen(t: Translator, same: Same, counts_items: tuple) -> Screen:
     provinces: Sequence[Province] = same.value
     counts = dict(counts_items)
-    back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
+    back = [button(t("button-back"), Button.ROLE(Persona.DONOR))]
     if not counts:
         return Screen(t("browse-nothing-open"), keyboard(back))
     buttons = [
         button(
             t("browse-place-count", place=p.name(t.language), count=counts[p.id]),
-            callbacks.cities(p.id),
+            Button.CITIES(p.id),
         )
         for p in by_name(provinces, t.language)
         if counts.get(p.id)
@@ -264,7 +264,7 @@ def _cities_screen(
     buttons = [
         button(
             t("browse-place-count", place=city.name(t.language), count=count),
-            callbacks.city_page(city.id),
+            Button.CITY_PAGE(city.id),
         )
         for city, count in alphabetical(named, t.language, lambda pair: pair[0].name(t.language))
     ]
@@ -274,11 +274,11 @@ def _cities_screen(
             [
                 button(
                     t("browse-other-cities", province=name, count=other_count),
-                    callbacks.other_page(province.id),
+                    Button.OTHER_PAGE(province.id),
                 )
             ]
         )
-    rows.append([button(t("button-back"), callbacks.PROVINCES)])
+    rows.append([button(t("button-back"), Button.PROVINCES())])
     return Screen(t("browse-cities", province=name), keyboard(*rows))
 
 
@@ -313,14 +313,14 @@ class PlaceRef:
     def nav(self, category: str, page: int) -> str:
         """Callback data for a page of this place."""
         if self.city_id is None:
-            return callbacks.other_page(self.province_id, category, page)
-        return callbacks.city_page(self.city_id, category, page)
+            return Button.OTHER_PAGE(self.province_id, category, page)
+        return Button.CITY_PAGE(self.city_id, category, page)
 
     @property
     def filter_data(self) -> str:
         if self.city_id is None:
-            return callbacks.other_filter(self.province_id)
-        return callbacks.city_filter(self.city_id)
+            return Button.OTHER_FILTER(self.province_id)
+        return Button.CITY_FILTER(self.city_id)
 
 
 @dataclass(frozen=True)
@@ -365,10 +365,10 @@ def needs_page_screen(t: Translator, page: Page, today: dt.date, prefix: str = "
     rows.append(
         [
             button(t("button-filter"), page.place.filter_data),
-            button(t("button-change-city"), callbacks.cities(page.place.province_id)),
+            button(t("button-change-city"), Button.CITIES(page.place.province_id)),
         ]
     )
-    rows.append([button(t("button-back"), callbacks.menu_for(Persona.DONOR))])
+    rows.append([button(t("button-back"), Button.ROLE(Persona.DONOR))])
     return Screen(text, keyboard(*rows))
 
 
@@ -387,9 +387,9 @@ def _card_rows(t: Translator, needs: Sequence[Need], cut: set[str]) -> list[list
                 if names.count(name) > 1
                 else t("card-help-button", name=name)
             )
-            row.append(button(label, callbacks.help_need(need.code)))
+            row.append(button(label, Button.HELP_NEED(need.code)))
         if need.code in cut:
-            row.append(button(t("card-more-button", number=number), callbacks.need(need.code)))
+            row.append(button(t("card-more-button", number=number), Button.NEED(need.code)))
         rows.append(row)
     return rows
 
@@ -429,13 +429,13 @@ def need_screen(t: Translator, need: Need, place: PlaceName, today: dt.date, lin
     card = need_card(t, need, card_place(t, place), today)
     text = card + "\n\n" + t("need-share", link=link)
     help_row = (
-        [button(t("card-help-button", name=help_name(t, need)), callbacks.help_need(need.code))]
+        [button(t("card-help-button", name=help_name(t, need)), Button.HELP_NEED(need.code))]
         if can_help(need)
         else []
     )
     return Screen(
         text,
-        keyboard(help_row, [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]),
+        keyboard(help_row, [button(t("button-back"), Button.ROLE(Persona.DONOR))]),
     )
 
 
@@ -457,7 +457,7 @@ def amount_screen(t: Translator, need: Need, presets: list[int]) -> Screen:
             remaining=need.remaining,
         )
         buttons = [
-            button(format_number(n, t.language), callbacks.amount(need.code, n)) for n in presets
+            button(format_number(n, t.language), Button.AMOUNT(need.code, n)) for n in presets
         ]
         rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
     else:
@@ -466,14 +466,14 @@ def amount_screen(t: Translator, need: Need, presets: list[int]) -> Screen:
             [
                 button(
                     t("pledge-whole-remaining", amount=remaining),
-                    callbacks.amount(need.code, need.remaining),
+                    Button.AMOUNT(need.code, need.remaining),
                 )
             ]
         ]
         rows += _pairs(
-            [button(amount_text(t, need, v), callbacks.amount(need.code, v)) for v in presets]
+            [button(amount_text(t, need, v), Button.AMOUNT(need.code, v)) for v in presets]
         )
-    rows.append([button(t("button-back"), callbacks.need(need.code))])
+    rows.append([button(t("button-back"), Button.NEED(need.code))])
     return Screen(text, keyboard(*rows))
 
 
@@ -516,8 +516,8 @@ def confirm_screen(t: Translator, need: Need, value: int, token: str, until: Dea
     return Screen(
         text,
         keyboard(
-            [button(t("pledge-confirm-button"), callbacks.confirm(need.code, value, token))],
-            [button(t("pledge-cancel-button"), callbacks.need(need.code))],
+            [button(t("pledge-confirm-button"), Button.CONFIRM(need.code, value, token))],
+            [button(t("pledge-cancel-button"), Button.NEED(need.code))],
         ),
     )
 
@@ -586,9 +586,7 @@ def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Sett
         pay = t("pledge-pay-money", reference=pledge.reference, instructions=how, **until)
         reportable = manual or not pay_now  # support may give a way; paying in chat reports itself
         done = (
-            [button(t("pledge-paid-button"), callbacks.paid(pledge.reference))]
-            if reportable
-            else []
+            [button(t("pledge-paid-button"), Button.PAID(pledge.reference))] if reportable else []
         )
     else:
         ways = [t("pledge-dropoff", address=settings.item_dropoff_address)] if (
@@ -596,16 +594,16 @@ def pledge_done_screen(t: Translator, need: Need, pledge: Pledge, settings: Sett
         ) else []  # fmt: skip
         how = ways[0] if ways else no_way_to_pay(t, settings)
         pay = t("pledge-pay-items", reference=pledge.reference, instructions=how, **until)
-        done = [button(t("pledge-delivered-button"), callbacks.paid(pledge.reference))]
+        done = [button(t("pledge-delivered-button"), Button.PAID(pledge.reference))]
     text = t("pledge-done", reference=pledge.reference, amount=amount) + "\n\n" + pay
     return Screen(
         text,
         keyboard(
             [pay_button(t, pledge.reference)] if pay_now else [],
             done,
-            [] if ways else [button(t("button-support"), callbacks.SUPPORT)],
-            [button(t("button-my-pledges"), callbacks.my_pledges())],
-            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+            [] if ways else [button(t("button-support"), Button.SUPPORT())],
+            [button(t("button-my-pledges"), Button.MY_PLEDGES())],
+            [button(t("button-back"), Button.ROLE(Persona.DONOR))],
         ),
     )
 
@@ -620,10 +618,10 @@ def my_pledges_screen(
     tz: dt.tzinfo,
     provider_token: str = "",
 ) -> Screen:
-    back = [button(t("button-back"), callbacks.menu_for(Persona.DONOR))]
+    back = [button(t("button-back"), Button.ROLE(Persona.DONOR))]
     if not pledges and page == 0:
         return Screen(
-            t("my-pledges-empty"), keyboard([button(t("button-browse"), callbacks.PROVINCES)], back)
+            t("my-pledges-empty"), keyboard([button(t("button-browse"), Button.PROVINCES())], back)
         )
     mark = direction_mark(t.language)
     lines = [t("my-pledges-header", page=page + 1, pages=pages)]
@@ -643,7 +641,7 @@ def my_pledges_screen(
             )
         )
         rows += _pledge_buttons(t, need, pledge, can_pay_in_chat(provider_token, need))
-    nav = page_row(t, page, page + 1 < pages, callbacks.my_pledges)
+    nav = page_row(t, page, page + 1 < pages, Button.MY_PLEDGES)
     return Screen("\n".join(lines), keyboard(*rows, nav, back))
 
 
@@ -665,9 +663,9 @@ def _pledge_buttons(t: Translator, need: Need, pledge: Pledge, pay_now: bool) ->
         done = "my-pledge-delivered-button" if items else "my-pledge-paid-button"
         rows.append(
             [
-                button(t(done, reference=reference), callbacks.paid(reference)),
+                button(t(done, reference=reference), Button.PAID(reference)),
                 button(t("my-pledge-cancel-button", reference=reference),
-                       callbacks.cancel_ask(reference)),
+                       Button.CANCEL_ASK(reference)),
             ]
         )  # fmt: skip
     if (
@@ -675,11 +673,7 @@ def _pledge_buttons(t: Translator, need: Need, pledge: Pledge, pay_now: bool) ->
         and not items
     ):
         rows.append(
-            [
-                button(
-                    t("my-pledge-receipt-button", reference=reference), callbacks.receipt(reference)
-                )
-            ]
+            [button(t("my-pledge-receipt-button", reference=reference), Button.RECEIPT(reference))]
         )
     if has_receipt(pledge.status, need.kind):  # paid money: the donor's PDF receipt
         rows.append([donation_receipt.receipt_button(t, reference, named=True)])
@@ -692,7 +686,7 @@ def receipt_screen(t: Translator, reference: str, *, reported: bool = True) -> S
     ask = t("pledge-receipt-ask", reference=reference)
     return Screen(
         t("pledge-reported") + "\n\n" + ask if reported else ask,
-        keyboard([button(t("pledge-receipt-skip"), callbacks.my_pledges())]),
+        keyboard([button(t("pledge-receipt-skip"), Button.MY_PLEDGES())]),
     )
 
 
@@ -700,7 +694,7 @@ def delivered_reported_screen(t: Translator) -> Screen:
     """After "I've delivered it": staff will confirm they received the goods."""
     return Screen(
         t("pledge-delivery-reported"),
-        keyboard([button(t("button-my-pledges"), callbacks.my_pledges())]),
+        keyboard([button(t("button-my-pledges"), Button.MY_PLEDGES())]),
     )
 
 
@@ -711,12 +705,12 @@ def receipt_choice_screen(t: Translator, pledges: list[Pledge], needs: dict[int,
             button(
                 t("receipt-choice-button", reference=p.reference,
                   amount=amount_text(t, needs[p.need_id], p.amount)),
-                callbacks.receipt_for(p.reference),
+                Button.RECEIPT_FOR(p.reference),
             )
         ]
         for p in pledges
     ]  # fmt: skip
-    rows.append([button(t("button-my-pledges"), callbacks.my_pledges())])
+    rows.append([button(t("button-my-pledges"), Button.MY_PLEDGES())])
     return Screen(t("receipt-which-pledge"), keyboard(*rows))
 
 
@@ -727,8 +721,8 @@ def cancel_ask_screen(t: Translator, need: Need, pledge: Pledge) -> Screen:
     return Screen(
         text,
         keyboard(
-            [button(t("pledge-cancel-yes"), callbacks.cancel_do(pledge.reference))],
-            [button(t("button-back"), callbacks.my_pledges())],
+            [button(t("pledge-cancel-yes"), Button.CANCEL_DO(pledge.reference))],
+            [button(t("button-back"), Button.MY_PLEDGES())],
         ),
     )
 
@@ -739,8 +733,8 @@ def privacy_screen(t: Translator) -> Screen:
     return Screen(
         t("privacy"),
         keyboard(
-            [button(t("forget-erase-button"), callbacks.FORGET_ASK)],
-            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+            [button(t("forget-erase-button"), Button.FORGET_ASK())],
+            [button(t("button-back"), Button.ROLE(Persona.DONOR))],
         ),
     )
 

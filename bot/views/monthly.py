@@ -15,6 +15,7 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton
 
 from bot import callbacks
+from bot.callbacks import Button
 from bot.config import Settings
 from bot.domain.browse import PlaceName
 from bot.domain.monthly import MonthNews, Scope
@@ -41,7 +42,7 @@ def _back(data: str, t: Translator) -> list[InlineKeyboardButton]:
 
 
 def _to_donor_menu(t: Translator) -> list[InlineKeyboardButton]:
-    return _back(callbacks.menu_for(Persona.DONOR), t)
+    return _back(Button.ROLE(Persona.DONOR), t)
 
 
 def place_text(t: Translator, scope: Scope) -> str:
@@ -67,7 +68,7 @@ def intro_screen(t: Translator) -> Screen:
     """No gift yet: what monthly kindness is, and the way in."""
     return Screen(
         t("monthly-intro"),
-        keyboard([button(t("monthly-setup-button"), callbacks.MONTHLY_NEW)], _to_donor_menu(t)),
+        keyboard([button(t("monthly-setup-button"), Button.MK_NEW())], _to_donor_menu(t)),
     )
 
 
@@ -79,12 +80,12 @@ def amount_screen(
     bounds = {"minimum": toman(t, minimum), "maximum": toman(t, maximum)}
     if gift is None:
         text = t("monthly-ask-amount", **bounds)
-        data = [callbacks.mk_amount(value) for value in presets]
+        data = [Button.MK_AMOUNT(value) for value in presets]
         back = _to_donor_menu(t)
     else:
         text = t("monthly-ask-new-amount", amount=toman(t, gift.amount), **bounds)
-        data = [callbacks.mk_new_amount(gift.id, gift.version, value) for value in presets]
-        back = _back(callbacks.MONTHLY, t)
+        data = [Button.MK_NEW_AMOUNT(gift.id, gift.version, value) for value in presets]
+        back = _back(Button.MK_HOME(), t)
     buttons = [button(toman(t, value), d) for value, d in zip(presets, data, strict=True)]
     return Screen(text, keyboard(*_pairs(buttons), back))
 
@@ -103,11 +104,11 @@ def provinces_screen(
             t("browse-place-count", place=p.name(t.language), count=counts[p.id])
             if counts.get(p.id)
             else p.name(t.language),
-            callbacks.mk_province(who, p.id),
+            Button.MK_PROVINCE(who, p.id),
         )
         for p in ordered
     ]
-    back = callbacks.MONTHLY if who.startswith("e") else callbacks.MONTHLY_NEW
+    back = Button.MK_HOME() if who.startswith("e") else Button.MK_NEW()
     return Screen(t("monthly-ask-province"), keyboard(*_pairs(buttons), _back(back, t)))
 
 
@@ -116,31 +117,31 @@ def cities_screen(
 ) -> Screen:
     """The whole province, or one of its cities donors may see by name."""
     name = province.name(t.language)
-    whole = callbacks.mk_chosen_place(who, callbacks.mk_place(province.id, None))
+    whole = Button.MK_CHOSEN_PLACE(who, callbacks.mk_place(province.id, None))
     rows = [[button(t("monthly-whole-province", province=name, count=total), whole)]]
     cities = [
         button(
             t("browse-place-count", place=city.name(t.language), count=count),
-            callbacks.mk_chosen_place(who, callbacks.mk_place(province.id, city.id)),
+            Button.MK_CHOSEN_PLACE(who, callbacks.mk_place(province.id, city.id)),
         )
         for city, count in alphabetical(named, t.language, lambda pair: pair[0].name(t.language))
     ]
     rows += _pairs(cities)
-    rows.append(_back(callbacks.mk_provinces(who), t))
+    rows.append(_back(Button.MK_PROVINCES(who), t))
     return Screen(t("monthly-ask-city", province=name), keyboard(*rows))
 
 
 def categories_screen(t: Translator, who: str, place: str, scope: Scope) -> Screen:
     """Any kind of need, or one category (the place's own words above)."""
-    chips = [button(t("monthly-any-category"), callbacks.mk_category(who, place, "all"))]
+    chips = [button(t("monthly-any-category"), Button.MK_CATEGORY(who, place, "all"))]
     chips += [
         button(
             f"{t(f'category-icon-{c.value}')} {t(f'category-{c.value}')}",
-            callbacks.mk_category(who, place, c.value),
+            Button.MK_CATEGORY(who, place, c.value),
         )
         for c in donor_views.categories_in_order(t, NeedCategory)
     ]
-    back = callbacks.mk_province(who, scope.province.id)
+    back = Button.MK_PROVINCE(who, scope.province.id)
     return Screen(
         t("monthly-ask-category", place=place_text(t, scope)),
         keyboard(*_pairs(chips), _back(back, t)),
@@ -150,11 +151,11 @@ def categories_screen(t: Translator, who: str, place: str, scope: Scope) -> Scre
 def day_screen(t: Translator, amount: int, place: str, category: str) -> Screen:
     """Days 1-28 of the Jalali month, a week to a row."""
     days = [
-        button(format_number(day, t.language), callbacks.mk_day(amount, place, category, day))
+        button(format_number(day, t.language), Button.MK_DAY(amount, place, category, day))
         for day in range(1, 29)
     ]
     rows = [days[i : i + DAYS_PER_ROW] for i in range(0, len(days), DAYS_PER_ROW)]
-    back = callbacks.mk_chosen_place(callbacks.mk_who_new(amount), place)
+    back = Button.MK_CHOSEN_PLACE(callbacks.mk_who_new(amount), place)
     return Screen(t("monthly-ask-day"), keyboard(*rows, _back(back, t)))
 
 
@@ -170,10 +171,10 @@ def confirm_new_screen(
             [
                 button(
                     t("monthly-start-button"),
-                    callbacks.mk_start(amount, place, category, day, token),
+                    Button.MK_START(amount, place, category, day, token),
                 )
             ],
-            [button(t("monthly-cancel-button"), callbacks.menu_for(Persona.DONOR))],
+            [button(t("monthly-cancel-button"), Button.ROLE(Persona.DONOR))],
         ),
     )
 
@@ -194,18 +195,18 @@ def manage_screen(
         lines.append(t("monthly-next", date=next_date))
         rows.append([
             button(t("monthly-skip-button", date=next_date),
-                   callbacks.mk_ask("skip", gift.id, gift.version)),
-            button(t("monthly-pause-button"), callbacks.mk_ask("pause", gift.id, gift.version)),
+                   Button.MK_ASK("skip", gift.id, gift.version)),
+            button(t("monthly-pause-button"), Button.MK_ASK("pause", gift.id, gift.version)),
         ])  # fmt: skip
     else:
         rows.append(
-            [button(t("monthly-resume-button"), callbacks.mk_ask("resume", gift.id, gift.version))]
+            [button(t("monthly-resume-button"), Button.MK_ASK("resume", gift.id, gift.version))]
         )
     rows.append([
-        button(t("monthly-amount-button"), callbacks.mk_ask("amount", gift.id, gift.version)),
-        button(t("monthly-place-button"), callbacks.mk_ask("place", gift.id, gift.version)),
+        button(t("monthly-amount-button"), Button.MK_ASK("amount", gift.id, gift.version)),
+        button(t("monthly-place-button"), Button.MK_ASK("place", gift.id, gift.version)),
     ])  # fmt: skip
-    rows.append([button(t("monthly-stop-button"), callbacks.mk_ask("stop", gift.id, gift.version))])
+    rows.append([button(t("monthly-stop-button"), Button.MK_ASK("stop", gift.id, gift.version))])
     rows.append(_to_donor_menu(t))
     screen = Screen("\n".join(lines), keyboard(*rows))
     return screen.with_prefix(prefix) if prefix else screen
@@ -216,8 +217,8 @@ def ask_screen(t: Translator, action: str, gift: MonthlyGift, text: str) -> Scre
     return Screen(
         text,
         keyboard(
-            [button(t(f"monthly-yes-{action}"), callbacks.mk_do(action, gift.id, gift.version))],
-            _back(callbacks.MONTHLY, t),
+            [button(t(f"monthly-yes-{action}"), Button.MK_DO(action, gift.id, gift.version))],
+            _back(Button.MK_HOME(), t),
         ),
     )
 
@@ -226,12 +227,8 @@ def confirm_amount_screen(t: Translator, gift: MonthlyGift, amount: int) -> Scre
     return Screen(
         t("monthly-confirm-amount", old=toman(t, gift.amount), amount=toman(t, amount)),
         keyboard(
-            [
-                button(
-                    t("monthly-yes-change"), callbacks.mk_set_amount(gift.id, gift.version, amount)
-                )
-            ],
-            _back(callbacks.MONTHLY, t),
+            [button(t("monthly-yes-change"), Button.MK_SET_AMOUNT(gift.id, gift.version, amount))],
+            _back(Button.MK_HOME(), t),
         ),
     )
 
@@ -246,10 +243,10 @@ def confirm_place_screen(
             [
                 button(
                     t("monthly-yes-change"),
-                    callbacks.mk_set_place(gift.id, gift.version, place, category),
+                    Button.MK_SET_PLACE(gift.id, gift.version, place, category),
                 )
             ],
-            _back(callbacks.MONTHLY, t),
+            _back(Button.MK_HOME(), t),
         ),
     )
 
@@ -265,13 +262,13 @@ def news_screen(
     now), or the word that nothing needed money; both with the way to the gift. A chosen
     city that has since dropped below K open needs is not named with its need: the
     province is, as on the need's card (k-anonymity)."""
-    manage = [button(t("monthly-button"), callbacks.MONTHLY)]
+    manage = [button(t("monthly-button"), Button.MK_HOME())]
     scope = scope_text(t, news.scope) if news.scope else ""
     if message_id == "monthly-nothing-notice" or news.pledge is None or news.need is None:
         next_due = dt.datetime.fromtimestamp(int(args["next_due_at"]), settings.tz).date()  # type: ignore[call-overload]
         return Screen(
             t("monthly-nothing-notice", date=today, scope=scope, next=next_due),
-            keyboard([button(t("button-browse"), callbacks.PROVINCES)], manage),
+            keyboard([button(t("button-browse"), Button.PROVINCES())], manage),
         )
     pledge, need = news.pledge, news.need
     place = news.place or PlaceName("", is_province=True)
@@ -296,7 +293,7 @@ def stats_line(t: Translator, numbers: dict[str, int]) -> str:
 def refused_screen(t: Translator, text: str) -> Screen:
     """A monthly step refused (an amount outside the limits on an old or forged button): why,
     and the monthly gift one press away."""
-    return Screen(text, keyboard([button(t("monthly-button"), callbacks.MONTHLY)]))
+    return Screen(text, keyboard([button(t("monthly-button"), Button.MK_HOME())]))
 
 
 def amount_hint_screen(t: Translator) -> Screen:

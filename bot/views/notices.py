@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.credits import DECIDED_NOTICE
 from bot.domain.payments import PAID_NOTICE
 from bot.domain.support import SUPPORT_REPLY_NOTICE
@@ -68,13 +68,13 @@ def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Ma
         receipt = args.get("kind") != NeedKind.ITEMS.value
         return keyboard(
             *([[receipt_views.receipt_button(t, str(args["reference"]))]] if receipt else []),
-            [button(t("monthly-give-monthly-button"), callbacks.MONTHLY)],
+            [button(t("monthly-give-monthly-button"), Button.MK_HOME())],
         )
     if message_id == DECIDED_NOTICE:
         return credit_views.decided_markup(t)
     if message_id == "pledge-rejected-notice":
         return keyboard(
-            [button(t("pledge-report-again-button"), callbacks.paid(str(args["reference"])))],
-            [button(t("button-support"), callbacks.SUPPORT)],
+            [button(t("pledge-report-again-button"), Button.PAID(str(args["reference"])))],
+            [button(t("button-support"), Button.SUPPORT())],
         )
     return None

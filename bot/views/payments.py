@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, LabeledPrice
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.payments import Invoice
 from bot.i18n import Translator
 from bot.models import Persona
@@ -20,7 +20,7 @@ TITLE_LIMIT, DESCRIPTION_LIMIT = 32, 255  # the Bot API's limits for sendInvoice
 
 
 def pay_button(t: Translator, reference: str) -> InlineKeyboardButton:
-    return button(t("payment-pay-button", reference=reference), callbacks.pay(reference))
+    return button(t("payment-pay-button", reference=reference), Button.PAY(reference))
 
 
 def invoice_fields(t: Translator, invoice: Invoice) -> dict[str, object]:
@@ -46,7 +46,7 @@ def refused_screen(t: Translator, message_id: str) -> Screen:
     return Screen(
         t(message_id),
         keyboard(
-            [button(t("button-my-pledges"), callbacks.my_pledges())],
-            [button(t("button-back"), callbacks.menu_for(Persona.DONOR))],
+            [button(t("button-my-pledges"), Button.MY_PLEDGES())],
+            [button(t("button-back"), Button.ROLE(Persona.DONOR))],
         ),
     )

@@ -8,7 +8,7 @@ area's ways forward (the donor's menu, a gift as it stands) stay in that area's 
 
 from __future__ import annotations
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.monthly import MonthlyRefused
 from bot.domain.refusal import Refused
 from bot.i18n import Translator
@@ -33,4 +33,4 @@ def to_menu(t: Translator, text: str) -> Screen:
 
 def to_console(t: Translator, text: str) -> Screen:
     """A staff action refused (no such record, a usage slip): the console one press away."""
-    return Screen(text, keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen(text, keyboard([button(t("button-back"), Button.MENU_STAFF())]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.i18n import Translator
 from bot.views.screen import Screen, button, keyboard
 
@@ -10,9 +10,9 @@ from bot.views.screen import Screen, button, keyboard
 def safety_answer(t: Translator, *, support: bool) -> Screen:
     """123 first, then 110/115 and 1480 (the text), and two buttons: carry on, or write
     to support (only where support is set up: a frightened person gets no dead button)."""
-    rows = [[button(t("safety-continue-button"), callbacks.SAFETY_CONTINUE)]]
+    rows = [[button(t("safety-continue-button"), Button.SAFETY_CONTINUE())]]
     if support:
-        rows.append([button(t("safety-support-button"), callbacks.SUPPORT)])
+        rows.append([button(t("safety-support-button"), Button.SUPPORT())])
     return Screen(t("safety-answer"), keyboard(*rows))
 
 

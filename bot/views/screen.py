@@ -12,7 +12,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.i18n import Translator, cut
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -68,9 +68,9 @@ def user_text(text: str, limit: int = 1000) -> str:
 def footer(t: Translator) -> list[InlineKeyboardButton]:
     """Language, settings and help: on every menu, so nobody is ever stuck."""
     return [
-        button(t("button-language"), callbacks.LANGUAGE_PICKER),
-        button(t("settings-button"), callbacks.SETTINGS),
-        button(t("button-help"), callbacks.HELP),
+        button(t("button-language"), Button.LANGUAGE_PICKER()),
+        button(t("settings-button"), Button.SETTINGS()),
+        button(t("button-help"), Button.HELP()),
     ]
 
 

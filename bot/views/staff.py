@@ -7,7 +7,7 @@ import json
 import re
 from functools import cache
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.confirmations import Done
 from bot.domain.staff import CONFIRMABLE, Ending, Invite, Queue
 from bot.i18n import Translator
@@ -26,29 +26,29 @@ def staff_home(t: Translator, role: StaffRole) -> Screen:
     return Screen(
         t("staff-home", role=role_name),
         keyboard(
-            [button(t("staff-new-need-button"), callbacks.STAFF_NEED_NEW)],
-            [button(t("staff-needs-button"), callbacks.staff_needs(mine=False))],
-            [button(t("staff-broadcast-button"), callbacks.BROADCAST_NEW)],
-            [button(t("staff-find-pledge-button"), callbacks.STAFF_FIND)],
-            [button(t("staff-queue-button"), callbacks.STAFF_QUEUE)],
-            [button(t("staff-stats-button"), callbacks.STAFF_STATS)],
-            [button(t("staff-export-button"), callbacks.STAFF_EXPORT)],
-            [button(t("staff-audit-button"), callbacks.STAFF_AUDIT)],
+            [button(t("staff-new-need-button"), Button.SN_NEW())],
+            [button(t("staff-needs-button"), Button.STAFF_NEEDS(False))],
+            [button(t("staff-broadcast-button"), Button.BROADCAST_NEW())],
+            [button(t("staff-find-pledge-button"), Button.STAFF_FIND())],
+            [button(t("staff-queue-button"), Button.STAFF_QUEUE())],
+            [button(t("staff-stats-button"), Button.STAFF_STATS())],
+            [button(t("staff-export-button"), Button.STAFF_EXPORT())],
+            [button(t("staff-audit-button"), Button.STAFF_AUDIT())],
             *(
-                [[button(t("staff-invites-button"), callbacks.STAFF_INVITES)]]
+                [[button(t("staff-invites-button"), Button.STAFF_INVITES())]]
                 if role is StaffRole.ADMIN
                 else []
             ),
-            [button(t("staff-commands-button"), callbacks.STAFF_COMMANDS)],
+            [button(t("staff-commands-button"), Button.STAFF_COMMANDS())],
             footer(t),
-            [button(t("button-main-menu"), callbacks.MENU_HOME)],
+            [button(t("button-main-menu"), Button.MENU_HOME())],
         ),
     )
 
 
 def staff_commands_screen(t: Translator) -> Screen:
     """Every staff command in one place (the console's ❓ button)."""
-    return Screen(t("staff-commands"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen(t("staff-commands"), keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 
 def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> Screen:
@@ -71,11 +71,11 @@ def pledge_screen(t: Translator, pledge: Pledge, need: Need, tz: dt.tzinfo) -> S
         confirm = "staff-received-button" if goods else "staff-confirm-button"
         rows.append(
             [
-                button(t(confirm), callbacks.staff_pay(pledge.reference)),
-                button(t("staff-reject-button"), callbacks.staff_reject(pledge.reference)),
+                button(t(confirm), Button.STAFF_PAY(pledge.reference)),
+                button(t("staff-reject-button"), Button.STAFF_REJECT(pledge.reference)),
             ]
         )
-    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    rows.append([button(t("button-back"), Button.MENU_STAFF())])
     return Screen(text, keyboard(*rows))
 
 
@@ -85,8 +85,8 @@ def ask_tracking_screen(t: Translator, reference: str, problem: str = "") -> Scr
     return Screen(
         f"{problem}\n\n{ask}" if problem else ask,
         keyboard(
-            [button(t("staff-no-tracking-button"), callbacks.staff_pay_unreferenced(reference))],
-            [button(t("button-back"), callbacks.MENU_STAFF)],
+            [button(t("staff-no-tracking-button"), Button.STAFF_PAY_UNREFERENCED(reference))],
+            [button(t("button-back"), Button.MENU_STAFF())],
         ),
     )
 
@@ -96,8 +96,8 @@ def after_decision_screen(t: Translator, text: str) -> Screen:
     return Screen(
         text,
         keyboard(
-            [button(t("staff-next-button"), callbacks.STAFF_NEXT)],
-            [button(t("button-back"), callbacks.MENU_STAFF)],
+            [button(t("staff-next-button"), Button.STAFF_NEXT())],
+            [button(t("button-back"), Button.MENU_STAFF())],
         ),
     )
 
@@ -209,7 +209,7 @@ def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo)
         if details:
             separator = t("staff-audit-separator")
             lines.append(mark + t("staff-audit-details", details=separator.join(details)))
-    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 
 def _audit_action(t: Translator, action: str) -> str:
@@ -313,7 +313,7 @@ def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
     pledges = queue.pledges
     if not pledges:
         return Screen(
-            t("staff-queue-empty"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
+            t("staff-queue-empty"), keyboard([button(t("button-back"), Button.MENU_STAFF())])
         )
     rows = [
         [
@@ -325,16 +325,16 @@ def queue_screen(t: Translator, queue: Queue, needs: dict[int, Need]) -> Screen:
                     amount=amount_text(t, needs[p.need_id], p.amount),
                     status=pledge_status(t, needs[p.need_id], p.status),
                 ),
-                callbacks.staff_open(p.reference),
+                Button.STAFF_OPEN(p.reference),
             )
         ]
         for p in pledges
     ]
     rows.append(
         page_row(t, queue.page, queue.page + 1 < queue.pages,
-                 lambda n: callbacks.staff_queue(n, queue.need_id))
+                 lambda n: Button.STAFF_QUEUE_PAGE(n, queue.need_id))
     )  # fmt: skip
-    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    rows.append([button(t("button-back"), Button.MENU_STAFF())])
     title = t("staff-queue-title", total=queue.total, page=queue.page + 1, pages=queue.pages)
     return Screen(title, keyboard(*rows))
 
@@ -351,7 +351,7 @@ def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Sc
             decile=household.decile,
             vouchers=vouchers,
         ),
-        keyboard([button(t("button-back"), callbacks.MENU_STAFF)]),
+        keyboard([button(t("button-back"), Button.MENU_STAFF())]),
     )
 
 
@@ -398,7 +398,7 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
         lines.append(monthly_views.stats_line(t, stats["monthly"]))  # type: ignore[arg-type]
     unallocated, office = stats.get("credit", (0, 0))  # type: ignore[misc]
     lines.append(t("stats-credit", unallocated=_toman(t, unallocated), office=_toman(t, office)))
-    return Screen("\n".join(lines), keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen("\n".join(lines), keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 
 def _toman(t: Translator, rials: int) -> str:
@@ -408,8 +408,8 @@ def _toman(t: Translator, rials: int) -> str:
 def confirm_keyboard(t: Translator, yes_label: str, token: str) -> list[list]:
     """Yes (carrying the one-time token) and No, for every irreversible staff action."""
     return [
-        [button(yes_label, callbacks.staff_confirm(token))],
-        [button(t("staff-confirm-no-button"), callbacks.staff_dismiss(token))],
+        [button(yes_label, Button.STAFF_CONFIRM(token))],
+        [button(t("staff-confirm-no-button"), Button.STAFF_DISMISS(token))],
     ]
 
 
@@ -453,12 +453,12 @@ def confirmed_screen(t: Translator, done: Done) -> Screen:
         text = t("credit-placed", amount=amount, code=done.subject)
     else:
         text = t("broadcast-cancelled", id=int(done.subject))
-    return Screen(text, keyboard([button(t("button-back"), callbacks.MENU_STAFF)]))
+    return Screen(text, keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 
 def dismissed_screen(t: Translator) -> Screen:
     return Screen(
-        t("staff-confirm-dismissed"), keyboard([button(t("button-back"), callbacks.MENU_STAFF)])
+        t("staff-confirm-dismissed"), keyboard([button(t("button-back"), Button.MENU_STAFF())])
     )
 
 
@@ -473,10 +473,10 @@ def invites_screen(t: Translator, invites: list[Invite], tz: dt.tzinfo) -> Scree
         lines.append(mark + t("staff-invites-line", code=invite.code, creator=creator, date=until))
     rows = [
         [button(t("staff-invite-revoke-button", code=invite.code),
-                callbacks.staff_revoke_invite(invite.code))]
+                Button.STAFF_REVOKE_INVITE(invite.code))]
         for invite in invites
     ]  # fmt: skip
-    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+    rows.append([button(t("button-back"), Button.MENU_STAFF())])
     return Screen("\n".join(lines), keyboard(*rows))
 
 

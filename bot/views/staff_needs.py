@@ -15,7 +15,7 @@ from functools import cache
 
 from telegram import InlineKeyboardButton
 
-from bot import callbacks
+from bot.callbacks import Button
 from bot.domain.browse import Geography
 from bot.domain.need_editing import FIELDS
 from bot.domain.staff import NeedsFilter, NeedsPage
@@ -40,7 +40,7 @@ TYPED_QUESTIONS = {
 
 
 def _cancel(t: Translator) -> list[InlineKeyboardButton]:
-    return [button(t("need-form-cancel-button"), callbacks.STAFF_NEED_CANCEL)]
+    return [button(t("need-form-cancel-button"), Button.SN_CANCEL())]
 
 
 def _paged(
@@ -61,20 +61,19 @@ def _paged(
 
 def provinces_screen(t: Translator, provinces: Sequence[Province], page: int) -> Screen:
     buttons = [
-        button(p.name(t.language), callbacks.sn_province(p.id))
-        for p in by_name(provinces, t.language)
+        button(p.name(t.language), Button.SN_PROVINCE(p.id)) for p in by_name(provinces, t.language)
     ]
-    rows = _paged(t, buttons, page, callbacks.sn_province_page)
+    rows = _paged(t, buttons, page, Button.SN_PROVINCE_PAGE)
     return Screen(t("need-form-ask-province"), keyboard(*rows))
 
 
 def cities_screen(t: Translator, province: Province, page: int) -> Screen:
     buttons = [
-        button(c.name(t.language), callbacks.sn_city(c.id))
+        button(c.name(t.language), Button.SN_CITY(c.id))
         for c in by_name(province.cities, t.language)
     ]
-    back = [button(t("need-form-back-to-provinces"), callbacks.sn_province_page(0))]
-    rows = _paged(t, buttons, page, callbacks.sn_city_page, back)
+    back = [button(t("need-form-back-to-provinces"), Button.SN_PROVINCE_PAGE(0))]
+    rows = _paged(t, buttons, page, Button.SN_CITY_PAGE, back)
     return Screen(t("need-form-ask-city", province=province.name(t.language)), keyboard(*rows))
 
 
@@ -87,7 +86,7 @@ def category_screen(t: Translator) -> Screen:
                 icon=t(f"category-icon-{c.value}"),
                 name=t(f"category-{c.value}"),
             ),
-            callbacks.sn_category(c.value),
+            Button.SN_CATEGORY(c.value),
         )
         for c in categories_in_order(t, NeedCategory)
     ]
@@ -101,8 +100,8 @@ def kind_screen(t: Translator) -> Screen:
         t("need-form-ask-kind"),
         keyboard(
             [
-                button(t("need-form-kind-money"), callbacks.sn_kind(NeedKind.MONEY.value)),
-                button(t("need-form-kind-items"), callbacks.sn_kind(NeedKind.ITEMS.value)),
+                button(t("need-form-kind-money"), Button.SN_KIND(NeedKind.MONEY.value)),
+                button(t("need-form-kind-items"), Button.SN_KIND(NeedKind.ITEMS.value)),
             ],
             _cancel(t),
         ),
@@ -115,8 +114,8 @@ def urgent_screen(t: Translator) -> Screen:
         t("need-form-ask-urgent"),
         keyboard(
             [
-                button(t("need-form-urgent-yes"), callbacks.sn_urgent(True)),
-                button(t("need-form-urgent-no"), callbacks.sn_urgent(False)),
+                button(t("need-form-urgent-yes"), Button.SN_URGENT(True)),
+                button(t("need-form-urgent-no"), Button.SN_URGENT(False)),
             ],
             _cancel(t),
         ),
@@ -128,7 +127,7 @@ def typed_question(t: Translator, step: str, today: dt.date) -> Screen:
     """A question answered by typing; optional values also get a "leave it empty" button.
     The deadline's example is a month from today, so it is never already past."""
     message_id, empty = TYPED_QUESTIONS[step]
-    rows = [[button(t(empty), callbacks.STAFF_NEED_NONE)]] if empty else []
+    rows = [[button(t(empty), Button.SN_NONE())]] if empty else []
     example = today + dt.timedelta(days=30)
     args = {"example": typed_date_example(example, t.language), "iso": example.isoformat()}
     return Screen(t(message_id, **args) if step == "deadline" else t(message_id),
@@ -186,24 +185,24 @@ def preview_screen(t: Translator, shown: NeedShown, *, editing: bool) -> Screen:
     code = shown.need.code
     if editing:
         title = t("need-form-edit-preview-title", code=code)
-        actions = [button(t("need-form-save-button"), callbacks.sn_save(code))]
+        actions = [button(t("need-form-save-button"), Button.SN_SAVE(code))]
     else:
         title = t("need-form-preview-title")
         actions = [
-            button(t("need-form-publish-button"), callbacks.sn_publish(code)),
-            button(t("need-form-draft-button"), callbacks.sn_draft(code)),
+            button(t("need-form-publish-button"), Button.SN_PUBLISH(code)),
+            button(t("need-form-draft-button"), Button.SN_DRAFT(code)),
         ]
-    rows = [actions, *_field_rows(t, callbacks.sn_field), _cancel(t)]
+    rows = [actions, *_field_rows(t, Button.SN_FIELD), _cancel(t)]
     return Screen(title + "\n\n" + _staff_text(t, shown), keyboard(*rows))
 
 
 def need_staff_screen(t: Translator, shown: NeedShown) -> Screen:
     """/editneed CODE: the need, a button per value, publishing for a draft."""
     code = shown.need.code
-    rows = _field_rows(t, lambda field: callbacks.sn_edit(code, field))
+    rows = _field_rows(t, lambda field: Button.SN_EDIT(code, field))
     if shown.need.status is NeedStatus.DRAFT:
-        rows.insert(0, [button(t("need-staff-publish-button"), callbacks.sn_publish_draft(code))])
-    rows.append([button(t("button-back"), callbacks.MENU_STAFF)])
+        rows.insert(0, [button(t("need-staff-publish-button"), Button.SN_PUBLISH_DRAFT(code))])
+    rows.append([button(t("button-back"), Button.MENU_STAFF())])
     text = "\n\n".join(
         [t("need-staff-view-title", code=code), _staff_text(t, shown),
          t("need-staff-commands", code=code)]
@@ -248,19 +247,19 @@ def needs_list_screen(t: Translator, listed: NeedsPage, geo: Geography) -> Scree
         [button(t("staff-needs-line", code=need.code, status=t(f"need-status-{need.status.value}"),
                   city=geo.city_by_id[need.city_id].name(t.language),
                   goal=amount_text(t, need, need.target)),
-                callbacks.sn_view(need.code))]
+                Button.SN_VIEW(need.code))]
         for need in listed.needs
     ]  # fmt: skip
     mine = wanted.mine
     arrows = page_row(t, wanted.page, wanted.page + 1 < listed.pages,
-                      lambda n: callbacks.staff_needs(mine, status, place, n))  # fmt: skip
+                      lambda n: Button.STAFF_NEEDS(mine, status, place, n))  # fmt: skip
     toggle = t("staff-needs-show-all-button" if mine else "staff-needs-show-mine-button")
     rows += [
         arrows,
-        [button(toggle, callbacks.staff_needs(not mine, status, place))],
-        [button(t("staff-needs-status-button"), callbacks.staff_needs_status(mine, status, place)),
-         button(t("staff-needs-place-button"), callbacks.staff_needs_place(mine, status))],
-        [button(t("button-back"), callbacks.MENU_STAFF)],
+        [button(toggle, Button.STAFF_NEEDS(not mine, status, place))],
+        [button(t("staff-needs-status-button"), Button.STAFF_NEEDS_STATUS(mine, status, place)),
+         button(t("staff-needs-place-button"), Button.STAFF_NEEDS_PLACE(mine, status))],
+        [button(t("button-back"), Button.MENU_STAFF())],
     ]  # fmt: skip
     text = title if listed.total else f"{title}\n{t('staff-needs-none')}"
     return Screen(text, keyboard(*rows))
@@ -271,11 +270,11 @@ def needs_status_screen(t: Translator, mine: bool, status: str, place: str) -> S
     choices = [("all", t("staff-needs-any-status")),
                *((s.value, t(f"need-status-{s.value}")) for s in NEED_STATUSES)]  # fmt: skip
     buttons = [
-        button(("✓ " if value == status else "") + label, callbacks.staff_needs(mine, value, place))
+        button(("✓ " if value == status else "") + label, Button.STAFF_NEEDS(mine, value, place))
         for value, label in choices
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([button(t("button-back"), callbacks.staff_needs(mine, status, place))])
+    rows.append([button(t("button-back"), Button.STAFF_NEEDS(mine, status, place))])
     return Screen(t("staff-needs-ask-status"), keyboard(*rows))
 
 
@@ -285,19 +284,19 @@ def needs_place_screen(
     """Anywhere or a province (Persian alphabetical order); a province's cities, or all of
     it. Each choice lists the needs again from the first page."""
     if province is None:
-        names = [button(p.name(t.language), callbacks.staff_needs_place(mine, status, p.id))
+        names = [button(p.name(t.language), Button.STAFF_NEEDS_PLACE(mine, status, p.id))
                  for p in by_name(provinces, t.language)]  # fmt: skip
-        first = button(t("staff-needs-anywhere"), callbacks.staff_needs(mine, status, "0"))
+        first = button(t("staff-needs-anywhere"), Button.STAFF_NEEDS(mine, status, "0"))
         rows = [[first], *(names[i : i + 2] for i in range(0, len(names), 2))]
-        back = callbacks.staff_needs(mine, status)
+        back = Button.STAFF_NEEDS(mine, status)
         question = t("staff-needs-ask-province")
     else:
-        names = [button(c.name(t.language), callbacks.staff_needs(mine, status, f"c{c.id}"))
+        names = [button(c.name(t.language), Button.STAFF_NEEDS(mine, status, f"c{c.id}"))
                  for c in by_name(province.cities, t.language)]  # fmt: skip
         whole = t("staff-needs-whole-province", province=province.name(t.language))
-        first = button(whole, callbacks.staff_needs(mine, status, f"p{province.id}"))
+        first = button(whole, Button.STAFF_NEEDS(mine, status, f"p{province.id}"))
         rows = [[first], *(names[i : i + 3] for i in range(0, len(names), 3))]
-        back = callbacks.staff_needs_place(mine, status)
+        back = Button.STAFF_NEEDS_PLACE(mine, status)
         question = t("staff-needs-ask-city", province=province.name(t.language))
     rows.append([button(t("button-back"), back)])
     return Screen(question, keyboard(*rows))
