@@ -404,7 +404,6 @@ def flows() -> list[Flow]:
 def routes() -> dict[Button, Route]:
     return {
         Button.MK_HOME: home,
-        Button.MK_NEW: ask_amount,
         Button.MK_AMOUNT: chosen_amount,
         Button.MK_PROVINCES: provinces,
         Button.MK_PROVINCE: province,
