@@ -27,13 +27,13 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
-from bot import callbacks
 from bot.app import build_application
+from bot.callbacks import Button
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmulatedUserInfo, serve_http
-from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.models import NeedCategory, NeedDraft, NeedKind, Persona
 
-DONOR_BUTTON = "menu:donor"
+DONOR_BUTTON = Button.ROLE(Persona.DONOR)
 
 
 def _polled(application: Application, data: dict) -> Update:
@@ -105,10 +105,10 @@ async def _seed_browse(
         data = emulator.make_message_update(user, "/start")
         await application.process_update(_polled(application, data))
     return [
-        callbacks.PROVINCES,
-        callbacks.cities(province.id),
-        callbacks.city_page(city.id, "all", 0),
-        callbacks.city_page(city.id, "all", 1),
+        Button.PROVINCES(),
+        Button.CITIES(province.id),
+        Button.CITY_PAGE(city.id, "all", 0),
+        Button.CITY_PAGE(city.id, "all", 1),
     ]
 
 
