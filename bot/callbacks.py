@@ -1,9 +1,10 @@
 """Every button the bot draws, in one table: to add a button, add one row to `Button`.
 
 A row is a button kind: the prefix its callback data starts with, and its typed arguments
-(`Button.CITY_PAGE = Row("d:c", PLACE_ID, CATEGORY, PAGE)`). Everything else comes from it:
+(`CITY_PAGE = Row("d:c", ID, CATEGORY, PAGE)`). Everything else comes from it:
 
-- the builder: `Button.CITY_PAGE(city.id, "all", 0)` writes `d:c:12:all:0` (views call it);
+- the builder: `Button.CITY_PAGE(city.id, "all", 0)` writes `d:c:12:all:0` (views call it;
+  trailing arguments with a default may be left out: `Button.CITY_PAGE(city.id)`);
 - the parser: `parse("d:c:12:all:0")` gives `Parsed(Button.CITY_PAGE, (12, "all", 0))`, the
   arguments typed back (ints, enums, codes), once per click in the gatekeeper
   (`bot.handlers.common.check_button`, which puts it in `context.button`);
@@ -134,7 +135,7 @@ class Language(Arg):
         return text
 
 
-_CODE_CHARS = "[2-9A-HJ-NP-Z]"  # bot.codes: no 0/O, 1/I
+_CODE_CHARS = "[2-9A-HJ-NP-Z]"  # bot.codes.ALPHABET and L (as accepted before the table)
 NEED_CODE = Arg(rf"{_CODE_CHARS}{{6}}", ("7KQ2MZ", "AAAAAA"))
 PLEDGE = Arg(rf"P-{_CODE_CHARS}{{6}}", ("P-7KQ2MZ", "P-222222"))
 INVITE = Arg(rf"S-{_CODE_CHARS}{{8}}", ("S-7KQ2MZ9A",))
@@ -177,7 +178,8 @@ class Row:
 class Button(Enum):
     """Every button kind. A member is its route key; call it to write its callback data."""
 
-    # Fixed buttons: the data is the prefix alone.
+    # Everyone's: menus, help, languages, settings. A row without arguments is a fixed
+    # button: its data is the prefix alone.
     MENU_HOME = Row("menu:home")  # back to the choice between helping and checking status
     MENU = Row("menu:mine")  # the person's own menu, whatever their role (what /menu shows)
     MENU_STAFF = Row("menu:staff")
