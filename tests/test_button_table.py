@@ -34,6 +34,7 @@ from bot.handlers import (
     donor,
     monthly,
     payments,
+    settings,
     staff,
     staff_needs,
 )
@@ -310,7 +311,7 @@ def consumer_problems(application: object, tables: dict[str, dict]) -> list[str]
 
 def route_tables() -> dict[str, dict]:
     modules = [donor, beneficiary, staff, broadcasts, staff_needs, payments, monthly, credits,
-               donation_receipts]  # fmt: skip
+               donation_receipts, settings]  # fmt: skip
     return {"common": common.COMMON_ROUTES, **{m.__name__: m.routes() for m in modules}}
 
 
