@@ -63,7 +63,8 @@ def build_application(
     """Build the bot. Tests and the demo pass the emulator as `request`.
 
     `flows` are the audiences' handlers (default: Hamdeli's own), registered before the
-    shared menus and the catch-alls; tests may pass extra ones to exercise the machinery.
+    shared menus and the catch-alls; tests may pass extra ones to exercise the machinery
+    (a handler there that is not a flow stops nothing: the menus' group sees the update too).
     `owns_store=False` when several bots share `store`: whoever passed it opens and closes it.
     """
     store = store or open_store(settings)
@@ -113,16 +114,19 @@ def build_application(
     ]  # fmt: skip
     handlers += staff_needs.handlers()
     handlers += credits.handlers()
-    # Safety first (group -1, added before the button gatekeeper): a message that speaks of
-    # violence or danger is answered with the emergency lines before, and instead of, anything.
-    application.add_handlers(safety.handlers(), group=-1)
+    # Dispatch is PTB's handler groups, each named in common.Group. Safety first (group
+    # FIRST, added before the button gatekeeper): a message that speaks of violence or
+    # danger is answered with the emergency lines before, and instead of, anything.
+    application.add_handlers(safety.handlers(), group=common.Group.FIRST)
     if flows is None:
         common.register(application, [conversation], routes, handlers)
     else:  # tests: their own conversations instead of the audiences'
         common.register(application, flows, routes)
     payments.register(application)
     if settings.staff_chat_id is not None:
-        application.add_handler(support.staff_chat_handler(settings.staff_chat_id), group=-3)
+        application.add_handler(
+            support.staff_chat_handler(settings.staff_chat_id), group=common.Group.NOT_PRIVATE
+        )
     # Last, once every handler is registered: each callback's latency for /metrics.
     for group in application.handlers.values():
         metrics.time_handlers(group, settings.platform)

@@ -38,7 +38,8 @@ class Services:
 
 
 class HamdeliApplication(Application):  # type: ignore[type-arg]
-    """PTB's Application with Hamdeli's services and write-through persistence."""
+    """PTB's Application with Hamdeli's services (its store opened before PTB loads the
+    persisted conversations, closed after)."""
 
     def __init__(self, *, services: Services, owns_store: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -46,8 +47,6 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         # False when several bots share one store (bot/service.py): the service opens it
         # before the first bot starts and closes it after the last one stopped.
         self.owns_store = owns_store
-        self.flows_touched = False
-        self._flow_handlers: list[Any] | None = None
         self.outbox: Any = None  # bot.delivery.Outbox, created on first use
 
     async def initialize(self) -> None:
@@ -63,30 +62,14 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
                 await self.services.store.close()
 
     async def process_update(self, update: object) -> None:
-        """Handle the update, then write its conversation changes to the store at once.
+        """Count the update by type (`/metrics`), once, then let PTB dispatch it.
 
-        PTB only flushes persistence every `update_interval` seconds; a crash in between
-        would lose the steps people took. Writing after each update that a flow handled
-        loses none; updates no flow touched (most clicks) skip the flush entirely.
-        Every update is counted here, once, by type (`/metrics`).
+        Dispatch is PTB's own, in handler groups (bot/handlers/common.Group): the
+        write-through of conversation states and, with several workers, their re-read are
+        handlers there, not steps added here.
         """
         metrics.count_update(self.services.platform, update)
-        if self.services.store.shared_by_processes and self.persistence is not None:
-            for flow in self._flows():
-                await flow.reload_state(update, self.persistence)
         await super().process_update(update)
-        if self.persistence is not None and self.flows_touched:
-            self.flows_touched = False
-            await self.update_persistence()
-
-    def _flows(self) -> list[Any]:
-        """The persistent flows (bot/handlers/common.FlowHandler) among the handlers."""
-        if self._flow_handlers is None:
-            self._flow_handlers = [
-                handler for group in self.handlers.values() for handler in group
-                if hasattr(handler, "reload_state")
-            ]  # fmt: skip
-        return self._flow_handlers
 
     async def handle_now(self, update: object) -> None:
         """Handle `update` as the update queue would (through the update processor: one
@@ -100,6 +83,12 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore
 
     account: Account | None = None
     button: Parsed | None = None  # the pressed button, parsed once by the gatekeeper
+    # This update's alone (PTB builds a context per update, and several run at once:
+    # bot/processing.py), set by the flows conversation for the group after it
+    # (bot/handlers/common.write_flow_state): a flow handled the update, so its state is
+    # written now; and it left the flow and passed the update on to the menus.
+    flow_handled: bool = False
+    flow_passed_on: bool = False
 
     @property
     def services(self) -> Services:
@@ -118,7 +107,7 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore
 
     @property
     def me(self) -> Account:
-        """The account of the person this update comes from (loaded in group -2)."""
+        """The account of the person this update comes from (loaded in group ACCOUNT)."""
         if self.account is None:
             raise RuntimeError("no account loaded for this update")
         return self.account

@@ -1,10 +1,11 @@
 """PTB persistence backed by the store, so conversations survive restarts.
 
 Only conversation states are kept here. Writes are skipped when a state did not change, so
-calling `Application.update_persistence()` after every update (see `HamdeliApplication`)
-costs a store round trip only when a person's state really moved, or when an unchanged
-state was last written more than `TOUCH_S` ago: its time then says the flow is still in use,
-which is how an idle flow is recognised after a restart (`FLOW_IDLE_MINUTES`).
+calling `Application.update_persistence()` after every update a flow handled (the handler
+group after the flows, `bot.handlers.common.write_flow_state`) costs a store round trip
+only when a person's state really moved, or when an unchanged state was last written more
+than `TOUCH_S` ago: its time then says the flow is still in use, which is how an idle flow
+is recognised after a restart (`FLOW_IDLE_MINUTES`).
 
 PTB's user_data, chat_data and bot_data are deliberately *not* persisted, and Hamdeli does
 not use them: what a flow collects is written to the store by the step that collects it

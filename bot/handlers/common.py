@@ -1,5 +1,14 @@
 """Handlers every audience shares: /start, /menu, /help, /language, /cancel, roles,
-unknown input, stale buttons and the error handler.
+unknown input, stale buttons and the error handler; and dispatch.
+
+Dispatch lives here, and it is PTB's own: handler groups (`Group`, registered by
+`register`), at most one handler per group, `ApplicationHandlerStop` to end an update. The
+one flows conversation (`flows_handler`) has a group of its own, before the menus' group:
+a flow's fallback ends the flow and lets the update go on to the menus (a menu button or a
+command leaves any flow and is answered in the same update), and the group between them
+writes the state a flow moved to the store (write-through, `write_flow_state`) and stops
+an update the flow took. Whether a flow handled this update is said in its context,
+which is the update's own while several run at once (bot/processing.py).
 
 Menus are stateless: every button carries what it needs (`menu:donor`), so it works from
 any message, in any state, and after a restart. Conversation states (PTB
@@ -15,13 +24,13 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
@@ -35,7 +44,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.callbacks import Button
-from bot.context import HamdeliContext
+from bot.context import HamdeliApplication, HamdeliContext
 from bot.domain import accounts, typed
 from bot.models import Persona, StaffRole
 from bot.persistence import StorePersistence
@@ -88,7 +97,7 @@ async def answer_button(update: Update, text: str | None = None) -> None:
         log.debug("callback answer failed: %s", exc)
 
 
-# -- group -2: who is this? ------------------------------------------------------------------
+# -- group ACCOUNT: who is this? -------------------------------------------------------------
 
 
 async def load_account(update: Update, context: HamdeliContext) -> None:
@@ -285,8 +294,9 @@ def _error_text(error: object) -> str:
 
 
 class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
-    """A persistent conversation that tells the application when it handled an update, so
-    the state it may have changed is written to the store right after (write-through).
+    """A persistent conversation that marks, in this update's context, that it handled the
+    update (`flow_handled`): the group after the flows then writes the state it may have
+    changed to the store at once (write-through, `write_flow_state`).
 
     `leave_hooks` maps a state to its flow's `on_leave`, run once the person is no longer in
     any state of that flow, however they left (ended, cancelled, a menu, another flow).
@@ -310,10 +320,15 @@ class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
         now = application.services.clock()
         if self._idle(application, state_before, key, handler, now):
             check_result = (state_before, key, _EXPIRED_FLOW, True)
+        result: object = None
         try:
             result = await super().handle_update(update, application, check_result, context)
+        except ApplicationHandlerStop:
+            # PTB has set the state the callback's stop carried; stopping is the group after
+            # the flows' job, once that state is written (`write_flow_state`).
+            pass
         finally:
-            application.flows_touched = True
+            context.flow_handled = True  # this update's context: one per update
             self._active_at[key] = now
         # PTB keeps the states in _conversations; there is no public read of one key.
         if key not in self._conversations:
@@ -410,8 +425,9 @@ def flows_handler(parts: Sequence[Flow], idle_minutes: int | None = None) -> Flo
 
     A person is in at most one flow at a time, and one ConversationHandler is checked once
     per update, where one per flow would each be checked on every update. A menu button or
-    a command leaves any flow (`leave_flow_then_handle`); anything else a state does not
-    expect goes on to the ordinary handlers.
+    a command leaves any flow (`leave_flow`: the fallbacks) and goes on to the menus'
+    group; anything else a state does not expect goes on to the menus' group too, and the
+    flow stays where it was.
     """
     states: dict[str, list[BaseHandler]] = {}  # type: ignore[type-arg]
     for part in parts:
@@ -422,8 +438,8 @@ def flows_handler(parts: Sequence[Flow], idle_minutes: int | None = None) -> Flo
         entry_points=[handler for part in parts for handler in part.entry_points],
         states=states,
         fallbacks=[
-            CallbackQueryHandler(leave_flow_then_handle),
-            MessageHandler(filters.COMMAND, leave_flow_then_handle),
+            CallbackQueryHandler(leave_flow),
+            MessageHandler(filters.COMMAND, leave_flow),
         ],
         name="flows",
         allow_reentry=True,
@@ -435,50 +451,110 @@ def flows_handler(parts: Sequence[Flow], idle_minutes: int | None = None) -> Flo
     return handler
 
 
-async def leave_flow_then_handle(update: Update, context: HamdeliContext) -> int:
-    """A flow's fallback: end it, and let the button or command do what it does anywhere.
+async def leave_flow(update: Update, context: HamdeliContext) -> int:
+    """A flow's fallback: end it, and pass the button or command on to do what it does
+    anywhere.
 
     A person waiting in a flow (say, asked for an amount) who presses an old menu button or
-    sends /menu means to leave: the flow forgets what it collected and the update goes to
-    the first ordinary handler that takes it, exactly as if no flow had been running.
+    sends /menu means to leave: the flow forgets what it collected, and the update goes on
+    (`flow_passed_on`) past the group after the flows to the menus' group, whose first
+    handler that takes it answers, exactly as if no flow had been running.
     """
     await context.store.save_flow_data(context.services.platform, context.me.user_id, None,
                                        context.now())  # fmt: skip
-    application = context.application
-    for handler in application.handlers.get(0, []):
-        if isinstance(handler, ConversationHandler):
-            continue
-        check = handler.check_update(update)
-        if check is not None and check is not False:
-            await handler.handle_update(update, application, check, context)
-            break
+    context.flow_passed_on = True
     return ConversationHandler.END
 
 
 # What a state's handler is replaced with once its flow has been idle too long.
-_EXPIRED_FLOW = TypeHandler(Update, leave_flow_then_handle)
+_EXPIRED_FLOW = TypeHandler(Update, leave_flow)
+
+
+async def write_flow_state(update: Update, context: HamdeliContext) -> None:
+    """The group right after the flows: write the state a flow just moved, then stop an
+    update the flow took, so that the menus and the catch-all do not answer it too.
+
+    PTB writes conversation states only every `update_interval` seconds; a crash in between
+    would lose the steps people took. So after every update a flow handled (this update's
+    context says so: several updates run at once, each with its own context) PTB's
+    `update_persistence` writes now every state the flows changed since its last write:
+    this update's, and any other's that a flow finished meanwhile. It writes under one lock,
+    so an update whose state another update's write took along returns only once that write
+    is done. Updates no flow handled (most clicks) write nothing. This is not the last
+    group because an update the flow took must stop here (`ApplicationHandlerStop` skips
+    every later group, a last one too), and only after its state is written.
+    """
+    if not context.flow_handled:
+        return
+    if context.application.persistence is not None:
+        await context.application.update_persistence()
+    if not context.flow_passed_on:
+        raise ApplicationHandlerStop
+
+
+def reload_flow_states(flows: Sequence[FlowHandler]) -> Route:
+    """With several workers on one store: each flow's state for this update, read again
+    from the store before any handler looks at it (`FlowHandler.reload_state`)."""
+
+    async def reload_states(update: Update, context: HamdeliContext) -> None:
+        persistence = context.application.persistence
+        if isinstance(persistence, StorePersistence):
+            for handler in flows:
+                await handler.reload_state(update, persistence)
+
+    return reload_states
+
+
+class Group(IntEnum):
+    """PTB's handler groups, in the order an update passes through them. In each group at
+    most one handler (the first that takes the update) runs; `ApplicationHandlerStop`
+    skips every later group. This table is Hamdeli's whole dispatch."""
+
+    # Several workers on one store only: each flow's state read again from the store,
+    # before anything (safety, the flows) looks at it.
+    RELOAD = -4
+    # Updates that are not one person's private chat, which `ACCOUNT` would drop: a staff
+    # reply in the staff chat (bot/handlers/support.py), a pre-checkout query
+    # (bot/handlers/payments.py). Each stops here.
+    NOT_PRIVATE = -3
+    # The sender's account (cached); anything not from a private chat stops here.
+    ACCOUNT = -2
+    # Before any flow: the safety answer (bot/handlers/safety.py, first and alone), the
+    # button gatekeeper (parses a button once, stops an unknown one), an arrived payment.
+    FIRST = -1
+    # The one flows conversation (`flows_handler`): typed answers, a flow's own buttons.
+    FLOWS = 0
+    # The state a flow moved is written; an update a flow took stops here.
+    FLOW_STATE = 1
+    # Everything else: the button router, the audiences' handlers, the shared commands,
+    # and last the catch-all for what nothing took.
+    MENUS = 2
 
 
 def register(
-    application: Application,  # type: ignore[type-arg]
+    application: HamdeliApplication,
     flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
     routes: dict[Button, Route] | None = None,
     handlers: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
 ) -> None:
-    """Add every handler in its one visible order.
+    """Add every handler in its group (see `Group`), in its one visible order.
 
-    group -2 loads the account, group -1 parses buttons (and turns away unknown ones; the
-    safety answer, added there first by `bot.app`, comes before it), then
-    group 0: the `flows` conversation first (so it sees typed answers), one router for
-    every button (`routes` add the audiences' buttons to the shared ones; early, so a click
-    is not tried against every command), the audiences' other `handlers`, the shared
-    commands, and last the catch-all for messages nothing took.
+    A menu button or a command in a flow: the flow's fallback (`leave_flow`) ends the flow,
+    `FLOW_STATE` writes that, and the update goes on to `MENUS`, where the router answers
+    it, in the same update. In `MENUS` one router takes every button (`routes` add the
+    audiences' buttons to the shared ones; early, so a click is not tried against every
+    command), then the audiences' other `handlers`, the shared commands, the catch-all.
     """
-    application.add_handler(TypeHandler(Update, load_account), group=-2)
-    application.add_handler(CallbackQueryHandler(check_button), group=-1)
+    conversations = [handler for handler in flows if isinstance(handler, FlowHandler)]
+    if application.services.store.shared_by_processes and conversations:
+        application.add_handler(TypeHandler(Update, reload_flow_states(conversations)),
+                                group=Group.RELOAD)  # fmt: skip
+    application.add_handler(TypeHandler(Update, load_account), group=Group.ACCOUNT)
+    application.add_handler(CallbackQueryHandler(check_button), group=Group.FIRST)
+    application.add_handlers(list(flows), group=Group.FLOWS)
+    application.add_handler(TypeHandler(Update, write_flow_state), group=Group.FLOW_STATE)
     application.add_handlers(
         [
-            *flows,
             CallbackQueryHandler(button_router({**COMMON_ROUTES, **(routes or {})})),
             *handlers,
             CommandHandler("start", start),
@@ -487,7 +563,8 @@ def register(
             CommandHandler("help", help_command),
             CommandHandler("language", language_picker),
             MessageHandler(filters.ALL, unknown_message),
-        ]
+        ],
+        group=Group.MENUS,
     )
     application.add_error_handler(on_error)
 

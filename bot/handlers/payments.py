@@ -1,10 +1,11 @@
 """Paying in the chat: "💳 Pay now" sends an invoice, pre-checkout is answered, payments land.
 
-Order matters here. A pre_checkout_query has no chat, so the account loader (group -2)
-would drop it: it is answered in group -3, before anything else, from one indexed read.
-A successful_payment is a message, and an open conversation (a half-typed amount) would
-otherwise take it as an answer: it is handled in group -1, right after the account loads,
-and stops there. Neither may ever be lost to another handler: money has moved.
+Order matters here (the handler groups: bot/handlers/common.Group). A pre_checkout_query
+has no chat, so the account loader (group ACCOUNT) would drop it: it is answered in group
+NOT_PRIVATE, before anything else, from one indexed read. A successful_payment is a
+message, and an open conversation (a half-typed amount) would otherwise take it as an
+answer: it is handled in group FIRST, right after the account loads, and stops there.
+Neither may ever be lost to another handler: money has moved.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import payments, reconcile
 from bot.domain.pledges import PledgeRefused
-from bot.handlers.common import Route, answer_button
+from bot.handlers.common import Group, Route, answer_button
 from bot.handlers.guards import guarded, to_donor_menu
 from bot.i18n import Translator, translator
 from bot.models import Checkout, CheckoutState, IncomingPayment
@@ -114,8 +115,10 @@ async def _translator_of(context: HamdeliContext, user_id: int) -> Translator:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(PreCheckoutQueryHandler(pre_checkout), group=-3)
-    application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, payment_arrived), group=-1)
+    application.add_handler(PreCheckoutQueryHandler(pre_checkout), group=Group.NOT_PRIVATE)
+    application.add_handler(
+        MessageHandler(filters.SUCCESSFUL_PAYMENT, payment_arrived), group=Group.FIRST
+    )
 
 
 def routes() -> dict[Button, Route]:

@@ -1,12 +1,13 @@
 """Safety first: a message that speaks of violence, abuse, threat or danger is answered
 before anything else, and alone, with the emergency lines.
 
-The handlers sit in group -1, after the account is loaded (group -2) and before the flows
-and menus (group 0). The answer raises ApplicationHandlerStop, so nothing else answers and
-no flow sees the message: a household in the middle of verification, a donor typing an
-amount, a staff member composing stay exactly where they were (state and flow data
-untouched, so there is nothing to persist). The "continue" button is caught here too, for
-the same reason: in group 0 a flow's fallback would take any button as "leave the flow".
+The handlers sit in PTB's handler group FIRST (bot/handlers/common.Group: -1), after the
+account is loaded (ACCOUNT, -2) and before the flows (FLOWS, 0) and the menus (MENUS, 2).
+The answer raises ApplicationHandlerStop, so nothing else answers and no flow sees the
+message: a household in the middle of verification, a donor typing an amount, a staff member
+composing stay exactly where they were (state and flow data untouched, so there is nothing
+to persist). The "continue" button is caught here too, for the same reason: in FLOWS a
+flow's fallback would take any button as "leave the flow".
 
 Nothing about the person is kept: no flag, no log line, no message to the staff chat
 (support is one button away, and only if they press it; what they then write to support
@@ -29,7 +30,7 @@ from bot import callbacks
 from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import safety
-from bot.handlers.common import answer_button, reply
+from bot.handlers.common import Group, answer_button, reply
 from bot.handlers.support import SUPPORT_TEXT
 from bot.views import common as common_views
 from bot.views import safety as views
@@ -75,9 +76,9 @@ class _ContinueButton(CallbackQueryHandler):  # type: ignore[type-arg]
 
 
 def _flow_state(update: Update, context: HamdeliContext) -> object:
-    """The state in which a conversation in group 0 waits for this person's answer, if
-    any (read, not changed)."""
-    for handler in context.application.handlers.get(0, []):
+    """The state in which a conversation in group FLOWS waits for this person's answer,
+    if any (read, not changed)."""
+    for handler in context.application.handlers.get(Group.FLOWS, []):
         if isinstance(handler, ConversationHandler):
             found = handler.check_update(update)
             if found and found[0] is not None:
@@ -86,7 +87,7 @@ def _flow_state(update: Update, context: HamdeliContext) -> object:
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """For group -1, ahead of the button gatekeeper."""
+    """For group FIRST, ahead of the button gatekeeper."""
     speaks_of_danger = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & _SpeaksOfDanger()
     return [
         MessageHandler(speaks_of_danger, answer_first),
