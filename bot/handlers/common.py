@@ -31,6 +31,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import (
+    Application,
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
@@ -44,7 +45,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.callbacks import Button
-from bot.context import HamdeliApplication, HamdeliContext
+from bot.context import HamdeliContext
 from bot.domain import accounts, typed
 from bot.models import Persona, StaffRole
 from bot.persistence import StorePersistence
@@ -532,7 +533,7 @@ class Group(IntEnum):
 
 
 def register(
-    application: HamdeliApplication,
+    application: Application,  # type: ignore[type-arg]
     flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
     routes: dict[Button, Route] | None = None,
     handlers: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
@@ -546,7 +547,9 @@ def register(
     command), then the audiences' other `handlers`, the shared commands, the catch-all.
     """
     conversations = [handler for handler in flows if isinstance(handler, FlowHandler)]
-    if application.services.store.shared_by_processes and conversations:
+    persistence = application.persistence
+    shared = isinstance(persistence, StorePersistence) and persistence.store.shared_by_processes
+    if shared and conversations:
         application.add_handler(TypeHandler(Update, reload_flow_states(conversations)),
                                 group=Group.RELOAD)  # fmt: skip
     application.add_handler(TypeHandler(Update, load_account), group=Group.ACCOUNT)
