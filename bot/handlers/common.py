@@ -378,7 +378,9 @@ def flow(**kwargs: Any) -> FlowHandler:
     """A persistent ConversationHandler for a flow that waits for typed input.
 
     Every audience builds its flows with this (never a bare ConversationHandler): it is
-    what makes their states survive a crash.
+    what makes their states survive a crash. Their handlers block (PTB's default, never
+    `block=False`): a non-blocking step would leave PTB a pending state when the group
+    after the flows writes, and the old state would be written instead of the new.
 
     PTB warns that with per_message=False a CallbackQueryHandler is tracked per chat, not
     per message. That is what flows want (a button continues the person's conversation,
