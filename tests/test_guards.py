@@ -71,13 +71,10 @@ def test_no_handler_module_defines_its_own_refusal_helper_or_today() -> None:
 
 def test_no_handler_module_reads_the_date_or_the_flow_by_hand() -> None:
     """`context.today()` and `context.flow` say it once: the office's time zone, and the
-    platform, person and time of the flow's data. (Leaving a flow, in common.py, is the
-    dispatch's own.)"""
+    platform, person and time of the flow's data."""
     by_hand = []
     for path in HANDLERS:
         for function in functions(parsed(path)):
-            if function.name == "leave_flow_then_handle":
-                continue
             for node in ast.walk(function):
                 if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                     continue

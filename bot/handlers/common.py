@@ -463,8 +463,7 @@ async def leave_flow(update: Update, context: HamdeliContext) -> int:
     (`flow_passed_on`) past the group after the flows to the menus' group, whose first
     handler that takes it answers, exactly as if no flow had been running.
     """
-    await context.store.save_flow_data(context.services.platform, context.me.user_id, None,
-                                       context.now())  # fmt: skip
+    await context.flow.clear()
     context.flow_passed_on = True
     return ConversationHandler.END
 
