@@ -327,7 +327,7 @@ async def test_the_consumer_check_finds_a_kind_routed_twice_or_not_at_all(chat) 
     assert "CITY_PAGE routed by bot.handlers.donor, planted" in problems
     assert "planted: route key 'city_page' is not a Button" in problems
     # The merged router still has it: take it out of the application's router as well.
-    router = next(h.callback.routes for h in chat.application.handlers[0]
+    router = next(h.callback.routes for h in chat.application.handlers[common.Group.MENUS]
                   if hasattr(getattr(h, "callback", None), "routes"))  # fmt: skip
     router[Button.MK_NEW] = monthly.ask_amount  # behind the flow that takes mk:new first
     del router[Button.CREDIT_SHOW]
