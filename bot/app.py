@@ -57,7 +57,7 @@ def build_application(
     updates_request: BaseRequest | None = None,
     store: Storage | None = None,
     clock: Clock = time.time,
-    flows: Sequence[BaseHandler] | None = None,  # type: ignore[type-arg]
+    flows: Sequence[BaseHandler] | None = None,
     owns_store: bool = True,
 ) -> HamdeliApplication:
     """Build the bot. Tests and the demo pass the emulator as `request`.
@@ -93,8 +93,8 @@ def build_application(
         .persistence(StorePersistence(store, settings.platform, clock))
         .context_types(ContextTypes(context=HamdeliContext))
         .arbitrary_callback_data(False)
-        .post_init(on_start)
-        .post_stop(on_stop)
+        .post_init(on_start)  # type: ignore[arg-type]  # PTB's builder types the plain Application; application_class makes it ours
+        .post_stop(on_stop)  # type: ignore[arg-type]  # as post_init
         .build()
     )
     conversation = common.flows_handler(

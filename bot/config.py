@@ -545,7 +545,7 @@ def _prefixed_values(settings: Settings, platform: str) -> dict[str, Any]:
     (shared fields are passed in, so `BALE_TIMEZONE` and the like are not read)."""
     values = {**_shared_values(settings), "platform": platform}
     try:
-        scoped = Settings(_env_prefix=f"{platform.upper()}_", **values)  # type: ignore[arg-type]
+        scoped = Settings(_env_prefix=f"{platform.upper()}_", **values)  # type: ignore[call-arg]  # pydantic-settings takes _env_prefix at run time; the signature mypy sees has only the fields
     except ValidationError as exc:
         names = {field: _env_name(platform, field) for field in PER_BOT_FIELDS}
         raise SettingsProblem(describe_validation_error(exc, names)) from None
@@ -570,7 +570,7 @@ def _platform_settings(
         )
     values = {**_shared_values(settings), **plain, **own, "platform": platform}
     try:
-        return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings takes _env_file at run time; the signature mypy sees has only the fields
     except ValidationError as exc:
         names = {field: _env_name(platform, field) for field in own}
         raise SettingsProblem(describe_validation_error(exc, names)) from None

@@ -6,6 +6,7 @@ Following PTB's `contexttypesbot.py`: handlers read `context.store`, `context.se
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -37,7 +38,7 @@ class Services:
         return self.settings.platform
 
 
-class HamdeliApplication(Application):  # type: ignore[type-arg]
+class HamdeliApplication(Application):
     """PTB's Application with Hamdeli's services (its store opened before PTB loads the
     persisted conversations, closed after)."""
 
@@ -48,6 +49,7 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         # before the first bot starts and closes it after the last one stopped.
         self.owns_store = owns_store
         self.outbox: Any = None  # bot.delivery.Outbox, created on first use
+        self.outbox_task: asyncio.Task[None] | None = None  # its run, from on_start
 
     async def initialize(self) -> None:
         """Open the store first: PTB loads persisted conversations while initializing."""
@@ -78,7 +80,7 @@ class HamdeliApplication(Application):  # type: ignore[type-arg]
         await self.update_processor.process_update(update, self.process_update(update))
 
 
-class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[type-arg]
+class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):
     """CallbackContext with typed access to Hamdeli's services and the current account."""
 
     account: Account | None = None

@@ -28,6 +28,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from telegram import Message
@@ -158,7 +159,7 @@ class Outbox:
 
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        application: Application,
         *,
         concurrency: int = 32,
         backoff_base_s: float = 0.5,
@@ -185,7 +186,7 @@ class Outbox:
         self._troubles_in_a_row = 0  # 429s and network errors: each one backs off longer
         self._content: dict[int, Broadcast] = {}
         self._progress_at: dict[int, float] = {}
-        self._shown: dict[int, tuple[int, ...]] = {}
+        self._shown: dict[int, tuple[object, ...]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
         self._next_report = 0.0
@@ -352,19 +353,17 @@ class Outbox:
         settings, args = self.services.settings, item.args
         reference = args.get("reference")
         news = await monthly.month_news(
-            self.store, str(reference) if reference else None, int(args["gift"]),  # type: ignore[call-overload]
+            self.store, str(reference) if reference else None, int(args["gift"]),
             item.platform, item.user_id, settings.k_anonymity, t.language,
         )  # fmt: skip
         today = dt.datetime.fromtimestamp(self.now(), settings.tz).date()
         return monthly_views.news_screen(t, item.message_id or "", args, news, settings, today)
 
-    async def _credit_choice(
-        self, t: Translator, message_id: str, args: dict[str, object]
-    ) -> Screen:
+    async def _credit_choice(self, t: Translator, message_id: str, args: dict[str, Any]) -> Screen:
         """A donor asked where their credit goes: the notice's words, then the similar needs
         as cards as they are now (read at send time: an old row offers no full need)."""
         header = credit_views.notice_header(t, message_id, args)
-        credit = await self.store.credit(int(args["credit"]))  # type: ignore[call-overload]
+        credit = await self.store.credit(int(args["credit"]))
         if credit is None:
             return Screen(header)
         settings = self.services.settings
@@ -512,7 +511,7 @@ async def deliver_outbox(context: HamdeliContext) -> int:
     return await outbox_of(context.application).drain()
 
 
-def outbox_of(application: Application) -> Outbox:  # type: ignore[type-arg]
+def outbox_of(application: Application) -> Outbox:
     """This process's one outbox (created on first use)."""
     outbox = application.outbox  # type: ignore[attr-defined]
     if outbox is None:
@@ -520,7 +519,7 @@ def outbox_of(application: Application) -> Outbox:  # type: ignore[type-arg]
     return outbox
 
 
-async def recover_outbox(application: Application) -> None:  # type: ignore[type-arg]
+async def recover_outbox(application: Application) -> None:
     """At start: this worker's interrupted sends (its own claims, from before a crash or a
     SIGKILL: WORKER_ID is the same after a restart) and those of workers silent for
     WORKER_SILENT_S become 'unknown' (at most once); other workers' sends in flight are
@@ -551,7 +550,7 @@ async def worker_clock(context: HamdeliContext) -> None:
     _count_abandoned(services.platform, abandoned, "by a worker silent for long")
 
 
-def schedule_worker_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_worker_clock(application: Application) -> None:
     application.job_queue.run_repeating(  # type: ignore[union-attr]
         worker_clock, interval=WORKER_BEAT_S, first=WORKER_BEAT_S
     )

@@ -53,6 +53,7 @@ from bot.emulator import PLATFORMS, BotApiEmulator, EmulatedUser, SentMessage, U
 from bot.logs import configure_logging
 from bot.models import Persona
 from bot.storage import Store
+from bot.storage.protocols import Storage
 
 DONOR_ID, BENEFICIARY_ID, STAFF_ID = 5_000_001, 5_000_002, 5_000_003  # on Telegram
 FIRST_NEW_ID = 5_100_000
@@ -118,7 +119,7 @@ async def seed_demo(
         await _seed_people(store, bot.services.platform, language, now)
 
 
-async def _seed_people(store: Store, platform: str, language: str, now: int) -> None:
+async def _seed_people(store: Storage, platform: str, language: str, now: int) -> None:
     people = [(DONOR_ID, Persona.DONOR), (BENEFICIARY_ID, Persona.BENEFICIARY)]
     for telegram_id, persona in [*people, *((n, Persona.DONOR) for n in NEIGHBOUR_IDS)]:
         user_id = user_id_on(platform, telegram_id)
@@ -126,7 +127,7 @@ async def _seed_people(store: Store, platform: str, language: str, now: int) -> 
         await store.set_persona(account, persona)
 
 
-async def _seed_household(store: Store, now: int, today: dt.date) -> None:
+async def _seed_household(store: Storage, now: int, today: dt.date) -> None:
     """A household the beneficiary persona can verify: its phone is the one the demo's
     contact button shares, its national code is printed in the banner."""
     provinces = await store.provinces()

@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 # A probe answers within this or counts as failed: a readiness check that hangs is worse
 # than one that says no (the supervisor's own timeout would hide which check hung).
 CHECK_TIMEOUT_SECONDS = 2.0
-_STORE_ERRORS = (*DATABASE_ERRORS, DatabaseProblem, RuntimeError, TimeoutError)
+_STORE_ERRORS: tuple[type[BaseException], ...] = (
+    *DATABASE_ERRORS,
+    DatabaseProblem,
+    RuntimeError,
+    TimeoutError,
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ async def api_check(
     return Check(name, True, "the Bot API answered a probe just now")
 
 
-def platform_requests(application: Application) -> list[PlatformRequest]:  # type: ignore[type-arg]
+def platform_requests(application: Application) -> list[PlatformRequest]:
     """The bot's two request objects (its calls, and getUpdates when polling): a polling
     bot that nobody writes to shows the API's state only through the second one. PTB keeps
     that one in `Bot._request` (no public accessor)."""

@@ -151,6 +151,7 @@ class Translator:
 
     def _format(self, bundle: FluentBundle, message_id: str, args: dict[str, Any]) -> str:
         message = bundle.get_message(message_id)
+        assert message.value is not None  # every message in locales/ has a value (parity test)
         for limit in ARGUMENT_LIMITS:
             shortened = {k: cut(v, limit) if isinstance(v, str) else v for k, v in args.items()}
             text, errors = bundle.format_pattern(message.value, shortened)

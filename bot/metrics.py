@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -220,7 +220,7 @@ def update_type(update: object) -> str:
     return "other"
 
 
-Callback = Callable[..., Awaitable[Any]]
+Callback = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def handler_name(callback: object) -> str:
@@ -270,7 +270,7 @@ def _observed(callback: Callback, child_for: Callable[[Any], Any]) -> Callback:
     return observed
 
 
-def time_handlers(handlers: Iterable[BaseHandler], platform: str) -> None:  # type: ignore[type-arg]
+def time_handlers(handlers: Iterable[BaseHandler], platform: str) -> None:
     """Wrap every handler's callback, inside conversations too (entry points, states,
     fallbacks), so every callback's latency is observed at this one place."""
     for handler in handlers:

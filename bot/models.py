@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Persona(StrEnum):
@@ -206,7 +207,7 @@ class OutboxItem:
     chat_id: int
     language: str
     message_id: str | None  # None for a broadcast's row: the content is the broadcast's
-    args: dict[str, object]
+    args: dict[str, Any]  # decoded JSON
     attempts: int
     broadcast_id: int | None = None
 

@@ -28,7 +28,7 @@ from bot.storage.protocols import Storage
 TOUCH_S = 60  # an unchanged state's time is refreshed at most this often
 
 
-class StorePersistence(BasePersistence[dict, dict, dict]):  # type: ignore[type-arg]
+class StorePersistence(BasePersistence[dict, dict, dict]):
     """Conversation states and flow data in the store, keyed by platform."""
 
     def __init__(self, store: Storage, platform: str, clock: Callable[[], float]) -> None:

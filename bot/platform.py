@@ -112,7 +112,7 @@ class PlatformRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    async def do_request(
+    async def do_request(  # type: ignore[override]  # PTB's four timeouts, passed on as **timeouts
         self,
         url: str,
         method: str,

@@ -94,5 +94,10 @@ class HamdeliRateLimiter(AIORateLimiter):
                 raise RetryAfter(dt.timedelta(seconds=delay)) from exc
 
         return await super().process_request(
-            call_with_backoff, args, kwargs, endpoint, data, rate_limit_args
+            call_with_backoff,
+            args,
+            kwargs,
+            endpoint,
+            data,
+            rate_limit_args,  # type: ignore[arg-type]  # a str is OUTBOX_PACED, answered above; PTB types only int
         )

@@ -284,7 +284,7 @@ class Service:
         platform's HTTP client, e.g. with the in-process emulator."""
         store = open_store(settings)
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        runners = {}
+        runners: dict[str, BotRunner] = {}
         for one in bots:
             request = (requests or {}).get(one.platform)
             application = build_application(
@@ -354,7 +354,7 @@ class Service:
     async def _until_stopping_or_given_up(self, supervisors: list[asyncio.Task[None]]) -> None:
         """Return on SIGTERM, or when every bot gave up (a single bot's refused token)."""
         stop = asyncio.create_task(self.stopping.wait())
-        pending: set[asyncio.Task[object]] = {stop, *supervisors}  # type: ignore[arg-type]
+        pending: set[asyncio.Task[object]] = {stop, *supervisors}
         while stop in pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done - {stop}:

@@ -298,6 +298,9 @@ class _VoucherReader:
         if check.problems or code is None:  # no problem: every required value was read
             result.problems.extend(check.problems)
             return
+        assert tranche is not None
+        assert per_person is not None
+        assert status is not None
         result.rows.append(
             _VoucherRow(line, code, tranche, per_person, total, status, charged, expires)
         )

@@ -70,20 +70,22 @@ async def audiences_for(store: Storage, actor: Account) -> list[Audience]:
     return [a for a in Audience if role is StaffRole.ADMIN or a not in ADMIN_AUDIENCES]
 
 
-async def require_audience(store: Storage, actor: Account, audience: Audience | None) -> None:
+async def require_audience(store: Storage, actor: Account, audience: Audience | None) -> Audience:
     """Refuses an audience this person may not announce to, checked now: a staff member
-    whose screen still offers "everyone", or who forges the button, is stopped here."""
+    whose screen still offers "everyone", or who forges the button, is stopped here.
+    Returns the audience, now known to be one (a draft's may still be unset)."""
     if audience is None:
         await require_staff(store, actor)
         raise Refused("broadcast-draft-gone")
     if audience not in await audiences_for(store, actor):
         raise Refused("broadcast-audience-admin-only")
+    return audience
 
 
 async def audience_size(store: Storage, actor: Account, draft: Draft) -> int:
     """How many people would get it now (staff only): the preview's count."""
-    await require_audience(store, actor, draft.audience)
-    return await store.audience_size(actor.platform, draft.audience, draft.place_id)
+    audience = await require_audience(store, actor, draft.audience)
+    return await store.audience_size(actor.platform, audience, draft.place_id)
 
 
 @in_one_unit
@@ -95,8 +97,8 @@ async def start(
     A confirm button pressed twice, or redelivered after a crash, finds the broadcast its
     token already made and starts nothing.
     """
-    await require_audience(store, actor, draft.audience)
-    if (draft.audience in PLACED) != (draft.place_id is not None):
+    audience = await require_audience(store, actor, draft.audience)
+    if (audience in PLACED) != (draft.place_id is not None):
         raise Refused("broadcast-draft-gone")
     text = check_text(draft.text, draft.photo_file_id is not None)
     # one unit: no run without its audit row
@@ -106,7 +108,7 @@ async def start(
         chat_id=chat_id,
         text=text,
         photo_file_id=draft.photo_file_id,
-        audience=draft.audience,
+        audience=audience,
         place_id=draft.place_id,
         token=token,
         now=now,
@@ -114,7 +116,7 @@ async def start(
     if created:
         await audit(
             store, actor, "broadcast", "broadcast", str(broadcast.id), now,
-            audience=draft.audience.value, place=draft.place_id,
+            audience=audience.value, place=draft.place_id,
         )  # fmt: skip
     if created:
         # The first chunk now, so the progress starts with the count; the outbox queues

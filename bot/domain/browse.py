@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from bot.models import City, Need, NeedCategory, Province
 from bot.storage.protocols import Storage
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,13 @@ class Cities:
     small_count: int
 
 
-class Same:
+class Same(Generic[V]):
     """A cache key part compared by identity, for reference data (provinces): hashing a
     province with all its cities on every lookup would cost more than what is cached."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: object) -> None:
+    def __init__(self, value: V) -> None:
         self.value = value
 
     def __hash__(self) -> int:
@@ -74,9 +77,11 @@ async def cities_of(store: Storage, province: Province, k: int) -> Cities:
 
 
 @lru_cache(maxsize=1024)
-def _split_cities(same: Same, k: int, counts_items: tuple[tuple[int, int], ...]) -> Cities:
+def _split_cities(
+    same: Same[Province], k: int, counts_items: tuple[tuple[int, int], ...]
+) -> Cities:
     """Named and small cities, from live counts (cached by value: the counts are the key)."""
-    province: Province = same.value
+    province = same.value
     counts = dict(counts_items)
     named = [(c, counts[c.id]) for c in province.cities if counts.get(c.id, 0) >= k]
     small = tuple(c.id for c in province.cities if 0 < counts.get(c.id, 0) < k)

@@ -28,6 +28,7 @@ pledge does not apply: the money is already paid, and any part of it helps.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.config import Settings
 from bot.domain import staff
@@ -177,10 +178,9 @@ async def place_office_share(
 ) -> tuple[Need, int]:
     """Staff place the office's share on a need, audited in the same transaction; the
     confirmation `token` makes a second press do nothing."""
-    await office_preview(store, actor, code)
-    need = await store.need_by_code(code)
+    need = (await office_preview(store, actor, code)).need
     placed = await store.place_office_share(
-        need.id,  # type: ignore[union-attr]
+        need.id,
         now, platform=actor.platform, actor_id=actor.user_id, token=token, news=NEED_NEWS,
     )  # fmt: skip
     if placed is None:
@@ -195,7 +195,7 @@ async def office_overview(store: Storage, actor: Account) -> tuple[int, int]:
 
 
 @in_one_unit
-async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
+async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple[Any, ...]]:
     """Every credit, where its money is now (staff only, audited): no personal data."""
     await staff.require_staff(store, actor)
     rows = await store.credits_for_export()

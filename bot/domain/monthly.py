@@ -60,7 +60,8 @@ class MonthlyRefused(Refused):
 
 def period_of(day: jdatetime.date) -> int:
     """A Jalali month as one sortable number: year * 100 + month (140409: Azar 1404)."""
-    return day.year * 100 + day.month
+    period: int = day.year * 100 + day.month  # jdatetime is untyped: its fields are Any here
+    return period
 
 
 def following(period: int) -> int:

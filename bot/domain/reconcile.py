@@ -42,7 +42,8 @@ class ReconcileRules:
     def next_at(self, asked: int, now: int) -> int:
         """When to ask again after the `asked`-th question: the first came after_s after
         the approval; each wait after it is twice the one before (2×, 4×…), capped."""
-        return now + min(self.after_s * 2 ** min(asked, 16), MAX_WAIT_S)
+        wait: int = self.after_s * 2 ** min(asked, 16)  # int ** int is Any to a checker
+        return now + min(wait, MAX_WAIT_S)
 
 
 def rules_of(settings: Settings) -> ReconcileRules:

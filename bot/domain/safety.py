@@ -23,15 +23,17 @@ LINK = re.compile(
 
 
 @cache
-def _words() -> dict[str, object]:
+def _words() -> dict[str, Any]:
+    """The word lists of bot/data/safety_words.json (JSON: each value a list of strings)."""
     text = resources.files("bot").joinpath("data", "safety_words.json").read_text("utf-8")
-    return json.loads(text)
+    words: dict[str, Any] = json.loads(text)
+    return words
 
 
 @cache
 def _sender_line() -> re.Pattern[str]:
     """A pasted line like "From: v.refah" (the labels, fa and en, are in the data file)."""
-    labels = "|".join(re.escape(label) for label in _words()["sender_labels"])  # type: ignore[attr-defined]
+    labels = "|".join(re.escape(label) for label in _words()["sender_labels"])
     return re.compile(rf"^\s*({labels})\s*[:：]\s*(?P<sender>\S+)", re.IGNORECASE)
 
 
@@ -55,7 +57,7 @@ def phishing_signs(text: str) -> list[str]:
     signs = []
     if LINK.search(text):
         signs.append("sms-sign-link")
-    if _contains_any(text, words["credential_requests"]):  # type: ignore[arg-type]
+    if _contains_any(text, words["credential_requests"]):
         signs.append("sms-sign-credentials")
     for line in text.splitlines():
         match = _sender_line().match(line)
@@ -112,7 +114,7 @@ class _Phrases:
 
 @cache
 def _emergency() -> _Phrases:
-    return _Phrases(_words()["emergency"])  # type: ignore[arg-type]
+    return _Phrases(_words()["emergency"])
 
 
 def calls_for_help(text: str) -> bool:

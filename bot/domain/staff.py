@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.codes import random_code
 from bot.domain import pledges
@@ -500,7 +501,9 @@ EXPORT_DAYS = 30
 
 
 @in_one_unit
-async def recent_pledges_for_export(store: Storage, actor: Account, now: int) -> list[tuple]:
+async def recent_pledges_for_export(
+    store: Storage, actor: Account, now: int
+) -> list[tuple[Any, ...]]:
     """The last 30 days of pledges, without personal data (staff only, audited)."""
     await require_staff(store, actor)
     rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)

@@ -24,7 +24,8 @@ MAX_TYPED_WORDS = 6  # longer messages are sentences, not a greeting or a place 
 @cache
 def _words() -> dict[str, list[str]]:
     text = resources.files("bot").joinpath("data", "typed_words.json").read_text("utf-8")
-    return json.loads(text)
+    words: dict[str, list[str]] = json.loads(text)
+    return words
 
 
 def _plain_words(text: str) -> list[str]:

@@ -27,8 +27,10 @@ def in_one_unit(
 ) -> Callable[Concatenate[Storage, P], Awaitable[T]]:
     """Run `action(store, …)` as one unit of work on `store`, retried on a deadlock."""
 
-    @functools.wraps(action)
-    async def unit(store: Storage, *args: P.args, **kwargs: P.kwargs) -> T:
+    async def unit(store: Storage, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return await store.run_unit(lambda: action(store, *args, **kwargs))
 
+    # update_wrapper, not @wraps: the same name and docstring for logs and metrics, while
+    # the checker keeps `unit`'s own signature (wraps' result type hides it)
+    functools.update_wrapper(unit, action)
     return unit

@@ -283,7 +283,7 @@ def flows() -> list[Flow]:
     ]
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     return [CommandHandler("forget", forget_ask)]
 
 
@@ -300,7 +300,7 @@ async def voucher_clock(context: HamdeliContext) -> None:
     await verification.sweep_shared_phones(context.store, context.services.platform, context.now())
 
 
-def schedule_voucher_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_voucher_clock(application: Application) -> None:
     application.job_queue.run_repeating(voucher_clock, interval=VOUCHER_CLOCK_SECONDS, first=1)
 
 

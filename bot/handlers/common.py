@@ -294,7 +294,7 @@ def _error_text(error: object) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-class FlowHandler(ConversationHandler):  # type: ignore[type-arg]
+class FlowHandler(ConversationHandler):
     """A persistent conversation that marks, in this update's context, that it handled the
     update (`flow_handled`): the group after the flows then writes the state it may have
     changed to the store at once (write-through, `write_flow_state`).
@@ -397,8 +397,8 @@ def flow(**kwargs: Any) -> FlowHandler:
 class Flow:
     """One audience's part of the single flows conversation: how it starts, its states."""
 
-    entry_points: list[BaseHandler]  # type: ignore[type-arg]
-    states: dict[str, list[BaseHandler]]  # type: ignore[type-arg]
+    entry_points: list[BaseHandler]
+    states: dict[str, list[BaseHandler]]
     # Runs when the person leaves this flow's states in any way: to drop what must not
     # outlive the flow (a shared phone).
     on_leave: Route | None = None
@@ -432,7 +432,7 @@ def flows_handler(parts: Sequence[Flow], idle_minutes: int | None = None) -> Flo
     group; anything else a state does not expect goes on to the menus' group too, and the
     flow stays where it was.
     """
-    states: dict[str, list[BaseHandler]] = {}  # type: ignore[type-arg]
+    states: dict[str, list[BaseHandler]] = {}
     for part in parts:
         if overlap := states.keys() & part.states.keys():
             raise ValueError(f"flow states defined twice: {sorted(overlap)}")
@@ -534,10 +534,10 @@ class Group(IntEnum):
 
 
 def register(
-    application: Application,  # type: ignore[type-arg]
-    flows: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
+    application: Application,
+    flows: Sequence[BaseHandler] = (),
     routes: dict[Button, Route] | None = None,
-    handlers: Sequence[BaseHandler] = (),  # type: ignore[type-arg]
+    handlers: Sequence[BaseHandler] = (),
 ) -> None:
     """Add every handler in its group (see `Group`), in its one visible order.
 

@@ -100,7 +100,7 @@ async def credit_clock(context: HamdeliContext) -> None:
     )  # fmt: skip
 
 
-def schedule_credit_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_credit_clock(application: Application) -> None:
     application.job_queue.run_repeating(credit_clock, interval=CREDIT_CLOCK_SECONDS, first=2)
 
 
@@ -128,7 +128,7 @@ async def place(update: Update, context: HamdeliContext) -> None:
     await reply(update, views.place_ask_screen(context.t, placement, token))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     return [CommandHandler("office", office), CommandHandler("place", place)]
 
 

@@ -619,7 +619,7 @@ async def pledge_clock(context: HamdeliContext) -> None:
     await pledges.pledge_clock_tick(context.store, context.now(), context.services.platform)
 
 
-def schedule_pledge_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_pledge_clock(application: Application) -> None:
     application.job_queue.run_repeating(pledge_clock, interval=PLEDGE_CLOCK_SECONDS, first=1)
 
 
@@ -654,7 +654,7 @@ def flows() -> list[Flow]:
     ]
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """The donor's other handlers: shared links, commands and typed codes."""
     return [
         MessageHandler(filters.Regex(DEEP_LINK), shared_link),

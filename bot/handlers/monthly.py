@@ -379,7 +379,7 @@ async def monthly_clock(context: HamdeliContext) -> None:
     )
 
 
-def schedule_monthly_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_monthly_clock(application: Application) -> None:
     application.job_queue.run_repeating(monthly_clock, interval=MONTHLY_CLOCK_SECONDS, first=2)
 
 

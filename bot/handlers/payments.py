@@ -114,7 +114,7 @@ async def _translator_of(context: HamdeliContext, user_id: int) -> Translator:
     return translator(account.language if account else context.settings.default_language)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     application.add_handler(PreCheckoutQueryHandler(pre_checkout), group=Group.NOT_PRIVATE)
     application.add_handler(
         MessageHandler(filters.SUCCESSFUL_PAYMENT, payment_arrived), group=Group.FIRST

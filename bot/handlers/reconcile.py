@@ -64,7 +64,7 @@ async def _tell_staff(context: HamdeliContext, done: reconcile.Settled) -> None:
         log.warning("staff not told of checkout %s: %s", checkout.transaction_id, failed)
 
 
-def schedule_reconcile_clock(application: Application) -> None:  # type: ignore[type-arg]
+def schedule_reconcile_clock(application: Application) -> None:
     """Only on Bale: Telegram has no inquireTransaction."""
     platform = application.services.settings.platform  # type: ignore[attr-defined]
     if platform not in reconcile.INQUIRABLE_PLATFORMS:

@@ -66,7 +66,7 @@ async def carry_on(update: Update, context: HamdeliContext) -> None:
     raise ApplicationHandlerStop
 
 
-class _ContinueButton(CallbackQueryHandler):  # type: ignore[type-arg]
+class _ContinueButton(CallbackQueryHandler):
     """The continue button, and nothing else (PTB's `pattern` lets empty data through)."""
 
     def check_update(self, update: object) -> bool:
@@ -86,7 +86,7 @@ def _flow_state(update: Update, context: HamdeliContext) -> object:
     return None
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """For group FIRST, ahead of the button gatekeeper."""
     speaks_of_danger = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & _SpeaksOfDanger()
     return [

@@ -412,7 +412,7 @@ def flows() -> list[Flow]:
     ]
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("audit", show_audit),
         CommandHandler(["addstaff", "removestaff"], add_or_remove_staff),

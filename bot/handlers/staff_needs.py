@@ -562,11 +562,11 @@ def flows() -> list[Flow]:
     """Adding a need and changing one value of a need: one flow, a state per question."""
     text, other = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
 
-    def buttons(state: str, *pairs: tuple[Button, Route]) -> list[BaseHandler]:  # type: ignore[type-arg]
+    def buttons(state: str, *pairs: tuple[Button, Route]) -> list[BaseHandler]:
         choices = [CallbackQueryHandler(h, pattern=kind.pattern()) for kind, h in pairs]
         return [*choices, MessageHandler(other, _hint(state, "need-form-use-buttons"))]
 
-    def typed(state: str, handler: Route, optional: bool = False) -> list[BaseHandler]:  # type: ignore[type-arg]
+    def typed(state: str, handler: Route, optional: bool = False) -> list[BaseHandler]:
         empty = [CallbackQueryHandler(_leave_empty(state), pattern=Button.SN_NONE.pattern())]
         hint = MessageHandler(other, _hint(state, "need-form-type-text"))
         return [MessageHandler(text, handler), *(empty if optional else []), hint]
@@ -610,7 +610,7 @@ def flows() -> list[Flow]:
     ]
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     return [CommandHandler("editneed", edit_need), CommandHandler("needs", list_needs)]
 
 

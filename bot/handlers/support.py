@@ -85,7 +85,7 @@ async def relay_staff_reply(update: Update, context: HamdeliContext) -> None:
     raise ApplicationHandlerStop
 
 
-def staff_chat_handler(staff_chat_id: int) -> BaseHandler:  # type: ignore[type-arg]
+def staff_chat_handler(staff_chat_id: int) -> BaseHandler:
     """Runs before the private-chat-only account loader, for the staff chat only."""
     return MessageHandler(filters.Chat(staff_chat_id) & filters.REPLY, relay_staff_reply)
 

@@ -86,12 +86,12 @@ class PaymentFlows:
         tell_unallocated: DonorNotice, news: NeedNews = NO_NEWS,
     ) -> PaymentResult:  # fmt: skip
         """The whole of recording one payment, inside the caller's transaction."""
-        if await self._payment_known(db, payment, now):  # type: ignore[attr-defined]
+        if await self._payment_known(db, payment, now):
             return PaymentResult(PaymentOutcome.DUPLICATE, 0, 0)
         pledge = await self._invoiced_pledge(db, payment.payload)  # type: ignore[attr-defined]
         outcome, need = await self._allocate(db, payment, pledge, now, news)
         if outcome is not PaymentOutcome.UNALLOCATED:
-            pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[attr-defined,union-attr]
+            pledge = await self._pledge_by_id(db, pledge.id)  # type: ignore[attr-defined]
         allocated = 0 if outcome is PaymentOutcome.UNALLOCATED else payment.amount
         payment_id = await self._insert_payment(db, payment, pledge, allocated, now)  # type: ignore[attr-defined]
         await self._settle_checkout(db, payment, payment_id, now)  # type: ignore[attr-defined]

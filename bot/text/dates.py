@@ -43,9 +43,9 @@ def parse_date(s: str) -> date:
     spelled = _SPELLED.fullmatch(text)
     if spelled:
         day_text, month_name, year_text = spelled.groups()
-        month = _jalali_month_number(month_name)
-        if int(year_text) <= _LAST_JALALI_YEAR and month is not None:
-            return _jalali(int(year_text), month, int(day_text))
+        month_number = _jalali_month_number(month_name)
+        if int(year_text) <= _LAST_JALALI_YEAR and month_number is not None:
+            return _jalali(int(year_text), month_number, int(day_text))
     raise InputError("input-date-format")
 
 
@@ -99,7 +99,8 @@ def _to_date(year: int, month: int, day: int) -> date:
 
 def _jalali(year: int, month: int, day: int) -> date:
     try:
-        return jdatetime.date(year, month, day).togregorian()
+        gregorian: date = jdatetime.date(year, month, day).togregorian()
+        return gregorian
     except ValueError:
         raise InputError("input-date-invalid") from None
 

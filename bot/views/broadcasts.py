@@ -4,6 +4,7 @@ everyone's announcement settings."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from bot.callbacks import Button
 from bot.domain.broadcasts import MAX_CAPTION, MAX_TEXT
@@ -138,12 +139,12 @@ def _controls(t: Translator, broadcast: Broadcast) -> list:
     ]
 
 
-def report_notice(t: Translator, message_id: str, args: dict[str, object]) -> str:
+def report_notice(t: Translator, message_id: str, args: dict[str, Any]) -> str:
     """Broadcast notices for the sender: the final report or the alert of a paused run."""
     if message_id == "broadcast-report":
         text = t(message_id, **{**args, "status": t(f"broadcast-status-{args['status']}")})
         if "seconds" in args:  # reports queued by older versions have no duration
-            done, seconds = int(args["done"]), int(args["seconds"])  # type: ignore[call-overload]
+            done, seconds = int(args["done"]), int(args["seconds"])
             rate = done / max(1, seconds)
             text += "\n" + t("broadcast-report-rate", rate=rate_text(rate, t.language),
                               duration=duration_text(t, seconds))  # fmt: skip

@@ -8,6 +8,7 @@ where their money goes reads each need exactly as they read it when they first g
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.callbacks import Button
 from bot.domain.credits import Choice, OfficePlacement
@@ -48,11 +49,11 @@ def choice_screen(t: Translator, choice: Choice, header: str, tz: dt.tzinfo, now
     return Screen("\n\n".join(lines), keyboard(*rows, *_ways_back(t)))
 
 
-def notice_header(t: Translator, message_id: str, args: dict[str, object]) -> str:
+def notice_header(t: Translator, message_id: str, args: dict[str, Any]) -> str:
     """The first lines of a choice notice: what money, from which pledge, and why."""
     return t(
         message_id,
-        amount=toman(t, int(args.get("amount", 0))),  # type: ignore[call-overload]
+        amount=toman(t, int(args.get("amount", 0))),
         reference=str(args.get("reference", "")),
         code=str(args.get("code", "")),
     )
@@ -87,10 +88,10 @@ def refused_screen(t: Translator, text: str) -> Screen:
     return Screen(text, keyboard(*_ways_back(t)))
 
 
-def decided_text(t: Translator, args: dict[str, object]) -> str:
+def decided_text(t: Translator, args: dict[str, Any]) -> str:
     """The office decided for a donor who did not answer: which need, and/or the office."""
     lines = [t("credit-decided-title")]
-    moved, office = int(args.get("amount", 0)), int(args.get("office", 0))  # type: ignore[call-overload]
+    moved, office = int(args.get("amount", 0)), int(args.get("office", 0))
     if moved:
         lines.append(t("credit-decided-need", amount=toman(t, moved), code=str(args["code"])))
     if office:

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -76,9 +77,7 @@ def _digits(t: Translator, text: str) -> str:
     return to_persian_digits(text) if uses_persian_digits(t.language) else text
 
 
-def paid_notice(
-    t: Translator, args: dict[str, object], now: int, tz: dt.tzinfo, amount: str
-) -> str:
+def paid_notice(t: Translator, args: dict[str, Any], now: int, tz: dt.tzinfo, amount: str) -> str:
     """The thanks after a money pledge is paid, which is also the donor's receipt in the
     chat: the pledge code, the amount, the Jalali date and time, and the transaction id (the
     platform's charge id when paid in the chat, the bank tracking number staff typed when

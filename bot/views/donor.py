@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from bot.callbacks import Button
 from bot.config import Settings
@@ -225,7 +226,9 @@ def provinces_screen(
 
 
 @lru_cache(maxsize=256)
-def _provinces_screen(t: Translator, same: Same, counts_items: tuple) -> Screen:
+def _provinces_screen(
+    t: Translator, same: Same[Sequence[Province]], counts_items: tuple[tuple[int, int], ...]
+) -> Screen:
     provinces: Sequence[Province] = same.value
     counts = dict(counts_items)
     back = [button(t("button-back"), Button.ROLE(Persona.DONOR))]
@@ -257,7 +260,7 @@ def cities_screen(t: Translator, province: Province, choice: CityChoice) -> Scre
 
 @lru_cache(maxsize=1024)
 def _cities_screen(
-    t: Translator, same: Same, named: tuple[tuple[City, int], ...], other_count: int
+    t: Translator, same: Same[Province], named: tuple[tuple[City, int], ...], other_count: int
 ) -> Screen:
     province: Province = same.value
     name = province.name(t.language)
@@ -740,11 +743,11 @@ def privacy_screen(t: Translator) -> Screen:
 
 
 def notice_text(
-    t: Translator, message_id: str, args: dict[str, object], now: int, tz: dt.tzinfo
+    t: Translator, message_id: str, args: dict[str, Any], now: int, tz: dt.tzinfo
 ) -> str:
     """A queued message to a donor, rendered in their language at send time. A pledge of
     goods gets its own wording where there is one (brought and received, never paid)."""
-    value = int(args.get("amount", 0))  # type: ignore[call-overload]
+    value = int(args.get("amount", 0))
     if args.get("kind") == NeedKind.ITEMS.value:
         amount = t(
             "amount-items", count=value, item=in_language(t, args.get("item"), args.get("item_en"))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.callbacks import Button
@@ -255,7 +256,7 @@ def confirm_place_screen(
 
 
 def news_screen(
-    t: Translator, message_id: str, args: dict[str, object], news: MonthNews,
+    t: Translator, message_id: str, args: dict[str, Any], news: MonthNews,
     settings: Settings, today: dt.date,
 ) -> Screen:  # fmt: skip
     """The month's pledge with everything a hand pledge shows (the card, how to pay, 💳 Pay
@@ -265,7 +266,7 @@ def news_screen(
     manage = [button(t("monthly-button"), Button.MK_HOME())]
     scope = scope_text(t, news.scope) if news.scope else ""
     if message_id == "monthly-nothing-notice" or news.pledge is None or news.need is None:
-        next_due = dt.datetime.fromtimestamp(int(args["next_due_at"]), settings.tz).date()  # type: ignore[call-overload]
+        next_due = dt.datetime.fromtimestamp(int(args["next_due_at"]), settings.tz).date()
         return Screen(
             t("monthly-nothing-notice", date=today, scope=scope, next=next_due),
             keyboard([button(t("button-browse"), Button.PROVINCES())], manage),
@@ -277,10 +278,15 @@ def news_screen(
     head = t("monthly-pledged-notice", date=today, amount=toman(t, pledge.amount), scope=scope)
     card = donor_views.need_card(t, need, donor_views.card_place(t, place), today)
     parts = [head, card]
-    if pledge.amount < int(args.get("monthly_amount", pledge.amount)):  # type: ignore[call-overload]
+    if pledge.amount < int(args.get("monthly_amount", pledge.amount)):
         parts.append(t("monthly-pledged-partial", amount=toman(t, pledge.amount)))
     done = donor_views.pledge_done_screen(t, need, pledge, settings)
-    rows = [list(row) for row in done.markup.inline_keyboard] if done.markup else []
+    markup = done.markup
+    rows = (
+        [list(row) for row in markup.inline_keyboard]
+        if isinstance(markup, InlineKeyboardMarkup)
+        else []
+    )
     return Screen("\n\n".join([*parts, done.text]), keyboard(*rows[:-1], manage, *rows[-1:]))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.callbacks import Button
 from bot.domain.credits import DECIDED_NOTICE
@@ -19,7 +20,7 @@ from bot.views.screen import Markup, button, keyboard, user_text
 
 
 def render_notice(
-    t: Translator, message_id: str, args: dict[str, object], now: int, tz: dt.tzinfo
+    t: Translator, message_id: str, args: dict[str, Any], now: int, tz: dt.tzinfo
 ) -> str:
     """The text of a queued message: kalabarg news, or news about a donor's pledge."""
     if message_id in ("voucher-notice", "voucher-reminder"):
@@ -34,17 +35,17 @@ def render_notice(
         category = str(args["category"])
         return t(message_id, category=t(f"category-{category}"))
     if message_id == PAID_NOTICE and args.get("kind") != NeedKind.ITEMS.value:
-        amount = t("amount-toman", amount=format_toman(int(args["amount"]), t.language))  # type: ignore[call-overload]
+        amount = t("amount-toman", amount=format_toman(int(args["amount"]), t.language))
         return receipt_views.paid_notice(t, args, now, tz, amount)
     return pledge_notice_text(t, message_id, args, now, tz)
 
 
-def _voucher_notice(t: Translator, message_id: str, args: dict[str, object], today: dt.date) -> str:
+def _voucher_notice(t: Translator, message_id: str, args: dict[str, Any], today: dt.date) -> str:
     def toman(key: str) -> str:
-        return t("amount-toman", amount=format_toman(int(args[key]), t.language))  # type: ignore[call-overload]
+        return t("amount-toman", amount=format_toman(int(args[key]), t.language))
 
     fields = {
-        "tranche": int(args["tranche"]),  # type: ignore[call-overload]
+        "tranche": int(args["tranche"]),
         "status": t(f"voucher-status-{VoucherStatus(str(args['status'])).value}"),
         "per_person": toman("per_person"),
         "total": toman("total"),
@@ -58,7 +59,7 @@ def _voucher_notice(t: Translator, message_id: str, args: dict[str, object], tod
     return t("voucher-notice", date=date, **fields)
 
 
-def notice_markup(t: Translator, message_id: str, args: dict[str, object]) -> Markup:
+def notice_markup(t: Translator, message_id: str, args: dict[str, Any]) -> Markup:
     """The buttons under a queued message, where the news asks the person to act.
 
     A rejected payment is not the end: the donor can report it again (back to the staff,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -43,8 +44,9 @@ class Keyboard(InlineKeyboardMarkup):
     """
 
     __slots__ = ("_as_dict",)
+    _as_dict: dict[str, Any]  # set on first use (a slot, no class attribute)
 
-    def to_dict(self, recursive: bool = True) -> dict:
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
         if not recursive:
             return super().to_dict(recursive=False)
         try:

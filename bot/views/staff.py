@@ -382,8 +382,8 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
         for status, count in sorted(pledges.items())
     ]
     money = stats["money_by_province"]
-    raised = sum(row[2] for row in money)  # type: ignore[union-attr]
-    target = sum(row[3] for row in money)  # type: ignore[union-attr]
+    raised = sum(row[2] for row in money)
+    target = sum(row[3] for row in money)
     lines.append(t("stats-money", raised=_toman(t, raised), target=_toman(t, target)))
     lines += [
         t(

@@ -151,7 +151,7 @@ class PgStoreBase:
         if self._pool is None:
             raise RuntimeError("Store is not open")
         unit = self._unit()
-        return self._pool if unit is None else unit  # type: ignore[return-value]
+        return self._pool if unit is None else unit
 
     def _unit(self) -> Connection | None:
         return self._units.get(asyncio.current_task()) if self._units else None  # type: ignore[arg-type]

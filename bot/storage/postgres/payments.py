@@ -157,7 +157,7 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             "SELECT coalesce(sum(amount), 0)::bigint, coalesce(sum(allocated), 0)::bigint, "
             "coalesce(sum(unallocated), 0)::bigint FROM payments"
         )
-        return tuple(row)  # type: ignore[return-value]
+        return tuple(row)
 
     async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
         """Every payment recorded for a pledge, oldest first (for staff and tests)."""

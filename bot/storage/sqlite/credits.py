@@ -112,7 +112,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             f"AND category = :category AND {place} AND reserved + paid < target "
             "AND id != :exclude ORDER BY urgent DESC, deadline IS NULL, deadline, created_at, "
             "id LIMIT :limit",
-            {"place": need.city_id if same_city else need.province_id,  # type: ignore[dict-item]
+            {"place": need.city_id if same_city else need.province_id,
              "category": need.category.value, "exclude": exclude or need.id, "limit": limit},
         )  # fmt: skip
         return [_need_from_row(row) for row in rows]

@@ -155,7 +155,7 @@ class PaymentsRepository(StoreBase, PaymentFlows):
             "SELECT coalesce(sum(amount), 0), coalesce(sum(allocated), 0), "
             "coalesce(sum(unallocated), 0) FROM payments"
         )
-        return tuple(rows[0])  # type: ignore[return-value]
+        return tuple(rows[0])
 
     async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
         """Every payment recorded for a pledge, oldest first (for staff and tests)."""

@@ -250,7 +250,7 @@ class StaffRepository(StaffQueries, StoreBase):
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE status IN (:reported, :awaiting) "
             "AND (:need IS NULL OR need_id = :need) ORDER BY status = :reported DESC, "
             "receipt_file_id IS NOT NULL DESC, created_at, id LIMIT :limit OFFSET :offset",
-            {  # type: ignore[arg-type]
+            {
                 "reported": PledgeStatus.PAYMENT_REPORTED.value,
                 "awaiting": PledgeStatus.AWAITING_PAYMENT.value,
                 "need": need_id,
