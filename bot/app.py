@@ -130,7 +130,7 @@ def build_application(
     # Last, once every handler is registered: each callback's latency for /metrics.
     for group in application.handlers.values():
         metrics.time_handlers(group, settings.platform)
-    return application  # type: ignore[return-value]
+    return application  # type: ignore[return-value]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
 
 
 async def on_start(application: HamdeliApplication) -> None:

@@ -455,10 +455,10 @@ class SettingsProblem(Exception):
     """A configuration error already phrased for the operator (one line per setting)."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Build Settings, turning pydantic's errors into a `SettingsProblem` with readable lines."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         raise SettingsProblem(describe_validation_error(exc)) from None
     except SettingsError as exc:

@@ -94,7 +94,7 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def services(self) -> Services:
-        return self.application.services  # type: ignore[attr-defined]
+        return self.application.services  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
 
     @property
     def store(self) -> Storage:

@@ -167,7 +167,7 @@ class Outbox:
         progress_every_s: float = PROGRESS_EVERY_S,
     ) -> None:
         self.application = application
-        services = application.services  # type: ignore[attr-defined]
+        services = application.services  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
         self.services = services
         self.store: Storage = services.store
         self.platform: str = services.platform
@@ -513,9 +513,9 @@ async def deliver_outbox(context: HamdeliContext) -> int:
 
 def outbox_of(application: Application) -> Outbox:
     """This process's one outbox (created on first use)."""
-    outbox = application.outbox  # type: ignore[attr-defined]
+    outbox = application.outbox  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
     if outbox is None:
-        outbox = application.outbox = Outbox(application)  # type: ignore[attr-defined]
+        outbox = application.outbox = Outbox(application)  # type: ignore[attr-defined]  # as above
     return outbox
 
 
@@ -524,7 +524,7 @@ async def recover_outbox(application: Application) -> None:
     SIGKILL: WORKER_ID is the same after a restart) and those of workers silent for
     WORKER_SILENT_S become 'unknown' (at most once); other workers' sends in flight are
     left alone. Then deliver for good."""
-    services = application.services  # type: ignore[attr-defined]
+    services = application.services  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
     worker, now = services.settings.worker, int(services.clock())
     log.info("%s bot starts as worker %s", services.platform, worker)
     await services.store.worker_seen(worker, now, starting=True)
@@ -541,7 +541,7 @@ async def worker_clock(context: HamdeliContext) -> None:
     lost) never starts again to recover its own rows, and a row left 'sending' would hold
     its broadcast open forever. Marking them 'unknown' repeats nothing, and the broadcast's
     counts move with each row's status (the progress trigger), so they stay exact."""
-    services = context.application.services  # type: ignore[attr-defined]
+    services = context.application.services  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
     now = int(services.clock())
     await services.store.worker_seen(services.settings.worker, now)
     abandoned = await services.store.abandon_unfinished_sends(
@@ -551,7 +551,7 @@ async def worker_clock(context: HamdeliContext) -> None:
 
 
 def schedule_worker_clock(application: Application) -> None:
-    application.job_queue.run_repeating(  # type: ignore[union-attr]
+    application.job_queue.run_repeating(  # type: ignore[union-attr]  # the job-queue extra is a dependency: there is one
         worker_clock, interval=WORKER_BEAT_S, first=WORKER_BEAT_S
     )
 

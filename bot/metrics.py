@@ -240,8 +240,8 @@ def timed_router(router: Callback, platform: str) -> Callback:
     """A button router (`bot.handlers.common.button_router`), observed under the name of
     the route each click takes (or its fallback for an expired button), not its own: one
     router serves every button, and "which screen is slow" is the question."""
-    routes: dict[str, Callback] = router.routes  # type: ignore[attr-defined]
-    fallback = HANDLER_SECONDS.labels(platform, handler_name(router.fallback))  # type: ignore[attr-defined]
+    routes: dict[str, Callback] = router.routes  # type: ignore[attr-defined]  # set on the router function (handlers/common.py)
+    fallback = HANDLER_SECONDS.labels(platform, handler_name(router.fallback))  # type: ignore[attr-defined]  # as routes
     by_kind = {kind: HANDLER_SECONDS.labels(platform, handler_name(route))
                for kind, route in routes.items()}  # fmt: skip
 
@@ -266,7 +266,7 @@ def _observed(callback: Callback, child_for: Callable[[Any], Any]) -> Callback:
         finally:
             child_for(context).observe(time.perf_counter() - started)
 
-    observed.__hamdeli_timed__ = True  # type: ignore[attr-defined]
+    observed.__hamdeli_timed__ = True  # type: ignore[attr-defined]  # a mark on the function: wrapped once
     return observed
 
 

@@ -18,6 +18,7 @@ from bot.emulator import PLATFORMS, BotApiEmulator, serve_http
 from bot.storage import DatabaseProblem, backup_database
 from bot.storage.factory import open_store
 from bot.storage.protocols import Storage
+from bot.storage.records import PledgeExport
 from bot.text import InputError, parse_date
 from bot.views.exports import pledges_csv
 
@@ -90,13 +91,13 @@ async def export_pledges(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _pledges_for_export(
     store: Storage, since: int, until: int, args: argparse.Namespace
-) -> list[tuple[object, ...]]:
+) -> list[PledgeExport]:
     """The rows to export; personal data is read in the transaction that audits the
     reading (product rule 2), so no export of it goes unrecorded."""
     if not args.with_pii:
         return await store.pledges_for_export(since, until, with_pii=False)
 
-    async def read_and_audit() -> list[tuple[object, ...]]:
+    async def read_and_audit() -> list[PledgeExport]:
         rows = await store.pledges_for_export(since, until, with_pii=True)
         await store.record_audit(
             at=int(time.time()),

@@ -154,7 +154,7 @@ class BotRunner:
             self._post_init_done = True
         await application.start()
         if self.webhook_base is None:
-            await application.updater.start_polling(  # type: ignore[union-attr]
+            await application.updater.start_polling(  # type: ignore[union-attr]  # polling: the builder made an Updater
                 allowed_updates=list(ALLOWED_UPDATES), error_callback=self._polling_error
             )
             return

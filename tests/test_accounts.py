@@ -40,7 +40,7 @@ async def test_listed_admins_become_admins_and_are_demoted_when_removed(store) -
     assert account.staff_role is StaffRole.ADMIN
     account = await first_contact(store, 7, admin_ids=(), now=100_000)
     assert account.staff_role is StaffRole.NONE
-    actions = [entry["action"] for entry in await store.latest_audit()]
+    actions = [entry.action for entry in await store.latest_audit()]
     assert actions == ["admin_revoked_by_settings", "admin_granted_by_settings"]
 
 

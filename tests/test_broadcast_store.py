@@ -196,7 +196,7 @@ async def test_a_cancel_confirmed_twice_cancels_once_and_waits_for_its_report(st
         "SELECT user_id, message_id FROM outbox WHERE broadcast_id IS NULL"
     )
     assert [tuple(row) for row in reports] == [(ADMIN, "broadcast-report")]
-    actions = [entry["action"] for entry in await store.latest_audit()]
+    actions = [entry.action for entry in await store.latest_audit()]
     assert actions == ["broadcast_cancel"]
 
 

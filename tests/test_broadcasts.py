@@ -221,7 +221,7 @@ async def test_pause_holds_the_rest_and_resume_finishes_it(chat, admin) -> None:
     await admin.click(fa("broadcast-resume-button"), message_id=progress.message_id)
     await deliver_outbox(HamdeliContext(chat.application))
     assert [received(p) for p in crowd] == [1, 1, 1, 1]
-    actions = [entry["action"] for entry in await chat.store.latest_audit()]
+    actions = [entry.action for entry in await chat.store.latest_audit()]
     assert {"broadcast", "broadcast_pause", "broadcast_resume"} <= set(actions)
 
 

@@ -81,7 +81,7 @@ async def test_a_payment_with_no_room_asks_the_donor_and_moves_to_a_similar_need
     )
     assert (await chat.store.credit(credit.id)).unallocated == 0
     [entry] = audited(await chat.store.latest_audit(50), "credit_moved")
-    assert json.loads(entry["details"])["moved"] == MILLION
+    assert json.loads(entry.details)["moved"] == MILLION
     await assert_ledger(chat.store)
 
     # The same button again (a double press, a forwarded copy): already placed.
@@ -123,7 +123,7 @@ async def test_the_donor_gives_the_credit_to_the_office_and_staff_place_it(
     assert (await chat.store.need_by_code(t2)).paid == MILLION
     assert (await chat.store.credit(credit.id)).office == 0
     [entry] = audited(await chat.store.latest_audit(50), "office_share_placed")
-    assert entry["actor_id"] == admin.id
+    assert entry.actor_id == admin.id
     await assert_ledger(chat.store)
 
     await admin.send(f"/place {t2}")  # nothing left to place: says so, with a way on
@@ -292,7 +292,7 @@ async def test_the_export_lists_credit_and_the_office_share(chat, needs, clock) 
     assert (pledges.files, credits.files) == ({"document": "pledges.csv"},
                                               {"document": "credits.csv"})  # fmt: skip
     [entry] = audited(await chat.store.latest_audit(20), "export_credits")
-    assert entry["actor_id"] == admin.id
+    assert entry.actor_id == admin.id
 
 
 async def test_my_pledges_shows_waiting_credit_and_opens_its_choice(chat, needs, clock) -> None:
@@ -375,7 +375,7 @@ async def test_credit_audit_rows_never_carry_a_donors_id(chat, needs, clock) -> 
     who acted in words ("donor", "office"), never by the donor's id."""
     sara, _, _ = await credit_from_a_race(chat, needs, clock)
     await sara.click(fa("credit-office-button"))
-    entries = [e for e in await chat.store.latest_audit(80) if e["subject_type"] == "credit"]
-    assert {e["action"] for e in entries} == {"credit_opened", "credit_moved"}
-    assert all(e["actor_id"] is None for e in entries)
-    assert all(str(sara.id) not in str(e["details"]) for e in entries)
+    entries = [e for e in await chat.store.latest_audit(80) if e.subject_type == "credit"]
+    assert {e.action for e in entries} == {"credit_opened", "credit_moved"}
+    assert all(e.actor_id is None for e in entries)
+    assert all(str(sara.id) not in str(e.details) for e in entries)

@@ -105,12 +105,12 @@ async def test_paying_in_the_chat_thanks_with_the_four_facts_and_sends_a_receipt
     code = needs["codes"]["t2"]
     reference = await paid_in_chat(chat, sara, code, "۲ میلیون")
     [payment] = await chat.store.payments_of_pledge(reference)
-    date, time = when(payment["paid_at"], fa)
+    date, time = when(payment.paid_at, fa)
     thanks = sara.last_reply
     assert thanks.text == fa(
         "donation-receipt-notice", reference=reference, code=code, amount="۲٬۰۰۰٬۰۰۰ تومان",
         date=date, time=time,
-        transaction=fa("donation-receipt-notice-charge", charge=payment["charge_id"]),
+        transaction=fa("donation-receipt-notice-charge", charge=payment.charge_id),
     )  # fmt: skip
     assert "۱۴۰" in thanks.text  # a Jalali year
     assert re.fullmatch("[۰-۹]{2}:[۰-۹]{2}", time)
@@ -133,8 +133,8 @@ async def test_paying_in_the_chat_thanks_with_the_four_facts_and_sends_a_receipt
         "۲۰٬۰۰۰٬۰۰۰",  # rials, as tax forms count
         date,
         time,
-        payment["charge_id"],
-        payment["provider_charge_id"],
+        payment.charge_id,
+        payment.provider_charge_id,
         *("۰۲۱", "۶۶۵۵", "۱۲۳۴"),  # the office phone (OFFICE_PHONE), in Persian digits
     ):
         assert_shows(text, piece)
@@ -154,11 +154,11 @@ async def test_an_english_donor_gets_the_thanks_and_the_receipt_in_english(chat,
     assert (await john.pay()).approved
     assert await thanks_sent(chat, john) == 1
     [payment] = await chat.store.payments_of_pledge(reference)
-    date, time = when(payment["paid_at"], en)
+    date, time = when(payment.paid_at, en)
     assert john.last_reply.text == en(
         "donation-receipt-notice", reference=reference, code=code, amount="2,000,000 toman",
         date=date, time=time,
-        transaction=en("donation-receipt-notice-charge", charge=payment["charge_id"]),
+        transaction=en("donation-receipt-notice-charge", charge=payment.charge_id),
     )  # fmt: skip
     await john.click(en("donation-receipt-button"))
     text = pdf_text(chat.emulator.upload_of(john.last_reply).content)
@@ -170,8 +170,8 @@ async def test_an_english_donor_gets_the_thanks_and_the_receipt_in_english(chat,
         f"{code} · {en('category-medical')}",
         "2,000,000 toman (20,000,000 rials)",
         f"{date}, {time}",
-        payment["charge_id"],
-        payment["provider_charge_id"],
+        payment.charge_id,
+        payment.provider_charge_id,
     ):
         assert piece in text, (piece, text)
     assert_nothing_about_the_family(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from dataclasses import asdict
 
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
@@ -35,8 +36,8 @@ async def open_pledge(admin, reference: str) -> None:
 
 
 async def audit_of(chat, reference: str) -> list[dict]:
-    rows = [row for row in await chat.store.latest_audit(50) if row["subject_id"] == reference]
-    return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+    rows = [row for row in await chat.store.latest_audit(50) if row.subject_id == reference]
+    return [{**asdict(row), "details": json.loads(row.details or "{}")} for row in rows]
 
 
 async def staff_group_texts(chat) -> list[str]:

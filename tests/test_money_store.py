@@ -142,7 +142,7 @@ async def test_a_payment_pays_its_pledge_and_thanks_the_donor_once(store) -> Non
     check = await store.invoice_check(payload)
     assert (check.used, check.pledge_status) == (True, PledgeStatus.PAID)
     [row] = await store.payments_of_pledge(made.reference)
-    assert (row["amount"], row["allocated"], row["charge_id"]) == (
+    assert (row.amount, row.allocated, row.charge_id) == (
         AMOUNT,
         AMOUNT,
         payment.charge_id,
@@ -154,8 +154,8 @@ async def test_a_payment_pays_its_pledge_and_thanks_the_donor_once(store) -> Non
     assert again.outcome is PaymentOutcome.DUPLICATE
     assert await store.ledger() == (AMOUNT, AMOUNT, 0)
     assert len(await outbox(store, payments.PAID_NOTICE)) == 1
-    audit = [row for row in await store.latest_audit() if row["action"] == "payment_received"]
-    assert [row["subject_id"] for row in audit] == [payment.charge_id]
+    audit = [row for row in await store.latest_audit() if row.action == "payment_received"]
+    assert [row.subject_id for row in audit] == [payment.charge_id]
     await assert_money_adds_up(store)
 
 
@@ -240,7 +240,7 @@ async def test_an_inquiry_then_the_late_update_count_one_payment(store) -> None:
     )
     assert await store.ledger() == (AMOUNT, AMOUNT, 0)
     assert await store.due_checkouts(PLATFORM, NOW + 10**6, 10) == []
-    answers = [row["answer"] for row in await store.inquiries_of(checkout.transaction_id)]
+    answers = [row.answer for row in await store.inquiries_of(checkout.transaction_id)]
     assert answers == ["pending", "paid"]
     await assert_money_adds_up(store)
 
@@ -291,8 +291,8 @@ async def test_a_checkout_asked_too_often_is_given_up_audited_once(store) -> Non
         states.append(await reconcile.settle(store, due, unknown, NOW + 300 * (asked + 1), RULES))
     assert states == [CheckoutState.AWAITING, CheckoutState.AWAITING, CheckoutState.GIVEN_UP]
     assert await reconcile.settle(store, due, unknown, NOW + 5000, RULES) is None
-    [audit] = [row for row in await store.latest_audit() if row["action"].endswith("given_up")]
-    assert json.loads(audit["details"]) == {
+    [audit] = [row for row in await store.latest_audit() if row.action.endswith("given_up")]
+    assert json.loads(audit.details) == {
         "actor": "payment", "transaction": checkout.transaction_id, "inquiries": 3,
         "last_answer": "unknown", "amount": AMOUNT,
     }  # fmt: skip
@@ -347,7 +347,9 @@ async def test_a_credit_moves_to_a_need_as_far_as_it_has_room_and_only_by_its_do
     assert await store.credits_of_donor(PLATFORM, made.donor_id) == []
     assert await store.office_share() == AMOUNT - AMOUNT // 4
     [row] = await store.credits_for_export()
-    assert row[1:2] + row[4:8] == ("payment", AMOUNT, 0, AMOUNT - AMOUNT // 4, AMOUNT // 4)
+    assert (row.source, row.amount, row.unallocated, row.office, row.placed) == (
+        "payment", AMOUNT, 0, AMOUNT - AMOUNT // 4, AMOUNT // 4,
+    )  # fmt: skip
     await assert_money_adds_up(store)
 
 
@@ -366,8 +368,8 @@ async def test_the_office_decides_an_unanswered_credit_once_and_tells_the_donor(
     assert told == {"credit": credit_id, "amount": AMOUNT // 2, "office": AMOUNT // 2,
                     "code": await code_of(store, urgent)}  # fmt: skip
     assert await store.credit_totals() == (0, AMOUNT // 2)
-    decided = [row for row in await store.latest_audit() if row["action"] == "credit_decided"]
-    assert [row["actor_id"] for row in decided] == [None]
+    decided = [row for row in await store.latest_audit() if row.action == "credit_decided"]
+    assert [row.actor_id for row in decided] == [None]
     await assert_money_adds_up(store)
 
 
@@ -408,8 +410,8 @@ async def test_staff_place_the_office_share_once_per_confirmation(store) -> None
     assert await store.office_share() == AMOUNT - AMOUNT // 4
     full = await store.place_office_share(need_id, NOW + 22, platform=PLATFORM, actor_id=1)
     assert full is None  # no room: nothing placed, nothing audited
-    audit = [row for row in await store.latest_audit() if row["action"] == "office_share_placed"]
-    assert [(row["actor_id"], json.loads(row["details"])["amount"]) for row in audit] == [
+    audit = [row for row in await store.latest_audit() if row.action == "office_share_placed"]
+    assert [(row.actor_id, json.loads(row.details)["amount"]) for row in audit] == [
         (1, AMOUNT // 4)
     ]
     await assert_money_adds_up(store)

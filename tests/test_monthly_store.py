@@ -17,6 +17,7 @@ from bot.domain.monthly import MonthlyRefused, Scope
 from bot.domain.pledges import PledgeRules
 from bot.models import MonthlyGift, MonthlyStatus, NeedCategory, NeedDraft, NeedKind
 from bot.storage import Store
+from bot.storage.records import MonthlyStatistics
 from tests.conftest import another_process
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -135,7 +136,7 @@ async def test_a_due_month_pledges_once_even_from_two_processes(store) -> None:
     moved = await store.monthly_of_donor(PLATFORM, DONOR)
     assert moved.next_period == monthly.following(gift.next_period)  # type: ignore[union-attr]
     stats = await store.monthly_statistics(PLATFORM, gift.next_period)
-    assert stats == {"active": 1, "paused": 0, "raised": 0, "paid_gifts": 0}  # not paid yet
+    assert stats == MonthlyStatistics(active=1, paused=0, raised=0, paid_gifts=0)  # not paid yet
 
 
 async def test_when_nothing_needs_money_the_donor_is_told_once(store) -> None:

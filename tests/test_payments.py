@@ -102,18 +102,18 @@ async def test_pledge_pay_now_invoice_pre_checkout_and_payment_end_paid(chat, ne
     assert pledge.status is PledgeStatus.PAID
     [payment] = await chat.store.payments_of_pledge(reference)
     assert (
-        payment["charge_id"]
+        payment.charge_id
         == checkout.update["message"]["successful_payment"]["telegram_payment_charge_id"]
     )
-    assert payment["provider_charge_id"].startswith("provider-")
-    assert (payment["amount"], payment["allocated"], payment["unallocated"]) == (
+    assert payment.provider_charge_id.startswith("provider-")
+    assert (payment.amount, payment.allocated, payment.unallocated) == (
         2_000_000 * TOMAN, 2_000_000 * TOMAN, 0,
     )  # fmt: skip
     need = await chat.store.need_by_code(code)
     assert (need.reserved, need.paid) == (0, 2_000_000 * TOMAN)
     audit = (await chat.store.latest_audit(1))[0]
-    assert (audit["action"], audit["actor_id"]) == ("payment_received", None)
-    assert json.loads(audit["details"])["actor"] == "payment"
+    assert (audit.action, audit.actor_id) == ("payment_received", None)
+    assert json.loads(audit.details)["actor"] == "payment"
     assert await thanks_sent(chat, sara) == 1
     assert reference in sara.last_reply.text
     await assert_ledger(chat.store)
@@ -203,7 +203,7 @@ async def test_a_payment_racing_the_end_of_its_pledge_is_reserved_again_when_the
     need = await chat.store.need_by_code(code)
     assert (need.reserved, need.paid) == (0, 2_000_000 * TOMAN)
     [payment] = await chat.store.payments_of_pledge(reference)
-    assert payment["unallocated"] == 0
+    assert payment.unallocated == 0
     assert await thanks_sent(chat, sara) == 1
     await assert_ledger(chat.store)
 
@@ -224,7 +224,7 @@ async def test_a_payment_racing_an_expiry_stays_unallocated_when_the_need_is_ful
     need = await chat.store.need_by_code(code)
     assert (need.reserved, need.paid) == (1_000_000 * TOMAN, 0)  # never over-funded
     [payment] = await chat.store.payments_of_pledge(reference)
-    assert (payment["allocated"], payment["unallocated"]) == (0, 1_000_000 * TOMAN)
+    assert (payment.allocated, payment.unallocated) == (0, 1_000_000 * TOMAN)
     assert await thanks_sent(chat, sara, "payment-unallocated-notice") == 1
     assert await thanks_sent(chat, sara) == 0
     assert "۱٬۰۰۰٬۰۰۰ تومان" in sara.last_reply.text
@@ -244,7 +244,7 @@ async def test_a_second_payment_of_a_paid_pledge_becomes_unallocated(chat, needs
     for checkout in checkouts:
         await sara.complete_payment(checkout)
     payments = await chat.store.payments_of_pledge(reference)
-    assert [p["unallocated"] for p in payments] == [0, 1_000_000 * TOMAN]
+    assert [p.unallocated for p in payments] == [0, 1_000_000 * TOMAN]
     assert (await chat.store.need_by_code(code)).paid == 1_000_000 * TOMAN
     assert (await sara.check_out(first)).error_message == fa("payment-refused-paid")
     assert await thanks_sent(chat, sara) == 1

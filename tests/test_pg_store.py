@@ -299,7 +299,7 @@ async def test_a_confirm_token_spent_from_two_pools_at_once_is_spent_once_on_pg(
               enumerate(stores))
         )  # fmt: skip
     assert spent.count(True) == 1
-    assert (await pg_store.confirmation("c"))["used_at"] == NOW  # type: ignore[index]
+    assert (await pg_store.confirmation("c")).used_at == NOW  # type: ignore[union-attr]
     cancelled = (await pg_store.broadcast(broadcast.id)).status is BroadcastStatus.CANCELLED  # type: ignore[union-attr]
     assert cancelled == any(spent[:10])  # cancelled exactly when a cancel won the token
     assert joined.count(True) == 1

@@ -92,15 +92,15 @@ async def test_a_lost_update_is_caught_by_the_job_and_the_pledge_ends_paid(
     assert inquiries_sent(chat) == [checkout.transaction_id]
     assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID
     [payment] = await chat.store.payments_of_pledge(reference)
-    assert (payment["amount"], payment["allocated"]) == (1_000_000 * TOMAN, 1_000_000 * TOMAN)
-    assert payment["charge_id"] == checkout.transaction_id
+    assert (payment.amount, payment.allocated) == (1_000_000 * TOMAN, 1_000_000 * TOMAN)
+    assert payment.charge_id == checkout.transaction_id
     stored = await chat.store.checkout(checkout.transaction_id)
     assert (stored.state, stored.next_inquiry_at) == (CheckoutState.RECONCILED, None)
     [heard] = await chat.store.inquiries_of(checkout.transaction_id)
-    assert (heard["answer"], heard["amount"]) == ("paid", 1_000_000 * TOMAN)
+    assert (heard.answer, heard.amount) == ("paid", 1_000_000 * TOMAN)
     audit = (await chat.store.latest_audit(1))[0]
-    assert (audit["action"], audit["actor_id"]) == ("payment_received", None)
-    assert json.loads(audit["details"])["via"] == "inquiry"
+    assert (audit.action, audit.actor_id) == ("payment_received", None)
+    assert json.loads(audit.details)["via"] == "inquiry"
     assert await thanks_sent(chat, sara) == 1
     clock.advance(24 * 3600)
     await run_job(chat)
@@ -150,7 +150,7 @@ async def test_a_declined_transaction_is_recorded_and_never_becomes_money(
     assert inquiries_sent(chat) == [checkout.transaction_id]
     stored = await chat.store.checkout(checkout.transaction_id)
     assert (stored.state, stored.next_inquiry_at) == (CheckoutState.DECLINED, None)
-    assert [row["answer"] for row in await chat.store.inquiries_of(checkout.transaction_id)] == [
+    assert [row.answer for row in await chat.store.inquiries_of(checkout.transaction_id)] == [
         "failed"
     ]
     assert (await chat.store.pledge(reference)).status is PledgeStatus.AWAITING_PAYMENT
@@ -181,16 +181,14 @@ async def test_an_unknown_transaction_is_asked_with_growing_waits_then_staff_are
         asked_at.append(int(clock.now))
         assert len(inquiries_sent(chat)) == len(asked_at)
     heard = await chat.store.inquiries_of(checkout.transaction_id)
-    assert [(row["asked_at"], row["answer"]) for row in heard] == [
-        (at, "unknown") for at in asked_at
-    ]
+    assert [(row.asked_at, row.answer) for row in heard] == [(at, "unknown") for at in asked_at]
     assert "transaction not found" in heard[0]["detail"].lower()
     stored = await chat.store.checkout(checkout.transaction_id)
     assert (stored.state, stored.inquiries, stored.next_inquiry_at) == (
         CheckoutState.GIVEN_UP, 3, None,
     )  # fmt: skip
     audit = (await chat.store.latest_audit(1))[0]
-    assert (audit["action"], audit["actor_id"], audit["subject_id"]) == (
+    assert (audit.action, audit.actor_id, audit.subject_id) == (
         "payment_inquiry_given_up", None, reference,
     )  # fmt: skip
     [note] = chat.emulator.messages_in(STAFF_CHAT)
@@ -219,7 +217,7 @@ async def test_a_pending_transaction_is_asked_again_and_paid_once_it_is(chat, ne
     update = await sara.complete_payment(checkout, lose_update=True)  # paid, update lost
     clock.advance(2 * AFTER)
     await run_job(chat)
-    answers = [row["answer"] for row in await chat.store.inquiries_of(checkout.transaction_id)]
+    answers = [row.answer for row in await chat.store.inquiries_of(checkout.transaction_id)]
     assert answers == ["pending", "paid"]
     assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID
     await sara.redeliver(update)

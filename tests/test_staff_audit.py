@@ -20,6 +20,7 @@ import pytest
 from bot.domain.broadcasts import _CONTROLS as BROADCAST_CONTROLS
 from bot.i18n import available_languages, translator
 from bot.models import NeedCategory, NeedDraft, NeedKind
+from bot.storage.records import AuditEntry
 from bot.views.staff import AUDIT_ACTIONS, AUDIT_SCREEN_ENTRIES, audit_screen
 from tests.conftest import ADMIN_ID
 
@@ -105,7 +106,7 @@ def _entry(action, subject_type=None, subject_id=None, details=None, **fields):
         "subject_id": subject_id,
         "details": json.dumps(details, ensure_ascii=False) if details else None,
     }
-    return entry | fields
+    return AuditEntry(**(entry | fields))
 
 
 def test_every_action_the_code_writes_is_known_to_the_audit_screen() -> None:

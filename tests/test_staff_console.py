@@ -131,7 +131,7 @@ async def test_an_impossible_user_id_is_refused_clearly_not_a_crash(chat, comman
     await admin.send(f"{command} {typed}")
     assert admin.last_reply.text == fa("staff-user-id-invalid")
     assert "/invite" in admin.last_reply.text  # a way forward
-    assert not [e for e in await chat.store.latest_audit() if e["action"] == "add_staff"]
+    assert not [e for e in await chat.store.latest_audit() if e.action == "add_staff"]
 
 
 async def test_a_user_id_in_persian_digits_is_read(chat) -> None:
@@ -186,7 +186,7 @@ async def admin_of(chat):
 
 
 def audited(entries, action: str) -> list:
-    return [entry for entry in entries if entry["action"] == action]
+    return [entry for entry in entries if entry.action == action]
 
 
 async def test_delivered_says_what_will_be_told_to_whom_and_acts_once(chat) -> None:
@@ -315,7 +315,7 @@ async def test_close_says_what_will_be_told_to_whom_and_acts_once(chat) -> None:
     await admin.click_data(yes, message_id=ask.message_id)
     assert admin.last_answer == fa("staff-confirm-used")
     [entry] = audited(await chat.store.latest_audit(), "close_need")
-    assert "the family moved" in str(entry["details"])
+    assert "the family moved" in str(entry.details)
 
 
 async def test_cancelling_a_broadcast_asks_once_and_a_double_press_cancels_once(chat) -> None:
@@ -494,7 +494,7 @@ async def test_an_admin_lists_open_invites_and_revokes_one_audited(chat) -> None
         await reza.send(f"/join {code}")
         assert reza.last_reply.text == fa("staff-invite-invalid")
     revoked = audited(await chat.store.latest_audit(), "revoke_invite")
-    assert sorted(e["subject_id"] for e in revoked) == sorted(codes[:2])
+    assert sorted(e.subject_id for e in revoked) == sorted(codes[:2])
 
 
 @pytest.mark.parametrize("command", ["/invites", "/revokeinvite S-ABCDEFGH", "s:iv:S-ABCDEFGH",
@@ -533,7 +533,7 @@ async def test_invites_die_with_the_admin_who_made_them(start_app) -> None:
     await mina.send(f"/join {kept}")
     assert mina.last_reply.text == fa("staff-joined")
     [voided] = audited(await second.store.latest_audit(), "void_invite")
-    assert (voided["subject_id"], voided["actor_id"]) == (orphan, REZA)
+    assert (voided.subject_id, voided.actor_id) == (orphan, REZA)
 
 
 async def test_an_admin_removed_while_people_wait_voids_their_invites_at_once(start_app) -> None:

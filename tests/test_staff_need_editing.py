@@ -128,7 +128,7 @@ async def test_staff_add_a_money_need_with_persian_digits_and_donors_see_that_ca
     await donor.send(need.code)
     assert donor.last_reply.text.startswith(card)
     assert NATIONAL_CODE not in seen + donor.last_reply.text
-    assert "add_need" in [e["action"] for e in await chat.store.latest_audit()]
+    assert "add_need" in [e.action for e in await chat.store.latest_audit()]
 
 
 async def test_staff_add_an_item_need(chat):
@@ -275,7 +275,7 @@ async def test_a_draft_is_hidden_from_donors_until_staff_publish_it(chat):
     await donor.send(need.code)
     assert need.code in donor.last_reply.text
     assert fa("card-help-button", name=fa("category-medical")) in donor.last_reply.buttons[0]
-    assert "publish_need" in [e["action"] for e in await chat.store.latest_audit()]
+    assert "publish_need" in [e.action for e in await chat.store.latest_audit()]
 
 
 @pytest.fixture
@@ -304,9 +304,9 @@ async def test_staff_change_the_amount_of_a_need(chat, imported):
     assert admin.last_reply.text.startswith(fa("need-form-saved", code=imported))
     need = await only_need(chat)
     assert (need.code, need.target, need.status) == (imported, 80_000_000, NeedStatus.OPEN)
-    [entry] = [e for e in await chat.store.latest_audit() if e["action"] == "edit_need"]
-    assert entry["subject_id"] == imported
-    assert '"target"' in entry["details"]
+    [entry] = [e for e in await chat.store.latest_audit() if e.action == "edit_need"]
+    assert entry.subject_id == imported
+    assert '"target"' in entry.details
 
 
 async def test_staff_change_the_description_and_donors_read_the_new_one(chat, imported):

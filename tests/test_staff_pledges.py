@@ -64,7 +64,7 @@ async def test_confirming_a_payment_by_reference_tells_the_donor(chat, pledged) 
     assert (await chat.store.pledge(reference)).status is PledgeStatus.PAID
     await deliver_outbox(HamdeliContext(chat.application))
     assert donor.last_reply.text.startswith("💚")
-    actions = [entry["action"] for entry in await chat.store.latest_audit()]
+    actions = [entry.action for entry in await chat.store.latest_audit()]
     assert actions[:2] == ["confirm_payment", "view_pledge"]
 
 
@@ -194,7 +194,7 @@ async def test_an_admin_adds_and_removes_staff_and_staff_can_then_act(chat) -> N
     await reza.send("/menu")
     await reza.send("/pledge")
     assert reza.last_reply.text == fa("staff-only")
-    actions = [entry["action"] for entry in await chat.store.latest_audit()]
+    actions = [entry.action for entry in await chat.store.latest_audit()]
     assert "add_staff" in actions
     assert "remove_staff" in actions
 
@@ -250,7 +250,7 @@ async def test_an_admin_can_undo_a_wrong_confirmation_and_the_donor_is_told(chat
             code=need.code,
         )[:30]
     )
-    assert "undo_confirmation" in [e["action"] for e in await chat.store.latest_audit()]
+    assert "undo_confirmation" in [e.action for e in await chat.store.latest_audit()]
 
 
 async def test_a_household_lookup_shows_the_record_and_is_audited(chat) -> None:
@@ -265,8 +265,8 @@ async def test_a_household_lookup_shows_the_record_and_is_audited(chat) -> None:
     assert "Test Head" in admin.last_reply.text
     assert "۰۹۱۲۱۲۳۴۵۶۷" in admin.last_reply.text  # the phone as dialled, in Persian digits
     assert code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in admin.last_reply.text
-    [entry] = [e for e in await chat.store.latest_audit() if e["action"] == "view_beneficiary"]
-    assert entry["subject_id"] == code
+    [entry] = [e for e in await chat.store.latest_audit() if e.action == "view_beneficiary"]
+    assert entry.subject_id == code
     stranger = chat.user()
     await stranger.send(f"/household {code}")
     assert stranger.last_reply.text == fa("staff-only")
@@ -351,7 +351,7 @@ async def test_the_export_button_sends_a_csv_document_and_is_audited(chat, pledg
     await admin.click(fa("staff-export-button"))
     assert admin.last_reply.has_document
     assert admin.last_reply.text == fa("staff-export-caption", count=1)
-    assert "export_pledges" in [e["action"] for e in await chat.store.latest_audit()]
+    assert "export_pledges" in [e.action for e in await chat.store.latest_audit()]
 
 
 async def test_staff_list_one_needs_pledges_by_its_code(chat, pledged) -> None:

@@ -24,6 +24,7 @@ from bot.models import (
     StaffRole,
 )
 from bot.storage import Store
+from bot.storage.records import Confirmation, ProvinceMoney, Statistics
 from tests.test_unit_of_work import ADMIN, DONOR, NEWCOMER, PLATFORM, person
 
 NOW = 1_800_000_000
@@ -80,14 +81,14 @@ async def test_an_invite_is_redeemed_once_and_only_while_open(store, admin) -> N
     assert not await store.redeem_invite(expiring.code, PLATFORM, late.user_id, NOW + 86_400)
     assert not await store.redeem_invite(expiring.code, "bale", late.user_id, NOW)
     revoked = await staff.create_invite(store, admin, NOW + 3, ttl_days=1)
-    assert [code for code, *_ in await store.open_invites(PLATFORM, NOW + 4, 10)] == [
+    assert [i.code for i in await store.open_invites(PLATFORM, NOW + 4, 10)] == [
         revoked.code, expiring.code,
     ]  # fmt: skip
     assert await staff.revoke_invite(store, admin, revoked.code, NOW + 5) == revoked.code
     with pytest.raises(Refused, match="staff-invite-not-open"):
         await staff.revoke_invite(store, admin, revoked.code, NOW + 6)
     assert not await store.redeem_invite(revoked.code, PLATFORM, late.user_id, NOW + 7)
-    actions = [entry["action"] for entry in await store.latest_audit()]
+    actions = [entry.action for entry in await store.latest_audit()]
     assert actions == ["revoke_invite", "create_invite", "create_invite", "join_staff",
                        "create_invite"]  # fmt: skip
 
@@ -98,7 +99,7 @@ async def test_invites_of_an_admin_who_is_gone_are_voided(store, admin) -> None:
     other = await store.create_invite("S-OTHER", PLATFORM, ADMIN + 1, NOW, NOW + 3600)
     assert other is None
     assert await staff.void_orphaned_invites(store, PLATFORM, [ADMIN], NOW + 1) == 1
-    assert [code for code, *_ in await store.open_invites(PLATFORM, NOW + 1, 10)] == [mine.code]
+    assert [i.code for i in await store.open_invites(PLATFORM, NOW + 1, 10)] == [mine.code]
 
 
 async def test_a_staff_role_is_set_by_id_and_unknown_ids_are_said(store, admin) -> None:
@@ -115,16 +116,16 @@ async def test_a_confirmation_keeps_what_was_asked_and_is_spent_once(store) -> N
         "c1", PLATFORM, ADMIN, "close", "N-ABC", {"reason": "نیاز برطرف شد", "n": 2}, NOW
     )
     await store.create_confirmation("c2", PLATFORM, ADMIN, "deliver", "N-XYZ", None, NOW)
-    assert await store.confirmation("c1") == {
-        "token": "c1", "platform": PLATFORM, "user_id": ADMIN, "action": "close",
-        "subject": "N-ABC", "details": {"reason": "نیاز برطرف شد", "n": 2},
-        "created_at": NOW, "used_at": None,
-    }  # fmt: skip
-    assert (await store.confirmation("c2"))["details"] == {}  # type: ignore[index]
+    assert await store.confirmation("c1") == Confirmation(
+        token="c1", platform=PLATFORM, user_id=ADMIN, action="close",
+        subject="N-ABC", details={"reason": "نیاز برطرف شد", "n": 2},
+        created_at=NOW, used_at=None,
+    )  # fmt: skip
+    assert (await store.confirmation("c2")).details == {}  # type: ignore[union-attr]
     assert await store.confirmation("nope") is None
     assert await store.use_confirmation("c1", NOW + 1)
     assert not await store.use_confirmation("c1", NOW + 2)
-    assert (await store.confirmation("c1"))["used_at"] == NOW + 1  # type: ignore[index]
+    assert (await store.confirmation("c1")).used_at == NOW + 1  # type: ignore[union-attr]
     assert not await store.use_confirmation("nope", NOW)
 
 
@@ -181,22 +182,26 @@ async def test_statistics_and_exports_count_what_is_there(store, admin) -> None:
     await person(store, NEWCOMER)
     numbers = await store.statistics(PLATFORM, active_since=0)
     province = (await store.provinces())[0]
-    assert numbers == {
-        "credit": (0, 0),
-        "personas": {"donor": 1, "new": 2},
-        "staff": 1,
-        "active": 3,
-        "needs": {"open": 1},
-        "pledges": {"paid": 1, "awaiting_payment": 1},
-        "money_by_province": [(province.name_fa, province.name_en, 1_000_000, DRAFT.target)],
-    }
-    assert (await store.statistics(PLATFORM, active_since=NOW))["active"] == 0
-    assert (await store.statistics("bale", 0))["personas"] == {}
+    assert numbers == Statistics(
+        personas={"donor": 1, "new": 2},
+        staff=1,
+        active=3,
+        needs={"open": 1},
+        pledges={"paid": 1, "awaiting_payment": 1},
+        money_by_province=[
+            ProvinceMoney(province.name_fa, province.name_en, 1_000_000, DRAFT.target)
+        ],
+        unallocated_credit=0,
+        office_share=0,
+    )
+    assert (await store.statistics(PLATFORM, active_since=NOW)).active == 0
+    assert (await store.statistics("bale", 0)).personas == {}
     rows = await store.pledges_for_export(NOW, NOW + 10, with_pii=False)
-    assert [(r[0], r[1], r[4], r[5], r[8]) for r in rows] == [
+    assert [(r.reference, r.need_code, r.amount, r.status, r.bank_reference) for r in rows] == [
         (first.reference, code, 1_000_000, "paid", "123456789")
     ]
-    assert len((await store.pledges_for_export(0, NOW + 11, with_pii=True))[1]) == 12
+    with_pii = await store.pledges_for_export(0, NOW + 11, with_pii=True)
+    assert [r.national_code for r in with_pii] == [None, None]  # no household is linked
     assert sorted(await store.metrics_pledges_by_status()) == [
         (PLATFORM, "awaiting_payment", 1), (PLATFORM, "paid", 1),
     ]  # fmt: skip

@@ -148,8 +148,8 @@ async def test_audit_log_records_who_did_what(store: Store) -> None:
         details={"why": "call"},
     )
     [entry] = await store.latest_audit()
-    assert entry["action"] == "view_beneficiary"
-    assert entry["actor_id"] == 1
+    assert entry.action == "view_beneficiary"
+    assert entry.actor_id == 1
 
 
 async def test_flow_data_holding_a_field_is_dropped_per_person_or_when_old(any_store) -> None:

@@ -139,7 +139,7 @@ async def test_a_staff_answer_is_queued_with_its_audit_row_once(any_store) -> No
     assert [(r[0], r[1], json.loads(r[2])) for r in rows] == [
         (9, "support-reply", {"ticket": ticket, "text": "tomorrow"})
     ]
-    audited = [row for row in await store.latest_audit(10) if row["action"] == "support_reply"]
+    audited = [row for row in await store.latest_audit(10) if row.action == "support_reply"]
     assert len(audited) == 1  # one reply: one answer sent, one audit row
 
 

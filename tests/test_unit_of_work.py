@@ -90,7 +90,7 @@ async def audit_refused(store: Store) -> AsyncIterator[None]:
 
 
 async def audit_actions(store: Store) -> list[str]:
-    return [str(row["action"]) for row in await store.latest_audit(1000)]
+    return [str(row.action) for row in await store.latest_audit(1000)]
 
 
 async def outbox_rows(store: Store) -> int:
@@ -247,7 +247,8 @@ async def test_an_invite_and_joining_with_it_commit_with_their_audit_rows(
 
     invite = partial(staff.create_invite, store, admin, NOW, ttl_days=7)
     await all_or_nothing(store, invite, invited, "create_invite")
-    [(code, *_)] = await store.open_invites(PLATFORM, NOW, 10)
+    [invite_row] = await store.open_invites(PLATFORM, NOW, 10)
+    code = invite_row.code
     newcomer = await person(store, NEWCOMER)
 
     async def joined() -> bool:

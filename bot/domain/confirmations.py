@@ -59,13 +59,13 @@ async def take(store: Storage, actor: Account, token: str, now: int) -> Asked:
     else's, an unknown or an old one is gone; a spent one was already done."""
     await staff.require_staff(store, actor)
     row = await store.confirmation(token)
-    if row is None or (row["platform"], row["user_id"]) != (actor.platform, actor.user_id):
+    if row is None or (row.platform, row.user_id) != (actor.platform, actor.user_id):
         raise Refused("staff-confirm-gone")
-    if row["used_at"] is not None:
+    if row.used_at is not None:
         raise Refused("staff-confirm-used")
-    if now - int(row["created_at"]) > CONFIRM_TTL_S:
+    if now - row.created_at > CONFIRM_TTL_S:
         raise Refused("staff-confirm-gone")
-    return Asked(token, str(row["action"]), str(row["subject"]), dict(row["details"]))
+    return Asked(token, row.action, row.subject, dict(row.details))
 
 
 async def dismiss(store: Storage, actor: Account, token: str, now: int) -> None:
@@ -81,7 +81,7 @@ async def confirm(store: Storage, actor: Account, token: str, now: int) -> Done:
         return await _act(store, actor, asked, now)
     except Refused:
         spent = await store.confirmation(token)
-        if spent is not None and spent["used_at"] is not None:  # a press raced this one
+        if spent is not None and spent.used_at is not None:  # a press raced this one
             raise Refused("staff-confirm-used") from None
         raise
 

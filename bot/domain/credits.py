@@ -28,7 +28,6 @@ pledge does not apply: the money is already paid, and any part of it helps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.config import Settings
 from bot.domain import staff
@@ -38,6 +37,7 @@ from bot.domain.refusal import Refused
 from bot.domain.units import in_one_unit
 from bot.models import Account, Credit, CreditMove, Need, NeedKind, NeedStatus
 from bot.storage.protocols import Storage
+from bot.storage.records import CreditExport
 
 DAY_S = 86_400
 SIMILAR_NEEDS = 3  # cards offered with a credit: enough to choose, few enough to read
@@ -195,7 +195,7 @@ async def office_overview(store: Storage, actor: Account) -> tuple[int, int]:
 
 
 @in_one_unit
-async def credits_for_export(store: Storage, actor: Account, now: int) -> list[tuple[Any, ...]]:
+async def credits_for_export(store: Storage, actor: Account, now: int) -> list[CreditExport]:
     """Every credit, where its money is now (staff only, audited): no personal data."""
     await staff.require_staff(store, actor)
     rows = await store.credits_for_export()

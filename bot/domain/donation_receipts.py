@@ -68,13 +68,13 @@ async def donation_receipt(
         amount=pledge.amount,
         paid_at=pledge.paid_at,
     )
-    paying = [p for p in await store.payments_of_pledge(reference) if p["allocated"] > 0]
+    paying = [p for p in await store.payments_of_pledge(reference) if p.allocated > 0]
     if paying:
         payment = paying[0]
         return replace(
             facts,
-            paid_at=payment["paid_at"],
-            charge_id=payment["charge_id"],
-            provider_charge_id=payment["provider_charge_id"],
+            paid_at=payment.paid_at,
+            charge_id=payment.charge_id,
+            provider_charge_id=payment.provider_charge_id,
         )
     return replace(facts, tracking=pledge.bank_reference or None)

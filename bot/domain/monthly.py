@@ -38,7 +38,7 @@ from bot.models import (
 )
 from bot.storage import MonthlyClaimLost
 from bot.storage.protocols import Storage
-from bot.storage.records import Notice
+from bot.storage.records import MonthlyStatistics, Notice
 from bot.text import RIALS_PER_TOMAN
 
 DUE_HOUR = 9  # local time on the chosen day
@@ -392,6 +392,6 @@ async def month_news(store: Storage, reference: str | None, gift_id: int, platfo
     return MonthNews(gift, scope, pledge, need, place)
 
 
-async def statistics(store: Storage, platform: str, now: int, tz: dt.tzinfo) -> dict[str, int]:
+async def statistics(store: Storage, platform: str, now: int, tz: dt.tzinfo) -> MonthlyStatistics:
     """For /stats: gifts active and paused, and what this Jalali month's gifts raised."""
     return await store.monthly_statistics(platform, current_period(now, tz))

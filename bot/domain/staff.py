@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from bot.codes import random_code
 from bot.domain import pledges
@@ -30,6 +29,7 @@ from bot.models import (
 )
 from bot.storage import StaffNeedsWhere
 from bot.storage.protocols import Storage
+from bot.storage.records import OpenInvite, PledgeExport, Statistics
 from bot.text import InputError, normalize_text
 
 MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
@@ -215,14 +215,7 @@ async def set_staff(store: Storage, admin: Account, user_id: int, is_staff: bool
 INVITES_LISTED = 20
 
 
-@dataclass(frozen=True)
-class Invite:
-    """An invite code that can still be redeemed."""
-
-    code: str
-    created_by: int
-    created_at: int
-    expires_at: int
+Invite = OpenInvite  # an invite code that can still be redeemed, as the store lists it
 
 
 @in_one_unit
@@ -271,8 +264,7 @@ async def open_invites(
     """The invites that can still be redeemed, newest first (admins only)."""
     await require_admin(store, admin)
     await void_orphaned_invites(store, admin.platform, admin_ids, now)
-    rows = await store.open_invites(admin.platform, now, INVITES_LISTED)
-    return [Invite(str(code), int(by), int(at), int(until)) for code, by, at, until in rows]
+    return await store.open_invites(admin.platform, now, INVITES_LISTED)
 
 
 @in_one_unit
@@ -491,7 +483,7 @@ async def list_needs(store: Storage, actor: Account, wanted: NeedsFilter) -> Nee
 ACTIVE_DAYS = 30
 
 
-async def statistics(store: Storage, actor: Account, now: int) -> dict[str, object]:
+async def statistics(store: Storage, actor: Account, now: int) -> Statistics:
     """How the bot is doing at a glance (staff only; aggregates, no personal data)."""
     await require_staff(store, actor)
     return await store.statistics(actor.platform, now - ACTIVE_DAYS * 86_400)
@@ -501,9 +493,7 @@ EXPORT_DAYS = 30
 
 
 @in_one_unit
-async def recent_pledges_for_export(
-    store: Storage, actor: Account, now: int
-) -> list[tuple[Any, ...]]:
+async def recent_pledges_for_export(store: Storage, actor: Account, now: int) -> list[PledgeExport]:
     """The last 30 days of pledges, without personal data (staff only, audited)."""
     await require_staff(store, actor)
     rows = await store.pledges_for_export(now - EXPORT_DAYS * 86_400, now + 1, with_pii=False)

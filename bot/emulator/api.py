@@ -156,7 +156,7 @@ class BotApiEmulator(Webhook, Payments, FaultInjection, BaseRequest):
             return
         where = (result["chat"]["id"], result["message_id"])
         for name, content, *_ in request_data.multipart_data.values():
-            self._keep_upload(where, Upload(str(name or "file"), bytes(content)))
+            self._keep_upload(where, Upload(str(name or "file"), bytes(content)))  # type: ignore[arg-type]  # PTB sends uploads as bytes here, never a file object
 
     def _keep_upload(self, where: tuple[int, int], upload: Upload) -> None:
         self.uploads[where] = upload

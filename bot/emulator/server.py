@@ -301,7 +301,7 @@ def _multipart(content_type: str, body: bytes) -> tuple[JSONDict, dict[str, str]
         raise _HttpError(400, "Bad Request: malformed multipart body")
     fields: JSONDict = {}
     files: dict[str, str] = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not name:
             continue
@@ -310,7 +310,7 @@ def _multipart(content_type: str, body: bytes) -> tuple[JSONDict, dict[str, str]
             files[str(name)] = str(filename)
             continue
         payload = part.get_payload(decode=True) or b""
-        fields[str(name)] = _form_value(str(name), payload.decode("utf-8", "replace"))
+        fields[str(name)] = _form_value(str(name), payload.decode("utf-8", "replace"))  # type: ignore[union-attr]  # decode=True gives bytes for a non-multipart part
     return fields, files
 
 

@@ -163,7 +163,7 @@ class EmulatedUser:
         does not decline the card) the successful payment."""
         checkout = await self.check_out(invoice)
         if checkout.approved and bank_declines:
-            self.emu.decline_payment(checkout.transaction_id)  # type: ignore[arg-type]
+            self.emu.decline_payment(checkout.transaction_id)
         elif checkout.approved:
             checkout.update = await self.complete_payment(checkout, lose_update=lose_update)
         return checkout

@@ -161,7 +161,7 @@ class Webhook(UpdateQueue):
         other people's meanwhile. A failure is retried (short backoff, doubling) until it
         is taken: an update is never skipped while the webhook stays set, and it leaves
         the queue only when taken (a deleted webhook leaves it for getUpdates)."""
-        posting: dict[asyncio.Task[None], JSONDict] = {}
+        posting: dict[asyncio.Task[Any], JSONDict] = {}
         self._webhook_wakeup = wakeup = asyncio.Event()
         limits = httpx.Limits(max_connections=self.webhook_max_connections)
         async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT_S, limits=limits) as client:
@@ -177,7 +177,7 @@ class Webhook(UpdateQueue):
                         {*posting, woken}, return_when=asyncio.FIRST_COMPLETED
                     )
                     woken.cancel()
-                    for task in done & posting.keys():
+                    for task in posting.keys() & done:
                         del posting[task]
             finally:
                 for task in posting:

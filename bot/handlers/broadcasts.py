@@ -161,7 +161,7 @@ async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> Non
     else:
         await chat.send_message(sample.text, reply_markup=sample.markup)
     place = await _place_name(context, draft)
-    audience = views.audience_name(context.t, draft.audience, place)  # type: ignore[arg-type]
+    audience = views.audience_name(context.t, draft.audience, place)
     await reply(update, views.confirm_screen(context.t, audience, count, token))
 
 
@@ -264,9 +264,9 @@ def _as_broadcast(context: HamdeliContext, draft: Draft) -> Broadcast:
 async def _place_name(context: HamdeliContext, draft: Draft) -> str | None:
     places = await geography(context.store)
     if draft.audience is Audience.PROVINCE:
-        return places.province_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]
+        return places.province_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]  # a placed audience has its place
     if draft.audience is Audience.CITY:
-        return places.city_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]
+        return places.city_by_id[draft.place_id].name(context.t.language)  # type: ignore[index]  # as above
     return None
 
 

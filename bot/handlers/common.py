@@ -69,7 +69,9 @@ async def show(update: Update, screen: Screen) -> bool:
     query = update.callback_query
     if query is not None and query.message is not None:
         shown = query.message
-        if getattr(shown, "text", None) == screen.text and shown.reply_markup == screen.markup:
+        if getattr(shown, "text", None) == screen.text and (
+            getattr(shown, "reply_markup", None) == screen.markup
+        ):
             return False  # already on screen: no edit call at all
         try:
             await query.edit_message_text(screen.text, reply_markup=screen.markup)
@@ -233,8 +235,8 @@ def button_router(routes: dict[Button, Route]) -> Route:
         await handler(update, context)
 
     # For /metrics (`bot.metrics.time_handlers`): a click is timed under the route it took.
-    route_button.routes = routes  # type: ignore[attr-defined]
-    route_button.fallback = expired_button  # type: ignore[attr-defined]
+    route_button.routes = routes  # type: ignore[attr-defined]  # read by metrics.timed_router
+    route_button.fallback = expired_button  # type: ignore[attr-defined]  # read by metrics.timed_router
     return route_button
 
 

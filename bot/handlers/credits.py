@@ -45,8 +45,8 @@ async def to_credit_choice(context: HamdeliContext, refused: Refused, text: str)
     mine = credit is not None and (credit.platform, credit.donor_id) == (
         context.services.platform, context.me.user_id,
     )  # fmt: skip
-    if mine and credit.unallocated:  # type: ignore[union-attr]
-        return WayForward(await _choice(context, credit, text), in_place=True)  # type: ignore[arg-type]
+    if mine and credit is not None and credit.unallocated:
+        return WayForward(await _choice(context, credit, text), in_place=True)
     return WayForward(views.refused_screen(context.t, text), in_place=True)
 
 

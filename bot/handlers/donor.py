@@ -325,7 +325,7 @@ def _read_amount(need: Need, text: str) -> int:
 
 
 @guarded(to_donor_menu)
-async def chosen_amount(update: Update, context: HamdeliContext) -> int:
+async def chosen_amount(update: Update, context: HamdeliContext) -> str | int:
     code, value = context.button.args
     need = await context.store.need_by_code(code)
     if need is None:

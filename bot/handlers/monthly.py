@@ -206,7 +206,7 @@ async def day(update: Update, context: HamdeliContext) -> None:
         monthly.check_amount(int(amount), _rules(context))
         monthly.check_day(int(day))
         scope = await _scope(context, place, kind)
-        _, due = monthly.first_month(int(day), context.now(), context.settings.tz)
+        due = monthly.first_month(int(day), context.now(), context.settings.tz)[1]
         first = monthly.due_date(due, context.settings.tz)
         return views.confirm_new_screen(context.t, int(amount), scope, place, int(day), first,
                                         new_confirm_token())  # fmt: skip

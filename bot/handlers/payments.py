@@ -54,7 +54,7 @@ async def pay_now(update: Update, context: HamdeliContext) -> None:
         payload=invoice.payload,
         provider_token=token,
         currency=invoice.currency,
-        **views.invoice_fields(context.t, invoice),  # type: ignore[arg-type]
+        **views.invoice_fields(context.t, invoice),
     )
 
 

@@ -66,7 +66,7 @@ async def _tell_staff(context: HamdeliContext, done: reconcile.Settled) -> None:
 
 def schedule_reconcile_clock(application: Application) -> None:
     """Only on Bale: Telegram has no inquireTransaction."""
-    platform = application.services.settings.platform  # type: ignore[attr-defined]
+    platform = application.services.settings.platform  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
     if platform not in reconcile.INQUIRABLE_PLATFORMS:
         return
     application.job_queue.run_repeating(reconcile_clock, interval=RECONCILE_CLOCK_SECONDS, first=5)

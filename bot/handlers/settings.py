@@ -87,5 +87,5 @@ def routes() -> dict[Button, Route]:
     }
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     return [CommandHandler("settings", settings)]

@@ -357,7 +357,8 @@ async def export(update: Update, context: HamdeliContext) -> None:
     )
     credit_rows = await credits.credits_for_export(context.store, context.me, context.now())
     if credit_rows:  # money paid with no need yet, and the office's share
-        unallocated, office = (sum(row[i] for row in credit_rows) for i in (5, 6))
+        unallocated = sum(row.unallocated for row in credit_rows)
+        office = sum(row.office for row in credit_rows)
         await update.effective_chat.send_document(
             credits_csv(credit_rows, context.settings.tz), filename="credits.csv",
             caption=context.t("stats-credit", unallocated=views._toman(context.t, unallocated),
@@ -368,14 +369,14 @@ async def export(update: Update, context: HamdeliContext) -> None:
 @guarded(to_console)
 async def stats(update: Update, context: HamdeliContext) -> None:
     numbers = await staff.statistics(context.store, context.me, context.now())
-    numbers["monthly"] = await monthly.statistics(
+    gifts = await monthly.statistics(
         context.store, context.services.platform, context.now(), context.settings.tz
     )
     await answer_button(update)
-    await show(update, views.stats_screen(context.t, numbers))
+    await show(update, views.stats_screen(context.t, numbers, gifts))
     rows = [
-        (fa if context.t.language == "fa" else en, paid, target)
-        for fa, en, paid, target in numbers["money_by_province"]
+        (row.name_fa if context.t.language == "fa" else row.name_en, row.raised, row.target)
+        for row in numbers.money_by_province
     ]
     if rows:
         png = await asyncio.to_thread(

@@ -563,12 +563,16 @@ def flows() -> list[Flow]:
     text, other = filters.TEXT & ~filters.COMMAND, ~filters.COMMAND
 
     def buttons(state: str, *pairs: tuple[Button, Route]) -> list[BaseHandler]:
-        choices = [CallbackQueryHandler(h, pattern=kind.pattern()) for kind, h in pairs]
+        choices: list[BaseHandler] = [
+            CallbackQueryHandler(h, pattern=kind.pattern()) for kind, h in pairs
+        ]
         return [*choices, MessageHandler(other, _hint(state, "need-form-use-buttons"))]
 
     def typed(state: str, handler: Route, optional: bool = False) -> list[BaseHandler]:
-        empty = [CallbackQueryHandler(_leave_empty(state), pattern=Button.SN_NONE.pattern())]
-        hint = MessageHandler(other, _hint(state, "need-form-type-text"))
+        empty: list[BaseHandler] = [
+            CallbackQueryHandler(_leave_empty(state), pattern=Button.SN_NONE.pattern())
+        ]
+        hint: BaseHandler = MessageHandler(other, _hint(state, "need-form-type-text"))
         return [MessageHandler(text, handler), *(empty if optional else []), hint]
 
     provinces = (Button.SN_PROVINCE_PAGE, province_page)  # also the city list's "other provinces"

@@ -46,12 +46,21 @@ from bot.models import (
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     NO_NEWS,
+    AuditEntry,
+    Confirmation,
+    CreditExport,
     CreditNotice,
     DonorNotice,
     ImportedNeed,
+    InquiryRecord,
+    MonthlyStatistics,
     NeedNews,
     Notice,
+    OpenInvite,
+    PaymentRecord,
+    PledgeExport,
     StaffNeedsWhere,
+    Statistics,
     VoucherNotices,
 )
 
@@ -327,7 +336,7 @@ class Payments(Protocol):
         """(sum of payments, allocated, unallocated) over every payment: the first is always the
         sum of the other two."""
 
-    async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
+    async def payments_of_pledge(self, reference: str) -> list[PaymentRecord]:
         """Every payment recorded for a pledge, oldest first (for staff and tests)."""
 
     async def record_checkout(self, checkout: Checkout) -> None:
@@ -353,7 +362,7 @@ class Payments(Protocol):
         is audited with the payment as the actor, for staff. False (nothing written)
         when the checkout was settled meanwhile (its update arrived)."""
 
-    async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
+    async def inquiries_of(self, transaction_id: str) -> list[InquiryRecord]:
         """Every question asked about a checkout and what was heard, oldest first."""
 
 
@@ -405,7 +414,7 @@ class Credits(Protocol):
     async def credit_totals(self) -> tuple[int, int]:
         """(unallocated, office share) over every credit: for /stats."""
 
-    async def credits_for_export(self) -> list[tuple[Any, ...]]:
+    async def credits_for_export(self) -> list[CreditExport]:
         """Every credit with its origin and where its money is now, oldest first."""
 
     async def ledger_problems(self) -> list[str]:
@@ -601,9 +610,8 @@ class StaffAuditAndInvites(Protocol):
         """Use a one-time code: the person becomes staff, atomically, at most once, and only while
         the code is unexpired and not revoked."""
 
-    async def open_invites(self, platform: str, now: int, limit: int) -> list[tuple[Any, ...]]:
-        """Invites that can still be redeemed, newest first: (code, created_by, created_at,
-        expires_at)."""
+    async def open_invites(self, platform: str, now: int, limit: int) -> list[OpenInvite]:
+        """Invites that can still be redeemed, newest first."""
 
     async def revoke_invite(self, code: str, platform: str, by: int, now: int) -> bool:
         """An admin takes back an open invite; False if it was not open."""
@@ -616,11 +624,11 @@ class StaffAuditAndInvites(Protocol):
 
     async def pledges_for_export(
         self, since: int, until: int, with_pii: bool
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[PledgeExport]:
         """Pledges created in [since, until) with their need, oldest first. With `with_pii`, the
         linked household's national code, name and phone are added (staff only)."""
 
-    async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
+    async def statistics(self, platform: str, active_since: int) -> Statistics:
         """The numbers of /stats, in one transaction so they agree with each other."""
 
     async def create_confirmation(
@@ -634,7 +642,7 @@ class StaffAuditAndInvites(Protocol):
         now: int,
     ) -> None: ...
 
-    async def confirmation(self, token: str) -> dict[str, Any] | None: ...
+    async def confirmation(self, token: str) -> Confirmation | None: ...
 
     async def use_confirmation(self, token: str, now: int) -> bool:
         """Spend a confirmation without acting (its "no" button); False if already spent."""
@@ -681,7 +689,8 @@ class StaffAuditAndInvites(Protocol):
         details: dict[str, Any] | None = None,
     ) -> None: ...
 
-    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]: ...
+    async def latest_audit(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest rows of the audit log, newest first."""
 
 
 class Support(Protocol):
@@ -725,7 +734,7 @@ class MonthlyGifts(Protocol):
         the domain's `notice` to the donor; False when another run (or an older button) got
         there first."""
 
-    async def monthly_statistics(self, platform: str, period: int) -> dict[str, int]:
+    async def monthly_statistics(self, platform: str, period: int) -> MonthlyStatistics:
         """Standing gifts by status, and what the gifts of `period` raised (paid so far)."""
 
     async def monthly_run(self, gift_id: int, period: int) -> tuple[str, int | None] | None:

@@ -1,12 +1,23 @@
 """What the store's callers see of it besides the models: its errors, the records a
-query takes or returns, and the limits callers rely on. Backend-neutral: every backend
-raises and returns these."""
+query takes or returns, the one row mapper (`from_row`) and the limits callers rely on.
+Backend-neutral: every backend raises and returns these.
+
+Why records and not tuples or dicts: a caller reads `entry.action`, not `entry["action"]`
+or `row[4]`, so the type checker (strict on bot/storage and bot/domain) knows every field,
+and a column added to a statement cannot shift what another caller unpacks.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import json
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.models import CreditMove, NeedStatus, Pledge
 
@@ -60,6 +71,66 @@ class NeedLink:
 DonorNotice = Callable[[PledgeFacts], Notice | None]  # a pledge's donor
 HouseholdNotice = Callable[[NeedLink], Notice | None]  # a need's household
 CreditNotice = Callable[[CreditMove], Notice | None]  # a credit's donor, once it moved
+
+R = TypeVar("R")
+
+
+def from_row(cls: type[R], row: Iterable[Any]) -> R:
+    """One record (a dataclass) from one row of a statement that selects its fields in
+    their order (each backend's `*_COLUMNS` lists do; tests/test_records.py checks them):
+    SQLite's tuples and PostgreSQL's records alike. Each value becomes its field's type:
+    an enum from its value, a bool from SQLite's 0/1, a date from ISO text; an optional
+    enum or date is None when the column is empty. Fields past the row's last value keep
+    their defaults (an export without personal data)."""
+    values = list(row)
+    conversions = _CONVERSIONS.get(cls)
+    if conversions is None:
+        conversions = _CONVERSIONS[cls] = _conversions(cls)
+    for index, convert in conversions:
+        if index < len(values):
+            values[index] = convert(values[index])
+    make: Callable[..., R] = cls
+    return make(*values)
+
+
+Conversions = tuple[tuple[int, Callable[[Any], Any]], ...]
+_CONVERSIONS: dict[type[Any], Conversions] = {}  # per record class, found on first use
+
+
+def _conversions(cls: type[Any]) -> Conversions:
+    """The fields of `cls` whose column values need converting, with their converters (the
+    other values are passed as they are: ints and text need nothing)."""
+    hints = typing.get_type_hints(cls)
+    found = []
+    for index, field in enumerate(dataclasses.fields(cls)):
+        convert = _converter(hints[field.name])
+        if convert is not None:
+            found.append((index, convert))
+    return tuple(found)
+
+
+def _converter(hint: Any) -> Callable[[Any], Any] | None:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        inner = _converter(next(arg for arg in args if arg is not type(None)))
+        if inner is None:
+            return None
+        return lambda value: inner(value) if value else None
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint
+    if hint is bool:
+        return bool
+    if typing.get_origin(hint) is dict:  # JSON text (a confirmation's details); empty: {}
+        return lambda value: value if isinstance(value, dict) else json.loads(value or "{}")
+    if hint is dt.date:
+        return lambda value: value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return None
+
+
+def column_names(columns: str) -> tuple[str, ...]:
+    """The names in a statement's column list ("a, b AS c" gives a, c): what `from_row`
+    maps to fields, in order."""
+    return tuple(part.split()[-1].split(".")[-1] for part in columns.split(","))
 
 
 @dataclass(frozen=True)
@@ -176,3 +247,143 @@ SCHEMA_STEPS: tuple[str, ...] = (
 VoucherNotices = Callable[
     [Iterable[tuple[Any, ...]], dict[str, list[tuple[str, int]]], int], list[Notice]
 ]
+
+
+# -- Records the store returns -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of the audit log (`latest_audit`), as written: `details` is the JSON text
+    (None when there were none), decoded only by the screen that shows what it may."""
+
+    at: int
+    platform: str | None
+    actor_id: int | None
+    action: str
+    subject_type: str | None
+    subject_id: str | None
+    details: str | None
+
+
+AUDIT_COLUMNS = "at, platform, actor_id, action, subject_type, subject_id, details"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvite:
+    """A staff invite that can still be redeemed (`open_invites`)."""
+
+    code: str
+    created_by: int
+    created_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A staff member's pending "are you sure?" (`confirmation`): what the Yes button does.
+    `details` is decoded (empty when there were none)."""
+
+    token: str
+    platform: str
+    user_id: int
+    action: str
+    subject: str
+    details: dict[str, Any]
+    created_at: int
+    used_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeExport:
+    """One row of the pledges export (`pledges_for_export`): the pledge with its need. The
+    household's national code, name and phone are filled only when personal data was asked
+    for (staff only, audited); None otherwise, or when the need has no household."""
+
+    reference: str
+    need_code: str
+    kind: str  # the need's kind: "money" or "items"
+    item_name: str | None
+    amount: int
+    status: str
+    created_at: int
+    paid_at: int | None
+    bank_reference: str | None
+    national_code: str | None = None
+    full_name: str | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditExport:
+    """One row of the credits export (`credits_for_export`): a credit, where it came from,
+    and where its money is now (unallocated + office + placed = amount)."""
+
+    credit_id: int
+    source: str
+    pledge_reference: str | None
+    need_code: str | None
+    amount: int
+    unallocated: int
+    office: int
+    placed: int
+    created_at: int
+    decided_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceMoney:
+    """Money needs of one province for /stats: what was raised against what is needed."""
+
+    name_fa: str
+    name_en: str
+    raised: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """The numbers of /stats (`statistics`), read in one transaction so they agree. The
+    counts by persona, need status and pledge status hold only the values that occur."""
+
+    personas: dict[str, int]
+    staff: int
+    active: int
+    needs: dict[str, int]
+    pledges: dict[str, int]
+    money_by_province: list[ProvinceMoney]
+    unallocated_credit: int
+    office_share: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyStatistics:
+    """Standing monthly gifts by status, and what the gifts of one month raised."""
+
+    active: int
+    paused: int
+    raised: int
+    paid_gifts: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """One payment recorded for a pledge (`payments_of_pledge`)."""
+
+    amount: int
+    currency: str
+    allocated: int
+    unallocated: int
+    charge_id: str
+    provider_charge_id: str | None
+    paid_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class InquiryRecord:
+    """One question asked about a checkout and what was heard (`inquiries_of`)."""
+
+    asked_at: int
+    answer: str
+    amount: int | None
+    detail: str | None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
+
 from bot.callbacks import Button
 from bot.domain.credits import Choice, OfficePlacement
 from bot.i18n import Translator
@@ -138,6 +140,11 @@ def with_credits(t: Translator, screen: Screen, credits: list[Credit]) -> Screen
                 Button.CREDIT_SHOW(credit.id))]
         for credit in credits
     ]  # fmt: skip
-    old = list(screen.markup.inline_keyboard) if screen.markup else []  # type: ignore[union-attr]
+    markup = screen.markup
+    old = (
+        [list(row) for row in markup.inline_keyboard]
+        if isinstance(markup, InlineKeyboardMarkup)
+        else []
+    )
     total = toman(t, sum(credit.unallocated for credit in credits))
     return Screen(f"{t('credit-waiting', amount=total)}\n\n{screen.text}", keyboard(*rows, *old))

@@ -10,6 +10,8 @@ from typing import Any
 
 import jdatetime
 
+from bot.storage.records import CreditExport, PledgeExport
+
 # "unit" says what "amount" counts: toman for money, or pieces of "item" for goods.
 PLEDGE_COLUMNS = ("reference", "need_code", "amount", "status", "created", "paid", "bank_reference",
                   "unit", "item")  # fmt: skip
@@ -20,25 +22,27 @@ PII_COLUMNS = ("beneficiary_national_code", "beneficiary_name", "beneficiary_mob
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def pledges_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo, with_pii: bool) -> bytes:
+def pledges_csv(rows: Sequence[PledgeExport], tz: dt.tzinfo, with_pii: bool) -> bytes:
     """Rows of `Store.pledges_for_export` as CSV bytes; amounts in toman (a count for items),
     dates Jalali with Latin digits (spreadsheets sort and read them)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(PLEDGE_COLUMNS + (PII_COLUMNS if with_pii else ()))
-    for reference, code, kind, item, amount, status, created, paid, bank, *pii in rows:
+    for row in rows:
+        money = row.kind == "money"
+        pii = (row.national_code, row.full_name, row.mobile) if with_pii else ()
         write_row(
             writer,
             [
-                reference,
-                code,
-                amount // 10 if kind == "money" else amount,
-                status,
-                _jalali(created, tz),
-                _jalali(paid, tz) if paid else "",
-                bank or "",
-                "toman" if kind == "money" else "items",
-                item or "",
+                row.reference,
+                row.need_code,
+                row.amount // 10 if money else row.amount,
+                row.status,
+                _jalali(row.created_at, tz),
+                _jalali(row.paid_at, tz) if row.paid_at else "",
+                row.bank_reference or "",
+                "toman" if money else "items",
+                row.item_name or "",
                 *pii,
             ],
         )
@@ -71,16 +75,18 @@ CREDIT_COLUMNS = (
 )  # fmt: skip
 
 
-def credits_csv(rows: Sequence[tuple[Any, ...]], tz: dt.tzinfo) -> bytes:
+def credits_csv(rows: Sequence[CreditExport], tz: dt.tzinfo) -> bytes:
     """Rows of `Store.credits_for_export`: amounts in toman; unallocated + office share +
     placed on needs = amount on every row."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(CREDIT_COLUMNS)
-    for credit_id, source, reference, code, *amounts, created, decided_by in rows:
+    for row in rows:
+        amounts = (row.amount, row.unallocated, row.office, row.placed)
         write_row(
             writer,
-            [credit_id, source, reference or "", code or "",
-             *(amount // 10 for amount in amounts), _jalali(created, tz), decided_by or ""],
+            [row.credit_id, row.source, row.pledge_reference or "", row.need_code or "",
+             *(amount // 10 for amount in amounts), _jalali(row.created_at, tz),
+             row.decided_by or ""],
         )  # fmt: skip
     return out.getvalue().encode("utf-8-sig")

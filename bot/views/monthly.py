@@ -22,6 +22,7 @@ from bot.domain.browse import PlaceName
 from bot.domain.monthly import MonthNews, Scope
 from bot.i18n import Translator
 from bot.models import City, MonthlyGift, MonthlyStatus, NeedCategory, Persona, Province
+from bot.storage.records import MonthlyStatistics
 from bot.text import format_number, format_toman
 from bot.text.collation import alphabetical, by_name
 from bot.views import donor as donor_views
@@ -290,10 +291,10 @@ def news_screen(
     return Screen("\n\n".join([*parts, done.text]), keyboard(*rows[:-1], manage, *rows[-1:]))
 
 
-def stats_line(t: Translator, numbers: dict[str, int]) -> str:
+def stats_line(t: Translator, numbers: MonthlyStatistics) -> str:
     """/stats: gifts active and paused, and what this Jalali month's gifts raised."""
-    return t("stats-monthly", active=numbers["active"], paused=numbers["paused"],
-             raised=toman(t, numbers["raised"]), paid=numbers["paid_gifts"])  # fmt: skip
+    return t("stats-monthly", active=numbers.active, paused=numbers.paused,
+             raised=toman(t, numbers.raised), paid=numbers.paid_gifts)  # fmt: skip
 
 
 def refused_screen(t: Translator, text: str) -> Screen:

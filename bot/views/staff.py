@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from bot.callbacks import Button
@@ -12,6 +13,7 @@ from bot.domain.confirmations import Done
 from bot.domain.staff import CONFIRMABLE, Ending, Invite, Queue
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedKind, NeedStatus, Pledge, StaffRole
+from bot.storage.records import AuditEntry, MonthlyStatistics, Statistics
 from bot.text import format_toman, localize_digits, localize_number
 from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
@@ -172,7 +174,7 @@ _NEED_STATUSES = frozenset(status.value for status in NeedStatus)
 _DIGIT = re.compile(r"\d")
 
 
-def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo) -> Screen:
+def audit_screen(t: Translator, entries: Sequence[AuditEntry], tz: dt.tzinfo) -> Screen:
     """The latest audit rows (newest first, at most 15) for staff, in the reader's language.
 
     Rows are grouped under their Jalali day; each shows the time, what was done to which
@@ -188,11 +190,11 @@ def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo)
         lines.append(t("staff-audit-empty"))
     day: dt.date | None = None
     for entry in entries[:AUDIT_SCREEN_ENTRIES]:
-        when = dt.datetime.fromtimestamp(int(entry["at"]), tz)  # type: ignore[call-overload]
+        when = dt.datetime.fromtimestamp(entry.at, tz)
         if when.date() != day:
             day = when.date()
             lines.append(mark + t("staff-audit-day", date=day))
-        action = _audit_action(t, str(entry.get("action") or ""))
+        action = _audit_action(t, entry.action or "")
         subject = _audit_subject(t, entry)
         lines.append(
             mark
@@ -202,7 +204,7 @@ def audit_screen(t: Translator, entries: list[dict[str, object]], tz: dt.tzinfo)
                 what=t("staff-audit-subject", action=action, subject=subject)
                 if subject
                 else action,
-                actor=_audit_actor(t, entry.get("actor_id")),
+                actor=_audit_actor(t, entry.actor_id),
             )
         )
         details = _audit_details(t, entry)
@@ -225,16 +227,16 @@ def _audit_actor(t: Translator, actor_id: object) -> str:
     return t("staff-audit-actor-none")  # the command line (`hamdeli export --with-pii`)
 
 
-def _audit_subject(t: Translator, entry: dict[str, object]) -> str:
+def _audit_subject(t: Translator, entry: AuditEntry) -> str:
     """The record acted on, shortened or masked by its type; other types are left out."""
-    subject = str(entry.get("subject_id") or "").strip()
-    kind = entry.get("subject_type")
+    subject = str(entry.subject_id or "").strip()
+    kind = entry.subject_type
     if not subject:
         return ""
     if kind in ("pledge", "need"):  # references and need codes, as staff type them back
         return subject[:_CODE_CHARS]
     if kind == "user":
-        if subject == str(entry.get("actor_id")):  # the actor's own role changed: said once
+        if subject == str(entry.actor_id):  # the actor's own role changed: said once
             return ""
         return t("staff-audit-subject-user", id=_id_text(subject, t.language))
     if kind in ("ticket", "broadcast"):
@@ -246,9 +248,9 @@ def _audit_subject(t: Translator, entry: dict[str, object]) -> str:
     return ""  # e.g. an export's file name or period: may hold anything, and adds little
 
 
-def _audit_details(t: Translator, entry: dict[str, object]) -> list[str]:
+def _audit_details(t: Translator, entry: AuditEntry) -> list[str]:
     """Short details, only from the keys listed here (a reason, a bank reference, counts…)."""
-    details = _details_of(entry.get("details"))
+    details = _details_of(entry.details)
     parts = []
     reason = details.get("reason")
     if isinstance(reason, str) and reason.strip():
@@ -355,9 +357,12 @@ def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Sc
     )
 
 
-def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
-    """Users by role, activity, needs and pledges by status, toman raised against target."""
-    personas: dict[str, int] = stats["personas"]  # type: ignore[assignment]
+def stats_screen(
+    t: Translator, stats: Statistics, gifts: MonthlyStatistics | None = None
+) -> Screen:
+    """Users by role, activity, needs and pledges by status, toman raised against target,
+    and the monthly gifts (`gifts`) when there are numbers of them to show."""
+    personas = stats.personas
     lines = [
         t("stats-title"),
         t(
@@ -365,39 +370,42 @@ def stats_screen(t: Translator, stats: dict[str, object]) -> Screen:
             donors=personas.get("donor", 0),
             beneficiaries=personas.get("beneficiary", 0),
             new=personas.get("new", 0),
-            staff=stats["staff"],
-            active=stats["active"],
+            staff=stats.staff,
+            active=stats.active,
         ),
         t("stats-needs-title"),
     ]
-    needs: dict[str, int] = stats["needs"]  # type: ignore[assignment]
     lines += [
         t("stats-count-line", label=t(f"need-status-{status}"), count=count)
-        for status, count in sorted(needs.items())
+        for status, count in sorted(stats.needs.items())
     ]
     lines.append(t("stats-pledges-title"))
-    pledges: dict[str, int] = stats["pledges"]  # type: ignore[assignment]
     lines += [
         t("stats-count-line", label=t(f"pledge-status-{status}"), count=count)
-        for status, count in sorted(pledges.items())
+        for status, count in sorted(stats.pledges.items())
     ]
-    money = stats["money_by_province"]
-    raised = sum(row[2] for row in money)
-    target = sum(row[3] for row in money)
+    money = stats.money_by_province
+    raised = sum(row.raised for row in money)
+    target = sum(row.target for row in money)
     lines.append(t("stats-money", raised=_toman(t, raised), target=_toman(t, target)))
     lines += [
         t(
             "stats-province-line",
-            province=row[0] if t.language == "fa" else row[1],
-            raised=_toman(t, row[2]),
-            target=_toman(t, row[3]),
+            province=row.name_fa if t.language == "fa" else row.name_en,
+            raised=_toman(t, row.raised),
+            target=_toman(t, row.target),
         )
-        for row in money[:10]  # type: ignore[index]
+        for row in money[:10]
     ]
-    if "monthly" in stats:
-        lines.append(monthly_views.stats_line(t, stats["monthly"]))  # type: ignore[arg-type]
-    unallocated, office = stats.get("credit", (0, 0))  # type: ignore[misc]
-    lines.append(t("stats-credit", unallocated=_toman(t, unallocated), office=_toman(t, office)))
+    if gifts is not None:
+        lines.append(monthly_views.stats_line(t, gifts))
+    lines.append(
+        t(
+            "stats-credit",
+            unallocated=_toman(t, stats.unallocated_credit),
+            office=_toman(t, stats.office_share),
+        )
+    )
     return Screen("\n".join(lines), keyboard([button(t("button-back"), Button.MENU_STAFF())]))
 
 

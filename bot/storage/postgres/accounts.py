@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from enum import Enum
+from typing import Any
 
 from bot.models import Account, Persona, StaffRole
 from bot.storage.postgres.base import Connection, PgStoreBase
+from bot.storage.records import from_row
 from bot.storage.sqlite.common import (
     _ACCOUNT_COLUMNS,
     _UPDATABLE_ACCOUNT_FIELDS,
     ACCOUNT_CACHE_SIZE,
     LAST_SEEN_RESOLUTION_S,
-    _account_from_row,
 )
 
 
@@ -44,7 +45,7 @@ class PgAccountsRepository(PgStoreBase):
             f"RETURNING {_ACCOUNT_COLUMNS}",
             platform, user_id, chat_id, language, now,
         )  # fmt: skip
-        return self._remember(_account_from_row(row))
+        return self._remember(from_row(Account, row))
 
     async def account(self, platform: str, user_id: int) -> Account | None:
         """Read through (no cache): for checks that must see other processes' writes."""
@@ -53,7 +54,7 @@ class PgAccountsRepository(PgStoreBase):
             platform,
             user_id,
         )
-        return _account_from_row(row) if row else None
+        return from_row(Account, row) if row else None
 
     async def set_persona(self, account: Account, persona: Persona) -> Account:
         return await self._update_account(account, "persona", persona)
@@ -64,7 +65,7 @@ class PgAccountsRepository(PgStoreBase):
     async def set_staff_role(self, account: Account, role: StaffRole) -> Account:
         return await self._update_account(account, "staff_role", role)
 
-    async def _update_account(self, account: Account, field: str, value: object) -> Account:
+    async def _update_account(self, account: Account, field: str, value: Any) -> Account:
         """Change one column of a person's row (none when unchanged) and the cached copy."""
         if getattr(account, field) == value:
             return account

@@ -27,7 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -39,7 +39,7 @@ from bot.storage.sqlite.common import NEEDS_VERSION, READ_CACHE_ENTRIES, _Nothin
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Connection = asyncpg.Connection
+Connection: TypeAlias = asyncpg.Connection  # asyncpg ships no types: Any to the checker
 DEFAULT_POOL_SIZE = 10
 # Deadlock detected, serialization failure: the transaction was rolled back whole and
 # running it again is correct (nothing of it was committed).
@@ -98,7 +98,7 @@ class PgStoreBase:
         self._provinces: tuple[Province, ...] | None = None
         self._reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         self._data_version: int | None = None
-        self._units: dict[asyncio.Task[Any], Connection] = {}  # each task's unit of work
+        self._units: dict[asyncio.Task[Any] | None, Connection] = {}  # each task's unit of work
         # The browse cache's listener and what it has proven (see _cached_fetchall).
         self._listener: Connection | None = None
         self._listening: asyncio.Task[None] | None = None
@@ -154,7 +154,7 @@ class PgStoreBase:
         return self._pool if unit is None else unit
 
     def _unit(self) -> Connection | None:
-        return self._units.get(asyncio.current_task()) if self._units else None  # type: ignore[arg-type]
+        return self._units.get(asyncio.current_task()) if self._units else None
 
     @property
     def shared_by_processes(self) -> bool:
@@ -174,7 +174,7 @@ class PgStoreBase:
             return
         task = asyncio.current_task()
         async with self.pool.acquire() as connection:
-            self._units[task] = connection  # type: ignore[index]
+            self._units[task] = connection
             try:
                 async with connection.transaction():
                     yield
@@ -182,7 +182,7 @@ class PgStoreBase:
                 self._accounts.clear()
                 raise
             finally:
-                del self._units[task]  # type: ignore[arg-type]
+                del self._units[task]
                 self._changes += 1  # it may have changed needs: check before trusting memory
 
     async def run_unit(self, body: Callable[[], Awaitable[T]]) -> T:
@@ -327,8 +327,8 @@ class PgStoreBase:
         during the read leaves the cache unchecked, and the next answer reads the row again.
         """
         if not self.read_cache or self._unit() is not None:
-            rows = await self._fetchall(sql, params)
-            return [convert(row) for row in rows] if convert else rows
+            fresh = await self._fetchall(sql, params)
+            return [convert(row) for row in fresh] if convert else fresh
         if not self._trusted():
             changes = self._changes
             version = await self.pool.fetchval(NEEDS_VERSION)

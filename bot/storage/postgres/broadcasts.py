@@ -18,13 +18,12 @@ from collections.abc import Sequence
 from bot.models import Audience, Broadcast, BroadcastStatus
 from bot.storage.notices import outbox_args
 from bot.storage.postgres.base import Connection, PgStoreBase, _native
-from bot.storage.records import Notice
+from bot.storage.records import Notice, from_row
 from bot.storage.sqlite.broadcasts import BroadcastQueries
 from bot.storage.sqlite.common import (
     _BROADCAST_COLUMNS,
     _PAUSE_CLOCK,
     _audience_filter,
-    _broadcast_from_row,
 )
 
 
@@ -58,21 +57,22 @@ class PgBroadcastsRepository(BroadcastQueries, PgStoreBase):
             platform, creator_id, chat_id, text, photo_file_id, audience.value, place_id,
             token, now,
         )  # fmt: skip
-        if broadcast_id is not None:
-            return await self.broadcast(broadcast_id), True  # type: ignore[return-value]
-        return await self.broadcast_by_token(token), False  # type: ignore[return-value]
+        created = broadcast_id is not None
+        found = await (self.broadcast(broadcast_id) if created else self.broadcast_by_token(token))
+        assert found is not None  # written just now, or earlier under this token
+        return found, created
 
     async def broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = await self._fetchrow(
             f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE id = $1", broadcast_id
         )
-        return _broadcast_from_row(row) if row else None
+        return from_row(Broadcast, row) if row else None
 
     async def broadcast_by_token(self, token: str) -> Broadcast | None:
         row = await self._fetchrow(
             f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE token = $1", token
         )
-        return _broadcast_from_row(row) if row else None
+        return from_row(Broadcast, row) if row else None
 
     async def broadcast_in_flight(self, broadcast_id: int) -> bool:
         """Whether a send of this broadcast is under way (claimed, not finished)."""
@@ -128,7 +128,8 @@ class PgBroadcastsRepository(BroadcastQueries, PgStoreBase):
                 int(status.split()[-1]),  # "INSERT 0 <rows>"
                 broadcast_id,
             )
-            return end < upto
+            more: bool = end < upto  # the row's values are Any to the checker (asyncpg)
+            return more
 
         return await self._run(queue)
 
@@ -164,7 +165,7 @@ class PgBroadcastsRepository(BroadcastQueries, PgStoreBase):
                 to.value, reason, finished, to.value, now, now, now, broadcast_id, platform,
                 [s.value for s in allowed_from],
             )  # fmt: skip
-            return _broadcast_from_row(row) if row else None
+            return from_row(Broadcast, row) if row else None
 
         return await self._run_confirmed(token, now, change, writes_needs=False)
 

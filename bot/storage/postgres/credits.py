@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from bot import codes as public_codes
 from bot.models import Credit, CreditMove, Need, Pledge, PledgeStatus
-from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
+from bot.storage.money import CREDIT_COLUMNS, CreditFlows, ledger_words
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
-from bot.storage.records import NO_NEWS, CreditNotice, NeedNews
+from bot.storage.records import NO_NEWS, CreditNotice, NeedNews, from_row
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _need_from_row,
-    _pledge_from_row,
 )
 
 
@@ -28,7 +26,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
 
     async def credit(self, credit_id: int) -> Credit | None:
         row = await self._fetchrow(f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = $1", credit_id)
-        return credit_from_row(row) if row else None
+        return from_row(Credit, row) if row else None
 
     async def credits_of_donor(self, platform: str, donor_id: int) -> list[Credit]:
         """The donor's credits still waiting for their choice, oldest first."""
@@ -37,7 +35,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             "AND unallocated > 0 ORDER BY id",
             (platform, donor_id),
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     async def similar_needs(
         self, need: Need, *, same_city: bool, limit: int, exclude: int | None = None
@@ -52,7 +50,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             (need.category.value, need.city_id if same_city else need.province_id,
              exclude or need.id, limit),
         )  # fmt: skip
-        return [_need_from_row(row) for row in rows]
+        return [from_row(Need, row) for row in rows]
 
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
@@ -78,7 +76,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = $1 AND unallocated > 0 FOR UPDATE",
             credit_id,
         )
-        return credit_from_row(row) if row else None
+        return from_row(Credit, row) if row else None
 
     @staticmethod
     async def _spend_credit(
@@ -90,7 +88,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             f"decided_at = $3, decided_by = $4 WHERE id = $5 RETURNING {CREDIT_COLUMNS}",
             amount, to_office, now, by, credit_id,
         )  # fmt: skip
-        return credit_from_row(row)
+        return from_row(Credit, row)
 
     @staticmethod
     async def _room_in_need(db: Connection, need_id: int, most: int) -> int:
@@ -119,12 +117,12 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             PledgeStatus.PAID.value, public_codes.new_confirm_token(), now,
             f"credit-{credit.id}", credit.id,
         )  # fmt: skip
-        return _pledge_from_row(row)
+        return from_row(Pledge, row)
 
     @staticmethod
     async def _need_in(db: Connection, need_id: int) -> Need | None:
         row = await db.fetchrow(f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = $1", need_id)
-        return _need_from_row(row) if row else None
+        return from_row(Need, row) if row else None
 
     async def due_credits(self, platform: str, created_before: int, limit: int) -> list[Credit]:
         """Credits still undecided that were opened before `created_before`: the office's
@@ -134,7 +132,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
             "AND created_at <= $1 AND platform = $2 ORDER BY created_at, id LIMIT $3",
             (created_before, platform, limit),
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     async def office_share(self) -> int:
         return int(await self.pool.fetchval("SELECT coalesce(sum(office), 0) FROM credits"))
@@ -158,7 +156,7 @@ class PgCreditsRepository(PgSharedWrites, CreditFlows):
         rows = await db.fetch(
             f"SELECT {CREDIT_COLUMNS} FROM credits WHERE office > 0 ORDER BY id FOR UPDATE"
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     @staticmethod
     async def _take_office_share(db: Connection, credit_id: int, amount: int) -> None:

@@ -14,8 +14,9 @@ from bot.storage.postgres.shared import PgSharedWrites
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     VoucherNotices,
+    from_row,
 )
-from bot.storage.sqlite.common import _NEED_COLUMNS, _need_from_row
+from bot.storage.sqlite.common import _NEED_COLUMNS
 
 _BENEFICIARY_COLUMNS = (
     "national_code, full_name, mobile, province_id, city_id, household_size, decile"
@@ -76,7 +77,7 @@ class PgHouseholdsRepository(PgSharedWrites):
         ]  # fmt: skip
         select = f"SELECT {_VOUCHER_COLUMNS} FROM vouchers WHERE national_code = ANY($1::text[])"
 
-        async def tell_linked_households(db: Connection, written: list) -> None:
+        async def tell_linked_households(db: Connection, written: list[Any]) -> None:
             if tell is not None:  # the domain's rule: who hears what (bot/domain/notices.py)
                 await self._queue_voucher_notices(db, written, now, tell)
 
@@ -115,7 +116,7 @@ class PgHouseholdsRepository(PgSharedWrites):
         for start in range(0, len(values), batch_rows):
             batch = values[start : start + batch_rows]
 
-            async def body(db: Connection, batch: list = batch) -> tuple[int, int]:
+            async def body(db: Connection, batch: list[Any] = batch) -> tuple[int, int]:
                 stored = {
                     tuple(row)[:key_width]: tuple(row)
                     for row in await db.fetch(select, [v[0] for v in batch])
@@ -175,7 +176,7 @@ class PgHouseholdsRepository(PgSharedWrites):
             "AND status != 'closed' ORDER BY created_at DESC, id DESC LIMIT 10",
             national_code,
         )
-        return [_need_from_row(tuple(row)) for row in rows]
+        return [from_row(Need, tuple(row)) for row in rows]
 
     async def count_beneficiaries(self) -> int:
         return int(await self.pool.fetchval("SELECT count(*) FROM beneficiaries"))

@@ -11,11 +11,10 @@ from __future__ import annotations
 from bot.models import MonthlyClaim, MonthlyGift
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import PgSharedWrites
-from bot.storage.records import MonthlyClaimLost, Notice
+from bot.storage.records import MonthlyClaimLost, MonthlyStatistics, Notice, from_row
 from bot.storage.sqlite.common import (
     _MONTHLY_COLUMNS,
     _check_monthly_changes,
-    _monthly_from_row,
     _monthly_statistics,
 )
 
@@ -43,7 +42,7 @@ class PgMonthlyRepository(PgSharedWrites):
         async def create(db: Connection) -> tuple[MonthlyGift, bool]:
             row = await db.fetchrow(_GIFT_OF_TOKEN_OR_DONOR, token, gift.platform, gift.donor_id)
             if row is not None:
-                return _monthly_from_row(row), False
+                return from_row(MonthlyGift, row), False
             row = await db.fetchrow(
                 "INSERT INTO monthly_gifts (platform, donor_id, amount, province_id, city_id, "
                 "category, day, status, next_period, next_due_at, create_token, created_at, "
@@ -54,9 +53,9 @@ class PgMonthlyRepository(PgSharedWrites):
                 gift.next_due_at, token, now,
             )  # fmt: skip
             if row is not None:
-                return _monthly_from_row(row), True
+                return from_row(MonthlyGift, row), True
             row = await db.fetchrow(_GIFT_OF_TOKEN_OR_DONOR, token, gift.platform, gift.donor_id)
-            return _monthly_from_row(row), False
+            return from_row(MonthlyGift, row), False
 
         return await self._run(create)
 
@@ -68,7 +67,7 @@ class PgMonthlyRepository(PgSharedWrites):
             platform,
             donor_id,
         )
-        return _monthly_from_row(row) if row else None
+        return from_row(MonthlyGift, row) if row else None
 
     async def change_monthly(
         self, gift_id: int, version: int, now: int, **changes: object
@@ -83,7 +82,7 @@ class PgMonthlyRepository(PgSharedWrites):
             f"RETURNING {_MONTHLY_COLUMNS}",
             now, gift_id, version, *changes.values(),
         )  # fmt: skip
-        return _monthly_from_row(row) if row else None
+        return from_row(MonthlyGift, row) if row else None
 
     async def due_monthly(self, platform: str, now: int, limit: int = 100) -> list[MonthlyGift]:
         """Active gifts whose month has come, oldest due first."""
@@ -92,7 +91,7 @@ class PgMonthlyRepository(PgSharedWrites):
             "AND status = 'active' AND next_due_at <= $2 ORDER BY next_due_at, id LIMIT $3",
             (platform, now, limit),
         )
-        return [_monthly_from_row(row) for row in rows]
+        return [from_row(MonthlyGift, row) for row in rows]
 
     async def close_month(
         self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None,
@@ -123,7 +122,7 @@ class PgMonthlyRepository(PgSharedWrites):
             return False
         return True
 
-    async def monthly_statistics(self, platform: str, period: int) -> dict[str, int]:
+    async def monthly_statistics(self, platform: str, period: int) -> MonthlyStatistics:
         """Standing gifts by status, and what the gifts of `period` raised (paid so far)."""
         counts = await self._fetchall(
             "SELECT status, count(*) FROM monthly_gifts WHERE platform = $1 GROUP BY 1",

@@ -20,16 +20,15 @@ from bot.storage.records import (
     ImportRefused,
     NeedNews,
     StaffNeedsWhere,
+    from_row,
 )
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
     CODE_ROUNDS,
     _import_row,
-    _need_from_row,
     _need_params,
     _NothingDone,
-    _pledge_from_row,
 )
 
 _INSERT_NEED_COLUMNS = (
@@ -215,15 +214,15 @@ class PgNeedsRepository(PgSharedWrites):
             f"LIMIT ${n + 1} OFFSET ${n + 2}",
             (*params, limit, offset),
         )
-        return [_need_from_row(row) for row in rows]
+        return [from_row(Need, row) for row in rows]
 
     async def need(self, need_id: int) -> Need | None:
         row = await self._fetchrow(f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = $1", need_id)
-        return _need_from_row(row) if row else None
+        return from_row(Need, row) if row else None
 
     async def need_by_code(self, code: str) -> Need | None:
         row = await self._fetchrow(f"SELECT {_NEED_COLUMNS} FROM needs WHERE code = $1", code)
-        return _need_from_row(row) if row else None
+        return from_row(Need, row) if row else None
 
     async def close_need(
         self, need_id: int, now: int, tell_unpaid: DonorNotice, tell_paid: DonorNotice,
@@ -248,7 +247,7 @@ class PgNeedsRepository(PgSharedWrites):
                 "AND status IN ($2, $3) ORDER BY id",
                 need_id, PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.PAID.value,
             )  # fmt: skip
-            paid = [_pledge_from_row(row) for row in rows]
+            paid = [from_row(Pledge, row) for row in rows]
             credited = await self._paid_money_pledges(db, need_id)
             await self._credit_paid_pledges(db, credited, tell_credited, now)
             settled_by_staff = [p for p in paid if p not in credited]
@@ -282,7 +281,7 @@ class PgNeedsRepository(PgSharedWrites):
                 f"RETURNING {_NEED_COLUMNS}",
                 *_need_params(draft, code, now), status.value,
             )  # fmt: skip
-            need = _need_from_row(row)
+            need = from_row(Need, row)
             if need.open and draft.beneficiary_national_code:
                 await self._tell_households(db, [need.id], news.published, now)
             return need
@@ -296,9 +295,10 @@ class PgNeedsRepository(PgSharedWrites):
 
     async def need_beneficiary_code(self, need_id: int) -> str | None:
         """The private link of a need to its household (staff screens only)."""
-        return await self.pool.fetchval(
+        found: str | None = await self.pool.fetchval(
             "SELECT beneficiary_national_code FROM needs WHERE id = $1", need_id
         )
+        return found
 
     async def update_need(self, need_id: int, draft: NeedDraft, now: int) -> Need | None:
         """Staff change a need's values (its code and external id stay): one conditional
@@ -310,7 +310,7 @@ class PgNeedsRepository(PgSharedWrites):
                 f"AND (kind = $4 OR reserved + paid = 0) RETURNING {_NEED_COLUMNS}",
                 *_need_update_values(draft, now, need_id),
             )
-            return _need_from_row(row) if row else None
+            return from_row(Need, row) if row else None
 
         return await self._run(change, writes_needs=True)
 
@@ -329,7 +329,7 @@ class PgNeedsRepository(PgSharedWrites):
             if row is None:
                 return None
             await self._tell_households(db, [need_id], news.published, now)
-            return _need_from_row(row)
+            return from_row(Need, row)
 
         return await self._run(publish, writes_needs=True)
 
@@ -343,7 +343,7 @@ class PgNeedsRepository(PgSharedWrites):
             f"RETURNING {_PLEDGE_COLUMNS}",
             PledgeStatus.CANCELLED.value, need_id, PledgeStatus.AWAITING_PAYMENT.value,
         )  # fmt: skip
-        cancelled = sorted((_pledge_from_row(row) for row in rows), key=lambda p: p.id)
+        cancelled = sorted((from_row(Pledge, row) for row in rows), key=lambda p: p.id)
         for pledge in cancelled:
             await self._return_share(db, pledge, now)
         await self._tell_donors(db, cancelled, tell, now)

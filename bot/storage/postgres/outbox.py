@@ -12,6 +12,7 @@ worker only.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.models import OutboxItem, OutboxStatus
 from bot.storage.postgres.base import Connection, PgStoreBase
@@ -72,7 +73,9 @@ class PgOutboxRepository(PgStoreBase):
         return sorted(items, key=lambda item: (item.broadcast_id is not None, item.id))
 
     @staticmethod
-    def _item(platform: str, row: tuple, people: dict[int, tuple[int, str]]) -> OutboxItem:
+    def _item(
+        platform: str, row: tuple[Any, ...], people: dict[int, tuple[int, str]]
+    ) -> OutboxItem:
         item_id, user_id, message_id, args, attempts, broadcast_id = row
         values = json.loads(args) if args else {}
         # A chat that is no user (the staff group) is addressed by its id, in the language

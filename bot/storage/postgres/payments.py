@@ -18,17 +18,21 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.money import PaymentFlows, inquiry_records, payment_records
+from bot.storage.money import PaymentFlows
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.shared import _P_PLEDGE_COLUMNS, PgSharedWrites
-from bot.storage.records import NO_NEWS, DonorNotice, NeedNews
+from bot.storage.records import (
+    NO_NEWS,
+    DonorNotice,
+    InquiryRecord,
+    NeedNews,
+    PaymentRecord,
+    from_row,
+)
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _checkout_from_row,
-    _need_from_row,
-    _pledge_from_row,
 )
 
 # The unique keys that recognise money already counted: two workers recording one payment
@@ -97,12 +101,12 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             "WHERE i.payload = $1",
             payload,
         )
-        return _pledge_from_row(row) if row else None
+        return from_row(Pledge, row) if row else None
 
     @staticmethod
     async def _pledge_by_id(db: Connection, pledge_id: int) -> Pledge:
         row = await db.fetchrow(f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE id = $1", pledge_id)
-        return _pledge_from_row(row)
+        return from_row(Pledge, row)
 
     @staticmethod
     async def _repay_pledge(db: Connection, pledge_id: int, charge_id: str, now: int) -> None:
@@ -126,14 +130,14 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             f"RETURNING {_NEED_COLUMNS}",
             amount, now, need_id,
         )  # fmt: skip
-        return _need_from_row(row) if row else None
+        return from_row(Need, row) if row else None
 
     @staticmethod
     async def _insert_payment(
         db: Connection, payment: IncomingPayment, pledge: Pledge | None, allocated: int,
         now: int,
     ) -> int:  # fmt: skip
-        return await db.fetchval(
+        found: int = await db.fetchval(
             "INSERT INTO payments (platform, donor_id, pledge_id, invoice_payload, amount, "
             "currency, allocated, unallocated, telegram_payment_charge_id, "
             "provider_payment_charge_id, paid_at) "
@@ -143,6 +147,7 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             payment.amount - allocated, payment.charge_id,
             payment.provider_charge_id or None, now,
         )  # fmt: skip
+        return found
 
     @staticmethod
     async def _mark_invoice_paid(db: Connection, payload: str, now: int) -> None:
@@ -159,7 +164,7 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
         )
         return tuple(row)
 
-    async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
+    async def payments_of_pledge(self, reference: str) -> list[PaymentRecord]:
         """Every payment recorded for a pledge, oldest first (for staff and tests)."""
         rows = await self._fetchall(
             "SELECT y.amount, y.currency, y.allocated, y.unallocated, "
@@ -168,7 +173,7 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             "ORDER BY y.id",
             (reference,),
         )
-        return payment_records(rows)
+        return [from_row(PaymentRecord, row) for row in rows]
 
     async def record_checkout(self, checkout: Checkout) -> None:
         """An approved pre-checkout, written before the approval is sent. One short INSERT
@@ -256,14 +261,14 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
             "ORDER BY next_inquiry_at LIMIT $3",
             (platform, now, limit),
         )
-        return [_checkout_from_row(row) for row in rows]
+        return [from_row(Checkout, row) for row in rows]
 
     async def checkout(self, transaction_id: str) -> Checkout | None:
         row = await self._fetchrow(
             f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE transaction_id = $1",
             transaction_id,
         )
-        return _checkout_from_row(row) if row else None
+        return from_row(Checkout, row) if row else None
 
     async def record_inquiry(
         self,
@@ -299,11 +304,11 @@ class PgPaymentsRepository(PgSharedWrites, PaymentFlows):
 
         return await self._run(record)
 
-    async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
+    async def inquiries_of(self, transaction_id: str) -> list[InquiryRecord]:
         """Every question asked about a checkout and what was heard, oldest first."""
         rows = await self._fetchall(
             "SELECT asked_at, answer, amount, detail FROM checkout_inquiries "
             "WHERE transaction_id = $1 ORDER BY id",
             (transaction_id,),
         )
-        return inquiry_records(rows)
+        return [from_row(InquiryRecord, row) for row in rows]

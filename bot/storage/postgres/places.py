@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from bot.models import City, Need, NeedCategory, Province
 from bot.storage.postgres.base import PgStoreBase
-from bot.storage.sqlite.common import _NEED_COLUMNS, _need_from_row
+from bot.storage.records import from_row
+from bot.storage.sqlite.common import _NEED_COLUMNS
 
 
 class PgPlacesRepository(PgStoreBase):
@@ -109,7 +111,7 @@ class PgPlacesRepository(PgStoreBase):
             "ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT $2::bigint + $3::bigint) p "
             "ORDER BY p.urgent DESC, p.deadline NULLS LAST, p.id LIMIT $2 OFFSET $3",
             params if category is None else (*params, category.value),
-            convert=_need_from_row,
+            convert=functools.partial(from_row, Need),
         )
 
     @staticmethod

@@ -7,13 +7,18 @@ import asyncpg
 from bot.models import MonthlyClaim, Need, NeedStatus, Pledge, PledgeStatus
 from bot.storage.postgres.base import Connection
 from bot.storage.postgres.needs import PgNeedsRepository
-from bot.storage.records import NO_NEWS, CodeTaken, DonorNotice, MonthlyClaimLost, NeedNews
+from bot.storage.records import (
+    NO_NEWS,
+    CodeTaken,
+    DonorNotice,
+    MonthlyClaimLost,
+    NeedNews,
+    from_row,
+)
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _need_from_row,
     _NothingDone,
-    _pledge_from_row,
 )
 
 
@@ -56,7 +61,7 @@ class PgPledgesRepository(PgNeedsRepository):
             if row is not None:
                 if monthly is not None:  # that month was pledged by an earlier run
                     raise MonthlyClaimLost(monthly.gift_id)
-                pledge = _pledge_from_row(row)
+                pledge = from_row(Pledge, row)
                 return pledge, await self._remaining(db, pledge.need_id)
             taken = await self._take_share(db, need_id, amount, now)
             if taken is None:
@@ -71,7 +76,7 @@ class PgPledgesRepository(PgNeedsRepository):
                 reference, need_id, platform, donor_id, amount,
                 PledgeStatus.AWAITING_PAYMENT.value, token, now, expires_at,
             )  # fmt: skip
-            pledge = _pledge_from_row(row)
+            pledge = from_row(Pledge, row)
             if monthly is not None:
                 await self._claim_month(db, monthly, "pledged", pledge.id, now)
             await self._tell_donors(db, [pledge], tell, now)
@@ -91,7 +96,7 @@ class PgPledgesRepository(PgNeedsRepository):
     async def _take_share(db: Connection, need_id: int, amount: int, now: int) -> int | None:
         """Reserve `amount` of an open need if it still fits; returns what remains after,
         or None. The one conditional UPDATE that keeps every need from over-pledging."""
-        return await db.fetchval(
+        found: int | None = await db.fetchval(
             "UPDATE needs SET reserved = reserved + $1, updated_at = $2, "
             "status = CASE WHEN reserved + paid + $1 >= target "
             "THEN 'fully_pledged' ELSE status END "
@@ -101,6 +106,7 @@ class PgPledgesRepository(PgNeedsRepository):
             now,
             need_id,
         )
+        return found
 
     @staticmethod
     async def _remaining(db: Connection, need_id: int) -> int:
@@ -124,7 +130,7 @@ class PgPledgesRepository(PgNeedsRepository):
             )  # fmt: skip
             if row is None:
                 return None
-            pledge = _pledge_from_row(row)
+            pledge = from_row(Pledge, row)
             await self._return_share(db, pledge, now)
             await self._tell_donors(db, [pledge], tell, now)
             return pledge
@@ -145,7 +151,7 @@ class PgPledgesRepository(PgNeedsRepository):
             )  # fmt: skip
             if row is None:
                 return None
-            pledge = _pledge_from_row(row)
+            pledge = from_row(Pledge, row)
             await self._return_share(db, pledge, now)
             await self._tell_donors(db, [pledge], tell, now)
             return pledge
@@ -167,7 +173,7 @@ class PgPledgesRepository(PgNeedsRepository):
             )
             if row is None:
                 return None
-            pledge = _pledge_from_row(row)
+            pledge = from_row(Pledge, row)
             if await self._take_share(db, pledge.need_id, pledge.amount, now) is None:
                 return None
             row = await db.fetchrow(
@@ -176,7 +182,7 @@ class PgPledgesRepository(PgNeedsRepository):
                 PledgeStatus.PAYMENT_REPORTED.value,
                 pledge.id,
             )
-            return _pledge_from_row(row)
+            return from_row(Pledge, row)
 
         return await self._run(again, writes_needs=True)
 
@@ -191,7 +197,7 @@ class PgPledgesRepository(PgNeedsRepository):
             PledgeStatus.PAYMENT_REPORTED.value, receipt_file_id, reference,
             PledgeStatus.AWAITING_PAYMENT.value,
         )  # fmt: skip
-        return _pledge_from_row(row) if row else None
+        return from_row(Pledge, row) if row else None
 
     async def attach_receipt(
         self,
@@ -215,7 +221,7 @@ class PgPledgesRepository(PgNeedsRepository):
             file_id, tracking, PledgeStatus.AWAITING_PAYMENT.value,
             PledgeStatus.PAYMENT_REPORTED.value, reference, platform, donor_id,
         )  # fmt: skip
-        return _pledge_from_row(row) if row else None
+        return from_row(Pledge, row) if row else None
 
     async def pending_pledges_of_donor(self, platform: str, donor_id: int) -> list[Pledge]:
         """The donor's pledges a receipt may be for: awaiting payment or reported paid."""
@@ -225,7 +231,7 @@ class PgPledgesRepository(PgNeedsRepository):
             (platform, donor_id, PledgeStatus.AWAITING_PAYMENT.value,
              PledgeStatus.PAYMENT_REPORTED.value),
         )  # fmt: skip
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def confirm_pledge_payment(
         self, reference: str, bank_reference: str | None, now: int,
@@ -263,7 +269,7 @@ class PgPledgesRepository(PgNeedsRepository):
         )  # fmt: skip
         if row is None:
             return None
-        pledge = _pledge_from_row(row)
+        pledge = from_row(Pledge, row)
         need = await db.fetchrow(
             "UPDATE needs SET reserved = reserved - $1, paid = paid + $1, updated_at = $2, "
             "status = CASE WHEN status = 'closed' THEN status "
@@ -273,7 +279,7 @@ class PgPledgesRepository(PgNeedsRepository):
             now,
             pledge.need_id,
         )
-        return pledge, _need_from_row(need)
+        return pledge, from_row(Need, need)
 
     async def mark_need_delivered(
         self,
@@ -302,7 +308,7 @@ class PgPledgesRepository(PgNeedsRepository):
                 f"RETURNING {_PLEDGE_COLUMNS}",
                 PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value,
             )  # fmt: skip
-            delivered = sorted((_pledge_from_row(row) for row in rows), key=lambda p: p.id)
+            delivered = sorted((from_row(Pledge, row) for row in rows), key=lambda p: p.id)
             await self._tell_donors(db, delivered, tell, now)
             cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
             await self._tell_households(db, [need_id], news.delivered, now)

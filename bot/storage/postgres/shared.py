@@ -13,8 +13,15 @@ from typing import Any
 from bot.models import CreditSource, MonthlyClaim, Pledge, PledgeStatus
 from bot.storage.notices import NoticeWrites, outbox_args
 from bot.storage.postgres.base import Connection, PgStoreBase
-from bot.storage.records import DonorNotice, HouseholdNotice, MonthlyClaimLost, NeedLink, Notice
-from bot.storage.sqlite.common import _PLEDGE_COLUMNS, _pledge_from_row
+from bot.storage.records import (
+    DonorNotice,
+    HouseholdNotice,
+    MonthlyClaimLost,
+    NeedLink,
+    Notice,
+    from_row,
+)
+from bot.storage.sqlite.common import _PLEDGE_COLUMNS
 
 _P_PLEDGE_COLUMNS = ", ".join("p." + c for c in _PLEDGE_COLUMNS.split(", "))
 
@@ -91,7 +98,7 @@ class PgSharedWrites(NoticeWrites, PgStoreBase):
         source: CreditSource, pledge: Pledge | None, payment_id: int | None, now: int,
     ) -> int:  # fmt: skip
         """A credit in the donor's name, inside the caller's transaction, audited."""
-        credit_id = await db.fetchval(
+        credit_id: int = await db.fetchval(
             "INSERT INTO credits (platform, donor_id, amount, unallocated, source, need_id, "
             "pledge_id, payment_id, created_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8) "
             "RETURNING id",
@@ -137,7 +144,7 @@ class PgSharedWrites(NoticeWrites, PgStoreBase):
             need_id,
             PledgeStatus.PAID.value,
         )
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     @staticmethod
     async def _claim_month(

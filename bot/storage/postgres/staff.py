@@ -16,13 +16,11 @@ from typing import Any
 from bot.models import Pledge, PledgeStatus, StaffRole
 from bot.storage.postgres.base import Connection, _native
 from bot.storage.postgres.shared import PgSharedWrites
-from bot.storage.records import DonorNotice
+from bot.storage.records import Confirmation, DonorNotice, Statistics, from_row
 from bot.storage.sqlite.common import (
     _CONFIRMATION_COLUMNS,
     _OPEN_INVITE,
     _PLEDGE_COLUMNS,
-    _confirmation_from_row,
-    _pledge_from_row,
     _statistics,
 )
 from bot.storage.sqlite.staff import StaffQueries
@@ -93,11 +91,11 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
             self._accounts.pop((platform, user_id), None)
         return redeemed
 
-    async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
+    async def statistics(self, platform: str, active_since: int) -> Statistics:
         """The numbers of /stats, from one snapshot so they agree with each other: READ
         COMMITTED would give each query its own, where SQLite's transaction gives one."""
 
-        async def read(db: Connection) -> dict[str, Any]:
+        async def read(db: Connection) -> Statistics:
             personas, staff, active, needs, pledges, money, credit = [
                 await db.fetch(sql, *(platform, active_since)[: sql.count("$")])
                 for sql in _STATISTICS
@@ -126,11 +124,11 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
             json.dumps(details, ensure_ascii=False) if details else None, now,
         )  # fmt: skip
 
-    async def confirmation(self, token: str) -> dict[str, Any] | None:
+    async def confirmation(self, token: str) -> Confirmation | None:
         row = await self._fetchrow(
             f"SELECT {_CONFIRMATION_COLUMNS} FROM staff_confirmations WHERE token = $1", token
         )
-        return _confirmation_from_row(row) if row else None
+        return from_row(Confirmation, row) if row else None
 
     async def use_confirmation(self, token: str, now: int) -> bool:
         """Spend a confirmation without acting (its "no" button); False if already spent."""
@@ -159,7 +157,7 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
             (PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.AWAITING_PAYMENT.value, need_id,
              limit, offset),
         )  # fmt: skip
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def undo_confirmation(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back
@@ -173,7 +171,7 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
             )  # fmt: skip
             if row is None:
                 return None
-            pledge = _pledge_from_row(row)
+            pledge = from_row(Pledge, row)
             await db.execute(
                 "UPDATE needs SET paid = paid - $1, reserved = reserved + $1, updated_at = $2, "
                 "status = CASE WHEN status = 'funded' THEN 'fully_pledged' ELSE status END "
@@ -196,7 +194,7 @@ class PgStaffRepository(StaffQueries, PgSharedWrites):
                 f"AND platform = $3 RETURNING {_PLEDGE_COLUMNS}",
                 PledgeStatus.AWAITING_PAYMENT.value, now, platform,
             )  # fmt: skip
-            reminded = [_pledge_from_row(row) for row in rows]
+            reminded = [from_row(Pledge, row) for row in rows]
             await self._tell_donors(db, reminded, tell, now)
             return reminded
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.models import Account
 from bot.storage.postgres.base import PgStoreBase
-from bot.storage.sqlite.common import _ACCOUNT_COLUMNS, _account_from_row
+from bot.storage.records import from_row
+from bot.storage.sqlite.common import _ACCOUNT_COLUMNS
 
 _U_ACCOUNT_COLUMNS = ", ".join("u." + c.strip() for c in _ACCOUNT_COLUMNS.split(","))
 
@@ -41,4 +42,4 @@ class PgSupportRepository(PgStoreBase):
             platform,
             staff_message_id,
         )
-        return (row[0], _account_from_row(tuple(row)[1:])) if row else None
+        return (row[0], from_row(Account, tuple(row)[1:])) if row else None

@@ -42,11 +42,12 @@ class PgVerificationRepository(PgStoreBase):
 
     async def beneficiary_link(self, platform: str, user_id: int) -> str | None:
         """The national code this person proved they belong to, or None."""
-        return await self.pool.fetchval(
+        found: str | None = await self.pool.fetchval(
             "SELECT national_code FROM beneficiary_links WHERE platform = $1 AND user_id = $2",
             platform,
             user_id,
         )
+        return found
 
     async def unlink_beneficiary(self, platform: str, user_id: int) -> None:
         await self.pool.execute(

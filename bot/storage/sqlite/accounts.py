@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from enum import Enum
+from typing import Any
 
 from bot.models import (
     Account,
     Persona,
     StaffRole,
 )
+from bot.storage.records import from_row
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _ACCOUNT_COLUMNS,
     _UPDATABLE_ACCOUNT_FIELDS,
     ACCOUNT_CACHE_SIZE,
     LAST_SEEN_RESOLUTION_S,
-    _account_from_row,
+    _listed,
 )
 
 
@@ -46,7 +48,7 @@ class AccountsRepository(StoreBase):
                 f"RETURNING {_ACCOUNT_COLUMNS}",
                 (platform, user_id, chat_id, language, now, now),
             )
-        return self._remember(_account_from_row(next(iter(rows))))
+        return self._remember(from_row(Account, next(iter(rows))))
 
     async def account(self, platform: str, user_id: int) -> Account | None:
         """Read through (no cache): for checks that must see other processes' writes."""
@@ -54,7 +56,7 @@ class AccountsRepository(StoreBase):
             f"SELECT {_ACCOUNT_COLUMNS} FROM users WHERE platform = ? AND user_id = ?",
             (platform, user_id),
         )
-        return _account_from_row(rows[0]) if rows else None
+        return from_row(Account, rows[0]) if rows else None
 
     async def set_persona(self, account: Account, persona: Persona) -> Account:
         return await self._update_account(account, "persona", persona)
@@ -65,7 +67,7 @@ class AccountsRepository(StoreBase):
     async def set_staff_role(self, account: Account, role: StaffRole) -> Account:
         return await self._update_account(account, "staff_role", role)
 
-    async def _update_account(self, account: Account, field: str, value: object) -> Account:
+    async def _update_account(self, account: Account, field: str, value: Any) -> Account:
         """Change one column of a person's row (none when unchanged) and the cached copy."""
         if getattr(account, field) == value:
             return account
@@ -139,13 +141,14 @@ class AccountsRepository(StoreBase):
             await db.execute(
                 "INSERT INTO audit_log (at, platform, actor_id, action, subject_type, "
                 "subject_id, details) VALUES (?, ?, NULL, 'forget_donor', 'donor', ?, ?)",
-                (now, platform, f"D-{number}", json.dumps({"pledges_kept": len(moved)})),
+                (now, platform, f"D-{number}", json.dumps({"pledges_kept": len(_listed(moved))})),
             )
         self._accounts.pop((platform, user_id), None)
-        return number, len(moved)
+        return number, len(_listed(moved))
 
     async def count_accounts(self, platform: str | None = None) -> int:
-        sql, params = "SELECT count(*) FROM users", ()
+        sql = "SELECT count(*) FROM users"
+        params: tuple[Any, ...] = ()
         if platform:
             sql, params = sql + " WHERE platform = ?", (platform,)
         return int((await self._fetchall(sql, params))[0][0])

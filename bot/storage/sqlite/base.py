@@ -5,19 +5,24 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 import aiosqlite
 
 from bot.models import (
     Account,
+    MonthlyClaim,
+    Pledge,
     Province,
 )
 from bot.storage.records import (
     DatabaseProblem,
+    DonorNotice,
+    HouseholdNotice,
+    Notice,
 )
 from bot.storage.sqlite.common import (
     _INSERT_CHECKOUT,
@@ -29,6 +34,7 @@ from bot.storage.sqlite.common import (
     WAL_SWITCH_ATTEMPTS,
     _explain_sqlite_error,
     _GroupCommit,
+    _listed,
     _NothingDone,
     _resource_text,
     _split_sql,
@@ -58,6 +64,70 @@ class StoreBase:
         self._data_version: int | None = None
         self._version_probe: sqlite3.Connection | None = None
         self._checkouts = _GroupCommit(self, _INSERT_CHECKOUT)
+
+    if TYPE_CHECKING:
+        # Steps one repository's transaction borrows from another's (the composed `Store`
+        # has them all), declared for the type checker only: each is defined once, in the
+        # module named, and mypy checks that definition against the one here.
+
+        async def _tell_donors(  # bot/storage/notices.py, mixed into outbox.py
+            self,
+            db: Any,
+            pledges: Sequence[Pledge],
+            tell: DonorNotice | None,
+            now: int,
+            *,
+            credit_id: int | None = None,
+        ) -> None: ...
+
+        async def _tell_households(  # as _tell_donors
+            self, db: Any, need_ids: Sequence[int], tell: HouseholdNotice | None, now: int
+        ) -> None: ...
+
+        async def _queue_notices(  # as _tell_donors
+            self, db: Any, notices: Iterable[Notice | None], now: int
+        ) -> None: ...
+
+        async def _queue_published_news(  # outbox.py
+            self, db: aiosqlite.Connection, now: int, tell: HouseholdNotice | None
+        ) -> None: ...
+
+        async def _credit_paid_pledges(  # credits.py
+            self, db: aiosqlite.Connection, pledges: Sequence[Pledge], tell: DonorNotice | None,
+            now: int,
+        ) -> None: ...  # fmt: skip
+
+        async def _paid_money_pledges(  # credits.py
+            self, db: aiosqlite.Connection, need_id: int
+        ) -> list[Pledge]: ...
+
+        async def _cancel_unpaid(  # pledges.py
+            self, db: aiosqlite.Connection, need_id: int, tell: DonorNotice | None, now: int
+        ) -> list[Pledge]: ...
+
+        @staticmethod
+        async def _claim_month(  # monthly.py
+            db: aiosqlite.Connection, claim: MonthlyClaim, outcome: str, pledge_id: int | None,
+            now: int,
+        ) -> None: ...  # fmt: skip
+
+        @staticmethod
+        async def _insert_audit(  # staff.py
+            db: aiosqlite.Connection,
+            *,
+            at: int,
+            action: str,
+            platform: str | None,
+            actor_id: int | None,
+            subject_type: str | None,
+            subject_id: str | None,
+            details: dict[str, Any] | None,
+        ) -> None: ...
+
+        @staticmethod
+        async def _use_confirmation(  # staff.py
+            db: aiosqlite.Connection, token: str, now: int
+        ) -> bool: ...
 
     async def open(self) -> None:
         """Check, connect, configure and migrate. The folder is created if missing; idempotent.
@@ -97,7 +167,7 @@ class StoreBase:
     async def _check_integrity(self) -> None:
         """PRAGMA quick_check: every page readable and every b-tree well formed (O(size),
         without the index cross-checks of integrity_check, so it is fit for every start)."""
-        rows = await self.db.execute_fetchall("PRAGMA quick_check(1)")
+        rows = _listed(await self.db.execute_fetchall("PRAGMA quick_check(1)"))
         verdict = rows[0][0] if rows else "ok"
         if verdict != "ok":
             verdict = " ".join(verdict.replace("*** in database main ***", "").split())
@@ -182,7 +252,8 @@ class StoreBase:
         statements lands inside it. A PostgreSQL backend does the same with one connection
         from its pool held for the unit.
         """
-        return self._transaction()
+        # The connection it yields is for the store's own methods: a unit's caller gets none.
+        return cast("AbstractAsyncContextManager[None]", self._transaction())
 
     async def run_unit(self, body: Callable[[], Awaitable[T]]) -> T:
         """`body` in one unit of work. One writer at a time (the connection lock, BEGIN
@@ -276,7 +347,7 @@ class StoreBase:
         if not entered:  # the token was spent: rolled back before the body
             yield None
 
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    async def _fetchall(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
         async with self._connection() as db:
             return list(await db.execute_fetchall(sql, params))
 
@@ -297,6 +368,7 @@ class StoreBase:
         """
         if not self.read_cache or self._in_unit():  # it may read what it has not committed
             return await self._fetchall(sql, params)
+        assert self._version_probe is not None  # opened with the connection (open)
         version = self._version_probe.execute(NEEDS_VERSION).fetchone()[0]
         if version != self._data_version:
             self._data_version = version
@@ -346,7 +418,7 @@ class StoreBase:
         applied = []
         for migration in MIGRATIONS:
             async with self._transaction() as db:
-                current = (await db.execute_fetchall("PRAGMA user_version"))[0][0]
+                current = (_listed(await db.execute_fetchall("PRAGMA user_version")))[0][0]
                 if migration.version <= current:
                     continue
                 for statement in _split_sql(_resource_text("migrations", migration.sql_file)):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from bot.models import (
     Audience,
@@ -11,13 +11,13 @@ from bot.models import (
     BroadcastStatus,
 )
 from bot.storage.notices import outbox_args
-from bot.storage.records import Notice
+from bot.storage.records import Notice, from_row
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _BROADCAST_COLUMNS,
     _PAUSE_CLOCK,
     _audience_filter,
-    _broadcast_from_row,
+    _listed,
 )
 
 
@@ -25,7 +25,9 @@ class BroadcastQueries:
     """Broadcast statements both backends run as written (`?` placeholders, no dialect), so
     the SQLite and the PostgreSQL store share them: each brings its own `_fetchall`."""
 
-    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
+    if TYPE_CHECKING:  # the backend's own, found by the MRO
+
+        async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]: ...
 
     async def audience_size(self, platform: str, audience: Audience, place_id: int | None) -> int:
         """How many people a broadcast to this audience would reach now (for the preview)."""
@@ -45,7 +47,7 @@ class BroadcastQueries:
             f"RETURNING {_BROADCAST_COLUMNS}",
             (now, "done", now, now, now, broadcast_id),
         )
-        return _broadcast_from_row(rows[0]) if rows else None
+        return from_row(Broadcast, rows[0]) if rows else None
 
     async def unfinished_broadcasts(self, platform: str) -> list[Broadcast]:
         """What the outbox looks after: running and paused broadcasts of this platform, and
@@ -56,7 +58,7 @@ class BroadcastQueries:
             "AND status <> 'done' ORDER BY id",
             (platform,),
         )
-        return [_broadcast_from_row(row) for row in rows]
+        return [from_row(Broadcast, row) for row in rows]
 
     async def broadcasts_to_queue(self, platform: str) -> list[int]:
         rows = await self._fetchall(
@@ -106,21 +108,22 @@ class BroadcastsRepository(BroadcastQueries, StoreBase):
             (platform, creator_id, chat_id, text, photo_file_id, audience.value, place_id,
              token, now),
         )  # fmt: skip
-        if rows:
-            return await self.broadcast(rows[0][0]), True  # type: ignore[return-value]
-        return await self.broadcast_by_token(token), False  # type: ignore[return-value]
+        created = bool(rows)
+        found = await (self.broadcast(rows[0][0]) if created else self.broadcast_by_token(token))
+        assert found is not None  # written just now, or earlier under this token
+        return found, created
 
     async def broadcast(self, broadcast_id: int) -> Broadcast | None:
         rows = await self._fetchall(
             f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,)
         )
-        return _broadcast_from_row(rows[0]) if rows else None
+        return from_row(Broadcast, rows[0]) if rows else None
 
     async def broadcast_by_token(self, token: str) -> Broadcast | None:
         rows = await self._fetchall(
             f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE token = ?", (token,)
         )
-        return _broadcast_from_row(rows[0]) if rows else None
+        return from_row(Broadcast, rows[0]) if rows else None
 
     async def broadcast_in_flight(self, broadcast_id: int) -> bool:
         """Whether a send of this broadcast is under way (claimed, not finished)."""
@@ -169,7 +172,8 @@ class BroadcastsRepository(BroadcastQueries, StoreBase):
                 "UPDATE broadcasts SET built_upto = ?, total = total + ? WHERE id = ?",
                 (end, cursor.rowcount, broadcast_id),
             )
-        return end < upto
+        more: bool = end < upto  # the row's values are Any to the checker
+        return more
 
     async def set_broadcast_progress_message(self, broadcast_id: int, message_id: int) -> None:
         await self._write(
@@ -194,15 +198,15 @@ class BroadcastsRepository(BroadcastQueries, StoreBase):
         async with self._confirmed(token, now) as db:
             if db is None:  # the confirmation was spent
                 return None
-            rows = await db.execute_fetchall(
+            rows = _listed(await db.execute_fetchall(
                 "UPDATE broadcasts SET status = ?, pause_reason = ?, finished_at = ?, "
                 f"{_PAUSE_CLOCK} WHERE id = ? AND platform = ? "
                 f"AND status IN ({','.join('?' * len(allowed_from))}) "
                 f"RETURNING {_BROADCAST_COLUMNS}",
                 (to.value, reason, finished, to.value, now, now, now, broadcast_id, platform,
                  *(s.value for s in allowed_from)),
-            )  # fmt: skip
-        return _broadcast_from_row(rows[0]) if rows else None
+            ))  # fmt: skip
+        return from_row(Broadcast, rows[0]) if rows else None
 
     async def broadcast_sending_seconds(self, broadcast_id: int, now: int) -> int:
         """How long a broadcast has been sending: from its confirmation to its end (or now),

@@ -5,43 +5,31 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import datetime as dt
 import io
-import json
 import logging
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiosqlite
 
 from bot.models import (
-    Account,
     Audience,
-    Broadcast,
-    BroadcastStatus,
-    Checkout,
-    CheckoutState,
-    MonthlyGift,
     MonthlyStatus,
-    Need,
-    NeedCategory,
     NeedDraft,
-    NeedKind,
-    NeedStatus,
-    Persona,
-    Pledge,
-    PledgeStatus,
-    StaffRole,
 )
 from bot.storage.records import (
     SCHEMA_STEPS,
     DatabaseProblem,
+    MonthlyStatistics,
+    ProvinceMoney,
     StaffNeedsWhere,
+    Statistics,
+    from_row,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +67,12 @@ async def _load_places_csv(db: aiosqlite.Connection) -> None:
             for r in rows
         ],
     )
+
+
+def _listed(rows: Iterable[Any]) -> list[Any]:
+    """What aiosqlite's `execute_fetchall` returns, as it is: a list (its stub says only
+    Iterable, which cannot be indexed or measured). A cast: nothing is copied."""
+    return cast("list[Any]", rows)
 
 
 class _NothingDone(Exception):
@@ -166,13 +160,6 @@ _PAUSE_CLOCK = (
 _CONFIRMATION_COLUMNS = "token, platform, user_id, action, subject, details, created_at, used_at"
 
 
-def _confirmation_from_row(row: Sequence[Any]) -> dict[str, Any]:
-    """A staff confirmation as the staff domain reads it: its details decoded."""
-    confirmation = dict(zip(_CONFIRMATION_COLUMNS.split(", "), row, strict=True))
-    confirmation["details"] = json.loads(confirmation["details"]) if confirmation["details"] else {}
-    return confirmation
-
-
 def _statistics(
     personas: Sequence[Sequence[Any]],
     staff: int,
@@ -181,17 +168,19 @@ def _statistics(
     pledges: Sequence[Sequence[Any]],
     money: Sequence[Sequence[Any]],
     credit: Sequence[Any],
-) -> dict[str, Any]:
+) -> Statistics:
     """The numbers of /stats from the rows of their queries (the same on every backend)."""
-    return {
-        "credit": tuple(credit),
-        "personas": {persona: count for persona, count in personas},
-        "staff": staff,
-        "active": active,
-        "needs": {status: count for status, count in needs},
-        "pledges": {status: count for status, count in pledges},
-        "money_by_province": [tuple(row) for row in money],
-    }
+    unallocated, office = credit
+    return Statistics(
+        personas={persona: count for persona, count in personas},
+        staff=staff,
+        active=active,
+        needs={status: count for status, count in needs},
+        pledges={status: count for status, count in pledges},
+        money_by_province=[from_row(ProvinceMoney, row) for row in money],
+        unallocated_credit=unallocated,
+        office_share=office,
+    )
 
 
 _BROADCAST_COLUMNS = (
@@ -222,93 +211,18 @@ def _audience_filter(audience: Audience, place_id: int | None) -> tuple[str, tup
     return where, ((place_id,) if audience in (Audience.CITY, Audience.PROVINCE) else ())
 
 
-def _broadcast_from_row(row: tuple[Any, ...]) -> Broadcast:
-    values = list(row)
-    values[7] = Audience(values[7])
-    values[9] = BroadcastStatus(values[9])
-    return Broadcast(*values)
-
-
-def _account_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Account:
-    (
-        platform,
-        user_id,
-        chat_id,
-        persona,
-        staff_role,
-        language,
-        home_city_id,
-        first_seen,
-        last_seen,
-        blocked,
-        opt_out,
-    ) = row
-    return Account(
-        platform=platform,
-        user_id=user_id,
-        chat_id=chat_id,
-        language=language,
-        persona=Persona(persona) if persona else None,
-        staff_role=StaffRole(staff_role),
-        home_city_id=home_city_id,
-        first_seen=first_seen,
-        last_seen=last_seen,
-        blocked=bool(blocked),
-        announcements_opt_out=bool(opt_out),
-    )
-
-
 _NEED_COLUMNS = (
     "id, code, province_id, city_id, category, kind, target, reserved, paid, description_fa, "
     "description_en, status, item_name, deadline, urgent, item_name_en"
 )
 _CHECKOUT_COLUMNS = (
-    "transaction_id, platform, donor_id, invoice_payload, amount, currency, approved_at, "
-    "state, inquiries, next_inquiry_at"
+    "transaction_id, platform, donor_id, invoice_payload AS payload, amount, currency, "
+    "approved_at, state, inquiries, next_inquiry_at"
 )
 _PLEDGE_COLUMNS = (
     "id, reference, need_id, platform, donor_id, amount, status, created_at, expires_at, "
     "paid_at, bank_reference, receipt_file_id, donor_tracking"
 )
-
-
-def _need_from_row(row: tuple[Any, ...]) -> Need:
-    (
-        id_,
-        code,
-        province_id,
-        city_id,
-        category,
-        kind,
-        target,
-        reserved,
-        paid,
-        description_fa,
-        description_en,
-        status,
-        item_name,
-        deadline,
-        urgent,
-        item_name_en,
-    ) = row
-    return Need(
-        id=id_,
-        code=code,
-        province_id=province_id,
-        city_id=city_id,
-        category=NeedCategory(category),
-        kind=NeedKind(kind),
-        target=target,
-        reserved=reserved,
-        paid=paid,
-        description_fa=description_fa,
-        description_en=description_en,
-        status=NeedStatus(status),
-        item_name=item_name,
-        deadline=dt.date.fromisoformat(deadline) if deadline else None,
-        urgent=bool(urgent),
-        item_name_en=item_name_en,
-    )
 
 
 _MONTHLY_COLUMNS = (
@@ -327,65 +241,15 @@ def _check_monthly_changes(changes: dict[str, object]) -> None:
         raise ValueError(f"not changeable: {sorted(unknown)}")
 
 
-def _monthly_statistics(by_status: dict[str, int], raised: int, paid_gifts: int) -> dict[str, int]:
+def _monthly_statistics(
+    by_status: dict[str, int], raised: int, paid_gifts: int
+) -> MonthlyStatistics:
     """Standing gifts by status, and what the gifts of a month raised (every backend)."""
-    return {
-        "active": by_status.get(MonthlyStatus.ACTIVE.value, 0),
-        "paused": by_status.get(MonthlyStatus.PAUSED.value, 0),
-        "raised": raised,
-        "paid_gifts": paid_gifts,
-    }
-
-
-def _monthly_from_row(row: tuple[Any, ...]) -> MonthlyGift:
-    (id_, platform, donor_id, amount, province_id, city_id, category, day, status,
-     next_period, next_due_at, version) = row  # fmt: skip
-    return MonthlyGift(
-        id=id_,
-        platform=platform,
-        donor_id=donor_id,
-        amount=amount,
-        province_id=province_id,
-        city_id=city_id,
-        category=NeedCategory(category) if category else None,
-        day=day,
-        status=MonthlyStatus(status),
-        next_period=next_period,
-        next_due_at=next_due_at,
-        version=version,
-    )
-
-
-def _pledge_from_row(row: tuple[Any, ...]) -> Pledge:
-    (
-        id_,
-        reference,
-        need_id,
-        platform,
-        donor_id,
-        amount,
-        status,
-        created_at,
-        expires_at,
-        paid_at,
-        bank_reference,
-        receipt_file_id,
-        donor_tracking,
-    ) = row
-    return Pledge(
-        id=id_,
-        reference=reference,
-        need_id=need_id,
-        platform=platform,
-        donor_id=donor_id,
-        amount=amount,
-        status=PledgeStatus(status),
-        created_at=created_at,
-        expires_at=expires_at,
-        paid_at=paid_at,
-        bank_reference=bank_reference,
-        receipt_file_id=receipt_file_id,
-        donor_tracking=donor_tracking,
+    return MonthlyStatistics(
+        active=by_status.get(MonthlyStatus.ACTIVE.value, 0),
+        paused=by_status.get(MonthlyStatus.PAUSED.value, 0),
+        raised=raised,
+        paid_gifts=paid_gifts,
     )
 
 
@@ -460,7 +324,7 @@ def _import_row(draft: NeedDraft, digest: str | None, line: int) -> tuple[Any, A
 
 _UPDATABLE_ACCOUNT_FIELDS = frozenset({"persona", "language", "staff_role"})
 _ACCOUNT_COLUMNS = (
-    "platform, user_id, chat_id, persona, staff_role, language, home_city_id, "
+    "platform, user_id, chat_id, language, persona, staff_role, home_city_id, "
     "first_seen, last_seen, blocked, announcements_opt_out"
 )
 
@@ -600,12 +464,3 @@ class _GroupCommit:
             for _, done in batch:
                 if not done.done():
                     done.set_result(None)
-
-
-def _checkout_from_row(row: Sequence[Any]) -> Checkout:
-    (transaction_id, platform, donor_id, payload, amount, currency, approved_at, state,
-     inquiries, next_inquiry_at) = row  # fmt: skip
-    return Checkout(
-        transaction_id, platform, donor_id, payload, amount, currency, approved_at,
-        CheckoutState(state), inquiries, next_inquiry_at,
-    )  # fmt: skip

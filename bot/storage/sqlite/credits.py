@@ -15,14 +15,13 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.money import CREDIT_COLUMNS, CreditFlows, credit_from_row, ledger_words
-from bot.storage.records import NO_NEWS, CreditNotice, DonorNotice, NeedNews
+from bot.storage.money import CREDIT_COLUMNS, CreditFlows, ledger_words
+from bot.storage.records import NO_NEWS, CreditNotice, DonorNotice, NeedNews, from_row
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _need_from_row,
-    _pledge_from_row,
+    _listed,
 )
 
 
@@ -84,13 +83,13 @@ class CreditsRepository(StoreBase, CreditFlows):
             "WHERE p.need_id = ? AND p.status = ? AND n.kind = 'money'",
             (need_id, PledgeStatus.PAID.value),
         )
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def credit(self, credit_id: int) -> Credit | None:
         rows = await self._fetchall(
             f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = ?", (credit_id,)
         )
-        return credit_from_row(rows[0]) if rows else None
+        return from_row(Credit, rows[0]) if rows else None
 
     async def credits_of_donor(self, platform: str, donor_id: int) -> list[Credit]:
         """The donor's credits still waiting for their choice, oldest first."""
@@ -99,7 +98,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             "AND unallocated > 0 ORDER BY id",
             (platform, donor_id),
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     async def similar_needs(
         self, need: Need, *, same_city: bool, limit: int, exclude: int | None = None
@@ -115,7 +114,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             {"place": need.city_id if same_city else need.province_id,
              "category": need.category.value, "exclude": exclude or need.id, "limit": limit},
         )  # fmt: skip
-        return [_need_from_row(row) for row in rows]
+        return [from_row(Need, row) for row in rows]
 
     async def move_credit(
         self, credit_id: int, need_id: int | None, now: int, *, by: str,
@@ -145,7 +144,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             f"SELECT {CREDIT_COLUMNS} FROM credits WHERE id = ? AND unallocated > 0",
             (credit_id,),
         )
-        return credit_from_row(next(iter(rows))) if rows else None
+        return from_row(Credit, next(iter(rows))) if rows else None
 
     @staticmethod
     async def _spend_credit(
@@ -157,7 +156,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             f"decided_at = ?, decided_by = ? WHERE id = ? RETURNING {CREDIT_COLUMNS}",
             (amount, to_office, now, by, credit_id),
         )
-        return credit_from_row(next(iter(rows)))
+        return from_row(Credit, next(iter(rows)))
 
     @staticmethod
     async def _room_in_need(db: aiosqlite.Connection, need_id: int, most: int) -> int:
@@ -185,14 +184,14 @@ class CreditsRepository(StoreBase, CreditFlows):
              PledgeStatus.PAID.value, public_codes.new_confirm_token(), now, now,
              f"credit-{credit.id}", credit.id),
         )  # fmt: skip
-        return _pledge_from_row(next(iter(rows)))
+        return from_row(Pledge, next(iter(rows)))
 
     @staticmethod
     async def _need_in(db: aiosqlite.Connection, need_id: int) -> Need | None:
         rows = await db.execute_fetchall(
             f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = ?", (need_id,)
         )
-        return _need_from_row(next(iter(rows))) if rows else None
+        return from_row(Need, next(iter(rows))) if rows else None
 
     async def due_credits(self, platform: str, created_before: int, limit: int) -> list[Credit]:
         """Credits still undecided that were opened before `created_before`: the office's
@@ -202,7 +201,7 @@ class CreditsRepository(StoreBase, CreditFlows):
             "AND created_at <= ? AND platform = ? ORDER BY created_at, id LIMIT ?",
             (created_before, platform, limit),
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     async def office_share(self) -> int:
         rows = await self._fetchall("SELECT coalesce(sum(office), 0) FROM credits")
@@ -228,7 +227,7 @@ class CreditsRepository(StoreBase, CreditFlows):
         rows = await db.execute_fetchall(
             f"SELECT {CREDIT_COLUMNS} FROM credits WHERE office > 0 ORDER BY id"
         )
-        return [credit_from_row(row) for row in rows]
+        return [from_row(Credit, row) for row in rows]
 
     @staticmethod
     async def _take_office_share(db: aiosqlite.Connection, credit_id: int, amount: int) -> None:
@@ -280,4 +279,4 @@ class CreditsRepository(StoreBase, CreditFlows):
                 "FROM pledges WHERE need_id = n.id AND status IN ('paid', 'delivered')) AS s "
                 "FROM needs n WHERE n.reserved + n.paid > n.target OR n.paid != s"
             )
-        return ledger_words(donors, credits, needs)
+        return ledger_words(_listed(donors), _listed(credits), _listed(needs))

@@ -18,11 +18,11 @@ from bot.models import (
 from bot.storage.records import (
     IMPORT_BATCH_ROWS,
     VoucherNotices,
+    from_row,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
-    _need_from_row,
 )
 
 
@@ -111,7 +111,7 @@ class HouseholdsRepository(StoreBase):
             "WHERE national_code IN (SELECT value FROM json_each(?))"
         )
 
-        async def tell_linked_households(db: aiosqlite.Connection, written: list) -> None:
+        async def tell_linked_households(db: aiosqlite.Connection, written: list[Any]) -> None:
             if tell is not None:  # the domain's rule: who hears what (bot/domain/notices.py)
                 await self._queue_voucher_notices(db, written, now, tell)
 
@@ -226,7 +226,7 @@ class HouseholdsRepository(StoreBase):
             "AND status != 'closed' ORDER BY created_at DESC, id DESC LIMIT 10",
             (national_code,),
         )
-        return [_need_from_row(row) for row in rows]
+        return [from_row(Need, row) for row in rows]
 
     async def count_beneficiaries(self) -> int:
         return int((await self._fetchall("SELECT count(*) FROM beneficiaries"))[0][0])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.storage.sqlite.base import StoreBase
 
@@ -13,7 +12,9 @@ class MetricsQueries:
     parameters, so the SQLite and the PostgreSQL store share this one class (each brings
     its own `_fetchall`)."""
 
-    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
+    if TYPE_CHECKING:  # the backend's own, found by the MRO
+
+        async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]: ...
 
     async def metrics_outbox_depth(self) -> list[tuple[str, str, int]]:
         """(platform, kind, rows waiting or being sent); kind is notice or broadcast."""

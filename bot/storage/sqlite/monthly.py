@@ -10,13 +10,14 @@ from bot.models import (
 )
 from bot.storage.records import (
     MonthlyClaimLost,
+    MonthlyStatistics,
     Notice,
+    from_row,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _MONTHLY_COLUMNS,
     _check_monthly_changes,
-    _monthly_from_row,
     _monthly_statistics,
 )
 
@@ -40,7 +41,7 @@ class MonthlyRepository(StoreBase):
                 (token, gift.platform, gift.donor_id, token),
             )
             if rows:
-                return _monthly_from_row(next(iter(rows))), False
+                return from_row(MonthlyGift, next(iter(rows))), False
             rows = await db.execute_fetchall(
                 "INSERT INTO monthly_gifts (platform, donor_id, amount, province_id, city_id, "
                 "category, day, status, next_period, next_due_at, create_token, created_at, "
@@ -50,7 +51,7 @@ class MonthlyRepository(StoreBase):
                  gift.category.value if gift.category else None, gift.day, gift.next_period,
                  gift.next_due_at, token, now, now),
             )  # fmt: skip
-            return _monthly_from_row(next(iter(rows))), True
+            return from_row(MonthlyGift, next(iter(rows))), True
 
     async def monthly_of_donor(self, platform: str, donor_id: int) -> MonthlyGift | None:
         """The donor's gift that is still standing (active or paused), if any."""
@@ -59,7 +60,7 @@ class MonthlyRepository(StoreBase):
             "AND status != 'stopped'",
             (platform, donor_id),
         )
-        return _monthly_from_row(rows[0]) if rows else None
+        return from_row(MonthlyGift, rows[0]) if rows else None
 
     async def change_monthly(
         self, gift_id: int, version: int, now: int, **changes: object
@@ -75,7 +76,7 @@ class MonthlyRepository(StoreBase):
                 f"RETURNING {_MONTHLY_COLUMNS}",
                 {**changes, "now": now, "id": gift_id, "version": version},
             )
-        return _monthly_from_row(next(iter(rows))) if rows else None
+        return from_row(MonthlyGift, next(iter(rows))) if rows else None
 
     async def due_monthly(self, platform: str, now: int, limit: int = 100) -> list[MonthlyGift]:
         """Active gifts whose month has come, oldest due first."""
@@ -84,7 +85,7 @@ class MonthlyRepository(StoreBase):
             "AND status = 'active' AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?",
             (platform, now, limit),
         )
-        return [_monthly_from_row(row) for row in rows]
+        return [from_row(MonthlyGift, row) for row in rows]
 
     async def close_month(
         self, claim: MonthlyClaim, outcome: str, now: int, *, version: int | None = None,
@@ -128,7 +129,7 @@ class MonthlyRepository(StoreBase):
             (claim.gift_id, claim.period, outcome, pledge_id, now),
         )
 
-    async def monthly_statistics(self, platform: str, period: int) -> dict[str, int]:
+    async def monthly_statistics(self, platform: str, period: int) -> MonthlyStatistics:
         """Standing gifts by status, and what the gifts of `period` raised (paid so far)."""
         counts = await self._fetchall(
             "SELECT status, count(*) FROM monthly_gifts WHERE platform = ? GROUP BY 1",

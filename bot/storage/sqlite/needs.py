@@ -25,6 +25,7 @@ from bot.storage.records import (
     ImportRefused,
     NeedNews,
     StaffNeedsWhere,
+    from_row,
 )
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
@@ -34,11 +35,9 @@ from bot.storage.sqlite.common import (
     _UPDATE_NEED,
     CODE_ROUNDS,
     _import_row,
-    _need_from_row,
     _need_params,
     _need_values,
     _NothingDone,
-    _pledge_from_row,
     _staff_needs_sql,
 )
 
@@ -164,7 +163,8 @@ class NeedsRepository(StoreBase):
         raise CodeTaken(f"no free need code after {CODE_ROUNDS} rounds")
 
     async def count_needs(self, status: NeedStatus | None = None) -> int:
-        sql, params = "SELECT count(*) FROM needs", ()
+        sql = "SELECT count(*) FROM needs"
+        params: tuple[Any, ...] = ()
         if status is not None:
             sql, params = sql + " WHERE status = ?", (status.value,)
         return int((await self._fetchall(sql, params))[0][0])
@@ -183,15 +183,15 @@ class NeedsRepository(StoreBase):
             "ORDER BY n.status = 'draft' DESC, n.updated_at DESC, n.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_need_from_row(row) for row in rows]
+        return [from_row(Need, row) for row in rows]
 
     async def need(self, need_id: int) -> Need | None:
         rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE id = ?", (need_id,))
-        return _need_from_row(rows[0]) if rows else None
+        return from_row(Need, rows[0]) if rows else None
 
     async def need_by_code(self, code: str) -> Need | None:
         rows = await self._fetchall(f"SELECT {_NEED_COLUMNS} FROM needs WHERE code = ?", (code,))
-        return _need_from_row(rows[0]) if rows else None
+        return from_row(Need, rows[0]) if rows else None
 
     async def close_need(
         self, need_id: int, now: int, tell_unpaid: DonorNotice, tell_paid: DonorNotice,
@@ -220,7 +220,7 @@ class NeedsRepository(StoreBase):
                 f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE need_id = ? AND status IN (?, ?)",
                 (need_id, PledgeStatus.PAYMENT_REPORTED.value, PledgeStatus.PAID.value),
             )
-            paid = [_pledge_from_row(row) for row in rows]
+            paid = [from_row(Pledge, row) for row in rows]
             credited = await self._paid_money_pledges(db, need_id)
             await self._credit_paid_pledges(db, credited, tell_credited, now)
             settled_by_staff = [p for p in paid if p not in credited]
@@ -252,7 +252,7 @@ class NeedsRepository(StoreBase):
                     f"VALUES ({', '.join('?' * 17)}) RETURNING {_NEED_COLUMNS}",
                     (*_need_params(draft, code, now), status.value),
                 )
-                need = _need_from_row(next(iter(rows)))
+                need = from_row(Need, next(iter(rows)))
                 if need.open and draft.beneficiary_national_code:
                     await self._tell_households(db, [need.id], news.published, now)
                 return need
@@ -280,7 +280,7 @@ class NeedsRepository(StoreBase):
             f"AND (kind = :kind OR reserved + paid = 0) RETURNING {_NEED_COLUMNS}",
             _need_values(draft, now) | {"id": need_id},
         )
-        return _need_from_row(rows[0]) if rows else None
+        return from_row(Need, rows[0]) if rows else None
 
     async def publish_draft(
         self, need_id: int, now: int, *, news: NeedNews = NO_NEWS
@@ -295,4 +295,4 @@ class NeedsRepository(StoreBase):
             if not rows:
                 return None
             await self._tell_households(db, [need_id], news.published, now)
-            return _need_from_row(next(iter(rows)))
+            return from_row(Need, next(iter(rows)))

@@ -17,16 +17,21 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.money import PaymentFlows, inquiry_records, payment_records
-from bot.storage.records import NO_NEWS, DonorNotice, NeedNews
+from bot.storage.money import PaymentFlows
+from bot.storage.records import (
+    NO_NEWS,
+    DonorNotice,
+    InquiryRecord,
+    NeedNews,
+    PaymentRecord,
+    from_row,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CHECKOUT_COLUMNS,
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _checkout_from_row,
-    _need_from_row,
-    _pledge_from_row,
+    _listed,
 )
 
 
@@ -112,14 +117,14 @@ class PaymentsRepository(StoreBase, PaymentFlows):
             "FROM invoices i JOIN pledges p ON p.id = i.pledge_id WHERE i.payload = ?",
             (payload,),
         )
-        return _pledge_from_row(next(iter(rows))) if rows else None
+        return from_row(Pledge, next(iter(rows))) if rows else None
 
     @staticmethod
     async def _pledge_by_id(db: aiosqlite.Connection, pledge_id: int) -> Pledge:
         rows = await db.execute_fetchall(
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE id = ?", (pledge_id,)
         )
-        return _pledge_from_row(next(iter(rows)))
+        return from_row(Pledge, next(iter(rows)))
 
     @staticmethod
     async def _repay_pledge(
@@ -146,7 +151,7 @@ class PaymentsRepository(StoreBase, PaymentFlows):
             f"RETURNING {_NEED_COLUMNS}",
             {"amount": amount, "now": now, "need": need_id},
         )
-        return _need_from_row(next(iter(taken))) if taken else None
+        return from_row(Need, next(iter(taken))) if taken else None
 
     async def ledger(self) -> tuple[int, int, int]:
         """(sum of payments, allocated, unallocated) over every payment: the first is always
@@ -157,7 +162,7 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         )
         return tuple(rows[0])
 
-    async def payments_of_pledge(self, reference: str) -> list[dict[str, Any]]:
+    async def payments_of_pledge(self, reference: str) -> list[PaymentRecord]:
         """Every payment recorded for a pledge, oldest first (for staff and tests)."""
         rows = await self._fetchall(
             "SELECT y.amount, y.currency, y.allocated, y.unallocated, "
@@ -166,7 +171,7 @@ class PaymentsRepository(StoreBase, PaymentFlows):
             "ORDER BY y.id",
             (reference,),
         )
-        return payment_records(rows)
+        return [from_row(PaymentRecord, row) for row in rows]
 
     # Every approved pre-checkout is a checkout. Payments for one invoice are interchangeable
     # (same pledge, same amount), so what must hold is a count: each transaction Bale calls
@@ -209,8 +214,10 @@ class PaymentsRepository(StoreBase, PaymentFlows):
         """For an inquiry's "paid": True (nothing to count) when its checkout is settled, or
         when an update's payment for the invoice is not yet claimed by any checkout (it is
         this transaction's money: the checkout takes it)."""
-        state = await db.execute_fetchall(
-            "SELECT state FROM checkouts WHERE transaction_id = ?", (payment.transaction_id,)
+        state = _listed(
+            await db.execute_fetchall(
+                "SELECT state FROM checkouts WHERE transaction_id = ?", (payment.transaction_id,)
+            )
         )
         if not state or state[0][0] != "awaiting":
             return True
@@ -261,14 +268,14 @@ class PaymentsRepository(StoreBase, PaymentFlows):
             "ORDER BY next_inquiry_at LIMIT ?",
             (platform, now, limit),
         )
-        return [_checkout_from_row(row) for row in rows]
+        return [from_row(Checkout, row) for row in rows]
 
     async def checkout(self, transaction_id: str) -> Checkout | None:
         rows = await self._fetchall(
             f"SELECT {_CHECKOUT_COLUMNS} FROM checkouts WHERE transaction_id = ?",
             (transaction_id,),
         )
-        return _checkout_from_row(rows[0]) if rows else None
+        return from_row(Checkout, rows[0]) if rows else None
 
     async def record_inquiry(
         self,
@@ -302,11 +309,11 @@ class PaymentsRepository(StoreBase, PaymentFlows):
                 await self._audit_given_up(db, checkout, inquiry, next(iter(moved))[0], now)
             return True
 
-    async def inquiries_of(self, transaction_id: str) -> list[dict[str, Any]]:
+    async def inquiries_of(self, transaction_id: str) -> list[InquiryRecord]:
         """Every question asked about a checkout and what was heard, oldest first."""
         rows = await self._fetchall(
             "SELECT asked_at, answer, amount, detail FROM checkout_inquiries "
             "WHERE transaction_id = ? ORDER BY id",
             (transaction_id,),
         )
-        return inquiry_records(rows)
+        return [from_row(InquiryRecord, row) for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,10 +12,10 @@ from bot.models import (
     NeedCategory,
     Province,
 )
+from bot.storage.records import from_row
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
-    _need_from_row,
 )
 
 
@@ -108,7 +109,7 @@ class PlacesRepository(StoreBase):
             f"WHERE status = 'open' AND {where} "
             "AND urgent IN (1, 0) ORDER BY urgent DESC, deadline NULLS LAST, id LIMIT ? OFFSET ?",
             (*params, limit, offset),
-            convert=_need_from_row,
+            convert=functools.partial(from_row, Need),
         )
 
     @staticmethod

@@ -11,14 +11,19 @@ from bot.models import (
     Pledge,
     PledgeStatus,
 )
-from bot.storage.records import NO_NEWS, CodeTaken, DonorNotice, MonthlyClaimLost, NeedNews
+from bot.storage.records import (
+    NO_NEWS,
+    CodeTaken,
+    DonorNotice,
+    MonthlyClaimLost,
+    NeedNews,
+    from_row,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _NEED_COLUMNS,
     _PLEDGE_COLUMNS,
-    _need_from_row,
     _NothingDone,
-    _pledge_from_row,
 )
 
 
@@ -56,7 +61,7 @@ class PledgesRepository(StoreBase):
             if rows:
                 if monthly is not None:  # that month was pledged by an earlier run
                     raise MonthlyClaimLost(monthly.gift_id)
-                pledge = _pledge_from_row(next(iter(rows)))
+                pledge = from_row(Pledge, next(iter(rows)))
                 return pledge, await self._remaining(db, pledge.need_id)
             taken = await self._take_share(db, need_id, amount, now)
             if taken is None:
@@ -79,7 +84,7 @@ class PledgesRepository(StoreBase):
                     expires_at,
                 ),
             )
-            pledge = _pledge_from_row(next(iter(rows)))
+            pledge = from_row(Pledge, next(iter(rows)))
             if monthly is not None:
                 await self._claim_month(db, monthly, "pledged", pledge.id, now)
             await self._tell_donors(db, [pledge], tell, now)
@@ -122,7 +127,7 @@ class PledgesRepository(StoreBase):
             )
             if not rows:
                 return None
-            pledge = _pledge_from_row(next(iter(rows)))
+            pledge = from_row(Pledge, next(iter(rows)))
             await self._return_share(db, pledge, now)
             await self._tell_donors(db, [pledge], tell, now)
             return pledge
@@ -154,7 +159,7 @@ class PledgesRepository(StoreBase):
             )
             if not rows:
                 return None
-            pledge = _pledge_from_row(next(iter(rows)))
+            pledge = from_row(Pledge, next(iter(rows)))
             await self._return_share(db, pledge, now)
             await self._tell_donors(db, [pledge], tell, now)
             return pledge
@@ -170,7 +175,7 @@ class PledgesRepository(StoreBase):
             )
             if not rows:
                 return None
-            pledge = _pledge_from_row(next(iter(rows)))
+            pledge = from_row(Pledge, next(iter(rows)))
             if await self._take_share(db, pledge.need_id, pledge.amount, now) is None:
                 return None
             rows = await db.execute_fetchall(
@@ -178,7 +183,7 @@ class PledgesRepository(StoreBase):
                 f"RETURNING {_PLEDGE_COLUMNS}",
                 (PledgeStatus.PAYMENT_REPORTED.value, pledge.id),
             )
-            return _pledge_from_row(next(iter(rows)))
+            return from_row(Pledge, next(iter(rows)))
 
     async def report_pledge_paid(
         self, reference: str, receipt_file_id: str | None, now: int
@@ -195,7 +200,7 @@ class PledgesRepository(StoreBase):
                 PledgeStatus.AWAITING_PAYMENT.value,
             ),
         )
-        return _pledge_from_row(rows[0]) if rows else None
+        return from_row(Pledge, rows[0]) if rows else None
 
     async def attach_receipt(
         self,
@@ -221,7 +226,7 @@ class PledgesRepository(StoreBase):
             (file_id, tracking, PledgeStatus.AWAITING_PAYMENT.value,
              PledgeStatus.PAYMENT_REPORTED.value, reference, platform, donor_id),
         )  # fmt: skip
-        return _pledge_from_row(rows[0]) if rows else None
+        return from_row(Pledge, rows[0]) if rows else None
 
     async def pending_pledges_of_donor(self, platform: str, donor_id: int) -> list[Pledge]:
         """The donor's pledges a receipt may be for: awaiting payment or reported paid."""
@@ -231,7 +236,7 @@ class PledgesRepository(StoreBase):
             (platform, donor_id, PledgeStatus.AWAITING_PAYMENT.value,
              PledgeStatus.PAYMENT_REPORTED.value),
         )  # fmt: skip
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def confirm_pledge_payment(
         self, reference: str, bank_reference: str | None, now: int,
@@ -253,7 +258,7 @@ class PledgesRepository(StoreBase):
 
     @staticmethod
     async def _pay_reserved_pledge(
-        db: aiosqlite.Connection, reference: str, bank_reference: str, now: int
+        db: aiosqlite.Connection, reference: str, bank_reference: str | None, now: int
     ) -> tuple[Pledge, Need] | None:
         """An awaiting (or reported) pledge becomes paid and its reserved share moves to paid,
         inside the caller's transaction: the one path for staff and in-chat payments."""
@@ -271,7 +276,7 @@ class PledgesRepository(StoreBase):
         )
         if not rows:
             return None
-        pledge = _pledge_from_row(next(iter(rows)))
+        pledge = from_row(Pledge, next(iter(rows)))
         needs = await db.execute_fetchall(
             "UPDATE needs SET reserved = reserved - :amount, paid = paid + :amount, "
             "updated_at = :now, status = CASE WHEN status = 'closed' THEN status "
@@ -279,7 +284,7 @@ class PledgesRepository(StoreBase):
             f"ELSE status END WHERE id = :need RETURNING {_NEED_COLUMNS}",
             {"amount": pledge.amount, "now": now, "need": pledge.need_id},
         )
-        return pledge, _need_from_row(next(iter(needs)))
+        return pledge, from_row(Need, next(iter(needs)))
 
     async def mark_need_delivered(
         self,
@@ -313,7 +318,7 @@ class PledgesRepository(StoreBase):
                 f"RETURNING {_PLEDGE_COLUMNS}",
                 (PledgeStatus.DELIVERED.value, need_id, PledgeStatus.PAID.value),
             )
-            delivered = [_pledge_from_row(row) for row in rows]
+            delivered = [from_row(Pledge, row) for row in rows]
             await self._tell_donors(db, delivered, tell, now)
             cancelled = await self._cancel_unpaid(db, need_id, tell_unpaid, now)
             await self._tell_households(db, [need_id], news.delivered, now)
@@ -331,7 +336,7 @@ class PledgesRepository(StoreBase):
             f"RETURNING {_PLEDGE_COLUMNS}",
             (PledgeStatus.CANCELLED.value, need_id, PledgeStatus.AWAITING_PAYMENT.value),
         )
-        cancelled = [_pledge_from_row(row) for row in rows]
+        cancelled = [from_row(Pledge, row) for row in rows]
         for pledge in cancelled:
             await self._return_share(db, pledge, now)
         await self._tell_donors(db, cancelled, tell, now)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -13,14 +13,22 @@ from bot.models import (
     PledgeStatus,
     StaffRole,
 )
-from bot.storage.records import DonorNotice
+from bot.storage.records import (
+    AUDIT_COLUMNS,
+    AuditEntry,
+    Confirmation,
+    DonorNotice,
+    OpenInvite,
+    PledgeExport,
+    Statistics,
+    from_row,
+)
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _CONFIRMATION_COLUMNS,
     _OPEN_INVITE,
     _PLEDGE_COLUMNS,
-    _confirmation_from_row,
-    _pledge_from_row,
+    _listed,
     _statistics,
 )
 
@@ -29,17 +37,18 @@ class StaffQueries:
     """Staff statements both backends run as written (`?` placeholders, no dialect), so the
     SQLite and the PostgreSQL store share them: each brings its own `_fetchall`."""
 
-    _fetchall: Callable[..., Awaitable[list[Any]]]  # the backend's own, by the MRO
+    if TYPE_CHECKING:  # the backend's own, found by the MRO
 
-    async def open_invites(self, platform: str, now: int, limit: int) -> list[tuple[Any, ...]]:
-        """Invites that can still be redeemed, newest first: (code, created_by, created_at,
-        expires_at)."""
+        async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]: ...
+
+    async def open_invites(self, platform: str, now: int, limit: int) -> list[OpenInvite]:
+        """Invites that can still be redeemed, newest first."""
         rows = await self._fetchall(
             "SELECT code, created_by, created_at, expires_at FROM staff_invites "
             f"WHERE platform = ? AND {_OPEN_INVITE} ORDER BY created_at DESC, code LIMIT ?",
             (platform, now, limit),
         )
-        return [tuple(row) for row in rows]
+        return [from_row(OpenInvite, row) for row in rows]
 
     async def revoke_invite(self, code: str, platform: str, by: int, now: int) -> bool:
         """An admin takes back an open invite; False if it was not open."""
@@ -52,7 +61,7 @@ class StaffQueries:
 
     async def pledges_for_export(
         self, since: int, until: int, with_pii: bool
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[PledgeExport]:
         """Pledges created in [since, until) with their need, oldest first. With `with_pii`,
         the linked household's national code, name and phone are added (staff only)."""
         pii = ", n.beneficiary_national_code, b.full_name, b.mobile" if with_pii else ""
@@ -64,19 +73,19 @@ class StaffQueries:
             "WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.id",
             (since, until),
         )
-        return [tuple(row) for row in rows]
+        return [from_row(PledgeExport, row) for row in rows]
 
     async def pledge_by_token(self, token: str) -> Pledge | None:
         rows = await self._fetchall(
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE confirm_token = ?", (token,)
         )
-        return _pledge_from_row(rows[0]) if rows else None
+        return from_row(Pledge, rows[0]) if rows else None
 
     async def pledge(self, reference: str) -> Pledge | None:
         rows = await self._fetchall(
             f"SELECT {_PLEDGE_COLUMNS} FROM pledges WHERE reference = ?", (reference,)
         )
-        return _pledge_from_row(rows[0]) if rows else None
+        return from_row(Pledge, rows[0]) if rows else None
 
     async def expired_pledges(self, now: int, platform: str) -> list[Pledge]:
         """Awaiting pledges whose time ran out (expiry is a row with a due time, not a timer).
@@ -88,7 +97,7 @@ class StaffQueries:
             "AND platform = ? ORDER BY id",
             (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
         )
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def pledges_of_donor(
         self, platform: str, donor_id: int, limit: int, offset: int = 0
@@ -98,7 +107,7 @@ class StaffQueries:
             "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             (platform, donor_id, limit, offset),
         )
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def count_pledges_of_donor(self, platform: str, donor_id: int) -> int:
         """How many pledges `pledges_of_donor` pages through: for "page X of Y"."""
@@ -108,14 +117,12 @@ class StaffQueries:
         )
         return int(rows[0][0])
 
-    async def latest_audit(self, limit: int = 20) -> list[dict[str, Any]]:
+    async def latest_audit(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest rows of the audit log, newest first."""
         rows = await self._fetchall(
-            "SELECT at, platform, actor_id, action, subject_type, subject_id, details "
-            "FROM audit_log ORDER BY id DESC LIMIT ?",
-            (limit,),
+            f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
         )
-        keys = ("at", "platform", "actor_id", "action", "subject_type", "subject_id", "details")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [from_row(AuditEntry, row) for row in rows]
 
 
 class StaffRepository(StaffQueries, StoreBase):
@@ -173,31 +180,45 @@ class StaffRepository(StaffQueries, StoreBase):
             )
         ]
 
-    async def statistics(self, platform: str, active_since: int) -> dict[str, Any]:
+    async def statistics(self, platform: str, active_since: int) -> Statistics:
         """The numbers of /stats, in one transaction so they agree with each other."""
         async with self._transaction() as db:
-            personas = await db.execute_fetchall(
-                "SELECT coalesce(persona, 'new'), count(*) FROM users WHERE platform = ? "
-                "AND user_id > 0 GROUP BY 1",  # not the pseudonyms of erased donors
-                (platform,),
+            personas = _listed(
+                await db.execute_fetchall(
+                    "SELECT coalesce(persona, 'new'), count(*) FROM users WHERE platform = ? "
+                    "AND user_id > 0 GROUP BY 1",  # not the pseudonyms of erased donors
+                    (platform,),
+                )
             )
-            staff = await db.execute_fetchall(
-                "SELECT count(*) FROM users WHERE platform = ? AND staff_role != 'none'",
-                (platform,),
+            staff = _listed(
+                await db.execute_fetchall(
+                    "SELECT count(*) FROM users WHERE platform = ? AND staff_role != 'none'",
+                    (platform,),
+                )
             )
-            active = await db.execute_fetchall(
-                "SELECT count(*) FROM users WHERE platform = ? AND last_seen >= ?",
-                (platform, active_since),
+            active = _listed(
+                await db.execute_fetchall(
+                    "SELECT count(*) FROM users WHERE platform = ? AND last_seen >= ?",
+                    (platform, active_since),
+                )
             )
-            needs = await db.execute_fetchall("SELECT status, count(*) FROM needs GROUP BY 1")
-            pledges = await db.execute_fetchall("SELECT status, count(*) FROM pledges GROUP BY 1")
-            money = await db.execute_fetchall(
-                "SELECT p.name_fa, p.name_en, sum(n.paid), sum(n.target) FROM needs n "
-                "JOIN provinces p ON p.id = n.province_id WHERE n.kind = 'money' "
-                "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id ORDER BY 3 DESC"
+            needs = _listed(
+                await db.execute_fetchall("SELECT status, count(*) FROM needs GROUP BY 1")
             )
-            credit = await db.execute_fetchall(
-                "SELECT coalesce(sum(unallocated), 0), coalesce(sum(office), 0) FROM credits"
+            pledges = _listed(
+                await db.execute_fetchall("SELECT status, count(*) FROM pledges GROUP BY 1")
+            )
+            money = _listed(
+                await db.execute_fetchall(
+                    "SELECT p.name_fa, p.name_en, sum(n.paid), sum(n.target) FROM needs n "
+                    "JOIN provinces p ON p.id = n.province_id WHERE n.kind = 'money' "
+                    "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id ORDER BY 3 DESC"
+                )
+            )
+            credit = _listed(
+                await db.execute_fetchall(
+                    "SELECT coalesce(sum(unallocated), 0), coalesce(sum(office), 0) FROM credits"
+                )
             )
         return _statistics(
             personas, staff[0][0], active[0][0], needs, pledges, money, next(iter(credit))
@@ -214,11 +235,11 @@ class StaffRepository(StaffQueries, StoreBase):
              json.dumps(details, ensure_ascii=False) if details else None, now),
         )  # fmt: skip
 
-    async def confirmation(self, token: str) -> dict[str, Any] | None:
+    async def confirmation(self, token: str) -> Confirmation | None:
         rows = await self._fetchall(
             f"SELECT {_CONFIRMATION_COLUMNS} FROM staff_confirmations WHERE token = ?", (token,)
         )
-        return _confirmation_from_row(rows[0]) if rows else None
+        return from_row(Confirmation, rows[0]) if rows else None
 
     async def use_confirmation(self, token: str, now: int) -> bool:
         """Spend a confirmation without acting (its "no" button); False if already spent."""
@@ -258,7 +279,7 @@ class StaffRepository(StaffQueries, StoreBase):
                 "offset": offset,
             },
         )
-        return [_pledge_from_row(row) for row in rows]
+        return [from_row(Pledge, row) for row in rows]
 
     async def undo_confirmation(self, reference: str, now: int, tell: DonorNotice) -> Pledge | None:
         """A wrong confirmation: paid becomes payment-reported again, the amount moves back
@@ -271,7 +292,7 @@ class StaffRepository(StaffQueries, StoreBase):
             )
             if not rows:
                 return None
-            pledge = _pledge_from_row(next(iter(rows)))
+            pledge = from_row(Pledge, next(iter(rows)))
             await db.execute(
                 "UPDATE needs SET paid = paid - :amount, reserved = reserved + :amount, "
                 "updated_at = :now, status = CASE WHEN status = 'funded' THEN 'fully_pledged' "
@@ -291,7 +312,7 @@ class StaffRepository(StaffQueries, StoreBase):
                 f"AND platform = ? RETURNING {_PLEDGE_COLUMNS}",
                 (PledgeStatus.AWAITING_PAYMENT.value, now, platform),
             )
-            reminded = [_pledge_from_row(row) for row in rows]
+            reminded = [from_row(Pledge, row) for row in rows]
             await self._tell_donors(db, reminded, tell, now)
             return reminded
 

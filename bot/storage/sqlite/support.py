@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from bot.models import (
-    Account,
-)
+from bot.models import Account
+from bot.storage.records import from_row
 from bot.storage.sqlite.base import StoreBase
 from bot.storage.sqlite.common import (
     _ACCOUNT_COLUMNS,
-    _account_from_row,
 )
 
 
@@ -39,4 +37,4 @@ class SupportRepository(StoreBase):
             "AND u.user_id = t.user_id WHERE t.platform = ? AND t.staff_message_id = ?",
             (platform, staff_message_id),
         )
-        return (rows[0][0], _account_from_row(rows[0][1:])) if rows else None
+        return (rows[0][0], from_row(Account, rows[0][1:])) if rows else None
