@@ -86,7 +86,7 @@ async def test_export_with_pii_adds_the_household_and_is_audited(database, tmp_p
     assert result.returncode == 0, result.stderr
     assert "Zarrin Testname" in out.read_text(encoding="utf-8-sig")
     async with Store(database) as store:
-        assert (await store.latest_audit())[0]["action"] == "export_pledges_pii"
+        assert (await store.latest_audit())[0].action == "export_pledges_pii"
 
 
 def test_a_bad_date_is_a_usage_error(database, tmp_path) -> None:
