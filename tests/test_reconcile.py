@@ -182,7 +182,7 @@ async def test_an_unknown_transaction_is_asked_with_growing_waits_then_staff_are
         assert len(inquiries_sent(chat)) == len(asked_at)
     heard = await chat.store.inquiries_of(checkout.transaction_id)
     assert [(row.asked_at, row.answer) for row in heard] == [(at, "unknown") for at in asked_at]
-    assert "transaction not found" in heard[0]["detail"].lower()
+    assert "transaction not found" in heard[0].detail.lower()
     stored = await chat.store.checkout(checkout.transaction_id)
     assert (stored.state, stored.inquiries, stored.next_inquiry_at) == (
         CheckoutState.GIVEN_UP, 3, None,
