@@ -82,7 +82,7 @@ async def test_a_redelivered_staff_reply_is_answered_and_audited_once(start_app)
     await deliver_outbox(HamdeliContext(chat.application))
     answers = [m for m in sara.replies if m.text.startswith("💬")]
     assert len(answers) == 1
-    audited = [r for r in await chat.store.latest_audit(50) if r["action"] == "support_reply"]
+    audited = [r for r in await chat.store.latest_audit(50) if r.action == "support_reply"]
     assert len(audited) == 1
 
 

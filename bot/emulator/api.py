@@ -146,7 +146,7 @@ class BotApiEmulator(Webhook, Payments, FaultInjection, BaseRequest):
         files = _uploaded_file_names(request_data) if request_data else {}
         status, body = await self.call(api_method, params, files)
         if status == 200 and files:
-            self._keep_uploads(json.loads(body)["result"], request_data)  # type: ignore[arg-type]
+            self._keep_uploads(json.loads(body)["result"], request_data)  # type: ignore[arg-type]  # files came from request_data: not None
         return status, body
 
     def _keep_uploads(self, result: Any, request_data: RequestData) -> None:
