@@ -10,6 +10,7 @@ from typing import Any
 
 import jdatetime
 
+from bot.models import NeedKind
 from bot.storage.records import CreditExport, PledgeExport
 
 # "unit" says what "amount" counts: toman for money, or pieces of "item" for goods.
@@ -29,7 +30,7 @@ def pledges_csv(rows: Sequence[PledgeExport], tz: dt.tzinfo, with_pii: bool) -> 
     writer = csv.writer(out)
     writer.writerow(PLEDGE_COLUMNS + (PII_COLUMNS if with_pii else ()))
     for row in rows:
-        money = row.kind == "money"
+        money = row.kind == NeedKind.MONEY
         pii = (row.national_code, row.full_name, row.mobile) if with_pii else ()
         write_row(
             writer,
