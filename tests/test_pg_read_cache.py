@@ -9,6 +9,9 @@ What is shown, each on the throwaway cluster (tests/pg.py):
 - with the listener gone, every answer reads the version row, so another process's change
   shows at once; the listener comes back by itself and answers are free again;
 - changes racing with the reads leave no stale entry behind;
+- each update's chat turn reads the needs version in the same round trip, so an update
+  sees every change committed before it began, even one whose notice is still on its way,
+  and a read that raced with that version read is not kept;
 - one transaction notifies once, however many needs it changes, and a rolled-back one not
   at all (migration 0026)."""
 
@@ -16,8 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
+from typing import Any
 
 import asyncpg
 import pytest
@@ -167,6 +171,58 @@ async def test_changes_racing_with_reads_leave_no_stale_entry_on_pg(pg_store: Pg
         return cached == truth
 
     await eventually(agrees, TRUST_SECONDS)
+
+
+async def deaf(store: PgStore) -> None:
+    """The store's listener stops hearing notices (as if each were still on its way), while
+    its heartbeat keeps the cache trusted."""
+    listener = store._listener
+    assert listener is not None
+    await listener.remove_listener(NEEDS_CHANNEL, store._needs_changed)
+
+
+async def test_a_chat_turn_sees_a_change_whose_notice_is_on_its_way_on_pg(
+    pg_store: PgStore,
+) -> None:
+    await add_need(pg_store)
+    assert await open_in(pg_store) == 1
+    await deaf(pg_store)
+    async with PgStore(pg_store.dsn, pool_size=2) as other_process:
+        await add_need(other_process)
+    assert await open_in(pg_store) == 1  # the bound: between updates, a notice can be late
+    async with pg_store.chat_turn("telegram", 42):  # the next update begins
+        assert await open_in(pg_store) == 2
+
+
+class SlowReads(PgStore):
+    """A store whose reads come back only when the test lets them: a read that began
+    before a change can be made to finish after the change was seen."""
+
+    hold: asyncio.Event | None = None
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        rows = await super()._fetchall(sql, params)
+        if self.hold is not None:
+            await self.hold.wait()
+        return rows
+
+
+async def test_a_read_that_raced_with_a_turn_is_not_kept_on_pg(pg_dsn: str) -> None:
+    async with SlowReads(pg_dsn, pool_size=2) as store:
+        await add_need(store)
+        city = (await store.provinces())[0].cities[0].id
+        assert await open_in(store) == 1
+        await deaf(store)
+        store.hold = asyncio.Event()
+        early = asyncio.create_task(store.open_need_count([city], None))  # reads 1, waits
+        await asyncio.sleep(0.05)
+        async with PgStore(pg_dsn, pool_size=2) as other_process:
+            await add_need(other_process)
+        async with store.chat_turn("telegram", 42):
+            store.hold.set()
+            assert await early == 1  # it began before the change
+            store.hold = None
+            assert await store.open_need_count([city], None) == 2  # not the early read
 
 
 async def test_one_transaction_notifies_once_and_a_rolled_back_one_never_on_pg(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 import asyncpg
 import pytest
@@ -97,6 +98,42 @@ async def test_open_migrates_to_the_same_version_as_sqlite(pg_store: PgStore, st
     assert await pg_store.schema_version() == await store.schema_version() > 0
     assert await pg_store.migrate() == []
     await pg_store.answers_from_disk()
+
+
+SESSION_STATE = (
+    "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+    "AND pid = pg_backend_pid()), (SELECT count(*) FROM pg_listening_channels()), "
+    "(SELECT array_agg(name) FROM pg_settings WHERE source = 'session' "
+    "AND setting IS DISTINCT FROM reset_val), "
+    "(SELECT array_agg(name) FROM pg_cursors WHERE name <> ''), "  # '': this query's portal
+    "pg_current_xact_id_if_assigned() IS NOT NULL"
+)
+
+
+async def test_the_pool_connections_keep_no_session_state_to_reset_on_pg(
+    pg_store: PgStore,
+) -> None:
+    """The pool skips asyncpg's reset query on release (PgStoreBase._nothing_to_reset):
+    that is right only while nothing the store does leaves session state on a connection.
+    A store that starts to SET, LISTEN, hold a session lock or leave a cursor or a
+    transaction behind on its pool fails here."""
+    need_id = await add_need(pg_store)
+    for user_id in (7, 8):
+        await pg_store.seen_account("telegram", user_id, user_id, "fa", NOW)
+    await reserve(pg_store, need_id, donor_id=7, amount=50_000)
+    await pg_store.forget_donor("telegram", 8, "fa", NOW)  # the transaction-level lock
+    await pg_store.open_needs_page([(await pg_store.provinces())[0].cities[0].id], None, 5, 0)
+    async with pg_store.chat_turn("telegram", 9):  # the turns' pool gives its lock back
+        pass
+    async with AsyncExitStack() as held:
+        connections = [
+            await held.enter_async_context(pg_store.pool.acquire())
+            for _ in range(pg_store.pool_size)
+        ]
+        for connection in connections:
+            assert tuple(await connection.fetchrow(SESSION_STATE)) == (0, 0, None, None, False)
+    async with pg_store._turns.acquire() as turn:
+        assert tuple(await turn.fetchrow(SESSION_STATE)) == (0, 0, None, None, False)
 
 
 # -- pledges under concurrency ---------------------------------------------------------------

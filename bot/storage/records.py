@@ -238,6 +238,7 @@ SCHEMA_STEPS: tuple[str, ...] = (
     "0024_item_name_en.sql",
     "0025_workers.sql",
     "0026_needs_notify.sql",
+    "0027_chat_turn.sql",
 )
 
 

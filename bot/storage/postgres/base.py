@@ -83,6 +83,17 @@ async def _retried(attempt: Callable[[], Awaitable[T]], what: str) -> T:
     raise AssertionError("unreachable")
 
 
+async def _nothing_to_reset(connection: Connection) -> None:
+    """The store pool's reset, after asyncpg's own rollback of a transaction left open.
+
+    asyncpg's default reset sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL` on every release: a second round trip for every one-statement read (the
+    status lookup's p99 doubled). This pool's connections keep no session state to reset:
+    advisory locks here are transaction-level (migrations, forgetting), cursors live in
+    transactions, nothing runs SET or LISTEN on them (the browse cache listens on its own
+    connection, chat turns on their own pool). tests/test_pg_store.py checks that."""
+
+
 class PgStoreBase:
     """The pool, transactions, migrations and the read cache: what every PostgreSQL
     repository builds on."""
@@ -104,6 +115,7 @@ class PgStoreBase:
         self._listening: asyncio.Task[None] | None = None
         self._changes = 0  # moves on every notification, own commit, listener lost or found
         self._checked = -1  # the value of _changes when the version row was last read
+        self._version_moves = 0  # how often a version read dropped the cache
         self._heard_until = -math.inf  # monotonic time before which every notice arrived
 
     async def open(self) -> None:
@@ -113,7 +125,11 @@ class PgStoreBase:
             return
         try:
             self._pool = await asyncpg.create_pool(
-                self.dsn, min_size=1, max_size=self.pool_size, command_timeout=60
+                self.dsn,
+                min_size=1,
+                max_size=self.pool_size,
+                command_timeout=60,
+                reset=_nothing_to_reset,
             )
             await self.migrate()
             if self.read_cache:
@@ -317,10 +333,13 @@ class PgStoreBase:
         An answer from memory therefore includes every change to needs committed before
         the last successful heartbeat was sent, at most TRUST_SECONDS ago, and in practice
         every change whose notice has arrived, a fraction of a millisecond after its
-        commit (bench/browse_query.py measures it). What no design without a round trip
-        per answer can promise is a change another process committed a moment ago: the
-        notice is still on its way. SQLite's probe reads shared memory, so it can; here the
-        choice is one round trip per answer (what this replaced), or this bound.
+        commit (bench/browse_query.py measures it). And every update begins with its chat's
+        turn (`chat_turn`), whose round trip also reads the version row once the turn is
+        granted (migration 0027): so an answer includes every change committed before the
+        update began, whichever process made it — the same chat's previous update on
+        another worker included — at no round trip of its own. What is left is a change
+        committed while the update is being handled, which no reader can tell from one
+        committed just after it.
 
         A change committing while an answer is being read cannot hide in the cache either:
         `_changes` is taken before the version row is read, so a notice that arrives
@@ -331,23 +350,41 @@ class PgStoreBase:
             return [convert(row) for row in fresh] if convert else fresh
         if not self._trusted():
             changes = self._changes
-            version = await self.pool.fetchval(NEEDS_VERSION)
-            if version != self._data_version:
-                self._data_version = version
-                self._reads.clear()
-            self._checked = changes
+            self.saw_needs_version(await self.pool.fetchval(NEEDS_VERSION), changes)
         key = (sql, tuple(tuple(p) if isinstance(p, list) else p for p in params))
         rows = self._reads.get(key)
         if rows is None:
+            before = (self._changes, self._version_moves)
             rows = await self._fetchall(sql, params)
             if convert is not None:
                 rows = [convert(row) for row in rows]
             else:
                 rows = [tuple(row) for row in rows]
-            if len(self._reads) >= READ_CACHE_ENTRIES:
-                self._reads.clear()
-            self._reads[key] = rows
+            # Kept only if nothing moved while it was read: a notice heard, or a version
+            # read elsewhere (another answer, a chat turn) that dropped the cache, may mean
+            # these rows predate a commit the cache is already marked as having seen.
+            if before == (self._changes, self._version_moves):
+                if len(self._reads) >= READ_CACHE_ENTRIES:
+                    self._reads.clear()
+                self._reads[key] = rows
         return list(rows)
+
+    @property
+    def needs_changes(self) -> int:
+        """The count of possible changes to needs heard so far: take it before reading the
+        version row, and hand both to `saw_needs_version`."""
+        return self._changes
+
+    def saw_needs_version(self, version: int, changes: int) -> None:
+        """The needs version was read, after `changes` (`needs_changes`) was taken: a moved
+        version drops the cache, and the cache is checked up to `changes` (a notice heard
+        during the read leaves it unchecked). Each update's chat turn reads it too, so an
+        answer includes every change committed before the update began."""
+        if version != self._data_version:
+            self._data_version = version
+            self._version_moves += 1
+            self._reads.clear()
+        self._checked = changes
 
     def _trusted(self) -> bool:
         """May the cache answer without reading the version row? (See _cached_fetchall.)"""

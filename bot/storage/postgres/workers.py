@@ -40,8 +40,18 @@ _TAKE = (
 # The two-int advisory key space (apart from the one-bigint keys of migrations and
 # forgetting): the platform's hash, and the chat id folded into 32 bits (a collision only
 # makes two chats take turns).
-_LOCK = "SELECT pg_advisory_lock(hashtext($1), $2)"
-_UNLOCK = "SELECT pg_advisory_unlock(hashtext($1), $2)"
+# Waits for the lock, then reads the needs version (migration 0027, which says why).
+_TAKE_TURN = "SELECT hamdeli_take_turn($1, $2)"
+
+
+async def _give_back_turns(connection: asyncpg.Connection) -> None:
+    """The turns pool's reset: a connection going back to the pool gives up its turn.
+
+    One statement in place of asyncpg's default reset (UNLISTEN, RESET ALL, CLOSE ALL and
+    this), which cost a second round trip after an explicit unlock on every update. A turn
+    is the only session state a turn's connection ever has; a release that fails or is
+    cancelled terminates the connection, and the server then drops its locks itself."""
+    await connection.execute("SELECT pg_advisory_unlock_all()")
 
 
 def _chat_key(chat_id: int) -> int:
@@ -60,7 +70,11 @@ class PgWorkersRepository(PgStoreBase):
         await super().open()
         if self._turns is None:
             self._turns = await asyncpg.create_pool(
-                self.dsn, min_size=0, max_size=self.pool_size, command_timeout=None
+                self.dsn,
+                min_size=0,
+                max_size=self.pool_size,
+                command_timeout=None,
+                reset=_give_back_turns,
             )
 
     async def close(self) -> None:
@@ -118,16 +132,16 @@ class PgWorkersRepository(PgStoreBase):
     async def chat_turn(self, platform: str, chat_id: int) -> AsyncIterator[None]:
         """One chat's updates one at a time across processes: wait for the chat's advisory
         lock (the server queues waiters in order of asking), hold it while the caller
-        handles the update, release it. See the module's docstring for the pool."""
+        handles the update, and give it back with the connection (`_give_back_turns`).
+
+        The same round trip reads the needs version once the turn is granted, so the browse
+        cache answers this update with every change committed before it began, whichever
+        process made it (see `PgStoreBase.saw_needs_version`). See the module's docstring
+        for the pool."""
         if self._turns is None:
             raise RuntimeError("Store is not open")
-        key = _chat_key(chat_id)
         async with self._turns.acquire() as connection:
-            await connection.execute(_LOCK, platform, key)
-            try:
-                yield
-            finally:
-                # Released back to the pool, the connection is reset anyway (asyncpg runs
-                # pg_advisory_unlock_all), so a failed unlock cannot leak the turn.
-                if not connection.is_closed():
-                    await connection.execute(_UNLOCK, platform, key)
+            changes = self.needs_changes
+            version = await connection.fetchval(_TAKE_TURN, platform, _chat_key(chat_id))
+            self.saw_needs_version(version, changes)
+            yield

@@ -1,0 +1,5 @@
+-- Nothing to change in SQLite: in PostgreSQL this step adds the function with which a bot
+-- process takes a chat's turn and learns, in the same round trip, whether needs changed
+-- (the browse cache, bot/storage/postgres/workers.py). One SQLite file is served by one
+-- process, whose browse cache reads the version row in-thread before each answer.
+-- The step exists so that both backends' schemas keep the same numbers.
