@@ -1,4 +1,7 @@
-"""`hamdeli import needs FILE.csv` as staff run it: counts, problems by line, exit codes."""
+"""`hamdeli import needs FILE.csv` as staff run it: counts, problems by line, exit codes.
+
+The subprocess imports into this run's backend (tests/databases.py): a SQLite file on
+`make test`, a PostgreSQL database of its own on `make test-pg`."""
 
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ import pytest
 from bot.domain.need_import import COLUMNS
 from bot.importing import ProgressBar, import_needs
 from bot.models import NeedKind
-from bot.storage import Store
 from bot.storage.factory import store_for
-from tests.commands import hamdeli, migrated
+from tests.commands import hamdeli
 from tests.conftest import make_settings
+from tests.databases import database_url
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -31,22 +34,25 @@ def write_csv(folder: Path, *rows: str, name: str = "needs.csv", newline: str = 
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    """An existing, migrated database: import refuses to create one (a mistyped
-    DATABASE_URL must not become a new empty file)."""
-    return migrated(tmp_path / "db" / "hamdeli.db")
+async def database(tmp_path: Path) -> str:
+    """The URL of an existing, migrated database: import refuses to create one (a
+    mistyped DATABASE_URL must not become a new empty file)."""
+    url = database_url(tmp_path)
+    async with store_for(url):  # opening migrates
+        pass
+    return url
 
 
 @pytest.fixture
-def run_import(tmp_path: Path, database: Path):
+def run_import(tmp_path: Path, database: str):
     def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return hamdeli("import", *args, cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}", **env)
+        return hamdeli("import", *args, cwd=tmp_path, DATABASE_URL=database, **env)
 
     return run
 
 
-async def count_needs(database: Path) -> int:
-    async with Store(database) as store:
+async def count_needs(database: str) -> int:
+    async with store_for(database) as store:
         return await store.count_needs()
 
 
@@ -56,7 +62,7 @@ async def test_a_good_file_is_imported_and_counted(tmp_path, database, run_impor
     assert result.returncode == 0, result.stderr
     assert result.stdout == "imported 3 needs: 3 added, 0 updated\n"
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
-    async with Store(database) as store:
+    async with store_for(database) as store:
         assert await store.count_needs() == 3
         money, items, rent = [await store.need(need_id) for need_id in (1, 2, 3)]
     assert (money.kind, money.target) == (NeedKind.MONEY, 250_000_000)
@@ -79,12 +85,12 @@ async def test_a_changed_row_updates_its_need_and_keeps_its_public_code(
     tmp_path, database, run_import
 ) -> None:
     assert run_import("needs", str(write_csv(tmp_path, GOOD_ROWS[0]))).returncode == 0
-    async with Store(database) as store:
+    async with store_for(database) as store:
         before = await store.need(1)
     changed = GOOD_ROWS[0].replace('"25,000,000"', "30000000")
     result = run_import("needs", str(write_csv(tmp_path, changed)))
     assert result.stdout == "imported 1 need: 0 added, 1 updated\n"
-    async with Store(database) as store:
+    async with store_for(database) as store:
         after = await store.need(1)
     assert (after.code, after.target) == (before.code, 300_000_000)
 
@@ -155,7 +161,7 @@ async def test_a_wrong_header_is_one_problem_on_line_1(tmp_path, database, run_i
 async def test_the_import_works_while_the_bot_has_the_database_open(
     tmp_path, database, run_import
 ) -> None:
-    async with Store(database) as bot_store:
+    async with store_for(database) as bot_store:
         result = run_import("needs", str(write_csv(tmp_path, *GOOD_ROWS)))
         assert result.returncode == 0, result.stderr
         assert await bot_store.count_needs() == 3
@@ -171,9 +177,9 @@ def test_usage_errors_exit_2_with_the_usage(run_import, args) -> None:
     assert result.stderr.startswith("usage: hamdeli")
 
 
-def test_a_missing_file_exits_2_naming_it(database) -> None:
-    missing = database.with_name("never-created.db")
-    result = hamdeli("import", "needs", "no-such.csv", cwd=database.parent,
+def test_a_missing_file_exits_2_naming_it(tmp_path) -> None:
+    missing = tmp_path / "never-created.db"  # and no database is made for it
+    result = hamdeli("import", "needs", "no-such.csv", cwd=tmp_path,
                      DATABASE_URL=f"sqlite:///{missing}")  # fmt: skip
     assert result.returncode == 2
     assert result.stderr == "no-such.csv: no such file\n"

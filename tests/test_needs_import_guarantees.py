@@ -22,10 +22,11 @@ from bot.domain.need_import import COLUMNS
 from bot.domain.pledges import PledgeRules
 from bot.importing import import_needs
 from bot.models import NeedStatus
-from bot.storage import IMPORT_BATCH_ROWS, Store
+from bot.storage import IMPORT_BATCH_ROWS
 from bot.storage.factory import store_for
-from tests.commands import clean_env, hamdeli, migrated
+from tests.commands import clean_env, hamdeli
 from tests.conftest import make_settings
+from tests.databases import ON_POSTGRES, database_url
 
 HEADER = ",".join(COLUMNS)
 NOW = 1_764_000_000
@@ -49,8 +50,15 @@ def write(folder: Path, rows: list[str], name: str = "needs.csv") -> Path:
 
 @pytest.fixture
 def settings(tmp_path):
-    migrated(tmp_path / "hamdeli.db")
-    return make_settings(tmp_path)
+    """This run's backend, migrated: import refuses to create a database."""
+    settings = make_settings(tmp_path)
+    asyncio.run(migrate_at(settings.database_url))
+    return settings
+
+
+async def migrate_at(url: str) -> None:
+    async with store_for(url):  # opening migrates
+        pass
 
 
 async def codes_in(settings) -> list[str]:
@@ -118,31 +126,52 @@ async def test_a_crash_after_some_batches_leaves_nothing_and_a_rerun_adds_each_r
     assert len(await codes_in(settings)) == rows
 
 
-async def test_a_killed_import_run_again_publishes_every_row_exactly_once(tmp_path) -> None:
+async def test_a_killed_import_run_again_publishes_every_row_exactly_once(
+    tmp_path, settings
+) -> None:
     """A real SIGKILL of `hamdeli import needs` while it writes a 20,000-row file."""
-    database = migrated(tmp_path / "h.db")
+    url = settings.database_url
     rows = 20_000
     path = write(tmp_path, [row(n) for n in range(rows)])
-    env = clean_env(DATABASE_URL=f"sqlite:///{database}")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "import", "needs", str(path), cwd=tmp_path, env=env,
+        sys.executable, "-m", "bot", "import", "needs", str(path), cwd=tmp_path,
+        env=clean_env(DATABASE_URL=url),
     )  # fmt: skip
-    wal = database.with_name("h.db-wal")
-    for _ in range(3000):  # until the transaction is writing pages (or the import ended)
-        if process.returncode is not None or (wal.exists() and wal.stat().st_size > 1_000_000):
+    for _ in range(3000):  # until the transaction is writing (or the import ended)
+        if process.returncode is not None or await import_is_writing(settings):
             break
         await asyncio.sleep(0.01)
     if process.returncode is None:
         process.send_signal(signal.SIGKILL)
     await process.wait()
-    async with Store(database) as store:
+    async with store_for(url) as store:
         assert await store.count_needs() in (0, rows)  # all or nothing
-    again = hamdeli(
-        "import", "needs", str(path), cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}"
-    )
+    again = hamdeli("import", "needs", str(path), cwd=tmp_path, DATABASE_URL=url)
     assert again.returncode == 0, again.stderr
-    async with Store(database) as store:
+    async with store_for(url) as store:
         assert await store.count_needs() == rows
+
+
+async def import_is_writing(settings) -> bool:
+    """Has the import's transaction written a good part of its rows? SQLite: its WAL file
+    has grown past 1 MB. PostgreSQL: another session's transaction holds a write id, and
+    has had a moment to write."""
+    if not ON_POSTGRES:
+        wal = settings.database_path.with_name(settings.database_path.name + "-wal")
+        return wal.exists() and wal.stat().st_size > 1_000_000
+    import asyncpg
+
+    connection = await asyncpg.connect(settings.database_url)
+    try:
+        writing = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+        )
+    finally:
+        await connection.close()
+    if writing:
+        await asyncio.sleep(0.2)
+    return bool(writing)
 
 
 async def test_a_problem_found_by_the_database_on_a_late_line_imports_nothing(
@@ -219,8 +248,8 @@ async def test_a_raised_target_opens_a_fully_pledged_need_again(tmp_path, settin
 def test_a_lowered_target_or_a_kind_switch_on_a_pledged_need_is_a_line_and_a_reason(
     tmp_path, changed, expected
 ) -> None:
-    database = migrated(tmp_path / "h.db")
-    url = f"sqlite:///{database}"
+    url = database_url(tmp_path)
+    asyncio.run(migrate_at(url))
     first = write(tmp_path, [row(1, external_id="L1")], "first.csv")
     assert hamdeli("import", "needs", str(first), cwd=tmp_path, DATABASE_URL=url).returncode == 0
     asyncio.run(pledge_all_of(make_settings(tmp_path, database_url=url), "L1", 500_000 * TOMAN))

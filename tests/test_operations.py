@@ -1,4 +1,7 @@
-"""Operator commands: backup, export pledges, and the emulator served over HTTP."""
+"""Operator commands: backup, export pledges, and the emulator served over HTTP.
+
+The exports run in a subprocess against this run's backend (tests/databases.py); backup
+copies a SQLite file, so its test is SQLite's, and PostgreSQL's answer is tested below."""
 
 from __future__ import annotations
 
@@ -16,19 +19,20 @@ from bot.codes import new_confirm_token
 from bot.domain import pledges
 from bot.domain.pledges import PledgeRules
 from bot.models import Beneficiary, NeedCategory, NeedDraft, NeedKind
-from bot.storage import Store
+from bot.storage.factory import store_for
 from bot.text import national_code_check_digit
 from tests.commands import clean_env, hamdeli
+from tests.databases import database_url
 
 CODE = "004123456" + str(national_code_check_digit("004123456"))
 NOW = 1_764_000_000  # 2025-11-24
 
 
 @pytest.fixture
-async def database(tmp_path):
-    """A store with one household, one linked need and one paid pledge."""
-    path = tmp_path / "h.db"
-    async with Store(path) as store:
+async def database(tmp_path) -> str:
+    """The URL of a store with one household, one linked need and one paid pledge."""
+    url = database_url(tmp_path)
+    async with store_for(url) as store:
         province = (await store.provinces())[0]
         city = province.cities[0]
         await store.upsert_beneficiaries(
@@ -49,12 +53,13 @@ async def database(tmp_path):
         )  # fmt: skip
         await pledges.confirm_payment(store, reference=made.reference, bank_reference="777",
                                       now=NOW + 60)  # fmt: skip
-    return path
+    return url
 
 
-def test_backup_writes_a_consistent_copy(database, tmp_path) -> None:
+@pytest.mark.sqlite_only
+def test_backup_writes_a_consistent_copy_of_the_sqlite_file(database, tmp_path) -> None:
     result = hamdeli("backup", str(tmp_path / "copy.db"), cwd=tmp_path,
-                     DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+                     DATABASE_URL=database)  # fmt: skip
     assert result.returncode == 0, result.stderr
     copy = sqlite3.connect(tmp_path / "copy.db")
     assert copy.execute("SELECT count(*) FROM pledges").fetchone()[0] == 1
@@ -65,7 +70,7 @@ def test_backup_writes_a_consistent_copy(database, tmp_path) -> None:
 def test_export_has_a_bom_the_columns_and_no_personal_data(database, tmp_path) -> None:
     out = tmp_path / "pledges.csv"
     result = hamdeli("export", "pledges", "--since", "1404/09/01", "--out", str(out),
-                     cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+                     cwd=tmp_path, DATABASE_URL=database)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
@@ -82,16 +87,16 @@ async def test_export_with_pii_adds_the_household_and_is_audited(database, tmp_p
     out = tmp_path / "pii.csv"
     result = hamdeli("export", "pledges", "--since", "2025-11-01", "--until", "2025-11-30",
                      "--out", str(out), "--with-pii", cwd=tmp_path,
-                     DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+                     DATABASE_URL=database)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Zarrin Testname" in out.read_text(encoding="utf-8-sig")
-    async with Store(database) as store:
+    async with store_for(database) as store:
         assert (await store.latest_audit())[0].action == "export_pledges_pii"
 
 
 def test_a_bad_date_is_a_usage_error(database, tmp_path) -> None:
     result = hamdeli("export", "pledges", "--since", "yesterday", "--out", "x.csv",
-                     cwd=tmp_path, DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+                     cwd=tmp_path, DATABASE_URL=database)  # fmt: skip
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
@@ -140,9 +145,9 @@ async def test_the_emulator_command_serves_both_platforms_on_one_port(tmp_path) 
 
 async def test_export_neutralizes_cells_a_spreadsheet_would_run_as_formulas(tmp_path) -> None:
     """A bank reference, a name or a `+98…` mobile starting like a formula is shown as text."""
-    path = tmp_path / "f.db"
+    url = database_url(tmp_path)
     hostile = ['=HYPERLINK("http://x")', "+98912", "-2+3", "@SUM(A1)", "\t=1+1"]
-    async with Store(path) as store:
+    async with store_for(url) as store:
         province = (await store.provinces())[0]
         city = province.cities[0]
         await store.upsert_beneficiaries(
@@ -166,7 +171,7 @@ async def test_export_neutralizes_cells_a_spreadsheet_would_run_as_formulas(tmp_
                                           now=NOW + 60)  # fmt: skip
     out = tmp_path / "pii.csv"
     result = hamdeli("export", "pledges", "--since", "2025-11-01", "--out", str(out),
-                     "--with-pii", cwd=tmp_path, DATABASE_URL=f"sqlite:///{path}")  # fmt: skip
+                     "--with-pii", cwd=tmp_path, DATABASE_URL=url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.reader(file))[1:]
