@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import sqlite3
 import time
 
 from bot.demo import demo_file
 from bot.i18n import translator
-from tests.commands import Person, bot_over_http, hamdeli, migrated
+from bot.storage.factory import store_for
+from tests.commands import Person, bot_over_http, hamdeli
+from tests.databases import database_url
 
 fa = translator("fa")
 TOKEN = "123456:acceptance-token-abcdefghijklmnopq"
@@ -26,7 +27,15 @@ async def wait_for(condition, seconds: float = 30) -> None:
 
 
 def settings(tmp_path) -> dict[str, str]:
-    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}", "ADMIN_IDS": str(ADMIN)}
+    """The bot's process uses this run's backend (PostgreSQL on make test-pg)."""
+    return {"DATABASE_URL": database_url(tmp_path), "ADMIN_IDS": str(ADMIN)}
+
+
+async def one_row(tmp_path, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...]:
+    """One row of this test's database, whichever the backend (opening it migrates it)."""
+    async with store_for(database_url(tmp_path)) as store:
+        rows = await store._fetchall(sql, params)
+    return tuple(rows[0])
 
 
 async def test_over_http_no_staff_action_works_for_someone_who_is_not_staff(tmp_path) -> None:
@@ -64,11 +73,10 @@ async def test_over_http_an_admin_broadcasts_to_all_and_each_gets_it_exactly_onc
 async def test_over_http_confirming_a_pledge_tells_its_donor_and_stats_sends_a_chart(tmp_path):
     needs = tmp_path / "needs.csv"
     needs.write_text(demo_file("demo_needs.csv", dt.date.today()), encoding="utf-8")
-    migrated(tmp_path / "a.db")
+    await one_row(tmp_path, "SELECT 1")  # the database exists, migrated: import needs it
     imported = hamdeli("import", "needs", str(needs), cwd=tmp_path, **settings(tmp_path))
     assert imported.returncode == 0, imported.stderr
-    with sqlite3.connect(tmp_path / "a.db") as db:
-        (code,) = db.execute("SELECT code FROM needs WHERE external_id = 'demo-1'").fetchone()
+    (code,) = await one_row(tmp_path, "SELECT code FROM needs WHERE external_id = 'demo-1'")
     async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
         donor, admin = Person(bot.emulator, 4343), Person(bot.emulator, ADMIN, "Reza")
         await donor.send("/start")
@@ -107,11 +115,10 @@ async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and
     tmp_path,
 ) -> None:
     (tmp_path / "needs.csv").write_text(NEEDS_CSV, encoding="utf-8")
-    migrated(tmp_path / "a.db")
+    await one_row(tmp_path, "SELECT 1")  # the database exists, migrated: import needs it
     imported = hamdeli("import", "needs", "needs.csv", cwd=tmp_path, **settings(tmp_path))
     assert imported.returncode == 0, imported.stderr
-    with sqlite3.connect(tmp_path / "a.db") as db:
-        (code,) = db.execute("SELECT code FROM needs WHERE external_id = 'a1'").fetchone()
+    (code,) = await one_row(tmp_path, "SELECT code FROM needs WHERE external_id = 'a1'")
     async with bot_over_http(tmp_path, TOKEN, **settings(tmp_path)) as bot:
         sara, reza = Person(bot.emulator, 6001, "Sara"), Person(bot.emulator, 6002, "Reza")
         await sara.send("/start")
@@ -137,8 +144,7 @@ async def test_over_http_a_donor_browses_to_a_city_pledges_in_persian_digits_and
         everything = [m.text or "" for chat in (6001, 6002) for m in bot.emulator.messages_in(chat)]
     for digits in ("0041234561", "۰۰۴۱۲۳۴۵۶۱"):
         assert not any(digits in text for text in everything)  # the linked household stays hidden
-    with sqlite3.connect(tmp_path / "a.db") as db:
-        reserved, target = db.execute(
-            "SELECT reserved + paid, target FROM needs WHERE code = ?", (code,)
-        ).fetchone()
+    reserved, target = await one_row(
+        tmp_path, "SELECT reserved + paid, target FROM needs WHERE code = ?", (code,)
+    )
     assert (reserved, target) == (6_000_000, 10_000_000)  # rials: 600,000 of 1,000,000 toman
