@@ -350,7 +350,7 @@ class PgStoreBase:
             return [convert(row) for row in fresh] if convert else fresh
         if not self._trusted():
             changes = self._changes
-            self.saw_needs_version(await self.pool.fetchval(NEEDS_VERSION), changes)
+            self._saw_needs_version(await self.pool.fetchval(NEEDS_VERSION), changes)
         key = (sql, tuple(tuple(p) if isinstance(p, list) else p for p in params))
         rows = self._reads.get(key)
         if rows is None:
@@ -369,14 +369,8 @@ class PgStoreBase:
                 self._reads[key] = rows
         return list(rows)
 
-    @property
-    def needs_changes(self) -> int:
-        """The count of possible changes to needs heard so far: take it before reading the
-        version row, and hand both to `saw_needs_version`."""
-        return self._changes
-
-    def saw_needs_version(self, version: int, changes: int) -> None:
-        """The needs version was read, after `changes` (`needs_changes`) was taken: a moved
+    def _saw_needs_version(self, version: int, changes: int) -> None:
+        """The needs version was read, after `changes` (`_changes`) was taken: a moved
         version drops the cache, and the cache is checked up to `changes` (a notice heard
         during the read leaves it unchecked). Each update's chat turn reads it too, so an
         answer includes every change committed before the update began."""

@@ -136,12 +136,12 @@ class PgWorkersRepository(PgStoreBase):
 
         The same round trip reads the needs version once the turn is granted, so the browse
         cache answers this update with every change committed before it began, whichever
-        process made it (see `PgStoreBase.saw_needs_version`). See the module's docstring
+        process made it (see `PgStoreBase._saw_needs_version`). See the module's docstring
         for the pool."""
         if self._turns is None:
             raise RuntimeError("Store is not open")
         async with self._turns.acquire() as connection:
-            changes = self.needs_changes
+            changes = self._changes
             version = await connection.fetchval(_TAKE_TURN, platform, _chat_key(chat_id))
-            self.saw_needs_version(version, changes)
+            self._saw_needs_version(version, changes)
             yield
