@@ -210,7 +210,9 @@ async def test_a_deadlocked_transaction_runs_again_on_pg(pg_store: PgStore) -> N
         return run
 
     await asyncio.gather(pg_store._run(body(1, 2)), pg_store._run(body(2, 1)))
-    assert sorted(attempts.values()) == [1, 2]
+    # At least one was aborted and run again. How often each ran is the server's choice:
+    # on a loaded machine a retry can meet the other's retry again ([2, 2], [1, 3]).
+    assert max(attempts.values()) >= 2
 
 
 async def test_a_deadlocked_unit_of_work_runs_again_whole_on_pg(pg_store: PgStore) -> None:
@@ -240,7 +242,7 @@ async def test_a_deadlocked_unit_of_work_runs_again_whole_on_pg(pg_store: PgStor
 
     done = await asyncio.gather(pg_store.run_unit(action(1, 2)), pg_store.run_unit(action(2, 1)))
     assert done == [1, 2]
-    assert sorted(attempts.values()) == [1, 2]
+    assert max(attempts.values()) >= 2  # one was aborted and run again (see above)
     rows = await pg_store._fetchall("SELECT subject_id FROM audit_log WHERE action = 'test'")
     assert sorted(row[0] for row in rows) == ["1", "2"]
 
