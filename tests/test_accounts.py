@@ -66,3 +66,23 @@ async def test_choosing_persona_and_language(store) -> None:
     assert (fresh.persona, fresh.language) == (Persona.BENEFICIARY, "fa")
     with pytest.raises(ValueError, match="unsupported"):
         await accounts.choose_language(store, account, "xx")
+
+
+async def test_an_ordinary_update_opens_no_unit_of_work(store, monkeypatch) -> None:
+    """Every update passes through account_for_update: only a change of role is a unit of
+    work (on SQLite a write transaction, which on every update halved the bot's
+    throughput). The counter only counts; the store's own run_unit still runs."""
+    await first_contact(store, 9)
+    units: list[object] = []
+    run_unit = store.run_unit
+
+    async def counted(body):
+        units.append(body)
+        return await run_unit(body)
+
+    monkeypatch.setattr(store, "run_unit", counted)
+    for now in (200, 300):
+        await first_contact(store, 9, now=now)
+    assert units == []
+    assert (await first_contact(store, 9, admin_ids=(9,), now=400)).staff_role is StaffRole.ADMIN
+    assert len(units) == 1
