@@ -180,6 +180,7 @@ class Outbox:
         self._slots = asyncio.Semaphore(concurrency)
         self._batch = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._finished = 0  # sends ended, success or not: drain claims again after one
         self._forbidden_in_a_row: dict[int, int] = {}
         self._unrecorded: dict[int, tuple[OutboxItem, Outcome]] = {}
         self._samples: dict[int, tuple[float, int]] = {}  # for the rate: (when, how many)
@@ -229,6 +230,7 @@ class Outbox:
         while not self._stopping:
             if more_to_queue:
                 more_to_queue = await self._queue_broadcast_rows()
+            finished_before = self._finished
             tokens = await self.pacer.take(self._batch)
             items = await self.store.claim_outbox(self.platform, self.now(), tokens, self.worker)
             await self.pacer.give_back(tokens - len(items))
@@ -242,7 +244,9 @@ class Outbox:
                 more_to_queue = True
                 continue
             if not items and not more_to_queue:
-                if not self._in_flight:
+                # A send that ended during the claim may have queued a notice the claim's
+                # snapshot missed (PostgreSQL reads each statement apart): claim once more.
+                if not self._in_flight and self._finished == finished_before:
                     break
                 await self._wait_in_flight()
         await self._report_progress(force=True)
@@ -271,6 +275,7 @@ class Outbox:
             log.exception("outbox message %s: recording %s later", item.id, outcome.status)
             self._unrecorded[item.id] = (item, outcome)
         finally:
+            self._finished += 1
             self._slots.release()
 
     async def _record(self, item: OutboxItem, outcome: Outcome) -> None:
