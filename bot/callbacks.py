@@ -6,8 +6,9 @@ A row is a button kind: the prefix its callback data starts with, and its typed 
 - the builder: `Button.CITY_PAGE(city.id, "all", 0)` writes `d:c:12:all:0` (views call it;
   trailing arguments with a default may be left out: `Button.CITY_PAGE(city.id)`);
 - the parser: `parse("d:c:12:all:0")` gives `Parsed(Button.CITY_PAGE, (12, "all", 0))`, the
-  arguments typed back (ints, enums, codes), once per click in the gatekeeper
-  (`bot.handlers.common.check_button`, which puts it in `context.button`);
+  arguments typed back (ints, enums, codes, a `Place`, a monthly gift's `NewGift` or
+  `StandingGift`), once per click in the gatekeeper (`bot.handlers.common.check_button`,
+  which puts it in `context.button`);
 - the flow patterns: `Button.AMOUNT.pattern()` for PTB's `CallbackQueryHandler(pattern=…)`,
   with leading arguments pinned if a flow takes only some presses
   (`Button.ROLE.pattern(Persona.BENEFICIARY)`);
@@ -33,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum, unique
-from typing import Any
+from typing import Any, Literal
 
 from bot.i18n import available_languages
 from bot.models import Audience, NeedCategory, NeedKind, NeedStatus, Persona
@@ -135,6 +136,112 @@ class Language(Arg):
         return text
 
 
+# -- typed values that some arguments carry -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place a button names: a city, a whole province, or (/needs only) anywhere."""
+
+    level: Literal["city", "province", "anywhere"]
+    id: int = 0
+
+    @classmethod
+    def city(cls, city_id: int) -> Place:
+        return cls("city", city_id)
+
+    @classmethod
+    def province(cls, province_id: int) -> Place:
+        return cls("province", province_id)
+
+    @property
+    def city_id(self) -> int | None:
+        return self.id if self.level == "city" else None
+
+    @property
+    def province_id(self) -> int | None:
+        return self.id if self.level == "province" else None
+
+    @property
+    def token(self) -> str:
+        """How the data carries it (shipped, never changes): "c12", "p8" or "0"."""
+        return f"{self.level[0]}{self.id}" if self.level != "anywhere" else "0"
+
+
+ANYWHERE = Place("anywhere")
+
+
+@dataclass(frozen=True, slots=True)
+class NewGift:
+    """A monthly gift being set up, of `amount` rials (nothing is stored yet)."""
+
+    amount: int
+
+    @property
+    def token(self) -> str:
+        return f"n{self.amount}"
+
+
+@dataclass(frozen=True, slots=True)
+class StandingGift:
+    """A donor's monthly gift as the button knew it: a newer version makes it stale."""
+
+    gift_id: int
+    version: int
+
+    @property
+    def token(self) -> str:
+        return f"e{self.gift_id}v{self.version}"
+
+
+GiftOwner = NewGift | StandingGift
+
+
+@dataclass(frozen=True)
+class _Tokened(Arg):
+    """An argument whose values write themselves (`value.token`)."""
+
+    def write(self, value: Any) -> str:
+        return str(value.token)
+
+    def template(self, name: str) -> str:
+        return f"{{{name}.token}}"
+
+
+@dataclass(frozen=True)
+class Places(_Tokened):
+    """A `Place`: "c<id>" a city, "p<id>" a province, and if `anywhere`, "0"."""
+
+    def __init__(self, anywhere: bool) -> None:
+        pattern = r"[cp][0-9]{1,6}" + (r"|0" if anywhere else "")
+        samples = (Place.city(999999), Place.province(8), Place.city(12))
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "samples", (*samples, ANYWHERE) if anywhere else samples)
+        object.__setattr__(self, "default", ANYWHERE if anywhere else None)
+
+    def read(self, text: str) -> Place:
+        if text == "0":
+            return ANYWHERE
+        return Place("city" if text[0] == "c" else "province", int(text[1:]))
+
+
+@dataclass(frozen=True)
+class GiftOwners(_Tokened):
+    """A `NewGift` ("n<rials>") or a `StandingGift` ("e<id>v<version>")."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "pattern", r"n[0-9]{1,12}|e[0-9]{1,9}v[0-9]{1,9}")
+        samples = (StandingGift(999999999, 999999999), NewGift(5000000), StandingGift(12, 3))
+        object.__setattr__(self, "samples", samples)
+        object.__setattr__(self, "default", None)
+
+    def read(self, text: str) -> GiftOwner:
+        if text.startswith("n"):
+            return NewGift(int(text[1:]))
+        gift_id, version = text[1:].split("v")
+        return StandingGift(int(gift_id), int(version))
+
+
 _CODE_CHARS = "[2-9A-HJ-NP-Z]"  # bot.codes.ALPHABET and L (as accepted before the table)
 NEED_CODE = Arg(rf"{_CODE_CHARS}{{6}}", ("7KQ2MZ", "AAAAAA"))
 PLEDGE = Arg(rf"P-{_CODE_CHARS}{{6}}", ("P-7KQ2MZ", "P-222222"))
@@ -148,14 +255,12 @@ PAGE = Int(4, default=0)
 CATEGORY = Choice.of("all", enum=NeedCategory, default="all")  # "all", or one category
 NEED_FIELD = Choice.of("place", "category", "goal", "description", "description_en",
                        "deadline", "national_code", "urgent")  # fmt: skip
-# Where /needs looks: "0" anywhere, "p<id>" a province, "c<id>" a city.
-NEED_PLACE = Arg(r"0|p[0-9]{1,6}|c[0-9]{1,6}", ("c999999", "0", "p12"), "0")
-# Monthly kindness. Whose gift a picker shapes: "n<rials>" a new one of that amount, or
-# "e<id>v<version>" a standing one (mk_who_new, mk_who_gift); its place: "c<city id>" or
-# "p<province id>" (mk_place).
-MK_WHO = Arg(r"n[0-9]{1,12}|e[0-9]{1,9}v[0-9]{1,9}",
-             ("e999999999v999999999", "n5000000", "e12v3"))  # fmt: skip
-MK_PLACE = Arg(r"[cp][0-9]{1,6}", ("c999999", "p8"))
+# Where /needs looks (anywhere, a province or a city), and where a monthly gift goes (a
+# province or a city): `Place` values, written "0", "p<id>" or "c<id>".
+NEED_PLACE = Places(anywhere=True)
+MK_PLACE = Places(anywhere=False)
+# Monthly kindness: whose gift a picker shapes, a `NewGift` or a `StandingGift`.
+MK_WHO = GiftOwners()
 MK_CHANGE = ("skip", "pause", "resume", "stop")
 
 
@@ -426,34 +531,6 @@ def parse(data: str | None) -> Parsed | None:
             return Parsed(kind, args)
         end = data.find(":", end + 1)
     return None
-
-
-# -- coded arguments of monthly kindness (MK_WHO, MK_PLACE) -----------------------------------
-
-
-def mk_who_new(amount: int) -> str:
-    return f"n{amount}"
-
-
-def mk_who_gift(gift_id: int, version: int) -> str:
-    return f"e{gift_id}v{version}"
-
-
-def mk_read_who(who: str) -> tuple[int, int] | int:
-    """A picker's owner: the new gift's amount (an int), or a standing gift's (id, version)."""
-    if who.startswith("n"):
-        return int(who[1:])
-    gift_id, version = who[1:].split("v")
-    return int(gift_id), int(version)
-
-
-def mk_place(province_id: int, city_id: int | None) -> str:
-    return f"c{city_id}" if city_id is not None else f"p{province_id}"
-
-
-def mk_read_place(place: str) -> tuple[str, int]:
-    """("c", city id) or ("p", province id)."""
-    return place[0], int(place[1:])
 
 
 def __getattr__(name: str) -> Any:

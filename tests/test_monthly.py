@@ -17,6 +17,7 @@ import pytest
 
 from bot import app as app_module
 from bot import callbacks
+from bot.callbacks import Button, NewGift, Place
 from bot.context import HamdeliContext
 from bot.delivery import deliver_outbox
 from bot.domain import monthly
@@ -344,8 +345,7 @@ async def test_an_older_button_is_answered_as_stale_and_changes_nothing(chat, ne
     assert other.last_answer == fa("monthly-stale")
     assert (await chat.store.monthly_of_donor("telegram", sara.id)).status is MonthlyStatus.PAUSED
     # A forged city below K (the small town) is not accepted as a place.
-    town = callbacks.mk_place(needs["tehran"].id, needs["town"].id)
-    town = callbacks.mk_chosen_place(callbacks.mk_who_new(5_000_000), town)
+    town = Button.MK_CHOSEN_PLACE(NewGift(5_000_000), Place.city(needs["town"].id))
     await other.click_data(town)
     assert other.last_answer == fa("monthly-stale")
     assert_no_private_data(chat, [needs["town"].name_fa, needs["town"].name_en])

@@ -17,8 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
-from bot.callbacks import Button
+from bot.callbacks import Button, GiftOwner, NewGift, Place, StandingGift
 from bot.codes import new_confirm_token
 from bot.context import HamdeliContext
 from bot.domain import browse, monthly
@@ -119,7 +118,7 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
         gift = await _own(context, flow.get("gift"), flow.get("version"))
         await reply(update, views.confirm_amount_screen(context.t, gift, amount))
         return ConversationHandler.END
-    await reply(update, await _provinces(context, callbacks.mk_who_new(amount)))
+    await reply(update, await _provinces(context, NewGift(amount)))
     return ConversationHandler.END
 
 
@@ -131,15 +130,15 @@ async def amount_hint(update: Update, context: HamdeliContext) -> str:
 @guarded(to_gift)
 async def chosen_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a new gift: on to the place."""
-    await _step(update, context, _provinces_for, callbacks.mk_who_new(int(context.button.arg)))
+    await _step(update, context, _provinces_for, NewGift(context.button.arg))
 
 
-async def _provinces_for(context: HamdeliContext, who: str) -> Screen:
+async def _provinces_for(context: HamdeliContext, who: GiftOwner) -> Screen:
     await _check_who(context, who)
     return await _provinces(context, who)
 
 
-async def _provinces(context: HamdeliContext, who: str) -> Screen:
+async def _provinces(context: HamdeliContext, who: GiftOwner) -> Screen:
     geo = await browse.geography(context.store)
     counts = await context.store.open_counts_by_province()
     return views.provinces_screen(context.t, who, geo.provinces, counts)
@@ -157,9 +156,9 @@ async def provinces(update: Update, context: HamdeliContext) -> None:
 async def province(update: Update, context: HamdeliContext) -> None:
     who, province_id = context.button.args
 
-    async def screen(context: HamdeliContext, who: str) -> Screen:
+    async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         await _check_who(context, who)
-        found = (await browse.geography(context.store)).province_by_id.get(int(province_id))
+        found = (await browse.geography(context.store)).province_by_id.get(province_id)
         if found is None:
             raise MonthlyRefused("monthly-stale")
         cities = await browse.cities_of(context.store, found, context.settings.k_anonymity)
@@ -173,7 +172,7 @@ async def province(update: Update, context: HamdeliContext) -> None:
 async def place(update: Update, context: HamdeliContext) -> None:
     who, place = context.button.args
 
-    async def screen(context: HamdeliContext, who: str) -> Screen:
+    async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         await _check_who(context, who)
         scope = await _scope(context, place, "all")
         return views.categories_screen(context.t, who, place, scope)
@@ -186,11 +185,11 @@ async def category(update: Update, context: HamdeliContext) -> None:
     """The kind of need: a new gift goes on to the day; a standing one asks to confirm."""
     who, place, kind = context.button.args
 
-    async def screen(context: HamdeliContext, who: str) -> Screen:
+    async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         gift = await _check_who(context, who)
         scope = await _scope(context, place, kind)
-        if gift is None:
-            return views.day_screen(context.t, int(who[1:]), place, kind)
+        if isinstance(who, NewGift):
+            return views.day_screen(context.t, who.amount, place, kind)
         old = await monthly.scope_of(context.store, gift)
         return views.confirm_place_screen(context.t, gift, scope, old, place)
 
@@ -202,7 +201,7 @@ async def day(update: Update, context: HamdeliContext) -> None:
     """The day: the whole gift, to confirm before it starts."""
     amount, place, kind, day = context.button.args
 
-    async def screen(context: HamdeliContext, _: str) -> Screen:
+    async def screen(context: HamdeliContext, _: GiftOwner) -> Screen:
         monthly.check_amount(int(amount), _rules(context))
         monthly.check_day(int(day))
         scope = await _scope(context, place, kind)
@@ -211,7 +210,7 @@ async def day(update: Update, context: HamdeliContext) -> None:
         return views.confirm_new_screen(context.t, int(amount), scope, place, int(day), first,
                                         new_confirm_token())  # fmt: skip
 
-    await _step(update, context, screen, "")
+    await _step(update, context, screen, NewGift(amount))
 
 
 @guarded(to_gift)
@@ -228,32 +227,30 @@ async def start(update: Update, context: HamdeliContext) -> None:
     await show(update, await _manage(context, gift, done))
 
 
-async def _step(update: Update, context: HamdeliContext, build, who: str) -> None:
+async def _step(update: Update, context: HamdeliContext, build, who: GiftOwner) -> None:
     """One picker step: its screen (a stale button is refused: the step's guard)."""
     screen = await build(context, who)
     await answer_button(update)
     await show(update, screen)
 
 
-async def _check_who(context: HamdeliContext, who: str) -> MonthlyGift | None:
+async def _check_who(context: HamdeliContext, who: GiftOwner) -> MonthlyGift | None:
     """The gift a picker shapes: None for a new one (its amount checked), or the donor's
     standing gift exactly as the button knew it."""
-    owner = callbacks.mk_read_who(who)
-    if isinstance(owner, int):
-        monthly.check_amount(owner, _rules(context))
+    if isinstance(who, NewGift):
+        monthly.check_amount(who.amount, _rules(context))
         return None
-    return await _own(context, *owner)
+    return await _own(context, who.gift_id, who.version)
 
 
-async def _scope(context: HamdeliContext, place: str, kind: str) -> Scope:
-    level, place_id = callbacks.mk_read_place(place)
+async def _scope(context: HamdeliContext, place: Place, kind: str) -> Scope:
     k = context.settings.k_anonymity
-    if level == "p":
-        return await monthly.resolve_scope(context.store, place_id, None, kind, k)
-    city = (await browse.geography(context.store)).city_by_id.get(place_id)
+    if place.city_id is None:
+        return await monthly.resolve_scope(context.store, place.id, None, kind, k)
+    city = (await browse.geography(context.store)).city_by_id.get(place.city_id)
     if city is None:
         raise MonthlyRefused("monthly-stale")
-    return await monthly.resolve_scope(context.store, city.province_id, place_id, kind, k)
+    return await monthly.resolve_scope(context.store, city.province_id, city.id, kind, k)
 
 
 async def _own(context: HamdeliContext, gift_id: object, version: object) -> MonthlyGift:
@@ -275,7 +272,7 @@ async def ask(update: Update, context: HamdeliContext) -> str | int | None:
     gift = await _own(context, gift_id, version)
     if action == "place":
         await answer_button(update)
-        await show(update, await _provinces(context, callbacks.mk_who_gift(gift.id, gift.version)))
+        await show(update, await _provinces(context, StandingGift(gift.id, gift.version)))
         return None
     text = _ask_text(context, action, gift)
     if text is None:
@@ -333,12 +330,12 @@ async def new_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a standing gift: asked once."""
     gift_id, version, amount = context.button.args
 
-    async def screen(context: HamdeliContext, _: str) -> Screen:
+    async def screen(context: HamdeliContext, _: GiftOwner) -> Screen:
         gift = await _own(context, gift_id, version)
         monthly.check_amount(int(amount), _rules(context))
         return views.confirm_amount_screen(context.t, gift, int(amount))
 
-    await _step(update, context, screen, "")
+    await _step(update, context, screen, NewGift(amount))
 
 
 @guarded(to_gift)

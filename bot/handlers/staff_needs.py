@@ -41,7 +41,7 @@ from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import Flow, Route, answer_button, reply, show
 from bot.handlers.guards import guarded, to_console
-from bot.models import Need, NeedKind, NeedStatus
+from bot.models import Need, NeedKind
 from bot.text import InputError, normalize_text
 from bot.views import staff as staff_views
 from bot.views import staff_needs as views
@@ -501,13 +501,12 @@ def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
     if context.button is None or context.button.kind is not Button.STAFF_NEEDS:
         return staff.NeedsFilter()
     mine, status, place, page = context.button.args
-    number = int(place[1:]) if place != "0" else None
     return staff.NeedsFilter(
         mine=mine,
-        status=None if status == "all" else NeedStatus(status),
-        province_id=number if place.startswith("p") else None,
-        city_id=number if place.startswith("c") else None,
-        page=int(page),
+        status=None if status == "all" else status,
+        province_id=place.province_id,
+        city_id=place.city_id,
+        page=page,
     )
 
 

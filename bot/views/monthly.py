@@ -2,7 +2,7 @@
 
 The pickers show places as browsing does (k-anonymity): a province with its open needs, and
 only the cities donors may see by name; "the whole province" covers the small towns. Every
-button names whose gift it shapes (`callbacks.mk_who_*`), so old messages keep working or
+button names whose gift it shapes (a `NewGift` or a `StandingGift`), so old messages keep working or
 are answered as stale, never misread.
 """
 
@@ -15,8 +15,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import Button
+from bot.callbacks import Button, GiftOwner, NewGift, Place, StandingGift
 from bot.config import Settings
 from bot.domain.browse import PlaceName
 from bot.domain.monthly import MonthNews, Scope
@@ -93,7 +92,7 @@ def amount_screen(
 
 
 def provinces_screen(
-    t: Translator, who: str, provinces: Sequence[Province], counts: dict[int, int]
+    t: Translator, who: GiftOwner, provinces: Sequence[Province], counts: dict[int, int]
 ) -> Screen:
     """Provinces with open needs first (with how many), then the rest: a monthly gift may
     wait for needs to come."""
@@ -110,21 +109,21 @@ def provinces_screen(
         )
         for p in ordered
     ]
-    back = Button.MK_HOME() if who.startswith("e") else Button.MK_NEW()
+    back = Button.MK_HOME() if isinstance(who, StandingGift) else Button.MK_NEW()
     return Screen(t("monthly-ask-province"), keyboard(*_pairs(buttons), _back(back, t)))
 
 
 def cities_screen(
-    t: Translator, who: str, province: Province, named: Sequence[tuple[City, int]], total: int
+    t: Translator, who: GiftOwner, province: Province, named: Sequence[tuple[City, int]], total: int
 ) -> Screen:
     """The whole province, or one of its cities donors may see by name."""
     name = province.name(t.language)
-    whole = Button.MK_CHOSEN_PLACE(who, callbacks.mk_place(province.id, None))
+    whole = Button.MK_CHOSEN_PLACE(who, Place.province(province.id))
     rows = [[button(t("monthly-whole-province", province=name, count=total), whole)]]
     cities = [
         button(
             t("browse-place-count", place=city.name(t.language), count=count),
-            Button.MK_CHOSEN_PLACE(who, callbacks.mk_place(province.id, city.id)),
+            Button.MK_CHOSEN_PLACE(who, Place.city(city.id)),
         )
         for city, count in alphabetical(named, t.language, lambda pair: pair[0].name(t.language))
     ]
@@ -133,7 +132,7 @@ def cities_screen(
     return Screen(t("monthly-ask-city", province=name), keyboard(*rows))
 
 
-def categories_screen(t: Translator, who: str, place: str, scope: Scope) -> Screen:
+def categories_screen(t: Translator, who: GiftOwner, place: Place, scope: Scope) -> Screen:
     """Any kind of need, or one category (the place's own words above)."""
     chips = [button(t("monthly-any-category"), Button.MK_CATEGORY(who, place, "all"))]
     chips += [
@@ -150,19 +149,19 @@ def categories_screen(t: Translator, who: str, place: str, scope: Scope) -> Scre
     )
 
 
-def day_screen(t: Translator, amount: int, place: str, category: str) -> Screen:
+def day_screen(t: Translator, amount: int, place: Place, category: str) -> Screen:
     """Days 1-28 of the Jalali month, a week to a row."""
     days = [
         button(format_number(day, t.language), Button.MK_DAY(amount, place, category, day))
         for day in range(1, 29)
     ]
     rows = [days[i : i + DAYS_PER_ROW] for i in range(0, len(days), DAYS_PER_ROW)]
-    back = Button.MK_CHOSEN_PLACE(callbacks.mk_who_new(amount), place)
+    back = Button.MK_CHOSEN_PLACE(NewGift(amount), place)
     return Screen(t("monthly-ask-day"), keyboard(*rows, _back(back, t)))
 
 
 def confirm_new_screen(
-    t: Translator, amount: int, scope: Scope, place: str, day: int, first: dt.date, token: str
+    t: Translator, amount: int, scope: Scope, place: Place, day: int, first: dt.date, token: str
 ) -> Screen:
     category = scope.category.value if scope.category else "all"
     text = t("monthly-confirm", amount=toman(t, amount), scope=scope_text(t, scope), day=day,
@@ -236,7 +235,7 @@ def confirm_amount_screen(t: Translator, gift: MonthlyGift, amount: int) -> Scre
 
 
 def confirm_place_screen(
-    t: Translator, gift: MonthlyGift, scope: Scope, old: Scope, place: str
+    t: Translator, gift: MonthlyGift, scope: Scope, old: Scope, place: Place
 ) -> Screen:
     category = scope.category.value if scope.category else "all"
     return Screen(

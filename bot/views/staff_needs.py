@@ -15,7 +15,7 @@ from functools import cache
 
 from telegram import InlineKeyboardButton
 
-from bot.callbacks import Button
+from bot.callbacks import ANYWHERE, Button, Place
 from bot.domain.browse import Geography
 from bot.domain.need_editing import FIELDS
 from bot.domain.staff import NeedsFilter, NeedsPage
@@ -215,11 +215,11 @@ def need_staff_screen(t: Translator, shown: NeedShown) -> Screen:
 NEED_STATUSES = tuple(NeedStatus)  # the status picker's order: a need's life, draft to end
 
 
-def needs_place_token(wanted: NeedsFilter) -> str:
-    """The place of a filter as callback data carries it: "0", "p<id>" or "c<id>"."""
+def needs_place(wanted: NeedsFilter) -> Place:
+    """Where a filter looks, as its buttons carry it."""
     if wanted.city_id:
-        return f"c{wanted.city_id}"
-    return f"p{wanted.province_id}" if wanted.province_id else "0"
+        return Place.city(wanted.city_id)
+    return Place.province(wanted.province_id) if wanted.province_id else ANYWHERE
 
 
 def _status_token(wanted: NeedsFilter) -> str:
@@ -232,7 +232,7 @@ def needs_list_screen(t: Translator, listed: NeedsPage, geo: Geography) -> Scree
     wanted, status, place = (
         listed.filter,
         _status_token(listed.filter),
-        needs_place_token(listed.filter),
+        needs_place(listed.filter),
     )
     title = t(
         "staff-needs-title",
@@ -265,7 +265,7 @@ def needs_list_screen(t: Translator, listed: NeedsPage, geo: Geography) -> Scree
     return Screen(text, keyboard(*rows))
 
 
-def needs_status_screen(t: Translator, mine: bool, status: str, place: str) -> Screen:
+def needs_status_screen(t: Translator, mine: bool, status: str, place: Place) -> Screen:
     """Any status, or one: each button lists the needs again from the first page."""
     choices = [("all", t("staff-needs-any-status")),
                *((s.value, t(f"need-status-{s.value}")) for s in NEED_STATUSES)]  # fmt: skip
@@ -286,15 +286,15 @@ def needs_place_screen(
     if province is None:
         names = [button(p.name(t.language), Button.STAFF_NEEDS_PLACE(mine, status, p.id))
                  for p in by_name(provinces, t.language)]  # fmt: skip
-        first = button(t("staff-needs-anywhere"), Button.STAFF_NEEDS(mine, status, "0"))
+        first = button(t("staff-needs-anywhere"), Button.STAFF_NEEDS(mine, status, ANYWHERE))
         rows = [[first], *(names[i : i + 2] for i in range(0, len(names), 2))]
         back = Button.STAFF_NEEDS(mine, status)
         question = t("staff-needs-ask-province")
     else:
-        names = [button(c.name(t.language), Button.STAFF_NEEDS(mine, status, f"c{c.id}"))
+        names = [button(c.name(t.language), Button.STAFF_NEEDS(mine, status, Place.city(c.id)))
                  for c in by_name(province.cities, t.language)]  # fmt: skip
         whole = t("staff-needs-whole-province", province=province.name(t.language))
-        first = button(whole, Button.STAFF_NEEDS(mine, status, f"p{province.id}"))
+        first = button(whole, Button.STAFF_NEEDS(mine, status, Place.province(province.id)))
         rows = [[first], *(names[i : i + 3] for i in range(0, len(names), 3))]
         back = Button.STAFF_NEEDS_PLACE(mine, status)
         question = t("staff-needs-ask-city", province=province.name(t.language))
