@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -217,7 +217,8 @@ async def check_button(update: Update, context: HamdeliContext) -> None:
         raise ApplicationHandlerStop
 
 
-Route = Callable[[Update, HamdeliContext], Awaitable[object]]
+# A handler: a coroutine function, the type PTB's handler classes take.
+Route = Callable[[Update, HamdeliContext], Coroutine[Any, Any, object]]
 
 
 def button_router(routes: dict[Button, Route]) -> Route:

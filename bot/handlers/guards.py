@@ -29,9 +29,9 @@ and asks the same question again, and the flow goes on.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -50,7 +50,9 @@ END = ConversationHandler.END
 STAFF_ONLY = "staff-only"  # the refusal of anyone who is not (or no longer) staff
 
 T = TypeVar("T")
-Handler = Callable[[Update, HamdeliContext], Awaitable[T]]
+# A coroutine function: PTB's handler classes take one (they may run it as a task, which
+# takes a coroutine, not any awaitable), so a guarded handler is registered as it is.
+Handler = Callable[[Update, HamdeliContext], Coroutine[Any, Any, T]]
 
 
 @dataclass(frozen=True)

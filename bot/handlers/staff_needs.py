@@ -21,7 +21,7 @@ where staff left off.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -78,7 +78,9 @@ STEP_BUTTONS = (
 )  # fmt: skip
 
 Form = dict[str, Any]
-Step = Callable[[Update, HamdeliContext, Form], Awaitable[str | int]]
+Step = Callable[[Update, HamdeliContext, Form], Coroutine[Any, Any, str | int]]
+# A step as PTB's handlers take it: a coroutine function of the update and the context.
+StepHandler = Callable[[Update, HamdeliContext], Coroutine[Any, Any, str | int]]
 
 
 # -- the form in the store --------------------------------------------------------------------
@@ -107,7 +109,7 @@ async def _to_console(update: Update, context: HamdeliContext, message_id: str) 
     return END
 
 
-def with_form(step: Step) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+def with_form(step: Step) -> StepHandler:
     """A step of the flow: for staff only (checked now, by the guard), with the form from
     the store. Refused (not staff any more, no such need): the form is forgotten and the
     flow ends (`guards.guarded`)."""
@@ -291,7 +293,7 @@ async def chose_urgent(update: Update, context: HamdeliContext, form: Form) -> s
     return await _next(update, context, form, "urgent")
 
 
-def _leave_empty(state: str) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+def _leave_empty(state: str) -> StepHandler:
     """The "skip" / "no deadline" / "no English description" button of an optional value."""
     field = state.removeprefix("need_")
 
@@ -313,7 +315,7 @@ async def change_field(update: Update, context: HamdeliContext, form: Form) -> s
     return await _ask(update, context, form, FIRST_STATE[context.button.arg])
 
 
-def _hint(state: str, message_id: str) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+def _hint(state: str, message_id: str) -> StepHandler:
     """Anything a question does not expect (text for buttons, a sticker for text, another
     step's old button): say what is expected and ask the same question again, so nothing
     collected so far is lost."""
@@ -368,9 +370,7 @@ async def typed_quantity(update: Update, context: HamdeliContext, form: Form) ->
     return await _next(update, context, form, "goal")
 
 
-def _typed(
-    state: str, read: Callable[[str, HamdeliContext], object]
-) -> Callable[[Update, HamdeliContext], Awaitable[str | int]]:
+def _typed(state: str, read: Callable[[str, HamdeliContext], object]) -> StepHandler:
     """A value typed in one message: read it (or explain and ask again), keep it, go on."""
     field = state.removeprefix("need_")
 
