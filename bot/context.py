@@ -84,7 +84,9 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):
     """CallbackContext with typed access to Hamdeli's services and the current account."""
 
     account: Account | None = None
-    button: Parsed | None = None  # the pressed button, parsed once by the gatekeeper
+    # The pressed button, parsed once by the gatekeeper (bot.handlers.common.check_button);
+    # None when no button was pressed. A handler only a button reaches reads `pressed`.
+    button: Parsed | None = None
     # This update's alone (PTB builds a context per update, and several run at once:
     # bot/processing.py), set by the flows conversation for the group after it
     # (bot/handlers/common.write_flow_state): a flow handled the update, so its state is
@@ -113,6 +115,18 @@ class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self.account is None:
             raise RuntimeError("no account loaded for this update")
         return self.account
+
+    @property
+    def pressed(self) -> Parsed:
+        """The pressed button, for a handler only a button reaches (a route, or a flow's
+        button pattern): the gatekeeper parsed it before any of them ran, so it is there.
+        A handler that commands reach too reads `button`, which is None for them."""
+        if self.button is None:
+            raise RuntimeError(
+                "no button was parsed for this update, though the handler's route or pattern "
+                "takes only buttons (the gatekeeper parses every one before they run)"
+            )
+        return self.button
 
     @property
     def t(self) -> Translator:

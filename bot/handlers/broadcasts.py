@@ -109,7 +109,7 @@ async def _offer_audiences(update: Update, context: HamdeliContext, prefix: str 
 async def choose_audience(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
     draft = await _current_draft(context)
-    audience = Audience(context.button.arg)
+    audience: Audience = context.pressed.arg
     try:  # "everyone" from an old screen or a forged button: the other audiences instead
         await broadcasts.require_audience(context.store, context.me, audience)
     except Refused as refused:
@@ -132,7 +132,7 @@ async def choose_audience(update: Update, context: HamdeliContext) -> None:
 async def choose_place(update: Update, context: HamdeliContext) -> None:
     await require_staff(context.store, context.me)
     draft = await _current_draft(context)
-    kind, place_id = context.button.args[0], int(context.button.args[1])
+    kind, place_id = context.pressed.args
     places = await geography(context.store)
     await answer_button(update)
     if kind in ("province", "cities") and place_id in places.province_by_id:
@@ -168,7 +168,7 @@ async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> Non
 @guarded(to_console)
 async def send(update: Update, context: HamdeliContext) -> None:
     """The confirm button: starts the broadcast once, however often it is pressed."""
-    token = context.button.arg
+    token = context.pressed.arg
     await require_staff(context.store, context.me)
     earlier = await broadcasts.existing(context.store, token)
     if earlier is not None:
@@ -203,7 +203,7 @@ async def _show_new_progress(update: Update, context: HamdeliContext, broadcast:
 @guarded(to_console)
 async def control(update: Update, context: HamdeliContext) -> None:
     """Pause or resume from the progress message's buttons; cancel asks once first."""
-    action, broadcast_id = context.button.args[0], int(context.button.args[1])
+    action, broadcast_id = context.pressed.args
     if action == "cancel":
         await _ask_cancel(update, context, broadcast_id)
         return

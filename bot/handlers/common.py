@@ -147,7 +147,7 @@ async def role_chooser(update: Update, context: HamdeliContext) -> None:
 async def choose_role(update: Update, context: HamdeliContext) -> None:
     """A role button: remember the choice and open that role's menu."""
     await answer_button(update)
-    persona = Persona(context.button.arg)
+    persona: Persona = context.pressed.arg
     context.account = await accounts.choose_persona(context.store, context.me, persona)
     await show(update, views.role_home(context.t, persona))
 
@@ -193,7 +193,7 @@ async def language_picker(update: Update, context: HamdeliContext) -> None:
 
 async def set_language(update: Update, context: HamdeliContext) -> None:
     """A language button: switch, confirm in the new language, show the menu."""
-    language = context.button.arg
+    language: str = context.pressed.arg
     context.account = await accounts.choose_language(context.store, context.me, language)
     await answer_button(update, context.t("language-changed"))
     await show(

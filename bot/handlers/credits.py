@@ -41,7 +41,7 @@ async def _show_choice(
 async def to_credit_choice(context: HamdeliContext, refused: Refused, text: str) -> WayForward:
     """Where an old credit button goes on from: if the credit still waits, its choice as
     it is now, under the refusal; else the donor's pledges and menu."""
-    credit = await context.store.credit(int(context.button.args[0]))
+    credit = await context.store.credit(context.pressed.arg)
     mine = credit is not None and (credit.platform, credit.donor_id) == (
         context.services.platform, context.me.user_id,
     )  # fmt: skip
@@ -54,7 +54,7 @@ async def to_credit_choice(context: HamdeliContext, refused: Refused, text: str)
 async def show_credit(update: Update, context: HamdeliContext) -> None:
     """Choose again: the donor's credit with the similar needs as they are now."""
     credit = await credits.own_credit(
-        context.store, int(context.button.arg), context.services.platform, context.me.user_id
+        context.store, context.pressed.arg, context.services.platform, context.me.user_id
     )
     await answer_button(update)
     title = context.t("credit-choice-title", amount=views.toman(context.t, credit.amount))
@@ -64,7 +64,7 @@ async def show_credit(update: Update, context: HamdeliContext) -> None:
 @guarded(to_credit_choice)
 async def move(update: Update, context: HamdeliContext) -> None:
     """Move the credit to the need on the button: as much as it has room for."""
-    credit_id, code = int(context.button.args[0]), context.button.args[1]
+    credit_id, code = context.pressed.args
     done = await credits.move_to_need(
         context.store, credit_id=credit_id, code=code, platform=context.services.platform,
         donor_id=context.me.user_id, now=context.now(),
@@ -80,7 +80,7 @@ async def move(update: Update, context: HamdeliContext) -> None:
 async def to_office(update: Update, context: HamdeliContext) -> None:
     """Let the welfare office use the credit where it is most needed."""
     done = await credits.give_to_office(
-        context.store, credit_id=int(context.button.arg),
+        context.store, credit_id=context.pressed.arg,
         platform=context.services.platform, donor_id=context.me.user_id, now=context.now(),
     )  # fmt: skip
     await answer_button(update, context.t("credit-moved-toast"))

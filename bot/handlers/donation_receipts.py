@@ -28,7 +28,7 @@ async def send_receipt(update: Update, context: HamdeliContext) -> None:
     """The donor's own paid pledge: its receipt, as a PDF document in their language."""
     receipt = await donation_receipt(
         context.store,
-        reference=context.button.args[0],
+        reference=context.pressed.arg,
         platform=context.services.platform,
         donor_id=context.me.user_id,
     )

@@ -68,9 +68,7 @@ async def provinces(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_donor_menu)
 async def cities(update: Update, context: HamdeliContext) -> None:
-    province = (await browse.geography(context.store)).province_by_id.get(
-        int(context.button.args[0])
-    )
+    province = (await browse.geography(context.store)).province_by_id.get(context.pressed.arg)
     if province is None:
         raise Refused("button-expired")
     await answer_button(update)
@@ -107,8 +105,8 @@ async def _show_province(
 
 @guarded(to_donor_menu)
 async def city_page(update: Update, context: HamdeliContext) -> None:
-    city_id, category, page = context.button.args
-    found = await browse.look_up_city(context.store, int(city_id), context.settings.k_anonymity)
+    city_id, category, page = context.pressed.args
+    found = await browse.look_up_city(context.store, city_id, context.settings.k_anonymity)
     if found is None:
         raise Refused("button-expired")
     if found.named is None:
@@ -120,20 +118,20 @@ async def city_page(update: Update, context: HamdeliContext) -> None:
         views.PlaceRef.city(found.named, found.province, context.t),
         [found.named.id],
         category,
-        int(page),
+        page,
         total=found.count if category == "all" else None,
     )
 
 
 @guarded(to_donor_menu)
 async def other_page(update: Update, context: HamdeliContext) -> None:
-    province_id, category, page = context.button.args
-    province = (await browse.geography(context.store)).province_by_id.get(int(province_id))
+    province_id, category, page = context.pressed.args
+    province = (await browse.geography(context.store)).province_by_id.get(province_id)
     if province is None:
         raise Refused("button-expired")
     found = await browse.cities_of(context.store, province, context.settings.k_anonymity)
     place = views.PlaceRef.other(province, context.t)
-    await _show_page(update, context, place, found.small_ids, category, int(page))
+    await _show_page(update, context, place, found.small_ids, category, page)
 
 
 async def _show_province_level(
@@ -184,9 +182,9 @@ async def _show_page(
 @guarded(to_donor_menu)
 async def categories(update: Update, context: HamdeliContext) -> None:
     """Category chips of a named city, or of a province's unnamed cities together."""
-    parsed, k = context.button, context.settings.k_anonymity
+    parsed, k = context.pressed, context.settings.k_anonymity
     if parsed.kind is Button.CITY_FILTER:
-        city = await browse.look_up_city(context.store, int(parsed.arg), k)
+        city = await browse.look_up_city(context.store, parsed.arg, k)
         if city is None:
             raise Refused("button-expired")
         if city.named is None:
@@ -195,7 +193,7 @@ async def categories(update: Update, context: HamdeliContext) -> None:
         place = views.PlaceRef.city(city.named, city.province, context.t)
         city_ids: Sequence[int] = [city.named.id]
     else:
-        province = (await browse.geography(context.store)).province_by_id.get(int(parsed.arg))
+        province = (await browse.geography(context.store)).province_by_id.get(parsed.arg)
         if province is None:
             raise Refused("button-expired")
         place = views.PlaceRef.other(province, context.t)
@@ -210,7 +208,7 @@ async def categories(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_donor_menu)
 async def need_button(update: Update, context: HamdeliContext) -> None:
-    need = await context.store.need_by_code(context.button.args[0])
+    need = await context.store.need_by_code(context.pressed.arg)
     if need is None or not need.visible_to_donors:
         raise Refused("need-not-found")
     await answer_button(update)
@@ -279,7 +277,7 @@ def share_link(context: HamdeliContext, code: str) -> str:
 @guarded(to_donor_menu)
 async def ask_amount(update: Update, context: HamdeliContext) -> str | int:
     """ "Help" on a need: offer amounts (or quantities) and wait for a typed one."""
-    need = await context.store.need_by_code(context.button.args[0])
+    need = await context.store.need_by_code(context.pressed.arg)
     if need is None or need.remaining <= 0 or not need.open:
         raise PledgeRefused("pledge-need-unavailable")
     await answer_button(update)
@@ -326,12 +324,12 @@ def _read_amount(need: Need, text: str) -> int:
 
 @guarded(to_donor_menu)
 async def chosen_amount(update: Update, context: HamdeliContext) -> str | int:
-    code, value = context.button.args
+    code, value = context.pressed.args
     need = await context.store.need_by_code(code)
     if need is None:
         raise PledgeRefused("pledge-need-unavailable")
     await answer_button(update)
-    return await _confirm_or_explain(update, context, need, int(value))
+    return await _confirm_or_explain(update, context, need, value)
 
 
 async def _confirm_or_explain(update, context, need: Need, value: int) -> str | int:
@@ -355,7 +353,7 @@ async def _confirm_or_explain(update, context, need: Need, value: int) -> str | 
 async def confirm_in_flow(update: Update, context: HamdeliContext) -> str | int:
     """A confirm button while the amount can still change: only the latest one counts."""
     flow = await context.flow.get()
-    if flow.get("token") not in (None, context.button.args[2]):
+    if flow.get("token") not in (None, context.pressed.args[2]):
         await answer_button(update, context.t("pledge-amount-replaced"))
         return AMOUNT
     await context.flow.clear()
@@ -371,14 +369,14 @@ async def amount_hint(update: Update, context: HamdeliContext) -> str:
 
 @guarded(to_donor_menu)
 async def confirm(update: Update, context: HamdeliContext) -> None:
-    code, value, token = context.button.args
+    code, value, token = context.pressed.args
     try:
         pledge = await pledges.pledge_help(
             context.store,
             need_code=code,
             platform=context.services.platform,
             donor_id=context.me.user_id,
-            amount=int(value),
+            amount=value,
             token=token,
             now=context.now(),
             rules=PledgeRules.from_settings(context.settings),
@@ -398,7 +396,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
 
 
 async def my_pledges(update: Update, context: HamdeliContext) -> None:
-    page = int(context.button.args[0]) if update.callback_query else 0
+    page = context.button.arg if context.button else 0  # /mypledges: the first page
     await answer_button(update)
     await _show_my_pledges(update, context, page)
 
@@ -423,7 +421,7 @@ async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None
 
 @guarded(to_donor_menu)
 async def cancel_ask(update: Update, context: HamdeliContext) -> None:
-    pledge = await context.store.pledge(context.button.args[0])
+    pledge = await context.store.pledge(context.pressed.arg)
     if pledge is None or (pledge.platform, pledge.donor_id) != (
         context.services.platform,
         context.me.user_id,
@@ -436,7 +434,7 @@ async def cancel_ask(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_donor_menu)
 async def cancel_do(update: Update, context: HamdeliContext) -> None:
-    reference = context.button.args[0]
+    reference = context.pressed.arg
     done = context.t("pledge-cancelled", reference=reference)
     await _act_on_pledge(update, context, pledges.cancel_pledge, done)
 
@@ -446,7 +444,7 @@ async def report_paid(update: Update, context: HamdeliContext) -> str | int:
     """ "I've paid" (or, for goods, "I've delivered it"): expiry stops and staff are told.
     After a transfer the bot asks for the bank tracking number or a photo of the receipt:
     a card-to-card transfer has no description, so that is how staff find the money."""
-    reference = context.button.args[0]
+    reference = context.pressed.arg
     pledge = await pledges.report_paid(
         context.store,
         reference=reference,
@@ -470,7 +468,7 @@ async def report_paid(update: Update, context: HamdeliContext) -> str | int:
 @guarded(to_donor_menu)
 async def ask_receipt(update: Update, context: HamdeliContext) -> str | int:
     """ "📎 Send receipt" on a pledge in "My pledges": wait for a photo, PDF or number."""
-    reference = context.button.args[0]
+    reference = context.pressed.arg
     pledge = await context.store.pledge(reference)
     if pledge is None or (pledge.platform, pledge.donor_id) != (
         context.services.platform, context.me.user_id
@@ -585,7 +583,7 @@ async def receipt_for(update: Update, context: HamdeliContext) -> None:
         raise Refused("button-expired")
     await context.flow.clear()
     await _keep_receipt(
-        update, context, context.button.args[0], loose.get("file"), loose.get("tracking")
+        update, context, context.pressed.arg, loose.get("file"), loose.get("tracking")
     )
 
 
@@ -593,7 +591,7 @@ async def _act_on_pledge(update, context, action, done: str, **extra: object) ->
     """Run a donor's action on their own pledge; say how it went above their pledges."""
     await action(
         context.store,
-        reference=context.button.args[0],
+        reference=context.pressed.arg,
         platform=context.services.platform,
         donor_id=context.me.user_id,
         now=context.now(),

@@ -130,7 +130,7 @@ async def amount_hint(update: Update, context: HamdeliContext) -> str:
 @guarded(to_gift)
 async def chosen_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a new gift: on to the place."""
-    await _step(update, context, _provinces_for, NewGift(context.button.arg))
+    await _step(update, context, _provinces_for, NewGift(context.pressed.arg))
 
 
 async def _provinces_for(context: HamdeliContext, who: GiftOwner) -> Screen:
@@ -149,12 +149,12 @@ async def _provinces(context: HamdeliContext, who: GiftOwner) -> Screen:
 
 @guarded(to_gift)
 async def provinces(update: Update, context: HamdeliContext) -> None:
-    await _step(update, context, _provinces_for, context.button.arg)
+    await _step(update, context, _provinces_for, context.pressed.arg)
 
 
 @guarded(to_gift)
 async def province(update: Update, context: HamdeliContext) -> None:
-    who, province_id = context.button.args
+    who, province_id = context.pressed.args
 
     async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         await _check_who(context, who)
@@ -170,7 +170,7 @@ async def province(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_gift)
 async def place(update: Update, context: HamdeliContext) -> None:
-    who, place = context.button.args
+    who, place = context.pressed.args
 
     async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         await _check_who(context, who)
@@ -183,7 +183,7 @@ async def place(update: Update, context: HamdeliContext) -> None:
 @guarded(to_gift)
 async def category(update: Update, context: HamdeliContext) -> None:
     """The kind of need: a new gift goes on to the day; a standing one asks to confirm."""
-    who, place, kind = context.button.args
+    who, place, kind = context.pressed.args
 
     async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
         gift = await _check_who(context, who)
@@ -199,15 +199,15 @@ async def category(update: Update, context: HamdeliContext) -> None:
 @guarded(to_gift)
 async def day(update: Update, context: HamdeliContext) -> None:
     """The day: the whole gift, to confirm before it starts."""
-    amount, place, kind, day = context.button.args
+    amount, place, kind, day = context.pressed.args
 
     async def screen(context: HamdeliContext, _: GiftOwner) -> Screen:
-        monthly.check_amount(int(amount), _rules(context))
-        monthly.check_day(int(day))
+        monthly.check_amount(amount, _rules(context))
+        monthly.check_day(day)
         scope = await _scope(context, place, kind)
-        due = monthly.first_month(int(day), context.now(), context.settings.tz)[1]
+        due = monthly.first_month(day, context.now(), context.settings.tz)[1]
         first = monthly.due_date(due, context.settings.tz)
-        return views.confirm_new_screen(context.t, int(amount), scope, place, int(day), first,
+        return views.confirm_new_screen(context.t, amount, scope, place, day, first,
                                         new_confirm_token())  # fmt: skip
 
     await _step(update, context, screen, NewGift(amount))
@@ -215,11 +215,11 @@ async def day(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_gift)
 async def start(update: Update, context: HamdeliContext) -> None:
-    amount, place, kind, day, token = context.button.args
+    amount, place, kind, day, token = context.pressed.args
     scope = await _scope(context, place, kind)
     gift, created = await monthly.start(
         context.store, platform=context.services.platform, donor_id=context.me.user_id,
-        amount=int(amount), scope=scope, day=int(day), token=token, now=context.now(),
+        amount=amount, scope=scope, day=day, token=token, now=context.now(),
         rules=_rules(context), tz=context.settings.tz,
     )  # fmt: skip
     done = context.t("monthly-started" if created else "monthly-already")
@@ -266,7 +266,7 @@ async def _own(context: HamdeliContext, gift_id: object, version: object) -> Mon
 
 @guarded(to_gift)
 async def ask(update: Update, context: HamdeliContext) -> str | int | None:
-    action, gift_id, version = context.button.args
+    action, gift_id, version = context.pressed.args
     if action == "amount":
         return await ask_amount(update, context)
     gift = await _own(context, gift_id, version)
@@ -303,7 +303,7 @@ def _ask_text(context: HamdeliContext, action: str, gift: MonthlyGift) -> str | 
 
 @guarded(to_gift)
 async def do(update: Update, context: HamdeliContext) -> None:
-    action, gift_id, version = context.button.args
+    action, gift_id, version = context.pressed.args
     store, now, tz = context.store, context.now(), context.settings.tz
     gift = await _own(context, gift_id, version)
     if action == "skip":
@@ -328,21 +328,21 @@ async def do(update: Update, context: HamdeliContext) -> None:
 @guarded(to_gift)
 async def new_amount(update: Update, context: HamdeliContext) -> None:
     """A preset amount for a standing gift: asked once."""
-    gift_id, version, amount = context.button.args
+    gift_id, version, amount = context.pressed.args
 
     async def screen(context: HamdeliContext, _: GiftOwner) -> Screen:
         gift = await _own(context, gift_id, version)
-        monthly.check_amount(int(amount), _rules(context))
-        return views.confirm_amount_screen(context.t, gift, int(amount))
+        monthly.check_amount(amount, _rules(context))
+        return views.confirm_amount_screen(context.t, gift, amount)
 
-    await _step(update, context, screen, NewGift(amount))
+    await _step(update, context, screen, StandingGift(gift_id, version))
 
 
 @guarded(to_gift)
 async def set_amount(update: Update, context: HamdeliContext) -> None:
-    gift_id, version, amount = context.button.args
+    gift_id, version, amount = context.pressed.args
     gift = await _own(context, gift_id, version)
-    changed = await monthly.change_amount(context.store, gift, int(amount), context.now(),
+    changed = await monthly.change_amount(context.store, gift, amount, context.now(),
                                           _rules(context))  # fmt: skip
     done = context.t("monthly-done-amount", amount=views.toman(context.t, changed.amount))
     await answer_button(update, done)
@@ -351,7 +351,7 @@ async def set_amount(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_gift)
 async def set_place(update: Update, context: HamdeliContext) -> None:
-    gift_id, version, place, kind = context.button.args
+    gift_id, version, place, kind = context.pressed.args
     gift = await _own(context, gift_id, version)
     scope = await _scope(context, place, kind)
     changed = await monthly.change_scope(context.store, gift, scope, context.now())

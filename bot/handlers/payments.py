@@ -42,7 +42,7 @@ async def pay_now(update: Update, context: HamdeliContext) -> None:
         raise PledgeRefused("payment-not-offered")
     invoice = await payments.offer_invoice(
         context.store,
-        reference=context.button.args[0],
+        reference=context.pressed.arg,
         platform=context.services.platform,
         donor_id=context.me.user_id,
         currency=context.settings.payment_currency,

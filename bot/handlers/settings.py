@@ -40,7 +40,7 @@ async def stop_announcements(update: Update, context: HamdeliContext) -> None:
 
 
 async def toggle_announcements(update: Update, context: HamdeliContext) -> None:
-    off = context.button.arg == "off"
+    off = context.pressed.arg == "off"
     await broadcasts.set_announcements(
         context.store, context.services.platform, context.me.user_id, off
     )
@@ -55,7 +55,7 @@ async def pick_home_province(update: Update, context: HamdeliContext) -> None:
 
 
 async def pick_home_city(update: Update, context: HamdeliContext) -> None:
-    province = (await geography(context.store)).province_by_id.get(int(context.button.arg))
+    province = (await geography(context.store)).province_by_id.get(context.pressed.arg)
     if province is None:
         await pick_home_province(update, context)
         return
@@ -64,7 +64,7 @@ async def pick_home_city(update: Update, context: HamdeliContext) -> None:
 
 
 async def save_home_city(update: Update, context: HamdeliContext) -> None:
-    city = (await geography(context.store)).city_by_id.get(int(context.button.arg))
+    city = (await geography(context.store)).city_by_id.get(context.pressed.arg)
     if city is None:
         await pick_home_province(update, context)
         return

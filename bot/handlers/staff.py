@@ -78,7 +78,7 @@ async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) 
 async def ask_bank_reference(update: Update, context: HamdeliContext) -> str | int:
     """✅ on a pledge: first check it can still be confirmed, and only then ask. Goods are
     confirmed as received at once (there is no bank number for a sewing machine)."""
-    reference = context.button.arg
+    reference = context.pressed.arg
     found = await staff.confirmable(context.store, context.me, reference)
     if found.goods:
         await staff.confirm_payment(context.store, context.me, reference, context.now())
@@ -103,7 +103,7 @@ async def ask_reason(update: Update, context: HamdeliContext) -> str | int:
 
 async def _ask_about_pledge(update, context, message_id: str, state: str) -> str | int:
     """Check the button's pledge can still be confirmed or rejected, then ask and wait."""
-    reference = context.button.arg
+    reference = context.pressed.arg
     await staff.confirmable(context.store, context.me, reference)
     await answer_button(update)
     await context.flow.save({"pledge": reference})  # the next typed answer is for it
@@ -248,12 +248,11 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
     """/queue, or /queue CODE for one need's pledges (the console button: all of them); the
     page buttons carry the page and the need."""
     code = normalize_text(" ".join(context.args or [])).upper() or None
-    paged = context.button is not None and context.button.kind is Button.STAFF_QUEUE_PAGE
-    button = context.button if paged else None
+    button = context.button  # a page button; /queue and the console's button are none
+    page, need_id = button.args if button and button.kind is Button.STAFF_QUEUE_PAGE else (0, 0)
     queue = await staff.awaiting_confirmation(
-        context.store, context.me, need_code=code,
-        need_id=int(button.args[1]) if button else 0, page=int(button.args[0]) if button else 0,
-    )  # fmt: skip
+        context.store, context.me, need_code=code, need_id=need_id, page=page
+    )
     await answer_button(update)
     needs = {p.need_id: await context.store.need(p.need_id) for p in queue.pledges}
     await show(update, views.queue_screen(context.t, queue, needs))
@@ -261,7 +260,7 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
 
 @guarded(to_console)
 async def open_pledge(update: Update, context: HamdeliContext) -> None:
-    pledge = await staff.find_pledge(context.store, context.me, context.button.arg, context.now())
+    pledge = await staff.find_pledge(context.store, context.me, context.pressed.arg, context.now())
     await answer_button(update)
     await _show_pledge(update, context, pledge)
 
@@ -328,7 +327,9 @@ async def close(update: Update, context: HamdeliContext) -> None:
 @guarded(to_console)
 async def confirm(update: Update, context: HamdeliContext) -> None:
     """The Yes of /delivered, /close or cancelling a run: done once, however often pressed."""
-    done = await confirmations.confirm(context.store, context.me, context.button.arg, context.now())
+    done = await confirmations.confirm(
+        context.store, context.me, context.pressed.arg, context.now()
+    )
     screen = views.confirmed_screen(context.t, done)
     await answer_button(update, screen.text)
     await show(update, screen)
@@ -341,7 +342,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
 @guarded(to_console)
 async def dismiss(update: Update, context: HamdeliContext) -> None:
     """The No: nothing changes, and the Yes above is spent."""
-    await confirmations.dismiss(context.store, context.me, context.button.arg, context.now())
+    await confirmations.dismiss(context.store, context.me, context.pressed.arg, context.now())
     await answer_button(update)
     await show(update, views.dismissed_screen(context.t))
 

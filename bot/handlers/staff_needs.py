@@ -219,7 +219,7 @@ async def start_new(update: Update, context: HamdeliContext) -> str | int:
 @guarded(to_console, forget_flow=True)
 async def start_edit(update: Update, context: HamdeliContext) -> str | int:
     """A value's button on a need's staff view: its question, then the preview."""
-    code, field = context.button.args
+    code, field = context.pressed.args
     need, national_code = await need_editing.need_for_editing(context.store, context.me, code)
     await answer_button(update)
     values = need_editing.values_from(need, national_code)
@@ -234,14 +234,14 @@ async def start_edit(update: Update, context: HamdeliContext) -> str | int:
 @with_form
 async def province_page(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    return await _ask(update, context, form, PROVINCE, page=int(context.button.arg))
+    return await _ask(update, context, form, PROVINCE, page=context.pressed.arg)
 
 
 @with_form
 async def chose_province(update: Update, context: HamdeliContext, form: Form) -> str:
     """Kept aside until a city is chosen, so a half-changed place is never previewed."""
     await answer_button(update)
-    province = (await browse.geography(context.store)).province_by_id.get(int(context.button.arg))
+    province = (await browse.geography(context.store)).province_by_id.get(context.pressed.arg)
     if province is None:
         return await _ask(update, context, form, PROVINCE, context.t("need-form-use-buttons"))
     form["province"] = province.id
@@ -252,13 +252,13 @@ async def chose_province(update: Update, context: HamdeliContext, form: Form) ->
 @with_form
 async def city_page(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    return await _ask(update, context, form, CITY, page=int(context.button.arg))
+    return await _ask(update, context, form, CITY, page=context.pressed.arg)
 
 
 @with_form
 async def chose_city(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    city = (await browse.geography(context.store)).city_by_id.get(int(context.button.arg))
+    city = (await browse.geography(context.store)).city_by_id.get(context.pressed.arg)
     if city is None or city.province_id != form.get("province"):
         return await _ask(update, context, form, CITY, context.t("need-form-use-buttons"))
     form["values"].update(province_id=city.province_id, city_id=city.id)
@@ -268,7 +268,7 @@ async def chose_city(update: Update, context: HamdeliContext, form: Form) -> str
 @with_form
 async def chose_category(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    form["values"]["category"] = context.button.arg
+    form["values"]["category"] = context.pressed.arg
     return await _next(update, context, form, "category")
 
 
@@ -276,7 +276,7 @@ async def chose_category(update: Update, context: HamdeliContext, form: Form) ->
 async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str:
     """Money asks for an amount, goods for a name and a quantity; kept aside until then."""
     await answer_button(update)
-    kind = NeedKind(context.button.arg)
+    kind: NeedKind = context.pressed.arg
     try:
         need_editing.check_kind(await _stored(context, form), kind)
     except InputError as error:
@@ -289,7 +289,7 @@ async def chose_kind(update: Update, context: HamdeliContext, form: Form) -> str
 @with_form
 async def chose_urgent(update: Update, context: HamdeliContext, form: Form) -> str:
     await answer_button(update)
-    form["values"]["urgent"] = context.button.arg
+    form["values"]["urgent"] = context.pressed.arg
     return await _next(update, context, form, "urgent")
 
 
@@ -312,7 +312,7 @@ async def change_field(update: Update, context: HamdeliContext, form: Form) -> s
     await answer_button(update)
     form["single"] = True
     await _keep(context, form)
-    return await _ask(update, context, form, FIRST_STATE[context.button.arg])
+    return await _ask(update, context, form, FIRST_STATE[context.pressed.arg])
 
 
 def _hint(state: str, message_id: str) -> StepHandler:
@@ -407,7 +407,7 @@ async def _done(update: Update, context: HamdeliContext, need: Need, message_id:
 
 
 async def _create(update: Update, context: HamdeliContext, form: Form, publish: bool) -> str | int:
-    if form["mode"] != "add" or context.button.arg != form["code"]:  # another preview's
+    if form["mode"] != "add" or context.pressed.arg != form["code"]:  # another preview's
         return await _hint(PREVIEW, "button-expired")(update, context)
     try:
         need = await need_editing.create_need(
@@ -440,7 +440,7 @@ async def save_draft(update: Update, context: HamdeliContext, form: Form) -> str
 
 @with_form
 async def save_changes(update: Update, context: HamdeliContext, form: Form) -> str | int:
-    if form["mode"] != "edit" or context.button.arg != form["code"]:
+    if form["mode"] != "edit" or context.pressed.arg != form["code"]:
         return await _hint(PREVIEW, "button-expired")(update, context)
     try:
         need = await need_editing.update_need(
@@ -475,7 +475,7 @@ async def edit_need(update: Update, context: HamdeliContext) -> None:
 async def open_need(update: Update, context: HamdeliContext) -> None:
     """A need's button in /needs: its staff view, as /editneed shows it (a new message, so
     the list stays to pick the next one)."""
-    await _staff_view(update, context, context.button.arg)
+    await _staff_view(update, context, context.pressed.arg)
     await answer_button(update)
 
 
@@ -513,7 +513,7 @@ def _needs_filter(context: HamdeliContext) -> staff.NeedsFilter:
 @guarded(to_console)
 async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
     await staff.require_staff(context.store, context.me)
-    mine, status, place = context.button.args
+    mine, status, place = context.pressed.args
     await answer_button(update)
     await show(update, views.needs_status_screen(context.t, mine, status, place))
 
@@ -522,11 +522,11 @@ async def pick_needs_status(update: Update, context: HamdeliContext) -> None:
 async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
     """Provinces, or one province's cities (an unknown province: the provinces)."""
     await staff.require_staff(context.store, context.me)
-    mine, status, province_id = context.button.args
+    mine, status, province_id = context.pressed.args
     geo = await browse.geography(context.store)
     await answer_button(update)
     screen = views.needs_place_screen(
-        context.t, mine, status, geo.provinces, geo.province_by_id.get(int(province_id))
+        context.t, mine, status, geo.provinces, geo.province_by_id.get(province_id)
     )
     await show(update, screen)
 
@@ -535,7 +535,7 @@ async def pick_needs_place(update: Update, context: HamdeliContext) -> None:
 async def publish_draft(update: Update, context: HamdeliContext) -> None:
     """The staff view's "publish this draft" button."""
     need = await need_editing.publish_need(
-        context.store, context.me, context.button.arg, context.now()
+        context.store, context.me, context.pressed.arg, context.now()
     )
     await _done(update, context, need, "need-form-draft-published")
 
