@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot import metrics
 from bot.callbacks import Parsed
@@ -78,6 +78,18 @@ class HamdeliApplication(Application):
         chat at a time, in order, a bounded number at once), returning when it is done:
         what a webhook that answers only after handling needs (bot/web.py)."""
         await self.update_processor.process_update(update, self.process_update(update))
+
+
+def job_queue_of(application: Application) -> JobQueue[Any]:
+    """The job queue that runs the clocks (pledge expiry, reminders, monthly gifts). PTB
+    makes one only with its job-queue extra, a dependency of ours: without it the install is
+    broken, and the bot says so as it starts rather than run with clocks that never tick."""
+    if application.job_queue is None:
+        raise RuntimeError(
+            "no job queue to run the clocks: install python-telegram-bot[job-queue] "
+            "(a dependency in pyproject.toml)"
+        )
+    return application.job_queue
 
 
 class HamdeliContext(CallbackContext[ExtBot, dict, dict, dict]):

@@ -43,7 +43,7 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot import metrics
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import credits, monthly
 from bot.domain.broadcasts import QUEUE_CHUNK_USERS, queue_report
 from bot.i18n import Translator, translator
@@ -556,7 +556,7 @@ async def worker_clock(context: HamdeliContext) -> None:
 
 
 def schedule_worker_clock(application: Application) -> None:
-    application.job_queue.run_repeating(  # type: ignore[union-attr]  # the job-queue extra is a dependency: there is one
+    job_queue_of(application).run_repeating(
         worker_clock, interval=WORKER_BEAT_S, first=WORKER_BEAT_S
     )
 

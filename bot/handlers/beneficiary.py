@@ -23,16 +23,19 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Button
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import accounts, safety, verification
 from bot.domain.verification import SharedContact, VerificationRefused
 from bot.handlers.common import (
     Flow,
     Route,
     answer_button,
+    contact_of,
+    message_of,
     prompt_flow,
     reply,
     show,
+    text_of,
 )
 from bot.models import Persona, StaffRole
 from bot.text import InputError
@@ -70,14 +73,14 @@ async def open_status(update: Update, context: HamdeliContext) -> str | int:
 
 
 async def got_contact(update: Update, context: HamdeliContext) -> str:
-    message = update.effective_message
+    contact = contact_of(update)
     try:
         shared = verification.check_contact(
             platform=context.services.platform,
             sender_id=context.me.user_id,
-            contact_user_id=message.contact.user_id,
-            forwarded=message.forward_origin is not None,
-            phone_number=message.contact.phone_number,
+            contact_user_id=contact.user_id,  # None if no owner is named: check_contact decides
+            forwarded=message_of(update).forward_origin is not None,
+            phone_number=contact.phone_number,
         )
     except VerificationRefused as refused:  # not their own contact: why, and share again
         await reply(update, views.contact_expected(context.t, refusal_text(context.t, refused)))
@@ -91,7 +94,7 @@ async def got_contact(update: Update, context: HamdeliContext) -> str:
 
 async def contact_expected(update: Update, context: HamdeliContext) -> str | int:
     """Text (or anything) where a contact was expected: cancel, or explain the button."""
-    if (update.effective_message.text or "").strip() == context.t("verify-cancel-button"):
+    if text_of(update).strip() == context.t("verify-cancel-button"):
         await _leave(update, context, context.t("verify-cancelled"))
         return END
     await reply(update, views.contact_expected(context.t, context.t("verify-contact-expected")))
@@ -112,7 +115,7 @@ async def got_national_code(update: Update, context: HamdeliContext) -> str | in
             platform=platform,
             user_id=user_id,
             contact=contact,
-            typed_code=update.effective_message.text,
+            typed_code=text_of(update),
             now=context.now(),
         )
     except InputError as error:
@@ -246,7 +249,7 @@ async def ask_for_sms(update: Update, context: HamdeliContext) -> str:
 
 
 async def check_sms(update: Update, context: HamdeliContext) -> int:
-    signs = safety.phishing_signs(update.effective_message.text or "")
+    signs = safety.phishing_signs(text_of(update))
     await reply(update, views.sms_verdict(context.t, signs))
     return END
 
@@ -301,7 +304,7 @@ async def voucher_clock(context: HamdeliContext) -> None:
 
 
 def schedule_voucher_clock(application: Application) -> None:
-    application.job_queue.run_repeating(voucher_clock, interval=VOUCHER_CLOCK_SECONDS, first=1)
+    job_queue_of(application).run_repeating(voucher_clock, interval=VOUCHER_CLOCK_SECONDS, first=1)
 
 
 async def toggle_reminders(update: Update, context: HamdeliContext) -> None:

@@ -27,7 +27,16 @@ from bot.domain.broadcasts import Draft
 from bot.domain.browse import geography
 from bot.domain.refusal import Refused
 from bot.domain.staff import require_staff
-from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.common import (
+    Flow,
+    Route,
+    answer_button,
+    chat_of,
+    message_of,
+    reply,
+    show,
+    text_of,
+)
 from bot.handlers.guards import STAFF_ONLY, guarded, to_console
 from bot.models import Audience, Broadcast, BroadcastStatus
 from bot.views import broadcasts as views
@@ -54,19 +63,19 @@ async def ask_text(update: Update, context: HamdeliContext) -> str | int:
 async def got_text(update: Update, context: HamdeliContext) -> str | int:
     draft = await _draft(context)
     photo = draft.photo_file_id if draft else None
-    return await _take_text(update, context, update.effective_message.text or "", photo)
+    return await _take_text(update, context, text_of(update), photo)
 
 
 @guarded(to_console)
 async def got_photo(update: Update, context: HamdeliContext) -> str | int:
     """A photo: with its caption it is the whole announcement; without, the text follows."""
-    message = update.effective_message
-    photo = message.photo[-1].file_id
-    if not (message.caption or "").strip():
+    message = message_of(update)
+    photo, caption = message.photo[-1].file_id, message.caption or ""
+    if not caption.strip():
         await _save_draft(context, Draft(text="", photo_file_id=photo))
         await reply(update, views.caption_needed_screen(context.t))
         return COMPOSE
-    return await _take_text(update, context, message.caption, photo)
+    return await _take_text(update, context, caption, photo)
 
 
 async def _take_text(
@@ -155,7 +164,7 @@ async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> Non
     await _save_draft(context, draft, token)
     await show(update, views.preview_title_screen(context.t))
     sample = views.announcement(context.t, _as_broadcast(context, draft))
-    chat = update.effective_chat
+    chat = chat_of(update)
     if draft.photo_file_id:
         await chat.send_photo(draft.photo_file_id, caption=sample.text, reply_markup=sample.markup)
     else:
@@ -181,7 +190,7 @@ async def send(update: Update, context: HamdeliContext) -> None:
     if draft is None or data.get("token") != token:
         raise Refused("broadcast-draft-gone")
     broadcast, created = await broadcasts.start(
-        context.store, context.me, draft, chat_id=update.effective_chat.id, token=token,
+        context.store, context.me, draft, chat_id=chat_of(update).id, token=token,
         now=context.now(),
     )  # fmt: skip
     await answer_button(update)
@@ -196,7 +205,7 @@ async def send(update: Update, context: HamdeliContext) -> None:
 async def _show_new_progress(update: Update, context: HamdeliContext, broadcast: Broadcast) -> None:
     """The message the outbox keeps up to date, with pause and cancel under it."""
     progress = views.progress_screen(context.t, broadcast, None)
-    message = await update.effective_chat.send_message(progress.text, reply_markup=progress.markup)
+    message = await chat_of(update).send_message(progress.text, reply_markup=progress.markup)
     await broadcasts.remember_progress_message(context.store, broadcast.id, message.message_id)
 
 

@@ -25,9 +25,17 @@ import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Message,
+    PreCheckoutQuery,
+    SuccessfulPayment,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import (
@@ -54,6 +62,60 @@ from bot.views import staff as staff_views
 from bot.views.screen import Screen
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# -- what a handler's filter guarantees --------------------------------------------------------
+#
+# PTB types every part of an update as Optional: an update is one of many kinds, each with
+# its own parts. A handler's filter (or an earlier group) decides which kind reaches it, so
+# there its part is there: these read it so, and name the broken promise if it ever is not.
+
+
+def _promised(part: T | None, what: str, promise: str) -> T:
+    """`part`, which `promise` guarantees; if a promise ever breaks, an error that says
+    which (not an AttributeError on None three calls later)."""
+    if part is None:
+        raise LookupError(f"this update has no {what}, though {promise} guarantees one")
+    return part
+
+
+def message_of(update: Update) -> Message:
+    """The message a message handler's filter took (MessageHandler, CommandHandler)."""
+    return _promised(update.effective_message, "message", "a message handler's filter")
+
+
+def text_of(update: Update) -> str:
+    """The text of the message a message handler took ("" for a photo or a sticker)."""
+    return message_of(update).text or ""
+
+
+def chat_of(update: Update) -> Chat:
+    """The chat of an update past group ACCOUNT, which stops every update without one."""
+    return _promised(update.effective_chat, "chat", "group ACCOUNT (load_account)")
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The pressed button's query, for a CallbackQueryHandler."""
+    return _promised(update.callback_query, "callback query", "a CallbackQueryHandler")
+
+
+def contact_of(update: Update) -> Contact:
+    """The shared contact, for a handler filtered by filters.CONTACT."""
+    return _promised(message_of(update).contact, "contact", "filters.CONTACT")
+
+
+def pre_checkout_of(update: Update) -> PreCheckoutQuery:
+    """The payment sheet's question, for a PreCheckoutQueryHandler."""
+    return _promised(update.pre_checkout_query, "pre-checkout query", "PreCheckoutQueryHandler")
+
+
+def payment_of(update: Update) -> SuccessfulPayment:
+    """The arrived payment, for a handler filtered by filters.SUCCESSFUL_PAYMENT."""
+    return _promised(
+        message_of(update).successful_payment, "successful payment", "filters.SUCCESSFUL_PAYMENT"
+    )
+
 
 # -- sending ---------------------------------------------------------------------------------
 
@@ -210,7 +272,7 @@ async def expired_button(update: Update, context: HamdeliContext) -> None:
 
 async def check_button(update: Update, context: HamdeliContext) -> None:
     """Gatekeeper: parse the button once; data it does not recognise reaches no handler."""
-    data = update.callback_query.data
+    data = query_of(update).data
     context.button = callbacks.parse(data) if isinstance(data, str) else None
     if context.button is None:
         await expired_button(update, context)
@@ -593,6 +655,6 @@ def receipt_file_id(message: Message) -> str | None:
 async def send_receipt_file(update: Update, kept: str, caption: str) -> None:
     """Show staff a kept receipt the way it was sent: a photo, or a document."""
     if kept.startswith(DOCUMENT_FILE):
-        await update.effective_chat.send_document(kept[len(DOCUMENT_FILE) :], caption=caption)
+        await chat_of(update).send_document(kept[len(DOCUMENT_FILE) :], caption=caption)
     else:
-        await update.effective_chat.send_photo(kept, caption=caption)
+        await chat_of(update).send_photo(kept, caption=caption)

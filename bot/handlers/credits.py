@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, CommandHandler
 
 from bot.callbacks import Button
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import confirmations, credits
 from bot.domain.credits import CreditRefused
 from bot.domain.refusal import Refused
@@ -101,7 +101,7 @@ async def credit_clock(context: HamdeliContext) -> None:
 
 
 def schedule_credit_clock(application: Application) -> None:
-    application.job_queue.run_repeating(credit_clock, interval=CREDIT_CLOCK_SECONDS, first=2)
+    job_queue_of(application).run_repeating(credit_clock, interval=CREDIT_CLOCK_SECONDS, first=2)
 
 
 # -- staff -----------------------------------------------------------------------------------

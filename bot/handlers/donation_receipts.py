@@ -16,7 +16,7 @@ from telegram import Update
 from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain.donation_receipts import donation_receipt
-from bot.handlers.common import Route, answer_button
+from bot.handlers.common import Route, answer_button, chat_of
 from bot.handlers.guards import guarded, to_donor_menu
 from bot.views import donation_receipt as views
 
@@ -42,7 +42,7 @@ async def send_receipt(update: Update, context: HamdeliContext) -> None:
         settings.tz,
         context.now(),
     )
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         pdf,
         filename=views.file_name(receipt),
         caption=context.t("donation-receipt-caption", reference=receipt.reference),

@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.callbacks import Button
 from bot.codes import ALPHABET, CODE_LENGTH, new_confirm_token, typed_need_code
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import browse, pledges, typed
 from bot.domain.pledges import PledgeRefused, PledgeRules, StaffAlerts
 from bot.domain.refusal import Refused
@@ -33,9 +33,11 @@ from bot.handlers.common import (
     Flow,
     Route,
     answer_button,
+    message_of,
     receipt_file_id,
     reply,
     show,
+    text_of,
     unknown_message,
 )
 from bot.handlers.guards import Worded, guarded, to_donor_menu
@@ -219,7 +221,7 @@ async def need_button(update: Update, context: HamdeliContext) -> None:
 async def typed_text(update: Update, context: HamdeliContext) -> None:
     """Text outside any flow: a need code (any digits) opens the need, a province or city
     name opens its needs; anything else gets the short answer every audience shares."""
-    text = update.effective_message.text or ""
+    text = text_of(update)
     if (code := typed_need_code(text)) is not None:
         await _show_need(update, context, code)
         return
@@ -248,7 +250,9 @@ async def _typed_place(update: Update, context: HamdeliContext, place: typed.Typ
 
 @guarded(to_donor_menu)
 async def shared_link(update: Update, context: HamdeliContext) -> None:
-    match = DEEP_LINK.match(update.effective_message.text.strip())
+    match = DEEP_LINK.match(text_of(update).strip())
+    if match is None:  # its filter matched DEEP_LINK; else it names no need we can find
+        raise Refused("need-not-found")
     await _show_need(update, context, match.group(1).upper())
 
 
@@ -302,7 +306,7 @@ async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     if need is None:
         raise PledgeRefused("pledge-need-unavailable")
     try:
-        value = _read_amount(need, update.effective_message.text or "")
+        value = _read_amount(need, text_of(update))
     except InputError as error:
         if flow.get("confirming"):  # not an amount after all: ordinary text, flow over
             await context.flow.clear()
@@ -489,7 +493,7 @@ async def _await_receipt(context: HamdeliContext, reference: str) -> None:
 def _receipt_of(update: Update) -> tuple[str | None, str | None]:
     """(file id, tracking number) of a message that is a receipt: a photo, a PDF, or a
     typed tracking number. Raises InputError for text that is not a tracking number."""
-    message = update.effective_message
+    message = message_of(update)
     if (kept := receipt_file_id(message)) is not None:
         return kept, None
     return None, pledges.read_tracking_number(message.text or "")
@@ -535,7 +539,7 @@ async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
     donor's pending pledge; with several, the donor picks which. With none pending it goes
     to the newest confirmed or rejected one (staff are told it came late). Someone with no
     pledge at all gets what any stray message gets (or, for a need code, the need)."""
-    text = update.effective_message.text
+    text = message_of(update).text
     code = typed_need_code(text) if text is not None else None
     if code is not None and await context.store.need_by_code(code) is not None:
         await _show_need(update, context, code)  # six digits can be a need's code
@@ -618,7 +622,7 @@ async def pledge_clock(context: HamdeliContext) -> None:
 
 
 def schedule_pledge_clock(application: Application) -> None:
-    application.job_queue.run_repeating(pledge_clock, interval=PLEDGE_CLOCK_SECONDS, first=1)
+    job_queue_of(application).run_repeating(pledge_clock, interval=PLEDGE_CLOCK_SECONDS, first=1)
 
 
 def flows() -> list[Flow]:

@@ -19,12 +19,12 @@ from telegram.ext import (
 
 from bot.callbacks import Button, GiftOwner, NewGift, Place, StandingGift
 from bot.codes import new_confirm_token
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import browse, monthly
 from bot.domain.monthly import MonthlyRefused, Scope
 from bot.domain.pledges import PledgeRules
 from bot.domain.refusal import Refused
-from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.common import Flow, Route, answer_button, reply, show, text_of
 from bot.handlers.guards import WayForward, guarded
 from bot.models import MonthlyGift, MonthlyStatus
 from bot.text import RIALS_PER_TOMAN, InputError, parse_money
@@ -105,7 +105,7 @@ def _amount_screen(context: HamdeliContext, gift: MonthlyGift | None) -> Screen:
 async def typed_amount(update: Update, context: HamdeliContext) -> str | int:
     flow = await context.flow.get()
     try:
-        amount = parse_money(update.effective_message.text or "")
+        amount = parse_money(text_of(update))
         monthly.check_amount(amount, _rules(context))
     except InputError as error:
         await reply(update, input_error(context.t, error))
@@ -377,7 +377,7 @@ async def monthly_clock(context: HamdeliContext) -> None:
 
 
 def schedule_monthly_clock(application: Application) -> None:
-    application.job_queue.run_repeating(monthly_clock, interval=MONTHLY_CLOCK_SECONDS, first=2)
+    job_queue_of(application).run_repeating(monthly_clock, interval=MONTHLY_CLOCK_SECONDS, first=2)
 
 
 def flows() -> list[Flow]:

@@ -25,7 +25,7 @@ from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import payments, reconcile
 from bot.domain.pledges import PledgeRefused
-from bot.handlers.common import Group, Route, answer_button
+from bot.handlers.common import Group, Route, answer_button, chat_of, payment_of, pre_checkout_of
 from bot.handlers.guards import guarded, to_donor_menu
 from bot.i18n import Translator, translator
 from bot.models import Checkout, CheckoutState, IncomingPayment
@@ -50,7 +50,7 @@ async def pay_now(update: Update, context: HamdeliContext) -> None:
     )
     await answer_button(update)
     await context.bot.send_invoice(
-        chat_id=update.effective_chat.id,
+        chat_id=chat_of(update).id,
         payload=invoice.payload,
         provider_token=token,
         currency=invoice.currency,
@@ -61,7 +61,7 @@ async def pay_now(update: Update, context: HamdeliContext) -> None:
 async def pre_checkout(update: Update, context: HamdeliContext) -> None:
     """Yes, or no with the reason the payment sheet shows (then the same in the chat, with
     the donor's pledges to go on from)."""
-    query = update.pre_checkout_query
+    query = pre_checkout_of(update)
     reason = await payments.pre_checkout(
         context.store,
         payload=query.invoice_payload,
@@ -91,7 +91,7 @@ async def pre_checkout(update: Update, context: HamdeliContext) -> None:
 async def payment_arrived(update: Update, context: HamdeliContext) -> None:
     """Money arrived: recorded, allocated and announced in one transaction; the thanks (or
     the word that the money is safe) come through the outbox, once, even if redelivered."""
-    paid = update.effective_message.successful_payment
+    paid = payment_of(update)
     result = await payments.receive_payment(
         context.store,
         IncomingPayment(

@@ -13,7 +13,7 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.context import HamdeliContext
+from bot.context import HamdeliContext, job_queue_of
 from bot.domain import reconcile
 from bot.i18n import translator
 from bot.models import CheckoutState
@@ -69,4 +69,6 @@ def schedule_reconcile_clock(application: Application) -> None:
     platform = application.services.settings.platform  # type: ignore[attr-defined]  # PTB types it as its own Application; application_class(HamdeliApplication) built ours
     if platform not in reconcile.INQUIRABLE_PLATFORMS:
         return
-    application.job_queue.run_repeating(reconcile_clock, interval=RECONCILE_CLOCK_SECONDS, first=5)
+    job_queue_of(application).run_repeating(
+        reconcile_clock, interval=RECONCILE_CLOCK_SECONDS, first=5
+    )

@@ -25,7 +25,16 @@ from bot.context import HamdeliContext
 from bot.delivery import outbox_of
 from bot.domain import confirmations, credits, monthly, staff
 from bot.domain.refusal import Refused
-from bot.handlers.common import Flow, Route, answer_button, reply, send_receipt_file, show
+from bot.handlers.common import (
+    Flow,
+    Route,
+    answer_button,
+    chat_of,
+    reply,
+    send_receipt_file,
+    show,
+    text_of,
+)
 from bot.handlers.guards import STAFF_ONLY, guarded, to_console, to_menu, to_next_pledge
 from bot.logs import hide_in_logs
 from bot.models import Pledge
@@ -52,7 +61,7 @@ async def ask_reference(update: Update, context: HamdeliContext) -> str | int:
 @guarded(to_console)
 async def got_reference(update: Update, context: HamdeliContext) -> str | int:
     """A typed reference: the pledge, or why not and type again (not staff: the guard)."""
-    reference = normalize_text(update.effective_message.text or "").upper().replace(" ", "")
+    reference = normalize_text(text_of(update)).upper().replace(" ", "")
     if not reference.startswith("P-"):
         reference = f"P-{reference}"
     try:
@@ -121,7 +130,7 @@ async def got_bank_reference(update: Update, context: HamdeliContext) -> str | i
     """The typed tracking number: 6–20 digits after normalization, else asked again."""
     reference = await _flow_pledge(context)
     try:
-        tracking = staff.read_bank_tracking(update.effective_message.text or "")
+        tracking = staff.read_bank_tracking(text_of(update))
     except Refused as refused:  # not a tracking number: why, and type again
         problem = refusal_text(context.t, refused)
         await reply(update, views.ask_tracking_screen(context.t, reference, problem))
@@ -133,7 +142,7 @@ async def got_bank_reference(update: Update, context: HamdeliContext) -> str | i
 async def got_no_tracking_reason(update: Update, context: HamdeliContext) -> str | int:
     reference = await _flow_pledge(context)
     try:
-        reason = staff.read_no_tracking_reason(update.effective_message.text or "")
+        reason = staff.read_no_tracking_reason(text_of(update))
     except Refused as refused:  # too short to be a reason: why, and type again
         await reply(update, try_again(refusal_text(context.t, refused)))
         return NO_TRACKING_REASON
@@ -150,7 +159,7 @@ async def _confirm(update, context, reference: str, **typed: str) -> int:
 async def got_reason(update: Update, context: HamdeliContext) -> int:
     reference = await _flow_pledge(context)
     await context.flow.clear()
-    answer = (update.effective_message.text or "").strip()[:200]
+    answer = text_of(update).strip()[:200]
     await staff.reject_payment(context.store, context.me, reference, answer, context.now())
     return await _decided(update, context, context.t("staff-rejected", reference=reference))
 
@@ -186,7 +195,7 @@ async def show_audit(update: Update, context: HamdeliContext) -> None:
 @guarded(to_console)
 async def add_or_remove_staff(update: Update, context: HamdeliContext) -> None:
     """/addstaff USER_ID and /removestaff USER_ID (admins)."""
-    is_staff = update.effective_message.text.startswith("/addstaff")
+    is_staff = text_of(update).startswith("/addstaff")
     await staff.require_admin(context.store, context.me)  # before reading any input
     user_id = staff.parse_user_id(" ".join(context.args or []))
     await staff.set_staff(context.store, context.me, user_id, is_staff, context.now())
@@ -353,14 +362,14 @@ async def export(update: Update, context: HamdeliContext) -> None:
     rows = await staff.recent_pledges_for_export(context.store, context.me, context.now())
     await answer_button(update)
     document = pledges_csv(rows, context.settings.tz, with_pii=False)
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         document, filename="pledges.csv", caption=context.t("staff-export-caption", count=len(rows))
     )
     credit_rows = await credits.credits_for_export(context.store, context.me, context.now())
     if credit_rows:  # money paid with no need yet, and the office's share
         unallocated = sum(row.unallocated for row in credit_rows)
         office = sum(row.office for row in credit_rows)
-        await update.effective_chat.send_document(
+        await chat_of(update).send_document(
             credits_csv(credit_rows, context.settings.tz), filename="credits.csv",
             caption=context.t("stats-credit", unallocated=views._toman(context.t, unallocated),
                               office=views._toman(context.t, office)),
@@ -387,7 +396,7 @@ async def stats(update: Update, context: HamdeliContext) -> None:
             (context.t("stats-chart-paid"), context.t("stats-chart-target")),
             context.t.language,
         )
-        await update.effective_chat.send_photo(png, filename="stats.png")
+        await chat_of(update).send_photo(png, filename="stats.png")
 
 
 def flows() -> list[Flow]:

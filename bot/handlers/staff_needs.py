@@ -39,7 +39,7 @@ from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.domain import browse, need_editing, staff
 from bot.domain.refusal import Refused
-from bot.handlers.common import Flow, Route, answer_button, reply, show
+from bot.handlers.common import Flow, Route, answer_button, reply, show, text_of
 from bot.handlers.guards import guarded, to_console
 from bot.models import Need, NeedKind
 from bot.text import InputError, normalize_text
@@ -331,14 +331,10 @@ def _hint(state: str, message_id: str) -> StepHandler:
 # -- typed answers ------------------------------------------------------------------------------
 
 
-def _text(update: Update) -> str:
-    return update.effective_message.text or ""
-
-
 @with_form
 async def typed_amount(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
-        target = need_editing.read_amount(_text(update))
+        target = need_editing.read_amount(text_of(update))
         need_editing.check_goal(await _stored(context, form), NeedKind.MONEY, target)
     except InputError as error:
         return await _again(update, context, form, AMOUNT, error)
@@ -349,7 +345,7 @@ async def typed_amount(update: Update, context: HamdeliContext, form: Form) -> s
 @with_form
 async def typed_item(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
-        form["item"] = need_editing.read_item_name(_text(update))
+        form["item"] = need_editing.read_item_name(text_of(update))
     except InputError as error:
         return await _again(update, context, form, ITEM, error)
     await _keep(context, form)
@@ -359,7 +355,7 @@ async def typed_item(update: Update, context: HamdeliContext, form: Form) -> str
 @with_form
 async def typed_quantity(update: Update, context: HamdeliContext, form: Form) -> str:
     try:
-        quantity = need_editing.read_quantity(_text(update))
+        quantity = need_editing.read_quantity(text_of(update))
         need_editing.check_goal(await _stored(context, form), NeedKind.ITEMS, quantity)
     except InputError as error:
         return await _again(update, context, form, QUANTITY, error)
@@ -377,7 +373,7 @@ def _typed(state: str, read: Callable[[str, HamdeliContext], object]) -> StepHan
     @with_form
     async def typed(update: Update, context: HamdeliContext, form: Form) -> str:
         try:
-            form["values"][VALUE_KEYS.get(field, field)] = read(_text(update), context)
+            form["values"][VALUE_KEYS.get(field, field)] = read(text_of(update), context)
         except InputError as error:
             return await _again(update, context, form, state, error)
         return await _next(update, context, form, field)

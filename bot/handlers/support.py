@@ -21,7 +21,7 @@ from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
 from bot.domain import support
-from bot.handlers.common import Flow, answer_button, prompt_flow, reply
+from bot.handlers.common import Flow, answer_button, message_of, prompt_flow, reply, text_of
 from bot.i18n import translator
 from bot.views import common as common_views
 from bot.views import support as views
@@ -41,6 +41,10 @@ async def ask_for_message(update: Update, context: HamdeliContext) -> str | int:
 
 async def got_message(update: Update, context: HamdeliContext) -> int:
     """Open a ticket and post it to the staff chat (text escaped, no account shown)."""
+    staff_chat_id = context.settings.staff_chat_id
+    if staff_chat_id is None:  # STAFF_CHAT_ID unset (and a restart) since it was asked
+        await reply(update, _unavailable(context))
+        return ConversationHandler.END
     me = context.me
     ticket = await support.open_ticket(context.store, me, context.now())
     staff_t = translator(context.settings.default_language)
@@ -49,10 +53,10 @@ async def got_message(update: Update, context: HamdeliContext) -> int:
         "support-ticket",
         ticket=ticket,
         persona=persona,
-        text=user_text(update.effective_message.text or ""),
+        text=user_text(text_of(update)),
     )
     try:
-        posted = await context.bot.send_message(context.settings.staff_chat_id, text)
+        posted = await context.bot.send_message(staff_chat_id, text)
     except TelegramError:
         await reply(update, _unavailable(context))
         return ConversationHandler.END
@@ -72,12 +76,14 @@ async def text_expected(update: Update, context: HamdeliContext) -> str:
 
 async def relay_staff_reply(update: Update, context: HamdeliContext) -> None:
     """A staff member replied to a ticket in the staff chat: the answer is queued for the
-    person with its audit row (the outbox sends it); anything else in the chat is ignored."""
-    message = update.effective_message
-    if message.text:
-        replier = await context.store.account(context.services.platform, update.effective_user.id)
+    person with its audit row (the outbox sends it); anything else in the chat is ignored,
+    a post on behalf of a channel too (no person whose role to check)."""
+    message, sender = message_of(update), update.effective_user
+    replied = message.reply_to_message  # filters.REPLY: there is one
+    if message.text and sender is not None and replied is not None:
+        replier = await context.store.account(context.services.platform, sender.id)
         ticket = await support.answer_ticket(
-            context.store, replier, message.reply_to_message.message_id, message.message_id,
+            context.store, replier, replied.message_id, message.message_id,
             message.text, context.now(),
         )  # fmt: skip
         if ticket is not None:
