@@ -9,6 +9,7 @@ handler shows the same words.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.codes import new_pledge_reference
@@ -373,3 +374,17 @@ async def _own_pledge(store: Storage, reference: str, platform: str, donor_id: i
     if pledge is None or (pledge.platform, pledge.donor_id) != (platform, donor_id):
         raise PledgeRefused("pledge-not-found")
     return pledge
+
+
+async def need_of(store: Storage, pledge: Pledge) -> Need:
+    """The need a pledge is for. It is always there (a pledge references its need, and no
+    need is ever deleted), so a missing one is a broken store, not a refusal to word."""
+    need = await store.need(pledge.need_id)
+    if need is None:
+        raise LookupError(f"pledge {pledge.reference}: its need {pledge.need_id} is missing")
+    return need
+
+
+async def needs_of(store: Storage, pledges: Iterable[Pledge]) -> dict[int, Need]:
+    """The needs of these pledges by id, for a list that shows each pledge with its need."""
+    return {pledge.need_id: await need_of(store, pledge) for pledge in pledges}

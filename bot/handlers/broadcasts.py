@@ -159,6 +159,8 @@ async def choose_place(update: Update, context: HamdeliContext) -> None:
 
 async def _preview(update: Update, context: HamdeliContext, draft: Draft) -> None:
     """The announcement exactly as recipients get it, then who and how many, and Send."""
+    if draft.audience is None:  # previewed only once an audience is chosen
+        raise Refused("broadcast-draft-gone")
     count = await broadcasts.audience_size(context.store, context.me, draft)
     token = new_confirm_token()
     await _save_draft(context, draft, token)

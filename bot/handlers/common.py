@@ -33,6 +33,8 @@ from telegram import (
     Contact,
     Message,
     PreCheckoutQuery,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     SuccessfulPayment,
     Update,
 )
@@ -126,17 +128,22 @@ async def show(update: Update, screen: Screen) -> bool:
     Editing keeps the chat short on cheap phones. An edit that fails because the message is
     too old, gone or unchanged falls back to a new message (or to nothing when unchanged).
     Returns False when the clicked message already showed exactly this screen, so a
-    "refresh" can say that nothing changed.
+    "refresh" can say that nothing changed. A reply keyboard (or its removal) cannot go on
+    an edited message, which takes only an inline keyboard: such a screen is sent anew.
     """
+    markup = screen.markup
+    if isinstance(markup, ReplyKeyboardMarkup | ReplyKeyboardRemove):
+        await reply(update, screen)
+        return True
     query = update.callback_query
     if query is not None and query.message is not None:
         shown = query.message
         if getattr(shown, "text", None) == screen.text and (
-            getattr(shown, "reply_markup", None) == screen.markup
+            getattr(shown, "reply_markup", None) == markup
         ):
             return False  # already on screen: no edit call at all
         try:
-            await query.edit_message_text(screen.text, reply_markup=screen.markup)
+            await query.edit_message_text(screen.text, reply_markup=markup)
             return True
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -415,7 +422,7 @@ class FlowHandler(ConversationHandler):
         if update.effective_chat is None:
             return
         key = self._get_key(update)
-        state, written_at = await persistence.reload_conversation(self.name, key)
+        state, written_at = await persistence.reload_conversation(self.stored_name, key)
         # PTB keeps the states in _conversations (a TrackingDict once started).
         states = getattr(self._conversations, "data", self._conversations)
         if state is None:
@@ -426,6 +433,14 @@ class FlowHandler(ConversationHandler):
         if written_at is not None:  # another worker's activity counts as activity
             self._active_at[key] = max(self._active_at.get(key, written_at), written_at)
 
+    @property
+    def stored_name(self) -> str:
+        """The name its states are stored under: a persistent conversation has one (PTB
+        refuses to build one without), and `flow` builds every FlowHandler persistent."""
+        if self.name is None:
+            raise ValueError("a FlowHandler is persistent, so it needs a name")
+        return self.name
+
     def _idle(self, application: Any, state: object, key: Any, handler: Any, now: float) -> bool:
         """Whether a state's own handler would answer a flow that has been idle too long
         (entry points and fallbacks leave the flow anyway)."""
@@ -435,7 +450,7 @@ class FlowHandler(ConversationHandler):
             return False
         last = self._active_at.get(key)
         if last is None and isinstance(application.persistence, StorePersistence):
-            last = application.persistence.last_written(self.name, key)
+            last = application.persistence.last_written(self.stored_name, key)
         return last is not None and now - last > self.idle_seconds
 
 

@@ -392,7 +392,7 @@ async def confirm(update: Update, context: HamdeliContext) -> None:
         raise Worded(views.refusal_text(context.t, need, refused)) from refused
     await answer_button(update)
     await context.flow.clear()
-    need = await context.store.need(pledge.need_id)
+    need = await pledges.need_of(context.store, pledge)
     await show(update, views.pledge_done_screen(context.t, need, pledge, context.settings))
 
 
@@ -408,7 +408,7 @@ async def my_pledges(update: Update, context: HamdeliContext) -> None:
 async def _show_my_pledges(update, context, page: int, prefix: str = "") -> None:
     store, platform = context.store, context.services.platform
     mine = await pledges.donor_pledges(store, platform, context.me.user_id, page, views.PAGE_SIZE)
-    needs = {p.need_id: await store.need(p.need_id) for p in mine.pledges}
+    needs = await pledges.needs_of(store, mine.pledges)
     screen = views.my_pledges_screen(
         context.t,
         mine.pledges,
@@ -432,7 +432,7 @@ async def cancel_ask(update: Update, context: HamdeliContext) -> None:
     ):
         raise PledgeRefused("pledge-not-found")
     await answer_button(update)
-    need = await context.store.need(pledge.need_id)
+    need = await pledges.need_of(context.store, pledge)
     await show(update, views.cancel_ask_screen(context.t, need, pledge))
 
 
@@ -559,7 +559,7 @@ async def receipt_any_time(update: Update, context: HamdeliContext) -> None:
         await _keep_receipt(update, context, candidates[0].reference, file_id, tracking)
         return
     await context.flow.save({"loose_receipt": {"file": file_id, "tracking": tracking}})
-    needs = {p.need_id: await context.store.need(p.need_id) for p in candidates}
+    needs = await pledges.needs_of(context.store, candidates)
     await reply(update, views.receipt_choice_screen(context.t, candidates, needs))
 
 

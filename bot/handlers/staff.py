@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot.callbacks import Button
 from bot.context import HamdeliContext
 from bot.delivery import outbox_of
-from bot.domain import confirmations, credits, monthly, staff
+from bot.domain import confirmations, credits, monthly, pledges, staff
 from bot.domain.refusal import Refused
 from bot.handlers.common import (
     Flow,
@@ -77,7 +77,7 @@ async def got_reference(update: Update, context: HamdeliContext) -> str | int:
 
 async def _show_pledge(update: Update, context: HamdeliContext, pledge: Pledge) -> None:
     """The pledge for staff, and the donor's receipt photo when there is one."""
-    need = await context.store.need(pledge.need_id)
+    need = await pledges.need_of(context.store, pledge)
     if pledge.receipt_file_id:
         await send_receipt_file(update, pledge.receipt_file_id, context.t("staff-receipt"))
     await reply(update, views.pledge_screen(context.t, pledge, need, context.settings.tz))
@@ -263,7 +263,7 @@ async def show_queue(update: Update, context: HamdeliContext) -> None:
         context.store, context.me, need_code=code, need_id=need_id, page=page
     )
     await answer_button(update)
-    needs = {p.need_id: await context.store.need(p.need_id) for p in queue.pledges}
+    needs = await pledges.needs_of(context.store, queue.pledges)
     await show(update, views.queue_screen(context.t, queue, needs))
 
 

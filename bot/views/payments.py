@@ -7,6 +7,8 @@ family is ever in it.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from telegram import InlineKeyboardButton, LabeledPrice
 
 from bot.callbacks import Button
@@ -23,7 +25,15 @@ def pay_button(t: Translator, reference: str) -> InlineKeyboardButton:
     return button(t("payment-pay-button", reference=reference), Button.PAY(reference))
 
 
-def invoice_fields(t: Translator, invoice: Invoice) -> dict[str, object]:
+class InvoiceFields(TypedDict):
+    """sendInvoice's arguments that are words, typed as sendInvoice takes them."""
+
+    title: str
+    description: str
+    prices: list[LabeledPrice]
+
+
+def invoice_fields(t: Translator, invoice: Invoice) -> InvoiceFields:
     """sendInvoice's title, description and price for this invoice, in the donor's language."""
     need = invoice.need
     category = t(f"category-{need.category.value}")
