@@ -185,10 +185,10 @@ async def category(update: Update, context: HamdeliContext) -> None:
     """The kind of need: a new gift goes on to the day; a standing one asks to confirm."""
     who, place, kind = context.pressed.args
 
-    async def screen(context: HamdeliContext, who: GiftOwner) -> Screen:
+    async def screen(context: HamdeliContext, _: GiftOwner) -> Screen:
         gift = await _check_who(context, who)
         scope = await _scope(context, place, kind)
-        if isinstance(who, NewGift):
+        if gift is None:  # a NewGift, its amount checked
             return views.day_screen(context.t, who.amount, place, kind)
         old = await monthly.scope_of(context.store, gift)
         return views.confirm_place_screen(context.t, gift, scope, old, place)
