@@ -161,3 +161,27 @@ async def test_a_refused_audit_row_leaves_no_answer_queued(any_store) -> None:
     assert await support.answer_ticket(store, staffer, 77, 100, "tomorrow", now=3) == ticket
     assert await outbox_rows(store) == 1
     assert await audit_actions(store) == ["support_reply"]
+
+
+async def test_a_reply_posted_on_behalf_of_a_channel_in_the_staff_chat_is_ignored(
+    start_app,
+) -> None:
+    """A reply to a ticket with no person behind it (posted as the group's channel) has no
+    role to check: nobody is answered, nothing is audited, and the group hears nothing."""
+    chat = await start_app(staff_chat_id=STAFF_CHAT)
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/start")
+    sara = chat.user(name="Sara")
+    await sara.send("/support")
+    await sara.send("کالابرگ من شارژ نشده")
+    [posted] = chat.emulator.messages_in(STAFF_CHAT)
+    replier = EmulatedUserInfo(id=ADMIN_ID, first_name="Staffer", language_code="fa")
+    data = chat.emulator.make_group_reply_update(replier, STAFF_CHAT, posted, "فردا")
+    del data["message"]["from"]
+    data["message"]["sender_chat"] = {"id": STAFF_CHAT, "type": "supergroup", "title": "Staff"}
+    replies_before = len(sara.replies)
+    await chat.application.process_update(Update.de_json(data, chat.application.bot))
+    await deliver_outbox(HamdeliContext(chat.application))
+    assert len(sara.replies) == replies_before
+    assert chat.emulator.messages_in(STAFF_CHAT) == [posted]
+    assert not [r for r in await chat.store.latest_audit(50) if r.action == "support_reply"]
