@@ -185,3 +185,29 @@ async def test_a_reply_posted_on_behalf_of_a_channel_in_the_staff_chat_is_ignore
     assert len(sara.replies) == replies_before
     assert chat.emulator.messages_in(STAFF_CHAT) == [posted]
     assert not [r for r in await chat.store.latest_audit(50) if r.action == "support_reply"]
+
+
+async def test_a_message_typed_after_the_staff_chat_was_unset_gets_the_office_phone(
+    start_app,
+) -> None:
+    """Asked for her message, Sara types it after a restart without STAFF_CHAT_ID: there is
+    nowhere to post it, so she is told support is unavailable and given the office phone,
+    with the menu to go on, and no ticket is opened that nobody could answer; the flow is
+    over, so her next words are read as words."""
+    chat = await start_app(staff_chat_id=STAFF_CHAT)
+    sara = chat.user(name="Sara")
+    await sara.send("/support")
+    assert sara.last_reply.text == fa("support-ask")
+    await chat.application.shutdown()
+    again = await start_app(emulator=chat.emulator, office_phone="021-6655 1234")
+    sara = again.user(user_id=sara.id, name="Sara")
+    await sara.send("کالابرگ من شارژ نشده")
+    assert sara.last_reply.text == (
+        f"{fa('support-unavailable')}\n{fa('office-call', phone='۰۲۱-۶۶۵۵ ۱۲۳۴')}"
+    )
+    assert sara.last_reply.buttons == [[fa("button-main-menu")]]
+    assert chat.emulator.messages_in(STAFF_CHAT) == []
+    [(tickets,)] = await again.store._fetchall("SELECT count(*) FROM support_tickets")
+    assert tickets == 0
+    await sara.send("کالابرگ من شارژ نشده")
+    assert sara.last_reply.text.startswith(fa("unknown-text"))
