@@ -9,8 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from telegram.ext import ApplicationBuilder
+from telegram.warnings import PTBUserWarning
 
 from bot.config import PER_BOT_FIELDS, PLATFORMS, Settings, bot_settings, load_settings
+from bot.context import job_queue_of
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 UNIT = DEPLOY / "hamdeli.service"
@@ -143,3 +146,13 @@ def test_every_setting_is_in_the_readme() -> None:
     for name in PER_BOT_FIELDS:
         assert f"`…{name.upper()}`" in readme or f"`BALE_{name.upper()}`" in readme, name
     assert "## Deploying" in readme
+
+
+def test_an_install_without_the_job_queue_says_so_instead_of_running_without_clocks() -> None:
+    """Without PTB's job-queue extra the clocks (pledge expiry, reminders, monthly gifts)
+    would never tick: asked for them, the bot names the missing extra, and how to fix it."""
+    application = ApplicationBuilder().token("1:offline").job_queue(None).build()
+    missing = re.escape("python-telegram-bot[job-queue]")
+    with pytest.warns(PTBUserWarning), pytest.raises(RuntimeError, match=missing):
+        job_queue_of(application)
+    assert job_queue_of(ApplicationBuilder().token("1:offline").build()) is not None
