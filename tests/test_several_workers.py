@@ -76,7 +76,9 @@ async def test_a_flow_begun_on_one_worker_goes_on_on_the_other(workers) -> None:
 
 async def test_leaving_a_flow_on_one_worker_is_seen_by_the_other(workers) -> None:
     """/cancel on the second worker ends the flow the first began: the first then reads a
-    typed amount as what it is outside any flow, never as the old flow's answer."""
+    typed amount as what it is outside any flow (words it does not understand), never as
+    the old flow's answer (without the state read again it answered "this need no longer
+    takes help", the flow's words for an amount whose need it could not find)."""
     emulator, (first, second) = workers
     code = await open_need(first)
     on_first, on_second = (
@@ -88,6 +90,7 @@ async def test_leaving_a_flow_on_one_worker_is_seen_by_the_other(workers) -> Non
     await on_second.send("/cancel")
     answer = await on_first.send("۲ میلیون")
     assert all(m.find_button(fa("pledge-confirm-button")) is None for m in answer)
+    assert [m.text.split("\n")[0] for m in answer] == [fa("unknown-text")]
 
 
 async def test_a_persona_chosen_on_one_worker_holds_on_the_other_at_once(
