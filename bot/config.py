@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from bot.text.dates import parse_weekdays
 from bot.text.normalize import to_ascii_digits
 
 Platform = Literal["telegram", "bale"]
@@ -50,7 +51,10 @@ FIXES: dict[str, str] = {
     "ITEM_PLEDGE_TTL_DAYS": "use a whole number of days from 1 to 90 (default 7)",
     "VOUCHER_REMINDER_DAYS": "use a whole number of days from 1 to 60 (default 7)",
     "FLOW_IDLE_MINUTES": "use a whole number of minutes from 1 to 10080 (default 60)",
-    "KALABARG_SHOPPING_SCHEDULE": "use last digits and days, e.g. 01=Saturday;23=Sunday",
+    "KALABARG_SHOPPING_SCHEDULE": (
+        "use last digits and days of the week (Persian or English), e.g. "
+        "01=Saturday;23=Sunday,Monday"
+    ),
     "PAYMENT_PROVIDER_TOKEN": (
         "on Bale a 16-digit card number (6037…) or a wallet token, on Telegram the provider "
         "token BotFather gave you (or leave empty: no payment in the chat)"
@@ -203,7 +207,9 @@ class Settings(BaseSettings):
     kalabarg_official_channels: str = ""
     voucher_reminder_days: int = Field(default=7, ge=1, le=60)
     # Which days each last digit of the national code may shop: "01=Sat;23=Sun;…".
-    kalabarg_shopping_schedule: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    kalabarg_shopping_schedule: Annotated[dict[str, tuple[int, ...]], NoDecode] = Field(
+        default_factory=dict
+    )
 
     # The production service (bot/service.py). WEBHOOK_URL (the public https base) turns on
     # webhook mode; each platform then gets WEBHOOK_URL/webhook/<platform>/<WEBHOOK_SECRET>.
@@ -240,15 +246,27 @@ class Settings(BaseSettings):
     @field_validator("kalabarg_shopping_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
-        """`01=Saturday;23=Sunday`: the digits a group's national codes end with, and days."""
-        if not isinstance(value, str):
+        """`01=Saturday;23=Sunday` (or a JSON object, as the demo's settings): the digits a
+        group's national codes end with (any digits), and the days of the week, read into
+        day numbers so each person sees them named in their own language."""
+        if isinstance(value, str):
+            pairs = []
+            for part in filter(None, (p.strip() for p in value.split(";"))):
+                digits, equals, days = part.partition("=")
+                if not equals:
+                    raise ValueError(f"cannot read {part!r}")
+                pairs.append((digits, days))
+        elif isinstance(value, dict):
+            pairs = list(value.items())
+        else:
             return value
-        schedule: dict[str, str] = {}
-        for part in filter(None, (p.strip() for p in value.split(";"))):
-            digits, _, days = part.partition("=")
-            if not digits.strip().isdigit() or not days.strip():
-                raise ValueError(f"cannot read {part!r}")
-            schedule.update({digit: days.strip() for digit in digits.strip()})
+        schedule: dict[str, tuple[int, ...]] = {}
+        for digits, days in pairs:
+            last_digits = to_ascii_digits(str(digits)).strip()
+            if not re.fullmatch(r"[0-9]+", last_digits):
+                raise ValueError(f"{digits!r} is not the last digits of national codes")
+            weekdays = parse_weekdays(days) if isinstance(days, str) else tuple(days)
+            schedule.update(dict.fromkeys(last_digits, weekdays))
         return schedule
 
     @field_validator("broadcast_rate", mode="before")

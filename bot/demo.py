@@ -496,9 +496,12 @@ def demo_settings(settings: Settings, database: Path, platform: str = START_PLAT
                             .read_text("utf-8"))  # fmt: skip
     # each platform takes its own kind of token: a BotFather test token, or Bale's card
     configured["payment_provider_token"] = configured["payment_provider_token"][platform]
+    # model_copy does not validate: the demo's values pass the operator's checks first, and
+    # arrive read as an operator's would be (the shopping days as day numbers)
+    checked = Settings.model_validate({**configured, "platform": platform})
     return settings.model_copy(
         update={
-            **configured,
+            **{name: getattr(checked, name) for name in configured},
             "platform": platform,
             "database_url": f"sqlite:///{database}",
             "admin_ids": [user_id_on(platform, STAFF_ID)],

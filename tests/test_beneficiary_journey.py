@@ -306,11 +306,19 @@ async def test_the_household_hears_when_its_need_is_published_funded_and_deliver
 
 
 async def test_the_status_shows_the_shopping_days_of_the_households_digit(start_app, household):
-    chat = await start_app(kalabarg_shopping_schedule={CODE[-1]: "شنبه"})
+    """The office writes the days once, in Persian; each household reads them in its own
+    language (an English screen showed the Persian "شنبه")."""
+    chat = await start_app(kalabarg_shopping_schedule=f"{CODE[-1]}=شنبه و دوشنبه")
     maryam = await beneficiary(chat)
     await maryam.click(fa("verify-share-contact-button"))
     await maryam.send(CODE)
-    assert fa("status-schedule", digit=PERSIAN_CODE[-1], days="شنبه") in maryam.last_reply.text
+    days = "شنبه، دوشنبه"
+    assert fa("status-schedule", digit=PERSIAN_CODE[-1], days=days) in maryam.last_reply.text
+    await maryam.send("/language")
+    await maryam.click("English")
+    await maryam.send("/status")
+    assert en("status-schedule", digit=CODE[-1], days="Saturday, Monday") in maryam.last_reply.text
+    assert "شنبه" not in maryam.last_reply.text
 
 
 async def test_on_telegram_a_contact_without_user_id_is_refused_like_a_foreign_one(chat, household):

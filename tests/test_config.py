@@ -135,9 +135,19 @@ def test_pledge_settings_have_defaults_and_accept_comma_lists(monkeypatch) -> No
 
 
 def test_the_shopping_schedule_is_read_by_last_digit(monkeypatch) -> None:
+    """Days of the week in Persian or English, any digits, any ی/ک and spacing: read into
+    day numbers (Saturday 0), so each person sees them in their own language."""
     monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", "01=Saturday; 23 = Sunday")
     schedule = load_settings().kalabarg_shopping_schedule
-    assert schedule == {"0": "Saturday", "1": "Saturday", "2": "Sunday", "3": "Sunday"}
-    monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", "x=Monday")
+    assert schedule == {"0": (0,), "1": (0,), "2": (1,), "3": (1,)}
+    monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", "۴۵=دوشنبه و سه شنبه;6=يكشنبه، Fri")
+    schedule = load_settings().kalabarg_shopping_schedule
+    assert schedule == {"4": (2, 3), "5": (2, 3), "6": (1, 6)}
+
+
+@pytest.mark.parametrize("schedule", ["x=Monday", "1=Someday", "1=", "1 Monday"])
+def test_a_shopping_schedule_that_names_no_day_stops_the_start(monkeypatch, schedule) -> None:
+    """A typo ("Someday") is found when the bot starts, not shown to a household."""
+    monkeypatch.setenv("KALABARG_SHOPPING_SCHEDULE", schedule)
     with pytest.raises(SettingsProblem, match=r"^KALABARG_SHOPPING_SCHEDULE:"):
         load_settings()

@@ -85,6 +85,16 @@ def test_demo_beneficiary_verifies_and_sees_the_kalabarg(tmp_path) -> None:
     assert fa("verify-linked") in result.stdout
     assert fa("status-voucher", tranche=2, status=fa("voucher-status-charged")) in result.stdout
     assert fa("status-aid-title") in result.stdout  # the demo household's linked need
+    assert fa("status-schedule", digit="۱", days="شنبه") in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_beneficiary_in_english_reads_the_shopping_days_in_english(tmp_path) -> None:
+    """bot/data/demo_settings.json writes the days in Persian, as an office would."""
+    result = run_demo(["/as beneficiary", "2", "1", "0041234561"], "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert en("status-schedule", digit="1", days="Saturday") in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_demo_staff_broadcasts_to_the_demo_users_and_sees_the_progress_and_report(tmp_path):
@@ -204,7 +214,7 @@ def test_demo_support_ticket_reaches_staff_and_the_reply_comes_back(tmp_path) ->
 def test_demo_configures_payment_shopping_days_and_support(tmp_path) -> None:
     settings = demo.demo_settings(make_settings(tmp_path), tmp_path / "d.db")
     assert settings.payment_card
-    assert settings.kalabarg_shopping_schedule
+    assert settings.kalabarg_shopping_schedule["1"] == (0,)  # read as an operator's: Saturday
     assert settings.staff_chat_id == demo.DEMO_SUPPORT_GROUP
     assert settings.bot_token is None
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import InputError, days_until, format_date, parse_date
+from bot.text import InputError, days_until, format_date, parse_date, parse_weekdays, weekday_name
 from bot.text.dates import typed_date_example
 
 YALDA_1404 = date(2025, 12, 21)  # 30 Azar 1404
@@ -144,3 +144,32 @@ def test_any_text_gives_a_date_or_an_input_error(s):
        st.sampled_from(["fa", "en"]))  # fmt: skip
 def test_a_prompt_example_date_typed_back_is_the_same_day(d: date, lang: str) -> None:
     assert parse_date(typed_date_example(d, lang)) == d
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("شنبه", (0,)),
+        ("یک‌شنبه", (1,)),
+        ("یک شنبه", (1,)),  # a space where ZWNJ belongs
+        ("يكشنبه", (1,)),  # Arabic ی and ک
+        ("سه شنبه و چهارشنبه", (3, 4)),
+        ("جمعه، پنجشنبه", (5, 6)),  # the week's order, whatever the order typed
+        ("Saturday, Monday", (0, 2)),
+        ("sat/FRI", (0, 6)),
+        ("Sunday and sunday", (1,)),  # each day once
+    ],
+)
+def test_days_of_the_week_are_read_in_persian_or_english(typed: str, days: tuple[int, ...]) -> None:
+    assert parse_weekdays(typed) == days
+
+
+@pytest.mark.parametrize("typed", ["", "Someday", "شنبه و", "1"])
+def test_a_word_that_names_no_day_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="day of the week"):
+        parse_weekdays(typed)
+
+
+def test_a_day_is_named_in_the_readers_language() -> None:
+    assert [weekday_name(day, "fa") for day in (0, 3, 6)] == ["شنبه", "سه\u200cشنبه", "جمعه"]
+    assert [weekday_name(day, "en") for day in (0, 3, 6)] == ["Saturday", "Tuesday", "Friday"]

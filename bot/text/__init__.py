@@ -4,7 +4,14 @@ Nothing here does I/O or knows about Telegram, so every function can be tested i
 Parsers raise :class:`InputError`, whose ``code`` is a message id in ``locales/*/text.ftl``.
 """
 
-from bot.text.dates import days_until, format_clock, format_date, parse_date
+from bot.text.dates import (
+    days_until,
+    format_clock,
+    format_date,
+    parse_date,
+    parse_weekdays,
+    weekday_name,
+)
 from bot.text.errors import InputError
 from bot.text.mobile import mask_mobile, parse_mobile
 from bot.text.money import MAX_RIALS, RIALS_PER_TOMAN, format_toman, parse_money
@@ -55,10 +62,12 @@ __all__ = [
     "parse_mobile",
     "parse_money",
     "parse_national_code",
+    "parse_weekdays",
     "parse_whole_number",
     "search_text",
     "to_ascii_digits",
     "to_persian_digits",
     "ungroup_digits",
     "uses_persian_digits",
+    "weekday_name",
 ]

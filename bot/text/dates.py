@@ -25,6 +25,9 @@ _GREGORIAN_YEARS = range(1900, 2200)
 _SEPARATORS = str.maketrans("٫.-\u2010\u2011\u2012\u2013\u2014\u2212\\\u2215\u2044", "////////////")
 _NUMERIC = re.compile(r"([1-9][0-9]{3}) ?/ ?([0-9]{1,2}) ?/ ?([0-9]{1,2})")
 _SPELLED = re.compile(r"([0-9]{1,2}) (\S+(?: \S+)?) ([1-9][0-9]{3})")
+# Between the days of a schedule: a comma (Latin or Persian), "/", "+", "&", or the word
+# "و" / "and" between spaces.
+_DAY_SEPARATORS = re.compile(r"\s*(?:[,،/+&]|\s(?:و|and)\s)\s*", re.IGNORECASE)
 
 
 def parse_date(s: str) -> date:
@@ -77,6 +80,39 @@ def typed_date_example(d: date, lang: str) -> str:
     return to_persian_digits(typed) if uses_persian_digits(lang) else typed
 
 
+def parse_weekdays(s: str) -> tuple[int, ...]:
+    """The days of the week an office writes in a schedule (``شنبه و یک‌شنبه``, ``Sat, Mon``)
+    as numbers of the Jalali week, Saturday 0 to Friday 6, in the week's order, each once.
+
+    Kept as numbers and shown by :func:`weekday_name` in each person's language, so the
+    office writes the schedule once, in either language, and an English screen never shows
+    Persian day names. Spaces, ZWNJ and ی/ک forms inside a name do not matter
+    ("یک شنبه", "يكشنبه"); days are separated by commas (, or ،), "/", "+", "&", "و" or
+    "and". A word that names no day raises ValueError naming it: a mistake in the settings,
+    found when the bot starts rather than shown to a household.
+    """
+    days: set[int] = set()
+    for word in _DAY_SEPARATORS.split(normalize_text(s)):
+        if not word:
+            continue
+        day = _weekday_number(word)
+        if day is None:
+            raise ValueError(f"{word!r} is not a day of the week, in Persian or English")
+        days.add(day)
+    if not days:
+        raise ValueError("no day of the week given")
+    return tuple(sorted(days))
+
+
+def weekday_name(day: int, lang: str) -> str:
+    """A day of the Jalali week (Saturday 0) by name in ``lang``: from jdatetime, like the
+    months, so a day is spelled the same everywhere in the bot."""
+    names: list[str] = (
+        jdatetime.date.j_weekdays_fa if uses_persian_digits(lang) else jdatetime.date.j_weekdays_en
+    )
+    return names[day]
+
+
 def days_until(d: date, today: date) -> int:
     """Whole days from ``today`` to ``d``: negative once ``d`` has passed, 0 on the day.
 
@@ -103,6 +139,18 @@ def _jalali(year: int, month: int, day: int) -> date:
         return gregorian
     except ValueError:
         raise InputError("input-date-invalid") from None
+
+
+def _weekday_number(name: str) -> int | None:
+    """Day number (Saturday 0) for a Persian or English day name or its three-letter short
+    form, spaces, ZWNJ and case aside."""
+    key = matching_key(name)
+    week = jdatetime.date
+    for names in (week.j_weekdays_fa, week.j_weekdays_en, week.j_weekdays_short_en):
+        keys = [matching_key(day) for day in names]
+        if key in keys:
+            return keys.index(key)
+    return None
 
 
 def _jalali_month_number(name: str) -> int | None:

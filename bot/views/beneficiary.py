@@ -6,7 +6,7 @@ Only the household's own record is ever passed in; the national code is shown ma
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
@@ -14,8 +14,8 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from bot.callbacks import Button
 from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedStatus, Voucher, VoucherStatus
-from bot.text import days_until, format_percent, format_toman, localize_digits
-from bot.views.screen import Screen, button, keyboard
+from bot.text import days_until, format_percent, format_toman, localize_digits, weekday_name
+from bot.views.screen import Screen, button, keyboard, listed
 
 
 @cache
@@ -80,7 +80,7 @@ def status_screen(
     needs: Sequence[Need] = (),
     *,
     reminders_off: bool = False,
-    schedule: dict[str, str] | None = None,
+    schedule: Mapping[str, tuple[int, ...]] | None = None,
 ) -> Screen:
     """The household's kalabarg as recorded: tranche, credit, dates; never a balance."""
     lines = [
@@ -100,7 +100,8 @@ def status_screen(
     last_digit = household.national_code[-1]
     if schedule and last_digit in schedule:
         digit = localize_digits(last_digit, t.language)
-        lines.append(t("status-schedule", digit=digit, days=schedule[last_digit]))
+        days = [weekday_name(day, t.language) for day in schedule[last_digit]]
+        lines.append(t("status-schedule", digit=digit, days=listed(t, days)))
     if needs:
         lines.append(t("status-aid-title"))
         lines += [_aid_line(t, need) for need in needs]

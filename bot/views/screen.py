@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,15 @@ class Keyboard(InlineKeyboardMarkup):
 
 def keyboard(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return Keyboard([row for row in rows if row])
+
+
+def listed(t: Translator, items: Sequence[str]) -> str:
+    """Items one after another as the language lists them (``شنبه، دوشنبه``, ``Saturday,
+    Monday``): the separator is the locale's `list-more`, so each language keeps its comma."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = t("list-more", list=text, item=item)
+    return text
 
 
 def user_text(text: str, limit: int = 1000) -> str:

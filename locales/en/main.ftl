@@ -67,3 +67,6 @@ support-persona-beneficiary = beneficiary
 support-persona-new = new user
 support-reply = 💬 Support's answer (ticket { $ticket }):
     { $text }
+
+# Items one after another (days of a shopping schedule): the list so far, then one more.
+list-more = { $list }, { $item }

@@ -68,3 +68,6 @@ support-persona-beneficiary = مددجو
 support-persona-new = کاربر تازه
 support-reply = 💬 پاسخ پشتیبانی (تیکت { $ticket }):
     { $text }
+
+# Items one after another (days of a shopping schedule): the list so far, then one more.
+list-more = { $list }، { $item }
