@@ -19,6 +19,7 @@ from bot.models import (
     StaffRole,
 )
 from bot.text import national_code_check_digit
+from bot.text.collation import by_name
 from bot.views.charts import raised_vs_target_png
 from tests.conftest import ADMIN_ID
 
@@ -315,6 +316,41 @@ async def test_stats_show_users_needs_pledges_and_money(chat, pledged) -> None:
     assert fa("stats-money", raised="۱٬۰۰۰٬۰۰۰ تومان", target="۵٬۰۰۰٬۰۰۰ تومان") in text
     await donor.send("/stats")
     assert donor.last_reply.text == fa("staff-only")
+
+
+async def test_stats_name_the_provinces_that_raised_most_then_alphabetically_then_the_rest(
+    chat,
+) -> None:
+    """Staff read first the province that raised most; provinces level with each other come
+    in Persian alphabetical order (the store returns them in no order); past ten, one line
+    counts the rest, so the provinces shown add up to the total above them."""
+    provinces = by_name(await chat.store.provinces(), "fa")[:12]
+    await chat.store.upsert_needs(
+        [NeedDraft(city_id=province.cities[0].id, province_id=province.id,
+                   category=NeedCategory.MEDICAL, kind=NeedKind.MONEY, target=50_000_000,
+                   description_fa="دارو", external_id=f"p{i}")
+         for i, province in enumerate(provinces)],
+        now=0,
+    )  # fmt: skip
+    [(code,)] = await chat.store._fetchall("SELECT code FROM needs WHERE external_id = 'p11'")
+    reference = await pledge_million(chat.user(), code)  # the alphabetically last province
+    await pledges_domain.confirm_payment(chat.store, reference=reference, bank_reference="1",
+                                         now=0)  # fmt: skip
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/stats")
+    text = next(m.text for m in reversed(admin.replies) if m.text)
+
+    def line(province, raised: str) -> str:
+        return fa("stats-province-line", province=province.name("fa"), raised=raised,
+                  target="۵٬۰۰۰٬۰۰۰ تومان")  # fmt: skip
+
+    expected = [
+        line(provinces[11], "۱٬۰۰۰٬۰۰۰ تومان"),
+        *(line(province, "۰ تومان") for province in provinces[:9]),
+        fa("stats-province-others", count=2, raised="۰ تومان", target="۱۰٬۰۰۰٬۰۰۰ تومان"),
+    ]
+    assert "\n".join(expected) in text
+    assert fa("stats-money", raised="۱٬۰۰۰٬۰۰۰ تومان", target="۶۰٬۰۰۰٬۰۰۰ تومان") in text
 
 
 def test_the_stats_chart_is_a_valid_png_with_persian_labels() -> None:

@@ -384,10 +384,7 @@ async def stats(update: Update, context: HamdeliContext) -> None:
     )
     await answer_button(update)
     await show(update, views.stats_screen(context.t, numbers, gifts))
-    rows = [
-        (row.name_fa if context.t.language == "fa" else row.name_en, row.raised, row.target)
-        for row in numbers.money_by_province
-    ]
+    rows = views.province_money(context.t, numbers)[: views.STATS_PROVINCES]  # as named above
     if rows:
         png = await asyncio.to_thread(
             raised_vs_target_png,

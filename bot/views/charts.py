@@ -18,8 +18,6 @@ from matplotlib.ticker import FuncFormatter
 
 from bot.text import localize_number
 
-TOP = 10
-
 
 def axis_tick(value: float, language: str) -> str:
     """A tick of the million-toman axis in the reader's digits: ۲٫۵ in Persian, 2.5 in English
@@ -31,8 +29,8 @@ def axis_tick(value: float, language: str) -> str:
 def raised_vs_target_png(
     rows: list[tuple[str, int, int]], title: str, labels: tuple[str, str], language: str
 ) -> bytes:
-    """A horizontal bar chart (million toman) of (province, paid rials, target rials)."""
-    rows = rows[:TOP]
+    """A horizontal bar chart (million toman) of (province, paid rials, target rials), one
+    bar each, the first on top: the caller chooses which and in what order."""
     figure = Figure(figsize=(7, 0.5 * max(len(rows), 1) + 1.5), dpi=100)
     axes = figure.subplots()
     names = [name for name, _, _ in rows][::-1]

@@ -15,6 +15,7 @@ from bot.i18n import Translator
 from bot.models import Beneficiary, Need, NeedKind, NeedStatus, Pledge, StaffRole
 from bot.storage.records import AuditEntry, MonthlyStatistics, Statistics
 from bot.text import format_toman, localize_digits, localize_number
+from bot.text.collation import collation_key
 from bot.text.mobile import national_mobile
 from bot.text.privacy import has_personal_number
 from bot.views import monthly as monthly_views
@@ -357,6 +358,21 @@ def household_screen(t: Translator, household: Beneficiary, vouchers: int) -> Sc
     )
 
 
+# Provinces named one by one in /stats (and its chart); the rest share one line.
+STATS_PROVINCES = 10
+
+
+def province_money(t: Translator, stats: Statistics) -> list[tuple[str, int, int]]:
+    """(province name, raised, target) for /stats and its chart, in the reader's language:
+    the provinces that raised most first, those that raised the same in alphabetical
+    order (Persian order in Persian), so the list reads the same on every backend."""
+    rows = [
+        (row.name_fa if t.language == "fa" else row.name_en, row.raised, row.target)
+        for row in stats.money_by_province
+    ]
+    return sorted(rows, key=lambda row: (-row[1], collation_key(row[0], t.language)))
+
+
 def stats_screen(
     t: Translator, stats: Statistics, gifts: MonthlyStatistics | None = None
 ) -> Screen:
@@ -384,19 +400,24 @@ def stats_screen(
         t("stats-count-line", label=t(f"pledge-status-{status}"), count=count)
         for status, count in sorted(stats.pledges.items())
     ]
-    money = stats.money_by_province
-    raised = sum(row.raised for row in money)
-    target = sum(row.target for row in money)
+    money = province_money(t, stats)
+    raised = sum(raised for _, raised, _ in money)
+    target = sum(target for _, _, target in money)
     lines.append(t("stats-money", raised=_toman(t, raised), target=_toman(t, target)))
+    shown, others = money[:STATS_PROVINCES], money[STATS_PROVINCES:]
     lines += [
-        t(
-            "stats-province-line",
-            province=row.name_fa if t.language == "fa" else row.name_en,
-            raised=_toman(t, row.raised),
-            target=_toman(t, row.target),
-        )
-        for row in money[:10]
+        t("stats-province-line", province=name, raised=_toman(t, raised), target=_toman(t, target))
+        for name, raised, target in shown
     ]
+    if others:  # the total above counts them: say so, not drop them silently
+        lines.append(
+            t(
+                "stats-province-others",
+                count=len(others),
+                raised=_toman(t, sum(raised for _, raised, _ in others)),
+                target=_toman(t, sum(target for _, _, target in others)),
+            )
+        )
     if gifts is not None:
         lines.append(monthly_views.stats_line(t, gifts))
     lines.append(

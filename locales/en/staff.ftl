@@ -67,6 +67,10 @@ stats-pledges-title = Pledges:
 stats-count-line = • { $label }: { $count }
 stats-money = Paid so far: { $raised } of { $target }
 stats-province-line = • { $province }: { $raised } of { $target }
+stats-province-others = • { $count ->
+        [one] one other province
+       *[other] { $count } other provinces
+    }: { $raised } of { $target }
 need-status-draft = draft
 need-status-open = open
 need-status-fully_pledged = fully pledged

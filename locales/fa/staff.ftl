@@ -56,6 +56,7 @@ stats-pledges-title = تعهدها:
 stats-count-line = • { $label }: { $count }
 stats-money = جمع پرداخت‌شده: { $raised } از { $target }
 stats-province-line = • { $province }: { $raised } از { $target }
+stats-province-others = • { $count } استان دیگر: { $raised } از { $target }
 need-status-draft = پیش‌نویس
 need-status-open = باز
 need-status-fully_pledged = کامل تعهد شده

@@ -35,7 +35,7 @@ _STATISTICS = (
     "SELECT status, count(*) FROM pledges GROUP BY 1",
     "SELECT p.name_fa, p.name_en, sum(n.paid)::bigint, sum(n.target)::bigint FROM needs n "
     "JOIN provinces p ON p.id = n.province_id WHERE n.kind = 'money' "
-    "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id ORDER BY 3 DESC",
+    "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id",
     "SELECT coalesce(sum(unallocated), 0)::bigint, coalesce(sum(office), 0)::bigint FROM credits",
 )
 

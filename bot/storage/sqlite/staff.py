@@ -212,7 +212,7 @@ class StaffRepository(StaffQueries, StoreBase):
                 await db.execute_fetchall(
                     "SELECT p.name_fa, p.name_en, sum(n.paid), sum(n.target) FROM needs n "
                     "JOIN provinces p ON p.id = n.province_id WHERE n.kind = 'money' "
-                    "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id ORDER BY 3 DESC"
+                    "AND n.status NOT IN ('draft', 'closed') GROUP BY p.id"
                 )
             )
             credit = _listed(
