@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
@@ -183,6 +185,11 @@ def test_demo_data_looks_real_whenever_it_is_tried() -> None:
     household = demo.demo_file("demo_households.csv", today).splitlines()[1]
     assert "Demo" not in household
     assert "{" not in needs + household
+    rows = list(csv.DictReader(io.StringIO(needs)))
+    goods = [row for row in rows if row["item"]]
+    assert goods
+    # the English demo names the goods in English too, as an office's English CSV would
+    assert all(row["item_en"] and row["description_en"] for row in goods)
 
 
 async def test_a_notice_that_arrived_just_before_switching_is_shown_to_its_persona(
