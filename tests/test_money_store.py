@@ -35,6 +35,7 @@ from bot.models import (
     TransactionAnswer,
 )
 from bot.storage import Store
+from bot.storage.records import TrackingNumberUsed
 from tests.conftest import another_process
 
 NOW = 1_800_000_000
@@ -548,4 +549,31 @@ async def test_two_staff_placing_the_office_share_at_once_place_it_once(store) -
     total = sum(p[1] for p in placed if p is not None)
     assert total == AMOUNT
     assert await store.office_share() == 0
+    await assert_money_adds_up(store)
+
+
+async def test_one_bank_tracking_number_confirms_one_pledge_when_two_staff_type_it_at_once(
+    store,
+) -> None:
+    """Two staff members in two workers confirm two pledges with the same transfer's number
+    at the same moment: one is confirmed, the other refused with the first's code (read
+    committed alone would let both see the number unused), and only one share is paid."""
+    for round_ in range(5):
+        need_id = await add_need(store, target=2 * AMOUNT)
+        first, second = [await pledge(store, need_id) for _ in range(2)]
+        number = f"5550001{round_:05d}"
+        async with another_process(store) as other:
+            await other.need(need_id)  # its connection open, so the two really meet
+            results = await asyncio.gather(
+                store.confirm_pledge_payment(first.reference, number, NOW + 5),
+                other.confirm_pledge_payment(second.reference, number, NOW + 5),
+                return_exceptions=True,
+            )
+        refused = [r for r in results if isinstance(r, TrackingNumberUsed)]
+        confirmed = [r for r in results if isinstance(r, tuple)]
+        assert len(confirmed) == 1, results
+        [(paid_pledge, _)] = confirmed
+        assert [r.pledge for r in refused] == [paid_pledge.reference]
+        need = await store.need(need_id)
+        assert (need.paid, need.reserved) == (AMOUNT, AMOUNT)
     await assert_money_adds_up(store)

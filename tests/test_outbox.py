@@ -59,8 +59,9 @@ async def test_delivery_is_told_to_every_donor_who_paid_once(chat, need_code) ->
     first = await pledge_by(chat, sara, need_code, "۱ میلیون")
     second = await pledge_by(chat, reza, need_code, "۱ میلیون")
     now = int(chat.application.services.clock())
-    for reference in (first, second):
-        await pledges.confirm_payment(chat.store, reference=reference, bank_reference="1", now=now)
+    for transfer, reference in enumerate((first, second), start=100001):  # a transfer each
+        await pledges.confirm_payment(chat.store, reference=reference,
+                                      bank_reference=str(transfer), now=now)  # fmt: skip
     await pledges.mark_delivered(chat.store, need_code=need_code, now=now)
     context = HamdeliContext(chat.application)
     await deliver_outbox(context)

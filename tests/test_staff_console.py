@@ -169,9 +169,9 @@ async def need_with_pledges(chat, paid: int = 1, unpaid: int = 0, reported: int 
         for _ in range(count):
             donor = chat.user()
             reference = await pledge_million(donor, code)
-            if state == "paid":
+            if state == "paid":  # each with its own transfer's number
                 await pledges_domain.confirm_payment(
-                    chat.store, reference=reference, bank_reference="1", now=0
+                    chat.store, reference=reference, bank_reference=reference, now=0
                 )
             elif state == "reported":
                 await donor.click(fa("pledge-paid-button"))

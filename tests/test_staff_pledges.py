@@ -69,6 +69,40 @@ async def test_confirming_a_payment_by_reference_tells_the_donor(chat, pledged) 
     assert actions[:2] == ["confirm_payment", "view_pledge"]
 
 
+async def confirm_with(chat, reference: str, tracking: str):
+    """Staff find the pledge, press ✅ and type a bank tracking number; the staff member."""
+    admin = chat.user(user_id=ADMIN_ID)
+    await admin.send("/pledge")
+    await admin.send(reference)
+    await admin.click(fa("staff-confirm-button"))
+    await admin.send(tracking)
+    return admin
+
+
+async def test_one_bank_transfer_confirms_one_pledge_not_two(chat, pledged) -> None:
+    """A donor reports two pledges paid with one transfer's number (or staff paste the
+    same number twice): the second is refused, naming the pledge the number already
+    confirmed, and nothing is written; the number is asked for again, with "confirm
+    without a tracking number" still one press away for a transfer that paid both."""
+    _, first = pledged
+    code = (await chat.store.pledge(first)).need_id
+    need_code = (await chat.store.need(code)).code
+    second = await pledge_million(chat.user(), need_code)
+    await confirm_with(chat, first, "۱۲۳۴-۵۶۷۸-۹۰۱۲")  # any digits, any separators
+    admin = await confirm_with(chat, second, "123456789012")
+    used = fa("staff-tracking-used", pledge=first)
+    assert admin.last_reply.text.startswith(used)
+    assert fa("staff-ask-bank-reference", reference=second) in admin.last_reply.text
+    assert admin.last_reply.find_button(fa("staff-no-tracking-button")) is not None
+    assert (await chat.store.pledge(second)).status is PledgeStatus.AWAITING_PAYMENT
+    assert [e.action for e in await chat.store.latest_audit()].count("confirm_payment") == 1
+    await admin.send("۹۸۷۶۵۴۳۲۱۰")  # the right number, still for the second pledge
+    assert admin.last_reply.text == fa("staff-confirmed", reference=second)
+    assert (await chat.store.pledge(second)).bank_reference == "9876543210"
+    need = await chat.store.need(code)
+    assert need.paid == 2 * (await chat.store.pledge(first)).amount
+
+
 async def test_rejecting_tells_the_donor_why_and_returns_the_share(chat, pledged) -> None:
     donor, reference = pledged
     admin = chat.user(user_id=ADMIN_ID)

@@ -29,7 +29,7 @@ from bot.models import (
 )
 from bot.storage import StaffNeedsWhere
 from bot.storage.protocols import Storage
-from bot.storage.records import OpenInvite, PledgeExport, Statistics
+from bot.storage.records import OpenInvite, PledgeExport, Statistics, TrackingNumberUsed
 from bot.text import InputError, normalize_text
 
 MAX_USER_ID = 2**63 - 1  # the store keeps ids as SQLite's signed 64-bit integers
@@ -82,6 +82,14 @@ CONFIRMABLE = (PledgeStatus.AWAITING_PAYMENT, PledgeStatus.PAYMENT_REPORTED)
 MIN_REASON_LETTERS = 5  # "confirm without a tracking number" needs a reason someone can audit
 
 
+class TrackingNumberRefused(Refused):
+    """A typed bank tracking number that cannot confirm the pledge: not 6 to 20 digits,
+    or it already confirmed another pledge (named in the words: one transfer counts
+    once). A refusal of the number, not of the step: it is asked for again, and "confirm
+    without a tracking number" (with a reason) stays open, for the rare transfer that
+    really paid two pledges."""
+
+
 @dataclass(frozen=True)
 class Confirmable:
     """A pledge staff may confirm now, with its need (goods are received, money is paid)."""
@@ -113,7 +121,7 @@ def read_bank_tracking(typed: str) -> str:
     try:
         return pledges.read_tracking_number(typed)
     except InputError:
-        raise Refused("staff-tracking-invalid") from None
+        raise TrackingNumberRefused("staff-tracking-invalid") from None
 
 
 def read_no_tracking_reason(typed: str) -> str:
@@ -141,9 +149,12 @@ async def confirm_payment(
     if not found.goods and tracking is None and not reason:
         raise Refused("staff-tracking-invalid")
     # one unit: confirmed, thanks queued and audited: all or none
-    pledge, need = await pledges.confirm_payment(
-        store, reference=reference, bank_reference=None if found.goods else tracking, now=now
-    )
+    try:
+        pledge, need = await pledges.confirm_payment(
+            store, reference=reference, bank_reference=None if found.goods else tracking, now=now
+        )
+    except TrackingNumberUsed as used:  # nothing was written
+        raise TrackingNumberRefused("staff-tracking-used", pledge=used.pledge) from None
     if found.goods:
         await audit(store, actor, "confirm_received", "pledge", reference, now)
     elif tracking is not None:

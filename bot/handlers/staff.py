@@ -127,15 +127,16 @@ async def _flow_pledge(context: HamdeliContext) -> str:
 
 @guarded(to_next_pledge)
 async def got_bank_reference(update: Update, context: HamdeliContext) -> str | int:
-    """The typed tracking number: 6–20 digits after normalization, else asked again."""
+    """The typed tracking number: 6–20 digits after normalization, and not one that already
+    confirmed another pledge; else why, and asked again."""
     reference = await _flow_pledge(context)
     try:
         tracking = staff.read_bank_tracking(text_of(update))
-    except Refused as refused:  # not a tracking number: why, and type again
+        return await _confirm(update, context, reference, tracking=tracking)
+    except staff.TrackingNumberRefused as refused:  # not a number, or another pledge's
         problem = refusal_text(context.t, refused)
         await reply(update, views.ask_tracking_screen(context.t, reference, problem))
         return BANK_REFERENCE
-    return await _confirm(update, context, reference, tracking=tracking)
 
 
 @guarded(to_next_pledge)
@@ -150,8 +151,8 @@ async def got_no_tracking_reason(update: Update, context: HamdeliContext) -> str
 
 
 async def _confirm(update, context, reference: str, **typed: str) -> int:
-    await context.flow.clear()
     await staff.confirm_payment(context.store, context.me, reference, context.now(), **typed)
+    await context.flow.clear()  # after: a number asked for again still knows its pledge
     return await _decided(update, context, context.t("staff-confirmed", reference=reference))
 
 

@@ -158,6 +158,15 @@ class MonthlyClaimLost(Exception):
     stopped meanwhile): the transaction that tried rolled back whole."""
 
 
+class TrackingNumberUsed(Exception):
+    """Staff typed a bank tracking number that already confirmed another pledge: one
+    transfer counts once, so nothing was written (the transaction rolled back)."""
+
+    def __init__(self, pledge: str) -> None:
+        super().__init__(pledge)
+        self.pledge = pledge  # the pledge code the number already confirmed
+
+
 class CodeTaken(Exception):
     """A freshly drawn random code is already used; the caller draws another and retries.
 
@@ -239,6 +248,7 @@ SCHEMA_STEPS: tuple[str, ...] = (
     "0025_workers.sql",
     "0026_needs_notify.sql",
     "0027_chat_turn.sql",
+    "0028_bank_reference_index.sql",
 )
 
 

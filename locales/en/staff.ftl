@@ -164,6 +164,7 @@ staff-received-button = ✅ Goods received
 staff-received = The goods of pledge { $reference } are recorded as received; the donor will be told.
 staff-no-tracking-button = Confirm without a bank tracking number (give a reason)
 staff-tracking-invalid = A bank tracking number is digits only, 6 to 20 of them (like 123456789012). Type it again, or press "Confirm without a bank tracking number".
+staff-tracking-used = This bank tracking number already confirmed pledge { $pledge }, and one transfer counts once. Check the number on the bank statement and type it again. If one transfer really paid both pledges, press "Confirm without a bank tracking number" and say so.
 staff-ask-no-tracking-reason = Why is the payment of pledge { $reference } confirmed without a bank tracking number? Write the reason (for example "cash paid at the office, receipt no. 45"); it goes into the audit log. /cancel stops here.
 staff-no-tracking-reason-short = Please write the reason in a short sentence (at least 5 letters); it goes into the audit log.
 staff-next-button = ➡️ Next in queue

@@ -13,6 +13,7 @@ from bot.storage.records import (
     DonorNotice,
     MonthlyClaimLost,
     NeedNews,
+    TrackingNumberUsed,
     from_row,
 )
 from bot.storage.sqlite.common import (
@@ -237,9 +238,22 @@ class PgPledgesRepository(PgNeedsRepository):
         self, reference: str, bank_reference: str | None, now: int,
         tell: DonorNotice | None = None, *, news: NeedNews = NO_NEWS,
     ) -> tuple[Pledge, Need] | None:  # fmt: skip
-        """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
+        """Staff saw the money: the reserved share becomes paid; a need paid in full is funded.
+        A tracking number that already confirmed another pledge raises TrackingNumberUsed.
+        Two staff typing one number at once cannot both find it unused: the body runs after
+        the needs version row is locked (`writes_needs`), which every writer of needs takes
+        first, so the second reads after the first committed."""
 
         async def confirm(db: Connection) -> tuple[Pledge, Need] | None:
+            if bank_reference is not None:
+                taken = await db.fetchval(
+                    "SELECT reference FROM pledges WHERE bank_reference = $1 AND reference != $2 "
+                    "LIMIT 1",
+                    bank_reference,
+                    reference,
+                )
+                if taken is not None:
+                    raise TrackingNumberUsed(str(taken))
             paid = await self._pay_reserved_pledge(db, reference, bank_reference, now)
             if paid is None:
                 return None

@@ -17,6 +17,7 @@ from bot.storage.records import (
     DonorNotice,
     MonthlyClaimLost,
     NeedNews,
+    TrackingNumberUsed,
     from_row,
 )
 from bot.storage.sqlite.base import StoreBase
@@ -242,8 +243,17 @@ class PledgesRepository(StoreBase):
         self, reference: str, bank_reference: str | None, now: int,
         tell: DonorNotice | None = None, *, news: NeedNews = NO_NEWS,
     ) -> tuple[Pledge, Need] | None:  # fmt: skip
-        """Staff saw the money: the reserved share becomes paid; a need paid in full is funded."""
+        """Staff saw the money: the reserved share becomes paid; a need paid in full is funded.
+        A tracking number that already confirmed another pledge raises TrackingNumberUsed."""
         async with self._transaction() as db:
+            if bank_reference is not None:
+                taken = await db.execute_fetchall(
+                    "SELECT reference FROM pledges WHERE bank_reference = ? AND reference != ? "
+                    "LIMIT 1",
+                    (bank_reference, reference),
+                )
+                if taken:
+                    raise TrackingNumberUsed(str(next(iter(taken))[0]))
             paid = await self._pay_reserved_pledge(db, reference, bank_reference, now)
             if paid is None:
                 return None
