@@ -60,7 +60,9 @@ async def test_a_made_up_tracking_number_is_refused_and_a_real_one_confirms(chat
         assert admin.last_reply.text.startswith(fa("staff-tracking-invalid"))
         assert fa("staff-no-tracking-button") in str(admin.last_reply.buttons)
     assert (await chat.store.pledge(reference)).status is PledgeStatus.AWAITING_PAYMENT
-    await admin.send("۱۲۳۴-۵۶۷۸-۹۰")  # Persian digits with dashes, as a bank app shows it
+    # Persian digits with dashes, as a bank app shows it, pasted with the invisible
+    # characters copying can carry (zero-width space, word joiner, a direction mark)
+    await admin.send("\u200f۱۲۳۴-\u200b۵۶۷۸-۹۰\u2060")
     assert admin.last_reply.text == fa("staff-confirmed", reference=reference)
     assert fa("staff-next-button") in str(admin.last_reply.buttons)
     pledge = await chat.store.pledge(reference)
@@ -146,6 +148,17 @@ async def test_reports_and_receipts_alert_the_staff_group_without_the_donor(star
     assert all(reference in text for text in texts)
     assert str(sara.id) not in "".join(texts)
     assert (await chat.store.pledge(reference)).donor_tracking == "9876543210"
+
+
+async def test_a_tracking_number_pasted_with_invisible_characters_attaches_any_time(chat, needs):
+    """Outside any flow, a number copied from a bank app with a zero-width space and a
+    word joiner in it is read as the number shown, not as words the bot does not know."""
+    sara = await donor(chat)
+    reference = await pledge_on(sara, needs["codes"]["t2"], "۱ میلیون")
+    await sara.send("/menu")
+    await sara.send("۹۸۷۶\u200b۵۴۳۲۱۰\u2060")
+    assert (await chat.store.pledge(reference)).donor_tracking == "9876543210"
+    assert (await chat.store.pledge(reference)).status is PledgeStatus.PAYMENT_REPORTED
 
 
 async def test_a_pdf_receipt_counts_and_staff_see_it_as_a_document(chat, needs):

@@ -21,7 +21,12 @@ from bot.models import MonthlyClaim, Need, NeedKind, NeedStatus, Pledge, PledgeS
 from bot.storage import CODE_ATTEMPTS, CodeTaken
 from bot.storage.protocols import Storage
 from bot.storage.records import DonorNotice, Notice
-from bot.text import RIALS_PER_TOMAN, InputError, normalize_text, to_ascii_digits
+from bot.text import (
+    RIALS_PER_TOMAN,
+    InputError,
+    normalize_untrusted,
+    to_ascii_digits,
+)
 
 SECONDS_PER_HOUR = 3600
 SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR
@@ -58,8 +63,10 @@ class PledgeRules:
 
 
 def read_tracking_number(text: str) -> str:
-    """A typed bank tracking number as plain ASCII digits, or `receipt-tracking-invalid`."""
-    digits = TRACKING_SEPARATORS.sub("", to_ascii_digits(normalize_text(text)))
+    """A typed bank tracking number as plain ASCII digits, or `receipt-tracking-invalid`.
+    Invisible characters that copying from a bank app can carry (zero-width space, word
+    joiner) are dropped first, so the number pasted is read as the number shown."""
+    digits = TRACKING_SEPARATORS.sub("", to_ascii_digits(normalize_untrusted(text)))
     if not TRACKING_DIGITS.fullmatch(digits):
         raise InputError("receipt-tracking-invalid")
     return digits

@@ -54,8 +54,12 @@ RECEIPT = "receipt"  # conversation state: "I've paid" pressed; a receipt photo 
 DEEP_LINK = re.compile(rf"^/start need_([{ALPHABET}]{{{CODE_LENGTH}}})$", re.IGNORECASE)
 MAX_QUANTITY_BUTTONS = 10
 RECEIPT_FILES = filters.PHOTO | filters.Document.PDF | filters.Document.IMAGE
-# Text that may be a bank tracking number (checked exactly by pledges.read_tracking_number).
-TRACKING_TEXT = re.compile(r"^[\s\-_/.0-9\u06f0-\u06f9\u0660-\u0669]{6,60}$")
+# Text that may be a bank tracking number (checked exactly by pledges.read_tracking_number),
+# with the invisible characters a copy from a bank app can carry (zero-width and direction
+# marks, word joiner, byte-order mark), which that reading drops.
+TRACKING_TEXT = re.compile(
+    r"^[\s\-_/.0-9\u06f0-\u06f9\u0660-\u0669\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]{6,60}$"
+)
 
 
 # -- browsing ----------------------------------------------------------------------------
